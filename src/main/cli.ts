@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { commands } from './commands';
+import { UsageError, type CliContext } from './commands/types';
+import { createCore, type Core } from './core/core';
+
+const GLOBAL = { workspace: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+function help(): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'stainless — virtual Cell Painting from brightfield',
+    '',
+    'usage: stainless <command> [options] [--workspace DIR] [--json]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    `  ${'help'.padEnd(w)}  This list; \`stainless help <command>\` for one command`,
+    '',
+    'Global options: --workspace DIR (else $STAINLESS_WORKSPACE, else the per-user app-data folder), --json (one JSON document on stdout).',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation; returns the exit code. Exported for in-process tests. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const c = commands.find((x) => x.name === rest[0]);
+    console.log(c ? `${c.usage}\n\n${c.summary}` : help());
+    return 0;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  let core: Core | null = null;
+  const json = rest.includes('--json');
+  try {
+    if (!cmd) throw new UsageError(`unknown command "${name}" (see \`stainless help\`)`);
+    const { values, positionals } = parseArgs({ args: rest, options: { ...GLOBAL, ...cmd.options }, allowPositionals: true, strict: true });
+    if (values.help) {
+      console.log(`${cmd.usage}\n\n${cmd.summary}`);
+      return 0;
+    }
+    const ctx: CliContext = {
+      json,
+      workspaceFlag: (values.workspace as string | undefined) ?? null,
+      core: () => (core ??= createCore({ workspace: (values.workspace as string | undefined) ?? null, transport: 'inprocess' })),
+      say: (line) => {
+        if (!json) process.stdout.write(line + '\n');
+      },
+      note: (line) => process.stderr.write(line + '\n'),
+    };
+    const out = await cmd.run({ values, positionals }, ctx);
+    if (json && out !== undefined) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`stainless ${name}: ${msg.split('\n').join(' ')}\n`);
+    if (process.env.STAINLESS_DEBUG && e instanceof Error) process.stderr.write((e.stack ?? '') + '\n');
+    return e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS') ? 2 : 1;
+  } finally {
+    (core as Core | null)?.close();
+  }
+}
+
+// Run when executed as the CLI (bin/stainless.mjs or `tsx src/main/cli.ts`), not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (/stainless(\.mjs)?$|cli\.ts$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

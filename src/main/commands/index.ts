@@ -1,0 +1,6 @@
+import type { Command } from './types';
+import { versionCommand } from './version';
+import { serveCommand } from './serve';
+
+/** Every CLI command; `stainless help` lists them in this order. */
+export const commands: Command[] = [serveCommand, versionCommand];

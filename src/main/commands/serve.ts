@@ -1,0 +1,28 @@
+import type { Command } from './types';
+import { UsageError } from './types';
+import { startWebHost } from '../webhost';
+import { startupTasks } from '../core/startup';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the Stainless UI on 127.0.0.1 for a browser (random port unless --port)',
+  usage: 'stainless serve [--port N] [--no-demo]',
+  options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' } },
+  async run({ values }, ctx) {
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+    const core = ctx.core();
+    const host = await startWebHost(core, { port });
+    ctx.note(`workspace ${core.workspace}`);
+    if (ctx.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: core.workspace }) + '\n');
+    else ctx.say(`Stainless is serving on ${host.url}`);
+    startupTasks(core, { demo: !values['no-demo'] });
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await host.close();
+    return undefined;
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Numbered schema migrations. Append only: never edit a migration that has shipped.
+ * A catalog whose user_version is above the last number here was written by a newer Stainless
+ * and is refused (see db.ts).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'core entities',
+    sql: `
+CREATE TABLE plates (
+  id INTEGER PRIMARY KEY,
+  barcode TEXT NOT NULL UNIQUE,
+  cell_line TEXT,
+  format INTEGER NOT NULL CHECK (format IN (96, 384, 1536)),
+  platemap_name TEXT,
+  source_dir TEXT,
+  naming TEXT,
+  channel_map TEXT,
+  is_demo INTEGER NOT NULL DEFAULT 0,
+  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE TABLE compounds (
+  id INTEGER PRIMARY KEY,
+  broad_sample TEXT NOT NULL UNIQUE,
+  name TEXT,
+  moa TEXT,
+  target TEXT,
+  smiles TEXT,
+  inchikey TEXT,
+  pert_type TEXT
+);
+CREATE TABLE wells (
+  id INTEGER PRIMARY KEY,
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  row INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  compound_id INTEGER REFERENCES compounds(id),
+  concentration REAL,
+  concentration_unit TEXT,
+  control_type TEXT CHECK (control_type IN ('negcon', 'poscon', 'trt', 'empty')),
+  solvent TEXT,
+  annotated INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (plate_id, row, col)
+);
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY,
+  well_id INTEGER NOT NULL REFERENCES wells(id) ON DELETE CASCADE,
+  field INTEGER NOT NULL,
+  UNIQUE (well_id, field)
+);
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  dir TEXT NOT NULL,
+  manifest TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  bundled INTEGER NOT NULL DEFAULT 0,
+  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE (name, version)
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  model_id INTEGER REFERENCES models(id),
+  model_name TEXT NOT NULL,
+  provider TEXT,
+  provider_reason TEXT,
+  params TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'queued',
+  timings TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  finished_at TEXT
+);
+CREATE TABLE run_sites (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  seconds REAL,
+  PRIMARY KEY (run_id, site_id)
+);
+CREATE TABLE images (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('acquired', 'synthetic')),
+  path TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  bit_depth INTEGER NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  CHECK ((kind = 'acquired') = (run_id IS NULL))
+);
+CREATE UNIQUE INDEX images_acquired ON images (site_id, channel) WHERE kind = 'acquired';
+CREATE UNIQUE INDEX images_synthetic ON images (site_id, channel, run_id) WHERE kind = 'synthetic';
+CREATE TABLE segmentations (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('acquired', 'synthetic', 'truth')),
+  method TEXT NOT NULL CHECK (method IN ('model', 'classical', 'truth')),
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  nuclei_path TEXT NOT NULL,
+  cells_path TEXT NOT NULL,
+  n_nuclei INTEGER NOT NULL,
+  n_cells INTEGER NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE UNIQUE INDEX segmentations_key ON segmentations (site_id, source, method, ifnull(run_id, 0));
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  params TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'queued',
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  unit TEXT NOT NULL DEFAULT 'items',
+  message TEXT,
+  error TEXT,
+  result TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  started_at TEXT,
+  finished_at TEXT
+);
+CREATE INDEX wells_plate ON wells (plate_id);
+CREATE INDEX sites_well ON sites (well_id);
+CREATE INDEX images_site ON images (site_id);
+CREATE INDEX runs_plate ON runs (plate_id);
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

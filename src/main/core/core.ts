@@ -1,0 +1,50 @@
+import { openCatalog, type Db } from './catalog/db';
+import { EventBus } from './events';
+import { JobManager } from './jobs/manager';
+import { resolveWorkspace, workspacePaths } from './workspace';
+import { detectProviders, ortVersion } from './inference/providers';
+import type { ProviderInfo } from '../../shared/contract/app';
+
+export interface CoreOptions {
+  workspace?: string | null;
+  transport: 'ipc' | 'http' | 'inprocess';
+}
+
+/** Everything a request handler or job needs: the open workspace and its services. */
+export interface Core {
+  workspace: string;
+  paths: ReturnType<typeof workspacePaths>;
+  db: Db;
+  events: EventBus;
+  jobs: JobManager;
+  transport: CoreOptions['transport'];
+  runtime: { ortVersion: string; providers(): Promise<ProviderInfo> };
+  close(): void;
+}
+
+export function createCore(opts: CoreOptions): Core {
+  const workspace = resolveWorkspace(opts.workspace);
+  const paths = workspacePaths(workspace);
+  const db = openCatalog(paths.catalog);
+  const events = new EventBus();
+  const jobs = new JobManager(db, events);
+  let providers: Promise<ProviderInfo> | null = null;
+  const core: Core = {
+    workspace,
+    paths,
+    db,
+    events,
+    jobs,
+    transport: opts.transport,
+    runtime: {
+      ortVersion: ortVersion(),
+      providers: () => (providers ??= detectProviders()),
+    },
+    close: () => db.close(),
+  };
+  registerJobKinds(core);
+  return core;
+}
+
+/** Each capability registers its job kinds here. */
+function registerJobKinds(_core: Core): void {}

@@ -1,0 +1,216 @@
+import type { Db } from '../catalog/db';
+import type { EventBus } from '../events';
+import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
+
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export interface JobContext<P> {
+  id: number;
+  params: P;
+  signal: AbortSignal;
+  /** report progress; throws JobCancelled once the job was cancelled */
+  progress(done: number, total: number, message?: string): void;
+}
+
+export interface JobKind<P = unknown, R = unknown> {
+  title(params: P): string;
+  unit: string;
+  run(ctx: JobContext<P>): Promise<R>;
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  title: string;
+  params: string;
+  status: JobStatus;
+  done: number;
+  total: number;
+  unit: string;
+  message: string | null;
+  error: string | null;
+  result: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * A persistent, serial job queue. Jobs run one at a time (a 2-core workstation gains nothing from
+ * two plates fighting for cores; each job parallelises inside). Every state change is written to
+ * the catalog and emitted, so the UI and a restarted app see the same picture. Jobs found
+ * 'running' at start-up were cut off by a crash or quit and become 'interrupted' (resumable).
+ */
+export class JobManager {
+  private kinds = new Map<string, JobKind<any, any>>();
+  private queue: number[] = [];
+  private running: { id: number; abort: AbortController; startedMs: number; startDone: number } | null = null;
+  private waiters = new Map<number, Array<(j: JobInfo) => void>>();
+
+  constructor(
+    private db: Db,
+    private events: EventBus,
+  ) {
+    db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE status IN ('running','queued')`).run();
+  }
+
+  register<P, R>(kind: string, def: JobKind<P, R>): void {
+    this.kinds.set(kind, def);
+  }
+
+  submit<P>(kind: string, params: P): JobInfo {
+    const def = this.kinds.get(kind);
+    if (!def) throw new Error(`unknown job kind "${kind}"`);
+    const info = this.db
+      .prepare(`INSERT INTO jobs (kind, title, params, unit) VALUES (?, ?, ?, ?) RETURNING id`)
+      .get(kind, def.title(params), JSON.stringify(params), def.unit) as { id: number };
+    this.queue.push(info.id);
+    const job = this.get(info.id)!;
+    this.events.emit({ type: 'job', job });
+    queueMicrotask(() => this.pump());
+    return job;
+  }
+
+  /** Resolve when the job reaches a final state. */
+  wait(id: number): Promise<JobInfo> {
+    const j = this.get(id);
+    if (j && isFinal(j.status)) return Promise.resolve(j);
+    return new Promise((res) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(res);
+      this.waiters.set(id, list);
+    });
+  }
+
+  cancel(id: number): JobInfo {
+    const j = this.get(id);
+    if (!j) throw new Error(`no job ${id}`);
+    if (this.running?.id === id) this.running.abort.abort();
+    else if (j.status === 'queued' || j.status === 'interrupted') {
+      this.queue = this.queue.filter((q) => q !== id);
+      this.finish(id, 'cancelled', null, null);
+    }
+    return this.get(id)!;
+  }
+
+  resume(id: number): JobInfo {
+    const j = this.get(id);
+    if (!j) throw new Error(`no job ${id}`);
+    if (j.status !== 'interrupted' && j.status !== 'failed' && j.status !== 'cancelled')
+      throw new Error(`job ${id} is ${j.status}; only interrupted, failed or cancelled jobs resume`);
+    this.db.prepare(`UPDATE jobs SET status='queued', error=NULL, message=NULL, finished_at=NULL WHERE id=?`).run(id);
+    this.queue.push(id);
+    this.emit(id);
+    queueMicrotask(() => this.pump());
+    return this.get(id)!;
+  }
+
+  list(limit = 100): JobInfo[] {
+    const rows = this.db.prepare(`SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(limit) as JobRow[];
+    return rows.map((r) => this.toInfo(r));
+  }
+
+  get(id: number): JobInfo | null {
+    const r = this.db.prepare(`SELECT * FROM jobs WHERE id=?`).get(id) as JobRow | undefined;
+    return r ? this.toInfo(r) : null;
+  }
+
+  get busy(): boolean {
+    return this.running !== null || this.queue.length > 0;
+  }
+
+  private toInfo(r: JobRow): JobInfo {
+    let rate: number | null = null;
+    let eta: number | null = null;
+    if (this.running?.id === r.id) {
+      const secs = (Date.now() - this.running.startedMs) / 1000;
+      const did = r.done - this.running.startDone;
+      if (secs > 0.5 && did > 0) {
+        rate = did / secs;
+        eta = Math.max(0, (r.total - r.done) / rate);
+      }
+    }
+    return {
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      status: r.status,
+      done: r.done,
+      total: r.total,
+      unit: r.unit,
+      rate,
+      eta,
+      message: r.message,
+      error: r.error,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      result: r.result ? JSON.parse(r.result) : null,
+    };
+  }
+
+  private emit(id: number) {
+    const job = this.get(id);
+    if (job) this.events.emit({ type: 'job', job });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    const id = this.queue.shift();
+    if (id === undefined) return;
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id=?`).get(id) as JobRow | undefined;
+    const def = row && this.kinds.get(row.kind);
+    if (!row || !def) {
+      if (row) this.finish(id, 'failed', `unknown job kind "${row.kind}"`, null);
+      return this.pump();
+    }
+    const abort = new AbortController();
+    this.running = { id, abort, startedMs: Date.now(), startDone: row.done };
+    this.db.prepare(`UPDATE jobs SET status='running', started_at=? WHERE id=?`).run(now(), id);
+    this.emit(id);
+    let lastEmit = 0;
+    const ctx: JobContext<unknown> = {
+      id,
+      params: JSON.parse(row.params),
+      signal: abort.signal,
+      progress: (done, total, message) => {
+        if (abort.signal.aborted) throw new JobCancelled();
+        this.db.prepare(`UPDATE jobs SET done=?, total=?, message=coalesce(?, message) WHERE id=?`).run(done, total, message ?? null, id);
+        const t = Date.now();
+        if (t - lastEmit > 100 || done === total) {
+          lastEmit = t;
+          this.emit(id);
+        }
+      },
+    };
+    try {
+      const result = await def.run(ctx);
+      if (abort.signal.aborted) this.finish(id, 'cancelled', null, result);
+      else this.finish(id, 'done', null, result);
+    } catch (e) {
+      if (e instanceof JobCancelled || abort.signal.aborted) this.finish(id, 'cancelled', null, null);
+      else this.finish(id, 'failed', e instanceof Error ? e.message : String(e), null);
+    } finally {
+      this.running = null;
+    }
+    void this.pump();
+  }
+
+  private finish(id: number, status: JobStatus, error: string | null, result: unknown) {
+    this.db
+      .prepare(`UPDATE jobs SET status=?, error=?, result=?, finished_at=? WHERE id=?`)
+      .run(status, error, result === null || result === undefined ? null : JSON.stringify(result), now(), id);
+    const job = this.get(id)!;
+    this.events.emit({ type: 'job', job });
+    for (const w of this.waiters.get(id) ?? []) w(job);
+    this.waiters.delete(id);
+  }
+}
+
+const isFinal = (s: JobStatus) => s === 'done' || s === 'failed' || s === 'cancelled';
