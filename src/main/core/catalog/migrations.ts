@@ -137,6 +137,16 @@ CREATE INDEX images_site ON images (site_id);
 CREATE INDEX runs_plate ON runs (plate_id);
 `,
   },
+  {
+    version: 2,
+    name: 'import: compound control type, lookup indexes',
+    sql: `
+ALTER TABLE compounds ADD COLUMN control_type TEXT;
+CREATE INDEX compounds_name ON compounds (name);
+CREATE INDEX compounds_moa ON compounds (moa);
+CREATE INDEX wells_compound ON wells (compound_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
