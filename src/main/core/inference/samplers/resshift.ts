@@ -1,0 +1,130 @@
+/**
+ * ResShift residual diffusion (as used by CellResDM), DESIGN.md §5. Pure maths over Float32Arrays so
+ * the Python training code can be checked against the same numbers. Index k of every schedule
+ * array is step t = k + 1.
+ */
+
+export interface ResshiftParams {
+  T: number;
+  kappa: number;
+  p: number;
+  minNoise: number;
+  etasEnd: number;
+}
+
+export interface ResshiftSchedule {
+  T: number;
+  kappa: number;
+  /** η_t */
+  eta: number[];
+  /** √η_t */
+  sqrtEta: number[];
+  /** α_t = η_t − η_{t−1} (η₀ = 0) */
+  alpha: number[];
+  /** κ²·η_{t−1}·α_t/η_t: the variance of the noise added going from t to t−1 (0 at t = 1) */
+  posteriorVariance: number[];
+  /** 1/√(κ²η_t + 1): the network input scale when inputs are normalised */
+  inputScale: number[];
+}
+
+/** √η₁ = min(m/κ, m); b = (etas_end/√η₁)^(1/(T−1)); β_t = ((t−1)/(T−1))^p·(T−1); √η_t = √η₁·b^β_t. */
+export function resshiftSchedule({ T, kappa, p, minNoise, etasEnd }: ResshiftParams): ResshiftSchedule {
+  if (!Number.isInteger(T) || T < 1) throw new Error(`resshift: T must be a positive integer, got ${T}`);
+  if (!(kappa > 0) || !(p > 0) || !(minNoise > 0) || !(etasEnd > 0)) throw new Error('resshift: kappa, p, minNoise and etasEnd must be positive');
+  const sqrtEta1 = Math.min(minNoise / kappa, minNoise);
+  const sqrtEta: number[] = [];
+  if (T === 1) sqrtEta.push(etasEnd); // a single step starts (and ends) at the final noise level
+  else {
+    const b = Math.exp(Math.log(etasEnd / sqrtEta1) / (T - 1));
+    for (let t = 1; t <= T; t++) {
+      const beta = Math.pow((t - 1) / (T - 1), p) * (T - 1);
+      sqrtEta.push(sqrtEta1 * Math.pow(b, beta));
+    }
+  }
+  const eta = sqrtEta.map((s) => s * s);
+  const alpha = eta.map((e, k) => e - (k === 0 ? 0 : eta[k - 1]));
+  const posteriorVariance = eta.map((e, k) => (k === 0 ? 0 : (kappa * kappa * eta[k - 1] * alpha[k]) / e));
+  const inputScale = eta.map((e) => 1 / Math.sqrt(kappa * kappa * e + 1));
+  return { T, kappa, eta, sqrtEta, alpha, posteriorVariance, inputScale };
+}
+
+/**
+ * The timestep index to feed a network trained on `trained` when sampling with `used` (another step
+ * count): the trained step whose η is closest. With the same T this is simply t − 1.
+ */
+export function timestepIndices(used: ResshiftSchedule, trained: ResshiftSchedule): number[] {
+  if (used.T === trained.T) return used.eta.map((_, k) => k);
+  return used.eta.map((e) => {
+    let best = 0;
+    for (let k = 1; k < trained.eta.length; k++) if (Math.abs(trained.eta[k] - e) < Math.abs(trained.eta[best] - e)) best = k;
+    return best;
+  });
+}
+
+/** Forward process: x_t = x₀ + η_t(y₀ − x₀) + κ√η_t·ε (used by training and by tests). */
+export function qSample(x0: Float32Array, y0: Float32Array, noise: Float32Array, s: ResshiftSchedule, t: number): Float32Array {
+  const e = s.eta[t - 1];
+  const k = s.kappa * s.sqrtEta[t - 1];
+  const out = new Float32Array(x0.length);
+  for (let i = 0; i < out.length; i++) out[i] = x0[i] + e * (y0[i] - x0[i]) + k * noise[i];
+  return out;
+}
+
+/** x_T = y₀ + κ√η_T·ε */
+export function priorSample(y0: Float32Array, noise: Float32Array, s: ResshiftSchedule): Float32Array {
+  const k = s.kappa * s.sqrtEta[s.T - 1];
+  const out = new Float32Array(y0.length);
+  for (let i = 0; i < out.length; i++) out[i] = y0[i] + k * noise[i];
+  return out;
+}
+
+/** The network's view of x_t: scaled by 1/√(κ²η_t+1) when the model was trained on normalised inputs. */
+export function scaleInput(xt: Float32Array, s: ResshiftSchedule, t: number, normalize: boolean): Float32Array {
+  if (!normalize) return xt;
+  const c = s.inputScale[t - 1];
+  const out = new Float32Array(xt.length);
+  for (let i = 0; i < out.length; i++) out[i] = xt[i] * c;
+  return out;
+}
+
+/**
+ * One reverse step t → t−1: x_{t−1} = (η_{t−1}/η_t)·x_t + (α_t/η_t)·x̂₀ + κ·√(η_{t−1}α_t/η_t)·ε.
+ * At t = 1 there is no noise (and η₀ = 0 makes the result x̂₀). `noise` may be null at t = 1.
+ */
+export function posteriorStep(xt: Float32Array, x0hat: Float32Array, noise: Float32Array | null, s: ResshiftSchedule, t: number): Float32Array {
+  const e = s.eta[t - 1];
+  const ePrev = t === 1 ? 0 : s.eta[t - 2];
+  const a = s.alpha[t - 1];
+  const cx = ePrev / e;
+  const c0 = a / e;
+  const sd = t === 1 ? 0 : Math.sqrt(s.posteriorVariance[t - 1]);
+  const out = new Float32Array(xt.length);
+  for (let i = 0; i < out.length; i++) out[i] = cx * xt[i] + c0 * x0hat[i] + (sd && noise ? sd * noise[i] : 0);
+  return out;
+}
+
+export interface SampleOptions {
+  /** y₀: the degraded (brightfield) image with the output's layout, values in [−1, 1] */
+  y0: Float32Array;
+  schedule: ResshiftSchedule;
+  normalizeInput: boolean;
+  /** the network: x̂₀ from the (scaled) x_t and the timestep index fed to the graph */
+  denoise: (xIn: Float32Array, timestep: number, t: number) => Promise<Float32Array>;
+  /** fills an array with standard normal samples (seeded for reproducibility) */
+  noise: (n: number) => Float32Array;
+  /** timestep index per step t (index t−1); defaults to t − 1 */
+  timesteps?: number[];
+}
+
+/** The full sampler: x_T from the prior, T reverse steps, result clamped to [−1, 1]. */
+export async function resshiftSample(o: SampleOptions): Promise<Float32Array> {
+  const s = o.schedule;
+  let x = priorSample(o.y0, o.noise(o.y0.length), s);
+  for (let t = s.T; t >= 1; t--) {
+    const x0hat = await o.denoise(scaleInput(x, s, t, o.normalizeInput), o.timesteps?.[t - 1] ?? t - 1, t);
+    if (x0hat.length !== x.length) throw new Error(`resshift: denoiser returned ${x0hat.length} values for ${x.length}`);
+    x = posteriorStep(x, x0hat, t > 1 ? o.noise(x.length) : null, s, t);
+  }
+  for (let i = 0; i < x.length; i++) x[i] = x[i] < -1 ? -1 : x[i] > 1 ? 1 : x[i];
+  return x;
+}
