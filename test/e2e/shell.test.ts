@@ -4,6 +4,8 @@ import { rmSync } from 'node:fs';
 import { openSession, tempWorkspace, shot, goSection, type Session } from './helpers';
 
 let s: Session;
+// evaluated in the page (the test itself has no DOM types)
+const SCHEME = "document.documentElement.getAttribute('data-mantine-color-scheme')";
 let ws: string;
 
 before(async () => {
@@ -52,13 +54,13 @@ test('navigation reaches every section', async () => {
 test('the theme toggle switches to light and survives a reload', async () => {
   const { page } = s;
   await page.getByText('Light', { exact: true }).click();
-  await page.waitForFunction(() => document.documentElement.getAttribute('data-mantine-color-scheme') === 'light');
+  await page.waitForFunction(`${SCHEME} === 'light'`);
   await shot(page, 'shell-light');
   await page.reload();
   await page.waitForSelector('[data-page]');
-  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')), 'light');
+  assert.equal(await page.evaluate(SCHEME), 'light');
   await page.getByText('Dark', { exact: true }).click();
-  await page.waitForFunction(() => document.documentElement.getAttribute('data-mantine-color-scheme') === 'dark');
+  await page.waitForFunction(`${SCHEME} === 'dark'`);
 });
 
 test('a request without the token is refused with 401', async () => {
@@ -85,10 +87,10 @@ test('a body failing the schema gets 400 with the schema message, in the page as
   // The page's own client (cookie auth) gets the same answer.
   const inPage = await s.page.evaluate(async () => {
     const r = await fetch('/api/app.ping', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"echo":5}' });
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as { error: { message: string } } };
   });
   assert.equal(inPage.status, 400);
   assert.match(inPage.body.error.message, /echo/);
-  const ok = await s.page.evaluate(async () => (await fetch('/api/app.ping', { method: 'POST', body: '{"echo":"hi"}' })).json());
+  const ok = await s.page.evaluate(async () => (await fetch('/api/app.ping', { method: 'POST', body: '{"echo":"hi"}' })).json() as Promise<{ result: { echo: string } }>);
   assert.equal(ok.result.echo, 'hi');
 });
