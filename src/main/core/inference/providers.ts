@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ProviderInfo } from '../../../shared/contract/app';
 
-const require = createRequire(import.meta.url);
+// not named `require`: the Electron bundle injects its own `require` shim at module scope
+const requireCjs = createRequire(import.meta.url);
 
 export function ortVersion(): string {
   try {
-    return (require('onnxruntime-node/package.json') as { version: string }).version;
+    return (requireCjs('onnxruntime-node/package.json') as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -15,7 +16,7 @@ export function ortVersion(): string {
 
 /** The folder holding onnxruntime-node's native libraries for this platform. */
 export function ortBinDir(): string {
-  const root = dirname(require.resolve('onnxruntime-node/package.json'));
+  const root = dirname(requireCjs.resolve('onnxruntime-node/package.json'));
   return join(root, 'bin', 'napi-v6', process.platform, process.arch);
 }
 
