@@ -1,15 +1,11 @@
 import type { Core } from '../core';
+import { routes } from './registry';
+// The routes register themselves (side effect), kept apart so this file stays the dispatcher.
+import './routes';
 
 export type RequestHandler = (req: Request) => Promise<Response>;
 
-type Route = (core: Core, parts: string[], url: URL) => Promise<Response> | Response;
-
-/** Image routes by first path segment after the base ('image', 'thumb', 'label', ...). */
-const routes = new Map<string, Route>();
-
-export function registerImageRoute(name: string, route: Route): void {
-  routes.set(name, route);
-}
+export { registerImageRoute } from './registry';
 
 /**
  * The one image request handler (Fetch API Request → Response). Electron mounts it with
