@@ -4,6 +4,7 @@ import { JobManager } from './jobs/manager';
 import { resolveWorkspace, workspacePaths } from './workspace';
 import { detectProviders, ortVersion } from './inference/providers';
 import type { ProviderInfo } from '../../shared/contract/app';
+import { registerImportJob } from './catalog/importJob';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -47,4 +48,6 @@ export function createCore(opts: CoreOptions): Core {
 }
 
 /** Each capability registers its job kinds here. */
-function registerJobKinds(_core: Core): void {}
+function registerJobKinds(core: Core): void {
+  registerImportJob(core);
+}

@@ -1,5 +1,6 @@
 import { appContract } from './app';
 import { jobsContract } from './jobs';
+import { catalogContract } from './catalog';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -9,6 +10,7 @@ import type { InputOf, OutputOf } from './define';
 export const contract = {
   ...appContract,
   ...jobsContract,
+  ...catalogContract,
 };
 
 export type Contract = typeof contract;

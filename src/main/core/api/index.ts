@@ -2,11 +2,13 @@ import type { Handlers } from './dispatch';
 import type { RequestName } from '../../../shared/contract';
 import { appHandlers } from './app';
 import { jobsHandlers } from './jobs';
+import { catalogHandlers } from './catalog';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
   ...appHandlers,
   ...jobsHandlers,
+  ...catalogHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

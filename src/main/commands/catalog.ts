@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import type { Command } from './types';
+import { UsageError } from './types';
+import { parseWellName } from '../../shared/channels';
+import type { ImportOptions, ImportPreview, ImportReport } from '../../shared/contract/catalog';
+import { importPlate, ImportFailed, previewImport } from '../core/catalog/importPlate';
+import { findPlate, listPlates, listWells } from '../core/catalog/queries';
+import { parseColumnMapping, PlatemapError } from '../core/io/platemap';
+
+const abs = (p: unknown) => (typeof p === 'string' ? resolve(p) : null);
+
+function importOptions(values: Record<string, unknown>, dir: string): ImportOptions {
+  let format: ImportOptions['format'] = null;
+  if (values.format !== undefined) {
+    format = Number(values.format) as 96 | 384 | 1536;
+    if (![96, 384, 1536].includes(format)) throw new UsageError(`--format: "${values.format}" is not 96, 384 or 1536`);
+  }
+  let columns;
+  try {
+    columns = typeof values.columns === 'string' ? parseColumnMapping(values.columns) : undefined;
+  } catch (e) {
+    if (e instanceof PlatemapError) throw new UsageError(`--columns: ${e.message}`);
+    throw e;
+  }
+  return {
+    dir: resolve(dir),
+    platemap: abs(values.platemap),
+    metadata: abs(values.metadata),
+    barcode: (values.barcode as string | undefined) ?? null,
+    pattern: (values.pattern as string | undefined) ?? null,
+    channelMap: (values['channel-map'] as string | undefined) ?? null,
+    columns,
+    cellLine: (values['cell-line'] as string | undefined) ?? null,
+    format,
+  };
+}
+
+function summary(r: ImportPreview, say: (l: string) => void) {
+  say(`plate ${r.barcode}: ${r.format}-well, ${r.naming} naming, channels ${r.channels.join(', ')}`);
+  say(`  ${r.wells} wells, ${r.sites} sites, ${r.images} images (${r.filesScanned} files read, ${r.ignoredFiles} other files ignored)`);
+  if (r.platemap) say(`  plate map ${r.platemap.name ?? r.platemap.file}: ${r.annotatedWells} wells annotated, ${r.compounds} compounds; ${r.unannotatedWells} imaged wells unannotated`);
+  else say(`  no plate map: ${r.unannotatedWells} wells unannotated`);
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) and its plate map into the catalog',
+  usage:
+    'stainless import DIR [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
+    '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--dry-run]\n' +
+    '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.',
+  options: {
+    platemap: { type: 'string' },
+    metadata: { type: 'string' },
+    barcode: { type: 'string' },
+    pattern: { type: 'string' },
+    'channel-map': { type: 'string' },
+    columns: { type: 'string' },
+    'cell-line': { type: 'string' },
+    format: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+  async run({ values, positionals }, ctx) {
+    if (positionals.length !== 1) throw new UsageError(`import takes one folder (got ${positionals.length}); see \`stainless help import\``);
+    const opts = importOptions(values, positionals[0]);
+    const progress = (p: { phase: string; done: number; total: number; sitesFound: number }) =>
+      ctx.note(p.phase === 'scan' ? `scanned ${p.done}/${p.total} files, ${p.sitesFound} sites` : `writing ${p.done}/${p.total} images`);
+    if (values['dry-run']) {
+      const preview = await previewImport(opts, progress);
+      summary(preview, ctx.say);
+      for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
+      return preview;
+    }
+    let report: ImportReport;
+    try {
+      report = await importPlate(ctx.core().db, opts, progress);
+    } catch (e) {
+      if (e instanceof ImportFailed) {
+        for (const p of e.report.problems.filter((x) => x.severity === 'warning')) ctx.note(`warning: ${p.message}`);
+        if (ctx.json) process.stdout.write(JSON.stringify(e.report, null, 2) + '\n');
+      }
+      throw e;
+    }
+    for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
+    summary(report, ctx.say);
+    ctx.say(`  imported as plate ${report.plateId}: added ${report.inserted.wells} wells, ${report.inserted.sites} sites, ${report.inserted.images} images in ${report.seconds.toFixed(2)} s`);
+    return report;
+  },
+};
+
+export const platesCommand: Command = {
+  name: 'plates',
+  summary: 'List the plates in the catalog',
+  usage: 'stainless plates [--json]',
+  async run(_a, ctx) {
+    const plates = listPlates(ctx.core().db);
+    if (!plates.length) ctx.say('no plates in the catalog (stainless import DIR)');
+    for (const p of plates)
+      ctx.say(`${String(p.id).padStart(4)}  ${p.barcode}  ${p.format}-well  ${p.wells} wells, ${p.sites} sites, ${p.images} images, ${p.annotatedWells} annotated${p.cellLine ? `  ${p.cellLine}` : ''}`);
+    return plates;
+  },
+};
+
+export const wellsCommand: Command = {
+  name: 'wells',
+  summary: 'List the wells of a plate with their annotation',
+  usage: 'stainless wells --plate BARCODE|ID [--well A01] [--json]',
+  options: { plate: { type: 'string' }, well: { type: 'string' } },
+  async run({ values }, ctx) {
+    if (typeof values.plate !== 'string') throw new UsageError('wells needs --plate BARCODE (see `stainless plates`)');
+    const db = ctx.core().db;
+    const plate = findPlate(db, values.plate);
+    if (!plate) throw new UsageError(`no plate "${values.plate}" in the catalog (see \`stainless plates\`)`);
+    let wells = listWells(db, plate.id);
+    if (typeof values.well === 'string') {
+      const w = parseWellName(values.well);
+      if (!w) throw new UsageError(`--well: "${values.well}" is not a well name`);
+      wells = wells.filter((x) => x.row === w.row && x.col === w.col);
+    }
+    for (const w of wells) {
+      const what = w.annotated ? `${w.compound ?? w.broadSample ?? '?'}${w.concentration !== null ? ` ${w.concentration} ${w.concentrationUnit ?? ''}`.trimEnd() : ''}  ${w.controlType ?? ''}  ${w.moa ?? ''}` : 'unannotated';
+      ctx.say(`${w.name}  ${w.sites} sites  ${what}`.trimEnd());
+    }
+    return wells;
+  },
+};

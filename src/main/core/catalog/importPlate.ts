@@ -1,0 +1,179 @@
+import { wellName } from '../../../shared/channels';
+import type { ImportOptions, ImportPreview, ImportProgress, ImportReport } from '../../../shared/contract/catalog';
+import type { CompoundInfo } from '../io/platemap';
+import type { Db } from './db';
+import { scanPlate, type ScanResult } from './scan';
+
+/** The import refused: the report lists every problem; the catalog was not touched. */
+export class ImportFailed extends Error {
+  constructor(public report: ImportPreview) {
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    super(
+      `import of ${report.dir} refused, nothing was written (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+        errors
+          .slice(0, 10)
+          .map((p) => `  ${p.message}`)
+          .join('\n') +
+        (errors.length > 10 ? `\n  … ${errors.length - 10} more` : ''),
+    );
+  }
+}
+
+export function toPreview(s: ScanResult): ImportPreview {
+  const compounds = new Set(s.annotation?.wells.map((w) => w.compound.broadSample));
+  return {
+    dir: s.dir,
+    imageDir: s.imageDir,
+    barcode: s.barcode,
+    format: s.format,
+    naming: s.naming,
+    channelMap: s.channelMap,
+    channels: s.channels,
+    filesScanned: s.filesScanned,
+    ignoredFiles: s.ignoredFiles,
+    wells: s.wells,
+    sites: s.sites,
+    images: s.images.length,
+    platemap: s.annotation ? { name: s.annotation.platemapName, file: s.annotation.platemapFile, compoundFile: s.annotation.compoundFile } : null,
+    annotatedWells: s.annotatedWells,
+    unannotatedWells: s.unannotatedWells,
+    compounds: compounds.size,
+    problems: s.problems,
+    ok: !s.problems.some((p) => p.severity === 'error'),
+  };
+}
+
+/** Scan only: what an import would do, with no writes. */
+export async function previewImport(opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Promise<ImportPreview> {
+  return toPreview(await scanPlate(opts, onProgress));
+}
+
+const WRITE_PROGRESS_EVERY = 1000;
+
+/**
+ * Import one plate folder: scan and validate everything first, then write the plate in a single
+ * transaction — it lands whole or not at all, also when the process is killed. Re-importing is
+ * idempotent (rows are upserted on their natural keys, ids kept); a new plate map replaces the
+ * annotation of every well and leaves images alone; nothing already catalogued is deleted.
+ */
+export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+  const t0 = performance.now();
+  const scan = await scanPlate(opts, onProgress);
+  const preview = toPreview(scan);
+  if (!preview.ok) throw new ImportFailed(preview);
+  const written = writePlate(db, scan, opts, onProgress);
+  return { ...preview, ...written, seconds: (performance.now() - t0) / 1000 };
+}
+
+function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Pick<ImportReport, 'plateId' | 'inserted'> {
+  const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number) ?? 0;
+  const st = {
+    plate: db.prepare(`
+      INSERT INTO plates (barcode, cell_line, format, platemap_name, source_dir, naming, channel_map)
+      VALUES (@barcode, @cellLine, @format, @platemapName, @sourceDir, @naming, @channelMap)
+      ON CONFLICT (barcode) DO UPDATE SET
+        cell_line = coalesce(excluded.cell_line, cell_line),
+        format = CASE WHEN @formatGiven THEN excluded.format ELSE max(format, excluded.format) END,
+        platemap_name = coalesce(excluded.platemap_name, platemap_name),
+        source_dir = excluded.source_dir, naming = excluded.naming, channel_map = excluded.channel_map
+      RETURNING id`),
+    compound: db.prepare(`
+      INSERT INTO compounds (broad_sample, name, moa, target, smiles, inchikey, pert_type, control_type)
+      VALUES (@broadSample, @name, @moa, @target, @smiles, @inchikey, @pertType, @controlType)
+      ON CONFLICT (broad_sample) DO UPDATE SET
+        name = coalesce(excluded.name, name), moa = coalesce(excluded.moa, moa), target = coalesce(excluded.target, target),
+        smiles = coalesce(excluded.smiles, smiles), inchikey = coalesce(excluded.inchikey, inchikey),
+        pert_type = coalesce(excluded.pert_type, pert_type), control_type = coalesce(excluded.control_type, control_type)
+      RETURNING id`),
+    well: db.prepare(`
+      INSERT INTO wells (plate_id, row, col, name) VALUES (?, ?, ?, ?)
+      ON CONFLICT (plate_id, row, col) DO UPDATE SET name = excluded.name
+      RETURNING id`),
+    clearAnnotations: db.prepare(`
+      UPDATE wells SET compound_id = NULL, concentration = NULL, concentration_unit = NULL, control_type = NULL, solvent = NULL, annotated = 0
+      WHERE plate_id = ?`),
+    annotate: db.prepare(`
+      UPDATE wells SET compound_id = @compoundId, concentration = @concentration, concentration_unit = @concentrationUnit,
+        control_type = @controlType, solvent = @solvent, annotated = 1
+      WHERE id = @id`),
+    site: db.prepare(`
+      INSERT INTO sites (well_id, field) VALUES (?, ?)
+      ON CONFLICT (well_id, field) DO UPDATE SET field = excluded.field
+      RETURNING id`),
+    image: db.prepare(`
+      INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth) VALUES (?, ?, 'acquired', ?, ?, ?, ?)
+      ON CONFLICT (site_id, channel) WHERE kind = 'acquired' DO UPDATE SET
+        path = excluded.path, width = excluded.width, height = excluded.height, bit_depth = excluded.bit_depth`),
+  };
+  const plateCounts = (plateId: number) => ({
+    wells: count(`SELECT count(*) FROM wells WHERE plate_id = ?`, plateId),
+    sites: count(`SELECT count(*) FROM sites JOIN wells w ON w.id = well_id WHERE w.plate_id = ?`, plateId),
+    images: count(`SELECT count(*) FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ? AND i.kind = 'acquired'`, plateId),
+  });
+
+  const run = db.transaction(() => {
+    const compoundsBefore = count(`SELECT count(*) FROM compounds`);
+    const plateId = (
+      st.plate.get({
+        barcode: s.barcode,
+        cellLine: opts.cellLine ?? null,
+        format: s.format,
+        formatGiven: opts.format ? 1 : 0,
+        platemapName: s.annotation?.platemapName ?? null,
+        sourceDir: s.dir,
+        naming: s.naming,
+        channelMap: JSON.stringify(s.channelMap),
+      }) as { id: number }
+    ).id;
+    const before = plateCounts(plateId);
+    const wellIds = new Map<string, number>();
+    const wellId = (row: number, col: number) => {
+      const k = `${row},${col}`;
+      let id = wellIds.get(k);
+      if (id === undefined) wellIds.set(k, (id = (st.well.get(plateId, row, col, wellName(row, col)) as { id: number }).id));
+      return id;
+    };
+    if (s.annotation) {
+      st.clearAnnotations.run(plateId);
+      const compoundIds = new Map<string, number>();
+      const compoundId = (c: CompoundInfo) => {
+        let id = compoundIds.get(c.broadSample);
+        if (id === undefined) compoundIds.set(c.broadSample, (id = (st.compound.get(c) as { id: number }).id));
+        return id;
+      };
+      for (const w of s.annotation.wells) {
+        st.annotate.run({
+          id: wellId(w.row, w.col),
+          compoundId: compoundId(w.compound),
+          concentration: w.concentration,
+          concentrationUnit: w.concentrationUnit,
+          controlType: w.controlType,
+          solvent: w.solvent,
+        });
+      }
+    }
+    const siteIds = new Map<string, number>();
+    const total = s.images.length;
+    s.images.forEach((img, i) => {
+      const k = `${img.row},${img.col},${img.field}`;
+      let sid = siteIds.get(k);
+      if (sid === undefined) siteIds.set(k, (sid = (st.site.get(wellId(img.row, img.col), img.field) as { id: number }).id));
+      st.image.run(sid, img.channel, img.path, img.width, img.height, img.bitDepth);
+      // Reported from inside the transaction (stderr writes to a pipe are synchronous), so a
+      // crash test can kill the process while the plate is half written.
+      if (onProgress && ((i + 1) % WRITE_PROGRESS_EVERY === 0 || i + 1 === total))
+        onProgress({ phase: 'write', done: i + 1, total, filesScanned: s.filesScanned, sitesFound: s.sites });
+    });
+    const after = plateCounts(plateId);
+    return {
+      plateId,
+      inserted: {
+        wells: after.wells - before.wells,
+        sites: after.sites - before.sites,
+        images: after.images - before.images,
+        compounds: count(`SELECT count(*) FROM compounds`) - compoundsBefore,
+      },
+    };
+  });
+  return run.immediate();
+}

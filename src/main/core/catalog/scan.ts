@@ -1,0 +1,357 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
+import { probeImage } from '../io/probe';
+import { ImageReadError } from '../io/tiff';
+import { BUILTIN_NAMINGS, IMAGE_EXT, NamingError, parseChannelMap, patternNaming, type NamedImage, type Naming } from '../io/naming';
+import {
+  findMetadataRoot,
+  listJumpBarcodes,
+  PlatemapError,
+  readPlatemap,
+  resolveJumpMetadata,
+  type ColumnMapping,
+  type PlateAnnotation,
+} from '../io/platemap';
+import type { ImportOptions, ImportProblem, ImportProgress, ProblemCode } from '../../../shared/contract/catalog';
+
+/** One image the import will register. */
+export interface PlannedImage {
+  path: string;
+  row: number;
+  col: number;
+  field: number;
+  channel: string;
+  width: number;
+  height: number;
+  bitDepth: number;
+}
+
+/** Everything import learns from a folder before writing anything. */
+export interface ScanResult {
+  dir: string;
+  imageDir: string;
+  barcode: string;
+  format: PlateFormat;
+  naming: Naming['kind'] | null;
+  channelMap: Record<string, string>;
+  channels: string[];
+  filesScanned: number;
+  ignoredFiles: number;
+  images: PlannedImage[];
+  wells: number;
+  sites: number;
+  annotation: PlateAnnotation | null;
+  annotatedWells: number;
+  unannotatedWells: number;
+  problems: ImportProblem[];
+}
+
+/** Non-fatal problems of one kind listed one by one up to this many, then summarised. */
+const LIST_LIMIT = 50;
+
+class Problems {
+  list: ImportProblem[] = [];
+  private counts = new Map<ProblemCode, number>();
+  add(severity: ImportProblem['severity'], code: ProblemCode, message: string, file?: string) {
+    const n = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, n);
+    if (n <= LIST_LIMIT) this.list.push({ severity, code, message, ...(file ? { file } : {}) });
+    else if (n === LIST_LIMIT + 1) this.list.push({ severity, code, message: `more problems of this kind (${code}) not listed` });
+  }
+  get fatal() {
+    return this.list.some((p) => p.severity === 'error');
+  }
+}
+
+/**
+ * Read a plate folder and its plate map without touching the catalog: file names, image headers
+ * (bounded concurrency, no pixel decode) and annotation, with every problem found. Errors make
+ * the import refuse; warnings are reported and the import goes on.
+ */
+export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Promise<ScanResult> {
+  const dir = resolve(opts.dir);
+  const problems = new Problems();
+  const result: ScanResult = {
+    dir,
+    imageDir: dir,
+    barcode: opts.barcode ?? '',
+    format: opts.format ?? 96,
+    naming: null,
+    channelMap: {},
+    channels: [],
+    filesScanned: 0,
+    ignoredFiles: 0,
+    images: [],
+    wells: 0,
+    sites: 0,
+    annotation: null,
+    annotatedWells: 0,
+    unannotatedWells: 0,
+    problems: problems.list,
+  };
+  if (!existsSync(dir)) {
+    problems.add('error', 'not_found', `${dir}: folder does not exist`, dir);
+    return result;
+  }
+  if (!statSync(dir).isDirectory()) {
+    problems.add('error', 'not_directory', `${dir}: is a file, not a folder of images`, dir);
+    return result;
+  }
+  const imagesSub = join(dir, 'Images');
+  result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
+  const files = listFiles(result.imageDir);
+  const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
+  result.ignoredFiles = files.length - imageFiles.length;
+  if (!imageFiles.length) {
+    problems.add('error', 'empty_folder', `${result.imageDir}: no image files (.tif/.tiff/.png) found${files.length ? ` among ${files.length} files` : ''}`, result.imageDir);
+    return result;
+  }
+
+  // Naming: the user's pattern, else the built-in naming that explains the most file names.
+  let naming: Naming;
+  try {
+    naming = opts.pattern ? patternNaming(opts.pattern) : detectNaming(imageFiles);
+  } catch (e) {
+    if (!(e instanceof NamingError)) throw e;
+    problems.add('error', 'unknown_naming', e.message);
+    return result;
+  }
+  result.naming = naming.kind;
+  let userMap: Record<string, string> = {};
+  try {
+    userMap = typeof opts.channelMap === 'string' ? parseChannelMap(opts.channelMap, naming.kind) : normaliseMap(opts.channelMap ?? {}, naming.kind);
+  } catch (e) {
+    problems.add('error', 'bad_option', (e as Error).message);
+    return result;
+  }
+  result.channelMap = { ...naming.defaultChannels, ...userMap };
+
+  // Names → positions.
+  const parsed: Array<{ file: string; n: NamedImage }> = [];
+  for (const rel of imageFiles) {
+    const base = basename(rel);
+    const file = join(result.imageDir, rel);
+    if (naming.ignore?.(base)) {
+      result.ignoredFiles++;
+      continue;
+    }
+    try {
+      const n = naming.parse(base);
+      if (n) parsed.push({ file, n });
+      else problems.add('warning', 'unknown_file', `${file}: name does not follow the ${naming.kind} naming; skipped`, file);
+    } catch (e) {
+      if (!(e instanceof NamingError)) throw e;
+      problems.add('error', 'bad_name', `${file}: ${e.message}`, file);
+    }
+  }
+  if (!parsed.length) {
+    problems.add('error', 'unknown_naming', `${result.imageDir}: no file name follows the ${naming.kind} naming (e.g. ${basename(imageFiles[0])})`);
+    return result;
+  }
+
+  // One plate per import: the naming's plate token, else --barcode, else JUMP metadata, else the folder.
+  let items = parsed;
+  const tokens = [...new Set(parsed.map((p) => p.n.plate).filter((p): p is string => !!p))];
+  if (tokens.length > 1) {
+    if (opts.barcode && tokens.includes(opts.barcode)) items = parsed.filter((p) => p.n.plate === opts.barcode);
+    else {
+      problems.add('error', 'several_plates', `${result.imageDir}: holds images of ${tokens.length} plates (${tokens.slice(0, 10).join(', ')}); import one at a time with --barcode`);
+      return result;
+    }
+  }
+  // Several z-planes: the lowest plane is imported (microscope exports of Cell Painting use one).
+  const planes = [...new Set(items.map((p) => p.n.plane ?? 1))].sort((a, b) => a - b);
+  if (planes.length > 1) {
+    const skipped = items.filter((p) => (p.n.plane ?? 1) !== planes[0]);
+    problems.add('warning', 'plane_skipped', `${skipped.length} images of planes ${planes.slice(1).join(', ')} skipped (only plane ${planes[0]} is imported), e.g. ${basename(skipped[0].file)}`, skipped[0].file);
+    items = items.filter((p) => (p.n.plane ?? 1) === planes[0]);
+  }
+
+  // Plate map (before the barcode is final: JUMP's barcode_platemap.csv may name the plate).
+  const folderName = /^images$/i.test(basename(dir)) ? basename(dirname(dir)) : basename(dir);
+  result.barcode = opts.barcode ?? tokens[0] ?? '';
+  result.annotation = loadAnnotation(opts, dir, result, folderName, problems);
+  if (!result.barcode) result.barcode = folderName;
+
+  // Channels.
+  const usedKeys = new Set(items.map((p) => p.n.channelKey));
+  for (const k of Object.keys(userMap)) {
+    if (!usedKeys.has(k)) problems.add('warning', 'channel_unused', `channel map entry ${k}=${userMap[k]}: no file has channel ${k} (channels found: ${[...usedKeys].sort().join(', ')})`);
+  }
+  const unnamed = [...usedKeys].filter((k) => !result.channelMap[k]).sort();
+  if (unnamed.length && naming.kind !== 'pattern')
+    problems.add('warning', 'channel_unmapped', `channels ${unnamed.join(', ')} have no name; they are imported as ${unnamed.join(', ')} (name them with --channel-map ${unnamed[0]}=DNA,...)`);
+  const nameOf = (k: string) => result.channelMap[k] ?? k;
+  const names = new Map<string, string>();
+  for (const k of usedKeys) {
+    const nm = nameOf(k);
+    const other = names.get(nm);
+    if (other !== undefined) problems.add('error', 'bad_option', `channel map gives channels ${other} and ${k} the same name ${nm}`);
+    names.set(nm, k);
+  }
+  result.channels = [...names.keys()].sort();
+
+  // Format: given, else the smallest that holds every imaged and annotated well.
+  let maxRow = 0;
+  let maxCol = 0;
+  for (const { n } of items) (maxRow = Math.max(maxRow, n.row)), (maxCol = Math.max(maxCol, n.col));
+  for (const w of result.annotation?.wells ?? []) (maxRow = Math.max(maxRow, w.row)), (maxCol = Math.max(maxCol, w.col));
+  const fits = (f: PlateFormat) => maxRow < PLATE_FORMATS[f].rows && maxCol < PLATE_FORMATS[f].cols;
+  result.format = opts.format ?? ([96, 384, 1536] as PlateFormat[]).find(fits) ?? 1536;
+  const { rows, cols } = PLATE_FORMATS[result.format];
+  const inside = (r: number, c: number) => r < rows && c < cols;
+  const formatNote = opts.format ? `the ${result.format}-well format given` : `a ${result.format}-well plate (the largest format)`;
+  for (const { file, n } of items)
+    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: row ${n.row + 1}, column ${n.col + 1} lies outside ${formatNote} (${rows}×${cols})`, file);
+  for (const w of result.annotation?.wells ?? [])
+    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${formatNote} (${rows}×${cols})`, w.at.replace(/:\d+$/, ''));
+
+  // Duplicates and missing channels, per site.
+  const sites = new Map<string, Map<string, string>>();
+  for (const { file, n } of items) {
+    const sk = `${n.row},${n.col},${n.field}`;
+    let site = sites.get(sk);
+    if (!site) sites.set(sk, (site = new Map()));
+    const ch = nameOf(n.channelKey);
+    const prev = site.get(ch);
+    if (prev) problems.add('error', 'duplicate_image', `${file}: same well ${wellName(n.row, n.col)}, site ${n.field}, channel ${ch} as ${prev}`, file);
+    else site.set(ch, file);
+  }
+  for (const [sk, site] of sites) {
+    if (site.size === names.size) continue;
+    const [r, c, f] = sk.split(',').map(Number);
+    const missing = [...names].filter(([nm]) => !site.has(nm));
+    const expect = naming.exampleName ? ` (expected e.g. ${naming.exampleName({ row: r, col: c, field: f, channelKey: missing[0][1], plate: tokens[0], plane: planes[0] })})` : '';
+    problems.add('warning', 'missing_channels', `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${expect}`, site.values().next().value);
+  }
+  const wellKeys = new Set(items.map(({ n }) => `${n.row},${n.col}`));
+  result.sites = sites.size;
+  if (result.annotation) {
+    const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
+    result.annotatedWells = mapped.size;
+    result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
+    for (const k of mapped) wellKeys.add(k);
+  } else result.unannotatedWells = wellKeys.size;
+  result.wells = wellKeys.size;
+
+  // Headers, with bounded concurrency: size and bit depth, and truncation.
+  const seenSites = new Set<string>();
+  let done = 0;
+  const planned: Array<PlannedImage | null> = new Array(items.length).fill(null);
+  await forEachLimit(items, opts.concurrency ?? 16, async ({ file, n }, i) => {
+    try {
+      const h = await probeImage(file);
+      planned[i] = { path: file, row: n.row, col: n.col, field: n.field, channel: nameOf(n.channelKey), width: h.width, height: h.height, bitDepth: h.bitDepth };
+    } catch (e) {
+      if (!(e instanceof ImageReadError)) throw e;
+      problems.add('error', 'unreadable_image', e.message, file);
+    }
+    done++;
+    seenSites.add(`${n.row},${n.col},${n.field}`);
+    if (onProgress && (done % 200 === 0 || done === items.length))
+      onProgress({ phase: 'scan', done, total: items.length, filesScanned: done, sitesFound: seenSites.size });
+  });
+  result.filesScanned = items.length;
+  result.images = planned.filter((p): p is PlannedImage => p !== null);
+  return result;
+}
+
+function detectNaming(files: string[]): Naming {
+  let best: Naming | null = null;
+  let bestCount = 0;
+  for (const nm of BUILTIN_NAMINGS) {
+    let count = 0;
+    for (const f of files) {
+      const base = basename(f);
+      try {
+        if (nm.ignore?.(base) || nm.parse(base)) count++;
+      } catch {
+        count++; // it is this naming, with a bad value; reported when parsed
+      }
+    }
+    if (count > bestCount) (best = nm), (bestCount = count);
+  }
+  if (!best)
+    throw new NamingError(
+      `no known file naming: names like ${files.slice(0, 3).map((f) => basename(f)).join(', ')} are neither Phenix (r01c01f01p01-ch1sk1fk1fl1.tiff) nor ImageXpress (PLATE_A01_s1_w1.tif); give --pattern with named groups`,
+    );
+  return best;
+}
+
+function normaliseMap(m: Record<string, string>, kind: Naming['kind']): Record<string, string> {
+  return parseChannelMap(
+    Object.entries(m)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    kind,
+  );
+}
+
+/** Relative paths of the files under `root`, skipping hidden entries and metadata folders. */
+function listFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const r = rel ? join(rel, e.name) : e.name;
+      if (e.isDirectory()) {
+        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) walk(r);
+      } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
+  const columns: ColumnMapping = opts.columns ?? {};
+  try {
+    const metaIsDir = !!opts.metadata && existsSync(opts.metadata) && statSync(opts.metadata).isDirectory();
+    for (const [flag, p] of [['--platemap', opts.platemap], ['--metadata', opts.metadata]] as const) {
+      if (p && !existsSync(p)) throw new PlatemapError(`${flag} ${p}: file does not exist`);
+    }
+    if (opts.platemap) {
+      if (statSync(opts.platemap).isDirectory()) throw new PlatemapError(`--platemap ${opts.platemap}: is a folder, not a plate-map file`);
+      const compoundFile = opts.metadata && !metaIsDir ? opts.metadata : null;
+      return readPlatemap(opts.platemap, { compoundFile, columns });
+    }
+    const explicitRoot = metaIsDir ? opts.metadata! : null;
+    const root = explicitRoot ?? findMetadataRoot(dir);
+    if (!root) {
+      if (opts.metadata) throw new PlatemapError(`--metadata ${opts.metadata}: a compound table needs --platemap too`);
+      return null;
+    }
+    let barcode = opts.barcode ?? (result.barcode || null);
+    if (!barcode) {
+      const listed = listJumpBarcodes(root);
+      if (listed.includes(folderName)) barcode = folderName;
+    }
+    let meta;
+    try {
+      meta = resolveJumpMetadata(root, barcode);
+    } catch (e) {
+      // Found by looking around, not asked for: a plate missing from it is imported unannotated.
+      if (explicitRoot || !(e instanceof PlatemapError) || !/no row for barcode|lists \d+ plates/.test(e.message)) throw e;
+      problems.add('warning', 'platemap_not_found', `${e.message}; the plate is imported without annotation`);
+      return null;
+    }
+    result.barcode = meta.barcode;
+    return readPlatemap(meta.platemapFile, { compoundFile: meta.compoundFile, columns, platemapName: meta.platemapName });
+  } catch (e) {
+    if (!(e instanceof PlatemapError)) throw e;
+    problems.add('error', 'platemap', e.message);
+    return null;
+  }
+}
+
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

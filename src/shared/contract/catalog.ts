@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { request, Empty } from './define';
+import type { JobInfo } from './jobs';
+
+// ---- import -------------------------------------------------------------------------------
+
+/** An absolute path (POSIX, Windows drive or UNC): the UI never sends paths relative to anything. */
+const AbsPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'must be an absolute path');
+
+export const ColumnMappingSchema = z
+  .object({
+    well: z.string(),
+    compound: z.string(),
+    name: z.string(),
+    moa: z.string(),
+    target: z.string(),
+    smiles: z.string(),
+    inchikey: z.string(),
+    pertType: z.string(),
+    controlType: z.string(),
+    concentration: z.string(),
+    concentrationUnit: z.string(),
+    solvent: z.string(),
+  })
+  .partial()
+  .strict();
+
+export const ImportInput = z
+  .object({
+    /** the plate folder (its Images/ subfolder is used when present) */
+    dir: AbsPath,
+    /** plate map file (JUMP platemap/<name>.txt or any CSV/TSV, see columns) */
+    platemap: AbsPath.nullish(),
+    /** compound table file, or a JUMP metadata folder (barcode_platemap.csv, platemap/, external_metadata/) */
+    metadata: AbsPath.nullish(),
+    barcode: z.string().min(1).max(200).nullish(),
+    /** regex with named groups row+col or well, site, channel (and optionally plate) */
+    pattern: z.string().min(1).max(1000).nullish(),
+    /** "ch1=Mito,ch2=AGP" or { ch1: 'Mito' } */
+    channelMap: z.union([z.string().max(2000), z.record(z.string(), z.string())]).nullish(),
+    /** plate-map column names for a generic CSV/TSV */
+    columns: ColumnMappingSchema.optional(),
+    cellLine: z.string().max(200).nullish(),
+    format: z.union([z.literal(96), z.literal(384), z.literal(1536)]).nullish(),
+  })
+  .strict();
+
+export type ImportOptions = z.output<typeof ImportInput> & {
+  /** header reads in flight at once (default 16) */
+  concurrency?: number;
+};
+
+export type ProblemCode =
+  | 'not_found'
+  | 'not_directory'
+  | 'empty_folder'
+  | 'unknown_naming'
+  | 'bad_name'
+  | 'bad_option'
+  | 'several_plates'
+  | 'unreadable_image'
+  | 'duplicate_image'
+  | 'well_outside_format'
+  | 'platemap'
+  | 'platemap_unknown_well'
+  | 'platemap_not_found'
+  | 'missing_channels'
+  | 'unknown_file'
+  | 'plane_skipped'
+  | 'channel_unused'
+  | 'channel_unmapped'
+  | 'unknown_compound';
+
+export interface ImportProblem {
+  /** an error makes the import refuse (nothing is written); a warning is reported and skipped */
+  severity: 'error' | 'warning';
+  code: ProblemCode;
+  /** names the file (and line) and the problem */
+  message: string;
+  file?: string;
+}
+
+export interface ImportProgress {
+  phase: 'scan' | 'write';
+  done: number;
+  total: number;
+  filesScanned: number;
+  sitesFound: number;
+}
+
+/** What a scan found (import.preview) — and, after an import, what was written. */
+export interface ImportPreview {
+  dir: string;
+  imageDir: string;
+  barcode: string;
+  format: 96 | 384 | 1536;
+  naming: 'phenix' | 'imagexpress' | 'pattern' | null;
+  /** channel key in the file names → channel name */
+  channelMap: Record<string, string>;
+  channels: string[];
+  filesScanned: number;
+  ignoredFiles: number;
+  wells: number;
+  sites: number;
+  images: number;
+  platemap: { name: string | null; file: string; compoundFile: string | null } | null;
+  annotatedWells: number;
+  unannotatedWells: number;
+  compounds: number;
+  problems: ImportProblem[];
+  /** true when there is no error: import would go ahead */
+  ok: boolean;
+}
+
+export interface ImportReport extends ImportPreview {
+  plateId: number;
+  /** rows added by this import (0 on an idempotent re-import) */
+  inserted: { wells: number; sites: number; images: number; compounds: number };
+  seconds: number;
+}
+
+// ---- catalog views ------------------------------------------------------------------------
+
+export type ControlType = 'negcon' | 'poscon' | 'trt' | 'empty';
+
+export interface PlateSummary {
+  id: number;
+  barcode: string;
+  cellLine: string | null;
+  format: 96 | 384 | 1536;
+  platemapName: string | null;
+  sourceDir: string | null;
+  naming: string | null;
+  isDemo: boolean;
+  importedAt: string;
+  wells: number;
+  sites: number;
+  images: number;
+  annotatedWells: number;
+  channels: string[];
+}
+
+/** One well of the plate map with its annotation. */
+export interface WellLayout {
+  id: number;
+  row: number;
+  col: number;
+  name: string;
+  annotated: boolean;
+  compoundId: number | null;
+  broadSample: string | null;
+  compound: string | null;
+  moa: string | null;
+  target: string | null;
+  concentration: number | null;
+  concentrationUnit: string | null;
+  controlType: ControlType | null;
+  sites: number;
+}
+
+export interface PlateDetail {
+  plate: PlateSummary;
+  wells: WellLayout[];
+}
+
+export interface ImageInfo {
+  id: number;
+  channel: string;
+  kind: 'acquired' | 'synthetic';
+  runId: number | null;
+  path: string;
+  width: number;
+  height: number;
+  bitDepth: number;
+}
+
+export interface SiteInfo {
+  id: number;
+  field: number;
+  images: ImageInfo[];
+}
+
+export interface WellDetail {
+  plate: { id: number; barcode: string; format: 96 | 384 | 1536 };
+  well: WellLayout & { smiles: string | null; pertType: string | null; solvent: string | null };
+  sites: SiteInfo[];
+}
+
+export interface CompoundRow {
+  id: number;
+  broadSample: string;
+  name: string | null;
+  moa: string | null;
+  target: string | null;
+  smiles: string | null;
+  inchikey: string | null;
+  pertType: string | null;
+  controlType: string | null;
+  /** wells holding it (on the plate asked for, or on all plates) */
+  wells: number;
+}
+
+export const CompoundsQuery = z
+  .object({
+    /** substring of name, broad_sample, MoA or target (case-insensitive) */
+    search: z.string().max(200).optional(),
+    moa: z.string().max(200).optional(),
+    plate: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+const PlateRef = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
+
+export const catalogContract = {
+  'plates.list': request(Empty, 'Plates in the catalog with counts').returns<PlateSummary[]>(),
+  'plates.get': request(z.object({ plate: PlateRef }).strict(), 'One plate (id or barcode) with its per-well annotation layout').returns<PlateDetail>(),
+  'wells.list': request(z.object({ plate: PlateRef }).strict(), 'Wells of a plate with annotation and site counts').returns<WellLayout[]>(),
+  'wells.get': request(
+    z.union([z.object({ id: z.number().int().positive() }).strict(), z.object({ plate: PlateRef, well: z.string().min(2).max(4) }).strict()]),
+    'One well (by id, or plate + well name) with its sites and their images',
+  ).returns<WellDetail>(),
+  'compounds.list': request(CompoundsQuery, 'Compounds, filtered and paged').returns<{ total: number; items: CompoundRow[] }>(),
+  'import.preview': request(ImportInput, 'Scan a plate folder and plate map without writing: naming, channels, counts, problems').returns<ImportPreview>(),
+  'import.start': request(ImportInput, 'Import a plate folder as a job').returns<JobInfo>(),
+};
