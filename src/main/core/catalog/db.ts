@@ -16,9 +16,7 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   try {
     db.pragma('busy_timeout = 5000');
-    if (!opts.readonly) db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
+    // Version first: switching to WAL rewrites the header, and a newer catalog must stay byte-for-byte as it was.
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > LATEST_VERSION) {
       throw new CatalogVersionError(
@@ -26,6 +24,9 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
           'open it with that version or newer. The file was not changed.',
       );
     }
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
     if (!opts.readonly) migrate(db, current);
     return db;
   } catch (e) {
