@@ -147,6 +147,15 @@ CREATE INDEX compounds_moa ON compounds (moa);
 CREATE INDEX wells_compound ON wells (compound_id);
 `,
   },
+  {
+    version: 3,
+    name: 'inference: run device, synthetic images by run',
+    sql: `
+ALTER TABLE runs ADD COLUMN device TEXT;
+CREATE INDEX images_run ON images (run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX runs_model ON runs (model_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
