@@ -1,0 +1,199 @@
+import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+
+/**
+ * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
+ * Area, Perimeter (skimage's 4-connected weighted border count), FormFactor = 4π·Area/Perimeter²,
+ * Solidity = Area/ConvexArea (convex hull of pixel-edge midpoints, centres inside or on it),
+ * Extent, EulerNumber (8-connected), Eccentricity / Major- / MinorAxisLength / Orientation (from
+ * the inertia tensor; Orientation in degrees), Compactness (2π · mean squared distance from the
+ * centroid / Area: 1 for a disc), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
+ * the object's edge), EquivalentDiameter.
+ */
+export const AREASHAPE_NAMES = [
+  'Area', 'Perimeter', 'FormFactor', 'Solidity', 'Extent', 'EulerNumber', 'Eccentricity', 'MajorAxisLength',
+  'MinorAxisLength', 'Orientation', 'Compactness', 'Center_X', 'Center_Y', 'BoundingBoxArea', 'BoundingBoxMinimum_X',
+  'BoundingBoxMinimum_Y', 'BoundingBoxMaximum_X', 'BoundingBoxMaximum_Y', 'ConvexArea', 'EquivalentDiameter',
+  'MaximumRadius', 'MeanRadius', 'MedianRadius',
+].map((n) => `AreaShape_${n}`);
+
+const SQRT2 = Math.SQRT2;
+// skimage.measure.perimeter: weights of the convolution codes of border pixels
+const PERIM_W = new Float64Array(50);
+for (const c of [5, 7, 15, 17, 25, 27]) PERIM_W[c] = 1;
+PERIM_W[21] = PERIM_W[33] = SQRT2;
+PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
+
+export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
+  const { width: w, labels, ids, start, pixels, bbox } = ix;
+  const n = ids.length;
+  const block = newBlock(AREASHAPE_NAMES, n);
+  const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
+  const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
+  void col;
+  for (let k = 0; k < n; k++) {
+    const id = ids[k];
+    const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
+    const bw = x1 - x0 + 1;
+    const bh = y1 - y0 + 1;
+    // object mask on its bounding box with a 1-pixel frame of zeros
+    const fw = bw + 2;
+    const fh = bh + 2;
+    const m = new Uint8Array(fw * fh);
+    let sx = 0, sy = 0;
+    const area = start[k + 1] - start[k];
+    for (let p = start[k]; p < start[k + 1]; p++) {
+      const i = pixels[p];
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      sx += x;
+      sy += y;
+      m[(y - y0 + 1) * fw + (x - x0 + 1)] = 1;
+    }
+    const cx = sx / area;
+    const cy = sy / area;
+    let mrr = 0, mcc = 0, mrc = 0;
+    const radii = new Float64Array(area);
+    let rsum = 0, rmax = 0;
+    for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) {
+      const i = pixels[p];
+      const y = (i / w) | 0;
+      const dx = i - y * w - cx;
+      const dy = y - cy;
+      mrr += dy * dy;
+      mcc += dx * dx;
+      mrc += dx * dy;
+      const r = edgeDist[i];
+      radii[q] = r;
+      rsum += r;
+      if (r > rmax) rmax = r;
+    }
+    radii.sort();
+    A[k] = area;
+    CX[k] = cx;
+    CY[k] = cy;
+    BX0[k] = x0;
+    BY0[k] = y0;
+    BX1[k] = x1 + 1;
+    BY1[k] = y1 + 1;
+    BBA[k] = bw * bh;
+    EXT[k] = area / (bw * bh);
+    ED[k] = Math.sqrt((4 * area) / Math.PI);
+    MAXR[k] = rmax;
+    MEANR[k] = rsum / area;
+    MEDR[k] = area % 2 ? radii[(area - 1) / 2] : (radii[area / 2 - 1] + radii[area / 2]) / 2;
+    // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
+    const a = mcc / area;
+    const b = -mrc / area;
+    const c = mrr / area;
+    const tr = (a + c) / 2;
+    const disc = Math.sqrt(((a - c) / 2) ** 2 + b * b);
+    const l1 = Math.max(0, tr + disc);
+    const l2 = Math.max(0, tr - disc);
+    MAJ[k] = 4 * Math.sqrt(l1);
+    MIN[k] = 4 * Math.sqrt(l2);
+    ECC[k] = l1 === 0 ? 0 : Math.sqrt(1 - l2 / l1);
+    const ori = a - c === 0 ? (b < 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
+    ORI[k] = (ori * 180) / Math.PI;
+    CMP[k] = (2 * Math.PI * ((mrr + mcc) / area)) / area;
+    // perimeter: border = pixel with a 4-neighbour outside the object
+    let per = 0;
+    const isB = (fi: number) => m[fi] === 1 && (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]);
+    for (let yy = 1; yy <= bh; yy++) {
+      for (let xx = 1; xx <= bw; xx++) {
+        const fi = yy * fw + xx;
+        if (!isB(fi)) continue;
+        let code = 1;
+        if (isB(fi - 1)) code += 2;
+        if (isB(fi + 1)) code += 2;
+        if (isB(fi - fw)) code += 2;
+        if (isB(fi + fw)) code += 2;
+        if (isB(fi - fw - 1)) code += 10;
+        if (isB(fi - fw + 1)) code += 10;
+        if (isB(fi + fw - 1)) code += 10;
+        if (isB(fi + fw + 1)) code += 10;
+        per += PERIM_W[code];
+      }
+    }
+    P[k] = per;
+    FF[k] = (4 * Math.PI * area) / (per * per);
+    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
+    let q1 = 0, q3 = 0, qd = 0;
+    for (let yy = 0; yy < fh - 1; yy++) {
+      for (let xx = 0; xx < fw - 1; xx++) {
+        const fi = yy * fw + xx;
+        const tl = m[fi], tr2 = m[fi + 1], bl = m[fi + fw], br = m[fi + fw + 1];
+        const s = tl + tr2 + bl + br;
+        if (s === 1) q1++;
+        else if (s === 3) q3++;
+        else if (s === 2 && tl === br) qd++;
+      }
+    }
+    EUL[k] = (q1 - q3 - 2 * qd) / 4;
+    const hull = convexArea(m, fw, fh);
+    CVA[k] = hull;
+    SOL[k] = area / hull;
+    void id;
+    void labels;
+  }
+  return block;
+}
+
+/**
+ * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
+ * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
+ */
+function convexArea(m: Uint8Array, fw: number, fh: number): number {
+  const pts: number[] = [];
+  // candidate pixels: first/last of each row and column (skimage's possible_hull)
+  const add = (x: number, y: number) => {
+    pts.push(2 * x - 1, 2 * y, 2 * x + 1, 2 * y, 2 * x, 2 * y - 1, 2 * x, 2 * y + 1);
+  };
+  for (let y = 0; y < fh; y++) {
+    let first = -1, last = -1;
+    for (let x = 0; x < fw; x++) if (m[y * fw + x]) { if (first < 0) first = x; last = x; }
+    if (first >= 0) { add(first, y); if (last !== first) add(last, y); }
+  }
+  for (let x = 0; x < fw; x++) {
+    let first = -1, last = -1;
+    for (let y = 0; y < fh; y++) if (m[y * fw + x]) { if (first < 0) first = y; last = y; }
+    if (first >= 0) { add(x, first); if (last !== first) add(x, last); }
+  }
+  const np = pts.length / 2;
+  const order = Array.from({ length: np }, (_, i) => i).sort((i, j) => pts[2 * i] - pts[2 * j] || pts[2 * i + 1] - pts[2 * j + 1]);
+  const cross = (o: number, a: number, b: number) =>
+    (pts[2 * a] - pts[2 * o]) * (pts[2 * b + 1] - pts[2 * o + 1]) - (pts[2 * a + 1] - pts[2 * o + 1]) * (pts[2 * b] - pts[2 * o]);
+  const lower: number[] = [];
+  for (const i of order) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop();
+    lower.push(i);
+  }
+  const upper: number[] = [];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k];
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
+    upper.push(i);
+  }
+  const hull = lower.slice(0, -1).concat(upper.slice(0, -1));
+  const hx = hull.map((i) => pts[2 * i]);
+  const hy = hull.map((i) => pts[2 * i + 1]);
+  const nh = hull.length;
+  if (nh < 3) return m.reduce((s, v) => s + v, 0);
+  let count = 0;
+  // counter-clockwise hull (in x-right, y-down coordinates the sign is consistent): inside-or-on ⇔ all cross ≥ 0
+  for (let y = 0; y < fh; y++) {
+    const py = 2 * y;
+    for (let x = 0; x < fw; x++) {
+      const px = 2 * x;
+      let ok = true;
+      for (let e = 0; e < nh; e++) {
+        const f = (e + 1) % nh;
+        if ((hx[f] - hx[e]) * (py - hy[e]) - (hy[f] - hy[e]) * (px - hx[e]) < 0) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) count++;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,126 @@
+import { PAINT_CHANNELS } from '../../../shared/channels';
+import type { Gray } from '../io/tiff';
+import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
+import { measureAreaShape } from './areaShape';
+import { measureCorrelation, objectPixelRanks } from './colocalization';
+import { distanceToEdge } from './edgeDistance';
+import { granularitySpectrum, measureGranularity, type GranularitySpectrum } from './granularity';
+import { measureIntensity } from './intensity';
+import { measureNeighbors } from './neighbors';
+import { indexObjects, outlineMask, unitImage, type FeatureBlock } from './objects';
+import { measureRadial, radialGeometry } from './radial';
+import { measureTexture, quantize } from './texture';
+
+export const COMPARTMENTS = ['Cells', 'Cytoplasm', 'Nuclei'] as const;
+export type Compartment = (typeof COMPARTMENTS)[number];
+
+/** One compartment's measurements: column j of feature names[j], row k for object objectNumbers[k]. */
+export interface ObjectTable {
+  objectNumbers: Int32Array;
+  /** 1 when the object touches the image border (CellProfiler would discard it) */
+  touchesBorder: Uint8Array;
+  names: string[];
+  values: Float64Array[];
+}
+
+export type SiteMeasurements = Record<Compartment, ObjectTable>;
+
+export interface MeasureOptions {
+  /** channels to measure, in column order; default: the Cell Painting channels present */
+  channels?: string[];
+  textureScale?: number;
+  greyLevels?: number;
+}
+
+/** The channels present in `images`, in Cell Painting order, then any others by name. */
+export function channelOrder(names: string[]): string[] {
+  const paint = PAINT_CHANNELS.filter((c) => names.includes(c)) as string[];
+  return [...paint, ...names.filter((n) => !paint.includes(n)).sort()];
+}
+
+/**
+ * All per-object measurements of one site, CellProfiler 4.2 style, for Nuclei, Cells and
+ * Cytoplasm (= cell − nucleus). Per-channel work shared across compartments (scaling, grey
+ * levels, granularity spectrum) is done once.
+ */
+export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells: Labels, opts: MeasureOptions = {}): SiteMeasurements {
+  const channels = opts.channels ?? channelOrder(Object.keys(images));
+  const { width, height } = nuclei;
+  for (const [name, l] of [['nuclei', nuclei], ['cells', cells]] as const)
+    if (l.width !== width || l.height !== height) throw new Error(`${name} labels are ${l.width}×${l.height}, nuclei ${width}×${height}`);
+  for (const c of channels) {
+    const g = images[c];
+    if (!g) throw new Error(`no image for channel ${c}`);
+    if (g.width !== width || g.height !== height) throw new Error(`channel ${c} image is ${g.width}×${g.height}, labels are ${width}×${height}`);
+  }
+  const unit = new Map<string, Float64Array>();
+  const grey = new Map<string, Uint16Array>();
+  const spectra = new Map<string, GranularitySpectrum>();
+  for (const c of channels) {
+    const u = unitImage(images[c]);
+    unit.set(c, u);
+    grey.set(c, quantize(u, opts.greyLevels ?? 256));
+    spectra.set(c, granularitySpectrum(u, width, height));
+  }
+  const cyto = cytoplasm(cells, nuclei);
+  const out = {} as SiteMeasurements;
+  for (const comp of COMPARTMENTS) {
+    const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
+    out[comp] = measureCompartment(comp, labels, channels, unit, grey, spectra, opts);
+  }
+  return out;
+}
+
+function measureCompartment(
+  comp: Compartment,
+  labels: Labels,
+  channels: string[],
+  unit: Map<string, Float64Array>,
+  grey: Map<string, Uint16Array>,
+  spectra: Map<string, GranularitySpectrum>,
+  opts: MeasureOptions,
+): ObjectTable {
+  const ix = indexObjects(labels);
+  const edge = distanceToEdge(ix);
+  const outline = outlineMask(labels.data, labels.width, labels.height);
+  const blocks: FeatureBlock[] = [];
+  const shape = measureAreaShape(ix, edge);
+  blocks.push(shape);
+  const cx = shape.values[shape.names.indexOf('AreaShape_Center_X')];
+  const cy = shape.values[shape.names.indexOf('AreaShape_Center_Y')];
+  blocks.push({ names: ['Location_Center_X', 'Location_Center_Y'], values: [cx, cy] });
+  if (comp !== 'Cytoplasm') blocks.push(measureNeighbors(ix, outline, cx, cy));
+  const geo = radialGeometry(ix, edge);
+  const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, unit.get(c)!)]));
+  for (const c of channels) {
+    const img = unit.get(c)!;
+    blocks.push(measureIntensity(ix, img, outline, c));
+    blocks.push(measureGranularity(spectra.get(c)!, labels.data, labels.width, ix.ids, ix.slot, c));
+    blocks.push(measureTexture(ix, grey.get(c)!, c, opts.textureScale ?? 3, opts.greyLevels ?? 256));
+    blocks.push(measureRadial(ix, geo, img, c));
+  }
+  for (let i = 0; i < channels.length; i++)
+    for (let j = i + 1; j < channels.length; j++) {
+      const a = channels[i], b = channels[j];
+      blocks.push(measureCorrelation(ix, { name: a, img: unit.get(a)!, ranks: ranks.get(a)! }, { name: b, img: unit.get(b)!, ranks: ranks.get(b)! }));
+    }
+  const flags = borderTouching(labels);
+  return {
+    objectNumbers: ix.ids,
+    touchesBorder: Uint8Array.from(ix.ids, (id) => flags[id] ?? 0),
+    names: blocks.flatMap((b) => b.names),
+    values: blocks.flatMap((b) => b.values),
+  };
+}
+
+/** Rows as JSON objects: ObjectNumber + measurement names without the compartment prefix (non-finite → null). */
+export function tableToObjects(t: ObjectTable): Array<Record<string, number | null>> {
+  return Array.from(t.objectNumbers, (id, k) => {
+    const row: Record<string, number | null> = { ObjectNumber: id };
+    t.names.forEach((n, j) => {
+      const v = t.values[j][k];
+      row[n] = Number.isFinite(v) ? v : null;
+    });
+    return row;
+  });
+}

@@ -1,0 +1,124 @@
+import type { Labels } from '../segment/labels';
+
+/**
+ * Every object's pixels, found in one pass over the label image (a counting sort by label):
+ * all per-object measurements then touch only their own pixels, never the whole image.
+ */
+export interface ObjectIndex {
+  width: number;
+  height: number;
+  labels: Int32Array;
+  /** object numbers present, ascending */
+  ids: Int32Array;
+  /** label value → position in ids, or -1 */
+  slot: Int32Array;
+  /** pixels of object k are pixels[start[k] .. start[k+1]) in raster order */
+  start: Int32Array;
+  pixels: Int32Array;
+  /** per object: minX, minY, maxX, maxY (inclusive) */
+  bbox: Int32Array;
+}
+
+export function indexObjects(l: Labels): ObjectIndex {
+  const { width: w, height: h, data } = l;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < 0) throw new Error(`label image has a negative label ${v}`);
+    if (v > max) max = v;
+  }
+  const count = new Int32Array(max + 1);
+  for (let i = 0; i < data.length; i++) count[data[i]]++;
+  const slot = new Int32Array(max + 1).fill(-1);
+  let n = 0;
+  for (let v = 1; v <= max; v++) if (count[v]) slot[v] = n++;
+  const ids = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let v = 1; v <= max; v++) {
+    const k = slot[v];
+    if (k < 0) continue;
+    ids[k] = v;
+    start[k + 1] = start[k] + count[v];
+  }
+  const pixels = new Int32Array(start[n]);
+  const fill = Int32Array.from(start.subarray(0, n));
+  const bbox = new Int32Array(4 * n);
+  for (let k = 0; k < n; k++) {
+    bbox[4 * k] = w;
+    bbox[4 * k + 1] = h;
+    bbox[4 * k + 2] = -1;
+    bbox[4 * k + 3] = -1;
+  }
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      const v = data[i];
+      if (!v) continue;
+      const k = slot[v];
+      pixels[fill[k]++] = i;
+      const b = 4 * k;
+      if (x < bbox[b]) bbox[b] = x;
+      if (y < bbox[b + 1]) bbox[b + 1] = y;
+      if (x > bbox[b + 2]) bbox[b + 2] = x;
+      if (y > bbox[b + 3]) bbox[b + 3] = y;
+    }
+  }
+  return { width: w, height: h, labels: data, ids, slot, start, pixels, bbox };
+}
+
+/** Columns of one measurement module: names[j] → values[j][object slot]. */
+export interface FeatureBlock {
+  names: string[];
+  values: Float64Array[];
+}
+
+export function newBlock(names: string[], n: number): FeatureBlock {
+  return { names, values: names.map(() => new Float64Array(n)) };
+}
+
+/**
+ * centrosome.outline (used by CellProfiler's MeasureObjectIntensity and MeasureObjectNeighbors):
+ * a pixel is on its object's outline when any of its 8 neighbours has another label, or it lies
+ * on the image border.
+ */
+export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const v = labels[i];
+      if (!v) continue;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) {
+        out[i] = 1;
+        continue;
+      }
+      if (
+        labels[i - 1] !== v || labels[i + 1] !== v || labels[i - w] !== v || labels[i + w] !== v ||
+        labels[i - w - 1] !== v || labels[i - w + 1] !== v || labels[i + w - 1] !== v || labels[i + w + 1] !== v
+      )
+        out[i] = 1;
+    }
+  }
+  return out;
+}
+
+/** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */
+export function unitImage(g: { bitDepth: number; data: ArrayLike<number> }): Float64Array {
+  const s = g.bitDepth === 16 ? 65535 : 255;
+  const out = new Float64Array(g.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = g.data[i] / s;
+  return out;
+}
+
+/**
+ * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values,
+ * linear interpolation with the next value, the last value when there is no next.
+ */
+export function cpQuantile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  if (!n) return NaN;
+  const pos = n * q;
+  const i = Math.floor(pos);
+  const f = pos - i;
+  if (i < n - 1) return sorted[i] * (1 - f) + sorted[i + 1] * f;
+  return sorted[Math.min(i, n - 1)];
+}

@@ -1,0 +1,167 @@
+import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+
+/**
+ * CellProfiler 4.2 MeasureTexture: the image is stretched to 0..levels−1 over its own min..max
+ * (skimage rescale_intensity) and truncated to integers; per object, the bounding-box crop with
+ * zeros outside the object goes to mahotas.features.haralick(distance=scale, ignore_zeros=True):
+ * symmetric co-occurrence counts for the offsets (0,1) (1,1) (1,0) (1,−1) × scale (angles 00..03),
+ * grey level 0 ignored, and mahotas' 13 features — including its quirks (matrix side = crop max + 1;
+ * DifferenceVariance = variance of the p_{x−y} vector's entries; correlation 1 when a marginal
+ * has zero variance). Objects with no pair get 0s, as mahotas leaves them.
+ */
+export const HARALICK = [
+  'AngularSecondMoment', 'Contrast', 'Correlation', 'Variance', 'InverseDifferenceMoment', 'SumAverage', 'SumVariance',
+  'SumEntropy', 'Entropy', 'DifferenceVariance', 'DifferenceEntropy', 'InfoMeas1', 'InfoMeas2',
+];
+const DIRS: Array<[number, number]> = [
+  [0, 1],
+  [1, 1],
+  [1, 0],
+  [1, -1],
+];
+
+export const textureNames = (channel: string, scale = 3, levels = 256) =>
+  HARALICK.flatMap((f) => DIRS.map((_, d) => `Texture_${f}_${channel}_${scale}_${String(d).padStart(2, '0')}_${levels}`));
+
+/** Per-image grey levels: (v − min)/(max − min)·(levels − 1), truncated (rescale_intensity then astype(uint8)). */
+export function quantize(img: Float64Array, levels = 256): Uint16Array {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < img.length; i++) {
+    if (img[i] < lo) lo = img[i];
+    if (img[i] > hi) hi = img[i];
+  }
+  const out = new Uint16Array(img.length);
+  if (!(hi > lo)) return out;
+  const s = (levels - 1) / (hi - lo);
+  for (let i = 0; i < img.length; i++) out[i] = Math.floor((img[i] - lo) * s);
+  return out;
+}
+
+const log2 = Math.log2;
+const entropy = (p: Float64Array, n: number) => {
+  let e = 0;
+  for (let i = 0; i < n; i++) if (p[i] > 0) e -= p[i] * log2(p[i]);
+  return e;
+};
+
+export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256): FeatureBlock {
+  const { width: w, height: h, labels, ids, start, pixels } = ix;
+  const n = ids.length;
+  const names = textureNames(channel, scale, levels);
+  const block = newBlock(names, n);
+  const L = levels;
+  const cm = new Float64Array(L * L);
+  const touched = new Int32Array(L * L);
+  const px = new Float64Array(L);
+  const py = new Float64Array(L);
+  const pSum = new Float64Array(2 * L);
+  const pDiff = new Float64Array(L);
+  for (let k = 0; k < n; k++) {
+    const id = ids[k];
+    let gmax = 0;
+    for (let p = start[k]; p < start[k + 1]; p++) if (grey[pixels[p]] > gmax) gmax = grey[pixels[p]];
+    const side = gmax + 1;
+    for (let d = 0; d < 4; d++) {
+      const dy = DIRS[d][0] * scale;
+      const dx = DIRS[d][1] * scale;
+      let nt = 0;
+      let total = 0;
+      for (let p = start[k]; p < start[k + 1]; p++) {
+        const i = pixels[p];
+        const a = grey[i];
+        if (!a) continue;
+        const y = (i / w) | 0;
+        const x = i - y * w;
+        const yy = y + dy, xx = x + dx;
+        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        const j = yy * w + xx;
+        if (labels[j] !== id) continue;
+        const b = grey[j];
+        if (!b) continue;
+        const ab = a * L + b;
+        const ba = b * L + a;
+        if (cm[ab] === 0) touched[nt++] = ab;
+        cm[ab]++;
+        if (cm[ba] === 0) touched[nt++] = ba;
+        cm[ba]++;
+        total += 2;
+      }
+      const col = (f: number) => block.values[f * 4 + d];
+      if (total === 0) {
+        for (let t = 0; t < nt; t++) cm[touched[t]] = 0;
+        continue; // all 13 stay 0
+      }
+      px.fill(0, 0, side);
+      py.fill(0, 0, side);
+      pSum.fill(0, 0, 2 * side);
+      pDiff.fill(0, 0, side);
+      let asm = 0, idm = 0, ent = 0, sij = 0;
+      for (let t = 0; t < nt; t++) {
+        const ab = touched[t];
+        const p = cm[ab] / total;
+        const i = (ab / L) | 0;
+        const j = ab - i * L;
+        // mahotas: px = p.sum(0) (over rows → indexed by column j), py = p.sum(1)
+        px[j] += p;
+        py[i] += p;
+        pSum[i + j] += p;
+        pDiff[Math.abs(i - j)] += p;
+        asm += p * p;
+        idm += p / (1 + (i - j) * (i - j));
+        ent -= p * log2(p);
+        sij += i * j * p;
+      }
+      let ux = 0, uy = 0, vx = 0, vy = 0;
+      for (let i = 0; i < side; i++) {
+        ux += i * px[i];
+        uy += i * py[i];
+        vx += i * i * px[i];
+        vy += i * i * py[i];
+      }
+      vx -= ux * ux;
+      vy -= uy * uy;
+      const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
+      let contrast = 0, sumAvg = 0, sumSq = 0;
+      for (let i = 0; i < side; i++) contrast += i * i * pDiff[i];
+      for (let i = 0; i < 2 * side; i++) {
+        sumAvg += i * pSum[i];
+        sumSq += i * i * pSum[i];
+      }
+      let dm = 0, dm2 = 0;
+      for (let i = 0; i < side; i++) {
+        dm += pDiff[i];
+        dm2 += pDiff[i] * pDiff[i];
+      }
+      dm /= side;
+      const diffVar = dm2 / side - dm * dm;
+      const hx = entropy(px, side);
+      const hy = entropy(py, side);
+      let hxy1 = 0;
+      for (let t = 0; t < nt; t++) {
+        const ab = touched[t];
+        const p = cm[ab] / total;
+        const i = (ab / L) | 0;
+        const j = ab - i * L;
+        const c = px[i] * py[j];
+        if (c > 0) hxy1 -= p * log2(c);
+      }
+      // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
+      const hxy2 = hx + hy;
+      col(0)[k] = asm;
+      col(1)[k] = contrast;
+      col(2)[k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
+      col(3)[k] = vx;
+      col(4)[k] = idm;
+      col(5)[k] = sumAvg;
+      col(6)[k] = sumSq - sumAvg * sumAvg;
+      col(7)[k] = entropy(pSum, 2 * side);
+      col(8)[k] = ent;
+      col(9)[k] = diffVar;
+      col(10)[k] = entropy(pDiff, side);
+      col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
+      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
+      for (let t = 0; t < nt; t++) cm[touched[t]] = 0;
+    }
+  }
+  return block;
+}

@@ -1,0 +1,90 @@
+import { PixelHeap } from './heap';
+import type { Labels } from './labels';
+
+const NEIGH4 = [
+  [-1, 0],
+  [1, 0],
+  [0, -1],
+  [0, 1],
+] as const;
+const NEIGH8 = [...NEIGH4, [-1, -1], [-1, 1], [1, -1], [1, 1]] as const;
+
+/**
+ * Seeded watershed by priority flooding (Meyer): markers grow into `mask` pixels in order of
+ * `surface` value, each pixel taking the label of the neighbour that reached it first.
+ * 8-connected, as skimage.segmentation.watershed with connectivity 2.
+ */
+export function seededWatershed(surface: Float32Array, markers: Labels, mask: Uint8Array | null): Labels {
+  const { width: w, height: h } = markers;
+  const out = Int32Array.from(markers.data);
+  const heap = new PixelHeap(4096);
+  const queued = new Uint8Array(w * h);
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === 0) continue;
+    queued[i] = 1;
+    heap.push(surface[i], i);
+  }
+  while (heap.size) {
+    const i = heap.pop();
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    const lab = out[i];
+    for (const [dy, dx] of NEIGH8) {
+      const yy = y + dy;
+      const xx = x + dx;
+      if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+      const j = yy * w + xx;
+      if (queued[j] || (mask && !mask[j])) continue;
+      queued[j] = 1;
+      out[j] = lab;
+      // never flood "downhill" faster than the current level: keeps basins ordered
+      heap.push(Math.max(surface[j], heap.lastPriority), j);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Seeded propagation (CellProfiler's IdentifySecondaryObjects "Propagation"): every mask pixel
+ * goes to the seed with the smallest path cost, a step costing sqrt(ΔI² + λ²) — intensity
+ * changes (cell borders) are expensive, λ keeps distance mattering in flat regions. Dijkstra.
+ */
+export function propagate(image: Float32Array, seeds: Labels, mask: Uint8Array, lambda = 0.05): Labels {
+  const { width: w, height: h } = seeds;
+  const out = Int32Array.from(seeds.data);
+  const dist = new Float64Array(w * h).fill(Infinity);
+  const done = new Uint8Array(w * h);
+  const heap = new PixelHeap(4096);
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === 0) continue;
+    dist[i] = 0;
+    heap.push(0, i);
+  }
+  const l2 = lambda * lambda;
+  while (heap.size) {
+    const i = heap.pop();
+    if (done[i]) continue;
+    done[i] = 1;
+    const d = heap.lastPriority;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    for (const [dy, dx] of NEIGH8) {
+      const yy = y + dy;
+      const xx = x + dx;
+      if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+      const j = yy * w + xx;
+      if (done[j] || !mask[j]) continue;
+      const di = image[j] - image[i];
+      const step = Math.sqrt(di * di + l2 * (dx && dy ? 2 : 1));
+      const nd = d + step;
+      if (nd < dist[j]) {
+        dist[j] = nd;
+        out[j] = out[i];
+        heap.push(nd, j);
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+export { NEIGH4, NEIGH8 };
