@@ -221,7 +221,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   for (const [sk, site] of sites) {
     if (site.size === names.size) continue;
     const [r, c, f] = sk.split(',').map(Number);
-    const missing = [...names].filter(([nm]) => !site.has(nm));
+    const missing = [...names].filter(([nm]) => !site.has(nm)).sort(([a], [b]) => a.localeCompare(b));
     const expect = naming.exampleName ? ` (expected e.g. ${naming.exampleName({ row: r, col: c, field: f, channelKey: missing[0][1], plate: tokens[0], plane: planes[0] })})` : '';
     problems.add('warning', 'missing_channels', `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${expect}`, site.values().next().value);
   }

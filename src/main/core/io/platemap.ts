@@ -124,7 +124,8 @@ function compoundFrom(cells: Record<string, string>, cols: Partial<Record<keyof 
   const get = (k: keyof ColumnMapping) => (cols[k] ? nz(cells[cols[k]!]) : null);
   return {
     broadSample: key === '' ? 'DMSO' : key,
-    name: get('name') ?? (key === '' ? 'DMSO' : null),
+    // A plate map keyed by compound names (no separate name column) names the compound by its key.
+    name: get('name') ?? (key === '' ? 'DMSO' : cols.name ? null : key),
     moa: get('moa'),
     target: get('target'),
     smiles: get('smiles'),
