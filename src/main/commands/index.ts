@@ -2,6 +2,9 @@ import type { Command } from './types';
 import { versionCommand } from './version';
 import { serveCommand } from './serve';
 import { importCommand, platesCommand, wellsCommand } from './catalog';
+import { modelsCommand } from './models';
+import { inferCommand } from './infer';
+import { predictCommand } from './predict';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand];

@@ -5,6 +5,7 @@ import { resolveWorkspace, workspacePaths } from './workspace';
 import { detectProviders, ortVersion } from './inference/providers';
 import type { ProviderInfo } from '../../shared/contract/app';
 import { registerImportJob } from './catalog/importJob';
+import { registerInferJob } from './inference/job';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -50,4 +51,5 @@ export function createCore(opts: CoreOptions): Core {
 /** Each capability registers its job kinds here. */
 function registerJobKinds(core: Core): void {
   registerImportJob(core);
+  registerInferJob(core);
 }

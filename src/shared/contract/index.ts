@@ -1,6 +1,7 @@
 import { appContract } from './app';
 import { jobsContract } from './jobs';
 import { catalogContract } from './catalog';
+import { inferenceContract } from './inference';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -11,6 +12,7 @@ export const contract = {
   ...appContract,
   ...jobsContract,
   ...catalogContract,
+  ...inferenceContract,
 };
 
 export type Contract = typeof contract;

@@ -3,12 +3,14 @@ import type { RequestName } from '../../../shared/contract';
 import { appHandlers } from './app';
 import { jobsHandlers } from './jobs';
 import { catalogHandlers } from './catalog';
+import { inferenceHandlers } from './inference';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
   ...appHandlers,
   ...jobsHandlers,
   ...catalogHandlers,
+  ...inferenceHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

@@ -1,0 +1,96 @@
+/**
+ * Tiling with overlap and smooth blending, for images of any size. Tiles are `size`×`size`; their
+ * starts step by size − overlap and the last one is pulled back to end at the image edge, so every
+ * tile lies inside the image (images smaller than a tile are edge-padded). Each tile's output is
+ * weighted by a raised-cosine ramp over its overlapping borders (1 elsewhere, and 1 at image edges)
+ * and the sum is divided by the summed weights: seams vanish and a model that is the identity gives
+ * back its input exactly.
+ */
+
+export function tileStarts(length: number, size: number, overlap: number): number[] {
+  if (length <= size) return [0];
+  const step = Math.max(1, size - overlap);
+  const starts: number[] = [];
+  for (let s = 0; s + size < length; s += step) starts.push(s);
+  starts.push(length - size);
+  return starts;
+}
+
+/** 1-D blending weights of a tile starting at `start` (all > 0). */
+export function tileWeights(start: number, size: number, overlap: number, length: number): Float32Array {
+  const w = new Float32Array(size).fill(1);
+  if (overlap <= 0) return w;
+  const ramp = (i: number) => Math.sin((Math.PI * (i + 1)) / (2 * (overlap + 1))) ** 2;
+  for (let i = 0; i < overlap && i < size; i++) {
+    if (start > 0) w[i] *= ramp(i);
+    if (start + size < length) w[size - 1 - i] *= ramp(i);
+  }
+  return w;
+}
+
+export interface Tile {
+  x: number;
+  y: number;
+}
+
+export function planTiles(width: number, height: number, size: number, overlap: number): Tile[] {
+  const tiles: Tile[] = [];
+  for (const y of tileStarts(height, size, overlap)) for (const x of tileStarts(width, size, overlap)) tiles.push({ x, y });
+  return tiles;
+}
+
+/** Copy a size×size window of every plane (CHW) into dst at offset, clamping coordinates (edge padding). */
+export function extractTile(planes: Float32Array, channels: number, width: number, height: number, t: Tile, size: number, dst: Float32Array, offset: number): void {
+  for (let c = 0; c < channels; c++) {
+    const base = c * width * height;
+    for (let j = 0; j < size; j++) {
+      const y = Math.min(t.y + j, height - 1);
+      const row = base + y * width;
+      const o = offset + (c * size + j) * size;
+      if (t.x + size <= width) dst.set(planes.subarray(row + t.x, row + t.x + size), o);
+      else for (let i = 0; i < size; i++) dst[o + i] = planes[row + Math.min(t.x + i, width - 1)];
+    }
+  }
+}
+
+/** Accumulates weighted tiles into a CHW image; `result()` divides by the summed weights. */
+export class TileBlender {
+  readonly acc: Float32Array;
+  readonly wsum: Float32Array;
+  constructor(
+    readonly channels: number,
+    readonly width: number,
+    readonly height: number,
+    readonly size: number,
+    readonly overlap: number,
+  ) {
+    this.acc = new Float32Array(channels * width * height);
+    this.wsum = new Float32Array(width * height);
+  }
+
+  add(t: Tile, src: Float32Array, offset: number): void {
+    const { size, width, height } = this;
+    const wx = tileWeights(t.x, size, this.overlap, width);
+    const wy = tileWeights(t.y, size, this.overlap, height);
+    const nx = Math.min(size, width - t.x);
+    const ny = Math.min(size, height - t.y);
+    for (let j = 0; j < ny; j++) {
+      const row = (t.y + j) * width + t.x;
+      for (let i = 0; i < nx; i++) this.wsum[row + i] += wy[j] * wx[i];
+    }
+    for (let c = 0; c < this.channels; c++) {
+      const base = c * width * height;
+      for (let j = 0; j < ny; j++) {
+        const row = base + (t.y + j) * width + t.x;
+        const o = offset + (c * size + j) * size;
+        for (let i = 0; i < nx; i++) this.acc[row + i] += src[o + i] * wy[j] * wx[i];
+      }
+    }
+  }
+
+  result(): Float32Array {
+    const n = this.width * this.height;
+    for (let c = 0; c < this.channels; c++) for (let p = 0; p < n; p++) this.acc[c * n + p] /= this.wsum[p];
+    return this.acc;
+  }
+}
