@@ -178,22 +178,28 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
   const hy = hull.map((i) => pts[2 * i + 1]);
   const nh = hull.length;
   if (nh < 3) return m.reduce((s, v) => s + v, 0);
+  // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count)
   let count = 0;
-  // counter-clockwise hull (in x-right, y-down coordinates the sign is consistent): inside-or-on ⇔ all cross ≥ 0
   for (let y = 0; y < fh; y++) {
     const py = 2 * y;
-    for (let x = 0; x < fw; x++) {
-      const px = 2 * x;
-      let ok = true;
-      for (let e = 0; e < nh; e++) {
-        const f = (e + 1) % nh;
-        if ((hx[f] - hx[e]) * (py - hy[e]) - (hy[f] - hy[e]) * (px - hx[e]) < 0) {
-          ok = false;
-          break;
-        }
+    let lo = Infinity, hi = -Infinity;
+    for (let e = 0; e < nh; e++) {
+      const f = (e + 1) % nh;
+      const ya = hy[e], yb = hy[f];
+      if ((py < ya && py < yb) || (py > ya && py > yb)) continue;
+      if (ya === yb) {
+        lo = Math.min(lo, hx[e], hx[f]);
+        hi = Math.max(hi, hx[e], hx[f]);
+      } else {
+        const x = hx[e] + ((py - ya) * (hx[f] - hx[e])) / (yb - ya);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
       }
-      if (ok) count++;
     }
+    if (hi < lo) continue;
+    const first = Math.ceil(lo / 2 - 1e-9);
+    const last = Math.floor(hi / 2 + 1e-9);
+    if (last >= first) count += last - first + 1;
   }
   return count;
 }

@@ -21,16 +21,25 @@ export const correlationNames = (a: string, b: string) => [
 /** Dense ranks (0 = smallest value) of an image's values over the object pixels of `ix`. */
 export function objectPixelRanks(ix: ObjectIndex, img: Float64Array): { ranks: Int32Array; max: number } {
   const px = ix.pixels;
-  const vals = new Float64Array(px.length);
-  for (let p = 0; p < px.length; p++) vals[p] = img[px[p]];
-  const order = new Uint32Array(px.length).map((_, i) => i).sort((i, j) => vals[i] - vals[j]);
+  const sorted = new Float64Array(px.length);
+  for (let p = 0; p < px.length; p++) sorted[p] = img[px[p]];
+  sorted.sort();
+  // distinct values in order; a pixel's dense rank is its value's position among them
+  let nu = 0;
+  for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[t - 1]) sorted[nu++] = sorted[t];
+  const uniq = sorted.subarray(0, nu);
   const ranks = new Int32Array(img.length);
-  let r = 0;
-  for (let t = 0; t < order.length; t++) {
-    if (t > 0 && vals[order[t]] !== vals[order[t - 1]]) r++;
-    ranks[px[order[t]]] = r;
+  for (let p = 0; p < px.length; p++) {
+    const v = img[px[p]];
+    let lo = 0, hi = nu - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (uniq[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    ranks[px[p]] = lo;
   }
-  return { ranks, max: r };
+  return { ranks, max: Math.max(0, nu - 1) };
 }
 
 export function measureCorrelation(

@@ -119,17 +119,18 @@ export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w:
     const y = (i / w) | 0;
     const x = i - y * w;
     const v = J[i];
-    const visit = (j: number) => {
+    for (let e = 0; e < 4; e++) {
+      let j: number;
+      if (e === 0) { if (x === 0) continue; j = i - 1; }
+      else if (e === 1) { if (x === w - 1) continue; j = i + 1; }
+      else if (e === 2) { if (y === 0) continue; j = i - w; }
+      else { if (y === h - 1) continue; j = i + w; }
       if (J[j] < v && mask[j] !== J[j]) {
         J[j] = Math.min(v, mask[j]);
         queue[qt] = j;
         qt = (qt + 1) % size;
       }
-    };
-    if (x > 0) visit(i - 1);
-    if (x < w - 1) visit(i + 1);
-    if (y > 0) visit(i - w);
-    if (y < h - 1) visit(i + w);
+    }
   }
   return J;
 }

@@ -32,8 +32,9 @@ export function quantize(img: Float64Array, levels = 256): Uint16Array {
   }
   const out = new Uint16Array(img.length);
   if (!(hi > lo)) return out;
-  const s = (levels - 1) / (hi - lo);
-  for (let i = 0; i < img.length; i++) out[i] = Math.floor((img[i] - lo) * s);
+  // same operation order as skimage, so values on a level boundary truncate the same way
+  const range = hi - lo;
+  for (let i = 0; i < img.length; i++) out[i] = Math.floor(((img[i] - lo) / range) * (levels - 1));
   return out;
 }
 
