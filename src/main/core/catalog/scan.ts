@@ -235,7 +235,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   } else result.unannotatedWells = wellKeys.size;
   result.wells = wellKeys.size;
 
-  // Headers, with bounded concurrency: size and bit depth, and truncation.
+  // Headers (size, bit depth, truncation), a few in flight at once for the images libvips reads.
   const seenSites = new Set<string>();
   let done = 0;
   const planned: Array<PlannedImage | null> = new Array(items.length).fill(null);
@@ -248,6 +248,8 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
       problems.add('error', 'unreadable_image', e.message, file);
     }
     done++;
+    // TIFF headers are read synchronously (fast on local disks); let the event loop breathe.
+    if (done % 64 === 0) await new Promise((r) => setImmediate(r));
     seenSites.add(`${n.row},${n.col},${n.field}`);
     if (onProgress && (done % 200 === 0 || done === items.length))
       onProgress({ phase: 'scan', done, total: items.length, filesScanned: done, sitesFound: seenSites.size });

@@ -1,36 +1,38 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ImageReadError, readImageHeader, type ImageHeader } from './tiff';
 
 /**
  * Size and bit depth of an image from its header, without decoding pixels, plus a check that the
  * file really holds the pixel data its header promises (a truncated TIFF is caught here, at import,
- * not later when a viewer or model opens it). Classic TIFF (either byte order) is parsed directly:
- * it is one open and one or two small reads per file. Anything else goes through sharp's metadata.
+ * not later when a viewer or model opens it). Classic TIFF (either byte order) is parsed directly
+ * with synchronous reads — one open and one or two small reads; on a local disk that is several
+ * times faster than going through the thread pool, and callers yield between batches. Anything
+ * else that looks like an image goes through sharp's metadata.
  */
 export async function probeImage(file: string): Promise<ImageHeader> {
-  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new ImageReadError(file, `cannot open (${e.code ?? e.message})`);
-  });
-  let size: number;
-  let head: Buffer;
+  return probeTiffSync(file) ?? readImageHeader(file);
+}
+
+/** The TIFF part of probeImage: a header, or null for a non-TIFF image (PNG, JPEG, BigTIFF). */
+export function probeTiffSync(file: string): ImageHeader | null {
+  let fd: number;
   try {
-    size = (await fh.stat()).size;
-    head = Buffer.alloc(Math.min(size, 8192));
-    await fh.read(head, 0, head.length, 0);
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new ImageReadError(file, `cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 8192));
+    readSync(fd, head, 0, head.length, 0);
     const order = head.length >= 4 ? head.toString('latin1', 0, 2) : '';
     const le = order === 'II';
-    if ((order === 'II' || order === 'MM') && (le ? head.readUInt16LE(2) : head.readUInt16BE(2)) === 42) {
-      return await classicTiff(file, fh, head, size, le);
-    }
-    if (order === 'II' || order === 'MM') {
-      // BigTIFF (43) and the like: let libvips judge.
-    } else if (!looksLikeOtherImage(head)) {
-      throw new ImageReadError(file, size === 0 ? 'empty file' : 'not an image (no TIFF/PNG/JPEG signature)');
-    }
+    if ((order === 'II' || order === 'MM') && (le ? head.readUInt16LE(2) : head.readUInt16BE(2)) === 42) return classicTiff(file, fd, head, size, le);
+    if (order === 'II' || order === 'MM' || looksLikeOtherImage(head)) return null; // BigTIFF (43), PNG, JPEG: libvips judges
+    throw new ImageReadError(file, size === 0 ? 'empty file' : 'not an image (no TIFF/PNG/JPEG signature)');
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
-  return readImageHeader(file);
 }
 
 function looksLikeOtherImage(head: Buffer): boolean {
@@ -39,24 +41,22 @@ function looksLikeOtherImage(head: Buffer): boolean {
   return png || jpeg;
 }
 
-type Fh = Awaited<ReturnType<typeof open>>;
-
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8 };
 
-async function classicTiff(file: string, fh: Fh, head: Buffer, size: number, le: boolean): Promise<ImageHeader> {
+function classicTiff(file: string, fd: number, head: Buffer, size: number, le: boolean): ImageHeader {
   const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
   const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const bytesAt = async (offset: number, length: number): Promise<Buffer> => {
+  const bytesAt = (offset: number, length: number): Buffer => {
     if (offset + length > size) throw new ImageReadError(file, `truncated: header points to byte ${offset + length}, file has ${size}`);
     if (offset + length <= head.length) return head.subarray(offset, offset + length);
     const b = Buffer.alloc(length);
-    await fh.read(b, 0, length, offset);
+    readSync(fd, b, 0, length, offset);
     return b;
   };
   const ifd = u32(head, 4);
-  const n = u16(await bytesAt(ifd, 2), 0);
+  const n = u16(bytesAt(ifd, 2), 0);
   if (n === 0) throw new ImageReadError(file, 'TIFF directory is empty');
-  const dir = await bytesAt(ifd + 2, n * 12);
+  const dir = bytesAt(ifd + 2, n * 12);
   const tags = new Map<number, { type: number; count: number; raw: Buffer; inline: boolean; offset: number }>();
   for (let i = 0; i < n; i++) {
     const o = i * 12;
@@ -65,24 +65,24 @@ async function classicTiff(file: string, fh: Fh, head: Buffer, size: number, le:
     const inline = (TYPE_SIZE[type] ?? 1) * count <= 4;
     tags.set(u16(dir, o), { type, count, raw: dir.subarray(o + 8, o + 12), inline, offset: u32(dir, o + 8) });
   }
-  const values = async (tag: number): Promise<number[]> => {
+  const values = (tag: number): number[] => {
     const t = tags.get(tag);
     if (!t) return [];
     const w = t.type === 3 ? 2 : 4;
-    const buf = t.inline ? t.raw : await bytesAt(t.offset, t.count * w);
+    const buf = t.inline ? t.raw : bytesAt(t.offset, t.count * w);
     const out = new Array<number>(t.count);
     for (let i = 0; i < t.count; i++) out[i] = w === 2 ? u16(buf, i * 2) : u32(buf, i * 4);
     return out;
   };
-  const first = async (tag: number, dflt?: number): Promise<number | undefined> => (await values(tag))[0] ?? dflt;
-  const width = await first(256);
-  const height = await first(257);
+  const first = (tag: number, dflt?: number): number | undefined => values(tag)[0] ?? dflt;
+  const width = first(256);
+  const height = first(257);
   if (!width || !height) throw new ImageReadError(file, 'TIFF has no image size in its header');
-  const bitDepth = (await first(258, 1))!;
-  const channels = (await first(277, 1))!;
+  const bitDepth = first(258, 1)!;
+  const channels = first(277, 1)!;
   // Pixel data lives in strips or tiles; every one must lie inside the file.
-  const offsets = tags.has(324) ? await values(324) : await values(273);
-  const counts = tags.has(325) ? await values(325) : await values(279);
+  const offsets = tags.has(324) ? values(324) : values(273);
+  const counts = tags.has(325) ? values(325) : values(279);
   if (!offsets.length) throw new ImageReadError(file, 'TIFF has no strip or tile offsets');
   if (counts.length !== offsets.length) throw new ImageReadError(file, 'TIFF strip offsets and byte counts disagree');
   let end = 0;
