@@ -51,7 +51,7 @@ test('SIGKILL in the middle of a large import: catalog intact, plate all or noth
   const db = openCatalog(catalog);
   try {
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    assert.equal(db.pragma('foreign_key_check').length, 0);
+    assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
     const smallPlate = findPlate(db, 'SMALL');
     assert.deepEqual([smallPlate?.wells, smallPlate?.sites, smallPlate?.images], [4, 4, 8]);
     const p = findPlate(db, 'BIG');
