@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readManifest, loadModel, checkGraph } from '../../src/main/core/inference/model';
+import { runGraphTiled, predictPlanes } from '../../src/main/core/inference/predict';
+import { inferSite } from '../../src/main/core/inference/site';
+import { tileStarts, tileWeights, planTiles } from '../../src/main/core/inference/tiling';
+import { percentiles, normalizePlane, denormalizePlane } from '../../src/main/core/inference/normalize';
+import { resizeBilinear } from '../../src/main/core/inference/resample';
+import { getSession } from '../../src/main/core/inference/sessions';
+import { detectProviders } from '../../src/main/core/inference/providers';
+import { gaussianSource, uniformSource } from '../../src/main/core/inference/samplers/noise';
+import { parseManifest } from '../../src/shared/manifest';
+
+const FIX = join(import.meta.dirname, '../fixtures/models');
+const ref = JSON.parse(readFileSync(join(FIX, 'reference.json'), 'utf8'));
+const fixture = async (name: string) => {
+  const r = readManifest(join(FIX, name));
+  return loadModel(r.manifest, r.dir, 'cpu');
+};
+const randomPlanes = (c: number, w: number, h: number, seed: number) => {
+  const u = uniformSource(seed);
+  return { data: new Float32Array(c * w * h).map(() => u() * 2 - 1), channels: c, width: w, height: h };
+};
+
+test('tiles cover any size, stay inside the image, and weights are positive', () => {
+  for (const [len, size, ov] of [[150, 64, 16], [64, 64, 16], [65, 64, 16], [30, 64, 16], [1000, 256, 32]]) {
+    const starts = tileStarts(len, size, ov);
+    assert.equal(starts[0], 0);
+    if (len > size) assert.equal(starts.at(-1), len - size);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] <= size - ov, 'neighbours overlap by at least `overlap`');
+    for (const s of starts) for (const w of tileWeights(s, size, ov, len)) assert.ok(w > 0 && w <= 1);
+  }
+  assert.equal(planTiles(150, 97, 64, 16).length, 3 * 2);
+});
+
+test('the identity model reproduces its input exactly across tile seams at non-multiple sizes', async () => {
+  const lm = await fixture('identity');
+  for (const [w, h] of [[150, 97], [64, 64], [37, 29], [201, 65]]) {
+    const img = randomPlanes(1, w, h, w * h);
+    const out = await runGraphTiled(lm, [img]);
+    assert.equal(out.data.length, w * h);
+    let max = 0;
+    for (let i = 0; i < w * h; i++) max = Math.max(max, Math.abs(out.data[i] - img.data[i]));
+    assert.ok(max < 1e-6, `${w}×${h}: max deviation ${max}`);
+  }
+  // and through the whole 16-bit site path: 0 and 65535 present, so percentiles 0/100 map back exactly
+  const w = 173, h = 91;
+  const u = uniformSource(5);
+  const data = new Uint16Array(w * h).map(() => Math.floor(u() * 65536));
+  data[0] = 0;
+  data[1] = 65535;
+  const [out] = await inferSite(lm, [{ width: w, height: h, bitDepth: 16, data }]);
+  assert.deepEqual(out, data);
+});
+
+test('percentiles match numpy and normalisation round-trips', () => {
+  const n = ref.u16.n as number;
+  const a = new Uint16Array(n).map((_, i) => Number((BigInt(i) * 7919n + ((BigInt(i) * BigInt(i)) % 65521n)) % 65536n));
+  const got = percentiles(a, ref.u16.ps);
+  got.forEach((v, i) => assert.ok(Math.abs(v - ref.u16.values[i]) < 1e-9, `p${ref.u16.ps[i]}: ${v} vs ${ref.u16.values[i]}`));
+  const f = new Float64Array(ref.float.h * ref.float.w);
+  for (let y = 0; y < ref.float.h; y++) for (let x = 0; x < ref.float.w; x++) f[y * ref.float.w + x] = Math.sin(x * 0.7) * Math.cos(y * 0.3) + 0.01 * x * y;
+  percentiles(f, ref.float.ps).forEach((v, i) => assert.ok(Math.abs(v - ref.float.values[i]) < 1e-12));
+  const [low, high] = percentiles(a, [0.5, 99.5]);
+  const norm = normalizePlane(a, { low, high }, [-1, 1]);
+  assert.ok(norm.every((v) => v >= -1 && v <= 1));
+  const back = denormalizePlane(norm, { low, high }, [-1, 1]);
+  for (let i = 0; i < n; i++) {
+    const clipped = Math.min(Math.max(a[i], low), high);
+    assert.ok(Math.abs(back[i] - clipped) < 0.02, `pixel ${i}: ${back[i]} vs ${clipped}`);
+  }
+});
+
+test('bilinear resampling matches scikit-image resize(order=1)', () => {
+  const { h, w } = ref.resize;
+  const src = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) src[y * w + x] = Math.sin(x * 0.7) * Math.cos(y * 0.3) + 0.01 * x * y;
+  for (const k of ['up', 'down']) {
+    const r = ref.resize[k];
+    const out = resizeBilinear(src, w, h, r.w, r.h);
+    out.forEach((v, i) => assert.ok(Math.abs(v - r.values[i]) < 1e-5, `${k} ${i}: ${v} vs ${r.values[i]}`));
+  }
+});
+
+test('direct model: seven output planes at the input size, in range', async () => {
+  const lm = await fixture('direct');
+  const out = await predictPlanes(lm, randomPlanes(3, 130, 70, 1));
+  assert.equal(out.channels, 7);
+  assert.equal(out.data.length, 7 * 130 * 70);
+  assert.ok(out.data.every((v) => v >= -1 && v <= 1));
+  const [w, h] = [90, 80];
+  const g = (s: number) => ({ width: w, height: h, bitDepth: 16 as const, data: new Uint16Array(w * h).map((_, i) => (i * s) % 60000) });
+  const planes = await inferSite(lm, [g(7), g(11), g(13)]);
+  assert.equal(planes.length, 7);
+  for (const p of planes) assert.equal(p.length, w * h);
+});
+
+test('residual diffusion is deterministic under a seed and honours --steps', async () => {
+  const lm = await fixture('diffusion');
+  const img = randomPlanes(1, 80, 72, 3);
+  const a = await predictPlanes(lm, img, { noise: gaussianSource(1, 0) });
+  const b = await predictPlanes(lm, img, { noise: gaussianSource(1, 0) });
+  const c = await predictPlanes(lm, img, { noise: gaussianSource(2, 0) });
+  assert.equal(a.channels, 7);
+  assert.deepEqual(a.data, b.data);
+  assert.notDeepEqual(a.data, c.data);
+  assert.ok(a.data.every((v) => v >= -1 && v <= 1));
+  const two = await predictPlanes(lm, img, { noise: gaussianSource(1, 0), steps: 2 });
+  assert.equal(two.data.length, a.data.length);
+  assert.notDeepEqual(two.data, a.data);
+  await assert.rejects(predictPlanes(lm, img), /seeded noise/);
+});
+
+test('auto provider falls back to CPU and reports why; sessions are reused', async () => {
+  const file = join(FIX, 'identity', 'model.onnx');
+  const info = await detectProviders();
+  const auto = await getSession(file, 'auto');
+  if (info.active === 'cpu') {
+    assert.equal(auto.provider, 'cpu');
+    assert.ok(auto.reason.includes(info.reason), auto.reason);
+    const cuda = await getSession(file, 'cuda');
+    assert.equal(cuda.provider, 'cpu');
+    assert.match(cuda.reason, /^CUDA requested but unavailable: /);
+  } else assert.equal(auto.provider, 'cuda');
+  assert.equal(await getSession(file, 'auto'), auto);
+  assert.equal((await getSession(file, 'cpu')).reason, 'CPU requested');
+});
+
+test('loading refuses a manifest that does not match the graph, naming the mismatch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stainless-manifest-'));
+  try {
+    const variant = async (src: string, edit: (m: Record<string, any>) => void) => {
+      const d = join(dir, `${src}-${Math.random().toString(36).slice(2)}`);
+      cpSync(join(FIX, src), d, { recursive: true });
+      const m = JSON.parse(readFileSync(join(d, 'model.json'), 'utf8'));
+      edit(m);
+      writeFileSync(join(d, 'model.json'), JSON.stringify(m));
+      const r = readManifest(d);
+      return loadModel(r.manifest, r.dir, 'cpu');
+    };
+    await assert.rejects(variant('identity', (m) => (m.onnx.inputs = ['image'])), /manifest input "image" is not a graph input \(graph inputs: x\).*graph input "x" is not named/);
+    await assert.rejects(variant('identity', (m) => (m.inputs = ['BF', 'BFLow'])), /input "x" has 1 channels in the graph but the manifest implies 2/);
+    await assert.rejects(variant('direct', (m) => (m.outputs = ['DNA', 'ER', 'RNA', 'AGP', 'Mito'])), /output "paint" has 7 channels in the graph but the manifest implies 5/);
+    await assert.rejects(variant('diffusion', (m) => (m.inputs = ['BFLow', 'BF'])), /y0 input "y0" has 7 channels in the graph but the manifest implies 8/);
+    await assert.rejects(variant('identity', (m) => (m.onnx.outputs = ['z'])), /manifest output "z" is not a graph output \(graph outputs: y\)/);
+    await assert.rejects(variant('identity', (m) => (m.sha256 = '0'.repeat(64))), /sha256 [0-9a-f]{64} does not match the manifest's 0000/);
+    await assert.rejects(variant('diffusion', (m) => delete m.sampler), /model\.json: invalid model manifest.*sampler/);
+    await assert.rejects(variant('identity', (m) => (m.kind = 'residual-diffusion')), /three graph inputs/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('graph checks: fixed spatial size must equal the tile, rank 4, batch fixed → no batching', () => {
+  const m = parseManifest(JSON.parse(readFileSync(join(FIX, 'identity', 'model.json'), 'utf8')), 'x');
+  const facts = checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 1, 64, 64] }], [{ name: 'y', type: 'float32', shape: [1, 1, 64, 64] }], 'm.json');
+  assert.deepEqual(facts, { dynamicBatch: false, timestepType: 'int64', dynamicSpatial: false });
+  assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 1, 128, 128] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /m\.json: .*fixed at 128 px but the manifest's tile size is 64/);
+  assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 64, 64] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /rank 3/);
+  assert.throws(() => checkGraph(m, [{ name: 'x', type: 'uint8', shape: ['N', 1, 'H', 'W'] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /is uint8; Stainless feeds float32/);
+});
