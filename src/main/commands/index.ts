@@ -1,4 +1,5 @@
 import type { Command } from './types';
+import { metricsCommand } from './metrics';
 import { versionCommand } from './version';
 import { serveCommand } from './serve';
 import { importCommand, platesCommand, wellsCommand } from './catalog';
@@ -7,4 +8,4 @@ import { inferCommand } from './infer';
 import { predictCommand } from './predict';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand, metricsCommand];

@@ -6,6 +6,7 @@ import { detectProviders, ortVersion } from './inference/providers';
 import type { ProviderInfo } from '../../shared/contract/app';
 import { registerImportJob } from './catalog/importJob';
 import { registerInferJob } from './inference/job';
+import { registerMetricsJob } from './metrics/job';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -52,4 +53,5 @@ export function createCore(opts: CoreOptions): Core {
 function registerJobKinds(core: Core): void {
   registerImportJob(core);
   registerInferJob(core);
+  registerMetricsJob(core);
 }

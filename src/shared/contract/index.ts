@@ -2,6 +2,7 @@ import { appContract } from './app';
 import { jobsContract } from './jobs';
 import { catalogContract } from './catalog';
 import { inferenceContract } from './inference';
+import { metricsContract } from './metrics';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -13,6 +14,7 @@ export const contract = {
   ...jobsContract,
   ...catalogContract,
   ...inferenceContract,
+  ...metricsContract,
 };
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ import { appHandlers } from './app';
 import { jobsHandlers } from './jobs';
 import { catalogHandlers } from './catalog';
 import { inferenceHandlers } from './inference';
+import { metricsHandlers } from './metrics';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -11,6 +12,7 @@ export const handlers = {
   ...jobsHandlers,
   ...catalogHandlers,
   ...inferenceHandlers,
+  ...metricsHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

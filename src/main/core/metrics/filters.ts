@@ -29,10 +29,19 @@ export function uniformFilter(src: Float64Array, width: number, height: number, 
     for (let k = -r; k < width + r; k++) line[k + r] = src[o + reflectIndex(k, width)];
     runningMean(line, width, size, tmp, o, 1);
   }
-  // columns
-  for (let x = 0; x < width; x++) {
-    for (let k = -r; k < height + r; k++) line[k + r] = tmp[reflectIndex(k, height) * width + x];
-    runningMean(line, height, size, out, x, width);
+  // columns: a running sum of whole rows, so memory is read row by row (cache-friendly)
+  const acc = new Float64Array(width);
+  for (let k = -r; k <= r; k++) {
+    const o = reflectIndex(k, height) * width;
+    for (let x = 0; x < width; x++) acc[x] += tmp[o + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) out[o + x] = acc[x] / size;
+    if (y + 1 === height) break;
+    const add = reflectIndex(y + r + 1, height) * width;
+    const sub = reflectIndex(y - r, height) * width;
+    for (let x = 0; x < width; x++) acc[x] += tmp[add + x] - tmp[sub + x];
   }
   return out;
 }
@@ -73,12 +82,13 @@ export function separableFilter(src: Float64Array, width: number, height: number
       tmp[o + x] = s;
     }
   }
-  for (let x = 0; x < width; x++) {
-    for (let k = -r; k < height + r; k++) line[k + r] = tmp[reflectIndex(k, height) * width + x];
-    for (let y = 0; y < height; y++) {
-      let s = 0;
-      for (let k = 0; k < kernel.length; k++) s += kernel[k] * line[y + k];
-      out[y * width + x] = s;
+  // columns: weighted sums of whole rows (cache-friendly)
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let k = 0; k < kernel.length; k++) {
+      const wk = kernel[k];
+      const src = reflectIndex(y + k - r, height) * width;
+      for (let x = 0; x < width; x++) out[o + x] += wk * tmp[src + x];
     }
   }
   return out;

@@ -1,0 +1,190 @@
+import type { ActivitySummary, GroupChannelCorrelation, QcSummary, SeparationSummary } from '../../../shared/contract/metrics';
+import { featureAgreement, type WellProfiles } from './agreement';
+import { crossValidatedF1 } from './classify';
+import { phenotypicActivity } from './activity';
+import { frechetDistance, type Matrix } from './frechet';
+import { zPrime, ssmd } from './stats';
+
+/** Plate-map annotation of a well, as the catalog holds it. */
+export interface WellLabel {
+  well: string;
+  controlType: string | null;
+  compound: string | null;
+  moa: string | null;
+}
+
+export interface BiologyInput {
+  acquired: WellProfiles;
+  synthetic: WellProfiles;
+  labels: WellLabel[];
+  /** per-cell features (same columns) for the Fréchet distance, when available */
+  cells?: { acquired: Matrix; synthetic: Matrix } | null;
+  /** per-well feature for Z'/SSMD between poscon and negcon wells */
+  qcFeature?: string | null;
+  nullSize?: number;
+}
+
+export interface BiologyResult {
+  features: { wells: number; features: number; meanR: number | null; table: GroupChannelCorrelation[] };
+  separation: SeparationSummary[];
+  activity: ActivitySummary[];
+  frechet: { value: number; features: number; cellsAcquired: number; cellsSynthetic: number } | null;
+  qc: QcSummary[];
+  notes: string[];
+}
+
+const fin = (v: number) => (Number.isFinite(v) ? v : null);
+
+/**
+ * Columns usable for classification and retrieval: features present in both sources, finite in
+ * every well, and not constant — the same set for acquired and synthetic so the two compare.
+ */
+export function usableMatrix(p: WellProfiles, wells: string[], features: string[]): Float64Array {
+  const row = new Map(p.wells.map((w, i) => [w, i]));
+  const col = new Map(p.features.map((f, i) => [f, i]));
+  const out = new Float64Array(wells.length * features.length);
+  wells.forEach((w, i) => features.forEach((f, j) => (out[i * features.length + j] = p.data[row.get(w)! * p.features.length + col.get(f)!])));
+  return out;
+}
+
+function commonFeatures(a: WellProfiles, b: WellProfiles, wells: string[]): string[] {
+  const inB = new Set(b.features);
+  const ok = (p: WellProfiles, f: string) => {
+    const c = p.features.indexOf(f);
+    const row = new Map(p.wells.map((w, i) => [w, i]));
+    let first: number | null = null;
+    let varies = false;
+    for (const w of wells) {
+      const v = p.data[row.get(w)! * p.features.length + c];
+      if (!Number.isFinite(v)) return false;
+      if (first === null) first = v;
+      else if (v !== first) varies = true;
+    }
+    return varies;
+  };
+  return a.features.filter((f) => !f.startsWith('Metadata_') && inB.has(f) && ok(a, f) && ok(b, f));
+}
+
+/** Standardise columns by the negative-control wells' mean and sd (pycytominer normalize, samples = negcon). */
+function standardiseByNegcon(m: Float64Array, d: number, negcon: boolean[]): Float64Array {
+  const n = negcon.length;
+  const idx = negcon.map((x, i) => (x ? i : -1)).filter((i) => i >= 0);
+  const out = new Float64Array(m.length);
+  for (let c = 0; c < d; c++) {
+    let mu = 0;
+    for (const i of idx) mu += m[i * d + c] / idx.length;
+    let v = 0;
+    for (const i of idx) v += (m[i * d + c] - mu) ** 2 / Math.max(1, idx.length - 1);
+    const sd = Math.sqrt(v);
+    // a feature constant in DMSO carries no scale: leave it out of the retrieval (0 everywhere)
+    for (let i = 0; i < n; i++) out[i * d + c] = sd > 0 ? (m[i * d + c] - mu) / sd : 0;
+  }
+  return out;
+}
+
+export function computeBiology(input: BiologyInput): BiologyResult {
+  const notes: string[] = [];
+  const agreement = featureAgreement(input.acquired, input.synthetic);
+  const valid = agreement.features.filter((f) => !Number.isNaN(f.r));
+  const features = {
+    wells: agreement.wells,
+    features: valid.length,
+    meanR: valid.length ? valid.reduce((a, f) => a + f.r, 0) / valid.length : null,
+    table: agreement.table.map((c) => ({ ...c, meanR: fin(c.meanR), medianR: fin(c.medianR) })),
+  };
+  const labelOf = new Map(input.labels.map((l) => [l.well, l]));
+  const synWells = new Set(input.synthetic.wells);
+  const wells = input.acquired.wells.filter((w) => synWells.has(w) && labelOf.has(w));
+  const feats = commonFeatures(input.acquired, input.synthetic, wells);
+  const sources = [
+    ['acquired', input.acquired],
+    ['synthetic', input.synthetic],
+  ] as const;
+
+  const separation: SeparationSummary[] = [];
+  const tasks: Array<{ task: SeparationSummary['task']; pick: (l: WellLabel) => string | null }> = [
+    { task: 'treatment-vs-dmso', pick: (l) => (l.controlType === 'negcon' ? 'DMSO' : l.controlType === 'trt' ? 'treatment' : null) },
+    { task: 'moa', pick: (l) => (l.controlType === 'trt' && l.moa ? l.moa : null) },
+  ];
+  for (const t of tasks) {
+    const ws = wells.filter((w) => t.pick(labelOf.get(w)!) !== null);
+    const labels = ws.map((w) => t.pick(labelOf.get(w)!)!);
+    for (const [source, p] of sources) {
+      try {
+        const r = crossValidatedF1({ data: usableMatrix(p, ws, feats), features: feats.length, labels });
+        separation.push({ task: t.task, source, f1: r.f1, accuracy: r.accuracy, samples: r.samples, classes: r.classes, folds: r.folds, k: r.k });
+      } catch (e) {
+        if (source === 'acquired') notes.push(`${t.task} separation not computed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  const activity: ActivitySummary[] = [];
+  const group = wells.map((w) => {
+    const l = labelOf.get(w)!;
+    return l.controlType === 'trt' && l.compound ? l.compound : null;
+  });
+  const negcon = wells.map((w) => labelOf.get(w)!.controlType === 'negcon');
+  if (!negcon.some(Boolean)) notes.push('phenotypic activity not computed: no negative-control (DMSO) wells');
+  else
+    for (const [source, p] of sources) {
+      const data = standardiseByNegcon(usableMatrix(p, wells, feats), feats.length, negcon);
+      const r = phenotypicActivity({ data, features: feats.length, group, negcon }, { nullSize: input.nullSize ?? 10000 });
+      if (!r.compounds.length) {
+        if (source === 'acquired') notes.push('phenotypic activity not computed: no compound with 2 or more replicate wells');
+        continue;
+      }
+      activity.push({
+        source,
+        compounds: r.compounds.length,
+        meanMAP: fin(r.meanMAP),
+        fractionActive: fin(r.fractionActive),
+        nullSize: r.nullSize,
+        threshold: r.threshold,
+        perCompound: r.compounds.map((c) => ({ compound: c.group, replicates: c.replicates, mAP: c.mAP, pValue: c.pValue, correctedP: c.correctedP, active: c.active })),
+      });
+    }
+
+  let frechet: BiologyResult['frechet'] = null;
+  if (input.cells) {
+    try {
+      const r = frechetDistance(input.cells.acquired, input.cells.synthetic);
+      frechet = { value: r.fd, features: r.features, cellsAcquired: input.cells.acquired.rows, cellsSynthetic: input.cells.synthetic.rows };
+    } catch (e) {
+      notes.push(`Fréchet distance not computed: ${(e as Error).message}`);
+    }
+  } else notes.push('Fréchet distance not computed: per-cell features not available');
+
+  const qc: QcSummary[] = [];
+  if (input.qcFeature) {
+    for (const [source, p] of sources) {
+      const c = p.features.indexOf(input.qcFeature);
+      if (c < 0) {
+        notes.push(`QC feature ${input.qcFeature} not in the ${source} profiles`);
+        continue;
+      }
+      qc.push(controlsQc(input.qcFeature, source, p.wells.map((w, i) => ({ well: w, value: p.data[i * p.features.length + c] })), labelOf));
+    }
+  }
+  return { features, separation, activity, frechet, qc, notes };
+}
+
+/** Z'-factor and SSMD of a per-well value between positive- and negative-control wells. */
+export function controlsQc(
+  value: string,
+  source: 'acquired' | 'synthetic',
+  values: Array<{ well: string; value: number }>,
+  labelOf: Map<string, { controlType: string | null }>,
+): QcSummary {
+  const pos = values.filter((v) => labelOf.get(v.well)?.controlType === 'poscon' && Number.isFinite(v.value)).map((v) => v.value);
+  const neg = values.filter((v) => labelOf.get(v.well)?.controlType === 'negcon' && Number.isFinite(v.value)).map((v) => v.value);
+  const ok = pos.length >= 2 && neg.length >= 2;
+  return {
+    value,
+    source,
+    positive: pos.length,
+    negative: neg.length,
+    zPrime: ok ? fin(zPrime(pos, neg)) : null,
+    ssmd: ok ? fin(ssmd(pos, neg)) : null,
+  };
+}

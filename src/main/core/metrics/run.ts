@@ -1,0 +1,193 @@
+import type { Db } from '../catalog/db';
+import type { ChannelPixelSummary, MetricsParams, QcSummary, RunMetrics, SegSummary, WellKey } from '../../../shared/contract/metrics';
+import { PAINT_CHANNELS } from '../../../shared/channels';
+import { readGray } from '../io/tiff';
+import { pixelMetrics } from './pixel';
+import { DEFAULT_SCALE, describeScale, to255 } from './scale';
+import { matchLabels, type SegMatch } from './matching';
+import { distribution, poolMatches } from './summary';
+import { pearson } from './stats';
+import { controlsQc, computeBiology } from './biology';
+import { loadRunProfiles } from './profiles';
+import { loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites } from './sources';
+import { saveRunMetrics, type MetricRow } from './store';
+
+export type MetricsProgress = (done: number, total: number, message?: string) => void;
+
+const fin = (v: number) => (Number.isFinite(v) ? v : null);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * All metrics of one run against the plate's acquired references, stored in the catalog (replacing
+ * earlier ones) and returned. Streams site by site (two images in memory at a time).
+ */
+export async function computeRunMetrics(db: Db, params: MetricsParams, onProgress: MetricsProgress = () => {}): Promise<RunMetrics> {
+  const t0 = performance.now();
+  const run = loadRun(db, params.runId);
+  const sites = runSites(db, run.id);
+  const wells = plateWells(db, run.plateId);
+  const rows: MetricRow[] = [];
+  const notes: string[] = [];
+  const seconds: Record<string, number> = {};
+  const predSeg = predictedSegmentations(db, run.id);
+  const refSeg = referenceSegmentations(db, run.plateId);
+  const segSites = refSeg ? sites.filter((s) => predSeg.has(s.siteId) && refSeg.bySite.has(s.siteId)) : [];
+  const total = sites.length + segSites.length;
+  let done = 0;
+
+  // ---- pixel metrics per site and channel
+  const tPix = performance.now();
+  const perChannel = new Map<string, { mse: number[]; psnr: number[]; ssim: number[] }>();
+  const perWell = new Map<string, number[]>(); // `${wellId}|${key}|${channel}` → site values
+  const addWell = (wellId: number, key: string, channel: string, v: number) => {
+    const k = `${wellId}|${key}|${channel}`;
+    perWell.set(k, [...(perWell.get(k) ?? []), v]);
+  };
+  let pairs = 0;
+  for (const s of sites) {
+    for (const ch of PAINT_CHANNELS) {
+      const sp = s.synthetic.get(ch);
+      const ap = s.acquired.get(ch);
+      if (!sp || !ap) continue;
+      const [syn, acq] = await Promise.all([readGray(sp), readGray(ap)]);
+      if (syn.width !== acq.width || syn.height !== acq.height)
+        throw new Error(`site ${s.well} f${s.field} ${ch}: synthetic ${sp} is ${syn.width}×${syn.height} but acquired ${ap} is ${acq.width}×${acq.height}`);
+      const m = pixelMetrics(to255(acq, DEFAULT_SCALE), to255(syn, DEFAULT_SCALE), { dataRange: 255, window: params.ssimWindow });
+      pairs++;
+      const c = perChannel.get(ch) ?? { mse: [], psnr: [], ssim: [] };
+      perChannel.set(ch, c);
+      for (const k of ['mse', 'psnr', 'ssim'] as const) {
+        c[k].push(m[k]);
+        rows.push({ scope: 'site', siteId: s.siteId, wellId: s.wellId, key: k, channel: ch, value: m[k] });
+        addWell(s.wellId, k, ch, m[k]);
+      }
+      addWell(s.wellId, 'ssim', '', m.ssim);
+    }
+    onProgress(++done, total, `pixel metrics ${s.well} f${s.field}`);
+  }
+  if (!pairs) notes.push('no site has both a synthetic and an acquired image of a Cell Painting channel: pixel metrics need acquired references');
+  const pixel: ChannelPixelSummary[] = PAINT_CHANNELS.filter((ch) => perChannel.has(ch)).map((ch) => {
+    const c = perChannel.get(ch)!;
+    return { channel: ch, sites: c.ssim.length, mse: distribution(c.mse), psnr: distribution(c.psnr), ssim: distribution(c.ssim) };
+  });
+  seconds.pixel = (performance.now() - tPix) / 1000;
+
+  // ---- segmentation metrics per site, pooled per object kind
+  const tSeg = performance.now();
+  const segmentation: SegSummary[] = [];
+  if (!predSeg.size) notes.push('the run has no segmentation of its synthetic images yet (run `stainless segment`)');
+  else if (!refSeg) notes.push('no reference segmentation: neither ground-truth labels nor a classical segmentation of the acquired images');
+  else {
+    const byKind: Record<'nuclei' | 'cells', SegMatch[]> = { nuclei: [], cells: [] };
+    for (const s of segSites) {
+      const p = predSeg.get(s.siteId)!;
+      const r = refSeg.bySite.get(s.siteId)!;
+      for (const kind of ['nuclei', 'cells'] as const) {
+        const [gt, pr] = await Promise.all([readGray(kind === 'nuclei' ? r.nucleiPath : r.cellsPath), readGray(kind === 'nuclei' ? p.nucleiPath : p.cellsPath)]);
+        const m = matchLabels(gt, pr, params.iou);
+        byKind[kind].push(m);
+        for (const k of ['f1', 'precision', 'recall', 'panoptic_quality'] as const) {
+          rows.push({ scope: 'site', siteId: s.siteId, wellId: s.wellId, key: `${kind}_${k}`, value: m[k] });
+          addWell(s.wellId, `${kind}_${k}`, '', m[k]);
+        }
+      }
+      onProgress(++done, total, `segmentation ${s.well} f${s.field}`);
+    }
+    const method = [...new Set(segSites.map((s) => predSeg.get(s.siteId)!.method))].join('+');
+    for (const kind of ['nuclei', 'cells'] as const)
+      if (byKind[kind].length) segmentation.push({ objects: kind, truth: refSeg.kind, method, sites: byKind[kind].length, ...poolMatches(byKind[kind], params.iou) });
+  }
+  seconds.segmentation = (performance.now() - tSeg) / 1000;
+
+  // ---- cell counts per well (from the segmentation rows; no pixels needed)
+  let cellCount: RunMetrics['cellCount'] = null;
+  const qc: QcSummary[] = [];
+  const labelOf = new Map(wells.map((w) => [w.well, w]));
+  if (predSeg.size && refSeg) {
+    const countBy = (segs: Iterable<{ wellId: number; siteId: number; nCells: number }>, keep: Set<number>) => {
+      const m = new Map<number, number>();
+      for (const g of segs) if (keep.has(g.siteId)) m.set(g.wellId, (m.get(g.wellId) ?? 0) + g.nCells);
+      return m;
+    };
+    const keep = new Set(segSites.map((s) => s.siteId));
+    const syn = countBy(predSeg.values(), keep);
+    const ref = countBy(refSeg.bySite.values(), keep);
+    const ids = [...syn.keys()].filter((w) => ref.has(w));
+    cellCount = { wells: ids.length, r: fin(pearson(ids.map((w) => ref.get(w)!), ids.map((w) => syn.get(w)!))), truth: refSeg.kind };
+    const nameOf = new Map(wells.map((w) => [w.wellId, w.well]));
+    for (const w of ids) {
+      rows.push({ scope: 'well', wellId: w, key: 'cell_count_synthetic', value: syn.get(w)! });
+      rows.push({ scope: 'well', wellId: w, key: 'cell_count_reference', value: ref.get(w)! });
+    }
+    for (const [source, m] of [['acquired', ref], ['synthetic', syn]] as const)
+      qc.push(controlsQc('cell count', source, ids.map((w) => ({ well: nameOf.get(w)!, value: m.get(w)! })), labelOf));
+  }
+
+  // ---- per-well means of the per-site values
+  for (const [k, vs] of perWell) {
+    const [wellId, key, channel] = k.split('|');
+    rows.push({ scope: 'well', wellId: Number(wellId), key, channel, value: mean(vs) });
+  }
+
+  // ---- biology (needs per-well feature profiles)
+  const tBio = performance.now();
+  const profiles = await loadRunProfiles(db, run.id);
+  let biology: ReturnType<typeof computeBiology> | null = null;
+  if (profiles.acquired && profiles.synthetic) {
+    biology = computeBiology({
+      acquired: profiles.acquired,
+      synthetic: profiles.synthetic,
+      labels: wells,
+      cells: profiles.cells,
+      qcFeature: params.qcFeature ?? null,
+    });
+    notes.push(...biology.notes);
+  } else if (profiles.note) notes.push(profiles.note);
+  seconds.biology = (performance.now() - tBio) / 1000;
+  seconds.total = (performance.now() - t0) / 1000;
+
+  for (const s of pixel) for (const k of ['mse', 'psnr', 'ssim'] as const) rows.push({ scope: 'run', key: `${k}_mean`, channel: s.channel, value: s[k].mean });
+  for (const s of segmentation) rows.push({ scope: 'run', key: `${s.objects}_f1`, value: s.f1 });
+
+  const wellKeyList = [...new Set(rows.filter((r) => r.scope === 'well').map((r) => `${r.key}|${r.channel ?? ''}`))].sort();
+  const wellKeys: WellKey[] = wellKeyList.map((kc) => {
+    const [key, channel] = kc.split('|');
+    return { key, channel, label: wellKeyLabel(key, channel) };
+  });
+
+  const summary: RunMetrics = {
+    runId: run.id,
+    plate: run.plate,
+    model: run.model,
+    provider: run.provider,
+    runTimings: run.timings,
+    computedAt: new Date().toISOString(),
+    seconds,
+    scale: describeScale(DEFAULT_SCALE),
+    ssimWindow: params.ssimWindow,
+    pixel,
+    segmentation,
+    cellCount,
+    features: biology?.features ?? null,
+    separation: biology?.separation ?? [],
+    activity: biology?.activity ?? [],
+    frechet: biology?.frechet ?? null,
+    qc: [...qc, ...(biology?.qc ?? [])],
+    wellKeys,
+    notes,
+  };
+  saveRunMetrics(db, run.id, params, rows, summary);
+  return summary;
+}
+
+function wellKeyLabel(key: string, channel: string): string {
+  const names: Record<string, string> = {
+    mse: 'MSE',
+    psnr: 'PSNR (dB)',
+    ssim: 'SSIM',
+    cell_count_synthetic: 'cell count (synthetic)',
+    cell_count_reference: 'cell count (reference)',
+  };
+  const base = names[key] ?? key.replace(/_/g, ' ').replace('panoptic quality', 'PQ');
+  return channel ? `${base} ${channel}` : key === 'ssim' ? 'SSIM (mean over channels)' : base;
+}
