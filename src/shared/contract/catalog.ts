@@ -52,6 +52,8 @@ export const ImportInput = z
 export type ImportOptions = z.output<typeof ImportInput> & {
   /** header reads in flight at once (default 16) */
   concurrency?: number;
+  /** mark the plate as the simulator's demo plate (not offered to the UI: set by the demo start-up step) */
+  isDemo?: boolean;
 };
 
 export type ProblemCode =

@@ -69,13 +69,13 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
   const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number) ?? 0;
   const st = {
     plate: db.prepare(`
-      INSERT INTO plates (barcode, cell_line, format, platemap_name, source_dir, naming, channel_map)
-      VALUES (@barcode, @cellLine, @format, @platemapName, @sourceDir, @naming, @channelMap)
+      INSERT INTO plates (barcode, cell_line, format, platemap_name, source_dir, naming, channel_map, is_demo)
+      VALUES (@barcode, @cellLine, @format, @platemapName, @sourceDir, @naming, @channelMap, @isDemo)
       ON CONFLICT (barcode) DO UPDATE SET
         cell_line = coalesce(excluded.cell_line, cell_line),
         format = CASE WHEN @formatGiven THEN excluded.format ELSE max(format, excluded.format) END,
         platemap_name = coalesce(excluded.platemap_name, platemap_name),
-        source_dir = excluded.source_dir, naming = excluded.naming, channel_map = excluded.channel_map
+        source_dir = excluded.source_dir, naming = excluded.naming, channel_map = excluded.channel_map, is_demo = max(is_demo, excluded.is_demo)
       RETURNING id`),
     compound: db.prepare(`
       INSERT INTO compounds (broad_sample, name, moa, target, smiles, inchikey, pert_type, control_type)
@@ -123,6 +123,7 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
         sourceDir: s.dir,
         naming: s.naming,
         channelMap: JSON.stringify(s.channelMap),
+        isDemo: opts.isDemo ? 1 : 0,
       }) as { id: number }
     ).id;
     const before = plateCounts(plateId);
