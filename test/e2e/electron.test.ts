@@ -28,12 +28,12 @@ test('the Electron window opens the app with a hardened renderer', { skip: exe ?
     await page.waitForLoadState('domcontentloaded');
     assert.equal(await page.title(), 'Stainless');
     const exposed = await page.evaluate(() => ({
-      api: typeof (window as unknown as { api?: unknown }).api,
-      require: typeof (window as unknown as { require?: unknown }).require,
-      process: typeof (window as unknown as { process?: unknown }).process,
+      api: typeof (globalThis as unknown as { api?: unknown }).api,
+      require: typeof (globalThis as unknown as { require?: unknown }).require,
+      process: typeof (globalThis as unknown as { process?: unknown }).process,
     }));
     assert.deepEqual(exposed, { api: 'object', require: 'undefined', process: 'undefined' });
-    const info = await page.evaluate(() => (window as unknown as { api: { call(n: string, i: object): Promise<{ transport: string }> } }).api.call('app.info', {}));
+    const info = await page.evaluate(() => (globalThis as unknown as { api: { call(n: string, i: object): Promise<{ transport: string }> } }).api.call('app.info', {}));
     assert.equal(info.transport, 'ipc');
   } finally {
     await app.close();
