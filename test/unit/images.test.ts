@@ -99,6 +99,8 @@ test('label/<id>/nuclei returns the label image; bad ids and parameters are refu
   const bad = await get(`image/${ids.DNA}?level=9`);
   assert.equal(bad.status, 400);
   assert.match(await bad.text(), /level must be an integer in 0\.\.6/);
+  const segs = (await (await get(`segmentations/${siteId}`)).json()) as { id: number; method: string; nuclei: number }[];
+  assert.deepEqual(segs.map((x) => [x.id, x.method, x.nuclei]), [[ids.seg, 'truth', 2]]);
   const which = await get(`label/${ids.seg}/membranes`);
   assert.equal(which.status, 400);
   const route = await get('nothing/1');

@@ -14,6 +14,8 @@ import { composite, downsample, hexToRgb, percentiles, rawBytes, type ChannelLay
  *   label/<segmentationId>/<nuclei|cells>  raw uint16 labels, same headers
  *   thumb/<siteId>[?channels=DNA,ER&size=256&run=<runId>]   PNG composite (acquired unless run)
  *   well-thumb/<wellId>[?...same]          the thumbnail of the well's first site
+ *   segmentations/<siteId>                 JSON list of the site's segmentations (ids for label/…),
+ *                                          until the features contract lists them
  */
 class HttpError extends Error {
   constructor(
@@ -102,6 +104,20 @@ registerImageRoute(
       return rawResponse(rawBytes({ ...img, bitDepth: 16, data: wide }), img.width, img.height, 16);
     }
     return rawResponse(rawBytes(img), img.width, img.height, 16);
+  }),
+);
+
+registerImageRoute(
+  'segmentations',
+  guard(async (core, parts) => {
+    const siteId = idArg(parts, 'site');
+    const rows = core.db
+      .prepare(
+        `SELECT s.id, s.source, s.method, s.run_id AS runId, r.model_name AS model, s.n_nuclei AS nuclei, s.n_cells AS cells
+         FROM segmentations s LEFT JOIN runs r ON r.id = s.run_id WHERE s.site_id = ? ORDER BY s.id`,
+      )
+      .all(siteId);
+    return new Response(JSON.stringify(rows), { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
   }),
 );
 
