@@ -393,3 +393,26 @@ test('contract: preview writes nothing, import.start runs the import job, views 
     core.close();
   }
 });
+
+test('plate-map wells without images and compounds missing from the compound table are reported', async () => {
+  const db = freshDb('extra');
+  const dir = join(root, 'EXTRA');
+  writePhenixPlate(dir, { wells: block(1, 2), fields: 1, channels: [5] });
+  writeJumpMetadata(dir, 'EXTRA', 'extra-map', [{ well: 'A1', broad_sample: '' }, { well: 'A2', broad_sample: 'BRD-UNLISTED' }, { well: 'H12', broad_sample: COMPOUNDS[0].broad_sample }], COMPOUNDS);
+  const r = await importPlate(db, { dir });
+  assert.deepEqual([r.wells, r.sites, r.images, r.annotatedWells, r.unannotatedWells], [3, 2, 2, 3, 0]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.severity, p.code]),
+    [
+      ['warning', 'unimaged_wells'],
+      ['warning', 'unknown_compound'],
+    ],
+  );
+  assert.match(r.problems[0].message, /^1 plate-map wells have no images \(e\.g\. H12\)/);
+  assert.match(r.problems[1].message, /platemap\/extra-map\.txt:3: compound BRD-UNLISTED is not in .*compound_metadata\.tsv/);
+  const h12 = getPlate(db, 'EXTRA').wells.find((w) => w.name === 'H12')!;
+  assert.deepEqual([h12.compound, h12.sites], ['aloxistatin', 0]);
+  const a2 = getPlate(db, 'EXTRA').wells.find((w) => w.name === 'A02')!;
+  assert.deepEqual([a2.broadSample, a2.compound, a2.controlType], ['BRD-UNLISTED', 'BRD-UNLISTED', 'trt']);
+  db.close();
+});

@@ -75,7 +75,8 @@ export type ProblemCode =
   | 'plane_skipped'
   | 'channel_unused'
   | 'channel_unmapped'
-  | 'unknown_compound';
+  | 'unknown_compound'
+  | 'unimaged_wells';
 
 export interface ImportProblem {
   /** an error makes the import refuse (nothing is written); a warning is reported and skipped */

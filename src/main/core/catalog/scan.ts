@@ -231,6 +231,11 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
     result.annotatedWells = mapped.size;
     result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
+    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`));
+    if (unimaged.length)
+      problems.add('warning', 'unimaged_wells', `${unimaged.length} plate-map wells have no images (e.g. ${unimaged.slice(0, 5).map((w) => wellName(w.row, w.col)).join(', ')}); they are catalogued with their annotation`, result.annotation.platemapFile);
+    for (const u of result.annotation.unknownCompounds)
+      problems.add('warning', 'unknown_compound', `${u.at}: compound ${u.broadSample} is not in ${result.annotation.compoundFile}; imported with its id only`, result.annotation.compoundFile ?? undefined);
     for (const k of mapped) wellKeys.add(k);
   } else result.unannotatedWells = wellKeys.size;
   result.wells = wellKeys.size;

@@ -35,6 +35,8 @@ export interface PlateAnnotation {
   platemapFile: string;
   compoundFile: string | null;
   wells: WellAnnotation[];
+  /** plate-map rows whose compound the compound table does not list ("file:line", key) */
+  unknownCompounds: Array<{ at: string; broadSample: string }>;
 }
 
 /** Which column of a generic plate map holds what. Keys absent here are looked up by their usual names. */
@@ -165,6 +167,7 @@ export function readPlatemap(file: string, opts: { compoundFile?: string | null;
   const compounds = opts.compoundFile ? readCompoundTable(opts.compoundFile) : new Map<string, CompoundInfo>();
   const seen = new Map<string, number>();
   const wells: WellAnnotation[] = [];
+  const unknownCompounds: PlateAnnotation['unknownCompounds'] = [];
   const unitFromHeader = cols.concentration?.toLowerCase().includes('mmoles_per_liter') ? 'mM' : null;
   for (const r of t.rows) {
     const wellText = r.cells[cols.well!];
@@ -177,6 +180,7 @@ export function readPlatemap(file: string, opts: { compoundFile?: string | null;
     const sample = nz(r.cells[cols.compound!]) ?? '';
     const inline = compoundFrom(r.cells, cols, sample);
     const known = compounds.get(sample);
+    if (opts.compoundFile && !known && sample !== '') unknownCompounds.push({ at, broadSample: sample });
     const solvent = cols.solvent ? nz(r.cells[cols.solvent]) : null;
     const compound: CompoundInfo = known ? { ...inline, ...dropNulls(known), broadSample: inline.broadSample } : inline;
     if (sample === '' && solvent && !known) compound.name = solvent;
@@ -194,7 +198,7 @@ export function readPlatemap(file: string, opts: { compoundFile?: string | null;
       controlType: normaliseControl(compound.controlType, sample === ''),
     });
   }
-  return { platemapName: opts.platemapName ?? basename(file).replace(/\.(txt|tsv|csv)$/i, ''), platemapFile: file, compoundFile: opts.compoundFile ?? null, wells };
+  return { platemapName: opts.platemapName ?? basename(file).replace(/\.(txt|tsv|csv)$/i, ''), platemapFile: file, compoundFile: opts.compoundFile ?? null, wells, unknownCompounds };
 }
 
 function dropNulls<T extends object>(o: T): Partial<T> {
