@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Core } from '../core';
 import type { InferStartInput, InferSummary } from '../../../shared/contract/inference';
@@ -19,10 +20,16 @@ export function workerScript(): string | null {
   return null;
 }
 
+// the ESM entry of tsx's API (the 'require' condition would give its CommonJS twin)
+const tsxApi = () => pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+
 function runInWorker(core: Core, script: string, ctx: JobContext<InferStartInput>): Promise<InferSummary> {
   return new Promise((resolve, reject) => {
     const data: WorkerInput = { catalog: core.paths.catalog, synthetic: core.paths.synthetic, opts: ctx.params };
-    const w = new Worker(script, { workerData: data });
+    const w = script.endsWith('.ts')
+      ? // from source: register tsx inside the worker first (workers do not inherit a loader registered by API)
+        new Worker(`import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(script).href)}); })`, { eval: true, workerData: data })
+      : new Worker(script, { workerData: data });
     const onAbort = () => w.postMessage('cancel');
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let settled = false;

@@ -143,7 +143,8 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
       register(s, files, width, height, secs);
       computed++;
       hooks.progress?.(resumed + computed, sites.length, `${s.well} f${s.field}`);
-      if (computed === stallAfter) await new Promise(() => undefined); // test hook: hold here to be killed mid-plate
+      // test hook: hold here (until cancelled) so tests can kill or cancel mid-plate deterministically
+      if (computed === stallAfter) await new Promise((res) => hooks.signal?.addEventListener('abort', res, { once: true }));
     }
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
