@@ -10,7 +10,7 @@ import { listPlates, getPlate, getWell, listCompounds, findWellId } from '../../
 import type { ImportOptions } from '../../src/shared/contract/catalog';
 import { createCore } from '../../src/main/core/core';
 import { handlers, dispatch, ApiError } from '../../src/main/core/api';
-import { writePhenixPlate, writeImageXpressPlate, writeJumpMetadata, block, COMPOUNDS } from '../fixtures/import/plates';
+import { writePhenixPlate, writeImageXpressPlate, writeJumpMetadata, block, COMPOUNDS, writeTiff } from '../fixtures/import/plates';
 
 const root = mkdtempSync(join(tmpdir(), 'stainless-import-'));
 const ALL8 = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -177,7 +177,11 @@ test('missing channels at some sites and unknown files are reported by name, the
   rmSync(files.find((f) => f.endsWith('r01c02f02p01-ch5sk1fk1fl1.tiff'))!);
   rmSync(files.find((f) => f.endsWith('r01c02f02p01-ch4sk1fk1fl1.tiff'))!);
   writeFileSync(join(dir, 'Images', 'overview.tiff'), readFileSync(files[0]));
+  await writeTiff(files[0], { width: 9, height: 8, bitDepth: 16, data: new Uint16Array(72) });
   const r = await importPlate(db, { dir, barcode: 'MISS' });
+  const size = r.problems.filter((p) => p.code === 'size_mismatch');
+  assert.equal(size.length, 1);
+  assert.match(size[0].message, /^well A01 site 1: r01c01f01p01-ch1sk1fk1fl1\.tiff is 9×8; the site's other images are 8×8$/);
   assert.deepEqual([r.wells, r.sites, r.images], [2, 4, 30]);
   const missing = r.problems.filter((p) => p.code === 'missing_channels');
   assert.equal(missing.length, 1);

@@ -76,7 +76,8 @@ export type ProblemCode =
   | 'channel_unused'
   | 'channel_unmapped'
   | 'unknown_compound'
-  | 'unimaged_wells';
+  | 'unimaged_wells'
+  | 'size_mismatch';
 
 export interface ImportProblem {
   /** an error makes the import refuse (nothing is written); a warning is reported and skipped */

@@ -261,6 +261,27 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   });
   result.filesScanned = items.length;
   result.images = planned.filter((p): p is PlannedImage => p !== null);
+  // Channels of one site are stacked by the models: they must share a size.
+  const bySite = new Map<string, PlannedImage[]>();
+  for (const img of result.images) {
+    const k = `${img.row},${img.col},${img.field}`;
+    const list = bySite.get(k);
+    if (list) list.push(img);
+    else bySite.set(k, [img]);
+  }
+  for (const list of bySite.values()) {
+    const sizes = new Map<string, number>();
+    for (const i of list) sizes.set(`${i.width}×${i.height}`, (sizes.get(`${i.width}×${i.height}`) ?? 0) + 1);
+    if (sizes.size < 2) continue;
+    const common = [...sizes].sort((a, b) => b[1] - a[1])[0][0];
+    const odd = list.filter((i) => `${i.width}×${i.height}` !== common);
+    problems.add(
+      'warning',
+      'size_mismatch',
+      `well ${wellName(list[0].row, list[0].col)} site ${list[0].field}: ${odd.map((i) => `${basename(i.path)} is ${i.width}×${i.height}`).join(', ')}; the site's other images are ${common}`,
+      odd[0].path,
+    );
+  }
   return result;
 }
 
