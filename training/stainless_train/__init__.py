@@ -1,0 +1,1 @@
+"""Training, evaluation and ONNX export of Stainless' bundled brightfield → Cell Painting models."""

@@ -1,0 +1,133 @@
+"""Training loops for both model kinds, with checkpoints so a killed run resumes where it stopped."""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .data import SiteBank
+from .models import DirectModel, Denoiser, PatchDiscriminator
+from .resshift import Schedule, make_y0, q_sample
+
+POS_WEIGHT = 4.0  # boundary pixels are rare (~5 %); weigh them up so the maps do not collapse to 0
+
+
+WIDTHS = (16, 32, 64, 128, 128)
+
+
+def build(kind: str, schedule: Schedule | None = None, widths=WIDTHS) -> torch.nn.Module:
+    return DirectModel(widths) if kind == "direct" else Denoiser(schedule.steps, widths)
+
+
+def direct_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    paint = F.l1_loss(out[:, :5], y[:, :5])
+    p = ((out[:, 5:] + 1) / 2).clamp(1e-4, 1 - 1e-4)
+    tgt = (y[:, 5:] + 1) / 2
+    w = 1 + (POS_WEIGHT - 1) * tgt
+    bound = F.binary_cross_entropy(p, tgt, weight=w)
+    return paint + 0.5 * bound
+
+
+def diffusion_loss(x0_hat: torch.Tensor, x0: torch.Tensor) -> torch.Tensor:
+    w = torch.ones_like(x0)
+    w[:, 5:] = 1 + (POS_WEIGHT - 1) * (x0[:, 5:] + 1) / 2
+    return (w * (x0_hat - x0) ** 2).mean()
+
+
+def lr_at(step: int, total: int, base: float) -> float:
+    warm = min(1.0, (step + 1) / 100)
+    return base * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(step, total) / total)))
+
+
+def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop: int, lr: float, seed: int,
+          schedule: Schedule | None, gan_weight: float = 0.0, max_minutes: float | None = None,
+          widths=WIDTHS, log=print) -> dict:
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(seed)
+    model = build(kind, schedule, widths).to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.99))
+    disc = d_opt = None
+    if gan_weight > 0 and kind == "direct":
+        disc = PatchDiscriminator(3 + 7).to(dev)
+        d_opt = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.999))
+    state = {"step": 0, "seconds": 0.0, "losses": []}
+    if os.path.exists(ckpt):
+        saved = torch.load(ckpt, map_location=dev)
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        if disc is not None and saved.get("disc"):
+            disc.load_state_dict(saved["disc"])
+            d_opt.load_state_dict(saved["d_opt"])
+        state = saved["state"]
+        log(f"resumed {ckpt} at step {state['step']}")
+    rng = np.random.default_rng(seed + state["step"])
+    t0, last_save = time.time(), time.time()
+    seconds0 = state["seconds"]
+    model.train()
+    while state["step"] < steps:
+        if max_minutes and (seconds0 + time.time() - t0) > max_minutes * 60:
+            log(f"time budget of {max_minutes} min reached at step {state['step']}")
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr_at(state["step"], steps, lr)
+        xb, yb = bank.batch(rng, batch, crop)
+        x, y = torch.from_numpy(xb).to(dev), torch.from_numpy(yb).to(dev)
+        if kind == "direct":
+            out = model(x)
+            loss = direct_loss(out, y)
+            if disc is not None:
+                fake = disc(torch.cat([x, out], 1))
+                loss = loss + gan_weight * F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
+        else:
+            t = torch.from_numpy(rng.integers(0, schedule.steps, size=batch)).to(dev)
+            y0 = make_y0(x)
+            noise = torch.randn(y.shape, generator=None, device=dev)
+            xt = q_sample(schedule, y, y0[:, :7], t, noise)
+            scale = torch.as_tensor(schedule.input_scale(), dtype=xt.dtype, device=dev)[t][:, None, None, None]
+            out = model(xt * scale, y0, t)
+            loss = diffusion_loss(out, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if disc is not None:
+            real = disc(torch.cat([x, y], 1))
+            fake = disc(torch.cat([x, out.detach()], 1))
+            d_loss = 0.5 * (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                            + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+            d_opt.zero_grad(set_to_none=True)
+            d_loss.backward()
+            d_opt.step()
+        state["step"] += 1
+        state["losses"].append(float(loss))
+        if state["step"] % 25 == 0:
+            el = seconds0 + time.time() - t0
+            log(f"step {state['step']}/{steps} loss {np.mean(state['losses'][-25:]):.4f} {el / 60:.1f} min")
+        if time.time() - last_save > 120 or state["step"] == steps:
+            state["seconds"] = seconds0 + time.time() - t0
+            save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths)
+            last_save = time.time()
+    state["seconds"] = seconds0 + time.time() - t0
+    save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths)
+    return state
+
+
+def save(path, model, opt, disc, d_opt, state, kind, schedule, widths):
+    tmp = path + ".partial"
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
+                "disc": disc.state_dict() if disc is not None else None,
+                "d_opt": d_opt.state_dict() if d_opt is not None else None,
+                "state": state, "kind": kind, "widths": list(widths),
+                "schedule": schedule.__dict__ if schedule else None}, tmp)
+    os.replace(tmp, path)
+
+
+def load_model(path: str) -> tuple[torch.nn.Module, str, Schedule | None, dict]:
+    saved = torch.load(path, map_location="cpu")
+    schedule = Schedule(**saved["schedule"]) if saved["schedule"] else None
+    model = build(saved["kind"], schedule, tuple(saved["widths"]))
+    model.load_state_dict(saved["model"])
+    return model.eval(), saved["kind"], schedule, saved["state"]

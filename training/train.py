@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Train one bundled model, evaluate it on held-out plates, export model.onnx + model.json.
+
+  python3 training/train.py --model direct --train PLATE_A PLATE_B --heldout HELD_A HELD_B \
+      --out resources/models/stainless-unet-direct --steps 3000
+
+Re-running the same command resumes from the checkpoint in --work (default training/runs/<name>).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from stainless_train.data import DataError, SiteBank, load_site, scan_plate  # noqa: E402
+from stainless_train.export import export_onnx, write_manifest, write_parity_fixture  # noqa: E402
+from stainless_train.loop import load_model, train  # noqa: E402
+from stainless_train.models import count_params  # noqa: E402
+from stainless_train.predict import evaluate_plate  # noqa: E402
+from stainless_train.resshift import Schedule  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", choices=["direct", "residual-diffusion"], required=True)
+    ap.add_argument("--train", nargs="+", required=True, help="plate folders (simulator / export --pairs layout)")
+    ap.add_argument("--heldout", nargs="*", default=[], help="plate folders never seen in training")
+    ap.add_argument("--out", required=True, help="model folder to write (model.onnx, model.json)")
+    ap.add_argument("--name", help="model name (default: --out's folder name)")
+    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--work", help="checkpoint folder (default training/runs/<name>)")
+    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-sites", type=int, default=None, help="training sites per plate (random subset)")
+    ap.add_argument("--max-minutes", type=float, default=None, help="stop training early after this long")
+    ap.add_argument("--gan-weight", type=float, default=0.0, help="PatchGAN term weight (direct only; 0 = off)")
+    ap.add_argument("--diffusion-steps", type=int, default=4)
+    ap.add_argument("--eval-sites", type=int, default=24, help="held-out sites evaluated per plate")
+    ap.add_argument("--fixture", help="parity fixture folder (default test/fixtures/training/<name>)")
+    ap.add_argument("--pixel-size-um", type=float, default=None)
+    ap.add_argument("--description", default="")
+    ap.add_argument("--widths", default="16,32,64,128,128", help="UNet channel widths per level")
+    ap.add_argument("--tile", type=int, default=256, help="tile size written to the manifest")
+    a = ap.parse_args(argv)
+
+    name = a.name or os.path.basename(os.path.normpath(a.out))
+    work = a.work or os.path.join(REPO, "training", "runs", name)
+    fixture = a.fixture or os.path.join(REPO, "test", "fixtures", "training", name)
+    os.makedirs(work, exist_ok=True)
+    os.makedirs(a.out, exist_ok=True)
+    torch.set_num_threads(a.threads)
+    log_file = open(os.path.join(work, "train.log"), "a")
+
+    def log(msg: str) -> None:
+        line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+        print(line, flush=True)
+        log_file.write(line + "\n")
+        log_file.flush()
+
+    try:
+        train_plates = [scan_plate(p) for p in a.train]
+        held_plates = [scan_plate(p) for p in a.heldout]
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    schedule = Schedule(steps=a.diffusion_steps) if a.model == "residual-diffusion" else None
+
+    t_load = time.time()
+    bank = SiteBank(train_plates, a.max_sites, seed=a.seed)
+    log(f"loaded {len(bank)} training sites in {time.time() - t_load:.0f} s")
+    ckpt = os.path.join(work, "checkpoint.pt")
+    state = train(a.model, bank, ckpt, steps=a.steps, batch=a.batch, crop=a.crop, lr=a.lr, seed=a.seed,
+                  schedule=schedule, gan_weight=a.gan_weight, max_minutes=a.max_minutes,
+                  widths=tuple(int(w) for w in a.widths.split(",")), log=log)
+    log(f"trained {state['step']} steps in {state['seconds'] / 60:.1f} min")
+
+    model, kind, schedule, state = load_model(ckpt)
+    torch.set_num_threads(a.threads)
+    metrics = {}
+    for p in held_plates:
+        key = p.cell_line or os.path.basename(os.path.normpath(p.root))
+        metrics[key] = evaluate_plate(model, kind, [p], schedule, max_sites=a.eval_sites, log=log)
+        metrics[key]["plate"] = os.path.basename(os.path.normpath(p.root))
+
+    onnx_path = os.path.join(a.out, "model.onnx")
+    export_onnx(model, kind, onnx_path)
+    crop_src = held_plates[0] if held_plates else train_plates[0]
+    bf = load_site(crop_src.sites[0], need_labels=False)["bf"][:, 64:128, 64:128]
+    write_parity_fixture(model, kind, bf, fixture, schedule)
+    provenance = {
+        "data": {"train": [os.path.basename(os.path.normpath(p.root)) for p in train_plates],
+                 "heldOut": [os.path.basename(os.path.normpath(p.root)) for p in held_plates],
+                 "trainSites": len(bank), "source": "stainless demo (simulator)"},
+        "cellLines": sorted({p.cell_line for p in train_plates if p.cell_line}),
+        "seed": a.seed, "steps": state["step"], "batch": a.batch, "crop": a.crop, "lr": a.lr,
+        "epochs": round(state["step"] * a.batch * a.crop**2 / (len(bank) * 512 * 512), 2),
+        "trainingMinutes": round(state["seconds"] / 60, 1),
+        "ganWeight": a.gan_weight, "parameters": count_params(model),
+        "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
+        "command": "python3 training/train.py " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    m = write_manifest(os.path.join(a.out, "model.json"), name=name, version=a.version, kind=kind,
+                       description=a.description, tile=a.tile, overlap=a.tile // 8, pixel_size_um=a.pixel_size_um,
+                       sampler=schedule.to_json() if schedule else None, provenance=provenance, metrics=metrics,
+                       onnx_file=onnx_path)
+    log(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.1f} MB) sha256 {m['sha256'][:12]}")
+    log(json.dumps(metrics))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
