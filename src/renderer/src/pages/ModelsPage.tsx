@@ -1,11 +1,16 @@
-import { Paper, Title, Text, Stack, Badge, Group } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { api } from '../api';
 import { useApi } from '../lib/useApi';
+import { formatTime, formatValue } from '../lib/format';
 
 export function ModelsPage() {
   const info = useApi('app.info', {});
+  const models = useApi('models.list', {}, (e) => e.type === 'catalog' && e.what === 'models');
+  const [open, setOpen] = useState<string | null>(null);
   const p = info.data?.providers;
   return (
-    <Stack maw={900}>
+    <Stack maw={1200}>
       <Title order={2}>Models</Title>
       <Paper withBorder p="md">
         <Title order={4} mb="xs">
@@ -21,7 +26,145 @@ export function ModelsPage() {
           onnxruntime {info.data?.onnxruntime} · available providers: {p?.available.join(', ')}
         </Text>
       </Paper>
-      <Text c="dimmed">Coming: installed models with manifests and held-out metrics.</Text>
+      <Paper withBorder p="md">
+        <Title order={4} mb="xs">
+          Installed models
+        </Title>
+        {models.error && <Alert color="red">{models.error}</Alert>}
+        {models.data && models.data.length === 0 && <Text c="dimmed">No models registered yet.</Text>}
+        {models.data && models.data.length > 0 && (
+          <Table highlightOnHover fz="sm" data-testid="model-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Version</Table.Th>
+                <Table.Th>Kind</Table.Th>
+                <Table.Th>Inputs → outputs</Table.Th>
+                <Table.Th>Added</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {models.data.map((m) => (
+                <Table.Tr key={m.id} style={{ cursor: 'pointer' }} onClick={() => setOpen(open === m.name ? null : m.name)} data-model={m.name}>
+                  <Table.Td fw={600}>
+                    {m.name} {m.bundled && <Badge variant="light">bundled</Badge>}
+                  </Table.Td>
+                  <Table.Td>{m.version}</Table.Td>
+                  <Table.Td>{m.kind}</Table.Td>
+                  <Table.Td>
+                    {m.inputs.join(', ')} → {m.outputs.join(', ')}
+                  </Table.Td>
+                  <Table.Td>{formatTime(m.addedAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      {open && <ModelDetailCard name={open} />}
+      <AddModel onAdded={models.reload} />
     </Stack>
+  );
+}
+
+function ModelDetailCard({ name }: { name: string }) {
+  const m = useApi('models.get', { name });
+  if (m.error) return <Alert color="red">{m.error}</Alert>;
+  const d = m.data;
+  if (!d) return null;
+  const mf = d.manifest;
+  const held = Object.entries(mf.heldOutMetrics ?? {});
+  return (
+    <Paper withBorder p="md" data-testid="model-detail">
+      <Title order={4}>
+        {d.name} {d.version}
+      </Title>
+      {mf.description && <Text c="dimmed">{mf.description}</Text>}
+      <Group align="flex-start" gap="xl" mt="sm">
+        <Table fz="sm" w={480} withRowBorders={false} verticalSpacing={2}>
+          <Table.Tbody>
+            <KV k="Kind" v={d.kind} />
+            <KV k="Inputs" v={mf.inputs.join(', ')} />
+            <KV k="Outputs" v={mf.outputs.join(', ')} />
+            <KV k="Tile" v={mf.tile ? `${mf.tile.size} px, overlap ${mf.tile.overlap}` : '—'} />
+            <KV k="Pixel size" v={mf.pixelSizeUm != null ? `${mf.pixelSizeUm} µm` : 'not set'} />
+            <KV k="SHA-256" v={<Code>{d.sha256.slice(0, 16)}…</Code>} />
+            <KV k="Folder" v={d.dir} />
+            {d.schedule && <KV k="Sampler" v={`ResShift T=${d.schedule.T}, κ=${d.schedule.kappa}`} />}
+          </Table.Tbody>
+        </Table>
+        <Stack gap={4}>
+          <Text size="sm" fw={600}>
+            Held-out metrics
+          </Text>
+          {held.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              none in the manifest
+            </Text>
+          ) : (
+            <Table fz="sm" withRowBorders={false} verticalSpacing={2} data-testid="held-out">
+              <Table.Tbody>
+                {held.map(([k, v]) => (
+                  <KV key={k} k={k} v={typeof v === 'number' ? formatValue(v) : JSON.stringify(v)} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+      </Group>
+    </Paper>
+  );
+}
+
+function AddModel({ onAdded }: { onAdded(): void }) {
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const add = () => {
+    setBusy(true);
+    setMsg(null);
+    api.call('models.add', { path }).then(
+      (r) => {
+        setBusy(false);
+        setMsg({ ok: true, text: r.added ? `Added ${r.model.name} ${r.model.version}.` : `${r.model.name} ${r.model.version} was already registered.` });
+        onAdded();
+      },
+      (e: Error) => {
+        setBusy(false);
+        setMsg({ ok: false, text: e.message });
+      },
+    );
+  };
+  return (
+    <Paper withBorder p="md">
+      <Title order={4} mb="xs">
+        Add a model
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        A folder with model.json + model.onnx, or a bioimage.io description (rdf.yaml / bioimageio.yaml).
+      </Text>
+      <Group align="flex-end">
+        <TextInput label="Folder or description file" placeholder="/path/to/model" value={path} onChange={(e) => setPath(e.currentTarget.value)} w={520} />
+        <Button onClick={add} loading={busy} disabled={!path.trim()}>
+          Add model
+        </Button>
+      </Group>
+      {msg && (
+        <Text mt="xs" c={msg.ok ? 'teal' : 'red'} size="sm">
+          {msg.text}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function KV({ k, v }: { k: string; v: React.ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td c="dimmed" w={120}>
+        {k}
+      </Table.Td>
+      <Table.Td style={{ wordBreak: 'break-all' }}>{v}</Table.Td>
+    </Table.Tr>
   );
 }
