@@ -7,6 +7,7 @@ import type { ProviderInfo } from '../../shared/contract/app';
 import { registerImportJob } from './catalog/importJob';
 import { registerInferJob } from './inference/job';
 import { registerMetricsJob } from './metrics/job';
+import { registerFeaturesJobs } from './features/job';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -54,4 +55,5 @@ function registerJobKinds(core: Core): void {
   registerImportJob(core);
   registerInferJob(core);
   registerMetricsJob(core);
+  registerFeaturesJobs(core);
 }

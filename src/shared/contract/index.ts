@@ -3,6 +3,7 @@ import { jobsContract } from './jobs';
 import { catalogContract } from './catalog';
 import { inferenceContract } from './inference';
 import { metricsContract } from './metrics';
+import { featuresContract } from './features';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -15,6 +16,7 @@ export const contract = {
   ...catalogContract,
   ...inferenceContract,
   ...metricsContract,
+  ...featuresContract,
 };
 
 export type Contract = typeof contract;

@@ -5,6 +5,7 @@ import { jobsHandlers } from './jobs';
 import { catalogHandlers } from './catalog';
 import { inferenceHandlers } from './inference';
 import { metricsHandlers } from './metrics';
+import { featuresHandlers } from './features';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -13,6 +14,7 @@ export const handlers = {
   ...catalogHandlers,
   ...inferenceHandlers,
   ...metricsHandlers,
+  ...featuresHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

@@ -1,0 +1,78 @@
+import { isAbsolute } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Handlers } from './dispatch';
+import { ApiError } from './dispatch';
+import { findPlate } from '../catalog/queries';
+import { featureColumn, featureNames, getFeatureSet, listFeatureSets, setWellIds } from '../features/store';
+import { cellAt } from '../features/cellAt';
+import { resolveSource } from '../features/plateSites';
+import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
+
+const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number) => {
+  const p = findPlate(db, plate);
+  if (!p) throw new ApiError('not_found', `no plate "${plate}" in the catalog`);
+  return p;
+};
+
+export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start'> = {
+  'features.sets': ({ plate }, core) => {
+    const p = plateOr404(core.db, plate);
+    return listFeatureSets(core.db, p.id).map(
+      (s): FeatureSetInfo => ({ ...s, hasRobustZ: !!core.db.prepare(`SELECT 1 FROM well_features WHERE set_id = ? AND robustz IS NOT NULL LIMIT 1`).get(s.id) }),
+    );
+  },
+  'features.names': ({ setId, query, limit }, core) => {
+    if (!getFeatureSet(core.db, setId)) throw new ApiError('not_found', `no feature set ${setId}`);
+    return featureNames(core.db, setId, query, limit);
+  },
+  'features.wellValues': ({ setId, name, normalize }, core): WellValues => {
+    if (!getFeatureSet(core.db, setId)) throw new ApiError('not_found', `no feature set ${setId}`);
+    const col = featureColumn(core.db, setId, name, normalize);
+    if (!col) throw new ApiError('not_found', normalize === 'robustz' ? `no robust z for "${name}" (no feature of that name, or the plate has no negcon wells)` : `feature set ${setId} has no feature "${name}"`);
+    const ids = setWellIds(core.db, setId);
+    const pos = core.db.prepare(`SELECT row, col FROM wells WHERE id = ?`);
+    let min: number | null = null;
+    let max: number | null = null;
+    const wells = Array.from(ids, (wellId, i) => {
+      const v = Number.isFinite(col[i]) ? col[i] : null;
+      if (v !== null) {
+        min = min === null ? v : Math.min(min, v);
+        max = max === null ? v : Math.max(max, v);
+      }
+      const rc = pos.get(wellId) as { row: number; col: number };
+      return { wellId, row: rc.row, col: rc.col, value: v };
+    });
+    return { setId, name, normalize, wells, min, max };
+  },
+  'features.cellAt': (q, core) => cellAt(core.db, q),
+  'segment.start': (input, core) => {
+    const source = input.source ?? 'synthetic';
+    try {
+      resolveSource(core.db, input.plate, source, input.runId);
+    } catch (e) {
+      throw new ApiError('not_found', (e as Error).message);
+    }
+    const method = input.method ?? (source === 'synthetic' ? 'model' : 'classical');
+    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method });
+  },
+  'export.start': (input, core) => {
+    // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
+    if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
+    const dir = dirname(input.out);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
+    if (!/\.(csv|parquet)$/i.test(input.out) || !input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
+      throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
+    plateOr404(core.db, input.plate);
+    return core.jobs.submit('export', {
+      plate: input.plate,
+      level: input.level ?? 'well',
+      format: input.format ?? 'csv',
+      source: input.source ?? 'synthetic',
+      runId: input.runId ?? null,
+      method: input.method,
+      normalize: input.normalize ?? 'none',
+      out: input.out,
+    });
+  },
+};

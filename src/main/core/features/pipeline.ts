@@ -1,0 +1,212 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Db } from '../catalog/db';
+import { WELL_METADATA, wellMetadata } from '../export/metadata';
+import { parquetSink } from '../export/parquet';
+import type { ColumnSpec, ColumnValues, TableSink } from '../export/table';
+import type { CellTable } from './cellTable';
+import { SitePool, inProcess, type SiteRunner } from './pool';
+import { columnMedians } from './profiles';
+import { plateSites, resolveSource, setKey, type Source } from './plateSites';
+import { openFeatureSet, saveWellProfiles } from './store';
+import type { SiteResult } from './siteTask';
+
+export interface FeaturesParams {
+  plate: string | number;
+  source: Source;
+  runId?: number | null;
+  method: 'model' | 'classical';
+  /** worker threads; 0 = in-process */
+  workers?: number;
+  /** false: only segment */
+  measure?: boolean;
+}
+
+export interface FeaturesSummary {
+  setId: number | null;
+  plate: string;
+  source: Source;
+  runId: number | null;
+  method: string;
+  sites: number;
+  wells: number;
+  cells: number;
+  cellsPath: string | null;
+  seconds: number;
+  secondsPerSite: { segment: number; measure: number };
+}
+
+export interface FeaturesHooks {
+  progress?(done: number, total: number, message?: string): void;
+  signal?: AbortSignal;
+}
+
+/** Per-cell metadata columns written before the features. */
+export const CELL_METADATA: ColumnSpec[] = [
+  ...WELL_METADATA.slice(0, 2).map((name) => ({ name, kind: 'string' as const })),
+  { name: 'Metadata_Site', kind: 'int' },
+  { name: 'Metadata_ObjectNumber', kind: 'int' },
+  ...WELL_METADATA.slice(2).map((name) => ({ name, kind: name === 'Metadata_mmoles_per_liter' ? ('double' as const) : ('string' as const) })),
+  { name: 'Metadata_Source', kind: 'string' },
+  { name: 'Metadata_Model', kind: 'string' },
+  { name: 'Metadata_TouchesBorder', kind: 'int' },
+];
+
+/**
+ * Segments and measures every site of a plate for one source (acquired, or a synthetic run),
+ * site by site on worker threads: label images go to <workspace>/labels and the segmentations
+ * table, per-cell rows stream into one Parquet file under <workspace>/features, and per-well
+ * medians (border-touching cells left out, as CellProfiler discards them) go to the catalog.
+ * A rerun reuses label images already written for the same segmentation (resume after a crash).
+ */
+export async function runFeatures(core: { db: Db; paths: { labels: string; features: string } }, params: FeaturesParams, hooks: FeaturesHooks = {}): Promise<FeaturesSummary> {
+  const { db } = core;
+  const t0 = performance.now();
+  const measure = params.measure ?? true;
+  const ref = resolveSource(db, params.plate, params.source, params.runId);
+  const sites = plateSites(db, ref);
+  if (!sites.length) throw new Error(`plate ${ref.barcode} has no sites`);
+  const missing = sites.find((s) => !s.images.DNA);
+  if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
+  const key = setKey(ref, params.method);
+  const labelDir = join(core.paths.labels, ref.barcode, key);
+  const wells = wellMetadata(db, ref.plateId);
+  const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
+  const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: params.method, modelName: ref.modelName }) : null;
+  const cellsPath = measure ? join(core.paths.features, ref.barcode, `${key}.cells.parquet`) : null;
+  const upsertSeg = db.prepare(
+    `INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site_id, source, method, ifnull(run_id, 0)) DO UPDATE SET nuclei_path = excluded.nuclei_path, cells_path = excluded.cells_path,
+       n_nuclei = excluded.n_nuclei, n_cells = excluded.n_cells, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+  );
+  const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
+  const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
+  let sink: TableSink | null = null;
+  let featureNames: string[] | null = null;
+  const perWell = new Map<number, Float64Array[]>();
+  const counts = new Map<number, { cells: number; nuclei: number }>();
+  let nCells = 0;
+  const secs = { segment: 0, measure: 0 };
+  let done = 0;
+  hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites`);
+  try {
+    // wells in order; a well's sites run in parallel on the pool, rows are written in site order
+    const byWell = new Map<number, typeof sites>();
+    for (const s of sites) byWell.set(s.wellId, [...(byWell.get(s.wellId) ?? []), s]);
+    for (const [wellId, ws] of byWell) {
+      if (hooks.signal?.aborted) throw new Error('cancelled');
+      const results: SiteResult[] = await Promise.all(
+        ws.map((s) => {
+          const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
+          const nucleiPath = join(labelDir, `${stem}_nuclei.tiff`);
+          const cellsLabelPath = join(labelDir, `${stem}_cells.tiff`);
+          const reuse = !!hasSeg.get(s.siteId, ref.source, params.method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
+          return pool.run({ images: s.images, method: params.method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
+            throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
+          });
+        }),
+      );
+      const meta = wells[wellPos.get(wellId)!];
+      for (const [i, r] of results.entries()) {
+        const s = ws[i];
+        const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
+        upsertSeg.run(s.siteId, ref.source, params.method, ref.runId, join(labelDir, `${stem}_nuclei.tiff`), join(labelDir, `${stem}_cells.tiff`), r.nNuclei, r.nCells);
+        secs.segment += r.seconds.segment;
+        secs.measure += r.seconds.measure;
+        const t = r.table;
+        if (!t) continue;
+        if (!featureNames) {
+          featureNames = t.names;
+          sink = await parquetSink(cellsPath!, [...CELL_METADATA, ...featureNames.map((name) => ({ name, kind: 'double' as const }))], {
+            'stainless.plate': ref.barcode,
+            'stainless.source': ref.source,
+            'stainless.model': ref.modelName ?? '',
+          });
+        } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
+          throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
+        await sink!.write(cellColumns(t, meta.values, s.field, ref.source, ref.modelName));
+        nCells += t.objectNumbers.length;
+        const keep = rowsOf(t, (k) => !t.touchesBorder[k]);
+        perWell.set(wellId, [...(perWell.get(wellId) ?? []), ...keep]);
+        const c = counts.get(wellId) ?? { cells: 0, nuclei: 0 };
+        c.cells += keep.length;
+        c.nuclei += keep.length;
+        counts.set(wellId, c);
+      }
+      done += ws.length;
+      hooks.progress?.(done, sites.length, `${meta.values.Metadata_Well}`);
+    }
+    await sink?.finish();
+  } catch (e) {
+    await sink?.abort();
+    throw e;
+  } finally {
+    await pool.close();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (setId !== null && featureNames) {
+    const names = ['Count_Cells', 'Count_Nuclei', ...featureNames];
+    const columns = names.map(() => new Float64Array(wells.length).fill(NaN));
+    for (const [wellId, c] of counts) {
+      const w = wellPos.get(wellId)!;
+      columns[0][w] = c.cells;
+      columns[1][w] = c.nuclei;
+      const rows = perWell.get(wellId) ?? [];
+      if (!rows.length) continue;
+      const med = columnMedians(rows, featureNames.length);
+      for (let j = 0; j < featureNames.length; j++) columns[j + 2][w] = med[j];
+    }
+    saveWellProfiles(db, setId, {
+      wellIds: Int32Array.from(wells, (w) => w.wellId),
+      negcon: Uint8Array.from(wells, (w) => (w.controlType === 'negcon' && perWell.has(w.wellId) ? 1 : 0)),
+      names,
+      columns,
+      nSites: sites.length,
+      nCells,
+      cellsPath,
+      seconds,
+    });
+  }
+  return {
+    setId,
+    plate: ref.barcode,
+    source: ref.source,
+    runId: ref.runId,
+    method: params.method,
+    sites: sites.length,
+    wells: byWellCount(sites),
+    cells: nCells,
+    cellsPath: featureNames ? cellsPath : null,
+    seconds,
+    secondsPerSite: { segment: secs.segment / sites.length, measure: secs.measure / sites.length },
+  };
+}
+
+const byWellCount = (sites: Array<{ wellId: number }>) => new Set(sites.map((s) => s.wellId)).size;
+
+function rowsOf(t: CellTable, keep: (k: number) => boolean): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let k = 0; k < t.objectNumbers.length; k++) {
+    if (!keep(k)) continue;
+    const row = new Float64Array(t.columns.length);
+    for (let j = 0; j < t.columns.length; j++) row[j] = t.columns[j][k];
+    out.push(row);
+  }
+  return out;
+}
+
+function cellColumns(t: CellTable, meta: Record<string, string | number | null>, field: number, source: string, model: string | null): ColumnValues[] {
+  const n = t.objectNumbers.length;
+  const rep = <T>(v: T) => Array.from({ length: n }, () => v);
+  return [
+    rep(meta.Metadata_Plate),
+    rep(meta.Metadata_Well),
+    new Int32Array(n).fill(field),
+    t.objectNumbers,
+    ...WELL_METADATA.slice(2).map((k) => rep(meta[k])),
+    rep(source),
+    rep(model),
+    Int32Array.from(t.touchesBorder),
+    ...t.columns,
+  ];
+}

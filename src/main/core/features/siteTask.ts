@@ -1,0 +1,74 @@
+import { readGray, writeTiff, type Gray } from '../io/tiff';
+import { segmentFromBoundaries } from '../segment/boundaries';
+import { segmentCellsClassical, segmentNucleiClassical } from '../segment/classical';
+import { grayToLabels, labelsToGray, maxLabel, toUnit, type Labels } from '../segment/labels';
+import { cellTable, type CellTable } from './cellTable';
+import { channelOrder, measureSite } from './measure';
+
+/** One site's work, the same in a worker thread or in-process: segment (or reuse labels), write labels, measure. */
+export interface SiteTask {
+  /** channel → image file (Cell Painting channels, plus NucleiBoundary/CellBoundary for method 'model') */
+  images: Record<string, string>;
+  method: 'model' | 'classical';
+  nucleiPath: string;
+  cellsPath: string;
+  /** use label images already at nucleiPath/cellsPath (a resumed job) */
+  reuseLabels: boolean;
+  /** false: segment only */
+  measure: boolean;
+}
+
+export interface SiteResult {
+  nNuclei: number;
+  nCells: number;
+  table: CellTable | null;
+  seconds: { segment: number; measure: number };
+}
+
+const PAINT_ONLY = (names: string[]) => names.filter((n) => n !== 'NucleiBoundary' && n !== 'CellBoundary' && !n.startsWith('BF'));
+
+export async function loadImages(images: Record<string, string>): Promise<Record<string, Gray>> {
+  const out: Record<string, Gray> = {};
+  for (const [ch, file] of Object.entries(images)) out[ch] = await readGray(file);
+  return out;
+}
+
+/** Segments one site by the given method; throws naming the missing channel. */
+export function segmentSite(img: Record<string, Gray>, method: 'model' | 'classical'): { nuclei: Labels; cells: Labels } {
+  const need = (ch: string) => {
+    const g = img[ch];
+    if (!g) throw new Error(`segmentation (${method}) needs a ${ch} image; this site has ${Object.keys(img).join(', ') || 'none'}`);
+    return g;
+  };
+  const dna = need('DNA');
+  const body = img.AGP ?? img.RNA ?? need('AGP');
+  if (method === 'classical') {
+    const nuclei = segmentNucleiClassical(toUnit(dna), dna.width, dna.height);
+    return { nuclei, cells: segmentCellsClassical(toUnit(body), nuclei) };
+  }
+  const nb = need('NucleiBoundary');
+  const cb = need('CellBoundary');
+  return segmentFromBoundaries({ width: dna.width, height: dna.height, nucleiBoundary: toUnit(nb), cellBoundary: toUnit(cb), dna: toUnit(dna), cellImage: toUnit(body) });
+}
+
+export async function processSite(task: SiteTask): Promise<SiteResult> {
+  const img = await loadImages(task.images);
+  const t0 = performance.now();
+  let nuclei: Labels, cells: Labels;
+  if (task.reuseLabels) {
+    nuclei = grayToLabels(await readGray(task.nucleiPath));
+    cells = grayToLabels(await readGray(task.cellsPath));
+  } else {
+    ({ nuclei, cells } = segmentSite(img, task.method));
+    await writeTiff(task.nucleiPath, labelsToGray(nuclei));
+    await writeTiff(task.cellsPath, labelsToGray(cells));
+  }
+  const t1 = performance.now();
+  let table: CellTable | null = null;
+  if (task.measure) {
+    const channels = channelOrder(PAINT_ONLY(Object.keys(img)));
+    table = cellTable(measureSite(img, nuclei, cells, { channels }));
+  }
+  const t2 = performance.now();
+  return { nNuclei: maxLabel(nuclei), nCells: maxLabel(cells), table, seconds: { segment: (t1 - t0) / 1000, measure: (t2 - t1) / 1000 } };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { request } from './define';
+import type { JobInfo } from './jobs';
+
+const Plate = z.union([z.string().min(1).max(200), z.number().int().positive()]);
+const Source = z.enum(['acquired', 'synthetic']);
+const Method = z.enum(['model', 'classical']);
+
+export interface FeatureSetInfo {
+  id: number;
+  plateId: number;
+  source: 'acquired' | 'synthetic' | 'truth';
+  runId: number | null;
+  method: 'model' | 'classical' | 'truth';
+  /** model that made the synthetic images (null for acquired) */
+  modelName: string | null;
+  status: string;
+  nSites: number;
+  nCells: number;
+  /** per-feature robust z is available (the plate has negcon wells) */
+  hasRobustZ: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface WellValues {
+  setId: number;
+  name: string;
+  normalize: 'none' | 'robustz';
+  wells: Array<{ wellId: number; row: number; col: number; value: number | null }>;
+  min: number | null;
+  max: number | null;
+}
+
+export interface CellAtResult {
+  siteId: number;
+  x: number;
+  y: number;
+  /** label under the pointer (cell number; the nucleus carries the same number) */
+  objectNumber: number;
+  inNucleus: boolean;
+  source: string;
+  method: string;
+  /** key measurements of the cell and its nucleus, CellProfiler names with compartment prefix */
+  measurements: Record<string, number | null>;
+}
+
+export const SegmentStartInput = z
+  .object({
+    plate: Plate,
+    source: Source.default('synthetic'),
+    method: Method.optional(),
+    runId: z.number().int().positive().optional(),
+  })
+  .strict();
+export type SegmentStartInput = z.input<typeof SegmentStartInput>;
+
+export const ExportStartInput = z
+  .object({
+    plate: Plate,
+    level: z.enum(['well', 'cell']).default('well'),
+    format: z.enum(['csv', 'parquet']).default('csv'),
+    source: Source.default('synthetic'),
+    runId: z.number().int().positive().optional(),
+    method: Method.optional(),
+    normalize: z.enum(['none', 'robustz']).default('none'),
+    /** absolute path of the file to write, ending in .csv or .parquet */
+    out: z.string().min(1).max(4096),
+  })
+  .strict();
+export type ExportStartInput = z.input<typeof ExportStartInput>;
+
+export const featuresContract = {
+  'features.sets': request(z.object({ plate: Plate }).strict(), 'Feature sets (segmentation + measurements) of a plate').returns<FeatureSetInfo[]>(),
+  'features.names': request(
+    z.object({ setId: z.number().int().positive(), query: z.string().max(200).default(''), limit: z.number().int().positive().max(5000).default(200) }).strict(),
+    'Per-well feature names of a set, filtered by a substring',
+  ).returns<{ total: number; names: string[] }>(),
+  'features.wellValues': request(
+    z.object({ setId: z.number().int().positive(), name: z.string().min(1).max(300), normalize: z.enum(['none', 'robustz']).default('none') }).strict(),
+    'One feature per well (median over cells, raw or robust z vs DMSO) for the plate map',
+  ).returns<WellValues>(),
+  'features.cellAt': request(
+    z
+      .object({
+        siteId: z.number().int().positive(),
+        x: z.number().int().nonnegative(),
+        y: z.number().int().nonnegative(),
+        source: z.enum(['acquired', 'synthetic', 'truth']).optional(),
+        method: z.enum(['model', 'classical', 'truth']).optional(),
+        runId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    'The segmented cell under a pixel of a site, with key measurements',
+  ).returns<CellAtResult | null>(),
+  'segment.start': request(SegmentStartInput, 'Segment and measure a plate (job "features")').returns<JobInfo>(),
+  'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell) as a job').returns<JobInfo>(),
+};
