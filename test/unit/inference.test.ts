@@ -162,3 +162,16 @@ test('graph checks: fixed spatial size must equal the tile, rank 4, batch fixed 
   assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 64, 64] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /rank 3/);
   assert.throws(() => checkGraph(m, [{ name: 'x', type: 'uint8', shape: ['N', 1, 'H', 'W'] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /is uint8; Stainless feeds float32/);
 });
+
+test('FLOP count from the ONNX graph matches the hand count of the fixture convolutions', async () => {
+  const { countFlopsFile } = await import('../../src/main/core/inference/flops');
+  // identity: one 1→1 3×3 conv on 64²: 2·64²·9
+  assert.deepEqual(countFlopsFile(join(FIX, 'identity/model.onnx'), { x: [1, 1, 64, 64] }), { flops: 2 * 4096 * 9, byOp: { Conv: 2 * 4096 * 9 }, unknownOps: [] });
+  // direct: 3→16, 16→16, 16→7 3×3 convs, batch 2 at 32²
+  const px = 2 * 32 * 32;
+  assert.equal(countFlopsFile(join(FIX, 'direct/model.onnx'), { bf: [2, 3, 32, 32] }).flops, 2 * px * 9 * (3 * 16 + 16 * 16 + 16 * 7));
+  // diffusion: 14→16, 16→16, 16→7 convs; the embedding Gather and broadcast Add propagate shapes
+  const d = countFlopsFile(join(FIX, 'diffusion/model.onnx'), { x_t: [1, 7, 64, 64], y0: [1, 7, 64, 64], t: [1] });
+  assert.equal(d.flops, 2 * 4096 * 9 * (14 * 16 + 16 * 16 + 16 * 7));
+  assert.deepEqual(d.unknownOps, []);
+});
