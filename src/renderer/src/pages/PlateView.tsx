@@ -11,6 +11,7 @@ import { annotationOptions, annotationValues, controlGroups, zScoreValues, type 
 import { loadExtraValues, useExtraOptions } from '../lib/extraSources';
 import { PlateMap } from '../components/PlateMap';
 import { Legend } from '../components/Legend';
+import { RunModel } from '../components/RunModel';
 
 export function PlateView({ plateId, route }: { plateId: number; route: Route }) {
   const detail = useApi('plates.get', { plate: plateId }, (e) => e.type === 'catalog' && e.plateId === plateId);
@@ -159,6 +160,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
               </Text>
             )}
           </Paper>
+          <RunModel plateId={plateId} />
           <Text size="xs" c="dimmed" className="num" data-testid="recolour-ms">
             {recolourMs != null ? `recoloured in ${formatValue(Math.round(recolourMs))} ms` : ''}
           </Text>

@@ -1,0 +1,64 @@
+import { Alert, Button, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { JobInfo } from '../../../shared/contract/jobs';
+import { api } from '../api';
+import { useApi } from '../lib/useApi';
+import { useJob } from '../lib/useJob';
+import { JobCard } from '../pages/JobsPage';
+
+/** Choose a model and run it over the plate; the job's progress shows right here. */
+export function RunModel({ plateId }: { plateId: number }) {
+  const models = useApi('models.list', {}, (e) => e.type === 'catalog' && e.what === 'models');
+  const [model, setModel] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const job = useJob(started);
+  const chosen = model ?? models.data?.[0]?.name ?? null;
+  const run = () => {
+    if (!chosen) return;
+    setBusy(true);
+    setError(null);
+    api.call('infer.start', { plate: plateId, model: chosen }).then(
+      (j) => {
+        setBusy(false);
+        setStarted(j);
+      },
+      (e: Error) => {
+        setBusy(false);
+        setError(e.message);
+      },
+    );
+  };
+  return (
+    <Paper withBorder p="sm" data-testid="run-model">
+      <Text size="sm" fw={600} mb={4}>
+        Virtual staining
+      </Text>
+      {models.data && models.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No model installed: add one on the Models page.
+        </Text>
+      ) : (
+        <Stack gap={6}>
+          <Group gap={6} wrap="nowrap" align="flex-end">
+            <Select
+              size="xs"
+              label="Model"
+              value={chosen}
+              onChange={setModel}
+              data={(models.data ?? []).map((m) => ({ value: m.name, label: `${m.name} ${m.version} (${m.kind})` }))}
+              style={{ flex: 1 }}
+              data-testid="model-select"
+            />
+            <Button size="xs" onClick={run} loading={busy} disabled={!chosen || job?.status === 'running' || job?.status === 'queued'} data-testid="run-model-button">
+              Run
+            </Button>
+          </Group>
+          {error && <Alert color="red">{error}</Alert>}
+          {job && <JobCard job={job} />}
+        </Stack>
+      )}
+    </Paper>
+  );
+}

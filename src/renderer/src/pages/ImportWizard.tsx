@@ -1,0 +1,235 @@
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Stepper, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import type { ImportPreview, ImportReport } from '../../../shared/contract/catalog';
+import type { JobInfo } from '../../../shared/contract/jobs';
+import { api } from '../api';
+import { href } from '../lib/route';
+import { isFinished, useJob } from '../lib/useJob';
+import { JobCard } from './JobsPage';
+
+interface Form {
+  dir: string;
+  platemap: string;
+  metadata: string;
+  barcode: string;
+  pattern: string;
+  channelMap: string;
+  cellLine: string;
+  format: string;
+}
+
+const EMPTY: Form = { dir: '', platemap: '', metadata: '', barcode: '', pattern: '', channelMap: '', cellLine: '', format: '' };
+
+function toInput(f: Form) {
+  const opt = (s: string) => (s.trim() ? s.trim() : undefined);
+  return {
+    dir: f.dir.trim(),
+    platemap: opt(f.platemap),
+    metadata: opt(f.metadata),
+    barcode: opt(f.barcode),
+    pattern: opt(f.pattern),
+    channelMap: opt(f.channelMap),
+    cellLine: opt(f.cellLine),
+    format: f.format ? (Number(f.format) as 96 | 384 | 1536) : undefined,
+  };
+}
+
+/** Folder → what was detected (naming, channels, plate map, problems) → import with progress → report. */
+export function ImportWizard() {
+  const [step, setStep] = useState(0);
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const job = useJob(started);
+  const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
+
+  const scan = () => {
+    setBusy(true);
+    setError(null);
+    api.call('import.preview', toInput(form)).then(
+      (p) => {
+        setBusy(false);
+        setPreview(p);
+        setStep(1);
+      },
+      (e: Error) => {
+        setBusy(false);
+        setError(e.message);
+      },
+    );
+  };
+  const start = () => {
+    setBusy(true);
+    setError(null);
+    api.call('import.start', toInput(form)).then(
+      (j) => {
+        setBusy(false);
+        setStarted(j);
+        setStep(2);
+      },
+      (e: Error) => {
+        setBusy(false);
+        setError(e.message);
+      },
+    );
+  };
+  const report = job?.status === 'done' ? (job.result as ImportReport | null) : null;
+
+  return (
+    <Stack>
+      <Stepper active={step} onStepClick={(s) => s < step && !started && setStep(s)} size="sm">
+        <Stepper.Step label="Folder" description="images and plate map">
+          <Stack maw={760} mt="md">
+            <TextInput label="Plate folder" description="Phenix/Operetta export, ImageXpress folder, or any folder with a naming pattern" placeholder="/data/plates/BR00117010" value={form.dir} onChange={set('dir')} required data-testid="import-dir" />
+            <Group grow>
+              <TextInput label="Plate map (optional)" description="JUMP platemap .txt or any CSV/TSV" value={form.platemap} onChange={set('platemap')} />
+              <TextInput label="Metadata (optional)" description="compound table or JUMP metadata folder" value={form.metadata} onChange={set('metadata')} />
+            </Group>
+            <Group grow>
+              <TextInput label="Barcode (optional)" value={form.barcode} onChange={set('barcode')} />
+              <TextInput label="Cell line (optional)" value={form.cellLine} onChange={set('cellLine')} />
+              <Select label="Format" placeholder="detect" value={form.format || null} onChange={(v) => setForm({ ...form, format: v ?? '' })} data={['96', '384', '1536']} clearable />
+            </Group>
+            <TextInput label="File name pattern (optional)" description="regex with named groups (?<well>…) or (?<row>…)(?<col>…), (?<site>…), (?<channel>…)" value={form.pattern} onChange={set('pattern')} />
+            <TextInput label="Channel mapping (optional)" description="e.g. ch1=Mito,ch2=AGP,ch3=RNA,ch4=ER,ch5=DNA,ch8=BF" value={form.channelMap} onChange={set('channelMap')} />
+            <Group>
+              <Button onClick={scan} loading={busy} disabled={!form.dir.trim()} data-testid="import-scan">
+                Scan folder
+              </Button>
+            </Group>
+          </Stack>
+        </Stepper.Step>
+        <Stepper.Step label="Check" description="naming, channels, problems">
+          {preview && <PreviewView p={preview} />}
+          <Group mt="md">
+            <Button variant="default" onClick={() => setStep(0)}>
+              Back
+            </Button>
+            <Button onClick={start} loading={busy} disabled={!preview?.ok} data-testid="import-start">
+              Import {preview ? `${preview.sites} sites` : ''}
+            </Button>
+          </Group>
+        </Stepper.Step>
+        <Stepper.Step label="Import" description="progress and report">
+          <Stack mt="md">
+            {job && <JobCard job={job} />}
+            {report && (
+              <Paper withBorder p="md" data-testid="import-report">
+                <Text fw={600}>
+                  Imported plate {report.barcode}: {report.inserted.wells} wells, {report.inserted.sites} sites, {report.inserted.images} images added in {report.seconds.toFixed(1)} s
+                </Text>
+                <Problems list={report.problems} />
+                <Anchor href={href('plates', report.plateId)} mt="xs" display="block">
+                  Open plate {report.barcode}
+                </Anchor>
+              </Paper>
+            )}
+            {isFinished(job) && (
+              <Button
+                variant="default"
+                w={200}
+                onClick={() => {
+                  setStarted(null);
+                  setPreview(null);
+                  setStep(0);
+                }}
+              >
+                Import another plate
+              </Button>
+            )}
+          </Stack>
+        </Stepper.Step>
+      </Stepper>
+      {error && (
+        <Alert color="red" title="Cannot import" data-testid="import-error">
+          {error}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function PreviewView({ p }: { p: ImportPreview }) {
+  return (
+    <Stack mt="md" data-testid="import-preview">
+      <Group gap="xl" align="flex-start">
+        <Table fz="sm" w={420} withRowBorders={false} verticalSpacing={2}>
+          <Table.Tbody>
+            <KV k="Barcode" v={p.barcode} />
+            <KV k="Format" v={`${p.format}-well`} />
+            <KV k="Naming" v={p.naming ?? 'not recognised'} />
+            <KV k="Files" v={`${p.filesScanned} read, ${p.ignoredFiles} ignored`} />
+            <KV k="Wells / sites / images" v={`${p.wells} / ${p.sites} / ${p.images}`} />
+            <KV k="Plate map" v={p.platemap ? `${p.platemap.name ?? p.platemap.file}: ${p.annotatedWells} wells annotated, ${p.compounds} compounds` : 'none: wells stay unannotated'} />
+          </Table.Tbody>
+        </Table>
+        <Stack gap={4}>
+          <Text size="sm" fw={600}>
+            Channel mapping
+          </Text>
+          <Table fz="sm" withTableBorder data-testid="channel-map">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>In file names</Table.Th>
+                <Table.Th>Channel</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {Object.entries(p.channelMap).map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Td>{k}</Table.Td>
+                  <Table.Td fw={600}>{v}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      </Group>
+      <Problems list={p.problems} />
+    </Stack>
+  );
+}
+
+function Problems({ list }: { list: ImportPreview['problems'] }) {
+  if (!list.length)
+    return (
+      <Text size="sm" c="teal">
+        No problems found.
+      </Text>
+    );
+  return (
+    <Stack gap={4} data-testid="import-problems">
+      <Text size="sm" fw={600}>
+        {list.filter((p) => p.severity === 'error').length} errors, {list.filter((p) => p.severity === 'warning').length} warnings
+      </Text>
+      {list.slice(0, 100).map((p, i) => (
+        <Group key={i} gap={6} wrap="nowrap" align="flex-start">
+          <Badge color={p.severity === 'error' ? 'red' : 'yellow'} variant="light" w={80} style={{ flexShrink: 0 }}>
+            {p.severity}
+          </Badge>
+          <Text size="sm" style={{ wordBreak: 'break-word' }}>
+            {p.message}
+          </Text>
+        </Group>
+      ))}
+      {list.length > 100 && (
+        <Text size="sm" c="dimmed">
+          … and {list.length - 100} more
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function KV({ k, v }: { k: string; v: string }) {
+  return (
+    <Table.Tr>
+      <Table.Td c="dimmed" w={150}>
+        {k}
+      </Table.Td>
+      <Table.Td>{v}</Table.Td>
+    </Table.Tr>
+  );
+}
