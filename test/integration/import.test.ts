@@ -381,6 +381,9 @@ test('contract: preview writes nothing, import.start runs the import job, views 
     assert.equal(wells.length, 6);
     const cmp = (await dispatch(core, handlers, 'compounds.list', { moa: 'cathepsin inhibitor' })) as ReturnType<typeof listCompounds>;
     assert.deepEqual(cmp.items.map((c) => c.broadSample), ['BRD-K00000001-001-01-1']);
+    const onPlate = (await dispatch(core, handlers, 'compounds.list', { plate: detail.plate.id, search: 'dms' })) as ReturnType<typeof listCompounds>;
+    assert.deepEqual(onPlate.items.map((c) => [c.name, c.controlType, c.wells]), [['DMSO', 'negcon', 2]]);
+    await assert.rejects(dispatch(core, handlers, 'compounds.list', { limit: 5000 }), (e: unknown) => e instanceof ApiError && e.code === 'bad_request');
 
     await assert.rejects(dispatch(core, handlers, 'import.start', { dir: join(root, 'nope') }), (e: unknown) => e instanceof ApiError && e.code === 'bad_request' && /nope: does not exist/.test(e.message));
     await assert.rejects(dispatch(core, handlers, 'import.preview', { dir: 'relative/dir' }), (e: unknown) => e instanceof ApiError && /must be an absolute path/.test(e.message));
