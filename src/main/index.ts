@@ -70,7 +70,7 @@ app.whenReady().then(() => {
   c.events.on((e) => win?.webContents.send('api-event', e));
 
   createWindow();
-  startupTasks(c, { demo: true });
+  startupTasks(c, { demo: true }).catch((e) => console.error('start-up:', e));
 });
 
 app.on('web-contents-created', (_e, contents) => {

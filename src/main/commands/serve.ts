@@ -16,7 +16,7 @@ export const serveCommand: Command = {
     ctx.note(`workspace ${core.workspace}`);
     if (ctx.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: core.workspace }) + '\n');
     else ctx.say(`Stainless is serving on ${host.url}`);
-    startupTasks(core, { demo: !values['no-demo'] });
+    startupTasks(core, { demo: !values['no-demo'] }).catch((e) => ctx.note(`start-up: ${(e as Error).message}`));
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -8,6 +8,7 @@ import { registerImportJob } from './catalog/importJob';
 import { registerInferJob } from './inference/job';
 import { registerMetricsJob } from './metrics/job';
 import { registerFeaturesJobs } from './features/job';
+import { registerDemoJob } from './demo';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -56,4 +57,5 @@ function registerJobKinds(core: Core): void {
   registerInferJob(core);
   registerMetricsJob(core);
   registerFeaturesJobs(core);
+  registerDemoJob(core);
 }

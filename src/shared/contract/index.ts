@@ -4,6 +4,7 @@ import { catalogContract } from './catalog';
 import { inferenceContract } from './inference';
 import { metricsContract } from './metrics';
 import { featuresContract } from './features';
+import { demoContract } from './demo';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -17,6 +18,7 @@ export const contract = {
   ...inferenceContract,
   ...metricsContract,
   ...featuresContract,
+  ...demoContract,
 };
 
 export type Contract = typeof contract;

@@ -6,6 +6,7 @@ import { catalogHandlers } from './catalog';
 import { inferenceHandlers } from './inference';
 import { metricsHandlers } from './metrics';
 import { featuresHandlers } from './features';
+import { demoHandlers } from './demo';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -15,6 +16,7 @@ export const handlers = {
   ...inferenceHandlers,
   ...metricsHandlers,
   ...featuresHandlers,
+  ...demoHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';
