@@ -6,6 +6,10 @@ import { importCommand, platesCommand, wellsCommand } from './catalog';
 import { modelsCommand } from './models';
 import { inferCommand } from './infer';
 import { predictCommand } from './predict';
+import { demoCommand } from './demo';
+import { segmentCommand } from './segment';
+import { measureCommand } from './measure';
+import { exportCommand } from './export';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand, metricsCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand];
