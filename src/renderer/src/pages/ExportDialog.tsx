@@ -1,6 +1,132 @@
-import { Text } from '@mantine/core';
+import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { JobInfo } from '../../../shared/contract/jobs';
+import { api } from '../api';
+import { useApi } from '../lib/useApi';
+import { useJob } from '../lib/useJob';
+import { JobCard } from './JobsPage';
 
-/** Export of feature tables; wired once the features area is in the contract. */
-export function ExportDialog(_: { plateParam: string | null }) {
-  return <Text c="dimmed">Coming: per-well and per-cell feature tables (CSV or Parquet).</Text>;
+interface ExportResult {
+  out: string;
+  rows: number;
+  columns: number;
+  level: string;
+  format: string;
+}
+
+/** Feature table export: level, format, source (acquired or a run), normalisation, destination. */
+export function ExportDialog({ plateParam }: { plateParam: string | null }) {
+  const plates = useApi('plates.list', {});
+  const [plate, setPlate] = useState<string | null>(plateParam);
+  const plateId = plate ? Number(plate) : (plates.data?.[0]?.id ?? null);
+  const sets = useApi(plateId ? 'features.sets' : null, { plate: plateId ?? 1 }, (e) => e.type === 'catalog' && e.what === 'features');
+  const [level, setLevel] = useState<'well' | 'cell'>('well');
+  const [format, setFormat] = useState<'csv' | 'parquet'>('csv');
+  const [setKey, setSetKey] = useState<string | null>(null);
+  const [normalize, setNormalize] = useState<'none' | 'robustz'>('none');
+  const [out, setOut] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const job = useJob(started);
+  const done = (sets.data ?? []).filter((s) => s.status === 'done' && s.source !== 'truth');
+  const chosen = done.find((s) => String(s.id) === setKey) ?? done[0];
+  const barcode = plates.data?.find((p) => p.id === plateId)?.barcode ?? 'plate';
+
+  // Suggest a file name that says what is in it; keep the user's folder.
+  useEffect(() => {
+    const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/') + 1) : '/tmp/';
+    const src = chosen ? (chosen.source === 'synthetic' ? `synthetic-run${chosen.runId}` : chosen.source) : 'features';
+    setOut(`${dir}${barcode}_${src}_${level}${normalize === 'robustz' ? '_robustz' : ''}.${format}`);
+  }, [barcode, chosen?.id, level, format, normalize]);
+
+  const start = () => {
+    if (!plateId || !chosen) return;
+    setBusy(true);
+    setError(null);
+    api
+      .call('export.start', {
+        plate: plateId,
+        level,
+        format,
+        source: chosen.source === 'acquired' ? 'acquired' : 'synthetic',
+        runId: chosen.runId ?? undefined,
+        method: chosen.method === 'truth' ? undefined : chosen.method,
+        normalize,
+        out: out.trim(),
+      })
+      .then(
+        (j) => {
+          setBusy(false);
+          setStarted(j);
+        },
+        (e: Error) => {
+          setBusy(false);
+          setError(e.message);
+        },
+      );
+  };
+  const result = job?.status === 'done' ? (job.result as ExportResult | null) : null;
+  return (
+    <Paper withBorder p="md" maw={820} data-testid="export-dialog">
+      <Stack>
+        <Group grow>
+          <Select label="Plate" value={plateId ? String(plateId) : null} onChange={setPlate} data={(plates.data ?? []).map((p) => ({ value: String(p.id), label: p.barcode }))} />
+          <Select
+            label="Source"
+            data-testid="export-source"
+            value={chosen ? String(chosen.id) : null}
+            onChange={setSetKey}
+            data={done.map((s) => ({ value: String(s.id), label: s.source === 'synthetic' ? `Synthetic · ${s.modelName ?? ''} run ${s.runId} (${s.method})` : `Acquired (${s.method})` }))}
+            placeholder={done.length ? undefined : 'no measured features yet'}
+          />
+        </Group>
+        <Group>
+          <Stack gap={2}>
+            <Text size="sm" fw={500}>
+              Level
+            </Text>
+            <SegmentedControl value={level} onChange={(v) => setLevel(v as 'well' | 'cell')} data={[{ label: 'Per well', value: 'well' }, { label: 'Per cell', value: 'cell' }]} />
+          </Stack>
+          <Stack gap={2}>
+            <Text size="sm" fw={500}>
+              Format
+            </Text>
+            <SegmentedControl value={format} onChange={(v) => setFormat(v as 'csv' | 'parquet')} data={[{ label: 'CSV', value: 'csv' }, { label: 'Parquet', value: 'parquet' }]} />
+          </Stack>
+          <Stack gap={2}>
+            <Text size="sm" fw={500}>
+              Normalisation
+            </Text>
+            <SegmentedControl
+              value={normalize}
+              onChange={(v) => setNormalize(v as 'none' | 'robustz')}
+              data={[
+                { label: 'None', value: 'none' },
+                { label: 'Robust z vs DMSO', value: 'robustz', disabled: level === 'cell' || !chosen?.hasRobustZ },
+              ]}
+            />
+          </Stack>
+        </Group>
+        <TextInput label="Destination file" description="absolute path ending in .csv or .parquet" value={out} onChange={(e) => setOut(e.currentTarget.value)} data-testid="export-out" />
+        <Group>
+          <Button onClick={start} loading={busy} disabled={!chosen || !out.trim()} data-testid="export-start">
+            Export
+          </Button>
+          {!done.length && sets.data && (
+            <Text size="sm" c="dimmed">
+              Measure features first (segment + measure a plate).
+            </Text>
+          )}
+        </Group>
+        {error && <Alert color="red">{error}</Alert>}
+        {job && <JobCard job={job} />}
+        {result && (
+          <Text data-testid="export-result">
+            Wrote <b>{result.rows.toLocaleString()}</b> rows × <b>{result.columns.toLocaleString()}</b> columns to <code>{result.out}</code>
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
 }

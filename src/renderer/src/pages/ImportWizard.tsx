@@ -129,7 +129,7 @@ export function ImportWizard() {
             {isFinished(job) && (
               <Button
                 variant="default"
-                w={200}
+                style={{ alignSelf: 'flex-start' }}
                 onClick={() => {
                   setStarted(null);
                   setPreview(null);

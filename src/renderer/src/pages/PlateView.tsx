@@ -20,7 +20,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
   const [source, setSource] = useState(route.params.get('v') ?? 'annot:sites');
   const [zscore, setZscore] = useState(false);
   const [mode, setMode] = useState<'heatmap' | 'thumbnail'>('heatmap');
-  const [raw, setRaw] = useState<{ key: string; values: WellValues } | null>(null);
+  const [raw, setRaw] = useState<{ key: string; values: WellValues; z?: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [recolourMs, setRecolourMs] = useState<number | null>(null);
   const started = useRef<number | null>(null);
@@ -34,18 +34,18 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
       setRaw({ key: source, values: annotationValues(detail.data, source) });
       return;
     }
-    loadExtraValues(plateId, source, detail.data.wells).then(
-      (values) => live && setRaw({ key: source, values }),
+    loadExtraValues(plateId, source, detail.data.wells, zscore).then(
+      (r) => live && setRaw({ key: source, values: r.values, z: r.z }),
       (e: Error) => live && setError(e.message),
     );
     return () => {
       live = false;
     };
-  }, [detail.data, source, plateId]);
+  }, [detail.data, source, plateId, zscore && !source.startsWith('annot:')]);
 
   const shown = useMemo(() => {
     if (!raw || !detail.data) return null;
-    const values = zscore ? zScoreValues(detail.data, raw.values) : raw.values;
+    const values = zscore && !raw.z ? zScoreValues(detail.data, raw.values) : raw.values;
     const scale = scaleFor(values.values(), zscore ? 'diverging' : 'viridis');
     return { values, scale };
   }, [raw, zscore, detail.data]);

@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Group, Paper, SegmentedControl, Select, Stack, Te
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { WellDetail } from '../../../shared/contract/catalog';
 import { PAINT_CHANNELS } from '../../../shared/channels';
-import { imageUrl } from '../api';
+import { api, imageUrl } from '../api';
 import { href, navigate, type Route } from '../lib/route';
 import { useApi } from '../lib/useApi';
 import { formatValue } from '../lib/format';
@@ -97,6 +97,19 @@ function WellExplorer({ wellId, siteParam }: { wellId: number; siteParam: number
     if (!px) return null;
     return measureCell(hoverLabel, px, labels.cells.width, primary.channels.map((c) => ({ name: c.view.channel, image: c.image })));
   }, [hoverLabel, index, primary, labels.cells]);
+
+  // Full measurements of the cell under the pointer from the features area (when measured).
+  const [measured, setMeasured] = useState<{ label: number; values: Record<string, number | null> } | null>(null);
+  useEffect(() => {
+    if (!hoverLabel || !pointer || !site || !overlay.meta) return;
+    const meta = overlay.meta;
+    const t = window.setTimeout(() => {
+      api
+        .call('features.cellAt', { siteId: site.id, x: pointer.x, y: pointer.y, source: meta.source, method: meta.method, runId: meta.runId ?? undefined })
+        .then((r) => setMeasured(r ? { label: r.objectNumber, values: r.measurements } : null), () => setMeasured(null));
+    }, 120);
+    return () => clearTimeout(t);
+  }, [hoverLabel, site?.id, overlay.meta]);
 
   // Keyboard: ←/→ wells, ↑/↓ sites, 1–5 channels, O overlays, C compare.
   const wellsWithSites = useMemo(() => (plateWells.data ?? []).filter((w) => w.sites > 0).sort((a, b) => a.row - b.row || a.col - b.col), [plateWells.data]);
@@ -223,7 +236,15 @@ function WellExplorer({ wellId, siteParam }: { wellId: number; siteParam: number
                 <Text size="sm">
                   Object <b data-testid="cell-label">{cell.label}</b> · area {cell.area} px · centre ({cell.centroid[0].toFixed(0)}, {cell.centroid[1].toFixed(0)})
                 </Text>
-                {Object.entries(cell.mean).map(([c, v]) => (
+                {measured?.label === cell.label &&
+                  Object.entries(measured.values)
+                    .slice(0, 12)
+                    .map(([k, v]) => (
+                      <Text size="xs" key={k} data-testid="cell-measure">
+                        {k}: {formatValue(v)}
+                      </Text>
+                    ))}
+                {measured?.label !== cell.label && Object.entries(cell.mean).map(([c, v]) => (
                   <Text size="xs" key={c}>
                     mean {c}: {formatValue(Math.round(v * 10) / 10)}
                   </Text>

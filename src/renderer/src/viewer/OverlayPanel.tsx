@@ -9,6 +9,8 @@ export interface OverlaySettings {
   nucleiColour: string;
   cellsColour: string;
   opacity: number;
+  /** what the chosen segmentation is (for features.cellAt) */
+  meta?: { source: 'acquired' | 'synthetic' | 'truth'; method: 'model' | 'classical' | 'truth'; runId: number | null } | null;
 }
 
 interface SegRow {
@@ -20,6 +22,8 @@ interface SegRow {
   nuclei: number;
   cells: number;
 }
+
+const metaOf = (s: SegRow) => ({ source: s.source, method: s.method, runId: s.runId });
 
 function segLabel(s: SegRow): string {
   const what = s.method === 'truth' ? 'Ground truth' : s.method === 'model' ? `Model${s.model ? ` · ${s.model}` : ''}` : 'Classical';
@@ -44,7 +48,7 @@ export function OverlayPanel({ siteId, value, onChange }: { siteId: number | nul
     if (!segs) return;
     if (segs.some((s) => `seg:${s.id}` === value.source)) return;
     const pick = segs.find((s) => s.method === 'truth') ?? segs.find((s) => s.method === 'model') ?? segs[0];
-    onChange({ ...value, source: pick ? `seg:${pick.id}` : 'none' });
+    onChange({ ...value, source: pick ? `seg:${pick.id}` : 'none', meta: pick ? metaOf(pick) : null });
   }, [segs]);
   return (
     <Paper withBorder p="xs" data-testid="overlay-panel">
@@ -63,7 +67,10 @@ export function OverlayPanel({ siteId, value, onChange }: { siteId: number | nul
           <Select
             size="xs"
             value={value.source}
-            onChange={(v) => v && onChange({ ...value, source: v })}
+            onChange={(v) => {
+              const row = segs?.find((x) => `seg:${x.id}` === v);
+              if (v) onChange({ ...value, source: v, meta: row ? metaOf(row) : null });
+            }}
             data={[{ value: 'none', label: 'None' }, ...(segs ?? []).map((s) => ({ value: `seg:${s.id}`, label: segLabel(s) }))]}
             aria-label="Segmentation"
             data-testid="overlay-source"
