@@ -147,9 +147,19 @@ export async function simulatePlate(opts: SimulateOptions): Promise<SimulateResu
 }
 
 /** Run tasks on a worker pool; any task a worker could not take runs in this thread. Returns workers used. */
-async function runTasks(tasks: SiteTask[], nWorkers: number, record: (d: SiteDone) => void, signal?: AbortSignal): Promise<number> {
+async function runTasks(tasks: SiteTask[], nWorkers: number, onDone: (d: SiteDone) => void, signal?: AbortSignal): Promise<number> {
   let next = 0;
-  const take = () => (signal?.aborted ? undefined : tasks[next++]);
+  // a progress callback may throw (a cancelled job does): stop handing out sites and rethrow it at the end
+  let failure: unknown = null;
+  const record = (d: SiteDone) => {
+    if (failure) return;
+    try {
+      onDone(d);
+    } catch (e) {
+      failure = e;
+    }
+  };
+  const take = () => (failure || signal?.aborted ? undefined : tasks[next++]);
   const pool: Worker[] = [];
   const runners: Promise<void>[] = [];
   for (let i = 0; i < nWorkers; i++) {
@@ -169,6 +179,7 @@ async function runTasks(tasks: SiteTask[], nWorkers: number, record: (d: SiteDon
     if (siteErrors.length) throw new SimulateError(siteErrors[0].reason.message);
     // whatever is left (no workers, or workers that failed to start) runs here
     for (let t = take(); t; t = take()) record(await renderSiteFiles(t));
+    if (failure) throw failure;
     if (signal?.aborted) throw new SimulateError('cancelled');
     return pool.length - failed.length;
   } finally {
