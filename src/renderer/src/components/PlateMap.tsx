@@ -139,6 +139,8 @@ export function PlateMap(p: PlateMapProps) {
         ref={canvasRef}
         data-testid="plate-map"
         data-wells={p.wells.length}
+        data-cell={cell}
+        data-label={LABEL}
         style={{ width: W, height: H, display: 'block', cursor: hover ? 'pointer' : 'default' }}
         onMouseMove={(e) => setHover(wellAt(e))}
         onMouseLeave={() => setHover(null)}

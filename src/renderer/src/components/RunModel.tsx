@@ -15,10 +15,23 @@ export function RunModel({ plateId }: { plateId: number }) {
   const [started, setStarted] = useState<JobInfo | null>(null);
   const job = useJob(started);
   const chosen = model ?? models.data?.[0]?.name ?? null;
+  const [measureJob, setMeasureJob] = useState<JobInfo | null>(null);
+  const measuring = useJob(measureJob);
+  const runId = job?.status === 'done' ? ((job.result as { runId?: number } | null)?.runId ?? null) : null;
+  const [ranModel, setRanModel] = useState<string | null>(null);
+  const usedModel = models.data?.find((m) => m.name === ranModel);
+  const measure = () => {
+    if (runId == null) return;
+    setError(null);
+    const method = usedModel?.outputs.includes('NucleiBoundary') ? 'model' : 'classical';
+    api.call('segment.start', { plate: plateId, source: 'synthetic', runId, method }).then(setMeasureJob, (e: Error) => setError(e.message));
+  };
   const run = () => {
     if (!chosen) return;
     setBusy(true);
     setError(null);
+    setRanModel(chosen);
+    setMeasureJob(null);
     api.call('infer.start', { plate: plateId, model: chosen }).then(
       (j) => {
         setBusy(false);
@@ -57,6 +70,12 @@ export function RunModel({ plateId }: { plateId: number }) {
           </Group>
           {error && <Alert color="red">{error}</Alert>}
           {job && <JobCard job={job} />}
+          {runId != null && (
+            <Button size="xs" variant="light" onClick={measure} disabled={!!measuring && measuring.status !== 'failed'} data-testid="measure-run">
+              Segment + measure run {runId}
+            </Button>
+          )}
+          {measuring && <JobCard job={measuring} />}
         </Stack>
       )}
     </Paper>

@@ -1,14 +1,37 @@
-import { Alert, Badge, Button, Code, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Route } from '../lib/route';
 import { navigate } from '../lib/route';
 import { useApi } from '../lib/useApi';
 import { formatTime } from '../lib/format';
 import { PlateView } from './PlateView';
+import { useState } from 'react';
+import type { JobInfo } from '../../../shared/contract/jobs';
+import { api } from '../api';
+import { useJob } from '../lib/useJob';
 
 export function PlatesPage({ route }: { route: Route }) {
   const id = Number(route.args[0]);
   if (Number.isInteger(id) && id > 0) return <PlateView plateId={id} route={route} />;
   return <PlateList />;
+}
+
+function DemoButton() {
+  const [started, setStarted] = useState<JobInfo | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const job = useJob(started);
+  return (
+    <>
+      <Button
+        onClick={() => api.call('demo.create', {}).then(setStarted, (e: Error) => setError(e.message))}
+        loading={!!job && (job.status === 'running' || job.status === 'queued')}
+        data-testid="open-demo"
+      >
+        Open demo plate
+      </Button>
+      {job && <Text size="sm">{job.message ?? job.status} {job.total ? `(${job.done}/${job.total} ${job.unit})` : ''}</Text>}
+      {error && <Text c="red">{error}</Text>}
+    </>
+  );
 }
 
 function PlateList() {
@@ -23,12 +46,17 @@ function PlateList() {
             No plates in this workspace yet.
           </Text>
           <Text c="dimmed" mb="sm">
-            Import a plate folder from Import / Export, or make a demo plate from the command line:
+            Open the demo plate (simulated A549 cells with ground truth, then virtually stained, measured and scored), or import a plate folder.
           </Text>
-          <Code block>npx stainless demo --out /tmp/demo && npx stainless import /tmp/demo</Code>
-          <Button mt="md" variant="light" onClick={() => navigate('io')}>
-            Import a plate
-          </Button>
+          <Group>
+            <DemoButton />
+            <Button variant="light" onClick={() => navigate('io')}>
+              Import a plate
+            </Button>
+          </Group>
+          <Text size="sm" c="dimmed" mt="sm">
+            From the command line: <Code>npx stainless demo --out DIR</Code> then <Code>npx stainless import DIR</Code>
+          </Text>
         </Paper>
       )}
       {plates.data && plates.data.length > 0 && (
