@@ -91,7 +91,7 @@ test('average precision and its permutation null behave as copairs defines them'
   const nd = nullDistribution(3, 10, 500, 1);
   assert.equal(nd.length, 500);
   for (let i = 1; i < nd.length; i++) assert.ok(nd[i] >= nd[i - 1], 'sorted');
-  assert.ok(nd[0] >= (1 / 8 + 2 / 9 + 3 / 10) / 3 - 1e-12 && nd[499] <= 1);
+  assert.ok(nd[0] >= (1 / 8 + 2 / 9 + 3 / 10) / 3 - 1e-12 && nd[499] <= 1, `null range ${nd[0]}..${nd[499]}`);
   assert.deepEqual(nullDistribution(3, 10, 50, 7), nullDistribution(3, 10, 50, 7));
 });
 
@@ -122,8 +122,8 @@ test('phenotypic activity: a compound far from DMSO is active after BH, a DMSO-l
   const b = r.compounds.find((c) => c.group === 'INERT')!;
   assert.equal(a.mAP, 1);
   assert.equal(a.pValue, 1 / 2001);
-  assert.ok(a.active && a.correctedP < 0.05);
-  assert.ok(!b.active && b.mAP < 0.6);
+  assert.ok(a.active && a.correctedP < 0.05, JSON.stringify(a));
+  assert.ok(!b.active && b.mAP < 0.6, JSON.stringify(b));
   assert.equal(r.fractionActive, 0.5);
 });
 
@@ -149,7 +149,7 @@ test('computeBiology ties it together; QC gives Z′ and SSMD of controls', () =
   assert.ok(b.separation.every((s) => s.f1 !== null && s.f1 > 0.8), JSON.stringify(b.separation));
   assert.equal(b.activity.length, 2);
   assert.equal(b.activity[0].compounds, 5);
-  assert.ok(b.notes.some((n) => /per-cell features not available/.test(n)));
+  assert.ok(b.notes.some((n) => /per-cell features not available/.test(n)), b.notes.join('; '));
   const q = b.qc.find((x) => x.source === 'acquired')!;
   assert.deepEqual([q.positive, q.negative], [5, 10]);
   assert.ok(q.zPrime! > 0 && q.ssmd! > 3, JSON.stringify(q));
@@ -186,12 +186,12 @@ test('Jacobi eigensolver: A·v = λ·v and orthonormal vectors', () => {
     for (let i = 0; i < n; i++) {
       let av = 0;
       for (let j = 0; j < n; j++) av += a[i * n + j] * V[j * n + k];
-      assert.ok(Math.abs(av - values[k] * V[i * n + k]) < 1e-9);
+      assert.ok(Math.abs(av - values[k] * V[i * n + k]) < 1e-9, `A·v ≠ λ·v for eigenpair ${k}`);
     }
   for (let p = 0; p < n; p++)
     for (let q = 0; q < n; q++) {
       let dot = 0;
       for (let i = 0; i < n; i++) dot += V[i * n + p] * V[i * n + q];
-      assert.ok(Math.abs(dot - (p === q ? 1 : 0)) < 1e-12);
+      assert.ok(Math.abs(dot - (p === q ? 1 : 0)) < 1e-12, `vectors ${p}, ${q} not orthonormal`);
     }
 });

@@ -20,7 +20,7 @@ const close = (got: number, want: number | string, tol: number, what: string) =>
 };
 
 test('pixel metrics equal scikit-image (mse, psnr at data_range 255, ssim uniform and Gaussian) to 1e-6', () => {
-  assert.ok(ref.pixel.length >= 8);
+  assert.ok(ref.pixel.length >= 8, 'pixel fixtures present');
   for (const c of ref.pixel) {
     const a: FloatImage = { width: c.width, height: c.height, data: Float64Array.from(c.ref) };
     const b: FloatImage = { width: c.width, height: c.height, data: Float64Array.from(c.pred) };
@@ -58,7 +58,7 @@ test('16-bit → 0–255 scaling clips at numpy percentiles 0.5/99.5 and scales 
 });
 
 test('segmentation matching equals StarDist definitions at every threshold, incl. edge cases', () => {
-  assert.ok(ref.seg.length >= 8);
+  assert.ok(ref.seg.length >= 8, 'segmentation fixtures present');
   for (const c of ref.seg) {
     const gt = { width: c.width, height: c.height, data: Int32Array.from(c.gt) };
     const pred = { width: c.width, height: c.height, data: Int32Array.from(c.pred) };

@@ -3,6 +3,8 @@
  * A catalog whose user_version is above the last number here was written by a newer Stainless
  * and is refused (see db.ts).
  */
+import { FEATURES_MIGRATION } from '../features/schema';
+
 export interface Migration {
   version: number;
   name: string;
@@ -154,6 +156,29 @@ CREATE INDEX wells_compound ON wells (compound_id);
 ALTER TABLE runs ADD COLUMN device TEXT;
 CREATE INDEX images_run ON images (run_id) WHERE run_id IS NOT NULL;
 CREATE INDEX runs_model ON runs (model_id);
+`,
+  },
+  FEATURES_MIGRATION, // version 4: src/main/core/features/schema.ts
+  {
+    version: 5,
+    name: 'metrics: per-run metric values (site/well/run) and dashboard summary',
+    sql: `
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  scope TEXT NOT NULL CHECK (scope IN ('site', 'well', 'run')),
+  site_id INTEGER REFERENCES sites(id) ON DELETE CASCADE,
+  well_id INTEGER REFERENCES wells(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  channel TEXT NOT NULL DEFAULT '',
+  value REAL
+);
+CREATE INDEX metrics_run_key ON metrics (run_id, key, channel, scope);
+CREATE TABLE metrics_runs (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  params TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  computed_at TEXT NOT NULL
+);
 `,
   },
 ];
