@@ -115,6 +115,13 @@ test('re-importing the same folder is idempotent; an updated plate map changes a
     ['B02', null, null, null, false],
     ['B03', 'dexamethasone', 'poscon', 7, true],
   ]);
+  // Another channel map renames the channel of the same files; it does not add images.
+  const renamed = await importPlate(db, { dir, channelMap: 'ch5=Hoechst' });
+  assert.equal(renamed.inserted.images, 0);
+  const plate = listPlates(db)[0];
+  assert.equal(plate.images, 96);
+  assert.deepEqual(plate.channels, ['AGP', 'BF', 'BFHigh', 'BFLow', 'ER', 'Hoechst', 'Mito', 'RNA']);
+  assert.deepEqual(renamed.platemap?.columns, { well: 'well_position', compound: 'broad_sample', concentration: 'mmoles_per_liter', solvent: 'solvent' });
   db.close();
 });
 

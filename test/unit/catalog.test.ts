@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openCatalog, schemaVersion, CatalogVersionError } from '../../src/main/core/catalog/db';
-import { LATEST_VERSION } from '../../src/main/core/catalog/migrations';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/main/core/catalog/migrations';
 import { phenixNaming, imageXpressNaming, patternNaming, parseChannelMap, NamingError } from '../../src/main/core/io/naming';
 import { readTable } from '../../src/main/core/io/table';
 import { readPlatemap, normaliseControl, PlatemapError, parseColumnMapping } from '../../src/main/core/io/platemap';
@@ -23,6 +23,14 @@ test('a new catalog is migrated to the latest schema with WAL and foreign keys',
   const cols = (db.prepare(`PRAGMA table_info(compounds)`).all() as Array<{ name: string }>).map((c) => c.name);
   assert.ok(cols.includes('control_type'), 'migration 2 adds compounds.control_type');
   db.close();
+});
+
+test('migrations are numbered 1..N without gaps, in order', () => {
+  assert.deepEqual(
+    MIGRATIONS.map((m) => m.version),
+    MIGRATIONS.map((_, i) => i + 1),
+  );
+  assert.equal(LATEST_VERSION, MIGRATIONS.length);
 });
 
 test('a catalog written by a newer Stainless is refused and left unchanged', () => {

@@ -111,7 +111,14 @@ export interface ImportPreview {
   wells: number;
   sites: number;
   images: number;
-  platemap: { name: string | null; file: string; compoundFile: string | null } | null;
+  platemap: {
+    name: string | null;
+    file: string;
+    compoundFile: string | null;
+    /** the plate map's columns and which was used for what (for the import dialog's column mapping) */
+    header: string[];
+    columns: z.output<typeof ColumnMappingSchema>;
+  } | null;
   annotatedWells: number;
   unannotatedWells: number;
   compounds: number;

@@ -34,7 +34,9 @@ export function toPreview(s: ScanResult): ImportPreview {
     wells: s.wells,
     sites: s.sites,
     images: s.images.length,
-    platemap: s.annotation ? { name: s.annotation.platemapName, file: s.annotation.platemapFile, compoundFile: s.annotation.compoundFile } : null,
+    platemap: s.annotation
+      ? { name: s.annotation.platemapName, file: s.annotation.platemapFile, compoundFile: s.annotation.compoundFile, header: s.annotation.header, columns: s.annotation.columns }
+      : null,
     annotatedWells: s.annotatedWells,
     unannotatedWells: s.unannotatedWells,
     compounds: compounds.size,
@@ -100,6 +102,11 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
       INSERT INTO sites (well_id, field) VALUES (?, ?)
       ON CONFLICT (well_id, field) DO UPDATE SET field = excluded.field
       RETURNING id`),
+    // Acquired images of this plate by path: a re-import with another channel map renames, never duplicates.
+    platePaths: db.prepare(`
+      SELECT i.id, i.path, i.site_id AS siteId, i.channel FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id
+      WHERE w.plate_id = ? AND i.kind = 'acquired'`),
+    dropImage: db.prepare(`DELETE FROM images WHERE id = ?`),
     image: db.prepare(`
       INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth) VALUES (?, ?, 'acquired', ?, ?, ?, ?)
       ON CONFLICT (site_id, channel) WHERE kind = 'acquired' DO UPDATE SET
@@ -155,10 +162,14 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
     }
     const siteIds = new Map<string, number>();
     const total = s.images.length;
+    const known = new Map<string, { id: number; siteId: number; channel: string }>();
+    for (const r of st.platePaths.all(plateId) as Array<{ id: number; path: string; siteId: number; channel: string }>) known.set(r.path, r);
     s.images.forEach((img, i) => {
       const k = `${img.row},${img.col},${img.field}`;
       let sid = siteIds.get(k);
       if (sid === undefined) siteIds.set(k, (sid = (st.site.get(wellId(img.row, img.col), img.field) as { id: number }).id));
+      const prev = known.get(img.path);
+      if (prev && (prev.siteId !== sid || prev.channel !== img.channel)) st.dropImage.run(prev.id);
       st.image.run(sid, img.channel, img.path, img.width, img.height, img.bitDepth);
       // Reported from inside the transaction (stderr writes to a pipe are synchronous), so a
       // crash test can kill the process while the plate is half written.

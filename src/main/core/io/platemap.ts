@@ -35,6 +35,9 @@ export interface PlateAnnotation {
   platemapFile: string;
   compoundFile: string | null;
   wells: WellAnnotation[];
+  /** the plate map's header, and which of its columns was used for what */
+  header: string[];
+  columns: ColumnMapping;
   /** plate-map rows whose compound the compound table does not list ("file:line", key) */
   unknownCompounds: Array<{ at: string; broadSample: string }>;
 }
@@ -198,7 +201,7 @@ export function readPlatemap(file: string, opts: { compoundFile?: string | null;
       controlType: normaliseControl(compound.controlType, sample === ''),
     });
   }
-  return { platemapName: opts.platemapName ?? basename(file).replace(/\.(txt|tsv|csv)$/i, ''), platemapFile: file, compoundFile: opts.compoundFile ?? null, wells, unknownCompounds };
+  return { platemapName: opts.platemapName ?? basename(file).replace(/\.(txt|tsv|csv)$/i, ''), platemapFile: file, compoundFile: opts.compoundFile ?? null, wells, unknownCompounds, header: t.header, columns: cols };
 }
 
 function dropNulls<T extends object>(o: T): Partial<T> {
