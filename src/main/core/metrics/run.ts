@@ -8,7 +8,7 @@ import { matchLabels, type SegMatch } from './matching';
 import { distribution, poolMatches } from './summary';
 import { pearson } from './stats';
 import { controlsQc, computeBiology } from './biology';
-import { loadRunProfiles } from './profiles';
+import { loadRunProfiles, FEATURES_MISSING } from './profiles';
 import { loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites } from './sources';
 import { saveRunMetrics, type MetricRow } from './store';
 
@@ -142,7 +142,8 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
       qcFeature: params.qcFeature ?? null,
     });
     notes.push(...biology.notes);
-  } else if (profiles.note) notes.push(profiles.note);
+    if (profiles.note) notes.push(profiles.note);
+  } else notes.push(profiles.note ?? FEATURES_MISSING);
   seconds.biology = (performance.now() - tBio) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
 
