@@ -37,7 +37,14 @@ for (const c of CASES) {
     const sim = await simulatePlate({ out, format: c.format, sites: 1, size: 64, seed: 7, wells: c.wells, emptyEdges: c.emptyEdges });
     const db = openCatalog(join(root, `sim${c.format}.sqlite`));
     try {
-      const r = await importPlate(db, { dir: c.viaImages ? join(out, 'Images') : out, cellLine: sim.cellLine });
+      const progress: Array<[number, number, number]> = [];
+      const r = await importPlate(db, { dir: c.viaImages ? join(out, 'Images') : out, cellLine: sim.cellLine }, (p) => {
+        if (p.phase === 'scan') progress.push([p.done, p.total, p.sitesFound]);
+      });
+      // Files scanned rise in steps of 200 to the total, reported once each; sites found reach the site count.
+      const steps = progress.map(([d]) => d);
+      assert.deepEqual(steps, [...Array(Math.ceil(r.images / 200)).keys()].map((i) => Math.min((i + 1) * 200, r.images)));
+      assert.equal(progress.at(-1)![2], r.sites);
       const layout = plateLayout(c.format);
       const { rows, cols } = PLATE_FORMATS[c.format];
       const edge = (row: number, col: number) => !!c.emptyEdges && isEdge(c.format, row, col);

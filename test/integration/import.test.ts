@@ -48,7 +48,12 @@ test('Phenix plate with JUMP metadata: exact counts and per-well annotation', as
   const db = freshDb('phenix');
   const dir = phenixPlate('PH1');
   const seen: string[] = [];
-  const r = await importPlate(db, { dir }, (p) => seen.push(p.phase));
+  const scanDone: number[] = [];
+  const r = await importPlate(db, { dir }, (p) => {
+    seen.push(p.phase);
+    if (p.phase === 'scan') scanDone.push(p.done);
+  });
+  assert.deepEqual(scanDone, [96], 'progress: files scanned, once per 200 and at the end');
   assert.ok(r.ok);
   assert.deepEqual(
     [r.barcode, r.format, r.naming, r.wells, r.sites, r.images, r.annotatedWells, r.unannotatedWells, r.compounds],

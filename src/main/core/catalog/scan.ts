@@ -252,12 +252,11 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
       if (!(e instanceof ImageReadError)) throw e;
       problems.add('error', 'unreadable_image', e.message, file);
     }
-    done++;
-    // TIFF headers are read synchronously (fast on local disks); let the event loop breathe.
-    if (done % 64 === 0) await new Promise((r) => setImmediate(r));
+    const d = ++done;
     seenSites.add(`${n.row},${n.col},${n.field}`);
-    if (onProgress && (done % 200 === 0 || done === items.length))
-      onProgress({ phase: 'scan', done, total: items.length, filesScanned: done, sitesFound: seenSites.size });
+    if (onProgress && (d % 200 === 0 || d === items.length)) onProgress({ phase: 'scan', done: d, total: items.length, filesScanned: d, sitesFound: seenSites.size });
+    // TIFF headers are read synchronously (fast on local disks); let the event loop breathe.
+    if (d % 64 === 0) await new Promise((r) => setImmediate(r));
   });
   result.filesScanned = items.length;
   result.images = planned.filter((p): p is PlannedImage => p !== null);
