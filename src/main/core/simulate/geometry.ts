@@ -263,8 +263,12 @@ function rasterise(w: number, h: number, cells: CellGeom[]): SiteGeometry {
     const x1 = Math.min(w - 1, Math.ceil(s.x + R));
     const y0 = Math.max(0, Math.floor(s.y - R));
     const y1 = Math.min(h - 1, Math.ceil(s.y + R));
+    const R2 = R * R;
     for (let y = y0; y <= y1; y++)
       for (let x = x0; x <= x1; x++) {
+        const dx = x + 0.5 - s.x;
+        const dy = y + 0.5 - s.y;
+        if (dx * dx + dy * dy > R2) continue; // outside the bounding circle: s ≥ 1 anyway
         const v = shapeS(s, x + 0.5, y + 0.5, ca, sa, se);
         const p = y * w + x;
         if (v < 1 && v < cellS[p]) {

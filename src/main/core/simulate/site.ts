@@ -50,12 +50,15 @@ const READ_NOISE = 6;
 
 /** Smooth illumination: a per-plate vignette (off-centre) with a per-channel tilt. */
 const illumCache = new Map<string, Float32Array>();
-function illumination(seed: number, channel: number, w: number, h: number): Float32Array {
-  const key = `${seed}:${channel}:${w}:${h}`;
+/** `strength` scales the fall-off (brightfield's Köhler illumination is flatter than epifluorescence). */
+function illumination(seed: number, channel: number, w: number, h: number, strength: number): Float32Array {
+  const key = `${seed}:${channel}:${w}:${h}:${strength}`;
   let hit = illumCache.get(key);
   if (!hit) {
     if (illumCache.size > 64) illumCache.clear();
-    illumCache.set(key, (hit = makeIllumination(seed, channel, w, h)));
+    hit = makeIllumination(seed, channel, w, h);
+    if (strength !== 1) for (let i = 0; i < hit.length; i++) hit[i] = 1 - strength * (1 - hit[i]);
+    illumCache.set(key, hit);
   }
   return hit;
 }
@@ -81,15 +84,21 @@ const NORMALS = (() => {
   return t;
 })();
 
-/** Counts with Poisson-like shot noise (Gaussian approximation) and read noise, clamped to 16 bits. */
-function expose(signal: Float32Array, rng: Rng, out: Uint16Array): void {
-  for (let i = 0; i < signal.length; i++) {
-    const v = signal[i] > 0 ? signal[i] : 0;
-    const u = (rng.next() * 4294967296) >>> 0;
-    const g1 = NORMALS[u & 0xffff];
-    const g2 = NORMALS[u >>> 16];
-    const c = v + Math.sqrt(v * 0.6) * g1 + READ_NOISE * g2;
-    out[i] = c <= 0 ? 0 : c >= 65535 ? 65535 : Math.round(c);
+/**
+ * Camera: signal = illum·(bias + gain·plane + debrisGain·debris), then shot noise (Gaussian
+ * approximation of Poisson) and read noise, rounded and clamped to 16 bits, in one pass.
+ * Noise indices come from an inline xorshift32 seeded per image (fast and deterministic).
+ */
+function expose(plane: Float32Array, illum: Float32Array, bias: number, gain: number, debris: Float32Array, debrisGain: number, seed: number, out: Uint16Array): void {
+  let x = seed | 0 || 0x1234567;
+  for (let i = 0; i < out.length; i++) {
+    const v0 = illum[i] * (bias + gain * plane[i] + debrisGain * debris[i]);
+    const v = v0 > 0 ? v0 : 0;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const c = v + Math.sqrt(v * 0.6) * NORMALS[x & 0xffff] + READ_NOISE * NORMALS[(x >>> 16) & 0xffff];
+    out[i] = c <= 0 ? 0 : c >= 65534.5 ? 65535 : (c + 0.5) | 0;
   }
 }
 
@@ -108,22 +117,16 @@ export function simulateSite(o: SiteOptions): SiteImages {
   const channels = {} as Record<SiteChannel, Uint16Array>;
   const stainFactor = { DNA: line.stain[0], ER: line.stain[1] * (1 + pheno.er), RNA: line.stain[2] * (1 + pheno.rna), AGP: line.stain[3] * (1 + pheno.agp), Mito: line.stain[4] };
   SITE_CHANNELS.forEach((ch, ci) => {
-    const illum = illumination(o.seed, ci, w, h);
-    const sig = new Float32Array(n);
-    if (ch === 'BF' || ch === 'BFHigh' || ch === 'BFLow') {
-      const plane = bf[ch];
-      const level = BF_LEVEL[ch];
-      for (let i = 0; i < n; i++) sig[i] = level * plane[i] * (0.88 + 0.12 * illum[i]);
-    } else {
-      // widefield point-spread function; ER and Mito textures are finest, blur them least
-      const plane = binomial(planes[ch], w, h, ch === 'DNA' ? 2 : 1);
-      const gain = GAIN[ch] * stainFactor[ch] * bright;
-      const bg = BACKGROUND[ch];
-      const dg = DEBRIS_GAIN[ch];
-      for (let i = 0; i < n; i++) sig[i] = illum[i] * (bg + gain * plane[i] + dg * planes.debris[i]);
-    }
     const out = new Uint16Array(n);
-    expose(sig, noise, out);
+    const seed = noise.int(0x7fffffff) + 1;
+    if (ch === 'BF' || ch === 'BFHigh' || ch === 'BFLow') {
+      // brightfield: lamp level × a flatter illumination (Köhler), no debris gain (it is in the phase)
+      expose(bf[ch], illumination(o.seed, ci, w, h, 0.12), 0, BF_LEVEL[ch], planes.debris, 0, seed, out);
+    } else {
+      // widefield point-spread function: DNA a bit softer, ER and Mito textures keep their detail
+      const plane = binomial(planes[ch], w, h, ch === 'DNA' ? 2 : 1);
+      expose(plane, illumination(o.seed, ci, w, h, 1), BACKGROUND[ch], GAIN[ch] * stainFactor[ch] * bright, planes.debris, DEBRIS_GAIN[ch], seed, out);
+    }
     channels[ch] = out;
   });
   return { width: w, height: h, channels, nuclei: geo.nucleusLabels, cells: geo.cellLabels, cellCount: geo.cells.length };
