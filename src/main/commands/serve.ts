@@ -2,6 +2,7 @@ import type { Command } from './types';
 import { UsageError } from './types';
 import { startWebHost } from '../webhost';
 import { startupTasks } from '../core/startup';
+import { createCore } from '../core/core';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -11,7 +12,8 @@ export const serveCommand: Command = {
   async run({ values }, ctx) {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
-    const core = ctx.core();
+    // its own core: requests arrive over HTTP, so app.info must say so
+    const core = createCore({ workspace: ctx.workspaceFlag, transport: 'http' });
     const host = await startWebHost(core, { port });
     ctx.note(`workspace ${core.workspace}`);
     if (ctx.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: core.workspace }) + '\n');
@@ -23,6 +25,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await host.close();
+    core.close();
     return undefined;
   },
 };
