@@ -137,7 +137,8 @@ test('infer job in a worker thread: progress events, cancel, then resume finishe
     delete process.env.STAINLESS_INFER_STALL_AFTER; // the worker took its copy of the environment
     await new Promise<void>((res) => {
       const t = setInterval(() => {
-        if (count(core, `SELECT count(*) AS n FROM run_sites`) >= 2) {
+        const st = core.jobs.get(job.id)!.status;
+        if (count(core, `SELECT count(*) AS n FROM run_sites`) >= 2 || st === 'failed' || st === 'done') {
           clearInterval(t);
           res();
         }
@@ -145,7 +146,7 @@ test('infer job in a worker thread: progress events, cancel, then resume finishe
     });
     core.jobs.cancel(job.id);
     const end = await core.jobs.wait(job.id);
-    assert.equal(end.status, 'cancelled');
+    assert.equal(end.status, 'cancelled', end.error ?? '');
     const [run] = listRuns(core.db, 'P1');
     assert.equal(run.status, 'cancelled');
     assert.equal(run.sitesDone, 2);

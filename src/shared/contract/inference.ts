@@ -30,7 +30,7 @@ export interface ModelDetail extends ModelInfo {
   schedule: ScheduleInfo | null;
 }
 
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 /** One inference run of a model over (part of) a plate. */
 export interface RunInfo {
