@@ -36,6 +36,17 @@ test('stainless import / plates / wells, with --json, and a refused import exits
   const bad = cli('import', dir);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /refused, nothing was written .*r01c02f01p01-ch5sk1fk1fl1\.tiff: not an image/);
+  // Several folders: each its own plate and transaction; the refused one does not stop the other.
+  const two = join(root, 'CLI2');
+  writePhenixPlate(two, { wells: block(2, 2), fields: 2, channels: [5] });
+  const multi = cli('import', two, dir, '--json');
+  assert.equal(multi.status, 1);
+  const reports = JSON.parse(multi.stdout);
+  assert.deepEqual(reports.map((r: { barcode: string; ok: boolean; images: number }) => [r.barcode, r.ok, r.images]), [['CLI2', true, 8], ['CLI1', false, 5]]);
+  assert.match(multi.stderr, /1 of 2 plates refused \(nothing written for them\): .*CLI1/);
+  const after = JSON.parse(cli('plates', '--json').stdout);
+  assert.deepEqual(after.map((p: { barcode: string; images: number }) => [p.barcode, p.images]), [['CLI1', 6], ['CLI2', 8]]);
+
   const usage = cli('wells');
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /wells needs --plate BARCODE/);

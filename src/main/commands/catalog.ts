@@ -46,9 +46,10 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) and its plate map into the catalog',
   usage:
-    'stainless import DIR [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
+    'stainless import DIR... [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
     '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--dry-run]\n' +
-    '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.',
+    '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.\n' +
+    '  Several folders: each is one plate, imported in its own transaction.',
   options: {
     platemap: { type: 'string' },
     metadata: { type: 'string' },
@@ -61,30 +62,47 @@ export const importCommand: Command = {
     'dry-run': { type: 'boolean' },
   },
   async run({ values, positionals }, ctx) {
-    if (positionals.length !== 1) throw new UsageError(`import takes one folder (got ${positionals.length}); see \`stainless help import\``);
-    const opts = importOptions(values, positionals[0]);
+    if (!positionals.length) throw new UsageError('import needs a plate folder; see `stainless help import`');
+    if (positionals.length > 1 && (values.barcode || values.platemap))
+      throw new UsageError('--barcode and --platemap name one plate: give one folder with them (several folders take their metadata from each folder)');
     const progress = (p: { phase: string; done: number; total: number; sitesFound: number }) =>
       ctx.note(p.phase === 'scan' ? `scanned ${p.done}/${p.total} files, ${p.sitesFound} sites` : `writing ${p.done}/${p.total} images`);
-    if (values['dry-run']) {
-      const preview = await previewImport(opts, progress);
-      summary(preview, ctx.say);
-      for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
-      return preview;
-    }
-    let report: ImportReport;
-    try {
-      report = await importPlate(ctx.core().db, opts, progress);
-    } catch (e) {
-      if (e instanceof ImportFailed) {
-        for (const p of e.report.problems.filter((x) => x.severity === 'warning')) ctx.note(`warning: ${p.message}`);
-        if (ctx.json) process.stdout.write(JSON.stringify(e.report, null, 2) + '\n');
+    // Several folders: one plate and one transaction each; a refused plate does not stop the others.
+    const out: Array<ImportPreview | ImportReport> = [];
+    const failed: string[] = [];
+    for (const dir of positionals) {
+      const opts = importOptions(values, dir);
+      if (positionals.length > 1) ctx.note(`— ${opts.dir}`);
+      if (values['dry-run']) {
+        const preview = await previewImport(opts, progress);
+        summary(preview, ctx.say);
+        for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
+        out.push(preview);
+        continue;
       }
-      throw e;
+      try {
+        const report = await importPlate(ctx.core().db, opts, progress);
+        for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
+        summary(report, ctx.say);
+        ctx.say(`  imported as plate ${report.plateId}: added ${report.inserted.wells} wells, ${report.inserted.sites} sites, ${report.inserted.images} images in ${report.seconds.toFixed(2)} s`);
+        out.push(report);
+      } catch (e) {
+        if (!(e instanceof ImportFailed)) throw e;
+        for (const p of e.report.problems.filter((x) => x.severity === 'warning')) ctx.note(`warning: ${p.message}`);
+        if (positionals.length === 1) {
+          if (ctx.json) process.stdout.write(JSON.stringify(e.report, null, 2) + '\n');
+          throw e;
+        }
+        ctx.note(e.message);
+        failed.push(opts.dir);
+        out.push(e.report);
+      }
     }
-    for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
-    summary(report, ctx.say);
-    ctx.say(`  imported as plate ${report.plateId}: added ${report.inserted.wells} wells, ${report.inserted.sites} sites, ${report.inserted.images} images in ${report.seconds.toFixed(2)} s`);
-    return report;
+    if (failed.length) {
+      if (ctx.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      throw new Error(`${failed.length} of ${positionals.length} plates refused (nothing written for them): ${failed.join(', ')}`);
+    }
+    return positionals.length === 1 ? out[0] : out;
   },
 };
 
