@@ -15,7 +15,7 @@ export interface RunProfiles {
   note: string | null;
 }
 
-export const FEATURES_MISSING = 'features not computed yet for this run (run `stainless measure` on the acquired and synthetic images first)';
+export const FEATURES_MISSING = 'features not computed yet for this run (run `stainless segment --source acquired` and `--source synthetic --run ID` first)';
 
 /** Per-cell sample bounds for the Fréchet distance: enough for stable covariances, bounded memory and time. */
 export const MAX_CELLS = 5000;
@@ -64,7 +64,7 @@ export async function loadRunProfiles(db: Db, runId: number): Promise<RunProfile
   if (!syn || !acq) {
     const which = !syn && !acq ? 'neither the acquired nor the synthetic images have' : !syn ? 'the synthetic images have' : 'the acquired images have';
     return {
-      ...none(`features not computed yet for this run: ${which} no finished feature set (run \`stainless measure\` first)`),
+      ...none(`features not computed yet for this run: ${which} no finished feature set (run \`stainless segment\` first)`),
       sets: { acquired: acq?.id ?? null, synthetic: syn?.id ?? null },
     };
   }
