@@ -74,7 +74,7 @@ export function renderPlanes(rng: Rng, g: SiteGeometry, line: CellLineParams, ph
   for (const c of cells) {
     fibreCos[c.id] = Math.cos(c.fibreAngle + Math.PI / 2);
     fibreSin[c.id] = Math.sin(c.fibreAngle + Math.PI / 2);
-    fibrePer[c.id] = (2 * Math.PI) / (3.2 + 1.5 * ((c.id * 0.618) % 1));
+    fibrePer[c.id] = (2 * Math.PI) / (5.5 + 3 * ((c.id * 0.618) % 1));
     state[c.id] = c.state === 'interphase' ? 0 : c.state === 'mitotic' ? 1 : 2;
     chromatin[c.id] = c.chromatin;
     frag[c.id] = c.mitoFrag;
@@ -116,12 +116,12 @@ export function renderPlanes(rng: Rng, g: SiteGeometry, line: CellLineParams, ph
       }
       // cytoplasm
       const sn = nucS[p];
-      const envelope = sn < 1.4 ? 1 - (sn - 1) / 0.4 : 0;
+      const envelope = sn < 1.3 ? 1 - (sn - 1) / 0.3 : 0;
       const dens = peri;
       // ER: level lines of a noise field make a connected reticulum
       const e = bandMid[r1 + ((x + offs[1][0]) & M)];
       const ret = 0.3 + 0.7 * Math.exp(-(e * e) * 5.5);
-      ER[p] = ex[b + 1] * ((0.2 + 0.8 * dens * dens) * ret + 0.8 * envelope);
+      ER[p] = ex[b + 1] * ((0.12 + 1.1 * dens * Math.sqrt(dens)) * ret + 0.3 * envelope);
       // mitochondria: filaments (level lines, broken into segments by a mask) or puncta
       const mv = bandFine[r2 + ((x + offs[2][0]) & M)];
       const maskV = smooth3[r3 + ((x + offs[3][0]) & M)];
@@ -134,10 +134,12 @@ export function renderPlanes(rng: Rng, g: SiteGeometry, line: CellLineParams, ph
       // AGP: cortex + membrane at the outline, stress fibres, (Golgi stamped below)
       let agp = 0.16 + 0.95 * smooth(0.8, 1.0, s) * (0.7 + 0.3 * fineV);
       if (state[id] === 0) {
-        const ph = (x * fibreCos[id] + y * fibreSin[id]) * fibrePer[id] + 2.2 * smooth5[r6 + ((x + offs[6][0]) & M)];
+        // stress fibres: straight bundles along the long axis, present in patches, sparse
+        const ph = (x * fibreCos[id] + y * fibreSin[id]) * fibrePer[id];
         const cv = Math.max(0, Math.cos(ph));
         const cv2 = cv * cv;
-        agp += fibres * cv2 * cv2 * cv2 * (0.35 + 0.65 * Math.max(0, 0.6 + 0.4 * maskV)) * smooth(0.1, 0.5, s);
+        const cv4 = cv2 * cv2;
+        agp += fibres * 1.3 * cv4 * cv4 * smooth(-0.3, 0.5, smooth5[r6 + ((x + offs[6][0]) & M)]) * smooth(0.1, 0.5, s);
       } else agp += 0.5 * smooth(0.6, 1.0, s);
       AGP[p] = ex[b + 3] * agp;
       const q = Math.max(0, 1 - s * s);
