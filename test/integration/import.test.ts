@@ -305,6 +305,17 @@ const BAD: BadCase[] = [
     code: 'platemap',
   },
   {
+    name: 'images of several plates in one folder',
+    make: () => {
+      const dir = join(root, 'bad', 'twoplates');
+      writeImageXpressPlate(dir, 'PA', { wells: [[0, 0]], fields: 1, channels: [1] });
+      writeImageXpressPlate(dir, 'PB', { wells: [[0, 0]], fields: 1, channels: [1] });
+      return { dir };
+    },
+    message: /bad\/twoplates: holds images of 2 plates \(PA, PB\); import one at a time with --barcode/,
+    code: 'several_plates',
+  },
+  {
     name: 'empty folder',
     make: () => {
       const dir = join(root, 'bad', 'empty');
@@ -357,6 +368,17 @@ test('bad input is refused with a message naming the file or row; nothing in the
       assert.equal(preview.ok, false);
     });
   }
+  db.close();
+});
+
+test('a folder with several plates imports the one --barcode names', async () => {
+  const db = freshDb('twoplates');
+  const dir = join(root, 'TWO');
+  writeImageXpressPlate(dir, 'PA', { wells: [[0, 0]], fields: 1, channels: [1] });
+  writeImageXpressPlate(dir, 'PB', { wells: [[0, 0]], fields: 1, channels: [1] });
+  const r = await importPlate(db, { dir, barcode: 'PB' });
+  assert.deepEqual([r.barcode, r.wells, r.images], ['PB', 1, 1]);
+  assert.ok(getWell(db, findWellId(db, 'PB', 0, 0)).sites[0].images[0].path.includes('PB_A01_s1_w1'));
   db.close();
 });
 

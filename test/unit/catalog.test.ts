@@ -148,6 +148,13 @@ test('image probe: size and depth from the header; truncation and non-images are
   const cut = join(dir, 'cut.tiff');
   writeFileSync(cut, encodeTiff({ width: 64, height: 64, bitDepth: 16, data: new Uint16Array(4096) }).subarray(0, 5000));
   await assert.rejects(probeImage(cut), (e: unknown) => e instanceof ImageReadError && /cut\.tiff: truncated: pixel data runs to byte 8338, file has 5000/.test(e.message));
+  const badIfd = join(dir, 'ifd.tif');
+  const hdr = Buffer.alloc(16);
+  hdr.write('II', 0, 'latin1');
+  hdr.writeUInt16LE(42, 2);
+  hdr.writeUInt32LE(99999, 4);
+  writeFileSync(badIfd, hdr);
+  await assert.rejects(probeImage(badIfd), /ifd\.tif: truncated: header points to byte 100001, file has 16/);
   const txt = join(dir, 'notes.tif');
   writeFileSync(txt, 'hello, not an image');
   await assert.rejects(probeImage(txt), /notes\.tif: not an image \(no TIFF\/PNG\/JPEG signature\)/);
