@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/main/cli';
+
+const FIX = resolve(import.meta.dirname, '../fixtures/models');
+const ws = mkdtempSync(join(tmpdir(), 'stainless-models-cli-'));
+test.after(() => rmSync(ws, { recursive: true, force: true }));
+
+/** Run the CLI in-process, capturing stdout/stderr. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const [o, e] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
+  // the test runner itself reports through stdout in binary chunks: let those through
+  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => (typeof s === 'string' ? ((out += s), true) : o(s, ...rest))) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    const code = await main([...args, '--workspace', ws]);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+test('stainless models add | list | show --json [--steps] | remove', async () => {
+  const add = await cli('models', 'add', join(FIX, 'diffusion'), '--json');
+  assert.equal(add.code, 0, add.err);
+  const added = JSON.parse(add.out);
+  assert.equal(added.added, true);
+  assert.ok(existsSync(join(added.model.dir, 'model.onnx')), 'user models are copied into the workspace');
+  assert.equal((await cli('models', 'add', join(FIX, 'direct', 'model.json'))).code, 0);
+
+  const list = JSON.parse((await cli('models', 'list', '--json')).out) as Array<{ name: string; kind: string }>;
+  assert.deepEqual(list.map((m) => [m.name, m.kind]), [['fixture-diffusion', 'residual-diffusion'], ['fixture-direct', 'direct']]);
+
+  const show = JSON.parse((await cli('models', 'show', 'fixture-diffusion', '--json')).out);
+  assert.equal(show.kind, 'residual-diffusion');
+  assert.deepEqual(show.onnx.inputs, ['x_t', 'y0', 't']);
+  const near = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 5e-6);
+  assert.ok(near(show.eta, [0.01, 0.2705, 0.579703, 0.9801]), String(show.eta));
+  assert.ok(near(show.posterior_variance, [0, 0.038521, 0.577119, 0.947297]));
+  assert.ok(near(show.input_scale, [0.980581, 0.693042, 0.54892, 0.450816]));
+  const show2 = JSON.parse((await cli('models', 'show', 'fixture-diffusion', '--steps', '2', '--json')).out);
+  assert.ok(near(show2.eta, [0.01, 0.9801]));
+  const human = await cli('models', 'show', 'fixture-diffusion');
+  assert.match(human.out, /eta +0\.010000 0\.270500 0\.579703 0\.980100/);
+  const direct = JSON.parse((await cli('models', 'show', 'fixture-direct', '--json')).out);
+  assert.equal(direct.eta, undefined, 'a direct model has no schedule');
+
+  const rm = await cli('models', 'remove', 'fixture-diffusion', '--json');
+  assert.equal(rm.code, 0, rm.err);
+  assert.ok(!existsSync(added.model.dir), 'the copy in the workspace is deleted');
+  assert.deepEqual(JSON.parse((await cli('models', 'list', '--json')).out).map((m: { name: string }) => m.name), ['fixture-direct']);
+});
+
+test('models and infer: bad input fails with a message naming it', async () => {
+  const missing = await cli('models', 'add', join(ws, 'nope'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /nope: no such file or folder/);
+  const notModel = await cli('models', 'add', FIX);
+  assert.equal(notModel.code, 1);
+  assert.match(notModel.err, /models\/model\.json: no model manifest/);
+  assert.equal((await cli('models', 'show', 'ghost')).code, 2);
+  assert.equal((await cli('models', 'remove', 'ghost')).code, 1);
+  const noFlags = await cli('infer', '--plate', 'X');
+  assert.equal(noFlags.code, 2);
+  assert.match(noFlags.err, /--plate and --model are required/);
+  const badSteps = await cli('infer', '--plate', 'X', '--model', 'fixture-direct', '--steps', '0');
+  assert.equal(badSteps.code, 2);
+  assert.match(badSteps.err, /--steps/);
+  const noPlate = await cli('infer', '--plate', 'X', '--model', 'fixture-direct');
+  assert.equal(noPlate.code, 1);
+  assert.match(noPlate.err, /no plate "X"/);
+  const badOut = await cli('predict', '--model', 'fixture-direct', '--input', 'a.npy', '--output', 'b.png');
+  assert.equal(badOut.code, 2);
+  assert.match(badOut.err, /--output must end in \.npy or \.tif/);
+});
