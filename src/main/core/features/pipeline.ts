@@ -90,31 +90,37 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
   let done = 0;
   hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites`);
   try {
-    // wells in order; a well's sites run in parallel on the pool, rows are written in site order
-    const byWell = new Map<number, typeof sites>();
-    for (const s of sites) byWell.set(s.wellId, [...(byWell.get(s.wellId) ?? []), s]);
-    for (const [wellId, ws] of byWell) {
+    // Sites go to the pool in plate order with a bounded look-ahead (memory stays bounded); results
+    // are consumed in the same order, so rows and well aggregates come out deterministic.
+    const labelPaths = (s: (typeof sites)[number]) => {
+      const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
+      return { nucleiPath: join(labelDir, `${stem}_nuclei.tiff`), cellsPath: join(labelDir, `${stem}_cells.tiff`) };
+    };
+    const start = (s: (typeof sites)[number]): Promise<SiteResult> => {
+      const { nucleiPath, cellsPath: cellsLabelPath } = labelPaths(s);
+      const reuse = !!hasSeg.get(s.siteId, ref.source, params.method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
+      const p = pool.run({ images: s.images, method: params.method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
+        throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
+      });
+      p.catch(() => {}); // awaited in order below; avoid an unhandled rejection while earlier sites finish
+      return p;
+    };
+    const ahead = Math.max(2, pool.size * 2);
+    const inflight: Array<Promise<SiteResult>> = [];
+    let next = 0;
+    const buffer = new RowBuffer(2048);
+    for (let k = 0; k < sites.length; k++) {
       if (hooks.signal?.aborted) throw new Error('cancelled');
-      const results: SiteResult[] = await Promise.all(
-        ws.map((s) => {
-          const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
-          const nucleiPath = join(labelDir, `${stem}_nuclei.tiff`);
-          const cellsLabelPath = join(labelDir, `${stem}_cells.tiff`);
-          const reuse = !!hasSeg.get(s.siteId, ref.source, params.method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
-          return pool.run({ images: s.images, method: params.method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
-            throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
-          });
-        }),
-      );
-      const meta = wells[wellPos.get(wellId)!];
-      for (const [i, r] of results.entries()) {
-        const s = ws[i];
-        const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
-        upsertSeg.run(s.siteId, ref.source, params.method, ref.runId, join(labelDir, `${stem}_nuclei.tiff`), join(labelDir, `${stem}_cells.tiff`), r.nNuclei, r.nCells);
-        secs.segment += r.seconds.segment;
-        secs.measure += r.seconds.measure;
-        const t = r.table;
-        if (!t) continue;
+      while (next < sites.length && next < k + ahead) inflight.push(start(sites[next++]));
+      const r = await inflight.shift()!;
+      const s = sites[k];
+      const meta = wells[wellPos.get(s.wellId)!];
+      const lp = labelPaths(s);
+      upsertSeg.run(s.siteId, ref.source, params.method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
+      secs.segment += r.seconds.segment;
+      secs.measure += r.seconds.measure;
+      const t = r.table;
+      if (t) {
         if (!featureNames) {
           featureNames = t.names;
           sink = await parquetSink(cellsPath!, [...CELL_METADATA, ...featureNames.map((name) => ({ name, kind: 'double' as const }))], {
@@ -124,18 +130,19 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
-        await sink!.write(cellColumns(t, meta.values, s.field, ref.source, ref.modelName));
+        await buffer.add(cellColumns(t, meta.values, s.field, ref.source, ref.modelName), sink!);
         nCells += t.objectNumbers.length;
-        const keep = rowsOf(t, (k) => !t.touchesBorder[k]);
-        perWell.set(wellId, [...(perWell.get(wellId) ?? []), ...keep]);
-        const c = counts.get(wellId) ?? { cells: 0, nuclei: 0 };
+        const keep = rowsOf(t, (i) => !t.touchesBorder[i]);
+        perWell.set(s.wellId, [...(perWell.get(s.wellId) ?? []), ...keep]);
+        const c = counts.get(s.wellId) ?? { cells: 0, nuclei: 0 };
         c.cells += keep.length;
         c.nuclei += keep.length;
-        counts.set(wellId, c);
+        counts.set(s.wellId, c);
       }
-      done += ws.length;
-      hooks.progress?.(done, sites.length, `${meta.values.Metadata_Well}`);
+      done++;
+      hooks.progress?.(done, sites.length, `${s.well} site ${s.field}`);
     }
+    if (sink) await buffer.flush(sink);
     await sink?.finish();
   } catch (e) {
     await sink?.abort();
@@ -180,6 +187,40 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
     seconds,
     secondsPerSite: { segment: secs.segment / sites.length, measure: secs.measure / sites.length },
   };
+}
+
+/** Collects per-site column chunks into row groups of at least `rows` rows (few, large row groups read fast). */
+class RowBuffer {
+  private chunks: ColumnValues[][] = [];
+  private n = 0;
+  constructor(private rows: number) {}
+  async add(cols: ColumnValues[], sink: TableSink): Promise<void> {
+    this.chunks.push(cols);
+    this.n += cols[0]?.length ?? 0;
+    if (this.n >= this.rows) await this.flush(sink);
+  }
+  async flush(sink: TableSink): Promise<void> {
+    if (!this.chunks.length) return;
+    const merged = this.chunks[0].map((_, j) => {
+      const parts = this.chunks.map((c) => c[j]);
+      if (parts[0] instanceof Float64Array) {
+        const out = new Float64Array(this.n);
+        let o = 0;
+        for (const p of parts as Float64Array[]) out.set(p, (o += p.length) - p.length);
+        return out;
+      }
+      if (parts[0] instanceof Int32Array) {
+        const out = new Int32Array(this.n);
+        let o = 0;
+        for (const p of parts as Int32Array[]) out.set(p, (o += p.length) - p.length);
+        return out;
+      }
+      return (parts as Array<Array<string | number | null>>).flat();
+    });
+    this.chunks = [];
+    this.n = 0;
+    await sink.write(merged);
+  }
 }
 
 const byWellCount = (sites: Array<{ wellId: number }>) => new Set(sites.map((s) => s.wellId)).size;

@@ -45,18 +45,22 @@ const entropy = (p: Float64Array, n: number) => {
   return e;
 };
 
+// Scratch buffers reused across calls: the co-occurrence matrix is cleared entry by entry after
+// each use (only touched cells), so it is allocated once per thread, not per object or channel.
+let scratch: { L: number; cm: Float64Array; touched: Int32Array; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
+function scratchFor(L: number) {
+  if (!scratch || scratch.L !== L)
+    scratch = { L, cm: new Float64Array(L * L), touched: new Int32Array(L * L), px: new Float64Array(L), py: new Float64Array(L), pSum: new Float64Array(2 * L), pDiff: new Float64Array(L) };
+  return scratch;
+}
+
 export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
   const names = textureNames(channel, scale, levels);
   const block = newBlock(names, n);
   const L = levels;
-  const cm = new Float64Array(L * L);
-  const touched = new Int32Array(L * L);
-  const px = new Float64Array(L);
-  const py = new Float64Array(L);
-  const pSum = new Float64Array(2 * L);
-  const pDiff = new Float64Array(L);
+  const { cm, touched, px, py, pSum, pDiff } = scratchFor(L);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     let gmax = 0;

@@ -1,0 +1,195 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createCore } from '../../src/main/core/core';
+import { writeTiff } from '../../src/main/core/io/tiff';
+import { main } from '../../src/main/cli';
+import { dispatch, handlers } from '../../src/main/core/api';
+import { wellName } from '../../src/shared/channels';
+
+// A real 384-well plate in a real catalog: one small site (2 cells) per well with five 16-bit Cell Painting
+// channels; DMSO (negcon) in columns 1–2, a compound that enlarges and brightens cells elsewhere.
+const ws = mkdtempSync(join(tmpdir(), 'stainless-features-plate-'));
+const out = mkdtempSync(join(tmpdir(), 'stainless-export-'));
+after(() => {
+  rmSync(ws, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+});
+
+const SIZE = 48;
+const CHANNELS = ['DNA', 'ER', 'RNA', 'AGP', 'Mito'];
+
+function renderSite(seed: number, treated: boolean): Record<string, Uint16Array> {
+  let s = seed >>> 0;
+  const rand = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  const nuc = new Uint8Array(SIZE * SIZE);
+  const cell = new Uint8Array(SIZE * SIZE);
+  // two cells per site, jittered around fixed spots so none touches the image border
+  const centres: Array<[number, number]> = [
+    [15 + rand() * 2, 15 + rand() * 2],
+    [32 + rand() * 2, 32 + rand() * 2],
+  ];
+  const rn = treated ? 6 : 4.5;
+  for (let y = 0; y < SIZE; y++)
+    for (let x = 0; x < SIZE; x++)
+      for (const [cx, cy] of centres) {
+        const d = Math.hypot(x - cx, y - cy);
+        if (d <= rn) nuc[y * SIZE + x] = 1;
+        if (d <= rn * 1.7) cell[y * SIZE + x] = 1;
+      }
+  const out: Record<string, Uint16Array> = {};
+  CHANNELS.forEach((ch, k) => {
+    const img = new Uint16Array(SIZE * SIZE);
+    for (let i = 0; i < img.length; i++) {
+      const fg = ch === 'DNA' ? nuc[i] : cell[i];
+      img[i] = Math.round(2000 + rand() * 800 + (fg ? (treated ? 30000 : 20000) + 2000 * k : 0));
+    }
+    out[ch] = img;
+  });
+  return out;
+}
+
+async function buildPlate(): Promise<void> {
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  const db = core.db;
+  const plateId = (db.prepare(`INSERT INTO plates (barcode, format, platemap_name) VALUES ('P384', 384, 'map1') RETURNING id`).get() as { id: number }).id;
+  const dmso = (db.prepare(`INSERT INTO compounds (broad_sample, name, moa, target, pert_type, control_type) VALUES ('DMSO', 'DMSO', NULL, NULL, 'control', 'negcon') RETURNING id`).get() as { id: number }).id;
+  const cpd = (db.prepare(`INSERT INTO compounds (broad_sample, name, moa, target, pert_type) VALUES ('BRD-K0001', 'bigcellin', 'cell growth', 'TGT1', 'trt') RETURNING id`).get() as { id: number }).id;
+  const insWell = db.prepare(`INSERT INTO wells (plate_id, row, col, name, compound_id, concentration, control_type, annotated) VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`);
+  const insSite = db.prepare(`INSERT INTO sites (well_id, field) VALUES (?, 1) RETURNING id`);
+  const insImg = db.prepare(`INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth) VALUES (?, ?, 'acquired', ?, ?, ?, 16)`);
+  for (let r = 0; r < 16; r++)
+    for (let c = 0; c < 24; c++) {
+      const neg = c < 2;
+      const wid = (insWell.get(plateId, r, c, wellName(r, c), neg ? dmso : cpd, neg ? null : 10, neg ? 'negcon' : 'trt') as { id: number }).id;
+      const sid = (insSite.get(wid) as { id: number }).id;
+      const imgs = renderSite(r * 24 + c + 1, !neg);
+      for (const ch of CHANNELS) {
+        const file = join(ws, 'acquired', `${wellName(r, c)}_${ch}.tiff`);
+        await writeTiff(file, { width: SIZE, height: SIZE, bitDepth: 16, data: imgs[ch] });
+        insImg.run(sid, ch, file, SIZE, SIZE);
+      }
+    }
+  core.close();
+}
+
+async function cli(...args: string[]): Promise<number> {
+  return main([...args, '--workspace', ws]);
+}
+
+async function duck(sql: string): Promise<Array<Record<string, unknown>>> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  const r = await conn.runAndReadAll(sql);
+  const rows = r.getRowObjectsJS() as Array<Record<string, unknown>>;
+  conn.closeSync();
+  return rows;
+}
+
+const ready = buildPlate();
+
+test('segment + measure a 384-well plate; per-well profiles, labels and segmentations are stored', async () => {
+  await ready;
+  assert.equal(await cli('segment', '--plate', 'P384', '--source', 'acquired', '--method', 'classical', '--workers', '2'), 0);
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const segs = core.db.prepare(`SELECT count(*) AS n, sum(n_nuclei) AS nuc, min(n_nuclei) AS lo FROM segmentations WHERE source = 'acquired' AND method = 'classical'`).get() as { n: number; nuc: number; lo: number };
+    assert.equal(segs.n, 384);
+    assert.equal(segs.lo, 2, 'every site has its 2 nuclei');
+    const seg = core.db.prepare(`SELECT nuclei_path FROM segmentations LIMIT 1`).get() as { nuclei_path: string };
+    assert.ok(existsSync(seg.nuclei_path) && seg.nuclei_path.startsWith(join(ws, 'labels')));
+    const sets = (await dispatch(core, handlers, 'features.sets', { plate: 'P384' })) as Array<{ id: number; nCells: number; hasRobustZ: boolean; status: string }>;
+    assert.equal(sets.length, 1);
+    assert.equal(sets[0].status, 'done');
+    assert.equal(sets[0].nCells, 384 * 2);
+    assert.ok(sets[0].hasRobustZ);
+    const names = (await dispatch(core, handlers, 'features.names', { setId: sets[0].id, query: 'Cells_AreaShape_Area' })) as { names: string[] };
+    assert.ok(names.names.includes('Cells_AreaShape_Area'));
+    const raw = (await dispatch(core, handlers, 'features.wellValues', { setId: sets[0].id, name: 'Nuclei_AreaShape_Area' })) as { wells: Array<{ col: number; value: number | null }> };
+    assert.equal(raw.wells.length, 384);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const dmsoArea = mean(raw.wells.filter((w) => w.col < 2).map((w) => w.value!));
+    const trtArea = mean(raw.wells.filter((w) => w.col >= 2).map((w) => w.value!));
+    assert.ok(Math.abs(dmsoArea - Math.PI * 4.5 ** 2) < 12, `DMSO nucleus area ${dmsoArea}`);
+    assert.ok(trtArea > dmsoArea * 1.5, `treated ${trtArea} vs DMSO ${dmsoArea}`);
+    const z = (await dispatch(core, handlers, 'features.wellValues', { setId: sets[0].id, name: 'Nuclei_AreaShape_Area', normalize: 'robustz' })) as { wells: Array<{ col: number; value: number | null }> };
+    const dz = z.wells.filter((w) => w.col < 2).map((w) => w.value!).sort((a, b) => a - b);
+    assert.ok(Math.abs((dz[15] + dz[16]) / 2) < 1e-9, 'DMSO wells have median robust z 0');
+    assert.ok(z.wells.filter((w) => w.col >= 2).every((w) => w.value! > 3), 'treated wells stand out in robust z');
+    const site = core.db.prepare(`SELECT s.id FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.name = 'A01'`).get() as { id: number };
+    const labels = core.db.prepare(`SELECT cells_path FROM segmentations WHERE site_id = ?`).get(site.id) as { cells_path: string };
+    const { readGray } = await import('../../src/main/core/io/tiff');
+    const lab = await readGray(labels.cells_path);
+    const i = lab.data.findIndex((v) => v > 0);
+    const hit = (await dispatch(core, handlers, 'features.cellAt', { siteId: site.id, x: i % SIZE, y: Math.floor(i / SIZE) })) as { objectNumber: number; measurements: Record<string, number> } | null;
+    assert.ok(hit && hit.objectNumber === lab.data[i]);
+    assert.ok(hit!.measurements.Cells_AreaShape_Area > 50);
+  } finally {
+    core.close();
+  }
+});
+
+test('per-well Parquet export reads back in DuckDB: one row per well, metadata then DOUBLE features', async () => {
+  const file = join(out, 'wells.parquet');
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'well', '--format', 'parquet', '--out', file, '--source', 'acquired'), 0);
+  const [{ n }] = await duck(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file}')`);
+  assert.equal(n, 384);
+  const cols = await duck(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+  const type = Object.fromEntries(cols.map((c) => [c.column_name as string, c.column_type as string]));
+  assert.deepEqual(
+    cols.slice(0, 10).map((c) => c.column_name),
+    ['Metadata_Plate', 'Metadata_Well', 'Metadata_broad_sample', 'Metadata_pert_iname', 'Metadata_moa', 'Metadata_target', 'Metadata_control_type', 'Metadata_mmoles_per_liter', 'Metadata_Source', 'Metadata_Model'],
+  );
+  assert.equal(type.Metadata_Well, 'VARCHAR');
+  assert.equal(type.Metadata_mmoles_per_liter, 'DOUBLE');
+  for (const f of ['Count_Cells', 'Cells_AreaShape_Area', 'Nuclei_Intensity_MeanIntensity_DNA', 'Cytoplasm_Granularity_3_Mito', 'Cells_Texture_Contrast_ER_3_00_256', 'Cells_RadialDistribution_FracAtD_RNA_2of4', 'Cells_Correlation_Correlation_DNA_ER', 'Cells_Neighbors_NumberOfNeighbors_Adjacent'])
+    assert.equal(type[f], 'DOUBLE', f);
+  const wells = await duck(`SELECT Metadata_Well AS w, Metadata_control_type AS ct, Count_Cells AS c FROM read_parquet('${file}') ORDER BY 1`);
+  assert.equal(new Set(wells.map((r) => r.w)).size, 384);
+  assert.equal(wells.find((r) => r.w === 'A01')!.ct, 'negcon');
+  assert.deepEqual([...new Set(wells.map((r) => r.c))], [2]);
+});
+
+test('per-well CSV (robust z) loads in pandas with one row per well', async () => {
+  const file = join(out, 'wells_z.csv');
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'well', '--format', 'csv', '--out', file, '--source', 'acquired', '--normalize', 'robustz'), 0);
+  const py = `import pandas as pd, json, sys
+df = pd.read_csv(sys.argv[1])
+print(json.dumps({"rows": len(df), "wells": int(df.Metadata_Well.nunique()), "area": str(df["Cells_AreaShape_Area"].dtype),
+  "plate": df.Metadata_Plate.unique().tolist(), "dmso_median": float(df[df.Metadata_control_type == "negcon"]["Nuclei_AreaShape_Area"].median())}))`;
+  const r = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, file], { encoding: 'utf8' }));
+  assert.equal(r.rows, 384);
+  assert.equal(r.wells, 384);
+  assert.equal(r.area, 'float64');
+  assert.deepEqual(r.plate, ['P384']);
+  assert.ok(Math.abs(r.dmso_median) < 1e-9);
+});
+
+test('per-cell exports: Parquet with site and object numbers; CSV of the same rows', async () => {
+  const pq = join(out, 'cells.parquet');
+  const csv = join(out, 'cells.csv');
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'cell', '--format', 'parquet', '--out', pq, '--source', 'acquired'), 0);
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'cell', '--format', 'csv', '--out', csv, '--source', 'acquired'), 0);
+  const [{ n, objs }] = await duck(`SELECT count(*)::INTEGER AS n, count(DISTINCT Metadata_ObjectNumber)::INTEGER AS objs FROM read_parquet('${pq}')`);
+  assert.equal(n, 384 * 2);
+  assert.equal(objs, 2);
+  const cols = await duck(`DESCRIBE SELECT * FROM read_parquet('${pq}')`);
+  assert.equal(cols.find((c) => c.column_name === 'Metadata_Site')!.column_type, 'INTEGER');
+  const [{ m }] = await duck(`SELECT count(*)::INTEGER AS m FROM read_csv_auto('${csv}')`);
+  assert.equal(m, 384 * 2);
+});
+
+test('bad export requests fail with a clear message', async () => {
+  assert.equal(await cli('export', '--plate', 'NOPE', '--out', join(out, 'x.csv'), '--source', 'acquired'), 1);
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 2);
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    await assert.rejects(dispatch(core, handlers, 'export.start', { plate: 'P384', out: 'relative.csv' }), /absolute path/);
+  } finally {
+    core.close();
+  }
+});
