@@ -130,7 +130,12 @@ test('stainless demo CLI: writes a plate, prints a JSON summary; bad options fai
       [['--format', '96', '--wells', 'Z99'], /well "Z99" is not a well of a 96-well plate/],
       [['--cell-line', 'HeLa'], /--cell-line: "HeLa" is not one of A549, U2OS/],
       [['--sites', '0'], /sites must be an integer from 1 to 99/],
+      [['--seed', 'x'], /--seed: "x" is not an integer/],
     ];
+    const file = join(out, 'README.txt');
+    const onFile = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/main/cli.ts'), 'demo', '--out', file], { encoding: 'utf8' });
+    assert.equal(onFile.status, 2);
+    assert.match(onFile.stderr, /README\.txt exists and is not a folder/);
     for (const [args, msg] of bad) {
       const r = cli(...args);
       assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}`);

@@ -3,15 +3,16 @@
  * pool of worker threads (falling back to this thread when workers cannot start). Sites are
  * independent and individually seeded, so the bytes do not depend on scheduling.
  */
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { PLATE_FORMATS, parseWellName, wellName, type PlateFormat } from '../../../shared/channels';
+import { startWorker } from '../jobs/worker';
 import { CELL_LINES, type CellLine } from './cellLines';
 import { isEdge, plateLayout, platemapName, type WellPlan } from './layout';
 import { readmeText, writeMetadata } from './metadata';
-import { spawnWorker } from './spawn';
 import { renderSiteFiles, type SiteDone, type SiteTask } from './siteFiles';
 
 export interface SimulateOptions {
@@ -88,6 +89,8 @@ export async function simulatePlate(opts: SimulateOptions): Promise<SimulateResu
   const t0 = performance.now();
   const { format, sites, size, cellLine, seed, barcode } = validate(opts);
   const out = resolve(opts.out);
+  const st = statSync(out, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) throw new SimulateError(`output ${out} exists and is not a folder`);
   const mapName = platemapName(format);
   const layout = plateLayout(format);
   const emptyEdges = !!opts.emptyEdges;
@@ -165,7 +168,7 @@ async function runTasks(tasks: SiteTask[], nWorkers: number, onDone: (d: SiteDon
   for (let i = 0; i < nWorkers; i++) {
     let w: Worker;
     try {
-      w = spawnWorker(new URL('./site.worker.ts', import.meta.url));
+      w = startWorker(new URL('./site.worker.ts', import.meta.url));
     } catch {
       break;
     }
