@@ -1,4 +1,4 @@
-import { uniformFilter, separableFilter, gaussianKernel } from './filters';
+import { gaussianKernel, reflectIndex } from './filters';
 
 /** A single-channel image as float values (already on the 0–255 scale for the papers' metrics). */
 export interface FloatImage {
@@ -50,7 +50,8 @@ export function psnr(ref: FloatImage, pred: FloatImage, dataRange = 255): number
 /**
  * skimage.metrics.structural_similarity for 2-D grey images: local means, variances and covariance
  * from a sliding window, the SSIM map, then its mean over the map cropped by (win−1)/2 on each side
- * (skimage crops so border pixels whose window leaves the image do not count).
+ * (skimage crops so border pixels whose window leaves the image do not count). Because of that crop,
+ * the boundary rule only matters along rows; the column pass never leaves the image.
  */
 export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): number {
   sameShape(a, b, 'ssim');
@@ -62,45 +63,78 @@ export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): numb
   const winSize = gaussian ? 2 * Math.floor(truncate * sigma + 0.5) + 1 : (opts.winSize ?? 7);
   if (!gaussian && winSize % 2 !== 1) throw new Error(`ssim: window size ${winSize} must be odd`);
   if (w < winSize || h < winSize) throw new Error(`ssim: image ${w}×${h} is smaller than the ${winSize}×${winSize} window`);
-  const kernel = gaussian ? gaussianKernel(sigma, truncate) : null;
-  const filt = (img: Float64Array) => (kernel ? separableFilter(img, w, h, kernel) : uniformFilter(img, w, h, winSize));
-  const n = w * h;
+  const r = (winSize - 1) / 2;
+  // normalised 1-D weights: the box (1/size each) or scipy's Gaussian
+  const kernel = gaussian ? gaussianKernel(sigma, truncate) : new Float64Array(winSize).fill(1 / winSize);
   const x = a.data;
   const y = b.data;
-  const xx = new Float64Array(n);
-  const yy = new Float64Array(n);
-  const xy = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    xx[i] = x[i] * x[i];
-    yy[i] = y[i] * y[i];
-    xy[i] = x[i] * y[i];
+  // Pass 1 — along rows, the five smoothed quantities x, y, x², y², xy ('reflect' boundary),
+  // with the products formed on the fly instead of as images.
+  const hx = new Float64Array(w * h);
+  const hy = new Float64Array(w * h);
+  const hxx = new Float64Array(w * h);
+  const hyy = new Float64Array(w * h);
+  const hxy = new Float64Array(w * h);
+  const idx = new Int32Array(w + 2 * r);
+  for (let k = -r; k < w + r; k++) idx[k + r] = reflectIndex(k, w);
+  for (let row = 0; row < h; row++) {
+    const o = row * w;
+    for (let c = 0; c < w; c++) {
+      let sx = 0;
+      let sy = 0;
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      for (let k = 0; k < winSize; k++) {
+        const i = o + idx[c + k];
+        const wk = kernel[k];
+        const xv = x[i];
+        const yv = y[i];
+        sx += wk * xv;
+        sy += wk * yv;
+        sxx += wk * xv * xv;
+        syy += wk * yv * yv;
+        sxy += wk * xv * yv;
+      }
+      hx[o + c] = sx;
+      hy[o + c] = sy;
+      hxx[o + c] = sxx;
+      hyy[o + c] = syy;
+      hxy[o + c] = sxy;
+    }
   }
-  const ux = filt(x);
-  const uy = filt(y);
-  const uxx = filt(xx);
-  const uyy = filt(yy);
-  const uxy = filt(xy);
-  // skimage: sample covariance (N/(N−1)) for the uniform window, population for the Gaussian one
+  // Pass 2 — along columns, only for the rows and columns skimage keeps after cropping, and the
+  // SSIM map summed directly (never stored).
   const np = winSize * winSize;
+  // skimage: sample covariance (N/(N−1)) for the uniform window, population for the Gaussian one
   const covNorm = gaussian ? 1 : np / (np - 1);
   const c1 = (0.01 * dataRange) ** 2;
   const c2 = (0.03 * dataRange) ** 2;
-  const pad = (winSize - 1) / 2;
   let sum = 0;
-  for (let r = pad; r < h - pad; r++) {
-    for (let c = pad; c < w - pad; c++) {
-      const i = r * w + c;
-      const mx = ux[i];
-      const my = uy[i];
-      const vx = covNorm * (uxx[i] - mx * mx);
-      const vy = covNorm * (uyy[i] - my * my);
-      const vxy = covNorm * (uxy[i] - mx * my);
-      const num = (2 * mx * my + c1) * (2 * vxy + c2);
-      const den = (mx * mx + my * my + c1) * (vx + vy + c2);
-      sum += num / den;
+  for (let row = r; row < h - r; row++) {
+    for (let c = r; c < w - r; c++) {
+      let mx = 0;
+      let my = 0;
+      let mxx = 0;
+      let myy = 0;
+      let mxy = 0;
+      for (let k = 0; k < winSize; k++) {
+        // rows row−r..row+r are inside the image here: the crop keeps reflection out of pass 2
+        const i = (row + k - r) * w + c;
+        const wk = kernel[k];
+        mx += wk * hx[i];
+        my += wk * hy[i];
+        mxx += wk * hxx[i];
+        myy += wk * hyy[i];
+        mxy += wk * hxy[i];
+      }
+      const vx = covNorm * (mxx - mx * mx);
+      const vy = covNorm * (myy - my * my);
+      const vxy = covNorm * (mxy - mx * my);
+      sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
     }
   }
-  return sum / ((h - 2 * pad) * (w - 2 * pad));
+  return sum / ((h - 2 * r) * (w - 2 * r));
 }
 
 export function pixelMetrics(ref: FloatImage, pred: FloatImage, opts: SsimOptions = {}): PixelMetrics {
