@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCore, type Core } from '../../src/main/core/core';
@@ -208,6 +208,9 @@ test('SIGKILL of `stainless infer` mid-plate: the same command finishes the plat
   const mid = db.prepare(`SELECT id, status, (SELECT count(*) FROM run_sites WHERE run_id = runs.id) AS done FROM runs`).all() as Array<{ id: number; status: string; done: number }>;
   assert.deepEqual(mid.map((r) => [r.status, r.done]), [['running', 2]]);
   db.close();
+  // a write cut off by a kill leaves only a temporary file, never registered; the resume clears it
+  const stale = join(ws, 'synthetic', `run-${mid[0].id}`, 'A01', 'A01_f01_DNA.tiff.partial-99999');
+  writeFileSync(stale, 'half an image');
   const again = await cli(args);
   assert.equal(again.code, 0, again.stderr);
   const s = JSON.parse(again.stdout) as InferSummary;

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../catalog/db';
 import { findPlate } from '../catalog/queries';
@@ -107,6 +108,7 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
   const timings: RunTimings = { ...prev, loadMs: Math.round(h.loadMs), sitesTotal: sites.length, starts: (prev.starts ?? 0) + 1 };
   db.prepare(`UPDATE runs SET provider = ?, provider_reason = ?, device = ?, status = 'running', error = NULL, timings = ? WHERE id = ?`).run(h.provider, h.reason, h.device, JSON.stringify(timings), runId);
 
+  if (existing) removePartials(join(core.paths.synthetic, `run-${runId}`));
   const finished = new Set((db.prepare(`SELECT site_id FROM run_sites WHERE run_id = ?`).all(runId) as Array<{ site_id: number }>).map((r) => r.site_id));
   const todo = sites.filter((s) => !finished.has(s.siteId));
   const resumed = sites.length - todo.length;
@@ -171,6 +173,14 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     sitesPerSecond: computed > 0 && seconds > 0 ? computed / seconds : null,
     outputDir: join(core.paths.synthetic, `run-${runId}`),
   };
+}
+
+/** Leftovers of writes cut off by a kill (writeTiff's temporary names); never registered, safe to drop. */
+function removePartials(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && /\.partial-\d+$/.test(e.name)) rmSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), { force: true });
+  }
 }
 
 function saveTimings(db: Db, runId: number, t: RunTimings, computed: number, seconds: number, resample?: string) {
