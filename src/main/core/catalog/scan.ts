@@ -13,7 +13,8 @@ import {
   type ColumnMapping,
   type PlateAnnotation,
 } from '../io/platemap';
-import type { ImportOptions, ImportProblem, ImportProgress, ProblemCode } from '../../../shared/contract/catalog';
+import type { ImportOptions, ImportProblem, ImportProgress } from '../../../shared/contract/catalog';
+import { Problems } from './problems';
 
 /** One image the import will register. */
 export interface PlannedImage {
@@ -45,23 +46,6 @@ export interface ScanResult {
   annotatedWells: number;
   unannotatedWells: number;
   problems: ImportProblem[];
-}
-
-/** Non-fatal problems of one kind listed one by one up to this many, then summarised. */
-const LIST_LIMIT = 50;
-
-class Problems {
-  list: ImportProblem[] = [];
-  private counts = new Map<ProblemCode, number>();
-  add(severity: ImportProblem['severity'], code: ProblemCode, message: string, file?: string) {
-    const n = (this.counts.get(code) ?? 0) + 1;
-    this.counts.set(code, n);
-    if (n <= LIST_LIMIT) this.list.push({ severity, code, message, ...(file ? { file } : {}) });
-    else if (n === LIST_LIMIT + 1) this.list.push({ severity, code, message: `more problems of this kind (${code}) not listed` });
-  }
-  get fatal() {
-    return this.list.some((p) => p.severity === 'error');
-  }
 }
 
 /**
@@ -192,22 +176,37 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   }
   result.channels = [...names.keys()].sort();
 
-  // Format: given, else the smallest that holds every imaged and annotated well.
-  let maxRow = 0;
-  let maxCol = 0;
-  for (const { n } of items) (maxRow = Math.max(maxRow, n.row)), (maxCol = Math.max(maxCol, n.col));
-  for (const w of result.annotation?.wells ?? []) (maxRow = Math.max(maxRow, w.row)), (maxCol = Math.max(maxCol, w.col));
-  const fits = (f: PlateFormat) => maxRow < PLATE_FORMATS[f].rows && maxCol < PLATE_FORMATS[f].cols;
-  result.format = opts.format ?? ([96, 384, 1536] as PlateFormat[]).find(fits) ?? 1536;
-  const { rows, cols } = PLATE_FORMATS[result.format];
-  const inside = (r: number, c: number) => r < rows && c < cols;
-  const formatNote = opts.format ? `the ${result.format}-well format given` : `a ${result.format}-well plate (the largest format)`;
-  for (const { file, n } of items)
-    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: row ${n.row + 1}, column ${n.col + 1} lies outside ${formatNote} (${rows}×${cols})`, file);
-  for (const w of result.annotation?.wells ?? [])
-    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${formatNote} (${rows}×${cols})`, w.at.replace(/:\d+$/, ''));
+  result.format = checkFormat(opts.format ?? null, items, result.annotation, problems);
 
-  // Duplicates and missing channels, per site.
+  result.sites = checkSites(items, nameOf, names, problems, (key) => naming.exampleName?.({ ...key, plate: tokens[0], plane: planes[0] }));
+  const wellKeys = new Set(items.map(({ n }) => `${n.row},${n.col}`));
+  if (result.annotation) {
+    const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
+    result.annotatedWells = mapped.size;
+    result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
+    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`));
+    if (unimaged.length)
+      problems.add('warning', 'unimaged_wells', `${unimaged.length} plate-map wells have no images (e.g. ${unimaged.slice(0, 5).map((w) => wellName(w.row, w.col)).join(', ')}); they are catalogued with their annotation`, result.annotation.platemapFile);
+    for (const u of result.annotation.unknownCompounds)
+      problems.add('warning', 'unknown_compound', `${u.at}: compound ${u.broadSample} is not in ${result.annotation.compoundFile}; imported with its id only`, result.annotation.compoundFile ?? undefined);
+    for (const k of mapped) wellKeys.add(k);
+  } else result.unannotatedWells = wellKeys.size;
+  result.wells = wellKeys.size;
+
+  result.images = await probeHeaders(items, nameOf, problems, opts.concurrency ?? 16, onProgress);
+  result.filesScanned = items.length;
+  checkSiteSizes(result.images, problems);
+  return result;
+}
+
+/** Duplicates (an error) and missing channels (a warning naming the expected file), per site. Returns the site count. */
+function checkSites(
+  items: Array<{ file: string; n: NamedImage }>,
+  nameOf: (key: string) => string,
+  names: Map<string, string>,
+  problems: Problems,
+  exampleName: (i: NamedImage) => string | undefined,
+): number {
   const sites = new Map<string, Map<string, string>>();
   for (const { file, n } of items) {
     const sk = `${n.row},${n.col},${n.field}`;
@@ -222,29 +221,47 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     if (site.size === names.size) continue;
     const [r, c, f] = sk.split(',').map(Number);
     const missing = [...names].filter(([nm]) => !site.has(nm)).sort(([a], [b]) => a.localeCompare(b));
-    const expect = naming.exampleName ? ` (expected e.g. ${naming.exampleName({ row: r, col: c, field: f, channelKey: missing[0][1], plate: tokens[0], plane: planes[0] })})` : '';
-    problems.add('warning', 'missing_channels', `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${expect}`, site.values().next().value);
+    const example = exampleName({ row: r, col: c, field: f, channelKey: missing[0][1] });
+    problems.add(
+      'warning',
+      'missing_channels',
+      `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${example ? ` (expected e.g. ${example})` : ''}`,
+      site.values().next().value,
+    );
   }
-  const wellKeys = new Set(items.map(({ n }) => `${n.row},${n.col}`));
-  result.sites = sites.size;
-  if (result.annotation) {
-    const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
-    result.annotatedWells = mapped.size;
-    result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
-    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`));
-    if (unimaged.length)
-      problems.add('warning', 'unimaged_wells', `${unimaged.length} plate-map wells have no images (e.g. ${unimaged.slice(0, 5).map((w) => wellName(w.row, w.col)).join(', ')}); they are catalogued with their annotation`, result.annotation.platemapFile);
-    for (const u of result.annotation.unknownCompounds)
-      problems.add('warning', 'unknown_compound', `${u.at}: compound ${u.broadSample} is not in ${result.annotation.compoundFile}; imported with its id only`, result.annotation.compoundFile ?? undefined);
-    for (const k of mapped) wellKeys.add(k);
-  } else result.unannotatedWells = wellKeys.size;
-  result.wells = wellKeys.size;
+  return sites.size;
+}
 
-  // Headers (size, bit depth, truncation), a few in flight at once for the images libvips reads.
+/** The plate format: given, else the smallest that holds every imaged and annotated well; wells outside it are errors. */
+function checkFormat(given: PlateFormat | null, items: Array<{ file: string; n: NamedImage }>, annotation: PlateAnnotation | null, problems: Problems): PlateFormat {
+  let maxRow = 0;
+  let maxCol = 0;
+  for (const { n } of items) (maxRow = Math.max(maxRow, n.row)), (maxCol = Math.max(maxCol, n.col));
+  for (const w of annotation?.wells ?? []) (maxRow = Math.max(maxRow, w.row)), (maxCol = Math.max(maxCol, w.col));
+  const fits = (f: PlateFormat) => maxRow < PLATE_FORMATS[f].rows && maxCol < PLATE_FORMATS[f].cols;
+  const format = given ?? ([96, 384, 1536] as PlateFormat[]).find(fits) ?? 1536;
+  const { rows, cols } = PLATE_FORMATS[format];
+  const inside = (r: number, c: number) => r < rows && c < cols;
+  const formatNote = given ? `the ${format}-well format given` : `a ${format}-well plate (the largest format)`;
+  for (const { file, n } of items)
+    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: row ${n.row + 1}, column ${n.col + 1} lies outside ${formatNote} (${rows}×${cols})`, file);
+  for (const w of annotation?.wells ?? [])
+    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${formatNote} (${rows}×${cols})`, w.at.replace(/:\d+$/, ''));
+  return format;
+}
+
+/** Headers (size, bit depth, truncation) of every image, a few in flight at once for the images libvips reads. */
+async function probeHeaders(
+  items: Array<{ file: string; n: NamedImage }>,
+  nameOf: (key: string) => string,
+  problems: Problems,
+  concurrency: number,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<PlannedImage[]> {
   const seenSites = new Set<string>();
   let done = 0;
   const planned: Array<PlannedImage | null> = new Array(items.length).fill(null);
-  await forEachLimit(items, opts.concurrency ?? 16, async ({ file, n }, i) => {
+  await forEachLimit(items, concurrency, async ({ file, n }, i) => {
     try {
       const h = await probeImage(file);
       planned[i] = { path: file, row: n.row, col: n.col, field: n.field, channel: nameOf(n.channelKey), width: h.width, height: h.height, bitDepth: h.bitDepth };
@@ -258,11 +275,13 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     // TIFF headers are read synchronously (fast on local disks); let the event loop breathe.
     if (d % 64 === 0) await new Promise((r) => setImmediate(r));
   });
-  result.filesScanned = items.length;
-  result.images = planned.filter((p): p is PlannedImage => p !== null);
-  // Channels of one site are stacked by the models: they must share a size.
+  return planned.filter((p): p is PlannedImage => p !== null);
+}
+
+/** Channels of one site are stacked by the models: they must share a size (a warning names the odd ones). */
+function checkSiteSizes(images: PlannedImage[], problems: Problems): void {
   const bySite = new Map<string, PlannedImage[]>();
-  for (const img of result.images) {
+  for (const img of images) {
     const k = `${img.row},${img.col},${img.field}`;
     const list = bySite.get(k);
     if (list) list.push(img);
@@ -281,7 +300,6 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
       odd[0].path,
     );
   }
-  return result;
 }
 
 function detectNaming(files: string[]): Naming {
