@@ -33,7 +33,7 @@ export const inferCommand: Command = {
     const job = core.jobs.submit('infer', parsed.data);
     let last = '';
     const off = core.events.on((e) => {
-      if (e.type !== 'job' || e.job.id !== job.id || e.job.status !== 'running') return;
+      if (e.type !== 'job' || e.job.id !== job.id || e.job.status !== 'running' || e.job.total === 0) return;
       const j = e.job;
       const rate = j.rate ? `, ${j.rate.toFixed(2)} sites/s, ETA ${Math.round(j.eta ?? 0)} s` : '';
       const line = `infer: ${j.done}/${j.total} sites${rate}${j.message ? ` (${j.message})` : ''}`;
