@@ -41,7 +41,7 @@ export const CELL_LINE_PARAMS: Record<CellLine, CellLineParams> = {
     elongation: 1.3,
     irregularity: 0.11,
     clustering: 0.75,
-    nucleusRadius: 5.2,
+    nucleusRadius: 5.8,
     nucleusElongation: 1.15,
     thickness: 1.0,
     nucleusThickness: 0.7,

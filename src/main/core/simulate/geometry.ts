@@ -242,7 +242,7 @@ export function buildGeometry(rng: Rng, o: GeometryOptions): SiteGeometry {
       expr: [rng.logNormal(0.15), rng.logNormal(0.25), rng.logNormal(0.22), rng.logNormal(0.25), rng.logNormal(0.28)],
       thickness: line.thickness * rng.logNormal(0.15) * (state === 'mitotic' ? 2.6 : state === 'apoptotic' ? 1.8 : 1),
       mitoFrag: Math.min(1, Math.max(0, 0.08 + pheno.mitoFragmentation + 0.08 * rng.normal() + (state === 'apoptotic' ? 0.6 : 0))),
-      chromatin: Math.max(0.05, 0.35 * (1 + 1.6 * pheno.chromatin) * rng.logNormal(0.15)),
+      chromatin: Math.max(0.05, 0.22 * (1 + 1.8 * pheno.chromatin) * rng.logNormal(0.15)),
     });
   }
   return rasterise(w, h, cells);

@@ -153,7 +153,7 @@ export function renderPlanes(rng: Rng, g: SiteGeometry, line: CellLineParams, ph
     for (const o of c.nucleoli) stamp(o.x, o.y, o.r, (p, g) => {
       if (nucleusLabels[p] !== c.id) return;
       RNA[p] += 1.5 * c.expr[2] * g;
-      DNA[p] *= 1 - 0.65 * g;
+      DNA[p] *= 1 - 0.3 * g;
       T[p] += 0.3 * g;
     });
     if (c.state !== 'interphase') continue;

@@ -109,13 +109,23 @@ export function simulateSite(o: SiteOptions): SiteImages {
   const rng = new Rng(hashSeed(o.seed, o.row, o.col, o.site));
   const line = CELL_LINE_PARAMS[o.cellLine];
   const pheno = phenotypeAt(o.compound, o.doseMm);
-  const geo = buildGeometry(rng.fork(1), { width: w, height: h, line, pheno, density: o.density ?? 1 });
+  // well-to-well variation (seeding density, staining), shared by the sites of a well
+  const well = new Rng(hashSeed(o.seed, o.row, o.col, 0x3e11));
+  const wellDensity = well.logNormal(0.1);
+  const wellStain = [well.logNormal(0.07), well.logNormal(0.07), well.logNormal(0.07), well.logNormal(0.07), well.logNormal(0.07)];
+  const geo = buildGeometry(rng.fork(1), { width: w, height: h, line, pheno, density: (o.density ?? 1) * wellDensity });
   const planes = renderPlanes(rng.fork(2), geo, line, pheno);
   const bf = renderBrightfield(planes.thickness, planes.debris, w, h);
   const bright = o.brightness ?? 1;
   const noise = rng.fork(3);
   const channels = {} as Record<SiteChannel, Uint16Array>;
-  const stainFactor = { DNA: line.stain[0], ER: line.stain[1] * (1 + pheno.er), RNA: line.stain[2] * (1 + pheno.rna), AGP: line.stain[3] * (1 + pheno.agp), Mito: line.stain[4] };
+  const stainFactor = {
+    DNA: line.stain[0] * wellStain[0],
+    ER: line.stain[1] * (1 + pheno.er) * wellStain[1],
+    RNA: line.stain[2] * (1 + pheno.rna) * wellStain[2],
+    AGP: line.stain[3] * (1 + pheno.agp) * wellStain[3],
+    Mito: line.stain[4] * wellStain[4],
+  };
   SITE_CHANNELS.forEach((ch, ci) => {
     const out = new Uint16Array(n);
     const seed = noise.int(0x7fffffff) + 1;
