@@ -430,6 +430,19 @@ test('contract: preview writes nothing, import.start runs the import job, views 
     assert.equal(failed.status, 'failed');
     assert.match(failed.error ?? '', /r01c01f01p01-ch1sk1fk1fl1\.tiff: not an image/);
     assert.deepEqual(listPlates(core.db).map((p) => p.barcode), ['PH3']);
+
+    // Cancelling while the job scans (at its first progress report) stops it; nothing is written.
+    const many = join(root, 'CANCEL');
+    writePhenixPlate(many, { wells: block(4, 6), fields: 3, channels: ALL8 });
+    const off = core.events.on((e) => {
+      if (e.type === 'job' && e.job.kind === 'import' && e.job.status === 'running' && e.job.done > 0) core.jobs.cancel(e.job.id);
+    });
+    const cj = (await dispatch(core, handlers, 'import.start', { dir: many })) as { id: number };
+    const cancelled = await core.jobs.wait(cj.id);
+    off();
+    assert.equal(cancelled.status, 'cancelled');
+    assert.ok(cancelled.done < cancelled.total, `stopped at ${cancelled.done} of ${cancelled.total}`);
+    assert.deepEqual(listPlates(core.db).map((p) => p.barcode), ['PH3']);
   } finally {
     core.close();
   }
