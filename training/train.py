@@ -53,8 +53,11 @@ def main(argv=None) -> int:
     ap.add_argument("--fixture", help="parity fixture folder (default test/fixtures/training/<name>)")
     ap.add_argument("--pixel-size-um", type=float, default=None)
     ap.add_argument("--description", default="")
+    ap.add_argument("--also-sample-steps", type=int, help="diffusion: also evaluate sampling with this many steps")
+    ap.add_argument("--also-eval-sites", type=int, default=4, help="held-out sites per plate for --also-sample-steps")
+    ap.add_argument("--no-train", action="store_true", help="skip training: evaluate and export the checkpoint in --work")
     ap.add_argument("--widths", default="16,32,64,128,128", help="UNet channel widths per level")
-    ap.add_argument("--tile", type=int, default=256, help="tile size written to the manifest")
+    ap.add_argument("--tile", type=int, default=512, help="tile size written to the manifest (a 512 px site runs in one pass)")
     a = ap.parse_args(argv)
 
     name = a.name or os.path.basename(os.path.normpath(a.out))
@@ -73,28 +76,41 @@ def main(argv=None) -> int:
 
     try:
         train_plates = [scan_plate(p) for p in a.train]
-        held_plates = [scan_plate(p) for p in a.heldout]
+        for p in a.heldout:
+            if not os.path.isdir(os.path.join(p, "Images")):
+                raise DataError(f"{p}: no Images/ folder")
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     schedule = Schedule(steps=a.diffusion_steps) if a.model == "residual-diffusion" else None
 
-    t_load = time.time()
-    bank = SiteBank(train_plates, a.max_sites, seed=a.seed)
-    log(f"loaded {len(bank)} training sites in {time.time() - t_load:.0f} s")
     ckpt = os.path.join(work, "checkpoint.pt")
-    state = train(a.model, bank, ckpt, steps=a.steps, batch=a.batch, crop=a.crop, lr=a.lr, seed=a.seed,
-                  schedule=schedule, gan_weight=a.gan_weight, max_minutes=a.max_minutes,
-                  widths=tuple(int(w) for w in a.widths.split(",")), log=log)
-    log(f"trained {state['step']} steps in {state['seconds'] / 60:.1f} min")
+    if a.no_train and not os.path.exists(ckpt):
+        print(f"error: --no-train but {ckpt} does not exist", file=sys.stderr)
+        return 2
+    n_sites = sum(min(len(p.sites), a.max_sites or len(p.sites)) for p in train_plates)
+    if not a.no_train:
+        t_load = time.time()
+        bank = SiteBank(train_plates, a.max_sites, seed=a.seed)
+        log(f"loaded {len(bank)} training sites in {time.time() - t_load:.0f} s")
+        train(a.model, bank, ckpt, steps=a.steps, batch=a.batch, crop=a.crop, lr=a.lr, seed=a.seed,
+              schedule=schedule, gan_weight=a.gan_weight, max_minutes=a.max_minutes,
+              widths=tuple(int(w) for w in a.widths.split(",")), log=log)
 
+    held_plates = [scan_plate(p) for p in a.heldout]  # scanned now: they may be written while we train
     model, kind, schedule, state = load_model(ckpt)
+    log(f"trained {state['step']} steps in {state['seconds'] / 60:.1f} min")
     torch.set_num_threads(a.threads)
     metrics = {}
     for p in held_plates:
         key = p.cell_line or os.path.basename(os.path.normpath(p.root))
         metrics[key] = evaluate_plate(model, kind, [p], schedule, max_sites=a.eval_sites, log=log)
         metrics[key]["plate"] = os.path.basename(os.path.normpath(p.root))
+        if kind == "residual-diffusion" and a.also_sample_steps:
+            k2 = f"{key} ({a.also_sample_steps} sampling steps)"
+            metrics[k2] = evaluate_plate(model, kind, [p], schedule, max_sites=a.also_eval_sites,
+                                         sample_steps=a.also_sample_steps, log=log)
+            metrics[k2]["plate"] = metrics[key]["plate"]
 
     onnx_path = os.path.join(a.out, "model.onnx")
     export_onnx(model, kind, onnx_path)
@@ -104,14 +120,14 @@ def main(argv=None) -> int:
     provenance = {
         "data": {"train": [os.path.basename(os.path.normpath(p.root)) for p in train_plates],
                  "heldOut": [os.path.basename(os.path.normpath(p.root)) for p in held_plates],
-                 "trainSites": len(bank), "source": "stainless demo (simulator)"},
+                 "trainSites": n_sites, "source": "stainless demo (simulator)"},
         "cellLines": sorted({p.cell_line for p in train_plates if p.cell_line}),
         "seed": a.seed, "steps": state["step"], "batch": a.batch, "crop": a.crop, "lr": a.lr,
-        "epochs": round(state["step"] * a.batch * a.crop**2 / (len(bank) * 512 * 512), 2),
+        "epochs": round(state["step"] * a.batch * a.crop**2 / (n_sites * 512 * 512), 2),
         "trainingMinutes": round(state["seconds"] / 60, 1),
         "ganWeight": a.gan_weight, "parameters": count_params(model),
         "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
-        "command": "python3 training/train.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": "python3 training/train.py " + " ".join(x for x in (sys.argv[1:] if argv is None else argv) if x != "--no-train"),
     }
     m = write_manifest(os.path.join(a.out, "model.json"), name=name, version=a.version, kind=kind,
                        description=a.description, tile=a.tile, overlap=a.tile // 8, pixel_size_um=a.pixel_size_um,

@@ -7,7 +7,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.filters import threshold_otsu
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
-from skimage.segmentation import watershed
+from skimage.segmentation import expand_labels
 
 from .channels import PAINT
 
@@ -25,32 +25,29 @@ def pixel_metrics(pred: np.ndarray, true: np.ndarray) -> dict[str, float]:
     }
 
 
-def _foreground(img: np.ndarray) -> np.ndarray:
-    return img > threshold_otsu(img) if img.max() > img.min() else np.zeros(img.shape, bool)
-
-
-def labels_from_boundary(boundary: np.ndarray, foreground: np.ndarray, seeds: np.ndarray | None = None,
-                         min_size: int = 8) -> np.ndarray:
-    """Interiors (foreground and not boundary) -> connected components -> grown into the rest of the
-    foreground. With seeds (nuclei labels), a cell is the seed's component instead."""
-    is_boundary = boundary > 0.0  # maps live in [-1, 1]
-    interior = foreground & ~is_boundary
-    markers, n = ndi.label(interior)
-    if n:
-        sizes = np.bincount(markers.ravel())
-        small = sizes < min_size
-        small[0] = False
-        markers[small[markers]] = 0
+def objects_from_boundary(boundary: np.ndarray, signal: np.ndarray, seeds: np.ndarray | None = None,
+                          min_size: int = 12, max_fraction: float = 0.05) -> np.ndarray:
+    """Objects from a boundary map: the regions the boundary encloses (4-connected components of the
+    non-boundary pixels), neither tiny nor background-sized, that either hold a seed (cells: a
+    nucleus) or, without seeds, are bright in `signal` as a whole (mean above Otsu's threshold, which
+    ignores texture inside an object); each is then grown into its own boundary ring."""
+    inside = boundary <= 0.0  # maps live in [-1, 1]
+    comps, n = ndi.label(inside)
+    if n == 0:
+        return np.zeros(boundary.shape, np.int32)
+    idx = np.arange(1, n + 1)
+    sizes = ndi.sum(np.ones_like(signal), comps, idx)
+    means = ndi.mean(signal, comps, idx) if seeds is None else None
+    keep = (sizes >= min_size) & (sizes <= max_fraction * signal.size)
     if seeds is not None:
-        # cells: keep interior components that hold a nucleus, labelled by it; nuclei are seeds too
-        seeded = np.where(seeds > 0, seeds, 0)
-        owner = np.zeros(markers.max() + 1, dtype=np.int64)
-        for lab in np.unique(markers[seeded > 0]):
-            if lab:
-                vals = seeded[(markers == lab) & (seeded > 0)]
-                owner[lab] = np.bincount(vals).argmax()
-        markers = np.where(seeded > 0, seeded, owner[markers])
-    return watershed(np.zeros(markers.shape, np.float32), markers, mask=foreground | (markers > 0)).astype(np.int32)
+        keep &= ndi.maximum(seeds > 0, comps, idx) > 0
+    else:
+        keep &= means > (threshold_otsu(signal) if signal.max() > signal.min() else np.inf)
+    lut = np.zeros(n + 1, np.int32)
+    lut[1:][keep] = np.arange(1, int(keep.sum()) + 1)
+    objects = lut[comps]
+    grown = expand_labels(objects, distance=2)
+    return np.where((objects == 0) & ~inside, grown, objects).astype(np.int32)
 
 
 def iou_matrix(gt: np.ndarray, pred: np.ndarray) -> np.ndarray:
@@ -76,11 +73,8 @@ def f1(tp: int, fp: int, fn: int) -> float:
 
 def segment(pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nuclei and cells from a 7-channel prediction (DNA..Mito, NucleiBoundary, CellBoundary)."""
-    dna = pred[0]
-    cyto = pred[1:5].mean(axis=0)
-    nuclei = labels_from_boundary(pred[5], _foreground(dna))
-    cell_fg = _foreground(np.maximum(cyto, dna)) | (nuclei > 0)
-    cells = labels_from_boundary(pred[6], cell_fg, seeds=nuclei)
+    nuclei = objects_from_boundary(pred[5], pred[0])
+    cells = objects_from_boundary(pred[6], np.maximum(pred[1:5].mean(axis=0), pred[0]), seeds=nuclei)
     return nuclei, cells
 
 

@@ -38,9 +38,10 @@ def diffusion_loss(x0_hat: torch.Tensor, x0: torch.Tensor) -> torch.Tensor:
     return (w * (x0_hat - x0) ** 2).mean()
 
 
-def lr_at(step: int, total: int, base: float) -> float:
-    warm = min(1.0, (step + 1) / 100)
-    return base * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(step, total) / total)))
+def lr_at(step: int, progress: float, base: float) -> float:
+    """Warm-up over 50 steps, then cosine decay over the run's progress (0..1) to 5 % of base."""
+    warm = min(1.0, (step + 1) / 50)
+    return base * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
 def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop: int, lr: float, seed: int,
@@ -69,11 +70,14 @@ def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop:
     seconds0 = state["seconds"]
     model.train()
     while state["step"] < steps:
-        if max_minutes and (seconds0 + time.time() - t0) > max_minutes * 60:
+        elapsed = seconds0 + time.time() - t0
+        if max_minutes and elapsed > max_minutes * 60:
             log(f"time budget of {max_minutes} min reached at step {state['step']}")
             break
+        # the schedule follows whichever ends first: the step count or the time budget
+        progress = max(state["step"] / steps, elapsed / (max_minutes * 60) if max_minutes else 0.0)
         for g in opt.param_groups:
-            g["lr"] = lr_at(state["step"], steps, lr)
+            g["lr"] = lr_at(state["step"], progress, lr)
         xb, yb = bank.batch(rng, batch, crop)
         x, y = torch.from_numpy(xb).to(dev), torch.from_numpy(yb).to(dev)
         if kind == "direct":
