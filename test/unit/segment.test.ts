@@ -119,3 +119,18 @@ test('objects touching the image border are flagged', () => {
   const l: Labels = { width: 4, height: 3, data: Int32Array.from([1, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 3]) };
   assert.deepEqual(Array.from(borderTouching(l)), [0, 1, 0, 1]);
 });
+
+test('classical path on simulated Cell Painting sites: nuclei F1 ≥ 0.85, cells F1 ≥ 0.75 vs ground truth', async () => {
+  const { simulateSite } = await import('../../src/main/core/simulate/site');
+  const { toUnit } = await import('../../src/main/core/segment/labels');
+  for (const cellLine of ['A549', 'U2OS'] as const) {
+    const s = simulateSite({ seed: 42, row: 3, col: 5, site: 1, size: 512, cellLine, compound: null, doseMm: 0 });
+    const g = (ch: 'DNA' | 'ER') => ({ width: s.width, height: s.height, bitDepth: 16 as const, data: s.channels[ch] });
+    const nuclei = segmentNucleiClassical(toUnit(g('DNA')), s.width, s.height);
+    const cells = segmentCellsClassical(toUnit(g('ER')), nuclei);
+    const mn = matchObjects({ width: s.width, height: s.height, data: Int32Array.from(s.nuclei) }, nuclei, 0.5);
+    const mc = matchObjects({ width: s.width, height: s.height, data: Int32Array.from(s.cells) }, cells, 0.5);
+    assert.ok(mn.f1 >= 0.85, `${cellLine} nuclei F1 ${mn.f1.toFixed(3)}`);
+    assert.ok(mc.f1 >= 0.75, `${cellLine} cells F1 ${mc.f1.toFixed(3)}`);
+  }
+});

@@ -41,7 +41,8 @@ export function segmentSite(img: Record<string, Gray>, method: 'model' | 'classi
     return g;
   };
   const dna = need('DNA');
-  const body = img.AGP ?? img.RNA ?? need('AGP');
+  // ER is the most even cytoplasmic stain; AGP (actin edges) and RNA (nucleoli) are fallbacks
+  const body = img.ER ?? img.AGP ?? img.RNA ?? need('ER');
   if (method === 'classical') {
     const nuclei = segmentNucleiClassical(toUnit(dna), dna.width, dna.height);
     return { nuclei, cells: segmentCellsClassical(toUnit(body), nuclei) };

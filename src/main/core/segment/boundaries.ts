@@ -1,7 +1,7 @@
 import { connectedComponents } from './components';
 import { gaussianBlur } from './filters';
 import { relabel, type Labels } from './labels';
-import { otsuThreshold } from './threshold';
+import { bodyThreshold, otsuThreshold } from './threshold';
 import { seededWatershed } from './watershed';
 
 export interface BoundaryInputs {
@@ -40,7 +40,7 @@ export function segmentFromBoundaries(inp: BoundaryInputs, opts: { threshold?: n
   const grown = seededWatershed(nb, relabel(seeds, Math.max(4, minArea >> 2)), nucleusZone);
   const nuclei = relabel(grown, minArea);
   const body = gaussianBlur(inp.cellImage, w, h, 1);
-  const tBody = otsuThreshold(body);
+  const tBody = bodyThreshold(body);
   const cellZone = new Uint8Array(w * h);
   for (let i = 0; i < cellZone.length; i++) cellZone[i] = body[i] > tBody || cb[i] >= thr || nuclei.data[i] ? 1 : 0;
   const cells = seededWatershed(cb, nuclei, cellZone);

@@ -3,7 +3,7 @@ import { distanceTransform } from './distance';
 import { gaussianBlur, maxFilter } from './filters';
 import { relabel, type Labels } from './labels';
 import { fillHoles } from './morphology';
-import { otsuThreshold } from './threshold';
+import { bodyThreshold, otsuThreshold } from './threshold';
 import { propagate, seededWatershed } from './watershed';
 
 export interface NucleiOptions {
@@ -49,21 +49,27 @@ export function segmentNucleiClassical(dna: Float32Array, width: number, height:
 
 export interface CellOptions {
   sigma?: number;
+  /**
+   * Foreground threshold between the background class mean (below Otsu) and Otsu's threshold:
+   * bg + alpha·(otsu − bg). Cell bodies are dim at their edges; Otsu alone cuts them short.
+   */
+  alpha?: number;
+  /** multiplies the final threshold (CellProfiler's threshold correction factor) */
   thresholdFactor?: number;
   /** CellProfiler's propagation regularisation (0–1 intensity units) */
   lambda?: number;
 }
 
 /**
- * Cells by seeded propagation from the nuclei over a cell-body image (AGP or RNA), inside the
- * Otsu foreground (IdentifySecondaryObjects, method Propagation). Each cell keeps its nucleus'
- * number; cells without a nucleus are not made.
+ * Cells by seeded propagation from the nuclei over a cell-body image (ER, AGP or RNA), inside
+ * a foreground threshold (IdentifySecondaryObjects, method Propagation). Each cell keeps its
+ * nucleus' number; cells without a nucleus are not made.
  */
 export function segmentCellsClassical(image: Float32Array, nuclei: Labels, opts: CellOptions = {}): Labels {
   const { width, height } = nuclei;
-  const { sigma = 1, thresholdFactor = 1, lambda = 0.05 } = opts;
+  const { sigma = 1, alpha = 0.1, thresholdFactor = 1, lambda = 0.05 } = opts;
   const smooth = gaussianBlur(image, width, height, sigma);
-  const t = otsuThreshold(smooth) * thresholdFactor;
+  const t = bodyThreshold(smooth, alpha) * thresholdFactor;
   const mask = new Uint8Array(smooth.length);
   for (let i = 0; i < mask.length; i++) mask[i] = smooth[i] > t || nuclei.data[i] ? 1 : 0;
   return propagate(smooth, nuclei, mask, lambda);

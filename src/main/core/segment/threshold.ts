@@ -45,3 +45,20 @@ export function otsuThreshold(values: ArrayLike<number>, mask?: Uint8Array): num
   }
   return centre(bestK);
 }
+
+/**
+ * A lower foreground threshold for dim cell bodies: bg + alpha·(otsu − bg), bg being the mean of
+ * the values at or below Otsu's threshold (the background class).
+ */
+export function bodyThreshold(values: ArrayLike<number>, alpha = 0.1): number {
+  const otsu = otsuThreshold(values);
+  let bs = 0;
+  let bn = 0;
+  for (let i = 0; i < values.length; i++)
+    if (values[i] <= otsu) {
+      bs += values[i];
+      bn++;
+    }
+  const bg = bn ? bs / bn : otsu;
+  return bg + alpha * (otsu - bg);
+}
