@@ -129,6 +129,22 @@ test('auto provider falls back to CPU and reports why; sessions are reused', asy
   assert.equal((await getSession(file, 'cpu')).reason, 'CPU requested');
 });
 
+test('when a CUDA session cannot be created, the session falls back to CPU and says why', async () => {
+  const file = join(FIX, 'identity', 'model.onnx');
+  const { openSession } = await import('../../src/main/core/inference/sessions');
+  const { ortBinDir } = await import('../../src/main/core/inference/providers');
+  const { existsSync } = await import('node:fs');
+  const h = await openSession(file, 'auto', async () => ({ active: 'cuda', available: ['cpu', 'cuda'], reason: 'pretend a device' }));
+  if (existsSync(join(ortBinDir(), 'libonnxruntime_providers_cuda.so')) && h.provider === 'cuda') assert.equal(h.reason, 'pretend a device');
+  else {
+    // here (no CUDA provider library) creating the CUDA session really fails
+    assert.equal(h.provider, 'cpu');
+    assert.match(h.reason, /^CUDA session could not be created \(.+\); using CPU$/);
+  }
+  const out = await h.session.run({ x: new (await import('onnxruntime-node')).Tensor('float32', new Float32Array(16).fill(2), [1, 1, 4, 4]) });
+  assert.equal((out.y.data as Float32Array)[5], 2);
+});
+
 test('loading refuses a manifest that does not match the graph, naming the mismatch', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stainless-manifest-'));
   try {

@@ -1,6 +1,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { detectProviders } from './providers';
+import type { ProviderInfo } from '../../../shared/contract/app';
 
 export type ProviderRequest = 'auto' | 'cpu' | 'cuda';
 
@@ -41,7 +42,7 @@ export function getSession(file: string, request: ProviderRequest = 'auto'): Pro
   const key = `${file}\u0000${request}`;
   let p = cache.get(key);
   if (!p) {
-    p = createSession(file, request);
+    p = openSession(file, request);
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }
@@ -57,13 +58,14 @@ export async function releaseSessions(file?: string): Promise<void> {
   }
 }
 
-async function createSession(file: string, request: ProviderRequest): Promise<SessionHandle> {
+/** A new (uncached) session; `detect` says what this machine offers (injectable for tests). */
+export async function openSession(file: string, request: ProviderRequest, detect: () => Promise<ProviderInfo> = detectProviders): Promise<SessionHandle> {
   const ort = await loadOrt();
   const cpuDevice = `${cpus()[0]?.model?.trim() ?? 'CPU'} (${availableParallelism()} threads)`;
   let reason: string;
   if (request === 'cpu') reason = 'CPU requested';
   else {
-    const info = await detectProviders();
+    const info = await detect();
     if (info.active === 'cuda') {
       const t0 = performance.now();
       try {
