@@ -30,7 +30,7 @@ export function renderBrightfield(thickness: Float32Array, debris: Float32Array,
   const BFLow = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const lapFine = t07[i] - t1[i];
-    BF[i] = 1 - 0.02 * t1[i] + 0.3 * lapFine + 0.06 * lap[i];
+    BF[i] = 1 - 0.03 * t1[i] + 0.4 * lapFine + 0.1 * lap[i];
     BFHigh[i] = 1 + 0.55 * lapDefocus[i] - 0.02 * t3[i];
     BFLow[i] = 1 - 0.55 * lapDefocus[i] - 0.02 * t3[i];
   }
