@@ -55,13 +55,6 @@ export function gaussBlur(src: Float32Array, w: number, h: number, sigma: number
   return out;
 }
 
-/** A single box pass (cheap smoothing, radius r). */
-export function boxBlur(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const out = new Float32Array(src.length);
-  boxBlurOnce(src, out, new Float32Array(src.length), w, h, r);
-  return out;
-}
-
 /** Normalise in place to zero mean and unit standard deviation. */
 export function standardise(a: Float32Array): Float32Array {
   let s = 0;

@@ -41,6 +41,7 @@ Images/rRRcCCfFFp01-chNsk1fk1fl1.tiff   16-bit; JUMP Phenix channels:
     ch6 BFHigh (brightfield 5 µm above focus), ch7 BFLow (5 µm below), ch8 BF (at focus)
 groundtruth/rRRcCCfFF-nuclei.tiff, -cells.tiff
     16-bit label images, one id per object, 0 = background; a nucleus has its cell's id
+    (the two nuclei of a multinucleated cell share it)
 metadata/barcode_platemap.csv            Assay_Plate_Barcode → Plate_Map_Name (${o.mapName})
 metadata/platemap/${o.mapName}.txt     well_position, broad_sample, mmoles_per_liter, solvent
 metadata/external_metadata/compound_metadata.tsv

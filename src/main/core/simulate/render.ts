@@ -8,7 +8,6 @@
  * - Mito: filaments (level lines, masked into segments) dense around the nucleus, or puncta when fragmented;
  * - AGP: cortical actin / plasma membrane at the outline, stress fibres along the long axis, Golgi cap.
  */
-import { gaussBlur, standardise } from './filters';
 import type { SiteGeometry } from './geometry';
 import type { Phenotype } from './library';
 import type { CellLineParams } from './cellLines';
@@ -25,18 +24,6 @@ export interface Planes {
   thickness: Float32Array;
   /** out-of-focus debris, added to every channel */
   debris: Float32Array;
-}
-
-/** Band-pass noise: white noise blurred at `fine`, minus the same at `coarse`, standardised. */
-export function bandNoise(rng: Rng, w: number, h: number, fine: number, coarse: number): Float32Array {
-  const white = new Float32Array(w * h);
-  for (let i = 0; i < white.length; i++) white[i] = rng.next() - 0.5;
-  const a = gaussBlur(white, w, h, fine);
-  if (coarse > 0) {
-    const b = gaussBlur(white, w, h, coarse);
-    for (let i = 0; i < a.length; i++) a[i] -= b[i];
-  }
-  return standardise(a);
 }
 
 const smooth = (e0: number, e1: number, x: number) => {

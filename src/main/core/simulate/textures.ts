@@ -81,15 +81,3 @@ export function textures(): Textures {
   };
   return cached;
 }
-
-/** Copy a w×h window of a periodic table starting at (ox, oy), optionally transposed. */
-export function window(t: Float32Array, w: number, h: number, ox: number, oy: number, transpose: boolean): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let y = 0, p = 0; y < h; y++)
-    for (let x = 0; x < w; x++, p++) {
-      const tx = transpose ? y : x;
-      const ty = transpose ? x : y;
-      out[p] = t[((ty + oy) & MASK) * TEX_SIZE + ((tx + ox) & MASK)];
-    }
-  return out;
-}
