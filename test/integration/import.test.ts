@@ -120,6 +120,14 @@ test('re-importing the same folder is idempotent; an updated plate map changes a
     ['B02', null, null, null, false],
     ['B03', 'dexamethasone', 'poscon', 7, true],
   ]);
+  // The same barcode from a copy of the folder: merged into the plate, with a warning.
+  const copy = join(root, 'PH2-copy');
+  writePhenixPlate(copy, { wells: block(2, 3), fields: 2, channels: ALL8 });
+  const merged = await importPlate(db, { dir: copy, barcode: 'PH2' });
+  assert.equal(merged.inserted.images, 0);
+  assert.match(merged.problems.find((p) => p.code === 'plate_exists')!.message, /plate PH2 was imported before from .*\/PH2; images at the same well, site and channel now point to .*\/PH2-copy/);
+  assert.ok(getWell(db, findWellId(db, 'PH2', 0, 0)).sites[0].images.every((i) => i.path.includes('PH2-copy')));
+  await importPlate(db, { dir });
   // Another channel map renames the channel of the same files; it does not add images.
   const renamed = await importPlate(db, { dir, channelMap: 'ch5=Hoechst' });
   assert.equal(renamed.inserted.images, 0);

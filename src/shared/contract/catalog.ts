@@ -77,7 +77,8 @@ export type ProblemCode =
   | 'channel_unmapped'
   | 'unknown_compound'
   | 'unimaged_wells'
-  | 'size_mismatch';
+  | 'size_mismatch'
+  | 'plate_exists';
 
 export interface ImportProblem {
   /** an error makes the import refuse (nothing is written); a warning is reported and skipped */

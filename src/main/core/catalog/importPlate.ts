@@ -63,6 +63,14 @@ export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: 
   const scan = await scanPlate(opts, onProgress);
   const preview = toPreview(scan);
   if (!preview.ok) throw new ImportFailed(preview);
+  // Same barcode from another folder: it is merged into the catalogued plate, so say so.
+  const prior = db.prepare(`SELECT source_dir FROM plates WHERE barcode = ?`).pluck().get(scan.barcode) as string | null | undefined;
+  if (prior && prior !== scan.dir)
+    preview.problems.push({
+      severity: 'warning',
+      code: 'plate_exists',
+      message: `plate ${scan.barcode} was imported before from ${prior}; images at the same well, site and channel now point to ${scan.dir} (use --barcode for a separate plate)`,
+    });
   const written = writePlate(db, scan, opts, onProgress);
   return { ...preview, ...written, seconds: (performance.now() - t0) / 1000 };
 }
