@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simulatePlate } from '../../src/main/core/simulate';
@@ -25,7 +25,12 @@ test('demo plate → import → infer through the contract: synthetic paint + bo
     const bundled = await registerBundledModels(core, join(repo, 'test/fixtures/models'));
     assert.deepEqual(bundled.added.sort(), ['fixture-diffusion 1', 'fixture-direct 1', 'fixture-identity 1']);
     assert.deepEqual((await registerBundledModels(core, join(repo, 'test/fixtures/models'))).added, []);
+    // the same bundled model found elsewhere (a newer install) is followed, not added twice
+    cpSync(join(repo, 'test/fixtures/models/direct'), join(root, 'install2', 'direct'), { recursive: true });
+    assert.deepEqual((await registerBundledModels(core, join(root, 'install2'))).added, []);
+    assert.equal(((await dispatch(core, handlers, 'models.get', { name: 'fixture-direct' })) as ModelDetail).dir, join(root, 'install2', 'direct'));
     const models = (await dispatch(core, handlers, 'models.list', {})) as ModelInfo[];
+    assert.equal(models.length, 3);
     assert.ok(models.every((m) => m.bundled));
     const detail = (await dispatch(core, handlers, 'models.get', { name: 'fixture-diffusion', steps: 15 })) as ModelDetail;
     assert.equal(detail.schedule!.eta.length, 15);

@@ -93,7 +93,14 @@ export async function addModel(db: Db, path: string, opts: AddOptions): Promise<
   }
   const existing = findModel(db, `${manifest.name}@${manifest.version}`);
   if (existing) {
-    if (existing.sha256 === manifest.sha256) return { model: existing, added: false };
+    if (existing.sha256 === manifest.sha256) {
+      // a bundled model keeps following the install (a new app version may live elsewhere)
+      if (opts.bundled && existing.bundled && existing.dir !== srcDir) {
+        db.prepare(`UPDATE models SET dir = ? WHERE id = ?`).run(srcDir, existing.id);
+        return { model: { ...existing, dir: srcDir }, added: false };
+      }
+      return { model: existing, added: false };
+    }
     throw new Error(`${src}: model ${manifest.name} ${manifest.version} is already registered with a different file (sha256 ${existing.sha256.slice(0, 12)}…); give it a new version or remove the old one`);
   }
   // validate against the graph (sha256, names, ranks, channels) before registering
