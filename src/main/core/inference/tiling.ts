@@ -69,7 +69,7 @@ export class TileBlender {
   }
 
   add(t: Tile, src: Float32Array, offset: number): void {
-    // locals, not `this.` lookups, in the hot loops (about 30× faster in V8 here)
+    // locals instead of `this.` lookups in the hot loops; 2-D weights computed once per tile
     const { size, width, height, channels, acc, wsum } = this;
     const wx = tileWeights(t.x, size, this.overlap, width);
     const wy = tileWeights(t.y, size, this.overlap, height);
