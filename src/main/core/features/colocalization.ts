@@ -18,28 +18,20 @@ export const correlationNames = (a: string, b: string) => [
   `Correlation_RWC_${b}_${a}`,
 ];
 
-/** Dense ranks (0 = smallest value) of an image's values over the object pixels of `ix`. */
-export function objectPixelRanks(ix: ObjectIndex, img: Float64Array): { ranks: Int32Array; max: number } {
+/**
+ * Dense ranks (0 = smallest value) of an image's values over the object pixels of `ix`. Images
+ * are 8- or 16-bit, so ranks come from a presence table over the integer values (no sort); the
+ * 0–1 scaling is monotonic, so the ranks are those of the scaled values.
+ */
+export function objectPixelRanks(ix: ObjectIndex, raw: ArrayLike<number>, bitDepth: number): { ranks: Int32Array; max: number } {
   const px = ix.pixels;
-  const sorted = new Float64Array(px.length);
-  for (let p = 0; p < px.length; p++) sorted[p] = img[px[p]];
-  sorted.sort();
-  // distinct values in order; a pixel's dense rank is its value's position among them
-  let nu = 0;
-  for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[t - 1]) sorted[nu++] = sorted[t];
-  const uniq = sorted.subarray(0, nu);
-  const ranks = new Int32Array(img.length);
-  for (let p = 0; p < px.length; p++) {
-    const v = img[px[p]];
-    let lo = 0, hi = nu - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (uniq[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    ranks[px[p]] = lo;
-  }
-  return { ranks, max: Math.max(0, nu - 1) };
+  const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
+  for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
+  let r = -1;
+  for (let v = 0; v < rankOf.length; v++) if (rankOf[v]) rankOf[v] = ++r;
+  const ranks = new Int32Array(raw.length);
+  for (let p = 0; p < px.length; p++) ranks[px[p]] = rankOf[raw[px[p]]];
+  return { ranks, max: Math.max(0, r) };
 }
 
 export function measureCorrelation(

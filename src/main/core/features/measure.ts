@@ -66,7 +66,7 @@ export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells:
   const out = {} as SiteMeasurements;
   for (const comp of COMPARTMENTS) {
     const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
-    out[comp] = measureCompartment(comp, labels, channels, unit, grey, spectra, opts);
+    out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts);
   }
   return out;
 }
@@ -75,6 +75,7 @@ function measureCompartment(
   comp: Compartment,
   labels: Labels,
   channels: string[],
+  images: Record<string, Gray>,
   unit: Map<string, Float64Array>,
   grey: Map<string, Uint16Array>,
   spectra: Map<string, GranularitySpectrum>,
@@ -91,7 +92,7 @@ function measureCompartment(
   blocks.push({ names: ['Location_Center_X', 'Location_Center_Y'], values: [cx, cy] });
   if (comp !== 'Cytoplasm') blocks.push(measureNeighbors(ix, outline, cx, cy));
   const geo = radialGeometry(ix, edge);
-  const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, unit.get(c)!)]));
+  const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, images[c].data, images[c].bitDepth)]));
   for (const c of channels) {
     const img = unit.get(c)!;
     blocks.push(measureIntensity(ix, img, outline, c));

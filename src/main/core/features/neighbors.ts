@@ -26,19 +26,20 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
       const y = (i / w) | 0;
       const x = i - y * w;
       let touches = false;
-      const visit = (j: number) => {
+      for (let e = 0; e < 4; e++) {
+        let j: number;
+        if (e === 0) { if (x === 0) continue; j = i - 1; }
+        else if (e === 1) { if (x === w - 1) continue; j = i + 1; }
+        else if (e === 2) { if (y === 0) continue; j = i - w; }
+        else { if (y === h - 1) continue; j = i + w; }
         const v = labels[j];
-        if (!v || v === id) return;
+        if (!v || v === id) continue;
         touches = true;
         if (seen[v] !== k) {
           seen[v] = k;
           nn++;
         }
-      };
-      if (x > 0) visit(i - 1);
-      if (x < w - 1) visit(i + 1);
-      if (y > 0) visit(i - w);
-      if (y < h - 1) visit(i + w);
+      }
       if (outline[i]) {
         per++;
         if (touches) touch++;

@@ -45,12 +45,20 @@ const entropy = (p: Float64Array, n: number) => {
   return e;
 };
 
-// Scratch buffers reused across calls: the co-occurrence matrix is cleared entry by entry after
-// each use (only touched cells), so it is allocated once per thread, not per object or channel.
-let scratch: { L: number; cm: Float64Array; touched: Int32Array; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
+// Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
+// entry by entry after each object (only touched cells), so they are allocated once per thread.
+let scratch: { L: number; cm: Float64Array[]; touched: Int32Array[]; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
 function scratchFor(L: number) {
   if (!scratch || scratch.L !== L)
-    scratch = { L, cm: new Float64Array(L * L), touched: new Int32Array(L * L), px: new Float64Array(L), py: new Float64Array(L), pSum: new Float64Array(2 * L), pDiff: new Float64Array(L) };
+    scratch = {
+      L,
+      cm: DIRS.map(() => new Float64Array(L * L)),
+      touched: DIRS.map(() => new Int32Array(L * L)),
+      px: new Float64Array(L),
+      py: new Float64Array(L),
+      pSum: new Float64Array(2 * L),
+      pDiff: new Float64Array(L),
+    };
   return scratch;
 }
 
@@ -60,50 +68,56 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   const names = textureNames(channel, scale, levels);
   const block = newBlock(names, n);
   const L = levels;
-  const { cm, touched, px, py, pSum, pDiff } = scratchFor(L);
+  const { cm: cms, touched: touchedAll, px, py, pSum, pDiff } = scratchFor(L);
+  const nt = new Int32Array(4);
+  const total = new Float64Array(4);
+  const dys = DIRS.map(([dy]) => dy * scale);
+  const dxs = DIRS.map(([, dx]) => dx * scale);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     let gmax = 0;
-    for (let p = start[k]; p < start[k + 1]; p++) if (grey[pixels[p]] > gmax) gmax = grey[pixels[p]];
-    const side = gmax + 1;
-    for (let d = 0; d < 4; d++) {
-      const dy = DIRS[d][0] * scale;
-      const dx = DIRS[d][1] * scale;
-      let nt = 0;
-      let total = 0;
-      for (let p = start[k]; p < start[k + 1]; p++) {
-        const i = pixels[p];
-        const a = grey[i];
-        if (!a) continue;
-        const y = (i / w) | 0;
-        const x = i - y * w;
-        const yy = y + dy, xx = x + dx;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+    nt.fill(0);
+    total.fill(0);
+    // one pass over the object's pixels fills the four directions' co-occurrence counts
+    for (let p = start[k]; p < start[k + 1]; p++) {
+      const i = pixels[p];
+      const a = grey[i];
+      if (a > gmax) gmax = a;
+      if (!a) continue;
+      const y = (i / w) | 0;
+      const x = i - y * w;
+      for (let d = 0; d < 4; d++) {
+        const yy = y + dys[d], xx = x + dxs[d];
+        if (yy >= h || xx < 0 || xx >= w) continue;
         const j = yy * w + xx;
         if (labels[j] !== id) continue;
         const b = grey[j];
         if (!b) continue;
+        const cm = cms[d];
+        const touched = touchedAll[d];
         const ab = a * L + b;
         const ba = b * L + a;
-        if (cm[ab] === 0) touched[nt++] = ab;
+        if (cm[ab] === 0) touched[nt[d]++] = ab;
         cm[ab]++;
-        if (cm[ba] === 0) touched[nt++] = ba;
+        if (cm[ba] === 0) touched[nt[d]++] = ba;
         cm[ba]++;
-        total += 2;
+        total[d] += 2;
       }
+    }
+    const side = gmax + 1;
+    for (let d = 0; d < 4; d++) {
+      const cm = cms[d];
+      const touched = touchedAll[d];
       const col = (f: number) => block.values[f * 4 + d];
-      if (total === 0) {
-        for (let t = 0; t < nt; t++) cm[touched[t]] = 0;
-        continue; // all 13 stay 0
-      }
+      if (total[d] === 0) continue; // all 13 stay 0
       px.fill(0, 0, side);
       py.fill(0, 0, side);
       pSum.fill(0, 0, 2 * side);
       pDiff.fill(0, 0, side);
       let asm = 0, idm = 0, ent = 0, sij = 0;
-      for (let t = 0; t < nt; t++) {
+      for (let t = 0; t < nt[d]; t++) {
         const ab = touched[t];
-        const p = cm[ab] / total;
+        const p = cm[ab] / total[d];
         const i = (ab / L) | 0;
         const j = ab - i * L;
         // mahotas: px = p.sum(0) (over rows → indexed by column j), py = p.sum(1)
@@ -142,9 +156,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const hx = entropy(px, side);
       const hy = entropy(py, side);
       let hxy1 = 0;
-      for (let t = 0; t < nt; t++) {
+      for (let t = 0; t < nt[d]; t++) {
         const ab = touched[t];
-        const p = cm[ab] / total;
+        const p = cm[ab] / total[d];
         const i = (ab / L) | 0;
         const j = ab - i * L;
         const c = px[i] * py[j];
@@ -165,8 +179,8 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(10)[k] = entropy(pDiff, side);
       col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
       col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
-      for (let t = 0; t < nt; t++) cm[touched[t]] = 0;
     }
+    for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][touchedAll[d][t]] = 0;
   }
   return block;
 }
