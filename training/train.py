@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 
@@ -55,6 +56,9 @@ def main(argv=None) -> int:
     ap.add_argument("--description", default="")
     ap.add_argument("--also-sample-steps", type=int, help="diffusion: also evaluate sampling with this many steps")
     ap.add_argument("--also-eval-sites", type=int, default=4, help="held-out sites per plate for --also-sample-steps")
+    ap.add_argument("--note", default="", help="free text kept in the manifest's provenance (e.g. how the run was resumed)")
+    ap.add_argument("--reuse-metrics", action="store_true",
+                    help="with --no-train: keep the held-out figures already in --out/model.json instead of re-evaluating")
     ap.add_argument("--no-train", action="store_true", help="skip training: evaluate and export the checkpoint in --work")
     ap.add_argument("--widths", default="16,32,64,128,128", help="UNet channel widths per level")
     ap.add_argument("--tile", type=int, default=512, help="tile size written to the manifest (a 512 px site runs in one pass)")
@@ -102,7 +106,14 @@ def main(argv=None) -> int:
     log(f"trained {state['step']} steps in {state['seconds'] / 60:.1f} min")
     torch.set_num_threads(a.threads)
     metrics = {}
-    for p in held_plates:
+    old_manifest = os.path.join(a.out, "model.json")
+    if a.reuse_metrics and os.path.exists(old_manifest):
+        with open(old_manifest) as f:
+            metrics = json.load(f).get("heldOutMetrics", {})
+        held_plates_to_eval = []
+    else:
+        held_plates_to_eval = held_plates
+    for p in held_plates_to_eval:
         key = p.cell_line or os.path.basename(os.path.normpath(p.root))
         metrics[key] = evaluate_plate(model, kind, [p], schedule, max_sites=a.eval_sites, log=log)
         metrics[key]["plate"] = os.path.basename(os.path.normpath(p.root))
@@ -125,9 +136,11 @@ def main(argv=None) -> int:
         "seed": a.seed, "steps": state["step"], "batch": a.batch, "crop": a.crop, "lr": a.lr,
         "epochs": round(state["step"] * a.batch * a.crop**2 / (n_sites * 512 * 512), 2),
         "trainingMinutes": round(state["seconds"] / 60, 1),
+        "note": a.note,
         "ganWeight": a.gan_weight, "parameters": count_params(model),
         "machine": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
-        "command": "python3 training/train.py " + " ".join(x for x in (sys.argv[1:] if argv is None else argv) if x != "--no-train"),
+        "command": "python3 training/train.py " + shlex.join(
+            x for x in (sys.argv[1:] if argv is None else argv) if x not in ("--no-train", "--reuse-metrics")),
     }
     m = write_manifest(os.path.join(a.out, "model.json"), name=name, version=a.version, kind=kind,
                        description=a.description, tile=a.tile, overlap=a.tile // 8, pixel_size_um=a.pixel_size_um,

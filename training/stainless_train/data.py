@@ -85,11 +85,13 @@ def scan_plate(root: str) -> Plate:
 
 
 def read_cell_line(root: str) -> str | None:
-    """The simulator names the cell line in README.txt ('cell line: A549'); None when unknown."""
+    """The cell line named in the plate's README.txt ('virtual A549-like cells' as `stainless demo`
+    writes it, or 'cell line: A549'); None when unknown."""
     for name in ("README.txt", "README.md"):
         p = os.path.join(root, name)
         if os.path.exists(p):
-            m = re.search(r"cell[ _-]?line\W+([A-Za-z0-9-]+)", open(p, encoding="utf-8", errors="replace").read(), re.I)
+            text = open(p, encoding="utf-8", errors="replace").read()
+            m = re.search(r"virtual ([A-Za-z0-9]+)-like cells", text) or re.search(r"cell[ _-]?line\W+([A-Za-z0-9-]+)", text, re.I)
             if m:
                 return m.group(1)
     return None
