@@ -233,4 +233,6 @@ test('SIGKILL of `stainless infer` mid-plate: the same command finishes the plat
   assert.equal(files.length, 42);
   assert.ok(files.every((f) => f.endsWith('.tiff') && !f.includes('.partial')));
   assert.ok(existsSync(join(ws, 'synthetic', `run-${s.runId}`, 'A01', 'A01_f01_DNA.tiff')));
+  const runs = JSON.parse((await cli(['runs', '--plate', 'K1', '--json'])).stdout) as RunInfo[];
+  assert.deepEqual(runs.map((r) => [r.id, r.status, r.sitesDone, r.sitesTotal, r.timings.starts]), [[s.runId, 'done', 6, 6, 2]]);
 });

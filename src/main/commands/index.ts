@@ -4,7 +4,7 @@ import { versionCommand } from './version';
 import { serveCommand } from './serve';
 import { importCommand, platesCommand, wellsCommand } from './catalog';
 import { modelsCommand } from './models';
-import { inferCommand } from './infer';
+import { inferCommand, runsCommand } from './infer';
 import { predictCommand } from './predict';
 import { demoCommand } from './demo';
 import { segmentCommand } from './segment';
@@ -12,4 +12,4 @@ import { measureCommand } from './measure';
 import { exportCommand } from './export';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand];

@@ -2,6 +2,7 @@ import type { Command } from './types';
 import { UsageError } from './types';
 import type { InferStartInput, InferSummary } from '../../shared/contract/inference';
 import { InferStartInput as InferSchema } from '../../shared/contract/inference';
+import { listRuns } from '../core/inference/run';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -49,5 +50,21 @@ export const inferCommand: Command = {
     ctx.say(`run ${s.runId}: ${s.model} on plate ${s.plate} — ${s.sitesComputed} sites computed${s.sitesResumed ? `, ${s.sitesResumed} already done` : ''}, ${s.imagesWritten} images in ${s.outputDir}`);
     ctx.say(`provider ${s.provider} (${s.providerReason}); ${s.seconds.toFixed(1)} s${s.sitesPerSecond ? `, ${s.sitesPerSecond.toFixed(2)} sites/s` : ''}`);
     return s;
+  },
+};
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'Inference runs (model, provider and why, sites done, timings), newest first',
+  usage: 'stainless runs [--plate B] [--json]',
+  options: { plate: { type: 'string' } },
+  async run({ values }, ctx) {
+    const runs = listRuns(ctx.core().db, values.plate as string | undefined);
+    if (!runs.length) ctx.say('no inference runs');
+    for (const r of runs) {
+      const rate = r.timings.sitesPerSecond ? `, ${r.timings.sitesPerSecond.toFixed(2)} sites/s` : '';
+      ctx.say(`run ${r.id}  ${r.status.padEnd(11)} plate ${r.plate}  ${r.model}  ${r.sitesDone}/${r.sitesTotal ?? '?'} sites${rate}  ${r.provider ?? '-'} (${r.providerReason ?? 'not started'})`);
+    }
+    return runs;
   },
 };
