@@ -64,6 +64,7 @@ export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): numb
   if (!gaussian && winSize % 2 !== 1) throw new Error(`ssim: window size ${winSize} must be odd`);
   if (w < winSize || h < winSize) throw new Error(`ssim: image ${w}×${h} is smaller than the ${winSize}×${winSize} window`);
   const r = (winSize - 1) / 2;
+  if (!gaussian) return ssimBox(a, b, winSize, dataRange);
   // normalised 1-D weights: the box (1/size each) or scipy's Gaussian
   const kernel = gaussian ? gaussianKernel(sigma, truncate) : new Float64Array(winSize).fill(1 / winSize);
   const x = a.data;
@@ -132,6 +133,101 @@ export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): numb
       const vy = covNorm * (myy - my * my);
       const vxy = covNorm * (mxy - mx * my);
       sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+    }
+  }
+  return sum / ((h - 2 * r) * (w - 2 * r));
+}
+
+/**
+ * The uniform-window case with running sums (O(1) per pixel whatever the window): same numbers
+ * as the weighted form to rounding. Only the columns and rows kept by skimage's crop are filtered,
+ * so no window ever crosses the image border.
+ */
+function ssimBox(a: FloatImage, b: FloatImage, size: number, dataRange: number): number {
+  const { width: w, height: h } = a;
+  const r = (size - 1) / 2;
+  const x = a.data;
+  const y = b.data;
+  const n = w * h;
+  const hx = new Float64Array(n);
+  const hy = new Float64Array(n);
+  const hxx = new Float64Array(n);
+  const hyy = new Float64Array(n);
+  const hxy = new Float64Array(n);
+  for (let row = 0; row < h; row++) {
+    const o = row * w;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let k = 0; k < size; k++) {
+      const xv = x[o + k];
+      const yv = y[o + k];
+      sx += xv;
+      sy += yv;
+      sxx += xv * xv;
+      syy += yv * yv;
+      sxy += xv * yv;
+    }
+    for (let c = r; c < w - r; c++) {
+      hx[o + c] = sx;
+      hy[o + c] = sy;
+      hxx[o + c] = sxx;
+      hyy[o + c] = syy;
+      hxy[o + c] = sxy;
+      if (c + r + 1 >= w) break;
+      const ia = o + c + r + 1;
+      const ib = o + c - r;
+      const xa = x[ia];
+      const ya = y[ia];
+      const xb = x[ib];
+      const yb = y[ib];
+      sx += xa - xb;
+      sy += ya - yb;
+      sxx += xa * xa - xb * xb;
+      syy += ya * ya - yb * yb;
+      sxy += xa * ya - xb * yb;
+    }
+  }
+  const ax = new Float64Array(w);
+  const ay = new Float64Array(w);
+  const axx = new Float64Array(w);
+  const ayy = new Float64Array(w);
+  const axy = new Float64Array(w);
+  for (let k = 0; k < size; k++) {
+    const o = k * w;
+    for (let c = r; c < w - r; c++) {
+      ax[c] += hx[o + c];
+      ay[c] += hy[o + c];
+      axx[c] += hxx[o + c];
+      ayy[c] += hyy[o + c];
+      axy[c] += hxy[o + c];
+    }
+  }
+  const np = size * size;
+  const covNorm = np / (np - 1);
+  const c1 = (0.01 * dataRange) ** 2;
+  const c2 = (0.03 * dataRange) ** 2;
+  let sum = 0;
+  for (let row = r; row < h - r; row++) {
+    for (let c = r; c < w - r; c++) {
+      const mx = ax[c] / np;
+      const my = ay[c] / np;
+      const vx = covNorm * (axx[c] / np - mx * mx);
+      const vy = covNorm * (ayy[c] / np - my * my);
+      const vxy = covNorm * (axy[c] / np - mx * my);
+      sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+    }
+    if (row + r + 1 >= h) break;
+    const oa = (row + r + 1) * w;
+    const ob = (row - r) * w;
+    for (let c = r; c < w - r; c++) {
+      ax[c] += hx[oa + c] - hx[ob + c];
+      ay[c] += hy[oa + c] - hy[ob + c];
+      axx[c] += hxx[oa + c] - hxx[ob + c];
+      ayy[c] += hyy[oa + c] - hyy[ob + c];
+      axy[c] += hxy[oa + c] - hxy[ob + c];
     }
   }
   return sum / ((h - 2 * r) * (w - 2 * r));
