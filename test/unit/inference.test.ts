@@ -191,3 +191,25 @@ test('FLOP count from the ONNX graph matches the hand count of the fixture convo
   assert.equal(d.flops, 2 * 4096 * 9 * (14 * 16 + 16 * 16 + 16 * 7));
   assert.deepEqual(d.unknownOps, []);
 });
+
+test('sites are resampled to the model pixel size and back to the acquired size', async () => {
+  const r = readManifest(join(FIX, 'identity'));
+  const lm = await loadModel({ ...r.manifest, pixelSizeUm: 0.5 }, r.dir, 'cpu');
+  const [w, h] = [70, 45];
+  // a smooth ramp survives bilinear up- and down-sampling almost unchanged
+  const data = new Uint16Array(w * h).map((_, i) => Math.round(((i % w) / (w - 1)) * 40000 + (Math.floor(i / w) / (h - 1)) * 25535));
+  const seen: number[] = [];
+  const orig = lm.handle.session.run.bind(lm.handle.session);
+  (lm.handle.session as { run: typeof orig }).run = (async (feeds: Record<string, { dims: readonly number[] }>) => {
+    seen.push(feeds.x.dims[0]);
+    return orig(feeds as never);
+  }) as typeof orig;
+  const [out] = await inferSite(lm, [{ width: w, height: h, bitDepth: 16, data }], { pixelSizeUm: 1 });
+  assert.equal(out.length, w * h);
+  const tiles = seen.reduce((a, b) => a + b, 0);
+  assert.equal(tiles, planTiles(140, 90, 64, 16).length, 'the model saw the 2× upsampled site (140×90)');
+  assert.ok(tiles > planTiles(70, 45, 64, 16).length);
+  let max = 0;
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) max = Math.max(max, Math.abs(out[y * w + x] - data[y * w + x]));
+  assert.ok(max <= 2, `interior deviation ${max}`);
+});
