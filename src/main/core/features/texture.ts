@@ -47,12 +47,12 @@ const entropy = (p: Float64Array, n: number) => {
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Float64Array[]; touched: Int32Array[]; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
+let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
 function scratchFor(L: number) {
   if (!scratch || scratch.L !== L)
     scratch = {
       L,
-      cm: DIRS.map(() => new Float64Array(L * L)),
+      cm: DIRS.map(() => new Int32Array(L * L)),
       touched: DIRS.map(() => new Int32Array(L * L)),
       px: new Float64Array(L),
       py: new Float64Array(L),

@@ -8,6 +8,8 @@ const NEIGH4 = [
   [0, 1],
 ] as const;
 const NEIGH8 = [...NEIGH4, [-1, -1], [-1, 1], [1, -1], [1, 1]] as const;
+const DY = Int32Array.from(NEIGH8, ([dy]) => dy);
+const DX = Int32Array.from(NEIGH8, ([, dx]) => dx);
 
 /**
  * Seeded watershed by priority flooding (Meyer): markers grow into `mask` pixels in order of
@@ -26,19 +28,20 @@ export function seededWatershed(surface: Float32Array, markers: Labels, mask: Ui
   }
   while (heap.size) {
     const i = heap.pop();
+    const level = heap.lastPriority;
     const y = (i / w) | 0;
     const x = i - y * w;
     const lab = out[i];
-    for (const [dy, dx] of NEIGH8) {
-      const yy = y + dy;
-      const xx = x + dx;
+    for (let e = 0; e < 8; e++) {
+      const yy = y + DY[e];
+      const xx = x + DX[e];
       if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
       const j = yy * w + xx;
       if (queued[j] || (mask && !mask[j])) continue;
       queued[j] = 1;
       out[j] = lab;
       // never flood "downhill" faster than the current level: keeps basins ordered
-      heap.push(Math.max(surface[j], heap.lastPriority), j);
+      heap.push(surface[j] > level ? surface[j] : level, j);
     }
   }
   return { width: w, height: h, data: out };
@@ -68,14 +71,14 @@ export function propagate(image: Float32Array, seeds: Labels, mask: Uint8Array, 
     const d = heap.lastPriority;
     const y = (i / w) | 0;
     const x = i - y * w;
-    for (const [dy, dx] of NEIGH8) {
-      const yy = y + dy;
-      const xx = x + dx;
+    for (let e = 0; e < 8; e++) {
+      const yy = y + DY[e];
+      const xx = x + DX[e];
       if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
       const j = yy * w + xx;
       if (done[j] || !mask[j]) continue;
       const di = image[j] - image[i];
-      const step = Math.sqrt(di * di + l2 * (dx && dy ? 2 : 1));
+      const step = Math.sqrt(di * di + (e < 4 ? l2 : 2 * l2));
       const nd = d + step;
       if (nd < dist[j]) {
         dist[j] = nd;
