@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../src/main/core/core';
 import { startWebHost, type WebHost } from '../../src/main/webhost';
@@ -81,4 +82,38 @@ export async function shot(page: Page, name: string): Promise<string> {
 export async function goSection(page: Page, section: string): Promise<void> {
   await page.click(`[data-nav="${section}"]`);
   await page.waitForSelector(`[data-page="${section}"]`);
+}
+
+/**
+ * A small real demo workspace: the simulator's plate (a block of wells with DMSO and positive
+ * controls), imported through the normal import path, its ground-truth masks registered as
+ * 'truth' segmentations, and the acquired images segmented + measured (classical path).
+ */
+export async function prepareDemoWorkspace(core: Core, opts: { wells?: string[]; sites?: number; size?: number } = {}): Promise<{ barcode: string; plateId: number }> {
+  const { simulatePlate, labelFileName } = await import('../../src/main/core/simulate');
+  const { importPlate } = await import('../../src/main/core/catalog/importPlate');
+  const barcode = 'E2E-DEMO';
+  const out = join(core.paths.demo, barcode);
+  const wells = opts.wells ?? ['B', 'C'].flatMap((r) => [1, 2, 3, 4, 5, 6, 7, 8, 9].map((c) => `${r}0${c}`));
+  await simulatePlate({ out, format: 96, sites: opts.sites ?? 2, size: opts.size ?? 128, seed: 5, wells, barcode, workers: 0 });
+  const report = await importPlate(core.db, { dir: out, metadata: join(out, 'metadata'), barcode, cellLine: 'A549', isDemo: true });
+  const sites = core.db
+    .prepare('SELECT s.id, w.row, w.col, s.field FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ?')
+    .all(report.plateId) as { id: number; row: number; col: number; field: number }[];
+  const insert = core.db.prepare(
+    "INSERT INTO segmentations (site_id, source, method, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, 'truth', 'truth', ?, ?, 0, 0)",
+  );
+  for (const s of sites) {
+    const gt = (k: 'nuclei' | 'cells') => join(out, 'groundtruth', labelFileName(s.row, s.col, s.field, k));
+    if (existsSync(gt('nuclei'))) insert.run(s.id, gt('nuclei'), gt('cells'));
+  }
+  const job = await core.jobs.wait(core.jobs.submit('features', { plate: barcode, source: 'acquired', method: 'classical' }).id);
+  if (job.status !== 'done') throw new Error(`measuring the demo plate failed: ${job.error}`);
+  return { barcode, plateId: report.plateId };
+}
+
+/** A PNG data URL of a canvas (the viewers keep their drawing buffer), to compare what is shown. */
+export async function canvasDigest(page: Page, testId: string): Promise<string> {
+  const url = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid="${testId}"]'); return c ? c.toDataURL('image/png') : ''; })()`)) as string;
+  return createHash('sha1').update(url).digest('hex');
 }

@@ -24,6 +24,8 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
   const [error, setError] = useState<string | null>(null);
   const [recolourMs, setRecolourMs] = useState<number | null>(null);
   const started = useRef<number | null>(null);
+  const cache = useRef(new Map<string, { key: string; values: WellValues; z?: boolean }>());
+  useEffect(() => cache.current.clear(), [plateId, extra.options]);
 
   // Load the chosen values (annotation ones are local; features/metrics come from the contract).
   useEffect(() => {
@@ -34,8 +36,20 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
       setRaw({ key: source, values: annotationValues(detail.data, source) });
       return;
     }
+    // Values already fetched recolour without a round trip.
+    const cacheKey = `${source}|${zscore}`;
+    const hit = cache.current.get(cacheKey);
+    if (hit) {
+      setRaw(hit);
+      return;
+    }
     loadExtraValues(plateId, source, detail.data.wells, zscore).then(
-      (r) => live && setRaw({ key: source, values: r.values, z: r.z }),
+      (r) => {
+        const entry = { key: source, values: r.values, z: r.z };
+        cache.current.set(cacheKey, entry);
+        if (cache.current.size > 64) cache.current.delete(cache.current.keys().next().value!);
+        if (live) setRaw(entry);
+      },
       (e: Error) => live && setError(e.message),
     );
     return () => {

@@ -189,6 +189,11 @@ export class GlRenderer {
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
   }
 
+  /** Waits for the GPU (benchmarks only: makes a frame's time include its rendering). */
+  finish(): void {
+    this.gl.finish();
+  }
+
   /** Frees the textures of images no longer shown (switching sites must not grow GPU memory). */
   retain(keep: Set<RawImage>): void {
     for (const [img, t] of this.textures) {
