@@ -31,7 +31,7 @@ export async function runGraphTiled(lm: LoadedModel, inputs: Planes[], timestep?
   const outC = m.outputs.length;
   const blender = new TileBlender(outC, width, height, size, overlap);
   const s2 = size * size;
-  for (let b0 = 0; b0 < tiles.length; b0 += batch) {
+  const prepare = (b0: number) => {
     const group = tiles.slice(b0, b0 + batch);
     const n = group.length;
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
@@ -50,11 +50,25 @@ export async function runGraphTiled(lm: LoadedModel, inputs: Planes[], timestep?
             ? new ort.Tensor('int32', Int32Array.from({ length: n }, () => t), [n])
             : new ort.Tensor('float32', Float32Array.from({ length: n }, () => t), [n]);
     }
-    const res = await lm.handle.session.run(feeds);
+    return { group, n, feeds };
+  };
+  // pipelined: the next batch is cut out and the previous one blended while onnxruntime computes
+  let current = prepare(0);
+  let running = lm.handle.session.run(current.feeds);
+  for (let b0 = 0; b0 < tiles.length; b0 += batch) {
+    const next = b0 + batch < tiles.length ? prepare(b0 + batch) : null;
+    const res = await running;
+    const { group, n } = current;
+    if (next) {
+      running = lm.handle.session.run(next.feeds);
+      current = next;
+    }
     const out = res[m.onnx.outputs[0]];
     const expected = n * outC * s2;
-    if (!out || out.type !== 'float32' || out.data.length !== expected)
+    if (!out || out.type !== 'float32' || out.data.length !== expected) {
+      if (next) await running.catch(() => undefined);
       throw new Error(`${lm.onnxFile}: output "${m.onnx.outputs[0]}" gave ${out ? `${out.type} [${out.dims.join(',')}]` : 'nothing'}, expected float32 with ${outC} channels of ${size}×${size}`);
+    }
     const nchw = toNCHW(out.data as Float32Array, outAxes, n, outC, size, size);
     group.forEach((t, i) => blender.add(t, nchw, i * outC * s2));
     for (const v of Object.values(res)) v.dispose?.();
