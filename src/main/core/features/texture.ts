@@ -39,6 +39,7 @@ export function quantize(img: Float64Array, levels = 256): Uint16Array {
 }
 
 const log2 = Math.log2;
+const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
 const entropy = (p: Float64Array, n: number) => {
   let e = 0;
   for (let i = 0; i < n; i++) if (p[i] > 0) e -= p[i] * log2(p[i]);
@@ -114,22 +115,34 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       py.fill(0, 0, side);
       pSum.fill(0, 0, 2 * side);
       pDiff.fill(0, 0, side);
-      let asm = 0, idm = 0, ent = 0, sij = 0;
+      // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
+      const T = total[d];
+      let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
       for (let t = 0; t < nt[d]; t++) {
         const ab = touched[t];
-        const p = cm[ab] / total[d];
+        const c = cm[ab];
         const i = (ab / L) | 0;
         const j = ab - i * L;
         // mahotas: px = p.sum(0) (over rows → indexed by column j), py = p.sum(1)
-        px[j] += p;
-        py[i] += p;
-        pSum[i + j] += p;
-        pDiff[Math.abs(i - j)] += p;
-        asm += p * p;
-        idm += p / (1 + (i - j) * (i - j));
-        ent -= p * log2(p);
-        sij += i * j * p;
+        px[j] += c;
+        py[i] += c;
+        pSum[i + j] += c;
+        pDiff[i > j ? i - j : j - i] += c;
+        sc2 += c * c;
+        clc += c * (c < LOG2_TABLE.length ? LOG2_TABLE[c] : log2(c));
+        idmC += c / (1 + (i - j) * (i - j));
+        sijC += i * j * c;
       }
+      const asm = sc2 / (T * T);
+      const ent = log2(T) - clc / T;
+      const idm = idmC / T;
+      const sij = sijC / T;
+      for (let i = 0; i < side; i++) {
+        px[i] /= T;
+        py[i] /= T;
+        pDiff[i] /= T;
+      }
+      for (let i = 0; i < 2 * side; i++) pSum[i] /= T;
       let ux = 0, uy = 0, vx = 0, vy = 0;
       for (let i = 0; i < side; i++) {
         ux += i * px[i];
@@ -155,14 +168,11 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const diffVar = dm2 / side - dm * dm;
       const hx = entropy(px, side);
       const hy = entropy(py, side);
+      // HXY1 = −Σ p_ij·log2(px_i·py_j) = −(Σ_i py_i·log2 px_i + Σ_j px_j·log2 py_j): row/column sums of p
       let hxy1 = 0;
-      for (let t = 0; t < nt[d]; t++) {
-        const ab = touched[t];
-        const p = cm[ab] / total[d];
-        const i = (ab / L) | 0;
-        const j = ab - i * L;
-        const c = px[i] * py[j];
-        if (c > 0) hxy1 -= p * log2(c);
+      for (let i = 0; i < side; i++) {
+        if (py[i] > 0) hxy1 -= py[i] * log2(px[i]);
+        if (px[i] > 0) hxy1 -= px[i] * log2(py[i]);
       }
       // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
       const hxy2 = hx + hy;
