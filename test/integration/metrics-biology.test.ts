@@ -135,6 +135,11 @@ test('run metrics read profiles and per-cell features from the features store', 
   const qc = m.qc.find((q) => q.value === 'Nuclei_Intensity_MeanIntensity_DNA' && q.source === 'acquired')!;
   assert.deepEqual([qc.positive, qc.negative], [4, 8]);
   assert.ok(qc.zPrime! > 0 && qc.ssmd! > 3, JSON.stringify(qc));
+  assert.ok(m.wellKeys.some((k) => k.key === 'profile_r'), JSON.stringify(m.wellKeys));
+  const pr = (await dispatch(core, handlers, 'metrics.wellValues', { runId, key: 'profile_r' })) as WellValues;
+  assert.equal(pr.values.length, 30);
+  // the synthetic profiles are the acquired ones plus noise: every well agrees positively
+  assert.ok(pr.values.every((v) => v.value !== null && v.value > 0 && v.value <= 1), JSON.stringify(pr.values.map((v) => v.value)));
   const wv = (await dispatch(core, handlers, 'metrics.wellValues', { runId, key: 'nope' })) as WellValues;
   assert.equal(wv.values.length, 30);
   assert.ok(wv.values.every((v) => v.value === null), 'unknown key: every well empty');

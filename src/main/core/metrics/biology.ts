@@ -3,7 +3,7 @@ import { featureAgreement, type WellProfiles } from './agreement';
 import { crossValidatedF1 } from './classify';
 import { phenotypicActivity } from './activity';
 import { frechetDistance, type Matrix } from './frechet';
-import { zPrime, ssmd } from './stats';
+import { zPrime, ssmd, pearson } from './stats';
 
 /** Plate-map annotation of a well, as the catalog holds it. */
 export interface WellLabel {
@@ -25,6 +25,8 @@ export interface BiologyInput {
 }
 
 export interface BiologyResult {
+  /** per well: Pearson r between its acquired and synthetic profiles (features z-scored across the acquired wells) */
+  wellProfileR: Array<{ well: string; r: number }>;
   features: { wells: number; features: number; meanR: number | null; table: GroupChannelCorrelation[] };
   separation: SeparationSummary[];
   activity: ActivitySummary[];
@@ -166,7 +168,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
       qc.push(controlsQc(input.qcFeature, source, p.wells.map((w, i) => ({ well: w, value: p.data[i * p.features.length + c] })), labelOf));
     }
   }
-  return { features, separation, activity, frechet, qc, notes };
+  return { features, separation, activity, frechet, qc, notes, wellProfileR: wellProfileAgreement(input.acquired, input.synthetic, wells, feats) };
 }
 
 /** Z'-factor and SSMD of a per-well value between positive- and negative-control wells. */
@@ -187,4 +189,28 @@ export function controlsQc(
     zPrime: ok ? fin(zPrime(pos, neg)) : null,
     ssmd: ok ? fin(ssmd(pos, neg)) : null,
   };
+}
+
+/**
+ * How well each well's synthetic profile matches its acquired one: Pearson r across features, after
+ * z-scoring every feature with the acquired wells' mean and sd (so no feature dominates by its unit).
+ */
+export function wellProfileAgreement(acq: WellProfiles, syn: WellProfiles, wells: string[], feats: string[]): Array<{ well: string; r: number }> {
+  const d = feats.length;
+  if (!wells.length || !d) return [];
+  const a = usableMatrix(acq, wells, feats);
+  const b = usableMatrix(syn, wells, feats);
+  const n = wells.length;
+  for (let c = 0; c < d; c++) {
+    let mu = 0;
+    for (let i = 0; i < n; i++) mu += a[i * d + c] / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (a[i * d + c] - mu) ** 2 / Math.max(1, n - 1);
+    const sd = Math.sqrt(v) || 1;
+    for (let i = 0; i < n; i++) {
+      a[i * d + c] = (a[i * d + c] - mu) / sd;
+      b[i * d + c] = (b[i * d + c] - mu) / sd;
+    }
+  }
+  return wells.map((well, i) => ({ well, r: pearson(a.subarray(i * d, i * d + d), b.subarray(i * d, i * d + d)) }));
 }

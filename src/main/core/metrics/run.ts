@@ -143,6 +143,8 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
     });
     notes.push(...biology.notes);
     if (profiles.note) notes.push(profiles.note);
+    const idOf = new Map(wells.map((w) => [w.well, w.wellId]));
+    for (const { well, r } of biology.wellProfileR) if (idOf.has(well)) rows.push({ scope: 'well', wellId: idOf.get(well)!, key: 'profile_r', value: r });
   } else notes.push(profiles.note ?? FEATURES_MISSING);
   seconds.biology = (performance.now() - tBio) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
@@ -188,6 +190,7 @@ function wellKeyLabel(key: string, channel: string): string {
     ssim: 'SSIM',
     cell_count_synthetic: 'cell count (synthetic)',
     cell_count_reference: 'cell count (reference)',
+    profile_r: 'profile agreement r (acquired vs synthetic)',
   };
   const base = names[key] ?? key.replace(/_/g, ' ').replace('panoptic quality', 'PQ');
   return channel ? `${base} ${channel}` : key === 'ssim' ? 'SSIM (mean over channels)' : base;
