@@ -34,7 +34,7 @@ async function models(): Promise<Array<{ label: string; manifest: ModelManifest;
       const r = readManifest(join(repo, 'test/fixtures/models', f));
       out.push({ label: `fixture ${r.manifest.name}`, manifest: r.manifest, dir: r.dir });
     }
-  const bio = '/work/shared/data/bioimageio-unet2d-nuclei-broad/bioimageio.yaml';
+  const bio = join(repo, '../shared/data/bioimageio-unet2d-nuclei-broad/bioimageio.yaml');
   if (existsSync(bio)) {
     const r = await importBioimageio(bio);
     out.push({ label: 'bioimage.io UNet-2D-Nuclei-Broad', manifest: r.manifest, dir: r.dir });

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { main } from '../../src/main/cli';
 import { readNpy, encodeNpy, parseNpy } from '../../src/main/core/inference/npy';
 import { applySteps } from '../../src/main/core/inference/processing';
 import { readGray } from '../../src/main/core/io/tiff';
 
-const SHARED = '/work/shared/data/bioimageio-unet2d-nuclei-broad';
+// the team's shared real data sits beside the repository (../shared/data)
+const SHARED = resolve(import.meta.dirname, '../../../shared/data/bioimageio-unet2d-nuclei-broad');
 
 test('a bioimage.io model imports and reproduces its published test output to 1e-4 (stainless predict)', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'stainless-bioimageio-'));
