@@ -57,11 +57,11 @@ export function to255(img: Gray, rule: ScaleRule = DEFAULT_SCALE): FloatImage {
   const [lo, hi] = rule.mode === 'minmax' ? percentiles(img, [0, 100]) : percentiles(img, [rule.low, rule.high]);
   const out = new Float64Array(img.data.length);
   if (hi > lo) {
-    const k = 255 / (hi - lo);
+    const span = hi - lo;
     const d = img.data;
     for (let i = 0; i < d.length; i++) {
       const v = d[i] < lo ? lo : d[i] > hi ? hi : d[i];
-      out[i] = (v - lo) * k;
+      out[i] = ((v - lo) * 255) / span;
     }
   }
   return { width: img.width, height: img.height, data: out };

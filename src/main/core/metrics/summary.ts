@@ -5,7 +5,8 @@ const q = (sorted: Float64Array, p: number) => {
   // numpy 'linear' quantile
   const pos = p * (sorted.length - 1);
   const k = Math.floor(pos);
-  return k + 1 < sorted.length ? sorted[k] + (sorted[k + 1] - sorted[k]) * (pos - k) : sorted[k];
+  const f = pos - k;
+  return f > 0 && k + 1 < sorted.length ? sorted[k] + (sorted[k + 1] - sorted[k]) * f : sorted[k];
 };
 const fin = (v: number) => (Number.isFinite(v) ? v : null);
 
