@@ -8,7 +8,7 @@ const METHODS = ['model', 'classical'];
 export const segmentCommand: Command = {
   name: 'segment',
   summary: 'Segment and measure every site of a plate (labels, per-cell Parquet, per-well profiles)',
-  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical] [--run ID] [--workers N] [--json]',
+  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical (default: model when the run has boundary outputs)] [--run ID] [--workers N] [--json]',
   options: {
     plate: { type: 'string' },
     source: { type: 'string' },
@@ -20,8 +20,8 @@ export const segmentCommand: Command = {
     if (!values.plate) throw new UsageError('segment: --plate is required');
     const source = (values.source as string | undefined) ?? 'synthetic';
     if (!SOURCES.includes(source)) throw new UsageError(`segment: --source must be ${SOURCES.join(' or ')}, not "${source}"`);
-    const method = (values.method as string | undefined) ?? (source === 'synthetic' ? 'model' : 'classical');
-    if (!METHODS.includes(method)) throw new UsageError(`segment: --method must be ${METHODS.join(' or ')}, not "${method}"`);
+    const method = values.method as string | undefined;
+    if (method !== undefined && !METHODS.includes(method)) throw new UsageError(`segment: --method must be ${METHODS.join(' or ')}, not "${method}"`);
     const runId = values.run === undefined ? null : Number(values.run);
     if (runId !== null && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`segment: --run must be a run id, not "${values.run}"`);
     const workers = values.workers === undefined ? undefined : Number(values.workers);

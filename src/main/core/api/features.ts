@@ -6,7 +6,7 @@ import { ApiError } from './dispatch';
 import { findPlate } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, listFeatureSets, setWellIds } from '../features/store';
 import { cellAt } from '../features/cellAt';
-import { resolveSource } from '../features/plateSites';
+import { defaultMethod, resolveSource } from '../features/plateSites';
 import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
 
 const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number) => {
@@ -48,12 +48,13 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
   'features.cellAt': (q, core) => cellAt(core.db, q),
   'segment.start': (input, core) => {
     const source = input.source ?? 'synthetic';
+    let ref: ReturnType<typeof resolveSource>;
     try {
-      resolveSource(core.db, input.plate, source, input.runId);
+      ref = resolveSource(core.db, input.plate, source, input.runId);
     } catch (e) {
       throw new ApiError('not_found', (e as Error).message);
     }
-    const method = input.method ?? (source === 'synthetic' ? 'model' : 'classical');
+    const method = input.method ?? defaultMethod(core.db, ref);
     return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method });
   },
   'export.start': (input, core) => {

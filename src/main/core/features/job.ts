@@ -5,7 +5,7 @@ import { runFeatures, type FeaturesParams } from './pipeline';
 /** Job kinds 'features' (segment + measure a plate for a source) and 'export' (write a feature table). */
 export function registerFeaturesJobs(core: Core): void {
   core.jobs.register<FeaturesParams, unknown>('features', {
-    title: (p) => `Segment + measure ${p.plate} (${p.source}${p.runId ? ` run ${p.runId}` : ''}, ${p.method})`,
+    title: (p) => `Segment + measure ${p.plate} (${p.source}${p.runId ? ` run ${p.runId}` : ''}${p.method ? `, ${p.method}` : ''})`,
     unit: 'sites',
     run: (ctx) => runFeatures(core, ctx.params, { progress: ctx.progress, signal: ctx.signal }),
   });

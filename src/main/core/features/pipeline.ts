@@ -7,7 +7,7 @@ import type { ColumnSpec, ColumnValues, TableSink } from '../export/table';
 import type { CellTable } from './cellTable';
 import { SitePool, inProcess, type SiteRunner } from './pool';
 import { columnMedians } from './profiles';
-import { plateSites, resolveSource, setKey, type Source } from './plateSites';
+import { defaultMethod, plateSites, resolveSource, setKey, type Source } from './plateSites';
 import { openFeatureSet, saveWellProfiles } from './store';
 import type { SiteResult } from './siteTask';
 
@@ -15,7 +15,8 @@ export interface FeaturesParams {
   plate: string | number;
   source: Source;
   runId?: number | null;
-  method: 'model' | 'classical';
+  /** default: 'model' when the synthetic run has boundary outputs, else 'classical' */
+  method?: 'model' | 'classical';
   /** worker threads; 0 = in-process */
   workers?: number;
   /** false: only segment */
@@ -64,15 +65,16 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
   const t0 = performance.now();
   const measure = params.measure ?? true;
   const ref = resolveSource(db, params.plate, params.source, params.runId);
+  const method = params.method ?? defaultMethod(db, ref);
   const sites = plateSites(db, ref);
   if (!sites.length) throw new Error(`plate ${ref.barcode} has no sites`);
   const missing = sites.find((s) => !s.images.DNA);
   if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
-  const key = setKey(ref, params.method);
+  const key = setKey(ref, method);
   const labelDir = join(core.paths.labels, ref.barcode, key);
   const wells = wellMetadata(db, ref.plateId);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
-  const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: params.method, modelName: ref.modelName }) : null;
+  const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: method, modelName: ref.modelName }) : null;
   const cellsPath = measure ? join(core.paths.features, ref.barcode, `${key}.cells.parquet`) : null;
   const upsertSeg = db.prepare(
     `INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -98,8 +100,8 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
     };
     const start = (s: (typeof sites)[number]): Promise<SiteResult> => {
       const { nucleiPath, cellsPath: cellsLabelPath } = labelPaths(s);
-      const reuse = !!hasSeg.get(s.siteId, ref.source, params.method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
-      const p = pool.run({ images: s.images, method: params.method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
+      const reuse = !!hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
+      const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
         throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
       });
       p.catch(() => {}); // awaited in order below; avoid an unhandled rejection while earlier sites finish
@@ -116,7 +118,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
       const s = sites[k];
       const meta = wells[wellPos.get(s.wellId)!];
       const lp = labelPaths(s);
-      upsertSeg.run(s.siteId, ref.source, params.method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
+      upsertSeg.run(s.siteId, ref.source, method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
       secs.segment += r.seconds.segment;
       secs.measure += r.seconds.measure;
       const t = r.table;
@@ -179,7 +181,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
     plate: ref.barcode,
     source: ref.source,
     runId: ref.runId,
-    method: params.method,
+    method: method,
     sites: sites.length,
     wells: byWellCount(sites),
     cells: nCells,

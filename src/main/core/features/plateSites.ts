@@ -56,3 +56,10 @@ export function plateSites(db: Db, ref: SourceRef): PlateSite[] {
 }
 
 export const setKey = (ref: SourceRef, method: string) => `${ref.source}${ref.runId ? `-run${ref.runId}` : ''}-${method}`;
+
+/** 'model' when the synthetic run has boundary outputs to segment from, else 'classical'. */
+export function defaultMethod(db: Db, ref: SourceRef): 'model' | 'classical' {
+  if (ref.source !== 'synthetic') return 'classical';
+  const has = db.prepare(`SELECT 1 FROM images WHERE run_id = ? AND channel = 'NucleiBoundary' LIMIT 1`).get(ref.runId);
+  return has ? 'model' : 'classical';
+}
