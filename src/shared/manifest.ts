@@ -61,7 +61,11 @@ export const ModelManifest = z
     kind: z.enum(['direct', 'residual-diffusion', 'bioimageio']),
     description: z.string().optional(),
     /** ONNX file beside the manifest */
-    file: z.string().default('model.onnx'),
+    file: z
+      .string()
+      .regex(/^[^/\\]+\.onnx$/i, 'file: an .onnx file name beside the manifest (no folders)')
+      .refine((f) => f !== '..' && !f.startsWith('..'), 'file: must stay beside the manifest')
+      .default('model.onnx'),
     /** image channels the model reads, e.g. ["BF"] or ["BFLow","BF","BFHigh"] */
     inputs: z.array(z.string().min(1)).min(1),
     /** image channels it writes, e.g. ["DNA","ER","RNA","AGP","Mito","NucleiBoundary","CellBoundary"] */

@@ -165,6 +165,8 @@ test('loading refuses a manifest that does not match the graph, naming the misma
     await assert.rejects(variant('identity', (m) => (m.sha256 = '0'.repeat(64))), /sha256 [0-9a-f]{64} does not match the manifest's 0000/);
     await assert.rejects(variant('diffusion', (m) => delete m.sampler), /model\.json: invalid model manifest.*sampler/);
     await assert.rejects(variant('identity', (m) => (m.kind = 'residual-diffusion')), /three graph inputs/);
+    // the model file must sit beside its manifest (a path from the UI never reaches other files)
+    await assert.rejects(variant('identity', (m) => (m.file = '../direct/model.onnx')), /file: an \.onnx file name beside the manifest/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -89,6 +89,7 @@ export async function importBioimageio(yamlFile: string): Promise<{ manifest: Mo
   const weights = (doc.weights as Record<string, { source?: string; sha256?: string }> | undefined)?.onnx;
   if (!weights?.source) throw new Error(`${yamlFile}: no ONNX weights (weights.onnx.source); Stainless runs ONNX models only`);
   if (/^[a-z]+:\/\//i.test(weights.source)) throw new Error(`${yamlFile}: ONNX weights are remote (${weights.source}); download them beside the description first`);
+  if (/[\\/]/.test(weights.source) || weights.source.startsWith('..')) throw new Error(`${yamlFile}: ONNX weights must be a file beside the description (got ${weights.source})`);
   const onnxFile = join(dir, weights.source);
   if (!existsSync(onnxFile)) throw new Error(`${yamlFile}: ONNX weights ${weights.source} are missing beside it`);
   const sha = await sha256File(onnxFile);
