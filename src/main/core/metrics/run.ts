@@ -83,7 +83,11 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
       const p = predSeg.get(s.siteId)!;
       const r = refSeg.bySite.get(s.siteId)!;
       for (const kind of ['nuclei', 'cells'] as const) {
-        const [gt, pr] = await Promise.all([readGray(kind === 'nuclei' ? r.nucleiPath : r.cellsPath), readGray(kind === 'nuclei' ? p.nucleiPath : p.cellsPath)]);
+        const gtPath = kind === 'nuclei' ? r.nucleiPath : r.cellsPath;
+        const prPath = kind === 'nuclei' ? p.nucleiPath : p.cellsPath;
+        const [gt, pr] = await Promise.all([readGray(gtPath), readGray(prPath)]);
+        if (gt.width !== pr.width || gt.height !== pr.height)
+          throw new Error(`site ${s.well} f${s.field} ${kind}: reference labels ${gtPath} are ${gt.width}×${gt.height} but ${prPath} is ${pr.width}×${pr.height}`);
         const m = matchLabels(gt, pr, params.iou);
         byKind[kind].push(m);
         for (const k of ['f1', 'precision', 'recall', 'panoptic_quality'] as const) {
