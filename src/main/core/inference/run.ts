@@ -150,12 +150,12 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     }
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
-    saveTimings(db, runId, timings, computed, (performance.now() - t0) / 1000, resample);
+    saveTimings(db, runId, timings, (performance.now() - t0) / 1000, resample);
     setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);
     throw e;
   }
   const seconds = (performance.now() - t0) / 1000;
-  saveTimings(db, runId, timings, computed, seconds, resample);
+  saveTimings(db, runId, timings, seconds, resample);
   setStatus('done');
   return {
     runId,
@@ -183,12 +183,11 @@ function removePartials(dir: string): void {
   }
 }
 
-function saveTimings(db: Db, runId: number, t: RunTimings, computed: number, seconds: number, resample?: string) {
+function saveTimings(db: Db, runId: number, t: RunTimings, seconds: number, resample?: string) {
   const done = (db.prepare(`SELECT count(*) AS n, coalesce(sum(seconds), 0) AS s FROM run_sites WHERE run_id = ?`).get(runId) as { n: number; s: number });
   const total = (t.seconds ?? 0) + seconds;
   const out: RunTimings = { ...t, seconds: total, perSite: done.n ? done.s / done.n : undefined, sitesPerSecond: total > 0 ? done.n / total : undefined };
   if (resample) out.resample = resample;
-  void computed;
   db.prepare(`UPDATE runs SET timings = ? WHERE id = ?`).run(JSON.stringify(out), runId);
 }
 
