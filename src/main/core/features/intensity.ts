@@ -1,4 +1,4 @@
-import { cpQuantile, newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { cpQuantileSelect, newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 const INTENSITY = [
   'IntegratedIntensity', 'MeanIntensity', 'StdIntensity', 'MinIntensity', 'MaxIntensity', 'IntegratedIntensityEdge',
@@ -71,13 +71,16 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     CMY[k] = cmy;
     MXY[k] = (mxi / w) | 0;
     MXX[k] = mxi - MXY[k] * w;
-    const sorted = buf.subarray(0, a).sort();
-    LQ[k] = cpQuantile(sorted, 0.25);
-    const med = cpQuantile(sorted, 0.5);
-    MED[k] = med;
-    UQ[k] = cpQuantile(sorted, 0.75);
-    for (let q = 0; q < a; q++) sorted[q] = Math.abs(sorted[q] - med);
-    MAD[k] = cpQuantile(sorted.sort(), 0.5);
+    // quartiles and MAD by selection (linear time) instead of sorting each object's pixels
+    const vals = buf.subarray(0, a);
+    const lq = cpQuantileSelect(vals, a, 0.25);
+    const med = cpQuantileSelect(vals, a, 0.5, lq.index);
+    const uq = cpQuantileSelect(vals, a, 0.75, med.index);
+    LQ[k] = lq.value;
+    MED[k] = med.value;
+    UQ[k] = uq.value;
+    for (let q = 0; q < a; q++) vals[q] = Math.abs(vals[q] - med.value);
+    MAD[k] = cpQuantileSelect(vals, a, 0.5).value;
   }
   return block;
 }

@@ -122,3 +122,53 @@ export function cpQuantile(sorted: Float64Array, q: number): number {
   if (i < n - 1) return sorted[i] * (1 - f) + sorted[i + 1] * f;
   return sorted[Math.min(i, n - 1)];
 }
+
+/** Moves the k-th smallest of a[lo..hi] to a[k], smaller before, larger after (quickselect). */
+export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as pivot
+    let p = a[mid];
+    const x = a[lo], z = a[hi];
+    if ((x <= p && p <= z) || (z <= p && p <= x)) {
+      /* p */
+    } else if ((p <= x && x <= z) || (z <= x && x <= p)) p = x;
+    else p = z;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < p) i++;
+      while (a[j] > p) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/**
+ * cpQuantile without a full sort: the values a[from..n) are the top of the sample (everything
+ * before `from` is already ≤ them); a is partially reordered. Quantiles asked in increasing order
+ * can pass the previous position as `from`.
+ */
+export function cpQuantileSelect(a: Float64Array, n: number, q: number, from = 0): { value: number; index: number } {
+  if (!n) return { value: NaN, index: 0 };
+  const pos = n * q;
+  const i = Math.floor(pos);
+  const f = pos - i;
+  if (i < n - 1) {
+    selectInPlace(a, from, n - 1, i);
+    let next = Infinity;
+    for (let t = i + 1; t < n; t++) if (a[t] < next) next = a[t];
+    return { value: a[i] * (1 - f) + next * f, index: i };
+  }
+  const k = Math.min(i, n - 1);
+  selectInPlace(a, from, n - 1, k);
+  return { value: a[k], index: k };
+}

@@ -40,11 +40,11 @@ export function quantize(img: Float64Array, levels = 256): Uint16Array {
 
 const log2 = Math.log2;
 const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
-const entropy = (p: Float64Array, n: number) => {
+function entropyRange(p: Float64Array, from: number, to: number): number {
   let e = 0;
-  for (let i = 0; i < n; i++) if (p[i] > 0) e -= p[i] * log2(p[i]);
+  for (let i = from; i <= to; i++) if (p[i] > 0) e -= p[i] * log2(p[i]);
   return e;
-};
+}
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
@@ -77,6 +77,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     let gmax = 0;
+    let gmin = L;
     nt.fill(0);
     total.fill(0);
     // one pass over the object's pixels fills the four directions' co-occurrence counts
@@ -85,6 +86,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const a = grey[i];
       if (a > gmax) gmax = a;
       if (!a) continue;
+      if (a < gmin) gmin = a;
       const y = (i / w) | 0;
       const x = i - y * w;
       for (let d = 0; d < 4; d++) {
@@ -111,10 +113,13 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const touched = touchedAll[d];
       const col = (f: number) => block.values[f * 4 + d];
       if (total[d] === 0) continue; // all 13 stay 0
-      px.fill(0, 0, side);
-      py.fill(0, 0, side);
-      pSum.fill(0, 0, 2 * side);
-      pDiff.fill(0, 0, side);
+      // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
+      // differences on 0..gmax−gmin); the loops below stay inside those ranges
+      const lo = gmin, hi = gmax, dmax = gmax - gmin;
+      px.fill(0, lo, hi + 1);
+      py.fill(0, lo, hi + 1);
+      pSum.fill(0, 2 * lo, 2 * hi + 1);
+      pDiff.fill(0, 0, dmax + 1);
       // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
       const T = total[d];
       let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
@@ -137,14 +142,14 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const ent = log2(T) - clc / T;
       const idm = idmC / T;
       const sij = sijC / T;
-      for (let i = 0; i < side; i++) {
+      for (let i = lo; i <= hi; i++) {
         px[i] /= T;
         py[i] /= T;
-        pDiff[i] /= T;
       }
-      for (let i = 0; i < 2 * side; i++) pSum[i] /= T;
+      for (let i = 0; i <= dmax; i++) pDiff[i] /= T;
+      for (let i = 2 * lo; i <= 2 * hi; i++) pSum[i] /= T;
       let ux = 0, uy = 0, vx = 0, vy = 0;
-      for (let i = 0; i < side; i++) {
+      for (let i = lo; i <= hi; i++) {
         ux += i * px[i];
         uy += i * py[i];
         vx += i * i * px[i];
@@ -153,24 +158,23 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       vx -= ux * ux;
       vy -= uy * uy;
       const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
-      let contrast = 0, sumAvg = 0, sumSq = 0;
-      for (let i = 0; i < side; i++) contrast += i * i * pDiff[i];
-      for (let i = 0; i < 2 * side; i++) {
+      let contrast = 0, sumAvg = 0, sumSq = 0, dm2 = 0;
+      for (let i = 0; i <= dmax; i++) {
+        contrast += i * i * pDiff[i];
+        dm2 += pDiff[i] * pDiff[i];
+      }
+      for (let i = 2 * lo; i <= 2 * hi; i++) {
         sumAvg += i * pSum[i];
         sumSq += i * i * pSum[i];
       }
-      let dm = 0, dm2 = 0;
-      for (let i = 0; i < side; i++) {
-        dm += pDiff[i];
-        dm2 += pDiff[i] * pDiff[i];
-      }
-      dm /= side;
+      // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
+      const dm = 1 / side;
       const diffVar = dm2 / side - dm * dm;
-      const hx = entropy(px, side);
-      const hy = entropy(py, side);
+      const hx = entropyRange(px, lo, hi);
+      const hy = entropyRange(py, lo, hi);
       // HXY1 = −Σ p_ij·log2(px_i·py_j) = −(Σ_i py_i·log2 px_i + Σ_j px_j·log2 py_j): row/column sums of p
       let hxy1 = 0;
-      for (let i = 0; i < side; i++) {
+      for (let i = lo; i <= hi; i++) {
         if (py[i] > 0) hxy1 -= py[i] * log2(px[i]);
         if (px[i] > 0) hxy1 -= px[i] * log2(py[i]);
       }
@@ -183,10 +187,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(4)[k] = idm;
       col(5)[k] = sumAvg;
       col(6)[k] = sumSq - sumAvg * sumAvg;
-      col(7)[k] = entropy(pSum, 2 * side);
+      col(7)[k] = entropyRange(pSum, 2 * lo, 2 * hi);
       col(8)[k] = ent;
       col(9)[k] = diffVar;
-      col(10)[k] = entropy(pDiff, side);
+      col(10)[k] = entropyRange(pDiff, 0, dmax);
       col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
       col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
     }
