@@ -64,6 +64,7 @@ test('metrics of a run: job via the contract, stored per site/well/run, read bac
   const expected = new Map<string, { ssim: number[] }>();
   const segExpect: { nuclei: ReturnType<typeof matchLabels>[] } = { nuclei: [] };
   const countRef: number[] = [];
+  const baseExpect: ReturnType<typeof matchLabels>[] = [];
   const countSyn: number[] = [];
   let seed = 1;
   for (let w = 0; w < 6; w++) {
@@ -92,6 +93,13 @@ test('metrics of a run: job via the contract, stored per site/well/run, read bac
       await writeTiff(truthN, { width: W, height: H, bitDepth: 16, data: labels(centres, 3, 0) });
       await writeTiff(truthC, { width: W, height: H, bitDepth: 16, data: labels(centres, 5, 0) });
       insSeg.run(siteId, 'truth', 'truth', null, truthN, truthC, nCells, nCells);
+      // a classical segmentation of the acquired images (the baseline against the same truth)
+      const clsN = join(ws, 'seg', `cls-w${w}f${f}-nuclei.tiff`);
+      const clsC = join(ws, 'seg', `cls-w${w}f${f}-cells.tiff`);
+      await writeTiff(clsN, { width: W, height: H, bitDepth: 16, data: labels(centres, 3, 1) });
+      await writeTiff(clsC, { width: W, height: H, bitDepth: 16, data: labels(centres, 4, 0) });
+      insSeg.run(siteId, 'acquired', 'classical', null, clsN, clsC, nCells, nCells);
+      if (w !== 4) baseExpect.push(matchLabels(await readGray(truthN), await readGray(clsN), 0.5));
       if (w === 4) continue;
       const predCentres = centres.slice(0, nCells - (f === 1 ? 1 : 0));
       const predN = join(ws, 'seg', `pred-w${w}f${f}-nuclei.tiff`);
@@ -115,7 +123,7 @@ test('metrics of a run: job via the contract, stored per site/well/run, read bac
   assert.equal(job.kind, 'metrics');
   const done = await core.jobs.wait(job.id);
   assert.equal(done.status, 'done', done.error ?? '');
-  assert.equal(done.total, 10 + 10, 'progress counts pixel sites then segmentation sites');
+  assert.equal(done.total, 10 + 10 + 10, 'progress counts pixel sites, segmentation sites, baseline sites');
 
   const m = (await dispatch(core, handlers, 'metrics.run', { runId })) as RunMetrics;
   assert.equal(m.model, 'fixture-model');
@@ -128,7 +136,12 @@ test('metrics of a run: job via the contract, stored per site/well/run, read bac
     assert.ok(Math.abs(p.ssim.mean! - want.reduce((a, b) => a + b, 0) / want.length) < 1e-12, p.channel);
     assert.ok(p.ssim.min! <= p.ssim.median! && p.ssim.median! <= p.ssim.max!, JSON.stringify(p.ssim));
   }
-  const nuc = m.segmentation.find((s) => s.objects === 'nuclei')!;
+  const nuc = m.segmentation.find((s) => s.objects === 'nuclei' && !s.baseline)!;
+  const base = m.segmentation.find((s) => s.objects === 'nuclei' && s.baseline)!;
+  assert.equal(base.method, 'classical on acquired images');
+  assert.equal(base.sites, 10);
+  assert.equal(base.tp, baseExpect.reduce((a, s) => a + s.tp, 0));
+  assert.ok(Math.abs(base.mean_matched_score - baseExpect.reduce((a, s) => a + s.mean_matched_score * s.tp, 0) / base.tp) < 1e-12, 'pooled matched IoU');
   assert.equal(nuc.truth, 'truth');
   assert.equal(nuc.method, 'model');
   assert.equal(nuc.sites, 10);

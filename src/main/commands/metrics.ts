@@ -73,7 +73,7 @@ function printRun(m: RunMetrics, ctx: CliContext) {
   ctx.say(`pixel metrics (${m.scale}; SSIM ${m.ssimWindow} window):`);
   for (const p of m.pixel) ctx.say(`  ${p.channel.padEnd(5)} sites ${p.sites}  MSE ${f(p.mse.mean, 2)}  PSNR ${f(p.psnr.mean, 2)} dB  SSIM ${f(p.ssim.mean)} (median ${f(p.ssim.median)})`);
   for (const s of m.segmentation)
-    ctx.say(`  ${s.objects} vs ${s.truth} (IoU ≥ ${s.thresh}, ${s.sites} sites): precision ${f(s.precision)} recall ${f(s.recall)} F1 ${f(s.f1)} mean true ${f(s.mean_true_score)} mean matched ${f(s.mean_matched_score)} PQ ${f(s.panoptic_quality)}`);
+    ctx.say(`  ${s.baseline ? `baseline — ${s.method}: ` : ''}${s.objects} vs ${s.truth} (IoU ≥ ${s.thresh}, ${s.sites} sites): precision ${f(s.precision)} recall ${f(s.recall)} F1 ${f(s.f1)} mean true ${f(s.mean_true_score)} mean matched ${f(s.mean_matched_score)} PQ ${f(s.panoptic_quality)}`);
   if (m.cellCount) ctx.say(`  cell count r ${f(m.cellCount.r)} over ${m.cellCount.wells} wells (vs ${m.cellCount.truth})`);
   if (m.features) {
     ctx.say(`  feature correlation: mean r ${f(m.features.meanR)} over ${m.features.features} features, ${m.features.wells} wells`);

@@ -27,8 +27,10 @@ export interface SegSummary {
   objects: 'nuclei' | 'cells';
   /** what served as ground truth: simulator/annotation labels, or classical segmentation of the acquired images */
   truth: 'truth' | 'classical';
-  /** the run's segmentation method of its synthetic images */
+  /** the run's segmentation method of its synthetic images, or for the baseline what segmented the acquired ones */
   method: string;
+  /** true for the baseline row: classical segmentation of the acquired images against the same ground truth */
+  baseline: boolean;
   sites: number;
   thresh: number;
   tp: number;

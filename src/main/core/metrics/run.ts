@@ -9,7 +9,7 @@ import { distribution, poolMatches } from './summary';
 import { pearson } from './stats';
 import { controlsQc, computeBiology } from './biology';
 import { loadRunProfiles, FEATURES_MISSING } from './profiles';
-import { loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites } from './sources';
+import { acquiredClassical, loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites, type SegFiles } from './sources';
 import { saveRunMetrics, type MetricRow } from './store';
 
 export type MetricsProgress = (done: number, total: number, message?: string) => void;
@@ -32,7 +32,9 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
   const predSeg = predictedSegmentations(db, run.id);
   const refSeg = referenceSegmentations(db, run.plateId);
   const segSites = refSeg ? sites.filter((s) => predSeg.has(s.siteId) && refSeg.bySite.has(s.siteId)) : [];
-  const total = sites.length + segSites.length;
+  const acqClassical = refSeg?.kind === 'truth' ? acquiredClassical(db, run.plateId) : new Map<number, SegFiles>();
+  const baseSites = segSites.filter((s) => acqClassical.has(s.siteId));
+  const total = sites.length + segSites.length + baseSites.length;
   let done = 0;
 
   // ---- pixel metrics per site and channel
@@ -78,17 +80,20 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
   if (!predSeg.size) notes.push('the run has no segmentation of its synthetic images yet (run `stainless segment`)');
   else if (!refSeg) notes.push('no reference segmentation: neither ground-truth labels nor a classical segmentation of the acquired images');
   else {
+    const match = async (s: (typeof segSites)[number], ref: SegFiles, pred: SegFiles, kind: 'nuclei' | 'cells') => {
+      const gtPath = kind === 'nuclei' ? ref.nucleiPath : ref.cellsPath;
+      const prPath = kind === 'nuclei' ? pred.nucleiPath : pred.cellsPath;
+      const [gt, pr] = await Promise.all([readGray(gtPath), readGray(prPath)]);
+      if (gt.width !== pr.width || gt.height !== pr.height)
+        throw new Error(`site ${s.well} f${s.field} ${kind}: reference labels ${gtPath} are ${gt.width}×${gt.height} but ${prPath} is ${pr.width}×${pr.height}`);
+      return matchLabels(gt, pr, params.iou);
+    };
     const byKind: Record<'nuclei' | 'cells', SegMatch[]> = { nuclei: [], cells: [] };
     for (const s of segSites) {
       const p = predSeg.get(s.siteId)!;
       const r = refSeg.bySite.get(s.siteId)!;
       for (const kind of ['nuclei', 'cells'] as const) {
-        const gtPath = kind === 'nuclei' ? r.nucleiPath : r.cellsPath;
-        const prPath = kind === 'nuclei' ? p.nucleiPath : p.cellsPath;
-        const [gt, pr] = await Promise.all([readGray(gtPath), readGray(prPath)]);
-        if (gt.width !== pr.width || gt.height !== pr.height)
-          throw new Error(`site ${s.well} f${s.field} ${kind}: reference labels ${gtPath} are ${gt.width}×${gt.height} but ${prPath} is ${pr.width}×${pr.height}`);
-        const m = matchLabels(gt, pr, params.iou);
+        const m = await match(s, r, p, kind);
         byKind[kind].push(m);
         for (const k of ['f1', 'precision', 'recall', 'panoptic_quality'] as const) {
           rows.push({ scope: 'site', siteId: s.siteId, wellId: s.wellId, key: `${kind}_${k}`, value: m[k] });
@@ -99,7 +104,20 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
     }
     const method = [...new Set(segSites.map((s) => predSeg.get(s.siteId)!.method))].join('+');
     for (const kind of ['nuclei', 'cells'] as const)
-      if (byKind[kind].length) segmentation.push({ objects: kind, truth: refSeg.kind, method, sites: byKind[kind].length, ...poolMatches(byKind[kind], params.iou) });
+      if (byKind[kind].length)
+        segmentation.push({ objects: kind, truth: refSeg.kind, method, baseline: false, sites: byKind[kind].length, ...poolMatches(byKind[kind], params.iou) });
+    // With ground truth, the classical segmentation of the acquired images on the same sites is the
+    // baseline that puts the synthetic numbers in context (what the real stains would give).
+    if (refSeg.kind === 'truth' && acqClassical.size) {
+      const base: Record<'nuclei' | 'cells', SegMatch[]> = { nuclei: [], cells: [] };
+      for (const s of baseSites) {
+        for (const kind of ['nuclei', 'cells'] as const) base[kind].push(await match(s, refSeg.bySite.get(s.siteId)!, acqClassical.get(s.siteId)!, kind));
+        onProgress(++done, total, `baseline segmentation ${s.well} f${s.field}`);
+      }
+      for (const kind of ['nuclei', 'cells'] as const)
+        if (base[kind].length)
+          segmentation.push({ objects: kind, truth: 'truth', method: 'classical on acquired images', baseline: true, sites: base[kind].length, ...poolMatches(base[kind], params.iou) });
+    }
   }
   seconds.segmentation = (performance.now() - tSeg) / 1000;
 

@@ -102,6 +102,14 @@ export function referenceSegmentations(db: Db, plateId: number): { kind: 'truth'
   return null;
 }
 
+/** Classical segmentations of the plate's acquired images, by site. */
+export function acquiredClassical(db: Db, plateId: number): Map<number, SegFiles> {
+  const rows = db
+    .prepare(`${segQuery} JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ? AND g.source = 'acquired' AND g.method = 'classical'`)
+    .all(plateId) as SegFiles[];
+  return new Map(rows.map((r) => [r.siteId, r]));
+}
+
 export function plateWells(db: Db, plateId: number): WellMeta[] {
   return db
     .prepare(

@@ -26,7 +26,7 @@ const safeDivide = (x: number, y: number) => (Math.abs(y) > 1e-10 ? x / y : 0);
  * StarDist's `matching_dataset(..., by_image=False)`: tp, fp, fn, object counts and the matched
  * IoU sum are added over images, then the ratios are formed once.
  */
-export function poolMatches(ms: SegMatch[], thresh: number): Omit<SegSummary, 'objects' | 'truth' | 'method' | 'sites'> {
+export function poolMatches(ms: SegMatch[], thresh: number): Omit<SegSummary, 'objects' | 'truth' | 'method' | 'sites' | 'baseline'> {
   let tp = 0;
   let fp = 0;
   let fn = 0;
