@@ -80,13 +80,19 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     let gmin = L;
     nt.fill(0);
     total.fill(0);
+    for (let p = start[k]; p < start[k + 1]; p++) {
+      const a = grey[pixels[p]];
+      if (a > gmax) gmax = a;
+      if (a && a < gmin) gmin = a;
+    }
+    // counts live on the object's own level range: an R×R corner of the scratch matrices, small
+    // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
+    const R = gmax >= gmin ? gmax - gmin + 1 : 1;
     // one pass over the object's pixels fills the four directions' co-occurrence counts
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const a = grey[i];
-      if (a > gmax) gmax = a;
       if (!a) continue;
-      if (a < gmin) gmin = a;
       const y = (i / w) | 0;
       const x = i - y * w;
       for (let d = 0; d < 4; d++) {
@@ -98,8 +104,8 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         if (!b) continue;
         const cm = cms[d];
         const touched = touchedAll[d];
-        const ab = a * L + b;
-        const ba = b * L + a;
+        const ab = (a - gmin) * R + (b - gmin);
+        const ba = (b - gmin) * R + (a - gmin);
         if (cm[ab] === 0) touched[nt[d]++] = ab;
         cm[ab]++;
         if (cm[ba] === 0) touched[nt[d]++] = ba;
@@ -126,8 +132,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       for (let t = 0; t < nt[d]; t++) {
         const ab = touched[t];
         const c = cm[ab];
-        const i = (ab / L) | 0;
-        const j = ab - i * L;
+        const qi = (ab / R) | 0;
+        const i = gmin + qi;
+        const j = gmin + (ab - qi * R);
         // mahotas: px = p.sum(0) (over rows → indexed by column j), py = p.sum(1)
         px[j] += c;
         py[i] += c;
