@@ -151,6 +151,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
   if (input.cells) {
     try {
       const r = frechetDistance(input.cells.acquired, input.cells.synthetic);
+      if (!Number.isFinite(r.fd) || r.features === 0) throw new Error(`no usable per-cell features (${r.features} non-constant in the acquired cells)`);
       frechet = { value: r.fd, features: r.features, cellsAcquired: input.cells.acquired.rows, cellsSynthetic: input.cells.synthetic.rows };
     } catch (e) {
       notes.push(`Fréchet distance not computed: ${(e as Error).message}`);
