@@ -71,16 +71,23 @@ export function overlapIoU(gt: LabelImage, pred: LabelImage): Overlap {
   const areaP = new Float64Array(b.n + 1);
   const counts = new Map<number, number>();
   const stride = b.n + 1;
+  // Neighbouring pixels mostly share their (true, pred) pair: count runs, touch the map once per run.
+  let runKey = -1;
+  let runLen = 0;
   for (let i = 0; i < a.ids.length; i++) {
     const x = a.ids[i];
     const y = b.ids[i];
     areaT[x]++;
     areaP[y]++;
-    if (x && y) {
-      const k = x * stride + y;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+    const k = x && y ? x * stride + y : -1;
+    if (k === runKey) runLen++;
+    else {
+      if (runKey >= 0) counts.set(runKey, (counts.get(runKey) ?? 0) + runLen);
+      runKey = k;
+      runLen = 1;
     }
   }
+  if (runKey >= 0) counts.set(runKey, (counts.get(runKey) ?? 0) + runLen);
   const keys = [...counts.keys()].sort((u, v) => u - v);
   const t = new Int32Array(keys.length);
   const p = new Int32Array(keys.length);
