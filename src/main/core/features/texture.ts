@@ -40,15 +40,10 @@ export function quantize(img: Float64Array, levels = 256): Uint16Array {
 
 const log2 = Math.log2;
 const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
-function entropyRange(p: Float64Array, from: number, to: number): number {
-  let e = 0;
-  for (let i = from; i <= to; i++) if (p[i] > 0) e -= p[i] * log2(p[i]);
-  return e;
-}
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; py: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
+let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
 function scratchFor(L: number) {
   if (!scratch || scratch.L !== L)
     scratch = {
@@ -56,7 +51,6 @@ function scratchFor(L: number) {
       cm: DIRS.map(() => new Int32Array(L * L)),
       touched: DIRS.map(() => new Int32Array(L * L)),
       px: new Float64Array(L),
-      py: new Float64Array(L),
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
     };
@@ -69,7 +63,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   const names = textureNames(channel, scale, levels);
   const block = newBlock(names, n);
   const L = levels;
-  const { cm: cms, touched: touchedAll, px, py, pSum, pDiff } = scratchFor(L);
+  const { cm: cms, touched: touchedAll, px, pSum, pDiff } = scratchFor(L);
   const nt = new Int32Array(4);
   const total = new Float64Array(4);
   const dys = DIRS.map(([dy]) => dy * scale);
@@ -104,12 +98,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         if (!b) continue;
         const cm = cms[d];
         const touched = touchedAll[d];
+        // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
         const ab = (a - gmin) * R + (b - gmin);
-        const ba = (b - gmin) * R + (a - gmin);
         if (cm[ab] === 0) touched[nt[d]++] = ab;
         cm[ab]++;
-        if (cm[ba] === 0) touched[nt[d]++] = ba;
-        cm[ba]++;
         total[d] += 2;
       }
     }
@@ -123,7 +115,6 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       // differences on 0..gmax−gmin); the loops below stay inside those ranges
       const lo = gmin, hi = gmax, dmax = gmax - gmin;
       px.fill(0, lo, hi + 1);
-      py.fill(0, lo, hi + 1);
       pSum.fill(0, 2 * lo, 2 * hi + 1);
       pDiff.fill(0, 0, dmax + 1);
       // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
@@ -133,58 +124,77 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         const ab = touched[t];
         const c = cm[ab];
         const qi = (ab / R) | 0;
+        const qj = ab - qi * R;
         const i = gmin + qi;
-        const j = gmin + (ab - qi * R);
-        // mahotas: px = p.sum(0) (over rows → indexed by column j), py = p.sum(1)
+        const j = gmin + qj;
+        // C(i,j) lands in S at (i,j) and (j,i)
         px[j] += c;
-        py[i] += c;
-        pSum[i + j] += c;
-        pDiff[i > j ? i - j : j - i] += c;
-        sc2 += c * c;
-        clc += c * (c < LOG2_TABLE.length ? LOG2_TABLE[c] : log2(c));
-        idmC += c / (1 + (i - j) * (i - j));
-        sijC += i * j * c;
+        px[i] += c;
+        pSum[i + j] += 2 * c;
+        pDiff[i > j ? i - j : j - i] += 2 * c;
+        idmC += (2 * c) / (1 + (i - j) * (i - j));
+        sijC += 2 * i * j * c;
+        // Σ S² and Σ S·log2 S need whole cells of S: S(i,j) = C(i,j) + C(j,i)
+        let sv: number;
+        let cells: number;
+        if (i === j) {
+          sv = 2 * c;
+          cells = 1;
+        } else {
+          const other = cm[qj * R + qi];
+          if (i > j && other !== 0) continue; // counted with its partner
+          sv = c + other;
+          cells = 2;
+        }
+        sc2 += cells * sv * sv;
+        clc += cells * sv * (sv < LOG2_TABLE.length ? LOG2_TABLE[sv] : log2(sv));
       }
       const asm = sc2 / (T * T);
-      const ent = log2(T) - clc / T;
+      const log2T = log2(T);
+      const ent = log2T - clc / T;
       const idm = idmC / T;
       const sij = sijC / T;
+      // px, pSum, pDiff hold integer counts here: moments divide by T, entropies use
+      // H = log2 T − Σ n·log2 n / T with the log table. S is symmetric, so py = px (HY = HX) and
+      // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
+      let ux = 0, vx = 0, hxc = 0;
       for (let i = lo; i <= hi; i++) {
-        px[i] /= T;
-        py[i] /= T;
+        const n = px[i];
+        if (!n) continue;
+        ux += i * n;
+        vx += i * i * n;
+        hxc += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
       }
-      for (let i = 0; i <= dmax; i++) pDiff[i] /= T;
-      for (let i = 2 * lo; i <= 2 * hi; i++) pSum[i] /= T;
-      let ux = 0, uy = 0, vx = 0, vy = 0;
-      for (let i = lo; i <= hi; i++) {
-        ux += i * px[i];
-        uy += i * py[i];
-        vx += i * i * px[i];
-        vy += i * i * py[i];
-      }
-      vx -= ux * ux;
-      vy -= uy * uy;
+      ux /= T;
+      vx = vx / T - ux * ux;
+      const uy = ux, vy = vx;
       const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
-      let contrast = 0, sumAvg = 0, sumSq = 0, dm2 = 0;
+      let contrast = 0, dm2 = 0, dEnt = 0;
       for (let i = 0; i <= dmax; i++) {
-        contrast += i * i * pDiff[i];
-        dm2 += pDiff[i] * pDiff[i];
+        const n = pDiff[i];
+        if (!n) continue;
+        contrast += i * i * n;
+        dm2 += n * n;
+        dEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
       }
+      contrast /= T;
+      dm2 /= T * T;
+      let sumAvg = 0, sumSq = 0, sEnt = 0;
       for (let i = 2 * lo; i <= 2 * hi; i++) {
-        sumAvg += i * pSum[i];
-        sumSq += i * i * pSum[i];
+        const n = pSum[i];
+        if (!n) continue;
+        sumAvg += i * n;
+        sumSq += i * i * n;
+        sEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
       }
+      sumAvg /= T;
+      sumSq /= T;
       // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
       const dm = 1 / side;
       const diffVar = dm2 / side - dm * dm;
-      const hx = entropyRange(px, lo, hi);
-      const hy = entropyRange(py, lo, hi);
-      // HXY1 = −Σ p_ij·log2(px_i·py_j) = −(Σ_i py_i·log2 px_i + Σ_j px_j·log2 py_j): row/column sums of p
-      let hxy1 = 0;
-      for (let i = lo; i <= hi; i++) {
-        if (py[i] > 0) hxy1 -= py[i] * log2(px[i]);
-        if (px[i] > 0) hxy1 -= px[i] * log2(py[i]);
-      }
+      const hx = log2T - hxc / T;
+      const hy = hx;
+      const hxy1 = 2 * hx;
       // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
       const hxy2 = hx + hy;
       col(0)[k] = asm;
@@ -194,10 +204,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(4)[k] = idm;
       col(5)[k] = sumAvg;
       col(6)[k] = sumSq - sumAvg * sumAvg;
-      col(7)[k] = entropyRange(pSum, 2 * lo, 2 * hi);
+      col(7)[k] = log2T - sEnt / T;
       col(8)[k] = ent;
       col(9)[k] = diffVar;
-      col(10)[k] = entropyRange(pDiff, 0, dmax);
+      col(10)[k] = log2T - dEnt / T;
       col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
       col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
     }
