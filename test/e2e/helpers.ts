@@ -84,6 +84,13 @@ export async function goSection(page: Page, section: string): Promise<void> {
   await page.waitForSelector(`[data-page="${section}"]`);
 }
 
+export const DEMO_WELLS = ['B02', 'B03', 'B04', 'B05', 'B08', 'C02', 'C03', 'C04', 'C08', 'C09'];
+
+async function countLabels(file: string): Promise<number> {
+  const { readGray } = await import('../../src/main/core/io/tiff');
+  return new Set((await readGray(file)).data).size - 1;
+}
+
 /**
  * A small real demo workspace: the simulator's plate (a block of wells with DMSO and positive
  * controls), imported through the normal import path, its ground-truth masks registered as
@@ -94,18 +101,19 @@ export async function prepareDemoWorkspace(core: Core, opts: { wells?: string[];
   const { importPlate } = await import('../../src/main/core/catalog/importPlate');
   const barcode = 'E2E-DEMO';
   const out = join(core.paths.demo, barcode);
-  const wells = opts.wells ?? ['B', 'C'].flatMap((r) => [1, 2, 3, 4, 5, 6, 7, 8, 9].map((c) => `${r}0${c}`));
+  // DMSO negcon B02 B05 B08, poscon C03 C09 (the demo 96 layout), treatments between.
+  const wells = opts.wells ?? DEMO_WELLS;
   await simulatePlate({ out, format: 96, sites: opts.sites ?? 2, size: opts.size ?? 128, seed: 5, wells, barcode, workers: 0 });
   const report = await importPlate(core.db, { dir: out, metadata: join(out, 'metadata'), barcode, cellLine: 'A549', isDemo: true });
   const sites = core.db
     .prepare('SELECT s.id, w.row, w.col, s.field FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ?')
     .all(report.plateId) as { id: number; row: number; col: number; field: number }[];
   const insert = core.db.prepare(
-    "INSERT INTO segmentations (site_id, source, method, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, 'truth', 'truth', ?, ?, 0, 0)",
+    "INSERT INTO segmentations (site_id, source, method, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, 'truth', 'truth', ?, ?, ?, ?)",
   );
   for (const s of sites) {
     const gt = (k: 'nuclei' | 'cells') => join(out, 'groundtruth', labelFileName(s.row, s.col, s.field, k));
-    if (existsSync(gt('nuclei'))) insert.run(s.id, gt('nuclei'), gt('cells'));
+    if (existsSync(gt('nuclei'))) insert.run(s.id, gt('nuclei'), gt('cells'), await countLabels(gt('nuclei')), await countLabels(gt('cells')));
   }
   const job = await core.jobs.wait(core.jobs.submit('features', { plate: barcode, source: 'acquired', method: 'classical' }).id);
   if (job.status !== 'done') throw new Error(`measuring the demo plate failed: ${job.error}`);
