@@ -97,20 +97,21 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     CMP[k] = (2 * Math.PI * ((mrr + mcc) / area)) / area;
     // perimeter: border = pixel with a 4-neighbour outside the object
     let per = 0;
-    const isB = (fi: number) => m[fi] === 1 && (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]);
+    // border mask of the framed crop first, then each border pixel's neighbourhood code
+    const border = new Uint8Array(fw * fh);
+    for (let yy = 1; yy <= bh; yy++)
+      for (let xx = 1; xx <= bw; xx++) {
+        const fi = yy * fw + xx;
+        if (m[fi] === 1 && (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw])) border[fi] = 1;
+      }
     for (let yy = 1; yy <= bh; yy++) {
       for (let xx = 1; xx <= bw; xx++) {
         const fi = yy * fw + xx;
-        if (!isB(fi)) continue;
-        let code = 1;
-        if (isB(fi - 1)) code += 2;
-        if (isB(fi + 1)) code += 2;
-        if (isB(fi - fw)) code += 2;
-        if (isB(fi + fw)) code += 2;
-        if (isB(fi - fw - 1)) code += 10;
-        if (isB(fi - fw + 1)) code += 10;
-        if (isB(fi + fw - 1)) code += 10;
-        if (isB(fi + fw + 1)) code += 10;
+        if (!border[fi]) continue;
+        const code =
+          1 +
+          2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
+          10 * (border[fi - fw - 1] + border[fi - fw + 1] + border[fi + fw - 1] + border[fi + fw + 1]);
         per += PERIM_W[code];
       }
     }
