@@ -10,6 +10,7 @@ import { computeBiology, controlsQc } from '../../src/main/core/metrics/biology'
 import { linearSumAssignment } from '../../src/main/core/metrics/hungarian';
 import { symmetricEigen } from '../../src/main/core/metrics/linalg';
 import { pearson } from '../../src/main/core/metrics/stats';
+import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
 
 const gauss = (rnd: () => number) => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
@@ -194,4 +195,19 @@ test('Jacobi eigensolver: A·v = λ·v and orthonormal vectors', () => {
       for (let i = 0; i < n; i++) dot += V[i * n + p] * V[i * n + q];
       assert.ok(Math.abs(dot - (p === q ? 1 : 0)) < 1e-12, `vectors ${p}, ${q} not orthonormal`);
     }
+});
+
+test('standardised Fréchet distance: 0 for identical samples, unchanged by a feature’s unit, grows with a shift', () => {
+  const rnd = mulberry32(8);
+  const rows = 400;
+  const cols = 5;
+  const a = new Float64Array(rows * cols).map(() => gauss(rnd));
+  const b = new Float64Array(rows * cols).map((_, k) => gauss(rnd) + (k % cols === 0 ? 0.5 : 0));
+  const M = (data: Float64Array) => ({ rows, cols, data });
+  assert.ok(Math.abs(frechetDistance(M(a), M(a)).fd) < 1e-9, 'identical samples');
+  const base = frechetDistance(M(a), M(b)).fd;
+  const unit = (x: Float64Array) => x.map((v, k) => (k % cols === 2 ? v * 1000 + 7 : v));
+  assert.ok(Math.abs(frechetDistance(M(unit(a)), M(unit(b))).fd - base) < 1e-9 * Math.max(1, base), 'unit-free');
+  const far = b.map((v, k) => (k % cols === 0 ? v + 2 : v));
+  assert.ok(frechetDistance(M(a), M(far)).fd > base, 'a larger shift is a larger distance');
 });

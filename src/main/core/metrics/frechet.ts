@@ -65,24 +65,29 @@ export function frechetFromMoments(mu1: Float64Array, cov1: Float64Array, mu2: F
 
 /**
  * Fréchet distance between acquired (a) and synthetic (b) per-cell features. Each feature is first
- * standardised by the acquired cells' mean and standard deviation so that no feature dominates by
- * its unit; features constant in the acquired cells are dropped.
+ * z-scored with the mean and sd of both samples pooled, so no feature dominates by its unit and a
+ * feature nearly constant in one sample cannot blow the distance up (each pooled variance is 1, so
+ * the distance stays on the scale of the feature count); features constant in the pool are dropped.
  */
 export function frechetDistance(a: Matrix, b: Matrix, opts: { standardise?: boolean } = {}): { fd: number; features: number } {
   if (a.cols !== b.cols) throw new Error(`frechet: ${a.cols} vs ${b.cols} features`);
   let A = a;
   let B = b;
   if (opts.standardise ?? true) {
-    const mu = columnMeans(a);
-    const cov = covariance(a, mu);
+    const d = a.cols;
+    const n = a.rows + b.rows;
+    const mu = new Float64Array(d);
+    for (const m of [a, b]) for (let r = 0; r < m.rows; r++) for (let c = 0; c < d; c++) mu[c] += m.data[r * d + c] / n;
+    const sd = new Float64Array(d);
+    for (const m of [a, b]) for (let r = 0; r < m.rows; r++) for (let c = 0; c < d; c++) sd[c] += (m.data[r * d + c] - mu[c]) ** 2 / Math.max(1, n - 1);
     const keep: number[] = [];
-    for (let c = 0; c < a.cols; c++) if (cov[c * a.cols + c] > 0) keep.push(c);
+    for (let c = 0; c < d; c++) {
+      sd[c] = Math.sqrt(sd[c]);
+      if (sd[c] > 0) keep.push(c);
+    }
     const z = (m: Matrix): Matrix => {
       const out = new Float64Array(m.rows * keep.length);
-      for (let r = 0; r < m.rows; r++)
-        keep.forEach((c, k) => {
-          out[r * keep.length + k] = (m.data[r * m.cols + c] - mu[c]) / Math.sqrt(cov[c * a.cols + c]);
-        });
+      for (let r = 0; r < m.rows; r++) keep.forEach((c, k) => (out[r * keep.length + k] = (m.data[r * d + c] - mu[c]) / sd[c]));
       return { rows: m.rows, cols: keep.length, data: out };
     };
     A = z(a);
