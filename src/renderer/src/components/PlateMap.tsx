@@ -1,4 +1,4 @@
-import { Box, Paper, Text, Group, Badge } from '@mantine/core';
+import { Box, Paper, Text, Group, Badge, useComputedColorScheme } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { WellLayout } from '../../../shared/contract/catalog';
@@ -47,6 +47,7 @@ export function PlateMap(p: PlateMapProps) {
     for (const w of p.wells) m.set(w.row * cols + w.col, w);
     return m;
   }, [p.wells, cols]);
+  const scheme = useComputedColorScheme('dark');
   const thumbs = useThumbs(p.mode === 'thumbnail' ? p.wells : null, p.thumbUrl);
 
   useEffect(() => {
@@ -58,7 +59,7 @@ export function PlateMap(p: PlateMapProps) {
     c.height = Math.round(H * dpr);
     const g = c.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const dark = document.documentElement.getAttribute('data-mantine-color-scheme') !== 'light';
+    const dark = scheme !== 'light';
     const fg = dark ? '#c9c9c9' : '#333';
     g.clearRect(0, 0, W, H);
     // Row letters and column numbers, thinned out when cells are small.
@@ -120,7 +121,7 @@ export function PlateMap(p: PlateMapProps) {
       }
     }
     p.onDrawn?.(performance.now() - t0);
-  }, [width, W, H, cell, rows, cols, byPos, p.values, p.scale, p.mode, thumbs, p.selectedId]);
+  }, [width, W, H, cell, rows, cols, byPos, p.values, p.scale, p.mode, thumbs, p.selectedId, scheme]);
 
   const wellAt = (e: React.MouseEvent): { w: WellLayout; x: number; y: number } | null => {
     const rect = (e.target as HTMLCanvasElement).getBoundingClientRect();

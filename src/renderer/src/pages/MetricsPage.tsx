@@ -118,9 +118,10 @@ function MetricsBody({ d }: { d: RunMetrics }) {
         </Alert>
       )}
       <Paper withBorder p="sm">
-        <Title order={4} mb={4}>
-          Pixels (per site, {d.scale}; SSIM {d.ssimWindow} window)
-        </Title>
+        <Title order={4}>Pixels, per site</Title>
+        <Text size="xs" c="dimmed" mb={4}>
+          {d.scale}; SSIM with a {d.ssimWindow} window
+        </Text>
         <SimpleGrid cols={{ base: 1, lg: 3 }}>
           <BoxPlots title="MSE (lower is better)" rows={d.pixel.map((p) => ({ label: p.channel, d: p.mse }))} testId="box-mse" />
           <BoxPlots title="PSNR dB (higher is better)" rows={d.pixel.map((p) => ({ label: p.channel, d: p.psnr }))} testId="box-psnr" />
@@ -186,20 +187,20 @@ function MetricsBody({ d }: { d: RunMetrics }) {
           <Table fz="sm" className="num">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Task</Table.Th>
+                <Table.Th>Measure</Table.Th>
                 <Table.Th>Source</Table.Th>
-                <Table.Th>F1</Table.Th>
-                <Table.Th>Accuracy</Table.Th>
+                <Table.Th>Value</Table.Th>
+                <Table.Th>Detail</Table.Th>
                 <Table.Th>Samples</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {d.separation.map((s) => (
                 <Table.Tr key={s.task + s.source}>
-                  <Table.Td>{s.task === 'moa' ? 'MoA classification' : 'treatment vs DMSO'}</Table.Td>
+                  <Table.Td>{s.task === 'moa' ? 'MoA classification F1' : 'treatment vs DMSO F1'}</Table.Td>
                   <Table.Td>{s.source}</Table.Td>
                   <Table.Td fw={600}>{formatValue(s.f1)}</Table.Td>
-                  <Table.Td>{formatValue(s.accuracy)}</Table.Td>
+                  <Table.Td>accuracy {formatValue(s.accuracy)}</Table.Td>
                   <Table.Td>
                     {s.samples} ({s.classes} classes, {s.folds}-fold)
                   </Table.Td>
@@ -207,7 +208,7 @@ function MetricsBody({ d }: { d: RunMetrics }) {
               ))}
               {d.activity.map((a) => (
                 <Table.Tr key={'act' + a.source}>
-                  <Table.Td>phenotypic activity (mAP)</Table.Td>
+                  <Table.Td>phenotypic activity, mean mAP</Table.Td>
                   <Table.Td>{a.source}</Table.Td>
                   <Table.Td fw={600}>{formatValue(a.meanMAP)}</Table.Td>
                   <Table.Td>{a.fractionActive != null ? `${formatValue(a.fractionActive * 100)} % active` : '—'}</Table.Td>
@@ -238,7 +239,11 @@ function MetricsBody({ d }: { d: RunMetrics }) {
         <Title order={4} mb={4}>
           Feature agreement: Pearson r across wells, acquired vs synthetic {d.features ? `(${d.features.features} features, ${d.features.wells} wells, mean r ${formatValue(d.features.meanR)})` : ''}
         </Title>
-        {d.features ? <CorrelationHeatmap table={d.features.table} /> : <Text c="dimmed">features not computed for this run</Text>}
+        {d.features && d.features.table.length > 0 ? (
+          <CorrelationHeatmap table={d.features.table} />
+        ) : (
+          <Text c="dimmed">{d.features ? 'no feature measured on both acquired and synthetic images' : 'features not computed for this run'}</Text>
+        )}
       </Paper>
       <Text size="xs" c="dimmed">
         Metrics took {Object.entries(d.seconds).map(([k, v]) => `${k} ${formatValue(v)} s`).join(', ')}.

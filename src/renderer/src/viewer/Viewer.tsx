@@ -45,6 +45,18 @@ export function Viewer(p: ViewerProps) {
   const latest = useRef(p);
   latest.current = p;
   const drag = useRef<{ x: number; y: number; view: ViewTransform; swipe: boolean } | null>(null);
+  const moving = useRef(false);
+  const settle = useRef<number | null>(null);
+  /** marks a zoom/pan in progress; 150 ms after the last one, redraw at full resolution */
+  const motion = () => {
+    moving.current = true;
+    if (settle.current != null) clearTimeout(settle.current);
+    settle.current = window.setTimeout(() => {
+      moving.current = false;
+      settle.current = null;
+      request();
+    }, 150);
+  };
   const first = p.set?.channels[0]?.image ?? null;
 
   useEffect(() => {
@@ -73,7 +85,9 @@ export function Viewer(p: ViewerProps) {
       const q = latest.current;
       const c = canvas.current;
       if (!r || !c || !q.set || !q.view || !q.set.channels.length) return;
-      const dpr = window.devicePixelRatio || 1;
+      // While the user zooms or pans, draw at half resolution (4× fewer fragments) so software or
+      // weak GPUs keep up; the full-resolution frame follows when the motion stops.
+      const dpr = (window.devicePixelRatio || 1) * (moving.current ? 0.5 : 1);
       const w = Math.round(c.clientWidth * dpr);
       const h = Math.round(c.clientHeight * dpr);
       if (c.width !== w || c.height !== h) {
@@ -122,6 +136,7 @@ export function Viewer(p: ViewerProps) {
       const k = Math.exp(-e.deltaY * 0.0015);
       const scale = Math.min(64, Math.max(0.02, v.scale * k));
       const f = scale / v.scale;
+      motion();
       latest.current.onView({ scale, x: sx - (sx - v.x) * f, y: sy - (sy - v.y) * f });
     };
     c.addEventListener('wheel', onWheel, { passive: false });
@@ -148,7 +163,10 @@ export function Viewer(p: ViewerProps) {
             if (d.swipe && p.swipe) {
               const rect = canvas.current!.getBoundingClientRect();
               p.swipe.onMove(Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)));
-            } else p.onView({ ...d.view, x: d.view.x + e.clientX - d.x, y: d.view.y + e.clientY - d.y });
+            } else {
+              motion();
+              p.onView({ ...d.view, x: d.view.x + e.clientX - d.x, y: d.view.y + e.clientY - d.y });
+            }
             return;
           }
           if (p.view && p.onPointer) {
