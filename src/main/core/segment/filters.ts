@@ -9,18 +9,22 @@ export function gaussianBlur(src: Float32Array, width: number, height: number, s
   const mirror = (i: number, n: number) => (i < 0 ? Math.min(n - 1, -i - 1) : i >= n ? Math.max(0, 2 * n - i - 1) : i);
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
+  // interior pixels need no mirroring; only the r-wide margins go through mirror()
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let j = -r; j <= r; j++) acc += k[j + r] * src[row + mirror(x + j, width)];
+      if (x >= r && x < width - r) for (let j = -r, o = row + x - r; j <= r; j++, o++) acc += k[j + r] * src[o];
+      else for (let j = -r; j <= r; j++) acc += k[j + r] * src[row + mirror(x + j, width)];
       tmp[row + x] = acc;
     }
   }
   for (let y = 0; y < height; y++) {
+    const inner = y >= r && y < height - r;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let j = -r; j <= r; j++) acc += k[j + r] * tmp[mirror(y + j, height) * width + x];
+      if (inner) for (let j = -r, o = (y - r) * width + x; j <= r; j++, o += width) acc += k[j + r] * tmp[o];
+      else for (let j = -r; j <= r; j++) acc += k[j + r] * tmp[mirror(y + j, height) * width + x];
       out[y * width + x] = acc;
     }
   }
