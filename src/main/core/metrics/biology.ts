@@ -33,6 +33,8 @@ export interface BiologyResult {
   frechet: { value: number; features: number; cellsAcquired: number; cellsSynthetic: number } | null;
   qc: QcSummary[];
   notes: string[];
+  /** seconds per part */
+  seconds: Record<string, number>;
 }
 
 const fin = (v: number) => (Number.isFinite(v) ? v : null);
@@ -86,6 +88,13 @@ function standardiseByNegcon(m: Float64Array, d: number, negcon: boolean[]): Flo
 
 export function computeBiology(input: BiologyInput): BiologyResult {
   const notes: string[] = [];
+  const seconds: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (k: string) => {
+    const now = performance.now();
+    seconds[k] = (now - t) / 1000;
+    t = now;
+  };
   const agreement = featureAgreement(input.acquired, input.synthetic);
   const valid = agreement.features.filter((f) => !Number.isNaN(f.r));
   const features = {
@@ -103,6 +112,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     ['synthetic', input.synthetic],
   ] as const;
 
+  lap('correlation');
   const separation: SeparationSummary[] = [];
   const tasks: Array<{ task: SeparationSummary['task']; pick: (l: WellLabel) => string | null }> = [
     { task: 'treatment-vs-dmso', pick: (l) => (l.controlType === 'negcon' ? 'DMSO' : l.controlType === 'trt' ? 'treatment' : null) },
@@ -121,6 +131,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     }
   }
 
+  lap('separation');
   const activity: ActivitySummary[] = [];
   const group = wells.map((w) => {
     const l = labelOf.get(w)!;
@@ -147,6 +158,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
       });
     }
 
+  lap('activity');
   let frechet: BiologyResult['frechet'] = null;
   if (input.cells) {
     try {
@@ -158,6 +170,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     }
   } else notes.push('Fréchet distance not computed: per-cell features not available');
 
+  lap('frechet');
   const qc: QcSummary[] = [];
   if (input.qcFeature) {
     for (const [source, p] of sources) {
@@ -169,7 +182,9 @@ export function computeBiology(input: BiologyInput): BiologyResult {
       qc.push(controlsQc(input.qcFeature, source, p.wells.map((w, i) => ({ well: w, value: p.data[i * p.features.length + c] })), labelOf));
     }
   }
-  return { features, separation, activity, frechet, qc, notes, wellProfileR: wellProfileAgreement(input.acquired, input.synthetic, wells, feats) };
+  const wellProfileR = wellProfileAgreement(input.acquired, input.synthetic, wells, feats);
+  lap('qc_and_profiles');
+  return { features, separation, activity, frechet, qc, notes, wellProfileR, seconds };
 }
 
 /** Z'-factor and SSMD of a per-well value between positive- and negative-control wells. */

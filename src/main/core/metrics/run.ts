@@ -164,6 +164,7 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
       qcFeature: params.qcFeature ?? null,
     });
     notes.push(...biology.notes);
+    for (const [k, v] of Object.entries(biology.seconds)) seconds[`biology_${k}`] = v;
     if (profiles.note) notes.push(profiles.note);
     const idOf = new Map(wells.map((w) => [w.well, w.wellId]));
     for (const { well, r } of biology.wellProfileR) if (idOf.has(well)) rows.push({ scope: 'well', wellId: idOf.get(well)!, key: 'profile_r', value: r });
