@@ -85,7 +85,14 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
   const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
   let sink: TableSink | null = null;
   let featureNames: string[] | null = null;
-  const perWell = new Map<number, Float64Array[]>();
+  // cells of the well being measured only: a well's medians are taken as soon as its last site is
+  // in (sites come in well order), so memory holds one well's rows, not the plate's
+  let current: { wellId: number; rows: Float64Array[] } | null = null;
+  const medians = new Map<number, Float64Array>();
+  const closeWell = () => {
+    if (current && current.rows.length && featureNames) medians.set(current.wellId, columnMedians(current.rows, featureNames.length));
+    current = null;
+  };
   const counts = new Map<number, { cells: number; nuclei: number }>();
   let nCells = 0;
   const secs = { segment: 0, measure: 0 };
@@ -135,7 +142,9 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
         await buffer.add(cellColumns(t, meta.values, s.field, ref.source, ref.modelName), sink!);
         nCells += t.objectNumbers.length;
         const keep = rowsOf(t, (i) => !t.touchesBorder[i]);
-        perWell.set(s.wellId, [...(perWell.get(s.wellId) ?? []), ...keep]);
+        if (current && current.wellId !== s.wellId) closeWell();
+        current ??= { wellId: s.wellId, rows: [] };
+        for (const row of keep) current.rows.push(row);
         const c = counts.get(s.wellId) ?? { cells: 0, nuclei: 0 };
         c.cells += keep.length;
         c.nuclei += keep.length;
@@ -144,6 +153,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
       done++;
       hooks.progress?.(done, sites.length, `${s.well} site ${s.field}`);
     }
+    closeWell();
     if (sink) await buffer.flush(sink);
     await sink?.finish();
   } catch (e) {
@@ -160,14 +170,13 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
       const w = wellPos.get(wellId)!;
       columns[0][w] = c.cells;
       columns[1][w] = c.nuclei;
-      const rows = perWell.get(wellId) ?? [];
-      if (!rows.length) continue;
-      const med = columnMedians(rows, featureNames.length);
+      const med = medians.get(wellId);
+      if (!med) continue;
       for (let j = 0; j < featureNames.length; j++) columns[j + 2][w] = med[j];
     }
     saveWellProfiles(db, setId, {
       wellIds: Int32Array.from(wells, (w) => w.wellId),
-      negcon: Uint8Array.from(wells, (w) => (w.controlType === 'negcon' && perWell.has(w.wellId) ? 1 : 0)),
+      negcon: Uint8Array.from(wells, (w) => (w.controlType === 'negcon' && medians.has(w.wellId) ? 1 : 0)),
       names,
       columns,
       nSites: sites.length,
