@@ -69,13 +69,13 @@ export function RunModel({ plateId }: { plateId: number }) {
             </Button>
           </Group>
           {error && <Alert color="red">{error}</Alert>}
-          {job && <JobCard job={job} />}
+          {job && <JobCard job={job} compact />}
           {runId != null && (
             <Button size="xs" variant="light" onClick={measure} disabled={!!measuring && measuring.status !== 'failed'} data-testid="measure-run">
               Segment + measure run {runId}
             </Button>
           )}
-          {measuring && <JobCard job={measuring} />}
+          {measuring && <JobCard job={measuring} compact />}
         </Stack>
       )}
     </Paper>

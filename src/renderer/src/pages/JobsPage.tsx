@@ -40,7 +40,8 @@ export function useJobs(): { jobs: JobInfo[]; error: string | null } {
   return { jobs: [...jobs.values()].sort((a, b) => b.id - a.id), error };
 }
 
-export function JobCard({ job }: { job: JobInfo }) {
+/** One job; `compact` stacks it for narrow side panels. */
+export function JobCard({ job, compact = false }: { job: JobInfo; compact?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
   const pct = job.total > 0 ? (100 * job.done) / job.total : job.status === 'done' ? 100 : 0;
@@ -58,15 +59,19 @@ export function JobCard({ job }: { job: JobInfo }) {
   };
   return (
     <Paper withBorder p="sm" data-job={job.id} data-status={job.status}>
-      <Group justify="space-between" wrap="nowrap">
-        <Group gap="sm" wrap="nowrap">
-          <Badge color={STATUS_COLOUR[job.status]} variant="light" w={100}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <Group gap={compact ? 4 : 'sm'} wrap={compact ? 'wrap' : 'nowrap'}>
+          <Badge color={STATUS_COLOUR[job.status]} variant="light" w={compact ? undefined : 100}>
             {job.status}
           </Badge>
-          <Text fw={600}>{job.title}</Text>
-          <Text size="sm" c="dimmed">
-            #{job.id} · {job.kind}
+          <Text fw={600} size={compact ? 'sm' : undefined}>
+            {job.title}
           </Text>
+          {!compact && (
+            <Text size="sm" c="dimmed">
+              #{job.id} · {job.kind}
+            </Text>
+          )}
         </Group>
         <Group gap="xs">
           {active && (
@@ -82,7 +87,7 @@ export function JobCard({ job }: { job: JobInfo }) {
         </Group>
       </Group>
       <Progress value={pct} mt="xs" size="lg" animated={job.status === 'running'} color={STATUS_COLOUR[job.status]} aria-label={`${job.title} progress`} />
-      <Group gap="lg" mt={6} className="num">
+      <Group gap={compact ? 'xs' : 'lg'} mt={6} className="num">
         <Text size="sm">
           {job.done.toLocaleString()} / {job.total.toLocaleString()} {job.unit}
         </Text>
@@ -94,10 +99,12 @@ export function JobCard({ job }: { job: JobInfo }) {
             ETA {formatDuration(job.eta)}
           </Text>
         )}
-        <Text size="sm" c="dimmed">
-          started {formatTime(job.startedAt)}
-          {job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ''}
-        </Text>
+        {!compact && (
+          <Text size="sm" c="dimmed">
+            started {formatTime(job.startedAt)}
+            {job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ''}
+          </Text>
+        )}
       </Group>
       {job.message && (
         <Text size="sm" mt={4}>

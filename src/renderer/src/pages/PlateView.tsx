@@ -66,7 +66,8 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
 
   const label = (options.find((o) => o.value === source)?.label ?? source) + (zscore ? ' (robust z vs DMSO)' : '');
   const qc = useMemo(() => {
-    if (!raw || !detail.data) return null;
+    // Z' compares measured values; plate annotations (site counts, doses) are not a readout.
+    if (!raw || !detail.data || raw.key.startsWith('annot:')) return null;
     const g = controlGroups(detail.data, raw.values);
     return { ...g, z: zPrime(g.pos, g.neg) };
   }, [raw, detail.data]);
@@ -170,7 +171,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
               </>
             ) : (
               <Text size="sm" c="dimmed">
-                Z′ needs positive and negative control wells with values.
+                Z′ needs a measured value (feature or metric) on positive and negative control wells.
               </Text>
             )}
           </Paper>

@@ -41,14 +41,18 @@ uniform uint u_hover;     // highlighted cell label (0 = none)
 uniform float u_outlineW; // outline width in image pixels (>= 1)
 out vec4 outColor;
 
-bool edge(highp usampler2D t, ivec2 p, int w) {
+// f: position inside the image pixel (0..1); t: outline thickness in image pixels when zoomed in
+// (< 1), so outlines stay a thin line on the object's border instead of whole magnified pixels.
+bool edge(highp usampler2D t, ivec2 p, int w, vec2 f, float th) {
   uint c = texelFetch(t, p, 0).r;
+  if (c == 0u) return false;
   ivec2 mx = ivec2(u_size) - 1;
   uint l = texelFetch(t, clamp(p + ivec2(-w, 0), ivec2(0), mx), 0).r;
   uint r = texelFetch(t, clamp(p + ivec2(w, 0), ivec2(0), mx), 0).r;
   uint u = texelFetch(t, clamp(p + ivec2(0, -w), ivec2(0), mx), 0).r;
   uint d = texelFetch(t, clamp(p + ivec2(0, w), ivec2(0), mx), 0).r;
-  return c != 0u && (c != l || c != r || c != u || c != d);
+  if (th >= 1.0) return c != l || c != r || c != u || c != d;
+  return (c != l && f.x < th) || (c != r && f.x > 1.0 - th) || (c != u && f.y < th) || (c != d && f.y > 1.0 - th);
 }
 
 void main() {
@@ -60,12 +64,14 @@ void main() {
   ${body.join('\n  ')}
   col = min(col, vec3(1.0));
   int w = int(max(1.0, u_outlineW));
+  vec2 f = fract(img);
+  float th = 1.5 / u_view.x;
   if ((u_overlay & 2) != 0) {
     uint cl = texelFetch(u_cell, p, 0).r;
     if (u_hover != 0u && cl == u_hover) col = mix(col, vec3(1.0, 1.0, 1.0), 0.25);
-    if (edge(u_cell, p, w)) col = mix(col, u_cellCol, u_alpha);
+    if (edge(u_cell, p, w, f, th)) col = mix(col, u_cellCol, u_alpha);
   }
-  if ((u_overlay & 1) != 0 && edge(u_nuc, p, w)) col = mix(col, u_nucCol, u_alpha);
+  if ((u_overlay & 1) != 0 && edge(u_nuc, p, w, f, th)) col = mix(col, u_nucCol, u_alpha);
   outColor = vec4(col, 1.0);
 }`;
 }
