@@ -39,6 +39,7 @@ export function quantize(img: Float64Array, levels = 256): Uint16Array {
 }
 
 const log2 = Math.log2;
+const IDM_TABLE = Float64Array.from({ length: 1 << 16 }, (_, d) => 1 / (1 + d * d));
 const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
@@ -60,6 +61,7 @@ function scratchFor(L: number) {
 export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
+  if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
   const names = textureNames(channel, scale, levels);
   const block = newBlock(names, n);
   const L = levels;
@@ -99,8 +101,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         const cm = cms[d];
         const touched = touchedAll[d];
         // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
-        const ab = (a - gmin) * R + (b - gmin);
-        if (cm[ab] === 0) touched[nt[d]++] = ab;
+        const qa = a - gmin, qb = b - gmin;
+        const ab = qa * R + qb;
+        // touched keeps (row, column) packed by 8 bits each, so decoding needs no division
+        if (cm[ab] === 0) touched[nt[d]++] = (qa << 8) | qb;
         cm[ab]++;
         total[d] += 2;
       }
@@ -121,10 +125,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const T = total[d];
       let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
       for (let t = 0; t < nt[d]; t++) {
-        const ab = touched[t];
-        const c = cm[ab];
-        const qi = (ab / R) | 0;
-        const qj = ab - qi * R;
+        const key = touched[t];
+        const qi = key >> 8;
+        const qj = key & 255;
+        const c = cm[qi * R + qj];
         const i = gmin + qi;
         const j = gmin + qj;
         // C(i,j) lands in S at (i,j) and (j,i)
@@ -132,7 +136,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         px[i] += c;
         pSum[i + j] += 2 * c;
         pDiff[i > j ? i - j : j - i] += 2 * c;
-        idmC += (2 * c) / (1 + (i - j) * (i - j));
+        idmC += 2 * c * IDM_TABLE[i > j ? i - j : j - i];
         sijC += 2 * i * j * c;
         // Σ S² and Σ S·log2 S need whole cells of S: S(i,j) = C(i,j) + C(j,i)
         let sv: number;
@@ -211,7 +215,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
       col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
     }
-    for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][touchedAll[d][t]] = 0;
+    for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
   }
   return block;
 }
