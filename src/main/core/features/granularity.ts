@@ -87,7 +87,7 @@ function erodeCross(src: Float64Array, w: number, h: number): Float64Array {
  * Grey reconstruction by dilation of `seed` under `mask`, 4-connected (skimage.morphology
  * .reconstruction with footprint disk(1)); Vincent's hybrid raster + queue algorithm.
  */
-export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w: number, h: number): Float64Array {
+export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w: number, h: number, scratchQueue?: Int32Array): Float64Array {
   const J = new Float64Array(seed.length);
   for (let i = 0; i < J.length; i++) J[i] = Math.min(seed[i], mask[i]);
   for (let y = 0; y < h; y++) {
@@ -99,7 +99,7 @@ export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w:
       J[i] = Math.min(v, mask[i]);
     }
   }
-  const queue = new Int32Array(J.length * 4 + 16);
+  const queue = scratchQueue && scratchQueue.length >= J.length * 4 + 16 ? scratchQueue : new Int32Array(J.length * 4 + 16);
   let qh = 0, qt = 0;
   for (let y = h - 1; y >= 0; y--) {
     for (let x = w - 1; x >= 0; x--) {
@@ -158,9 +158,10 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, pixels[i] - back[i]);
   const out: Float64Array[] = [];
   let ero: Float64Array = base;
+  const queue = new Int32Array(w * h * 4 + 16);
   for (let s = 0; s < steps; s++) {
     ero = erodeCross(ero, w, h);
-    out.push(reconstructByDilation(ero, base, w, h));
+    out.push(reconstructByDilation(ero, base, w, h, queue));
   }
   return { width: w, height: h, scale: subsample, base, steps: out };
 }
