@@ -13,7 +13,10 @@ function parseHex(h: string): Rgb {
   return [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
 }
 
-function buildLut(stops: string[], n = 256): Uint8Array {
+/** 257 entries: an odd count puts the diverging scale's zero exactly on its middle colour. */
+const N = 257;
+
+function buildLut(stops: string[], n = N): Uint8Array {
   const rgb = stops.map(parseHex);
   const lut = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
@@ -58,7 +61,7 @@ export function colourOf(v: number | null | undefined, s: Scale): string | null 
   const lut = LUTS[s.kind];
   let t = (v - s.min) / (s.max - s.min);
   t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const i = Math.round(t * 255) * 3;
+  const i = Math.round(t * (N - 1)) * 3;
   return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]})`;
 }
 
@@ -67,7 +70,7 @@ export function gradientCss(kind: ScaleKind): string {
   const lut = LUTS[kind];
   const stops: string[] = [];
   for (let i = 0; i <= 16; i++) {
-    const k = Math.round((i / 16) * 255) * 3;
+    const k = Math.round((i / 16) * (N - 1)) * 3;
     stops.push(`rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]}) ${(i / 16) * 100}%`);
   }
   return `linear-gradient(to right, ${stops.join(', ')})`;

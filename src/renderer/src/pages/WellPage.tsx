@@ -219,7 +219,7 @@ function WellExplorer({ wellId, siteParam }: { wellId: number; siteParam: number
             </Group>
           </Group>
         </Stack>
-        <Stack w={320} gap="xs" style={{ flexShrink: 0, maxHeight: 'calc(100vh - 150px)', overflowY: 'auto' }}>
+        <Stack w={320} gap="xs" className="side-panel" style={{ flexShrink: 0, maxHeight: 'calc(100vh - 150px)', overflowY: 'auto' }}>
           <ChannelPanel
             channels={channelNames}
             setting={setting}
@@ -227,7 +227,7 @@ function WellExplorer({ wellId, siteParam }: { wellId: number; siteParam: number
             onChange={(c, s) => setSettings((all) => ({ ...all, [c]: s }))}
           />
           <OverlayPanel siteId={site?.id ?? null} value={overlay} onChange={setOverlay} />
-          <Paper withBorder p="xs" data-testid="cell-info" mih={96}>
+          <Paper withBorder p="xs" data-testid="cell-info" h={168} style={{ overflowY: 'auto' }}>
             <Text size="sm" fw={600}>
               Cell under the pointer
             </Text>

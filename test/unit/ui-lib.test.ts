@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+// The renderer's pure modules belong to the web TypeScript project, not to the node one that
+// checks tests, so they are loaded at run time (tsx compiles them) instead of imported statically.
+const load = (p: string) => import(new URL(p, import.meta.url).href);
+const { colourOf, scaleFor } = await load('../../src/renderer/src/lib/colour.ts');
+const { median, robustZ, sd, zPrime } = await load('../../src/renderer/src/lib/stats.ts');
+const { formatDuration, formatValue } = await load('../../src/renderer/src/lib/format.ts');
+const { labelIndex, measureCell } = await load('../../src/renderer/src/viewer/cells.ts');
+const { orderChannels } = await load('../../src/renderer/src/viewer/channels.ts');
+
+test('sequential scale spans the finite values; diverging is symmetric around 0; missing has no colour', () => {
+  assert.deepEqual(scaleFor([3, null, 7, NaN, 5], 'viridis'), { kind: 'viridis', min: 3, max: 7 });
+  assert.deepEqual(scaleFor([-1, 4, null], 'diverging'), { kind: 'diverging', min: -4, max: 4 });
+  assert.equal(scaleFor([null, NaN], 'viridis'), null);
+  const s = { kind: 'viridis' as const, min: 0, max: 1 };
+  // The ends of the scale are viridis' published end colours #440154 and #fde725.
+  assert.equal(colourOf(0, s), 'rgb(68,1,84)');
+  assert.equal(colourOf(1, s), 'rgb(253,231,37)');
+  assert.equal(colourOf(5, s), 'rgb(253,231,37)', 'values beyond the range clamp');
+  assert.equal(colourOf(null, s), null);
+  assert.equal(colourOf(NaN, s), null);
+  // Zero on the diverging scale is the near-white middle (#f7f7f7).
+  assert.equal(colourOf(0, { kind: 'diverging', min: -2, max: 2 }), 'rgb(247,247,247)');
+});
+
+test("Z'-factor and robust z match their definitions", () => {
+  const pos = [10, 12, 11, 13];
+  const neg = [1, 2, 1.5, 2.5];
+  const want = 1 - (3 * (sd(pos) + sd(neg))) / Math.abs(11.5 - 1.75);
+  assert.ok(Math.abs(zPrime(pos, neg) - want) < 1e-12);
+  assert.ok(Math.abs(sd([2, 4, 4, 4, 5, 5, 7, 9]) - 2.138089935299395) < 1e-12);
+  assert.equal(zPrime([1], neg), null);
+  assert.equal(median([5, 1, 3, 2]), 2.5);
+  // reference 1,2,3,4,5: median 3, MAD 1 → scale 1.4826
+  const z = robustZ([3, 6, null], [1, 2, 3, 4, 5]);
+  assert.equal(z[0], 0);
+  assert.ok(Math.abs(z[1] - 3 / 1.4826) < 1e-12);
+  assert.equal(z[2], null);
+  assert.deepEqual(robustZ([1, 2], [4, 4, 4]), [null, null], 'no spread in the controls → no z');
+});
+
+test('formatting for tables and legends', () => {
+  assert.equal(formatValue(1234567), '1.23e+6');
+  assert.equal(formatValue(1234), '1,234');
+  assert.equal(formatValue(0.123456), '0.1235');
+  assert.equal(formatValue(null), '—');
+  assert.equal(formatDuration(3725), '1 h 02 min');
+  assert.equal(formatDuration(65), '1 min 05 s');
+});
+
+test('cell lookup: pixel lists per label, area, centroid and mean intensity', () => {
+  // 4×3 labels: object 1 is the left 2×2 block, object 2 the right column's top two pixels.
+  const labels = { width: 4, height: 3, bitDepth: 16, data: new Uint16Array([1, 1, 0, 2, 1, 1, 0, 2, 0, 0, 0, 0]) };
+  const idx = labelIndex(labels);
+  assert.deepEqual([...(idx as Map<number, Uint32Array>).keys()].sort(), [1, 2]);
+  assert.deepEqual([...idx.get(2)], [3, 7]);
+  const dna = { width: 4, height: 3, bitDepth: 16, data: new Uint16Array([10, 20, 0, 100, 30, 40, 0, 300, 0, 0, 0, 0]) };
+  const m = measureCell(1, idx.get(1), 4, [{ name: 'DNA', image: dna }]);
+  assert.equal(m.area, 4);
+  assert.deepEqual(m.centroid, [0.5, 0.5]);
+  assert.equal(m.mean.DNA, 25);
+  assert.deepEqual(orderChannels(['BF', 'Mito', 'DNA', 'NucleiBoundary', 'Extra']), ['DNA', 'Mito', 'BF', 'Extra']);
+});
