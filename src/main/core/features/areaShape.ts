@@ -144,6 +144,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
  */
 function convexArea(m: Uint8Array, fw: number, fh: number): number {
+  if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
   const pts: number[] = [];
   // candidate pixels: first/last of each row and column (skimage's possible_hull)
   const add = (x: number, y: number) => {
@@ -159,24 +160,30 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
     for (let y = 0; y < fh; y++) if (m[y * fw + x]) { if (first < 0) first = y; last = y; }
     if (first >= 0) { add(x, first); if (last !== first) add(x, last); }
   }
+  // sort by (x, y) through packed integer keys (coordinates are small, non-negative after +2)
   const np = pts.length / 2;
-  const order = Array.from({ length: np }, (_, i) => i).sort((i, j) => pts[2 * i] - pts[2 * j] || pts[2 * i + 1] - pts[2 * j + 1]);
-  const cross = (o: number, a: number, b: number) =>
-    (pts[2 * a] - pts[2 * o]) * (pts[2 * b + 1] - pts[2 * o + 1]) - (pts[2 * a + 1] - pts[2 * o + 1]) * (pts[2 * b] - pts[2 * o]);
+  const keys = new Int32Array(np);
+  for (let i = 0; i < np; i++) keys[i] = ((pts[2 * i] + 2) << 15) | (pts[2 * i + 1] + 2);
+  keys.sort();
+  const X = new Int32Array(np), Y = new Int32Array(np);
+  for (let i = 0; i < np; i++) {
+    X[i] = (keys[i] >> 15) - 2;
+    Y[i] = (keys[i] & 0x7fff) - 2;
+  }
+  const cross = (o: number, a: number, b: number) => (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
   const lower: number[] = [];
-  for (const i of order) {
+  for (let i = 0; i < np; i++) {
     while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop();
     lower.push(i);
   }
   const upper: number[] = [];
-  for (let k = order.length - 1; k >= 0; k--) {
-    const i = order[k];
+  for (let i = np - 1; i >= 0; i--) {
     while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
     upper.push(i);
   }
   const hull = lower.slice(0, -1).concat(upper.slice(0, -1));
-  const hx = hull.map((i) => pts[2 * i]);
-  const hy = hull.map((i) => pts[2 * i + 1]);
+  const hx = hull.map((i) => X[i]);
+  const hy = hull.map((i) => Y[i]);
   const nh = hull.length;
   if (nh < 3) return m.reduce((s, v) => s + v, 0);
   // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count)
