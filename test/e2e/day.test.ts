@@ -146,6 +146,19 @@ test('colour the plate map by a metric of the run', async () => {
   const [lo, hi] = await legendRange();
   assert.ok(lo >= -1 && hi <= 1 && hi >= lo, `SSIM range ${lo}..${hi}`);
   await shot(page, 'day-7-metric');
+  // Thumbnail mode draws each imaged well's composite into the map.
+  const heat = await canvasDigest(page, 'plate-map');
+  await page.getByText('Thumbnails', { exact: true }).click();
+  await page.waitForFunction((n) => performance.getEntriesByType('resource').filter((e) => e.name.includes('/img/well-thumb/')).length >= n, DEMO_WELLS.length);
+  await page.waitForTimeout(500);
+  assert.notEqual(await canvasDigest(page, 'plate-map'), heat);
+  await shot(page, 'day-7b-thumbnails');
+  // Light theme: the map is redrawn for a light background.
+  await page.getByText('Light', { exact: true }).click();
+  await page.getByText('Heatmap', { exact: true }).click();
+  await page.waitForTimeout(300);
+  await shot(page, 'day-7c-light');
+  await page.getByText('Dark', { exact: true }).click();
 });
 
 test('open a well: channels, outlines, cell under the pointer, compare synthetic vs acquired', async () => {
