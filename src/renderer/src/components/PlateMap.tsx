@@ -96,7 +96,7 @@ export function PlateMap(p: PlateMapProps) {
             g.fillStyle = dark ? '#3a3b3f' : '#d5d7da';
             g.fillRect(x, y, s, s);
             if (s >= 6) {
-              g.strokeStyle = MISSING_FILL;
+              g.strokeStyle = dark ? MISSING_FILL : '#aeb3b9';
               g.lineWidth = 1;
               g.beginPath();
               g.moveTo(x + 1, y + s - 1);
