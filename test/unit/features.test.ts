@@ -90,3 +90,31 @@ test('every reference feature has a Stainless column and vice versa', async () =
     assert.deepEqual([...ours].filter((n) => !theirs.has(n)), [], `${comp}: names without a reference`);
   }
 });
+
+test('simulated demo site, ground-truth masks: every measurement of every object matches the references', async () => {
+  const demo = JSON.parse(readFileSync(new URL('../fixtures/features/demo-reference.json', import.meta.url), 'utf8')) as {
+    channels: string[];
+    reference: Record<string, Record<string, Record<string, number | null>>>;
+  };
+  const file = (n: string) => new URL(`../fixtures/features/demo-site/${n}.tiff`, import.meta.url).pathname;
+  const images: Record<string, Gray> = {};
+  for (const c of demo.channels) images[c] = await readGray(file(c));
+  const m = measureSite(images, grayToLabels(await readGray(file('nuclei'))), grayToLabels(await readGray(file('cells'))));
+  let checked = 0;
+  const bad: string[] = [];
+  for (const comp of COMPARTMENTS) {
+    const rows = tableToObjects(m[comp]);
+    assert.equal(rows.length, Object.keys(demo.reference[comp]).length, `${comp}: object count`);
+    for (const row of rows) {
+      for (const [name, want] of Object.entries(demo.reference[comp][String(row.ObjectNumber)])) {
+        const got = row[name];
+        checked++;
+        if (want === null || !Number.isFinite(want)) {
+          if (got !== null) bad.push(`${comp} ${name}#${row.ObjectNumber}: ${got} vs ${want}`);
+        } else if (!(Math.abs((got ?? NaN) - want) <= Math.max(1e-6 * Math.abs(want), 1e-12))) bad.push(`${comp} ${name}#${row.ObjectNumber}: ${got} vs ${want}`);
+      }
+    }
+  }
+  assert.ok(checked > 40000, `${checked} values checked`);
+  assert.deepEqual(bad.slice(0, 15), [], `${bad.length} of ${checked} values differ`);
+});
