@@ -25,7 +25,7 @@ export default async function (): Promise<BenchRow[]> {
   const measCpu: number[] = [];
   let cells = 0;
   let features = 0;
-  for (let r = 0; r < 4; r++) {
+  for (let r = 0; r < 7; r++) {
     const c0 = cpu();
     const t0 = performance.now();
     const nuclei = segmentNucleiClassical(toUnit(images.DNA), 512, 512);

@@ -81,3 +81,67 @@ export class PixelHeap {
     this.age = age;
   }
 }
+
+/**
+ * Plain min-heap of (priority, pixel) for Dijkstra-style propagation, where costs are real-valued
+ * and exact ties do not matter; two arrays instead of three keep it lighter than PixelHeap.
+ */
+export class CostHeap {
+  private pri: Float64Array;
+  private px: Int32Array;
+  private n = 0;
+  lastPriority = 0;
+
+  constructor(capacity = 1024) {
+    this.pri = new Float64Array(capacity);
+    this.px = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  push(priority: number, pixel: number): void {
+    if (this.n === this.pri.length) {
+      const pri = new Float64Array(this.n * 2);
+      pri.set(this.pri);
+      const px = new Int32Array(this.n * 2);
+      px.set(this.px);
+      this.pri = pri;
+      this.px = px;
+    }
+    const pri = this.pri, pxs = this.px;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (pri[p] <= priority) break;
+      pri[i] = pri[p];
+      pxs[i] = pxs[p];
+      i = p;
+    }
+    pri[i] = priority;
+    pxs[i] = pixel;
+  }
+
+  pop(): number {
+    const pri = this.pri, pxs = this.px;
+    const top = pxs[0];
+    this.lastPriority = pri[0];
+    const n = --this.n;
+    const p = pri[n];
+    const x = pxs[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && pri[c + 1] < pri[c]) c++;
+      if (pri[c] >= p) break;
+      pri[i] = pri[c];
+      pxs[i] = pxs[c];
+      i = c;
+    }
+    pri[i] = p;
+    pxs[i] = x;
+    return top;
+  }
+}

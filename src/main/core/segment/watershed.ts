@@ -1,4 +1,4 @@
-import { PixelHeap } from './heap';
+import { CostHeap, PixelHeap } from './heap';
 import type { Labels } from './labels';
 
 const NEIGH4 = [
@@ -57,7 +57,7 @@ export function propagate(image: Float32Array, seeds: Labels, mask: Uint8Array, 
   const out = Int32Array.from(seeds.data);
   const dist = new Float64Array(w * h).fill(Infinity);
   const done = new Uint8Array(w * h);
-  const heap = new PixelHeap(4096);
+  const heap = new CostHeap(1 << 16);
   for (let i = 0; i < out.length; i++) {
     if (out[i] === 0) continue;
     dist[i] = 0;
