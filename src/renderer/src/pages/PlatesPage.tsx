@@ -36,6 +36,8 @@ function DemoButton() {
 
 function PlateList() {
   const plates = useApi('plates.list', {}, (e) => e.type === 'catalog' && e.what === 'plates');
+  const runs = useApi('runs.list', {}, (e) => e.type === 'catalog' && e.what === 'runs');
+  const runCount = (plateId: number) => runs.data?.filter((r) => r.plateId === plateId).length ?? 0;
   return (
     <Stack maw={1200}>
       <Title order={2}>Plates</Title>
@@ -68,6 +70,7 @@ function PlateList() {
               <Table.Th>Format</Table.Th>
               <Table.Th ta="right">Wells</Table.Th>
               <Table.Th ta="right">Sites</Table.Th>
+              <Table.Th ta="right">Runs</Table.Th>
               <Table.Th>Channels</Table.Th>
               <Table.Th>Imported</Table.Th>
             </Table.Tr>
@@ -85,6 +88,9 @@ function PlateList() {
                 </Table.Td>
                 <Table.Td ta="right" className="num">
                   {p.sites}
+                </Table.Td>
+                <Table.Td ta="right" className="num">
+                  {runCount(p.id)}
                 </Table.Td>
                 <Table.Td>{p.channels.join(', ')}</Table.Td>
                 <Table.Td>{formatTime(p.importedAt)}</Table.Td>

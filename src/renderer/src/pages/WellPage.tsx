@@ -21,15 +21,22 @@ type Compare = 'single' | 'side' | 'swipe';
 export function WellPage({ route }: { route: Route }) {
   const id = Number(route.args[0]);
   if (!Number.isInteger(id) || id <= 0) return <NoWell />;
+  sessionStorage.setItem('stainless.lastWell', String(id));
   return <WellExplorer wellId={id} siteParam={Number(route.params.get('site')) || null} />;
 }
 
 function NoWell() {
   const plates = useApi('plates.list', {});
+  const last = sessionStorage.getItem('stainless.lastWell');
   return (
     <Stack maw={720}>
       <Title order={2}>Well</Title>
       <Text c="dimmed">Open a well by clicking it on a plate map.</Text>
+      {last && (
+        <Anchor href={href('well', last)} data-testid="last-well">
+          Back to the last well you looked at
+        </Anchor>
+      )}
       {plates.data?.map((p) => (
         <Anchor key={p.id} href={href('plates', p.id)}>
           Plate {p.barcode} ({p.format}-well)
