@@ -179,8 +179,11 @@ test('per-cell exports: Parquet with site and object numbers; CSV of the same ro
   assert.equal(objs, 2);
   const cols = await duck(`DESCRIBE SELECT * FROM read_parquet('${pq}')`);
   assert.equal(cols.find((c) => c.column_name === 'Metadata_Site')!.column_type, 'INTEGER');
-  const [{ m }] = await duck(`SELECT count(*)::INTEGER AS m FROM read_csv_auto('${csv}')`);
+  const [{ m, area, well }] = await duck(`SELECT count(*)::INTEGER AS m, sum(Cells_AreaShape_Area) AS area, min(Metadata_Well) AS well FROM read_csv_auto('${csv}')`);
   assert.equal(m, 384 * 2);
+  const [{ area2 }] = await duck(`SELECT sum(Cells_AreaShape_Area) AS area2 FROM read_parquet('${pq}')`);
+  assert.equal(Number(area), Number(area2), 'CSV and Parquet carry the same values');
+  assert.equal(well, 'A01');
 });
 
 test('bad export requests fail with a clear message', async () => {
