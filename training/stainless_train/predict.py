@@ -46,7 +46,7 @@ def evaluate_plate(model, kind, plates: list[Plate], schedule=None, max_sites: i
     out = acc.summary()
     out["sites"] = n
     out["torchSecondsPerSite"] = secs / max(n, 1)
-    out["segmentation"] = "objects enclosed by the predicted boundary maps (training/stainless_train/evaluate.py)"
+    out["segmentation"] = "nuclei: regions enclosed by the nuclei boundary map; cells: nuclei-seeded watershed on the cell boundary map, background = enclosed regions without a nucleus (training/stainless_train/evaluate.py)"
     log(f"evaluated {n} sites: mean SSIM {out['meanSsim']:.3f}, DNA SSIM {out['channels']['DNA']['ssim']:.3f}, "
         f"nuclei F1 {out.get('nucleiF1', float('nan')):.3f}, cells F1 {out.get('cellsF1', float('nan')):.3f}")
     return out
