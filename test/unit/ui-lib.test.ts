@@ -63,3 +63,16 @@ test('cell lookup: pixel lists per label, area, centroid and mean intensity', ()
   assert.equal(m.mean.DNA, 25);
   assert.deepEqual(orderChannels(['BF', 'Mito', 'DNA', 'NucleiBoundary', 'Extra']), ['DNA', 'Mito', 'BF', 'Extra']);
 });
+
+test('auto contrast: percentile window, and min..max for near-constant images', async () => {
+  const { autoWindow } = await load('../../src/renderer/src/viewer/contrast.ts');
+  const ramp = new Uint16Array(1000);
+  for (let i = 0; i < ramp.length; i++) ramp[i] = i * 10;
+  // ranks floor(0.005·999)=4 and floor(0.995·999)=994
+  assert.deepEqual(autoWindow({ width: 1000, height: 1, bitDepth: 16, data: ramp }), [40, 9940]);
+  const flat = new Uint16Array(1000).fill(30000);
+  flat[0] = 29990;
+  flat[1] = 30020;
+  assert.deepEqual(autoWindow({ width: 1000, height: 1, bitDepth: 16, data: flat }), [29990, 30020]);
+  assert.deepEqual(autoWindow({ width: 4, height: 1, bitDepth: 8, data: new Uint8Array([7, 7, 7, 7]) }), [7, 8]);
+});

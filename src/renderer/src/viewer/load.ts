@@ -30,22 +30,3 @@ export function loadRaw(...parts: (string | number)[]): Promise<RawImage> {
   }
   return p;
 }
-
-/** 0.5th/99.5th percentile window from a histogram (exact for integer pixels). */
-export function autoWindow(img: RawImage, lowPct = 0.5, highPct = 99.5): [number, number] {
-  const bins = img.bitDepth === 16 ? 65536 : 256;
-  const hist = new Uint32Array(bins);
-  const d = img.data;
-  for (let i = 0; i < d.length; i++) hist[d[i]]++;
-  const n = d.length;
-  const loRank = Math.floor((lowPct / 100) * (n - 1));
-  const hiRank = Math.floor((highPct / 100) * (n - 1));
-  let seen = 0;
-  let lo = -1;
-  for (let v = 0; v < bins; v++) {
-    seen += hist[v];
-    if (lo < 0 && seen > loRank) lo = v;
-    if (seen > hiRank) return [lo, Math.max(v, lo + 1)];
-  }
-  return [Math.max(0, lo), bins - 1];
-}
