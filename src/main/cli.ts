@@ -62,5 +62,6 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed as the CLI (bin/stainless.mjs or `tsx src/main/cli.ts`), not when imported by tests.
 const invoked = process.argv[1] ?? '';
 if (/stainless(\.mjs)?$|cli\.ts$/.test(invoked)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once stdout has drained: a large --json document on a pipe must arrive whole.
+  main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
 }

@@ -1,20 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { startWorker } from '../jobs/worker';
 import { processSite, type SiteResult, type SiteTask } from './siteTask';
-
-/**
- * A worker from a `.worker.ts` module. From source, Node 20 ignores `--import tsx` in a worker's
- * execArgv, so the worker starts from an inline script that registers tsx's hooks first; in the
- * Electron bundle the emitted `.js` beside the bundle is used.
- */
-function spawn(url: URL): Worker {
-  const file = fileURLToPath(url);
-  if (!existsSync(file)) return new Worker(file.replace(/\.ts$/, '.js'));
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true });
-}
 
 /** Runs site tasks on worker threads (one site per worker at a time, so memory stays bounded). */
 export class SitePool {
@@ -26,7 +13,7 @@ export class SitePool {
 
   constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
     for (let i = 0; i < size; i++) {
-      const w = spawn(new URL('./features.worker.ts', import.meta.url));
+      const w = startWorker(new URL('./features.worker.ts', import.meta.url));
       w.on('message', (m: { id: number; result?: SiteResult; error?: string }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
@@ -20,6 +20,7 @@ export function startWorker(url: URL, opts: WorkerOptions = {}): Worker {
     const boot = `import(${JSON.stringify(tsxApi())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(src).href)}); })`;
     return new Worker(boot, { ...opts, eval: true });
   }
+  // bundled: out/main/<name>.js, also when the caller was split into out/main/chunks/
   const bundled = src.replace(/\.ts$/, '.js');
-  return new Worker(bundled, opts);
+  return new Worker(existsSync(bundled) ? bundled : join(dirname(bundled), '..', basename(bundled)), opts);
 }
