@@ -31,7 +31,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    build: { outDir: 'out/renderer', rollupOptions: { input: 'src/renderer/index.html' } },
+    build: { outDir: 'out/renderer', minify: true, rollupOptions: { input: 'src/renderer/index.html' } },
     plugins: [react()],
   },
 });
