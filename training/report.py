@@ -12,7 +12,7 @@ CH = ["DNA", "ER", "RNA", "AGP", "Mito"]
 def main(paths):
     print("| model | held-out plate | sites | " + " | ".join(f"SSIM {c}" for c in CH)
           + " | mean SSIM | mean PSNR | nuclei F1 | cells F1 | steps trained |")
-    print("|---" * (9 + len(CH)) + "|")
+    print("|---" * (8 + len(CH)) + "|")
     for p in paths:
         m = json.load(open(p))
         for key, r in m["heldOutMetrics"].items():
