@@ -184,6 +184,18 @@ export function countFlops(g: OnnxGraph, inputShapes: Record<string, Shape>): Fl
           out = perm.length ? perm.map((p) => x[p]) : x.slice().reverse();
         }
         break;
+      case 'Split': {
+        if (!x) break;
+        const axis = (attrInt(n, 'axis', 0) + x.length) % x.length;
+        const parts = consts.get(n.inputs[1]) ?? (attrInts(n, 'split').length ? attrInts(n, 'split') : n.outputs.map(() => x[axis] / n.outputs.length));
+        n.outputs.forEach((o, k) => {
+          const sh = x.slice();
+          sh[axis] = parts[k];
+          shapes.set(o, sh);
+        });
+        out = shapes.get(n.outputs[0]);
+        break;
+      }
       case 'Shape':
         if (x) out = [x.length];
         break;
