@@ -29,15 +29,21 @@ export async function runGraphTiled(lm: LoadedModel, inputs: Planes[], timestep?
   const inAxes = m.bioimageio?.inputAxes ?? NCHW;
   const outAxes = m.bioimageio?.outputAxes ?? NCHW;
   const outC = m.outputs.length;
-  const blender = new TileBlender(outC, width, height, size, overlap);
   const s2 = size * size;
+  // one tile exactly covering the image: the planes are already the batch (no copy, no blending)
+  const whole = tiles.length === 1 && width === size && height === size;
+  const blender = whole ? null : new TileBlender(outC, width, height, size, overlap);
   const prepare = (b0: number) => {
     const group = tiles.slice(b0, b0 + batch);
     const n = group.length;
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     inputs.forEach((img, k) => {
-      const buf = new Float32Array(n * img.channels * s2);
-      group.forEach((t, i) => extractTile(img.data, img.channels, width, height, t, size, buf, i * img.channels * s2));
+      let buf: Float32Array;
+      if (whole) buf = img.data.length === img.channels * s2 && img.data.byteOffset === 0 ? img.data : img.data.slice(0, img.channels * s2);
+      else {
+        buf = new Float32Array(n * img.channels * s2);
+        group.forEach((t, i) => extractTile(img.data, img.channels, width, height, t, size, buf, i * img.channels * s2));
+      }
       feeds[m.onnx.inputs[k]] = new ort.Tensor('float32', fromNCHW(buf, inAxes, n, img.channels, size, size), shapeIn(inAxes, n, img.channels, size, size));
     });
     if (m.kind === 'residual-diffusion') {
@@ -70,10 +76,11 @@ export async function runGraphTiled(lm: LoadedModel, inputs: Planes[], timestep?
       throw new Error(`${lm.onnxFile}: output "${m.onnx.outputs[0]}" gave ${out ? `${out.type} [${out.dims.join(',')}]` : 'nothing'}, expected float32 with ${outC} channels of ${size}×${size}`);
     }
     const nchw = toNCHW(out.data as Float32Array, outAxes, n, outC, size, size);
-    group.forEach((t, i) => blender.add(t, nchw, i * outC * s2));
+    if (whole) return { data: nchw === out.data ? Float32Array.from(nchw) : nchw, channels: outC, width, height };
+    group.forEach((t, i) => blender!.add(t, nchw, i * outC * s2));
     for (const v of Object.values(res)) v.dispose?.();
   }
-  return { data: blender.result(), channels: outC, width, height };
+  return { data: blender!.result(), channels: outC, width, height };
 }
 
 export interface PredictOptions {
