@@ -6,6 +6,9 @@ import { openSession, tempWorkspace, shot, goSection, type Session } from './hel
 let s: Session;
 // evaluated in the page (the test itself has no DOM types)
 const SCHEME = "document.documentElement.getAttribute('data-mantine-color-scheme')";
+// Polling predicates are functions: a string predicate is eval'd in the page, which the app's CSP forbids.
+const schemeIs = (w: string) =>
+  (globalThis as unknown as { document: { documentElement: { getAttribute(a: string): string | null } } }).document.documentElement.getAttribute('data-mantine-color-scheme') === w;
 let ws: string;
 
 before(async () => {
@@ -54,13 +57,13 @@ test('navigation reaches every section', async () => {
 test('the theme toggle switches to light and survives a reload', async () => {
   const { page } = s;
   await page.getByText('Light', { exact: true }).click();
-  await page.waitForFunction(`${SCHEME} === 'light'`);
+  await page.waitForFunction(schemeIs, 'light');
   await shot(page, 'shell-light');
   await page.reload();
   await page.waitForSelector('[data-page]');
   assert.equal(await page.evaluate(SCHEME), 'light');
   await page.getByText('Dark', { exact: true }).click();
-  await page.waitForFunction(`${SCHEME} === 'dark'`);
+  await page.waitForFunction(schemeIs, 'dark');
 });
 
 test('a request without the token is refused with 401', async () => {

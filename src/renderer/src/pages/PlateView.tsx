@@ -18,6 +18,13 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
   const extra = useExtraOptions(plateId);
   const options = useMemo<ValueOption[]>(() => [...annotationOptions(), ...extra.options], [extra.options]);
   const [source, setSource] = useState(route.params.get('v') ?? 'annot:sites');
+  // Until the user picks a value, show the most telling one available: cells per well once measured.
+  const picked = useRef(route.params.has('v'));
+  useEffect(() => {
+    if (picked.current) return;
+    const count = extra.options.find((o) => o.value.startsWith('feature:') && o.value.endsWith(':Count_Cells'));
+    if (count) setSource(count.value);
+  }, [extra.options]);
   const [zscore, setZscore] = useState(false);
   const [mode, setMode] = useState<'heatmap' | 'thumbnail'>('heatmap');
   const [raw, setRaw] = useState<{ key: string; values: WellValues; z?: boolean } | null>(null);
@@ -83,6 +90,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
   }, []);
   const choose = (v: string | null) => {
     if (!v) return;
+    picked.current = true;
     started.current = performance.now();
     performance.mark('stainless-recolour-start');
     setSource(v);
