@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from './types';
 import { UsageError } from './types';
 import type { ExportSummary } from '../core/export/exportPlate';
+import { exportPairs } from '../core/export/pairs';
 
 const oneOf = (flag: string, v: unknown, allowed: string[], dflt: string) => {
   const s = (v as string | undefined) ?? dflt;
@@ -13,7 +14,8 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a plate feature table (per well or per cell) as CSV or Parquet for pycytominer',
   usage:
-    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--json]',
+    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--json]\n' +
+    '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
     plate: { type: 'string' },
     level: { type: 'string' },
@@ -23,10 +25,16 @@ export const exportCommand: Command = {
     run: { type: 'string' },
     method: { type: 'string' },
     normalize: { type: 'string' },
+    pairs: { type: 'boolean' },
   },
   async run({ values }, ctx) {
     if (!values.plate || !values.out) throw new UsageError('export: --plate and --out are required');
     const out = resolve(values.out as string);
+    if (values.pairs) {
+      const p = await exportPairs(ctx.core().db, values.plate as string, out);
+      ctx.say(`${p.out}: ${p.sites} sites of ${p.plate} (${p.labels} with labels)${p.skipped.length ? `; skipped ${p.skipped.length}: ${p.skipped[0].site} ${p.skipped[0].reason}` : ''}`);
+      return p;
+    }
     const format = oneOf('format', values.format ?? (out.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv'), ['csv', 'parquet'], 'csv');
     if (!out.toLowerCase().endsWith(`.${format}`)) throw new UsageError(`export: --out ${values.out} should end in .${format} for --format ${format}`);
     const runId = values.run === undefined ? undefined : Number(values.run);
