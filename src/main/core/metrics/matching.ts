@@ -128,6 +128,14 @@ export function matchLabels(gt: LabelImage, pred: LabelImage, thresh = 0.5): Seg
     // At threshold 0 StarDist also counts the zero-IoU pairs the full assignment is forced to make.
     if (thresh <= 0) tp = nMatched;
   }
+  return matchReport(tp, nTrue, nPred, sumMatched, thresh);
+}
+
+/**
+ * StarDist's report from the counts and the summed IoU of the true positives; shared by one image
+ * and by images pooled as `matching_dataset(by_image=False)` does.
+ */
+export function matchReport(tp: number, nTrue: number, nPred: number, sumMatched: number, thresh: number): SegMatch {
   const fp = nPred - tp;
   const fn = nTrue - tp;
   return {

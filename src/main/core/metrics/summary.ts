@@ -1,5 +1,5 @@
 import type { Distribution, SegSummary } from '../../../shared/contract/metrics';
-import type { SegMatch } from './matching';
+import { matchReport, type SegMatch } from './matching';
 
 const q = (sorted: Float64Array, p: number) => {
   // numpy 'linear' quantile
@@ -20,40 +20,21 @@ export function distribution(values: number[]): Distribution {
   return { n, mean: fin(mean), sd: fin(sd), min: fin(s[0]), q1: fin(q(s, 0.25)), median: fin(q(s, 0.5)), q3: fin(q(s, 0.75)), max: fin(s[n - 1]) };
 }
 
-const safeDivide = (x: number, y: number) => (Math.abs(y) > 1e-10 ? x / y : 0);
-
 /**
  * StarDist's `matching_dataset(..., by_image=False)`: tp, fp, fn, object counts and the matched
  * IoU sum are added over images, then the ratios are formed once.
  */
 export function poolMatches(ms: SegMatch[], thresh: number): Omit<SegSummary, 'objects' | 'truth' | 'method' | 'sites' | 'baseline'> {
   let tp = 0;
-  let fp = 0;
-  let fn = 0;
   let nTrue = 0;
   let nPred = 0;
   let sum = 0;
   for (const m of ms) {
     tp += m.tp;
-    fp += m.fp;
-    fn += m.fn;
     nTrue += m.n_true;
     nPred += m.n_pred;
     sum += m.mean_true_score * m.n_true;
   }
-  return {
-    thresh,
-    tp,
-    fp,
-    fn,
-    precision: safeDivide(tp, tp + fp),
-    recall: safeDivide(tp, tp + fn),
-    accuracy: safeDivide(tp, tp + fp + fn),
-    f1: safeDivide(2 * tp, 2 * tp + fp + fn),
-    n_true: nTrue,
-    n_pred: nPred,
-    mean_true_score: safeDivide(sum, nTrue),
-    mean_matched_score: safeDivide(sum, tp),
-    panoptic_quality: safeDivide(sum, tp + fp / 2 + fn / 2),
-  };
+  const { criterion: _criterion, ...report } = matchReport(tp, nTrue, nPred, sum, thresh);
+  return report;
 }
