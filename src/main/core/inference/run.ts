@@ -146,7 +146,12 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
       computed++;
       hooks.progress?.(resumed + computed, sites.length, `${s.well} f${s.field}`);
       // test hook: hold here (until cancelled) so tests can kill or cancel mid-plate deterministically
-      if (computed === stallAfter) await new Promise((res) => hooks.signal?.addEventListener('abort', res, { once: true }));
+      // (a timer keeps the event loop alive: a bare pending promise would let the process exit)
+      if (computed === stallAfter)
+        await new Promise<void>((res) => {
+          const hold = setInterval(() => undefined, 1000);
+          hooks.signal?.addEventListener('abort', () => (clearInterval(hold), res()), { once: true });
+        });
     }
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
