@@ -1,22 +1,10 @@
 import type { Db } from '../catalog/db';
+import type { FeatureSetInfo } from '../../../shared/contract/features';
 import { ensureFeatureSchema } from './schema';
 import { robustZ } from './profiles';
 
-export interface FeatureSetRow {
-  id: number;
-  plateId: number;
-  source: 'acquired' | 'synthetic' | 'truth';
-  runId: number | null;
-  method: 'model' | 'classical' | 'truth';
-  modelName: string | null;
-  status: string;
-  nSites: number;
-  nCells: number;
-  cellsPath: string | null;
-  seconds: number | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** A feature set as stored: the contract's view (less the derived hasRobustZ) plus where its cells are. */
+export type FeatureSetRow = Omit<FeatureSetInfo, 'hasRobustZ'> & { cellsPath: string | null; seconds: number | null };
 
 const SET_SQL = `SELECT id, plate_id AS plateId, source, run_id AS runId, method, model_name AS modelName, status, n_sites AS nSites,
   n_cells AS nCells, cells_path AS cellsPath, seconds, created_at AS createdAt, finished_at AS finishedAt FROM feature_sets`;
