@@ -7,7 +7,7 @@ import { readManifest, loadModel, checkGraph } from '../../src/main/core/inferen
 import { runGraphTiled, predictPlanes } from '../../src/main/core/inference/predict';
 import { inferSite } from '../../src/main/core/inference/site';
 import { tileStarts, tileWeights, planTiles } from '../../src/main/core/inference/tiling';
-import { percentiles, normalizePlane, denormalizePlane } from '../../src/main/core/inference/normalize';
+import { percentiles, normalizePlane, denormalizePlane, toUint16 } from '../../src/main/core/inference/normalize';
 import { resizeBilinear } from '../../src/main/core/inference/resample';
 import { getSession } from '../../src/main/core/inference/sessions';
 import { detectProviders } from '../../src/main/core/inference/providers';
@@ -72,6 +72,14 @@ test('percentiles match numpy and normalisation round-trips', () => {
     const clipped = Math.min(Math.max(a[i], low), high);
     assert.ok(Math.abs(back[i] - clipped) < 0.02, `pixel ${i}: ${back[i]} vs ${clipped}`);
   }
+});
+
+test('model range → 16-bit: clamped, rounded half up like Math.round, NaN → 0', () => {
+  const v = Float32Array.of(-2, 0, 0.5, 1.5, 2.4999, 65534.5, 65535, 70000, NaN);
+  assert.deepEqual(Array.from(toUint16(v, [0, 65535])), [0, 0, 1, 2, 2, 65535, 65535, 65535, 0]);
+  const w = new Float32Array(10000).map((_, i) => -1.1 + (2.2 * i) / 9999);
+  const got = toUint16(w, [-1, 1]);
+  w.forEach((x, i) => assert.equal(got[i], Math.min(65535, Math.max(0, Math.round((x + 1) * 32767.5)))));
 });
 
 test('bilinear resampling matches scikit-image resize(order=1)', () => {

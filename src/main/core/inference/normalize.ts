@@ -62,8 +62,9 @@ export function toUint16(data: Float32Array, range: [number, number]): Uint16Arr
   const out = new Uint16Array(data.length);
   const s = 65535 / (range[1] - range[0]);
   for (let i = 0; i < data.length; i++) {
-    const v = Math.round((data[i] - range[0]) * s);
-    out[i] = v < 0 ? 0 : v > 65535 ? 65535 : v;
+    const v = (data[i] - range[0]) * s;
+    // clamp, then +0.5 and the Uint16 store's truncation round half up (Math.round) without a call
+    out[i] = (v < 0 ? 0 : v > 65535 ? 65535 : v) + 0.5;
   }
   return out;
 }

@@ -70,36 +70,21 @@ export function qSample(x0: Float32Array, y0: Float32Array, noise: Float32Array,
   return out;
 }
 
-/** x_T = y₀ + κ√η_T·ε */
-export function priorSample(y0: Float32Array, noise: Float32Array, s: ResshiftSchedule): Float32Array {
-  const k = s.kappa * s.sqrtEta[s.T - 1];
-  const out = new Float32Array(y0.length);
-  for (let i = 0; i < out.length; i++) out[i] = y0[i] + k * noise[i];
-  return out;
-}
-
-/** The network's view of x_t: scaled by 1/√(κ²η_t+1) when the model was trained on normalised inputs. */
-export function scaleInput(xt: Float32Array, s: ResshiftSchedule, t: number, normalize: boolean): Float32Array {
-  if (!normalize) return xt;
-  const c = s.inputScale[t - 1];
-  const out = new Float32Array(xt.length);
-  for (let i = 0; i < out.length; i++) out[i] = xt[i] * c;
-  return out;
-}
-
 /**
- * One reverse step t → t−1: x_{t−1} = (η_{t−1}/η_t)·x_t + (α_t/η_t)·x̂₀ + κ·√(η_{t−1}α_t/η_t)·ε.
- * At t = 1 there is no noise (and η₀ = 0 makes the result x̂₀). `noise` may be null at t = 1.
+ * One reverse step t → t−1 is x_{t−1} = cx·x_t + c0·x̂₀ + sd·ε with cx = η_{t−1}/η_t, c0 = α_t/η_t and
+ * sd = κ·√(η_{t−1}α_t/η_t). At t = 1, η₀ = 0 gives cx = 0, c0 = 1, sd = 0: the result is x̂₀.
  */
-export function posteriorStep(xt: Float32Array, x0hat: Float32Array, noise: Float32Array | null, s: ResshiftSchedule, t: number): Float32Array {
+export function stepCoefficients(s: ResshiftSchedule, t: number): { cx: number; c0: number; sd: number } {
   const e = s.eta[t - 1];
   const ePrev = t === 1 ? 0 : s.eta[t - 2];
-  const a = s.alpha[t - 1];
-  const cx = ePrev / e;
-  const c0 = a / e;
-  const sd = t === 1 ? 0 : Math.sqrt(s.posteriorVariance[t - 1]);
+  return { cx: ePrev / e, c0: s.alpha[t - 1] / e, sd: t === 1 ? 0 : Math.sqrt(s.posteriorVariance[t - 1]) };
+}
+
+/** One reverse step t → t−1 (see stepCoefficients); `noise` may be null at t = 1. */
+export function posteriorStep(xt: Float32Array, x0hat: Float32Array, noise: Float32Array | null, s: ResshiftSchedule, t: number): Float32Array {
+  const { cx, c0, sd } = stepCoefficients(s, t);
   const out = new Float32Array(xt.length);
-  for (let i = 0; i < out.length; i++) out[i] = cx * xt[i] + c0 * x0hat[i] + (sd && noise ? sd * noise[i] : 0);
+  for (let i = 0; i < xt.length; i++) out[i] = cx * xt[i] + c0 * x0hat[i] + (sd && noise ? sd * noise[i] : 0);
   return out;
 }
 
@@ -116,15 +101,46 @@ export interface SampleOptions {
   timesteps?: number[];
 }
 
-/** The full sampler: x_T from the prior, T reverse steps, result clamped to [−1, 1]. */
+/**
+ * The full sampler: x_T = y₀ + κ√η_T·ε, T reverse steps, result clamped to [−1, 1]. The network sees
+ * x_t scaled by 1/√(κ²η_t+1) when it was trained on normalised inputs. Each step is one fused pass
+ * (update x in place and write the next network input): a site is ~2 M values per pass.
+ */
 export async function resshiftSample(o: SampleOptions): Promise<Float32Array> {
   const s = o.schedule;
-  let x = priorSample(o.y0, o.noise(o.y0.length), s);
-  for (let t = s.T; t >= 1; t--) {
-    const x0hat = await o.denoise(scaleInput(x, s, t, o.normalizeInput), o.timesteps?.[t - 1] ?? t - 1, t);
-    if (x0hat.length !== x.length) throw new Error(`resshift: denoiser returned ${x0hat.length} values for ${x.length}`);
-    x = posteriorStep(x, x0hat, t > 1 ? o.noise(x.length) : null, s, t);
+  const y0 = o.y0;
+  const n = y0.length;
+  const scale = (t: number) => (o.normalizeInput ? s.inputScale[t - 1] : 1);
+  const x = new Float32Array(n);
+  // one input buffer for every step: the network has finished with it when denoise resolves
+  const xIn = new Float32Array(n);
+  {
+    const k = s.kappa * s.sqrtEta[s.T - 1];
+    const c = scale(s.T);
+    const eps = o.noise(n);
+    for (let i = 0; i < n; i++) {
+      const v = y0[i] + k * eps[i];
+      x[i] = v;
+      xIn[i] = v * c;
+    }
   }
-  for (let i = 0; i < x.length; i++) x[i] = x[i] < -1 ? -1 : x[i] > 1 ? 1 : x[i];
+  for (let t = s.T; t >= 1; t--) {
+    const x0hat = await o.denoise(xIn, o.timesteps?.[t - 1] ?? t - 1, t);
+    if (x0hat.length !== n) throw new Error(`resshift: denoiser returned ${x0hat.length} values for ${n}`);
+    const { cx, c0, sd } = stepCoefficients(s, t);
+    if (t > 1) {
+      const eps = o.noise(n);
+      const c = scale(t - 1);
+      for (let i = 0; i < n; i++) {
+        const v = cx * x[i] + c0 * x0hat[i] + sd * eps[i];
+        x[i] = v;
+        xIn[i] = v * c;
+      }
+    } else
+      for (let i = 0; i < n; i++) {
+        const v = cx * x[i] + c0 * x0hat[i];
+        x[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+      }
+  }
   return x;
 }
