@@ -98,6 +98,29 @@ test('forward process matches its definition, noise is standard normal and seede
   assert.notDeepEqual(gaussianSource(123, 9)(10), gaussianSource(123, 10)(10));
 });
 
+test('ziggurat noise follows N(0,1): Kolmogorov–Smirnov, tails beyond the base strip, kurtosis', () => {
+  // Φ via erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7: far below the KS bound used here)
+  const erf = (x: number) => {
+    const t = 1 / (1 + 0.3275911 * Math.abs(x));
+    const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    return x < 0 ? -y : y;
+  };
+  const phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
+  const n = 1_000_000;
+  const g = Float64Array.from(gaussianSource(2026, 11)(n)).sort();
+  let d = 0;
+  for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(phi(g[i]) - i / n), Math.abs(phi(g[i]) - (i + 1) / n));
+  assert.ok(d < 1.63 / Math.sqrt(n), `KS distance ${d}`); // 1 % critical value
+  // the ziggurat's tail path (|x| > R = 3.4426) and its wedges must both be exercised and right
+  const tail = g.filter((x) => Math.abs(x) > 3.442619855899).length / n;
+  const pTail = 2 * (1 - phi(3.442619855899));
+  assert.ok(Math.abs(tail - pTail) < 5 * Math.sqrt(pTail / n), `tail ${tail} vs ${pTail}`);
+  assert.ok(g[0] < -4 && g[n - 1] > 4, `extremes ${g[0]} ${g[n - 1]}`);
+  let m4 = 0;
+  for (const x of g) m4 += x ** 4;
+  assert.ok(Math.abs(m4 / n - 3) < 0.05, `kurtosis ${m4 / n}`);
+});
+
 test('other step counts map to the nearest trained timestep', () => {
   const trained = resshiftSchedule(CELLRESDM);
   assert.deepEqual(timestepIndices(trained, trained), [0, 1, 2, 3]);
