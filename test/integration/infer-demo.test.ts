@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simulatePlate } from '../../src/main/core/simulate';
@@ -56,6 +56,17 @@ test('demo plate → import → infer through the contract: synthetic paint + bo
     assert.deepEqual([g.width, g.height, g.bitDepth], [160, 160, 16]);
     // the acquired images are untouched and still the only 'acquired' rows
     assert.equal((core.db.prepare(`SELECT count(*) AS n FROM images WHERE kind = 'acquired'`).get() as { n: number }).n, 4 * 8);
+
+    // an app update ships version 2 of the diffusion model in place of version 1: 1 is retired, its run keeps its name
+    const update = join(root, 'install3');
+    cpSync(join(repo, 'test/fixtures/models'), update, { recursive: true });
+    const mf = join(update, 'diffusion', 'model.json');
+    writeFileSync(mf, JSON.stringify({ ...JSON.parse(readFileSync(mf, 'utf8')), version: '2' }));
+    const upd = await registerBundledModels(core, update);
+    assert.deepEqual([upd.added, upd.retired], [['fixture-diffusion 2'], ['fixture-diffusion 1']]);
+    const after = (await dispatch(core, handlers, 'models.list', {})) as ModelInfo[];
+    assert.deepEqual(after.filter((m) => m.name === 'fixture-diffusion').map((m) => m.version), ['2']);
+    assert.equal(((await dispatch(core, handlers, 'runs.get', { id: s.runId })) as RunInfo).model, 'fixture-diffusion 1');
   } finally {
     core.close();
   }

@@ -143,20 +143,35 @@ export function removeModel(db: Db, ref: string, modelsDir: string): ModelRecord
   return recs;
 }
 
-/** Bundled models: every `<dir>/<name>/model.json` under resources/models, registered in place. */
-export async function registerBundledModelsFrom(db: Db, root: string): Promise<{ added: string[]; failed: Array<{ dir: string; error: string }> }> {
+/**
+ * Bundled models: every `<dir>/<name>/model.json` under resources/models, registered in place. An
+ * app update that ships a new version of a bundled model replaces the files in place, so the older
+ * bundled versions of that name are retired (their runs keep the model's name and version).
+ */
+export async function registerBundledModelsFrom(db: Db, root: string): Promise<{ added: string[]; retired: string[]; failed: Array<{ dir: string; error: string }> }> {
   const added: string[] = [];
+  const retired: string[] = [];
   const failed: Array<{ dir: string; error: string }> = [];
-  if (!existsSync(root)) return { added, failed };
+  if (!existsSync(root)) return { added, retired, failed };
+  const shipped = new Map<string, string>();
   for (const d of readdirSync(root).sort()) {
     const dir = join(root, d);
     if (!existsSync(join(dir, 'model.json'))) continue;
     try {
       const r = await addModel(db, dir, { modelsDir: '', bundled: true });
       if (r.added) added.push(`${r.model.name} ${r.model.version}`);
+      shipped.set(r.model.name, r.model.version);
     } catch (e) {
       failed.push({ dir: basename(dir), error: (e as Error).message });
     }
   }
-  return { added, failed };
+  const stale = (db.prepare(`SELECT * FROM models WHERE bundled = 1`).all() as Row[]).filter((r) => shipped.has(r.name) && shipped.get(r.name) !== r.version);
+  db.transaction(() => {
+    for (const r of stale) {
+      db.prepare(`UPDATE runs SET model_id = NULL WHERE model_id = ?`).run(r.id);
+      db.prepare(`DELETE FROM models WHERE id = ?`).run(r.id);
+      retired.push(`${r.name} ${r.version}`);
+    }
+  })();
+  return { added, retired, failed };
 }
