@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalog } from '../../src/main/core/catalog/db';
@@ -89,8 +89,32 @@ for (const c of CASES) {
         CHANNELS.map((ch) => [ch, 64, 64, 16]),
       );
       assert.ok(wd.sites[0].images.every((i) => i.path.startsWith(join(out, 'Images'))));
+      // the simulator's ground-truth labels (groundtruth/ beside Images/) became 'truth' segmentations of every site
+      assert.equal(r.truthSites, imaged.size);
+      const truth = db.prepare(`SELECT count(*) AS n, sum(n_nuclei) AS nuclei FROM segmentations WHERE source = 'truth'`).get() as { n: number; nuclei: number };
+      assert.equal(truth.n, imaged.size);
+      assert.ok(truth.nuclei > imaged.size, `${truth.nuclei} nuclei counted`);
     } finally {
       db.close();
     }
   });
 }
+
+test('an unreadable ground-truth label image is reported by name and skipped; the plate still imports', async () => {
+  const out = join(root, 'badtruth');
+  await simulatePlate({ out, format: 96, sites: 1, size: 64, seed: 8, wells: ['A01', 'B02'] });
+  const bad = join(out, 'groundtruth', 'r01c01f01-nuclei.tiff');
+  const cut = readFileSync(bad).subarray(0, 40);
+  writeFileSync(bad, cut);
+  const db = openCatalog(join(root, 'badtruth.sqlite'));
+  try {
+    const r = await importPlate(db, { dir: out });
+    assert.equal(r.sites, 2);
+    assert.equal(r.truthSites, 1);
+    const p = r.problems.find((x) => x.file === bad);
+    assert.ok(p && p.severity === 'warning' && /not registered/.test(p.message), JSON.stringify(r.problems));
+    assert.deepEqual(readFileSync(bad), cut); // read, never repaired or rewritten
+  } finally {
+    db.close();
+  }
+});

@@ -85,6 +85,7 @@ export const importCommand: Command = {
         for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
         summary(report, ctx.say);
         ctx.say(`  imported as plate ${report.plateId}: added ${report.inserted.wells} wells, ${report.inserted.sites} sites, ${report.inserted.images} images in ${report.seconds.toFixed(2)} s`);
+        if (report.truthSites) ctx.say(`  ground-truth labels (groundtruth/) registered for ${report.truthSites} sites`);
         out.push(report);
       } catch (e) {
         if (!(e instanceof ImportFailed)) throw e;

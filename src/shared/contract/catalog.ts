@@ -132,6 +132,8 @@ export interface ImportReport extends ImportPreview {
   plateId: number;
   /** rows added by this import (0 on an idempotent re-import) */
   inserted: { wells: number; sites: number; images: number; compounds: number };
+  /** sites whose ground-truth labels (groundtruth/ beside the images) are registered as 'truth' segmentations */
+  truthSites: number;
   seconds: number;
 }
 

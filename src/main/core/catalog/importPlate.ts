@@ -3,6 +3,9 @@ import type { ImportOptions, ImportPreview, ImportProgress, ImportReport } from 
 import type { CompoundInfo } from '../io/platemap';
 import type { Db } from './db';
 import { scanPlate, type ScanResult } from './scan';
+import { registerTruthLabels } from './truthLabels';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The import refused: the report lists every problem; the catalog was not touched. */
 export class ImportFailed extends Error {
@@ -72,7 +75,11 @@ export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: 
       message: `plate ${scan.barcode} was imported before from ${prior}; images at the same well, site and channel now point to ${scan.dir} (use --barcode for a separate plate)`,
     });
   const written = writePlate(db, scan, opts, onProgress);
-  return { ...preview, ...written, seconds: (performance.now() - t0) / 1000 };
+  // ground truth sits beside the images or one level up (like metadata/) when the Images folder was given
+  const gt = [join(scan.dir, 'groundtruth'), join(dirname(scan.dir), 'groundtruth')].find((d) => existsSync(d));
+  const truth = gt ? await registerTruthLabels(db, written.plateId, gt) : { sites: 0, problems: [] };
+  preview.problems.push(...truth.problems);
+  return { ...preview, ...written, truthSites: truth.sites, seconds: (performance.now() - t0) / 1000 };
 }
 
 function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Pick<ImportReport, 'plateId' | 'inserted'> {
