@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands';
 import { UsageError, type CliContext } from './commands/types';
 import { createCore, type Core } from './core/core';
+import { registerBundledModels } from './core/inference';
 
 const GLOBAL = { workspace: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -41,6 +42,13 @@ export async function main(argv: string[]): Promise<number> {
       json,
       workspaceFlag: (values.workspace as string | undefined) ?? null,
       core: () => (core ??= createCore({ workspace: (values.workspace as string | undefined) ?? null, transport: 'inprocess' })),
+      async coreWithModels() {
+        const c = ctx.core();
+        // as the app does on start: the bundled models are there for `infer`, `predict` and `models`
+        const r = await registerBundledModels(c);
+        for (const f of r.failed) ctx.note(`bundled model ${f.dir} not registered: ${f.error}`);
+        return c;
+      },
       say: (line) => {
         if (!json) process.stdout.write(line + '\n');
       },

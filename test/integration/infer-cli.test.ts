@@ -33,8 +33,10 @@ test('stainless models add | list | show --json [--steps] | remove', async () =>
   assert.ok(existsSync(join(added.model.dir, 'model.onnx')), 'user models are copied into the workspace');
   assert.equal((await cli('models', 'add', join(FIX, 'direct', 'model.json'))).code, 0);
 
-  const list = JSON.parse((await cli('models', 'list', '--json')).out) as Array<{ name: string; kind: string }>;
-  assert.deepEqual(list.map((m) => [m.name, m.kind]), [['fixture-diffusion', 'residual-diffusion'], ['fixture-direct', 'direct']]);
+  const list = JSON.parse((await cli('models', 'list', '--json')).out) as Array<{ name: string; kind: string; bundled: boolean }>;
+  assert.deepEqual(list.filter((m) => !m.bundled).map((m) => [m.name, m.kind]), [['fixture-diffusion', 'residual-diffusion'], ['fixture-direct', 'direct']]);
+  // the CLI registers the bundled models as the app does on start, so `infer --model stainless-…` works at once
+  assert.deepEqual(list.filter((m) => m.bundled).map((m) => m.name), ['stainless-resdiff', 'stainless-unet-direct']);
 
   const show = JSON.parse((await cli('models', 'show', 'fixture-diffusion', '--json')).out);
   assert.equal(show.kind, 'residual-diffusion');
@@ -53,7 +55,7 @@ test('stainless models add | list | show --json [--steps] | remove', async () =>
   const rm = await cli('models', 'remove', 'fixture-diffusion', '--json');
   assert.equal(rm.code, 0, rm.err);
   assert.ok(!existsSync(added.model.dir), 'the copy in the workspace is deleted');
-  assert.deepEqual(JSON.parse((await cli('models', 'list', '--json')).out).map((m: { name: string }) => m.name), ['fixture-direct']);
+  assert.deepEqual(JSON.parse((await cli('models', 'list', '--json')).out).filter((m: { bundled: boolean }) => !m.bundled).map((m: { name: string }) => m.name), ['fixture-direct']);
 });
 
 test('models and infer: bad input fails with a message naming it', async () => {

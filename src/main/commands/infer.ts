@@ -30,7 +30,7 @@ export const inferCommand: Command = {
       pixelSizeUm: num('pixel-size'),
     } satisfies Record<keyof InferStartInput, unknown>);
     if (!parsed.success) throw new UsageError(`infer: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
-    const core = ctx.core();
+    const core = await ctx.coreWithModels();
     const job = core.jobs.submit('infer', parsed.data);
     let last = '';
     const off = core.events.on((e) => {

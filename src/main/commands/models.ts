@@ -17,7 +17,7 @@ export const modelsCommand: Command = {
   options: { steps: { type: 'string' } },
   async run({ values, positionals }, ctx) {
     const [sub, arg] = positionals;
-    const core = ctx.core();
+    const core = await ctx.coreWithModels();
     switch (sub ?? 'list') {
       case 'list': {
         const list = listModels(core.db).map(modelInfo);

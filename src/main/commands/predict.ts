@@ -52,7 +52,7 @@ export const predictCommand: Command = {
     if (outExt !== '.npy' && outExt !== '.tif' && outExt !== '.tiff') throw new UsageError(`predict: --output must end in .npy or .tif (got ${output})`);
     const provider = (values.provider as ProviderRequest | undefined) ?? 'auto';
     if (!['auto', 'cpu', 'cuda'].includes(provider)) throw new UsageError(`--provider: "${provider}" is not auto, cpu or cuda`);
-    const core = ctx.core();
+    const core = await ctx.coreWithModels();
     const rec = getModel(core.db, ref);
     const m = rec.manifest;
     const lm = await loadModel(m, rec.dir, provider);

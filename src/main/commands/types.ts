@@ -6,6 +6,8 @@ export interface CliContext {
   workspaceFlag: string | null;
   /** opens the workspace on first use (commands like `version` or `demo` may not need it) */
   core(): Core;
+  /** the workspace with the bundled models registered (commands that resolve a model by name) */
+  coreWithModels(): Promise<Core>;
   /** human output (stdout); suppressed with --json */
   say(line: string): void;
   /** progress and notes (stderr) */
