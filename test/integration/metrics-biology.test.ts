@@ -40,11 +40,14 @@ test('run metrics read profiles and per-cell features from the features store', 
   // 8 DMSO, 4 poscon, 6 compounds × 3 replicates (3 MoAs)
   const insCpd = db.prepare(`INSERT INTO compounds (broad_sample, moa) VALUES (?, ?) RETURNING id`);
   const cpd = Array.from({ length: 6 }, (_, k) => (insCpd.get(`BRD-${k}`, `moa${k % 3}`) as { id: number }).id);
-  const layout: Array<{ control: string; compound: number | null }> = [
+  const layout: Array<{ control: string; compound: number | null; unimaged?: boolean }> = [
     ...Array.from({ length: 8 }, () => ({ control: 'negcon', compound: null })),
     ...Array.from({ length: 4 }, () => ({ control: 'poscon', compound: null })),
     ...Array.from({ length: 18 }, (_, i) => ({ control: 'trt', compound: Math.floor(i / 3) })),
+    // plate-map wells never imaged: the feature sets hold NaN for them (as the pipeline stores them)
+    ...Array.from({ length: 6 }, (_, i) => ({ control: i < 3 ? 'negcon' : 'trt', compound: i < 3 ? null : 0, unimaged: true })),
   ];
+  const IMAGED = 30;
   const insWell = db.prepare(`INSERT INTO wells (plate_id, row, col, name, control_type, compound_id) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`);
   const wellIds = Int32Array.from(
     layout.map((l, i) => {
@@ -63,11 +66,13 @@ test('run metrics read profiles and per-cell features from the features store', 
       let v = gauss(rnd);
       if (l.control === 'poscon' && j === 1) v += 8;
       if (l.control === 'trt' && j === 2 + (l.compound! % 3)) v += 10;
-      acq[j][i] = 100 + 10 * v;
+      acq[j][i] = l.unimaged ? NaN : 100 + 10 * v;
     }),
   );
   // synthetic: the same biology plus noise; the texture feature is pure noise (a model that misses ER texture)
-  const syn = acq.map((col, j) => col.map((v) => (j === 3 ? 100 + 10 * gauss(rnd) : v + 3 * gauss(rnd))));
+  const syn = acq.map((col, j) => col.map((v) => (Number.isNaN(v) ? NaN : j === 3 ? 100 + 10 * gauss(rnd) : v + 3 * gauss(rnd))));
+  // and one feature the synthetic side could not measure in one imaged well (no cells there, say)
+  syn[7][IMAGED - 1] = NaN;
   const cellsFile = async (name: string, shift: number) => {
     const file = join(ws, 'features', `${name}.cells.parquet`);
     const sink = await parquetSink(file, [{ name: 'Metadata_Well', kind: 'string' }, ...FEATURES.map((n) => ({ name: n, kind: 'double' as const }))]);
@@ -86,7 +91,7 @@ test('run metrics read profiles and per-cell features from the features store', 
       negcon,
       names: FEATURES,
       columns: cols,
-      nSites: layout.length,
+      nSites: IMAGED,
       nCells: 1200,
       cellsPath,
       seconds: 1,
@@ -106,10 +111,12 @@ test('run metrics read profiles and per-cell features from the features store', 
   assert.equal(done.status, 'done', done.error ?? '');
   m = (await dispatch(core, handlers, 'metrics.run', { runId })) as RunMetrics;
 
-  assert.equal(m.features!.wells, 30);
+  assert.equal(m.features!.wells, IMAGED, 'unimaged wells are no samples');
   assert.equal(m.features!.features, FEATURES.length);
   const cell = (g: string, ch: string) => m.features!.table.find((c) => c.group === g && c.channel === ch);
-  assert.ok(Math.abs(cell('Intensity', 'Mito')!.meanR! - pearson(acq[2], syn[2])) < 1e-12, 'Intensity × Mito is the Mito feature’s r');
+  assert.ok(Math.abs(cell('Intensity', 'Mito')!.meanR! - pearson(acq[2].subarray(0, IMAGED), syn[2].subarray(0, IMAGED))) < 1e-12, 'Intensity × Mito is the Mito feature’s r');
+  const nb = pearson(acq[7].subarray(0, IMAGED - 1), syn[7].subarray(0, IMAGED - 1));
+  assert.ok(Math.abs(cell('Neighbors', '')!.meanR! - nb) < 1e-12, 'a feature missing in one well is correlated over the wells that have it');
   assert.ok(cell('Texture', 'ER')!.meanR! < 0.6, `texture was replaced by noise: r ${cell('Texture', 'ER')!.meanR}`);
   assert.equal(cell('Correlation', 'DNA')!.n, 1);
   assert.equal(cell('Correlation', 'ER')!.n, 1);
@@ -137,11 +144,13 @@ test('run metrics read profiles and per-cell features from the features store', 
   assert.ok(qc.zPrime! > 0 && qc.ssmd! > 3, JSON.stringify(qc));
   assert.ok(m.wellKeys.some((k) => k.key === 'profile_r'), JSON.stringify(m.wellKeys));
   const pr = (await dispatch(core, handlers, 'metrics.wellValues', { runId, key: 'profile_r' })) as WellValues;
-  assert.equal(pr.values.length, 30);
-  // the synthetic profiles are the acquired ones plus noise: every well agrees positively
-  assert.ok(pr.values.every((v) => v.value !== null && v.value > 0 && v.value <= 1), JSON.stringify(pr.values.map((v) => v.value)));
+  assert.equal(pr.values.length, layout.length, 'every well of the plate, empty where there is no value');
+  // the synthetic profiles are the acquired ones plus noise: every imaged well agrees positively; unimaged ones have no value
+  const imagedR = pr.values.filter((v) => v.value !== null);
+  assert.equal(imagedR.length, IMAGED);
+  assert.ok(imagedR.every((v) => v.value! > 0 && v.value! <= 1), JSON.stringify(pr.values.map((v) => v.value)));
   const wv = (await dispatch(core, handlers, 'metrics.wellValues', { runId, key: 'nope' })) as WellValues;
-  assert.equal(wv.values.length, 30);
+  assert.equal(wv.values.length, layout.length);
   assert.ok(wv.values.every((v) => v.value === null), 'unknown key: every well empty');
   core.close();
 });

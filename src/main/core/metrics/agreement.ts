@@ -58,7 +58,11 @@ export function featureAgreement(acquired: WellProfiles, synthetic: WellProfiles
       skipped++;
       continue;
     }
-    const r = pearson(column(acquired, f, wells), column(synthetic, f, wells));
+    // pairwise complete: a well where either side has no value for this feature is left out
+    const a = column(acquired, f, wells);
+    const b = column(synthetic, f, wells);
+    const both = wells.map((_, i) => i).filter((i) => Number.isFinite(a[i]) && Number.isFinite(b[i]));
+    const r = both.length === wells.length ? pearson(a, b) : pearson(both.map((i) => a[i]), both.map((i) => b[i]));
     if (Number.isNaN(r)) skipped++;
     out.push({ feature: f, group: parsed.group, channels: parsed.channels, r });
   }

@@ -107,6 +107,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
   const synWells = new Set(input.synthetic.wells);
   const wells = input.acquired.wells.filter((w) => synWells.has(w) && labelOf.has(w));
   const feats = commonFeatures(input.acquired, input.synthetic, wells);
+  if (!feats.length) notes.push(`separation and phenotypic activity not computed: no feature is finite and varying in all ${wells.length} wells on both sides`);
   const sources = [
     ['acquired', input.acquired],
     ['synthetic', input.synthetic],
@@ -118,7 +119,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     { task: 'treatment-vs-dmso', pick: (l) => (l.controlType === 'negcon' ? 'DMSO' : l.controlType === 'trt' ? 'treatment' : null) },
     { task: 'moa', pick: (l) => (l.controlType === 'trt' && l.moa ? l.moa : null) },
   ];
-  for (const t of tasks) {
+  for (const t of feats.length ? tasks : []) {
     const ws = wells.filter((w) => t.pick(labelOf.get(w)!) !== null);
     const labels = ws.map((w) => t.pick(labelOf.get(w)!)!);
     for (const [source, p] of sources) {
@@ -138,8 +139,8 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     return l.controlType === 'trt' && l.compound ? l.compound : null;
   });
   const negcon = wells.map((w) => labelOf.get(w)!.controlType === 'negcon');
-  if (!negcon.some(Boolean)) notes.push('phenotypic activity not computed: no negative-control (DMSO) wells');
-  else
+  if (feats.length && !negcon.some(Boolean)) notes.push('phenotypic activity not computed: no negative-control (DMSO) wells');
+  else if (feats.length)
     for (const [source, p] of sources) {
       const data = standardiseByNegcon(usableMatrix(p, wells, feats), feats.length, negcon);
       const r = phenotypicActivity({ data, features: feats.length, group, negcon }, { nullSize: input.nullSize ?? 10000 });

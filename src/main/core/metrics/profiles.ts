@@ -39,13 +39,19 @@ function pickSet(db: Db, where: string, args: unknown[]): SetRow | null {
   return rows[0] ?? null;
 }
 
+/**
+ * A feature set's per-well profiles, imaged wells only: a set spans every well of the plate map (NaN
+ * where no site was imaged, so the plate map can show them), but a well without a single value is
+ * no sample for correlation, classification or retrieval.
+ */
 function wellProfiles(db: Db, setId: number): WellProfiles {
   const ids = setWellIds(db, setId);
   const nameOf = new Map((db.prepare(`SELECT id, name FROM wells WHERE id IN (${[...ids].join(',') || 'NULL'})`).all() as Array<{ id: number; name: string }>).map((r) => [r.id, r.name]));
   const { names, columns } = allFeatureColumns(db, setId, 'none');
-  const data = new Float64Array(ids.length * names.length);
-  columns.forEach((col, j) => col.forEach((v, i) => (data[i * names.length + j] = v)));
-  return { wells: [...ids].map((id) => nameOf.get(id) ?? `well ${id}`), features: names, data };
+  const keep = [...ids.keys()].filter((i) => columns.some((col) => Number.isFinite(col[i])));
+  const data = new Float64Array(keep.length * names.length);
+  columns.forEach((col, j) => keep.forEach((i, r) => (data[r * names.length + j] = col[i])));
+  return { wells: keep.map((i) => nameOf.get(ids[i]) ?? `well ${ids[i]}`), features: names, data };
 }
 
 /**
