@@ -6,7 +6,7 @@
  * --write-manifest they also go into the model's model.json (heldOutMetrics.app).
  *
  *   npx tsx training/evaluate_app.ts --model stainless-resdiff \
- *     --plates data/heldout-A549-s21 data/heldout-U2OS-s22 --out training/runs/app-eval-resdiff.json
+ *     --plates data/heldout-A549-s21 data/heldout-U2OS-s22 --out training/results/app-eval-stainless-resdiff.json
  *
  * --model is a registered (e.g. bundled) model's name, or a model folder to add first.
  */
@@ -20,7 +20,7 @@ import { PAINT_CHANNELS } from '../src/shared/channels';
 
 const REPO = resolve(import.meta.dirname, '..');
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   options: {
     model: { type: 'string' },
     plates: { type: 'string', multiple: true },
@@ -32,7 +32,9 @@ const { values } = parseArgs({
   },
   allowPositionals: true,
 });
-if (!values.model || !values.plates?.length) {
+// `--plates A B` (what the usage shows): the folders after the first arrive as positionals
+const plates = [...(values.plates ?? []), ...positionals];
+if (!values.model || !plates.length) {
   console.error('usage: npx tsx training/evaluate_app.ts --model NAME|DIR --plates DIR... [--seed N] [--steps N] [--out FILE] [--write-manifest MODEL_DIR] [--keep]');
   process.exit(2);
 }
@@ -81,7 +83,7 @@ try {
   let model = values.model;
   if (existsSync(model)) model = stainless('models', 'add', model).model.name as string;
   const rows = [];
-  for (const dir of values.plates) {
+  for (const dir of plates) {
     const t0 = performance.now();
     const cellLine = cellLineOf(dir);
     const rep = stainless('import', resolve(dir), ...(cellLine ? ['--cell-line', cellLine] : []));
