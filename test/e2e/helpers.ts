@@ -86,18 +86,13 @@ export async function goSection(page: Page, section: string): Promise<void> {
 
 export const DEMO_WELLS = ['B02', 'B03', 'B04', 'B05', 'B08', 'C02', 'C03', 'C04', 'C08', 'C09'];
 
-async function countLabels(file: string): Promise<number> {
-  const { readGray } = await import('../../src/main/core/io/tiff');
-  return new Set((await readGray(file)).data).size - 1;
-}
-
 /**
  * A small real demo workspace: the simulator's plate (a block of wells with DMSO and positive
- * controls), imported through the normal import path, its ground-truth masks registered as
- * 'truth' segmentations, and the acquired images segmented + measured (classical path).
+ * controls), imported through the normal import path (which registers its ground-truth masks as
+ * 'truth' segmentations), and the acquired images segmented + measured (classical path).
  */
 export async function prepareDemoWorkspace(core: Core, opts: { wells?: string[]; sites?: number; size?: number } = {}): Promise<{ barcode: string; plateId: number }> {
-  const { simulatePlate, labelFileName } = await import('../../src/main/core/simulate');
+  const { simulatePlate } = await import('../../src/main/core/simulate');
   const { importPlate } = await import('../../src/main/core/catalog/importPlate');
   const barcode = 'E2E-DEMO';
   const out = join(core.paths.demo, barcode);
@@ -105,16 +100,8 @@ export async function prepareDemoWorkspace(core: Core, opts: { wells?: string[];
   const wells = opts.wells ?? DEMO_WELLS;
   await simulatePlate({ out, format: 96, sites: opts.sites ?? 2, size: opts.size ?? 128, seed: 5, wells, barcode, workers: 0 });
   const report = await importPlate(core.db, { dir: out, metadata: join(out, 'metadata'), barcode, cellLine: 'A549', isDemo: true });
-  const sites = core.db
-    .prepare('SELECT s.id, w.row, w.col, s.field FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ?')
-    .all(report.plateId) as { id: number; row: number; col: number; field: number }[];
-  const insert = core.db.prepare(
-    "INSERT INTO segmentations (site_id, source, method, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, 'truth', 'truth', ?, ?, ?, ?)",
-  );
-  for (const s of sites) {
-    const gt = (k: 'nuclei' | 'cells') => join(out, 'groundtruth', labelFileName(s.row, s.col, s.field, k));
-    if (existsSync(gt('nuclei'))) insert.run(s.id, gt('nuclei'), gt('cells'), await countLabels(gt('nuclei')), await countLabels(gt('cells')));
-  }
+  // the import registers the simulator's groundtruth/ labels as 'truth' segmentations
+  if (report.truthSites !== report.sites) throw new Error(`ground truth registered for ${report.truthSites} of ${report.sites} sites`);
   const job = await core.jobs.wait(core.jobs.submit('features', { plate: barcode, source: 'acquired', method: 'classical' }).id);
   if (job.status !== 'done') throw new Error(`measuring the demo plate failed: ${job.error}`);
   return { barcode, plateId: report.plateId };
