@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // The renderer's pure modules belong to the web TypeScript project, not to the node one that
 // checks tests, so they are loaded at run time (tsx compiles them) instead of imported statically.
@@ -9,6 +11,7 @@ const { median, robustZ, sd, zPrime } = await load('../../src/renderer/src/lib/s
 const { formatDuration, formatValue } = await load('../../src/renderer/src/lib/format.ts');
 const { labelIndex, measureCell } = await load('../../src/renderer/src/viewer/cells.ts');
 const { orderChannels } = await load('../../src/renderer/src/viewer/channels.ts');
+const { heldOutRows } = await load('../../src/renderer/src/lib/heldOut.ts');
 
 test('sequential scale spans the finite values; diverging is symmetric around 0; missing has no colour', () => {
   assert.deepEqual(scaleFor([3, null, 7, NaN, 5], 'viridis'), { kind: 'viridis', min: 3, max: 7 });
@@ -75,4 +78,27 @@ test('auto contrast: percentile window, and min..max for near-constant images', 
   flat[1] = 30020;
   assert.deepEqual(autoWindow({ width: 1000, height: 1, bitDepth: 16, data: flat }), [29990, 30020]);
   assert.deepEqual(autoWindow({ width: 4, height: 1, bitDepth: 8, data: new Uint8Array([7, 7, 7, 7]) }), [7, 8]);
+});
+
+type Row = { label: string; source: string; ssim: Record<string, number | null>; meanSsim: number | null; nucleiF1: number | null; cellsF1: number | null; featureR: number | null };
+
+test('held-out metrics of the bundled manifests become table rows (training and Stainless figures)', () => {
+  for (const name of ['stainless-unet-direct', 'stainless-resdiff']) {
+    const m = JSON.parse(readFileSync(join(import.meta.dirname, '../../resources/models', name, 'model.json'), 'utf8'));
+    const { rows, other } = heldOutRows(m.heldOutMetrics) as { rows: Row[]; other: unknown[] };
+    assert.deepEqual(other, [], name);
+    const trainRows = rows.filter((r) => r.source === 'training (PyTorch)');
+    assert.ok(trainRows.some((r) => r.label.startsWith('A549')) && trainRows.some((r) => r.label.startsWith('U2OS')), name);
+    const keys = Object.keys(m.heldOutMetrics).filter((k) => k !== 'app');
+    assert.equal(trainRows.length, keys.length);
+    for (const [i, r] of trainRows.entries()) {
+      assert.equal(r.ssim.DNA, m.heldOutMetrics[keys[i]].channels.DNA.ssim);
+      assert.ok(r.meanSsim! > 0 && r.meanSsim! < 1 && r.nucleiF1! > 0 && r.cellsF1! > 0, `${name} ${r.label}`);
+    }
+    const app = m.heldOutMetrics.app;
+    if (app) assert.equal(rows.filter((r) => r.source === 'Stainless').length, app.plates.length);
+  }
+  const odd: { rows: Row[]; other: unknown[] } = heldOutRows({ A549: { channels: { DNA: { ssim: 0.9 } }, meanSsim: 0.7 }, note: 'free text', app: { plates: [{ cellLine: 'U2OS', plate: 'p', ssim: { DNA: 0.8 }, features: { meanR: 0.3 } }], steps: 15 } });
+  assert.deepEqual(odd.other, [['note', 'free text']]);
+  assert.deepEqual(odd.rows.map((r) => [r.label, r.ssim.DNA, r.ssim.ER, r.featureR]), [['A549', 0.9, null, null], ['U2OS (p), 15 steps', 0.8, null, 0.3]]);
 });

@@ -2,7 +2,8 @@ import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput
 import { useState } from 'react';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
-import { formatTime, formatValue } from '../lib/format';
+import { formatTime } from '../lib/format';
+import { HeldOutMetrics } from './HeldOutMetrics';
 
 export function ModelsPage() {
   const info = useApi('app.info', {});
@@ -73,47 +74,43 @@ function ModelDetailCard({ name }: { name: string }) {
   const d = m.data;
   if (!d) return null;
   const mf = d.manifest;
-  const held = Object.entries(mf.heldOutMetrics ?? {});
   return (
     <Paper withBorder p="md" data-testid="model-detail">
       <Title order={4}>
         {d.name} {d.version}
       </Title>
       {mf.description && <Text c="dimmed">{mf.description}</Text>}
-      <Group align="flex-start" gap="xl" mt="sm">
-        <Table fz="sm" w={480} withRowBorders={false} verticalSpacing={2}>
-          <Table.Tbody>
-            <KV k="Kind" v={d.kind} />
-            <KV k="Inputs" v={mf.inputs.join(', ')} />
-            <KV k="Outputs" v={mf.outputs.join(', ')} />
-            <KV k="Tile" v={mf.tile ? `${mf.tile.size} px, overlap ${mf.tile.overlap}` : '—'} />
-            <KV k="Pixel size" v={mf.pixelSizeUm != null ? `${mf.pixelSizeUm} µm` : 'not set'} />
-            <KV k="SHA-256" v={<Code>{d.sha256.slice(0, 16)}…</Code>} />
-            <KV k="Folder" v={d.dir} />
-            {d.schedule && <KV k="Sampler" v={`ResShift T=${d.schedule.T}, κ=${d.schedule.kappa}`} />}
-          </Table.Tbody>
-        </Table>
-        <Stack gap={4}>
-          <Text size="sm" fw={600}>
-            Held-out metrics
-          </Text>
-          {held.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              none in the manifest
-            </Text>
-          ) : (
-            <Table fz="sm" withRowBorders={false} verticalSpacing={2} data-testid="held-out">
-              <Table.Tbody>
-                {held.map(([k, v]) => (
-                  <KV key={k} k={k} v={typeof v === 'number' ? formatValue(v) : JSON.stringify(v)} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Stack>
-      </Group>
+      <Table fz="sm" w={640} mt="sm" withRowBorders={false} verticalSpacing={2}>
+        <Table.Tbody>
+          <KV k="Kind" v={d.kind} />
+          <KV k="Inputs" v={mf.inputs.join(', ')} />
+          <KV k="Outputs" v={mf.outputs.join(', ')} />
+          <KV k="Tile" v={mf.tile ? `${mf.tile.size} px, overlap ${mf.tile.overlap}` : '—'} />
+          <KV k="Pixel size" v={mf.pixelSizeUm != null ? `${mf.pixelSizeUm} µm` : 'not set'} />
+          <KV k="SHA-256" v={<Code>{d.sha256.slice(0, 16)}…</Code>} />
+          <KV k="Folder" v={d.dir} />
+          {d.schedule && <KV k="Sampler" v={`ResShift T=${d.schedule.T}, κ=${d.schedule.kappa}`} />}
+          {training(mf.provenance) && <KV k="Training" v={training(mf.provenance)} />}
+        </Table.Tbody>
+      </Table>
+      <Text size="sm" fw={600} mt="md" mb={4}>
+        Held-out metrics
+      </Text>
+      <HeldOutMetrics held={mf.heldOutMetrics ?? {}} />
     </Paper>
   );
+}
+
+/** "A549 + U2OS · 9000 steps · 85 min · 837,583 parameters" from a manifest's provenance, when it says. */
+function training(p: Record<string, unknown> | undefined): string | null {
+  if (!p) return null;
+  const parts = [
+    Array.isArray(p.cellLines) ? p.cellLines.join(' + ') : null,
+    typeof p.steps === 'number' ? `${p.steps.toLocaleString('en-US')} steps` : null,
+    typeof p.trainingMinutes === 'number' ? `${Math.round(p.trainingMinutes)} min` : null,
+    typeof p.parameters === 'number' ? `${p.parameters.toLocaleString('en-US')} parameters` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : null;
 }
 
 function AddModel({ onAdded }: { onAdded(): void }) {

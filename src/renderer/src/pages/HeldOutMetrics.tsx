@@ -1,0 +1,71 @@
+import { Table, Text } from '@mantine/core';
+import { PAINT_CHANNELS } from '../../../shared/channels';
+import { formatValue } from '../lib/format';
+import { heldOutRows, type Obj } from '../lib/heldOut';
+
+const cell = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+
+export function HeldOutMetrics({ held }: { held: Obj }) {
+  const { rows, other } = heldOutRows(held);
+  if (!rows.length && !other.length)
+    return (
+      <Text size="sm" c="dimmed">
+        none in the manifest
+      </Text>
+    );
+  const anyFeatureR = rows.some((r) => r.featureR !== null);
+  return (
+    <>
+      {rows.length > 0 && (
+        <Table.ScrollContainer minWidth={800}>
+          <Table fz="sm" striped withTableBorder verticalSpacing={4} data-testid="held-out">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>held-out plate</Table.Th>
+                <Table.Th>scored by</Table.Th>
+                <Table.Th ta="right">sites</Table.Th>
+                {PAINT_CHANNELS.map((c) => (
+                  <Table.Th key={c} ta="right">
+                    SSIM {c}
+                  </Table.Th>
+                ))}
+                <Table.Th ta="right">mean SSIM</Table.Th>
+                <Table.Th ta="right">nuclei F1</Table.Th>
+                <Table.Th ta="right">cells F1</Table.Th>
+                {anyFeatureR && <Table.Th ta="right">feature r</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((r, i) => (
+                <Table.Tr key={i}>
+                  <Table.Td>{r.label}</Table.Td>
+                  <Table.Td c="dimmed">{r.source}</Table.Td>
+                  <Table.Td ta="right">{r.sites ?? '—'}</Table.Td>
+                  {PAINT_CHANNELS.map((c) => (
+                    <Table.Td key={c} ta="right">
+                      {cell(r.ssim[c])}
+                    </Table.Td>
+                  ))}
+                  <Table.Td ta="right" fw={600}>
+                    {cell(r.meanSsim)}
+                  </Table.Td>
+                  <Table.Td ta="right">{cell(r.nucleiF1)}</Table.Td>
+                  <Table.Td ta="right">{cell(r.cellsF1)}</Table.Td>
+                  {anyFeatureR && <Table.Td ta="right">{cell(r.featureR)}</Table.Td>}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {other.map(([k, v]) => (
+        <Text key={k} size="sm">
+          <Text span c="dimmed">
+            {k}:{' '}
+          </Text>
+          {typeof v === 'number' ? formatValue(v) : JSON.stringify(v).slice(0, 300)}
+        </Text>
+      ))}
+    </>
+  );
+}
