@@ -29,6 +29,11 @@ test('demo plate → import → infer through the contract: synthetic paint + bo
     cpSync(join(repo, 'test/fixtures/models/direct'), join(root, 'install2', 'direct'), { recursive: true });
     assert.deepEqual((await registerBundledModels(core, join(root, 'install2'))).added, []);
     assert.equal(((await dispatch(core, handlers, 'models.get', { name: 'fixture-direct' })) as ModelDetail).dir, join(root, 'install2', 'direct'));
+    // the same graph shipped with a richer manifest (more held-out figures): the catalog follows it
+    const mf2 = join(root, 'install2', 'direct', 'model.json');
+    writeFileSync(mf2, JSON.stringify({ ...JSON.parse(readFileSync(mf2, 'utf8')), heldOutMetrics: { app: { plates: [] } } }));
+    assert.deepEqual((await registerBundledModels(core, join(root, 'install2'))).added, []);
+    assert.deepEqual(((await dispatch(core, handlers, 'models.get', { name: 'fixture-direct' })) as ModelDetail).manifest.heldOutMetrics, { app: { plates: [] } });
     const models = (await dispatch(core, handlers, 'models.list', {})) as ModelInfo[];
     assert.equal(models.length, 3);
     assert.ok(models.every((m) => m.bundled));

@@ -94,10 +94,11 @@ export async function addModel(db: Db, path: string, opts: AddOptions): Promise<
   const existing = findModel(db, `${manifest.name}@${manifest.version}`);
   if (existing) {
     if (existing.sha256 === manifest.sha256) {
-      // a bundled model keeps following the install (a new app version may live elsewhere)
-      if (opts.bundled && existing.bundled && existing.dir !== srcDir) {
-        db.prepare(`UPDATE models SET dir = ? WHERE id = ?`).run(srcDir, existing.id);
-        return { model: { ...existing, dir: srcDir }, added: false };
+      // a bundled model keeps following the install (a new app version may live elsewhere, and may
+      // ship the same graph with a richer manifest, e.g. more held-out figures)
+      if (opts.bundled && existing.bundled && (existing.dir !== srcDir || JSON.stringify(existing.manifest) !== JSON.stringify(manifest))) {
+        db.prepare(`UPDATE models SET dir = ?, manifest = ? WHERE id = ?`).run(srcDir, JSON.stringify(manifest), existing.id);
+        return { model: { ...existing, dir: srcDir, manifest }, added: false };
       }
       return { model: existing, added: false };
     }

@@ -1,0 +1,14 @@
+import { openSession, tempWorkspace, goSection, shot } from './helpers';
+import { registerBundledModels } from '../../src/main/core/inference';
+import { createCore } from '../../src/main/core/core';
+const ws = tempWorkspace('shot');
+const core = createCore({ workspace: ws, transport: 'http' });
+await registerBundledModels(core);
+const s = await openSession(ws, { core });
+await goSection(s.page, 'models');
+await s.page.locator('[data-model="stainless-unet-direct"]').click();
+await s.page.getByTestId('model-detail').waitFor();
+await s.page.getByTestId('model-detail').scrollIntoViewIfNeeded();
+console.log(await shot(s.page, 'models-detail'));
+await s.close();
+core.close();
