@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
@@ -16,6 +16,11 @@ export function RunModel({ plateId }: { plateId: number }) {
   const job = useJob(started);
   // one-pass models first: the fastest way to a stained plate
   const chosen = model ?? (models.data?.find((m) => m.kind === 'direct') ?? models.data?.[0])?.name ?? null;
+  const chosenInfo = models.data?.find((m) => m.name === chosen);
+  const diffusion = chosenInfo?.kind === 'residual-diffusion';
+  // diffusion sampling: step count (empty = the model's own T) and the noise seed (same seed, same images)
+  const [steps, setSteps] = useState<number | ''>('');
+  const [seed, setSeed] = useState<number | ''>(0);
   const [measureJob, setMeasureJob] = useState<JobInfo | null>(null);
   const measuring = useJob(measureJob);
   const runId = job?.status === 'done' ? ((job.result as { runId?: number } | null)?.runId ?? null) : null;
@@ -33,7 +38,8 @@ export function RunModel({ plateId }: { plateId: number }) {
     setError(null);
     setRanModel(chosen);
     setMeasureJob(null);
-    api.call('infer.start', { plate: plateId, model: chosen }).then(
+    const sampling = diffusion ? { ...(steps === '' ? {} : { steps }), ...(seed === '' ? {} : { seed }) } : {};
+    api.call('infer.start', { plate: plateId, model: chosen, ...sampling }).then(
       (j) => {
         setBusy(false);
         setStarted(j);
@@ -61,7 +67,7 @@ export function RunModel({ plateId }: { plateId: number }) {
               label="Model"
               value={chosen}
               onChange={setModel}
-              data={(models.data ?? []).map((m) => ({ value: m.name, label: `${m.name} ${m.version} (${m.kind})` }))}
+              data={(models.data ?? []).map((m) => ({ value: m.name, label: `${m.name} ${m.version}` }))}
               style={{ flex: 1 }}
               data-testid="model-select"
             />
@@ -69,6 +75,12 @@ export function RunModel({ plateId }: { plateId: number }) {
               Run
             </Button>
           </Group>
+          {diffusion && (
+            <Group gap={6} grow>
+              <NumberInput size="xs" label="Sampling steps" placeholder="model's T" min={1} max={1000} value={steps} onChange={(v) => setSteps(typeof v === 'number' ? v : '')} data-testid="diffusion-steps" />
+              <NumberInput size="xs" label="Noise seed" min={0} value={seed} onChange={(v) => setSeed(typeof v === 'number' ? v : '')} data-testid="diffusion-seed" />
+            </Group>
+          )}
           {error && <Alert color="red">{error}</Alert>}
           {job && <JobCard job={job} compact />}
           {runId != null && (
