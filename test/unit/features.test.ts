@@ -118,3 +118,19 @@ test('simulated demo site, ground-truth masks: every measurement of every object
   assert.ok(checked > 40000, `${checked} values checked`);
   assert.deepEqual(bad.slice(0, 15), [], `${bad.length} of ${checked} values differ`);
 });
+
+test('Feret diameters of simple shapes: square, line, single pixel', async () => {
+  const { feretDiameters } = await import('../../src/main/core/features/feret');
+  const framed = (rows: string[]) => {
+    const fw = rows[0].length + 2, fh = rows.length + 2;
+    const m = new Uint8Array(fw * fh);
+    rows.forEach((r, y) => [...r].forEach((c, x) => (m[(y + 1) * fw + x + 1] = c === '#' ? 1 : 0)));
+    return [m, fw, fh] as const;
+  };
+  const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-12);
+  assert.ok(near(feretDiameters(...framed(['###', '###', '###'])), [2, 2 * Math.SQRT2]));
+  assert.ok(near(feretDiameters(...framed(['#####'])), [0, 4]));
+  assert.ok(near(feretDiameters(...framed(['#'])), [0, 0]));
+  // a right triangle with legs 4: the narrowest caliper is its height onto the hypotenuse, 4/√2
+  assert.ok(near(feretDiameters(...framed(['#....', '##...', '###..', '####.', '#####'])), [4 / Math.SQRT2, 4 * Math.SQRT2]));
+});

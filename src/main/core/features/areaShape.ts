@@ -1,4 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { feretDiameters } from './feret';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
@@ -7,13 +8,13 @@ import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
  * Extent, EulerNumber (8-connected), Eccentricity / Major- / MinorAxisLength / Orientation (from
  * the inertia tensor; Orientation in degrees), Compactness (2π · mean squared distance from the
  * centroid / Area: 1 for a disc), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
- * the object's edge), EquivalentDiameter.
+ * the object's edge), EquivalentDiameter, Min/MaxFeretDiameter (feret.ts).
  */
 export const AREASHAPE_NAMES = [
   'Area', 'Perimeter', 'FormFactor', 'Solidity', 'Extent', 'EulerNumber', 'Eccentricity', 'MajorAxisLength',
   'MinorAxisLength', 'Orientation', 'Compactness', 'Center_X', 'Center_Y', 'BoundingBoxArea', 'BoundingBoxMinimum_X',
   'BoundingBoxMinimum_Y', 'BoundingBoxMaximum_X', 'BoundingBoxMaximum_Y', 'ConvexArea', 'EquivalentDiameter',
-  'MaximumRadius', 'MeanRadius', 'MedianRadius',
+  'MaximumRadius', 'MeanRadius', 'MedianRadius', 'MinFeretDiameter', 'MaxFeretDiameter',
 ].map((n) => `AreaShape_${n}`);
 
 const SQRT2 = Math.SQRT2;
@@ -28,7 +29,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const n = ids.length;
   const block = newBlock(AREASHAPE_NAMES, n);
   const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
-  const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
+  const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
   for (let k = 0; k < n; k++) {
     const id = ids[k];
@@ -133,6 +134,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const hull = convexArea(m, fw, fh);
     CVA[k] = hull;
     SOL[k] = area / hull;
+    [FMIN[k], FMAX[k]] = feretDiameters(m, fw, fh);
     void id;
     void labels;
   }

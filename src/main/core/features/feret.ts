@@ -1,0 +1,56 @@
+/**
+ * CellProfiler's Min/MaxFeretDiameter (MeasureObjectSizeShape, via centrosome's convex_hull_ijv and
+ * feret_diameter): the convex hull of the object's pixel centres; the maximum Feret diameter is the
+ * largest distance between two hull vertices, the minimum the narrowest caliper width, which for a
+ * convex polygon is attained with one caliper flush on an edge. Objects whose centres are collinear
+ * (one row or column) have minimum 0.
+ */
+export function feretDiameters(m: Uint8Array, fw: number, fh: number): [number, number] {
+  // hull candidates: the first and last pixel centre of each row, in (y, x) order
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < fh; y++) {
+    let first = -1, last = -1;
+    for (let x = 0; x < fw; x++)
+      if (m[y * fw + x]) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    if (first < 0) continue;
+    xs.push(first);
+    ys.push(y);
+    if (last !== first) {
+      xs.push(last);
+      ys.push(y);
+    }
+  }
+  const n = xs.length;
+  if (n < 2) return [0, 0];
+  // monotone chain over the (y, x)-sorted points; collinear points are dropped
+  const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
+  const chain = (order: number[]) => {
+    const h: number[] = [];
+    for (const i of order) {
+      while (h.length >= 2 && cross(h[h.length - 2], h[h.length - 1], i) <= 0) h.pop();
+      h.push(i);
+    }
+    return h.slice(0, -1);
+  };
+  const idx = [...Array(n).keys()];
+  const hull = chain(idx).concat(chain(idx.reverse()));
+  const hx = hull.map((i) => xs[i]);
+  const hy = hull.map((i) => ys[i]);
+  const h = hull.length;
+  let max2 = 0;
+  for (let i = 0; i < h; i++) for (let j = i + 1; j < h; j++) max2 = Math.max(max2, (hx[i] - hx[j]) ** 2 + (hy[i] - hy[j]) ** 2);
+  if (h < 3) return [0, Math.sqrt(max2)];
+  let min = Infinity;
+  for (let e = 0; e < h; e++) {
+    const f = (e + 1) % h;
+    const ex = hx[f] - hx[e], ey = hy[f] - hy[e];
+    let far = 0;
+    for (let v = 0; v < h; v++) far = Math.max(far, Math.abs(ex * (hy[v] - hy[e]) - ey * (hx[v] - hx[e])));
+    min = Math.min(min, far / Math.hypot(ex, ey));
+  }
+  return [min, Math.sqrt(max2)];
+}
