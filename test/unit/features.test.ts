@@ -119,8 +119,9 @@ test('simulated demo site, ground-truth masks: every measurement of every object
   assert.deepEqual(bad.slice(0, 15), [], `${bad.length} of ${checked} values differ`);
 });
 
-test('Feret diameters of simple shapes: square, line, single pixel', async () => {
-  const { feretDiameters } = await import('../../src/main/core/features/feret');
+test('Feret diameters and minimum enclosing circles of simple shapes: square, line, single pixel, triangle', async () => {
+  const { feretDiameters, pixelHull } = await import('../../src/main/core/features/feret');
+  const { minimumEnclosingCircle } = await import('../../src/main/core/features/zernike');
   const framed = (rows: string[]) => {
     const fw = rows[0].length + 2, fh = rows.length + 2;
     const m = new Uint8Array(fw * fh);
@@ -128,9 +129,21 @@ test('Feret diameters of simple shapes: square, line, single pixel', async () =>
     return [m, fw, fh] as const;
   };
   const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-12);
-  assert.ok(near(feretDiameters(...framed(['###', '###', '###'])), [2, 2 * Math.SQRT2]));
-  assert.ok(near(feretDiameters(...framed(['#####'])), [0, 4]));
-  assert.ok(near(feretDiameters(...framed(['#'])), [0, 0]));
+  const hullOf = (rows: string[]) => pixelHull(...framed(rows));
+  assert.ok(near(feretDiameters(hullOf(['###', '###', '###'])), [2, 2 * Math.SQRT2]));
+  assert.ok(near(feretDiameters(hullOf(['#####'])), [0, 4]));
+  assert.ok(near(feretDiameters(hullOf(['#'])), [0, 0]));
   // a right triangle with legs 4: the narrowest caliper is its height onto the hypotenuse, 4/√2
-  assert.ok(near(feretDiameters(...framed(['#....', '##...', '###..', '####.', '#####'])), [4 / Math.SQRT2, 4 * Math.SQRT2]));
+  assert.ok(near(feretDiameters(hullOf(['#....', '##...', '###..', '####.', '#####'])), [4 / Math.SQRT2, 4 * Math.SQRT2]));
+  // circles in frame coordinates (the frame shifts everything by one pixel)
+  const circle = (rows: string[]) => {
+    const h = hullOf(rows);
+    const c = minimumEnclosingCircle(h.hx, h.hy);
+    return [c.cx, c.cy, c.r];
+  };
+  assert.ok(near(circle(['###', '###', '###']), [2, 2, Math.SQRT2]));
+  assert.ok(near(circle(['#####']), [3, 1, 2]));
+  assert.ok(near(circle(['#']), [1, 1, 0]));
+  // right triangle: the hypotenuse is the diameter
+  assert.ok(near(circle(['#....', '##...', '###..', '####.', '#####']), [3, 3, 2 * Math.SQRT2]));
 });

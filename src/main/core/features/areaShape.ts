@@ -1,5 +1,6 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
-import { feretDiameters } from './feret';
+import { feretDiameters, pixelHull } from './feret';
+import { minimumEnclosingCircle, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
@@ -8,7 +9,7 @@ import { feretDiameters } from './feret';
  * Extent, EulerNumber (8-connected), Eccentricity / Major- / MinorAxisLength / Orientation (from
  * the inertia tensor; Orientation in degrees), Compactness (2π · mean squared distance from the
  * centroid / Area: 1 for a disc), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
- * the object's edge), EquivalentDiameter, Min/MaxFeretDiameter (feret.ts).
+ * the object's edge), EquivalentDiameter, Min/MaxFeretDiameter (feret.ts), Zernike_n_m (zernike.ts).
  */
 export const AREASHAPE_NAMES = [
   'Area', 'Perimeter', 'FormFactor', 'Solidity', 'Extent', 'EulerNumber', 'Eccentricity', 'MajorAxisLength',
@@ -27,7 +28,8 @@ PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
 export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
   const { width: w, labels, ids, start, pixels, bbox } = ix;
   const n = ids.length;
-  const block = newBlock(AREASHAPE_NAMES, n);
+  const block = newBlock([...AREASHAPE_NAMES, ...ZERNIKE_NAMES], n);
+  const zernikeCols = block.values.slice(AREASHAPE_NAMES.length);
   const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
@@ -134,7 +136,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const hull = convexArea(m, fw, fh);
     CVA[k] = hull;
     SOL[k] = area / hull;
-    [FMIN[k], FMAX[k]] = feretDiameters(m, fw, fh);
+    const ph = pixelHull(m, fw, fh);
+    [FMIN[k], FMAX[k]] = feretDiameters(ph);
+    const mec = minimumEnclosingCircle(ph.hx, ph.hy);
+    // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
+    zernikeOfObject(pixels, start[k], start[k + 1], w, { cx: mec.cx + x0 - 1, cy: mec.cy + y0 - 1, r: mec.r }, zernikeCols, k);
     void id;
     void labels;
   }

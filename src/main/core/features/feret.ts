@@ -1,11 +1,8 @@
 /**
- * CellProfiler's Min/MaxFeretDiameter (MeasureObjectSizeShape, via centrosome's convex_hull_ijv and
- * feret_diameter): the convex hull of the object's pixel centres; the maximum Feret diameter is the
- * largest distance between two hull vertices, the minimum the narrowest caliper width, which for a
- * convex polygon is attained with one caliper flush on an edge. Objects whose centres are collinear
- * (one row or column) have minimum 0.
+ * Convex hull of an object's pixel centres on its framed mask (frame coordinates), counter-clockwise
+ * in image orientation, collinear points dropped; fewer than 3 vertices when the centres are collinear.
  */
-export function feretDiameters(m: Uint8Array, fw: number, fh: number): [number, number] {
+export function pixelHull(m: Uint8Array, fw: number, fh: number): { hx: number[]; hy: number[] } {
   // hull candidates: the first and last pixel centre of each row, in (y, x) order
   const xs: number[] = [];
   const ys: number[] = [];
@@ -25,7 +22,7 @@ export function feretDiameters(m: Uint8Array, fw: number, fh: number): [number, 
     }
   }
   const n = xs.length;
-  if (n < 2) return [0, 0];
+  if (n < 2) return { hx: xs, hy: ys };
   // monotone chain over the (y, x)-sorted points; collinear points are dropped
   const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
   const chain = (order: number[]) => {
@@ -38,9 +35,19 @@ export function feretDiameters(m: Uint8Array, fw: number, fh: number): [number, 
   };
   const idx = [...Array(n).keys()];
   const hull = chain(idx).concat(chain(idx.reverse()));
-  const hx = hull.map((i) => xs[i]);
-  const hy = hull.map((i) => ys[i]);
-  const h = hull.length;
+  return { hx: hull.map((i) => xs[i]), hy: hull.map((i) => ys[i]) };
+}
+
+/**
+ * CellProfiler's Min/MaxFeretDiameter (MeasureObjectSizeShape, via centrosome's convex_hull_ijv and
+ * feret_diameter): the convex hull of the object's pixel centres; the maximum Feret diameter is the
+ * largest distance between two hull vertices, the minimum the narrowest caliper width, which for a
+ * convex polygon is attained with one caliper flush on an edge. Objects whose centres are collinear
+ * (one row or column) have minimum 0. Takes the object's pixelHull.
+ */
+export function feretDiameters({ hx, hy }: { hx: number[]; hy: number[] }): [number, number] {
+  const h = hx.length;
+  if (h < 2) return [0, 0];
   let max2 = 0;
   for (let i = 0; i < h; i++) for (let j = i + 1; j < h; j++) max2 = Math.max(max2, (hx[i] - hx[j]) ** 2 + (hy[i] - hy[j]) ** 2);
   if (h < 3) return [0, Math.sqrt(max2)];
