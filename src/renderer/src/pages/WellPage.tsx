@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Paper, SegmentedControl, Select, Stack, Text, Title, Image, UnstyledButton, Kbd, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Paper, SegmentedControl, Select, Stack, Text, Title, Image, UnstyledButton, Kbd, SimpleGrid, Tooltip } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { WellDetail } from '../../../shared/contract/catalog';
 import { PAINT_CHANNELS } from '../../../shared/channels';
@@ -252,11 +252,16 @@ function WellExplorer({ wellId, siteParam }: { wellId: number; siteParam: number
                         {k}: {formatValue(v)}
                       </Text>
                     ))}
-                {measured?.label !== cell.label && Object.entries(cell.mean).map(([c, v]) => (
-                  <Text size="xs" key={c}>
-                    mean {c}: {formatValue(Math.round(v * 10) / 10)}
-                  </Text>
-                ))}
+                {measured?.label !== cell.label && (
+                  // two columns, so all eight channel means fit without scrolling
+                  <SimpleGrid cols={2} spacing={4} verticalSpacing={0}>
+                    {Object.entries(cell.mean).map(([c, v]) => (
+                      <Text size="xs" key={c}>
+                        {c} {formatValue(Math.round(v * 10) / 10)}
+                      </Text>
+                    ))}
+                  </SimpleGrid>
+                )}
               </Stack>
             ) : (
               <Text size="xs" c="dimmed">
