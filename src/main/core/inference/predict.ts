@@ -87,7 +87,7 @@ export interface PredictOptions {
   /** diffusion: sampling steps (default: the manifest's T) */
   steps?: number;
   /** diffusion: N(0,1) noise source (seeded by the caller) */
-  noise?: (n: number) => Float32Array;
+  noise?: (n: number, out?: Float32Array) => Float32Array;
 }
 
 /**

@@ -8,7 +8,7 @@ export interface SiteOptions {
   /** acquired µm/px; with a model pixel size the site is resampled to it and back */
   pixelSizeUm?: number | null;
   steps?: number;
-  noise?: (n: number) => Float32Array;
+  noise?: (n: number, out?: Float32Array) => Float32Array;
 }
 
 /**

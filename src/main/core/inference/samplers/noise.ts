@@ -101,11 +101,14 @@ function zigguratSlow(s: Uint32Array, j: number, i: number): number {
   }
 }
 
-/** A noise source: each call returns n fresh N(0,1) samples, continuing the same stream. */
-export function gaussianSource(...seed: number[]): (n: number) => Float32Array {
+/**
+ * A noise source: each call returns n fresh N(0,1) samples, continuing the same stream; into `out`
+ * when given (a diffusion site reuses one buffer for its ~7 M draws per step).
+ */
+export function gaussianSource(...seed: number[]): (n: number, out?: Float32Array) => Float32Array {
   const s = seedState(seed);
-  return (n) => {
-    const out = new Float32Array(n);
+  return (n, buf) => {
+    const out = buf && buf.length === n ? buf : new Float32Array(n);
     const kn = KN, wn = WN;
     // xoshiro128** inlined on locals: this loop is the cost of diffusion noise
     let a = s[0] | 0, b = s[1] | 0, c = s[2] | 0, d = s[3] | 0;

@@ -95,8 +95,8 @@ export interface SampleOptions {
   normalizeInput: boolean;
   /** the network: x̂₀ from the (scaled) x_t and the timestep index fed to the graph */
   denoise: (xIn: Float32Array, timestep: number, t: number) => Promise<Float32Array>;
-  /** fills an array with standard normal samples (seeded for reproducibility) */
-  noise: (n: number) => Float32Array;
+  /** n standard normal samples (seeded for reproducibility), into `out` when the source can */
+  noise: (n: number, out?: Float32Array) => Float32Array;
   /** timestep index per step t (index t−1); defaults to t − 1 */
   timesteps?: number[];
 }
@@ -114,10 +114,11 @@ export async function resshiftSample(o: SampleOptions): Promise<Float32Array> {
   const x = new Float32Array(n);
   // one input buffer for every step: the network has finished with it when denoise resolves
   const xIn = new Float32Array(n);
+  let epsBuf: Float32Array = new Float32Array(n); // one noise buffer for every step
   {
     const k = s.kappa * s.sqrtEta[s.T - 1];
     const c = scale(s.T);
-    const eps = o.noise(n);
+    const eps = (epsBuf = o.noise(n, epsBuf));
     for (let i = 0; i < n; i++) {
       const v = y0[i] + k * eps[i];
       x[i] = v;
@@ -129,7 +130,7 @@ export async function resshiftSample(o: SampleOptions): Promise<Float32Array> {
     if (x0hat.length !== n) throw new Error(`resshift: denoiser returned ${x0hat.length} values for ${n}`);
     const { cx, c0, sd } = stepCoefficients(s, t);
     if (t > 1) {
-      const eps = o.noise(n);
+      const eps = (epsBuf = o.noise(n, epsBuf));
       const c = scale(t - 1);
       for (let i = 0; i < n; i++) {
         const v = cx * x[i] + c0 * x0hat[i] + sd * eps[i];
