@@ -2,8 +2,8 @@
  * CellProfiler's AreaShape_Zernike_n_m (MeasureObjectSizeShape, centrosome's zernike): every pixel
  * centre of the object is mapped into the unit disc of the object's minimum enclosing circle (centre
  * c, radius R, over the pixel centres); Z_nm = |Σ R_nm(ρ)·e^{imθ}| / (π R²) over the pixels with
- * ρ ≤ 1 (all of them, mathematically), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30 features). A one-pixel object (R = 0)
- * has no disc: NaN, as CellProfiler's division gives.
+ * ρ ≤ 1 (all of them, mathematically), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30
+ * features). A one-pixel object (R = 0) has no disc: NaN, as CellProfiler's division gives.
  */
 export const ZERNIKE_INDEXES: Array<[number, number]> = [];
 for (let n = 0; n < 10; n++) for (let m = n % 2; m <= n; m += 2) ZERNIKE_INDEXES.push([n, m]);

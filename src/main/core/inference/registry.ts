@@ -133,12 +133,7 @@ export function removeModel(db: Db, ref: string, modelsDir: string): ModelRecord
   const rows = (version ? db.prepare(`SELECT * FROM models WHERE name=? AND version=?`).all(name, version) : db.prepare(`SELECT * FROM models WHERE name=?`).all(name)) as Row[];
   if (!rows.length) throw new Error(`no model "${ref}" is registered`);
   const recs = rows.map(toRecord);
-  db.transaction(() => {
-    for (const r of recs) {
-      db.prepare(`UPDATE runs SET model_id=NULL WHERE model_id=?`).run(r.id);
-      db.prepare(`DELETE FROM models WHERE id=?`).run(r.id);
-    }
-  })();
+  dropModelRows(db, recs.map((r) => r.id));
   const root = resolve(modelsDir) + sep;
   for (const r of recs) if (!r.bundled && resolve(r.dir).startsWith(root)) rmSync(r.dir, { recursive: true, force: true });
   return recs;
@@ -167,12 +162,14 @@ export async function registerBundledModelsFrom(db: Db, root: string): Promise<{
     }
   }
   const stale = (db.prepare(`SELECT * FROM models WHERE bundled = 1`).all() as Row[]).filter((r) => shipped.has(r.name) && shipped.get(r.name) !== r.version);
-  db.transaction(() => {
-    for (const r of stale) {
-      db.prepare(`UPDATE runs SET model_id = NULL WHERE model_id = ?`).run(r.id);
-      db.prepare(`DELETE FROM models WHERE id = ?`).run(r.id);
-      retired.push(`${r.name} ${r.version}`);
-    }
-  })();
+  dropModelRows(db, stale.map((r) => r.id));
+  for (const r of stale) retired.push(`${r.name} ${r.version}`);
   return { added, retired, failed };
+}
+
+/** Delete model rows in one transaction; their runs keep the model's name and version, not the link. */
+function dropModelRows(db: Db, ids: number[]): void {
+  const unlink = db.prepare(`UPDATE runs SET model_id = NULL WHERE model_id = ?`);
+  const drop = db.prepare(`DELETE FROM models WHERE id = ?`);
+  db.transaction(() => ids.forEach((id) => (unlink.run(id), drop.run(id))))();
 }
