@@ -87,7 +87,7 @@ test('held-out metrics of the bundled manifests become table rows (training and 
     const m = JSON.parse(readFileSync(join(import.meta.dirname, '../../resources/models', name, 'model.json'), 'utf8'));
     const { rows, other } = heldOutRows(m.heldOutMetrics) as { rows: Row[]; other: unknown[] };
     assert.deepEqual(other, [], name);
-    const trainRows = rows.filter((r) => r.source === 'training (PyTorch)');
+    const trainRows = rows.filter((r) => r.source === 'PyTorch');
     assert.ok(trainRows.some((r) => r.label.startsWith('A549')) && trainRows.some((r) => r.label.startsWith('U2OS')), name);
     const keys = Object.keys(m.heldOutMetrics).filter((k) => k !== 'app');
     assert.equal(trainRows.length, keys.length);
@@ -100,5 +100,5 @@ test('held-out metrics of the bundled manifests become table rows (training and 
   }
   const odd: { rows: Row[]; other: unknown[] } = heldOutRows({ A549: { channels: { DNA: { ssim: 0.9 } }, meanSsim: 0.7 }, note: 'free text', app: { plates: [{ cellLine: 'U2OS', plate: 'p', ssim: { DNA: 0.8 }, features: { meanR: 0.3 } }], steps: 15 } });
   assert.deepEqual(odd.other, [['note', 'free text']]);
-  assert.deepEqual(odd.rows.map((r) => [r.label, r.ssim.DNA, r.ssim.ER, r.featureR]), [['A549', 0.9, null, null], ['U2OS (p), 15 steps', 0.8, null, 0.3]]);
+  assert.deepEqual(odd.rows.map((r) => [r.label, r.ssim.DNA, r.ssim.ER, r.featureR]), [['A549', 0.9, null, null], ['U2OS (15 sampling steps)', 0.8, null, 0.3]]);
 });

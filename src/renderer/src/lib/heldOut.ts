@@ -3,7 +3,7 @@ import { PAINT_CHANNELS } from '../../../shared/channels';
 /** One held-out evaluation as a table row: per-channel SSIM, segmentation F1 and (app metrics) feature r. */
 export interface HeldOutRow {
   label: string;
-  source: 'training (PyTorch)' | 'Stainless';
+  source: 'PyTorch' | 'Stainless';
   sites: number | null;
   ssim: Record<string, number | null>;
   meanSsim: number | null;
@@ -29,7 +29,7 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
       for (const p of v.plates.filter(isObj)) {
         const ssim = isObj(p.ssim) ? p.ssim : {};
         rows.push({
-          label: `${p.cellLine ?? '?'} (${p.plate ?? 'plate'})${num(v.steps) ? `, ${v.steps} steps` : ''}`,
+          label: `${p.cellLine ?? p.plate ?? '?'}${num(v.steps) ? ` (${v.steps} sampling steps)` : ''}`,
           source: 'Stainless',
           sites: num(p.sites),
           ssim: Object.fromEntries(PAINT_CHANNELS.map((c) => [c, num(ssim[c])])),
@@ -42,8 +42,8 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
     } else if (isObj(v) && isObj(v.channels)) {
       const ch = v.channels;
       rows.push({
-        label: `${key}${typeof v.plate === 'string' ? ` (${v.plate})` : ''}`,
-        source: 'training (PyTorch)',
+        label: key,
+        source: 'PyTorch',
         sites: num(v.sites),
         ssim: Object.fromEntries(PAINT_CHANNELS.map((c) => [c, isObj(ch[c]) ? num(ch[c].ssim) : null])),
         meanSsim: num(v.meanSsim),

@@ -17,16 +17,21 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
   return (
     <>
       {rows.length > 0 && (
+        <Text size="xs" c="dimmed" mb={4}>
+          Per-channel columns are SSIM; F1 at IoU 0.5 against ground truth.
+        </Text>
+      )}
+      {rows.length > 0 && (
         <Table.ScrollContainer minWidth={800}>
-          <Table fz="sm" striped withTableBorder verticalSpacing={4} data-testid="held-out">
+          <Table fz="sm" striped withTableBorder verticalSpacing={4} style={{ whiteSpace: 'nowrap' }} data-testid="held-out">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>held-out plate</Table.Th>
                 <Table.Th>scored by</Table.Th>
                 <Table.Th ta="right">sites</Table.Th>
                 {PAINT_CHANNELS.map((c) => (
-                  <Table.Th key={c} ta="right">
-                    SSIM {c}
+                  <Table.Th key={c} ta="right" title={`SSIM of ${c}`}>
+                    {c}
                   </Table.Th>
                 ))}
                 <Table.Th ta="right">mean SSIM</Table.Th>

@@ -74,6 +74,7 @@ function ModelDetailCard({ name }: { name: string }) {
   const d = m.data;
   if (!d) return null;
   const mf = d.manifest;
+  const trained = training(mf.provenance);
   return (
     <Paper withBorder p="md" data-testid="model-detail">
       <Title order={4}>
@@ -90,7 +91,7 @@ function ModelDetailCard({ name }: { name: string }) {
           <KV k="SHA-256" v={<Code>{d.sha256.slice(0, 16)}…</Code>} />
           <KV k="Folder" v={d.dir} />
           {d.schedule && <KV k="Sampler" v={`ResShift T=${d.schedule.T}, κ=${d.schedule.kappa}`} />}
-          {training(mf.provenance) && <KV k="Training" v={training(mf.provenance)} />}
+          {trained && <KV k="Training" v={trained} />}
         </Table.Tbody>
       </Table>
       <Text size="sm" fw={600} mt="md" mb={4}>
