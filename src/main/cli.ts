@@ -20,9 +20,21 @@ function help(): string {
   ].join('\n');
 }
 
+/**
+ * The command name and everything else: global options may stand before the command
+ * (`stainless --workspace W plates`) as well as after it.
+ */
+function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('-') && argv[i] !== '-h' && argv[i] !== '--help') {
+    i += argv[i] === '--workspace' ? 2 : 1; // the only global option that takes a separate value
+  }
+  return { name: argv[i], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+}
+
 /** Runs one CLI invocation; returns the exit code. Exported for in-process tests. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommand(argv);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const c = commands.find((x) => x.name === rest[0]);
     console.log(c ? `${c.usage}\n\n${c.summary}` : help());
