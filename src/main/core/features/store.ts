@@ -1,7 +1,7 @@
 import type { Db } from '../catalog/db';
 import type { FeatureSetInfo } from '../../../shared/contract/features';
 import { ensureFeatureSchema } from './schema';
-import { robustZ } from './profiles';
+import { robustZ } from '../../../shared/stats';
 
 /** A feature set as stored: the contract's view (less the derived hasRobustZ) plus where its cells are. */
 export type FeatureSetRow = Omit<FeatureSetInfo, 'hasRobustZ'> & { cellsPath: string | null; seconds: number | null };
