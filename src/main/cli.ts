@@ -3,6 +3,8 @@ import { commands } from './commands';
 import { UsageError, type CliContext } from './commands/types';
 import { createCore, type Core } from './core/core';
 import { registerBundledModels } from './core/inference';
+import { ApiError, dispatch, handlers } from './core/api';
+import type { JobInfo } from '../shared/contract/jobs';
 
 const GLOBAL = { workspace: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -18,6 +20,28 @@ function help(): string {
     '',
     'Global options: --workspace DIR (else $STAINLESS_WORKSPACE, else the per-user app-data folder), --json (one JSON document on stdout).',
   ].join('\n');
+}
+
+/** The CLI's one way to wait on a job: progress lines on stderr, Ctrl-C cancels, a typed result. */
+async function watchJob<K extends Parameters<Core['jobs']['resultOf']>[1]>(core: Core, job: JobInfo, kind: K, label: string, note: (l: string) => void) {
+  let last = '';
+  const off = core.events.on((e) => {
+    if (e.type !== 'job' || e.job.id !== job.id || e.job.status !== 'running' || e.job.total === 0) return;
+    const j = e.job;
+    const rate = j.rate ? `, ${j.rate.toFixed(2)} ${j.unit}/s, ETA ${Math.round(j.eta ?? 0)} s` : '';
+    const line = `${label}: ${j.done}/${j.total} ${j.unit}${rate}${j.message ? ` (${j.message})` : ''}`;
+    if (line !== last) note((last = line));
+  });
+  const onInt = () => core.jobs.cancel(job.id);
+  process.once('SIGINT', onInt);
+  try {
+    const done = await core.jobs.wait(job.id);
+    if (done.status === 'cancelled') throw new Error('cancelled; run the same command again to resume');
+    return core.jobs.resultOf(done, kind);
+  } finally {
+    process.off('SIGINT', onInt);
+    off();
+  }
 }
 
 /**
@@ -65,6 +89,16 @@ export async function main(argv: string[]): Promise<number> {
         if (!json) process.stdout.write(line + '\n');
       },
       note: (line) => process.stderr.write(line + '\n'),
+      async call(request, input, flags = {}) {
+        try {
+          return (await dispatch(ctx.core(), handlers, request, input)) as never;
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.code !== 'bad_request') throw e;
+          const flag = (k: PropertyKey) => flags[String(k)] ?? String(k).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+          throw new UsageError(e.issues.length ? e.issues.map((i) => `--${flag(i.path[0] ?? '')}: ${i.message}`).join('; ') : e.message);
+        }
+      },
+      watch: (job, kind, label) => watchJob(ctx.core(), job, kind, label, ctx.note),
     };
     const out = await cmd.run({ values, positionals }, ctx);
     if (json && out !== undefined) process.stdout.write(JSON.stringify(out, null, 2) + '\n');

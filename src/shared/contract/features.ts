@@ -51,6 +51,8 @@ export const SegmentStartInput = z
     source: Source.default('synthetic'),
     method: Method.optional(),
     runId: z.number().int().positive().optional(),
+    /** measurement worker threads (0: in-process; default: cores − 1) */
+    workers: z.number().int().nonnegative().max(64).optional(),
   })
   .strict();
 export type SegmentStartInput = z.input<typeof SegmentStartInput>;
