@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { request } from './define';
+import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
 
-const Plate = z.union([z.string().min(1).max(200), z.number().int().positive()]);
-const Source = z.enum(['acquired', 'synthetic']);
-const Method = z.enum(['model', 'classical']);
 
 export interface FeatureSetInfo {
   id: number;
