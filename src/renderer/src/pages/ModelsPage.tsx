@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { formatTime } from '../lib/format';
-import { HeldOutMetrics } from './HeldOutMetrics';
+import { HeldOutMetrics } from '../components/HeldOutMetrics';
 
 export function ModelsPage() {
   const info = useApi('app.info', {});

@@ -5,7 +5,7 @@ import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { href } from '../lib/route';
 import { isFinished, useJob } from '../lib/useJob';
-import { JobCard } from './JobsPage';
+import { JobCard } from './JobCard';
 
 interface Form {
   dir: string;

@@ -4,7 +4,7 @@ import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { JobCard } from './JobsPage';
+import { JobCard } from './JobCard';
 
 interface ExportResult {
   out: string;
