@@ -78,6 +78,7 @@ export type ProblemCode =
   | 'unknown_compound'
   | 'unimaged_wells'
   | 'size_mismatch'
+  | 'bit_depth_mismatch'
   | 'plate_exists';
 
 export interface ImportProblem {

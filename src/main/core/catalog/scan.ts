@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
 import { probeImage } from '../io/probe';
-import { ImageReadError } from '../io/tiff';
+import { greyOfColour, ImageReadError, unsupportedSamples } from '../io/tiff';
 import { BUILTIN_NAMINGS, IMAGE_EXT, NamingError, parseChannelMap, patternNaming, type NamedImage, type Naming } from '../io/naming';
 import {
   findMetadataRoot,
@@ -196,6 +196,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   result.images = await probeHeaders(items, nameOf, problems, opts.concurrency ?? 16, onProgress);
   result.filesScanned = items.length;
   checkSiteSizes(result.images, problems);
+  checkBitDepths(result.images, problems);
   return result;
 }
 
@@ -264,6 +265,10 @@ async function probeHeaders(
   await forEachLimit(items, concurrency, async ({ file, n }, i) => {
     try {
       const h = await probeImage(file);
+      // grey stored as RGB (equal bands) is grey; only then are the pixels decoded at import
+      if (h.channels >= 3 && h.sampleFormat === 'uint' && (h.bitDepth === 8 || h.bitDepth === 16) && (await greyOfColour(file, h.bitDepth).catch(() => null))) h.channels = 1;
+      const why = unsupportedSamples(h);
+      if (why) throw new ImageReadError(file, why);
       planned[i] = { path: file, row: n.row, col: n.col, field: n.field, channel: nameOf(n.channelKey), width: h.width, height: h.height, bitDepth: h.bitDepth };
     } catch (e) {
       if (!(e instanceof ImageReadError)) throw e;
@@ -300,6 +305,25 @@ function checkSiteSizes(images: PlannedImage[], problems: Problems): void {
       odd[0].path,
     );
   }
+}
+
+/** A plate's images normally share one bit depth; the odd ones are named (a model's scaling assumes one). */
+function checkBitDepths(images: PlannedImage[], problems: Problems): void {
+  const byDepth = new Map<number, PlannedImage[]>();
+  for (const img of images) {
+    const list = byDepth.get(img.bitDepth);
+    if (list) list.push(img);
+    else byDepth.set(img.bitDepth, [img]);
+  }
+  if (byDepth.size < 2) return;
+  const [common, ...odd] = [...byDepth].sort((a, b) => b[1].length - a[1].length);
+  for (const [depth, list] of odd)
+    problems.add(
+      'warning',
+      'bit_depth_mismatch',
+      `${list.length} image${list.length === 1 ? ' is' : 's are'} ${depth}-bit while the plate's other ${common[1].length} are ${common[0]}-bit (e.g. ${list[0].path}); intensities are compared on different scales`,
+      list[0].path,
+    );
 }
 
 function detectNaming(files: string[]): Naming {

@@ -1,0 +1,79 @@
+// Issue 16: bad input and failures as a user meets them through the CLI. Every refusal gives one
+// line naming the file/well and the problem, a non-zero exit, and leaves the catalog (row counts,
+// integrity) and the acquired files (sha256) exactly as they were.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { writePhenixPlate, block } from '../fixtures/import/plates';
+import { floatTiff, rgb16Tiff } from '../fixtures/reliability/oddTiffs';
+import { catalogState, treeHashes } from './guard';
+import { encodeTiff, readGray } from '../../src/main/core/io/tiff';
+
+const repo = resolve(import.meta.dirname, '../..');
+const root = mkdtempSync(join(tmpdir(), 'stainless-reliability-'));
+const ws = join(root, 'ws');
+const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/stainless.mjs', ...args, '--workspace', ws], { cwd: repo, encoding: 'utf8' });
+// progress notes ("scanned 4/4 files") are not messages
+const lines = (s: string) => s.split('\n').filter((l) => l.trim() && !/^(scanned|writing) \d+\/\d+ /.test(l));
+
+// A catalogued plate, so that "unchanged" is checked against a catalog with rows in it.
+const base = join(root, 'BASE');
+writePhenixPlate(base, { wells: block(1, 2), fields: 1, channels: [5] });
+const first = cli('import', base);
+assert.equal(first.status, 0, first.stderr);
+
+/** Runs a CLI command that must fail and checks that nothing changed; returns its stderr lines. */
+function refused(plateDir: string, expectStatus: number, ...args: string[]): string[] {
+  const before = catalogState(ws);
+  const files = treeHashes(plateDir);
+  const r = cli(...args);
+  assert.equal(r.status, expectStatus, `exit ${r.status}; stderr: ${r.stderr}`);
+  assert.deepEqual(catalogState(ws), before);
+  assert.equal(before.integrity, 'ok');
+  assert.deepEqual(treeHashes(plateDir), files);
+  return lines(r.stderr);
+}
+
+test('case 2: a 32-bit float TIFF is refused by import and by the reader, naming the file', async () => {
+  const dir = join(root, 'FLOAT');
+  const files = writePhenixPlate(dir, { wells: block(2, 2), fields: 1, channels: [5] });
+  writeFileSync(files[2], floatTiff(8));
+  // libvips reads it as the float image it is meant to be
+  const meta = await sharp(files[2]).metadata();
+  assert.deepEqual([meta.depth, meta.channels], ['float', 1]);
+  const err = refused(dir, 1, 'import', dir);
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.match(err[0], new RegExp(`refused, nothing was written \\(1 error\\): .*${files[2].replace(/[.]/g, '\\.')}: 32-bit floating-point pixels; Stainless reads 8- or 16-bit unsigned integer images`));
+  await assert.rejects(readGray(files[2]), /32-bit floating-point pixels/);
+  // through the commands that read files directly, too
+  const m = cli('metrics', 'image', '--ref', files[0], '--pred', files[2]);
+  assert.equal(m.status, 1);
+  assert.match(lines(m.stderr)[0], /r02c01f01p01-ch5sk1fk1fl1\.tiff: 32-bit floating-point pixels/);
+});
+
+test('case 2: a 16-bit RGB TIFF is refused; an 8-bit image in a 16-bit plate is a warning naming it', async () => {
+  const dir = join(root, 'RGB');
+  const files = writePhenixPlate(dir, { wells: block(2, 2), fields: 1, channels: [5] });
+  writeFileSync(files[1], rgb16Tiff(8));
+  const meta = await sharp(files[1]).metadata();
+  assert.deepEqual([meta.depth, meta.channels], ['ushort', 3]);
+  const err = refused(dir, 1, 'import', dir);
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.match(err[0], /r01c02f01p01-ch5sk1fk1fl1\.tiff: 3 samples per pixel \(colour\/RGB\)/);
+  await assert.rejects(readGray(files[1]), /3 samples per pixel/);
+
+  const dir8 = join(root, 'MIXED');
+  const f8 = writePhenixPlate(dir8, { wells: block(2, 2), fields: 1, channels: [5] });
+  writeFileSync(f8[3], encodeTiff({ width: 8, height: 8, bitDepth: 8, data: new Uint8Array(64).fill(7) }));
+  const ok = cli('import', dir8, '--json');
+  assert.equal(ok.status, 0, ok.stderr);
+  const report = JSON.parse(ok.stdout);
+  const warn = report.problems.filter((p: { code: string }) => p.code === 'bit_depth_mismatch');
+  assert.equal(warn.length, 1);
+  assert.equal(warn[0].message, `1 image is 8-bit while the plate's other 3 are 16-bit (e.g. ${f8[3]}); intensities are compared on different scales`);
+  assert.match(ok.stderr, /warning: 1 image is 8-bit while the plate's other 3 are 16-bit/);
+});
