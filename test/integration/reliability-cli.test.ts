@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { writePhenixPlate, block } from '../fixtures/import/plates';
+import { writePhenixPlate, writeJumpMetadata, block, COMPOUNDS } from '../fixtures/import/plates';
 import { floatTiff, rgb16Tiff } from '../fixtures/reliability/oddTiffs';
 import { catalogState, treeHashes } from './guard';
 import { encodeTiff, readGray } from '../../src/main/core/io/tiff';
@@ -76,4 +76,28 @@ test('case 2: a 16-bit RGB TIFF is refused; an 8-bit image in a 16-bit plate is 
   assert.equal(warn.length, 1);
   assert.equal(warn[0].message, `1 image is 8-bit while the plate's other 3 are 16-bit (e.g. ${f8[3]}); intensities are compared on different scales`);
   assert.match(ok.stderr, /warning: 1 image is 8-bit while the plate's other 3 are 16-bit/);
+});
+
+test('case 3: one stray file or plate-map well outside a 96-well plate is an error naming it, unless --format', () => {
+  const dir = join(root, 'STRAY');
+  const files = writePhenixPlate(dir, { wells: block(2, 3), fields: 1, channels: [5] });
+  const stray = join(dir, 'Images', 'r17c01f01p01-ch5sk1fk1fl1.tiff');
+  writeFileSync(stray, readFileSync(files[0]));
+  const err = refused(dir, 1, 'import', dir);
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.ok(
+    err[0].endsWith(`${stray}: well Q01 (row 17, column 1) lies outside the 96-well plate (8×12) that the other 6 wells make up; give --format 1536 if the plate is 1536-well`),
+    err[0],
+  );
+  // a plate-map well beyond the plate the images make up
+  const mapDir = join(root, 'MAPQ30');
+  writePhenixPlate(mapDir, { wells: block(2, 3), fields: 1, channels: [5] });
+  writeJumpMetadata(mapDir, 'MAPQ30', 'm30', [{ well: 'A01', broad_sample: '' }, { well: 'Q30', broad_sample: COMPOUNDS[0].broad_sample }], COMPOUNDS);
+  const err2 = refused(mapDir, 1, 'import', mapDir);
+  assert.equal(err2.length, 1, err2.join('\n'));
+  assert.match(err2[0], /refused, nothing was written \(1 error\): .*metadata\/platemap\/m30\.txt:3: well Q30 lies outside the 96-well plate \(8×12\) that the other 6 wells make up; give --format 1536 if the plate is 1536-well$/);
+  // --format says what the plate is
+  const ok = cli('import', dir, '--format', '1536', '--json');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).format, 1536);
 });

@@ -184,7 +184,9 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
     result.annotatedWells = mapped.size;
     result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
-    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`));
+    // (wells outside the format are errors already)
+    const { rows, cols } = PLATE_FORMATS[result.format];
+    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`) && w.row < rows && w.col < cols);
     if (unimaged.length)
       problems.add('warning', 'unimaged_wells', `${unimaged.length} plate-map wells have no images (e.g. ${unimaged.slice(0, 5).map((w) => wellName(w.row, w.col)).join(', ')}); they are catalogued with their annotation`, result.annotation.platemapFile);
     for (const u of result.annotation.unknownCompounds)
@@ -233,21 +235,41 @@ function checkSites(
   return sites.size;
 }
 
-/** The plate format: given, else the smallest that holds every imaged and annotated well; wells outside it are errors. */
+/** At most this many wells beyond a format's grid are taken for strays (a typo, a misnamed file), not a bigger plate. */
+const STRAY_WELLS = 2;
+
+/**
+ * The plate format: given, else detected from the imaged and the plate-map wells together — the
+ * smallest format that holds all of them but at most STRAY_WELLS (and those few must be far fewer
+ * than the wells inside). Without this a single stray `r17c01` file or `Q30` plate-map row would
+ * silently make a 96-well plate a 1536-well one; instead every well outside is an error naming it
+ * and its file, and --format says what the plate really is.
+ */
 function checkFormat(given: PlateFormat | null, items: Array<{ file: string; n: NamedImage }>, annotation: PlateAnnotation | null, problems: Problems): PlateFormat {
-  let maxRow = 0;
-  let maxCol = 0;
-  for (const { n } of items) (maxRow = Math.max(maxRow, n.row)), (maxCol = Math.max(maxCol, n.col));
-  for (const w of annotation?.wells ?? []) (maxRow = Math.max(maxRow, w.row)), (maxCol = Math.max(maxCol, w.col));
-  const fits = (f: PlateFormat) => maxRow < PLATE_FORMATS[f].rows && maxCol < PLATE_FORMATS[f].cols;
-  const format = given ?? ([96, 384, 1536] as PlateFormat[]).find(fits) ?? 1536;
+  const wells = new Set<string>();
+  for (const { n } of items) wells.add(`${n.row},${n.col}`);
+  for (const w of annotation?.wells ?? []) wells.add(`${w.row},${w.col}`);
+  const cells = [...wells].map((k) => k.split(',').map(Number) as [number, number]);
+  const outsideOf = (f: PlateFormat) => cells.filter(([r, c]) => r >= PLATE_FORMATS[f].rows || c >= PLATE_FORMATS[f].cols).length;
+  const formats: PlateFormat[] = [96, 384, 1536];
+  const detected =
+    formats.find((f) => {
+      const out = outsideOf(f);
+      return out === 0 || (out <= STRAY_WELLS && out * 4 < cells.length - out);
+    }) ?? 1536;
+  const format = given ?? detected;
   const { rows, cols } = PLATE_FORMATS[format];
   const inside = (r: number, c: number) => r < rows && c < cols;
-  const formatNote = given ? `the ${format}-well format given` : `a ${format}-well plate (the largest format)`;
+  const bigger = formats.filter((f) => f > format && cells.every(([r, c]) => r < PLATE_FORMATS[f].rows && c < PLATE_FORMATS[f].cols));
+  const formatNote = given
+    ? `the ${format}-well format given (${rows}×${cols})`
+    : `the ${format}-well plate (${rows}×${cols}) that the other ${cells.length - outsideOf(format)} wells make up${bigger.length ? `; give --format ${bigger[0]} if the plate is ${bigger[0]}-well` : ''}`;
+  const largest = PLATE_FORMATS[1536];
+  const where = (r: number, c: number) => (r < largest.rows && c < largest.cols ? formatNote : `every plate format (the largest, 1536-well, is ${largest.rows}×${largest.cols})`);
   for (const { file, n } of items)
-    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: row ${n.row + 1}, column ${n.col + 1} lies outside ${formatNote} (${rows}×${cols})`, file);
+    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: well ${wellName(n.row, n.col)} (row ${n.row + 1}, column ${n.col + 1}) lies outside ${where(n.row, n.col)}`, file);
   for (const w of annotation?.wells ?? [])
-    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${formatNote} (${rows}×${cols})`, w.at.replace(/:\d+$/, ''));
+    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${where(w.row, w.col)}`, w.at.replace(/:\d+$/, ''));
   return format;
 }
 
