@@ -3,6 +3,7 @@ import type { Command } from './types';
 import { UsageError } from './types';
 import type { ExportSummary } from '../core/export/exportPlate';
 import { exportPairs } from '../core/export/pairs';
+import { checkOutputFile } from '../core/io/output';
 
 const oneOf = (flag: string, v: unknown, allowed: string[], dflt: string) => {
   const s = (v as string | undefined) ?? dflt;
@@ -14,7 +15,8 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a plate feature table (per well or per cell) as CSV or Parquet for pycytominer',
   usage:
-    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--json]\n' +
+    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--force] [--json]\n' +
+    '       (an existing --out file is refused unless --force)\n' +
     '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
     plate: { type: 'string' },
@@ -26,6 +28,7 @@ export const exportCommand: Command = {
     method: { type: 'string' },
     normalize: { type: 'string' },
     pairs: { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   async run({ values }, ctx) {
     if (!values.plate || !values.out) throw new UsageError('export: --plate and --out are required');
@@ -48,7 +51,9 @@ export const exportCommand: Command = {
       method: values.method === undefined ? undefined : oneOf('method', values.method, ['model', 'classical'], 'classical'),
       normalize: oneOf('normalize', values.normalize, ['none', 'robustz'], 'none'),
       out,
+      overwrite: !!values.force,
     };
+    checkOutputFile(out, params.overwrite); // refused before a job is queued
     const core = ctx.core();
     const job = core.jobs.submit('export', params);
     const done = await core.jobs.wait(job.id);

@@ -1,6 +1,6 @@
-import { open, writeFile, rename, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { writeFileAtomic } from './output';
 
 /** A single-channel image in memory: row-major pixels. */
 export interface Gray {
@@ -64,12 +64,9 @@ export function encodeTiff(img: Gray): Buffer {
   return buf;
 }
 
-/** Write atomically: a crash never leaves a half-written image under the final name. */
+/** Write atomically: a crash never leaves a half-written image under the final name; a failed write names the file and cause. */
 export async function writeTiff(path: string, img: Gray): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.partial-${process.pid}`;
-  await writeFile(tmp, encodeTiff(img));
-  await rename(tmp, path);
+  await writeFileAtomic(path, encodeTiff(img));
 }
 
 export class ImageReadError extends Error {
