@@ -205,7 +205,7 @@ test('missing channels at some sites and unknown files are reported by name, the
   assert.deepEqual([r.wells, r.sites, r.images], [2, 4, 30]);
   const missing = r.problems.filter((p) => p.code === 'missing_channels');
   assert.equal(missing.length, 1);
-  assert.match(missing[0].message, /^well A02 site 2: missing channels DNA, ER \(expected e\.g\. r01c02f02p01-ch5sk1fk1fl1\.tiff\)$/);
+  assert.match(missing[0].message, /^missing channels DNA, ER in 1 of 4 sites \(well A02 site 2, expected r01c02f02p01-ch5sk1fk1fl1\.tiff\)$/);
   const unknown = r.problems.filter((p) => p.code === 'unknown_file');
   assert.equal(unknown.length, 1);
   assert.match(unknown[0].message, /Images\/overview\.tiff: name does not follow the phenix naming; skipped/);

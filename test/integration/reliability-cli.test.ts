@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -100,4 +100,67 @@ test('case 3: one stray file or plate-map well outside a 96-well plate is an err
   const ok = cli('import', dir, '--format', '1536', '--json');
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).format, 1536);
+});
+
+test('case 7: import --dry-run exits 1 on errors, 0 without; an empty well selection is an error', () => {
+  const dir = join(root, 'DRY');
+  const files = writePhenixPlate(dir, { wells: block(2, 2), fields: 1, channels: [5] });
+  const clean = cli('import', dir, '--dry-run');
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.match(clean.stdout, /dry run: nothing was written/);
+  writeFileSync(files[3], '');
+  const err = refused(dir, 1, 'import', dir, '--dry-run');
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.match(err[0], /refused, nothing was written \(1 error\): .*r02c02f01p01-ch5sk1fk1fl1\.tiff: empty file$/);
+  assert.doesNotMatch(cli('plates').stdout, /DRY/, 'the dry run catalogued nothing');
+
+  const q30 = refused(base, 1, 'wells', '--plate', 'BASE', '--well', 'Q30');
+  assert.deepEqual(q30, ['stainless wells: plate BASE (96-well) has no well Q30: it lies outside the plate']);
+  const h12 = refused(base, 1, 'wells', '--plate', 'BASE', '--well', 'H12');
+  assert.deepEqual(h12, ['stainless wells: plate BASE (96-well) has no well H12 in the catalog']);
+  const a2 = cli('wells', '--plate', 'BASE', '--well', 'A2');
+  assert.equal(a2.status, 0, a2.stderr);
+  assert.equal(a2.stdout.trim(), 'A02  1 sites  unannotated');
+});
+
+test('case 7: error counts count every error; repeated warnings are grouped into one line', () => {
+  const dir = join(root, 'MANY');
+  const files = writePhenixPlate(dir, { wells: block(8, 12), fields: 8, channels: [5] });
+  for (const f of files) writeFileSync(f, '');
+  const err = refused(dir, 1, 'import', dir);
+  assert.equal(err.length, 1, err.slice(0, 3).join('\n'));
+  assert.match(err[0], /refused, nothing was written \(768 errors\): .*empty file .* … 758 more$/);
+  const json = cli('import', dir, '--json');
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(report.problemCounts, { errors: 768, warnings: 0 });
+  assert.equal(report.problems.at(-1).message, '718 more problems of this kind (unreadable_image) not listed: 768 in all');
+
+  // one stray channel: one grouped warning for the 23 sites without it, not 23 lines
+  const stray = join(root, 'STRAYCH');
+  const sf = writePhenixPlate(stray, { wells: block(2, 3), fields: 4, channels: [5] });
+  writeFileSync(join(stray, 'Images', 'r01c01f01p01-ch9sk1fk1fl1.tiff'), readFileSync(sf[0]));
+  const ok = cli('import', stray, '--json');
+  assert.equal(ok.status, 0, ok.stderr);
+  const warnings = lines(ok.stderr);
+  assert.ok(warnings.length <= 2, warnings.join('\n'));
+  assert.ok(warnings.includes('warning: missing channel ch9 in 23 of 24 sites (e.g. well A01 site 2, expected r01c01f02p01-ch9sk1fk1fl1.tiff)'), warnings.join('\n'));
+});
+
+test('case 7: a symlinked image inside the plate folder is followed; one pointing outside is reported by name', () => {
+  const dir = join(root, 'LINKS');
+  const files = writePhenixPlate(dir, { wells: block(1, 3), fields: 1, channels: [5] });
+  // A03 is a link to a copy kept in the plate folder; A02 links to a file outside it
+  const keep = join(dir, 'originals');
+  mkdirSync(keep);
+  renameSync(files[2], join(keep, 'a03.tiff'));
+  symlinkSync(join(keep, 'a03.tiff'), files[2]);
+  const outside = join(root, 'elsewhere.tiff');
+  renameSync(files[1], outside);
+  symlinkSync(outside, files[1]);
+  const r = cli('import', dir, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.images, 2, 'A01 and the followed link A03');
+  const link = report.problems.find((p: { code: string }) => p.code === 'symlink');
+  assert.equal(link.message, `${files[1]}: symbolic link to ${outside}, outside the plate folder ${dir}; skipped (copy the image or import its own folder)`);
 });

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from './types';
 import { UsageError } from './types';
-import { parseWellName } from '../../shared/channels';
+import { parseWellName, PLATE_FORMATS, type PlateFormat } from '../../shared/channels';
 import type { ImportOptions, ImportPreview, ImportReport } from '../../shared/contract/catalog';
 import { importPlate, ImportFailed, previewImport } from '../core/catalog/importPlate';
 import { findPlate, listPlates, listWells } from '../core/catalog/queries';
 import { parseColumnMapping, PlatemapError } from '../core/io/platemap';
 
+const wellOutside = (w: { row: number; col: number }, format: PlateFormat) => w.row >= PLATE_FORMATS[format].rows || w.col >= PLATE_FORMATS[format].cols;
 const abs = (p: unknown) => (typeof p === 'string' ? resolve(p) : null);
 
 function importOptions(values: Record<string, unknown>, dir: string): ImportOptions {
@@ -73,14 +74,17 @@ export const importCommand: Command = {
     for (const dir of positionals) {
       const opts = importOptions(values, dir);
       if (positionals.length > 1) ctx.note(`— ${opts.dir}`);
-      if (values['dry-run']) {
-        const preview = await previewImport(opts, progress);
-        summary(preview, ctx.say);
-        for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
-        out.push(preview);
-        continue;
-      }
       try {
+        if (values['dry-run']) {
+          // a dry run that finds errors fails like the import would (nothing is written either way)
+          const preview = await previewImport(opts, progress);
+          if (!preview.ok) throw new ImportFailed(preview);
+          for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
+          summary(preview, ctx.say);
+          ctx.say('  dry run: nothing was written');
+          out.push(preview);
+          continue;
+        }
         const report = await importPlate(ctx.core().db, opts, progress);
         for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
         summary(report, ctx.say);
@@ -135,6 +139,8 @@ export const wellsCommand: Command = {
       const w = parseWellName(values.well);
       if (!w) throw new UsageError(`--well: "${values.well}" is not a well name`);
       wells = wells.filter((x) => x.row === w.row && x.col === w.col);
+      // an empty selection is an error, not an empty answer
+      if (!wells.length) throw new Error(`plate ${plate.barcode} (${plate.format}-well) has no well ${values.well}${wellOutside(w, plate.format) ? ': it lies outside the plate' : ' in the catalog'}`);
     }
     for (const w of wells) {
       const what = w.annotated ? `${w.compound ?? w.broadSample ?? '?'}${w.concentration !== null ? ` ${w.concentration} ${w.concentrationUnit ?? ''}`.trimEnd() : ''}  ${w.controlType ?? ''}  ${w.moa ?? ''}` : 'unannotated';

@@ -79,6 +79,7 @@ export type ProblemCode =
   | 'unimaged_wells'
   | 'size_mismatch'
   | 'bit_depth_mismatch'
+  | 'symlink'
   | 'plate_exists';
 
 export interface ImportProblem {
@@ -125,6 +126,8 @@ export interface ImportPreview {
   unannotatedWells: number;
   compounds: number;
   problems: ImportProblem[];
+  /** all problems found by severity (problems lists at most 50 of a kind, then one summary entry) */
+  problemCounts: { errors: number; warnings: number };
   /** true when there is no error: import would go ahead */
   ok: boolean;
 }

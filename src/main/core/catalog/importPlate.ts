@@ -10,14 +10,16 @@ import { dirname, join } from 'node:path';
 /** The import refused: the report lists every problem; the catalog was not touched. */
 export class ImportFailed extends Error {
   constructor(public report: ImportPreview) {
-    const errors = report.problems.filter((p) => p.severity === 'error');
+    // the listed errors, without the "N more not listed" entries; the count is of all
+    const errors = report.problems.filter((p) => p.severity === 'error' && !/ not listed: \d+ in all$/.test(p.message));
+    const n = report.problemCounts.errors;
     super(
-      `import of ${report.dir} refused, nothing was written (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+      `import of ${report.dir} refused, nothing was written (${n} error${n === 1 ? '' : 's'}):` +
         errors
           .slice(0, 10)
-          .map((p) => `  ${p.message}`)
-          .join('\n') +
-        (errors.length > 10 ? `\n  … ${errors.length - 10} more` : ''),
+          .map((p) => `\n  ${p.message}`)
+          .join('') +
+        (n > 10 ? `\n  … ${n - 10} more` : ''),
     );
   }
 }
@@ -44,7 +46,8 @@ export function toPreview(s: ScanResult): ImportPreview {
     unannotatedWells: s.unannotatedWells,
     compounds: compounds.size,
     problems: s.problems,
-    ok: !s.problems.some((p) => p.severity === 'error'),
+    problemCounts: s.problemCounts,
+    ok: s.problemCounts.errors === 0,
   };
 }
 

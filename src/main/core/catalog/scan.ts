@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
 import { probeImage } from '../io/probe';
 import { greyOfColour, ImageReadError, unsupportedSamples } from '../io/tiff';
@@ -46,6 +46,7 @@ export interface ScanResult {
   annotatedWells: number;
   unannotatedWells: number;
   problems: ImportProblem[];
+  problemCounts: { errors: number; warnings: number };
 }
 
 /**
@@ -73,6 +74,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     annotatedWells: 0,
     unannotatedWells: 0,
     problems: problems.list,
+    problemCounts: problems.counts,
   };
   if (!existsSync(dir)) {
     problems.add('error', 'not_found', `${dir}: folder does not exist`, dir);
@@ -84,7 +86,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   }
   const imagesSub = join(dir, 'Images');
   result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
-  const files = listFiles(result.imageDir);
+  const files = listFiles(result.imageDir, dir, problems);
   const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
   result.ignoredFiles = files.length - imageFiles.length;
   if (!imageFiles.length) {
@@ -220,16 +222,27 @@ function checkSites(
     if (prev) problems.add('error', 'duplicate_image', `${file}: same well ${wellName(n.row, n.col)}, site ${n.field}, channel ${ch} as ${prev}`, file);
     else site.set(ch, file);
   }
+  // One warning per set of missing channels, not one per site: a stray channel would otherwise
+  // bury the report under a line for every other site.
+  const groups = new Map<string, { missing: Array<[string, string]>; sites: Array<[number, number, number, string]> }>();
   for (const [sk, site] of sites) {
     if (site.size === names.size) continue;
     const [r, c, f] = sk.split(',').map(Number);
     const missing = [...names].filter(([nm]) => !site.has(nm)).sort(([a], [b]) => a.localeCompare(b));
+    const key = missing.map(([nm]) => nm).join(',');
+    const g = groups.get(key) ?? { missing, sites: [] };
+    groups.set(key, g);
+    g.sites.push([r, c, f, site.values().next().value as string]);
+  }
+  for (const { missing, sites: where } of groups.values()) {
+    const [r, c, f, file] = where[0];
     const example = exampleName({ row: r, col: c, field: f, channelKey: missing[0][1] });
+    const one = where.length === 1;
     problems.add(
       'warning',
       'missing_channels',
-      `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${example ? ` (expected e.g. ${example})` : ''}`,
-      site.values().next().value,
+      `missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')} in ${where.length} of ${sites.size} site${sites.size === 1 ? '' : 's'} (${one ? '' : 'e.g. '}well ${wellName(r, c)} site ${f}${example ? `, expected ${example}` : ''})`,
+      file,
     );
   }
   return sites.size;
@@ -379,9 +392,14 @@ function normaliseMap(m: Record<string, string>, kind: Naming['kind']): Record<s
   );
 }
 
-/** Relative paths of the files under `root`, skipping hidden entries and metadata folders. */
-function listFiles(root: string): string[] {
+/**
+ * Relative paths of the files under `root`, skipping hidden entries and metadata folders. A
+ * symbolic link to a file inside the plate folder `plateDir` is followed (it is an image of this
+ * plate); one pointing elsewhere or nowhere is reported and skipped, never silently dropped.
+ */
+function listFiles(root: string, plateDir: string, problems: Problems): string[] {
   const out: string[] = [];
+  const realPlate = realpathSync(plateDir);
   const walk = (rel: string) => {
     for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
@@ -389,10 +407,31 @@ function listFiles(root: string): string[] {
       if (e.isDirectory()) {
         if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) walk(r);
       } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+      else if (e.isSymbolicLink() && IMAGE_EXT.test(e.name)) {
+        const link = join(root, r);
+        let target: string;
+        try {
+          target = realpathSync(link);
+        } catch {
+          problems.add('warning', 'symlink', `${link}: symbolic link to ${readlinkSafe(link)}, which does not exist; skipped`, link);
+          continue;
+        }
+        const rt = relative(realPlate, target);
+        if (rt.startsWith('..') || isAbsolute(rt)) problems.add('warning', 'symlink', `${link}: symbolic link to ${target}, outside the plate folder ${plateDir}; skipped (copy the image or import its own folder)`, link);
+        else if (statSync(target).isFile()) out.push(r);
+      }
     }
   };
   walk('');
   return out.sort();
+}
+
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '?';
+  }
 }
 
 function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
