@@ -164,3 +164,47 @@ test('case 7: a symlinked image inside the plate folder is followed; one pointin
   const link = report.problems.find((p: { code: string }) => p.code === 'symlink');
   assert.equal(link.message, `${files[1]}: symbolic link to ${outside}, outside the plate folder ${dir}; skipped (copy the image or import its own folder)`);
 });
+
+test('case 4: a Latin-1 compound table is refused with its line and byte, read with --encoding latin1; a BOM is fine', () => {
+  const dir = join(root, 'LATIN');
+  writePhenixPlate(dir, { wells: block(1, 2), fields: 1, channels: [5] });
+  const cpds = [{ ...COMPOUNDS[0], pert_iname: 'Müllerin' }, COMPOUNDS[1]];
+  writeJumpMetadata(dir, 'LATIN', 'lat', [{ well: 'A01', broad_sample: '' }, { well: 'A02', broad_sample: COMPOUNDS[0].broad_sample, mmoles_per_liter: 1 }], cpds);
+  const table = join(dir, 'metadata', 'external_metadata', 'compound_metadata.tsv');
+  const text = readFileSync(table, 'utf8');
+  writeFileSync(table, Buffer.from(text, 'latin1'));
+  const col = text.split('\n')[1].indexOf('ü') + 1;
+  const err = refused(dir, 1, 'import', dir);
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.match(err[0], new RegExp(`compound_metadata\\.tsv:2: byte 0xFC at column ${col} \\(offset \\d+\\) is not UTF-8; save the table as UTF-8, or give --encoding latin1`));
+  const ok = cli('import', dir, '--encoding', 'latin1');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(cli('wells', '--plate', 'LATIN', '--well', 'A02').stdout, /^A02 {2}1 sites {2}Müllerin 1 mM/);
+
+  const bom = join(root, 'BOM');
+  writePhenixPlate(bom, { wells: block(1, 2), fields: 1, channels: [5] });
+  writeJumpMetadata(bom, 'BOM', 'bom', [{ well: 'A01', broad_sample: '' }, { well: 'A02', broad_sample: COMPOUNDS[2].broad_sample }], [{ ...COMPOUNDS[2], pert_iname: 'AMG900-β' }]);
+  const t2 = join(bom, 'metadata', 'external_metadata', 'compound_metadata.tsv');
+  writeFileSync(t2, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(t2)]));
+  const okBom = cli('import', bom);
+  assert.equal(okBom.status, 0, okBom.stderr);
+  assert.match(cli('wells', '--plate', 'BOM', '--well', 'A02').stdout, /AMG900-β/);
+});
+
+test('case 4: a compound re-imported with other metadata is a reported conflict, never a rename of another plate\'s compound', () => {
+  const a = join(root, 'CONFA');
+  writePhenixPlate(a, { wells: block(1, 2), fields: 1, channels: [5] });
+  writeJumpMetadata(a, 'CONFA', 'ca', [{ well: 'A01', broad_sample: '' }, { well: 'A02', broad_sample: COMPOUNDS[1].broad_sample, mmoles_per_liter: 1 }], COMPOUNDS);
+  assert.equal(cli('import', a).status, 0);
+  const b = join(root, 'CONFB');
+  writePhenixPlate(b, { wells: block(1, 2), fields: 1, channels: [5] });
+  writeJumpMetadata(b, 'CONFB', 'cb', [{ well: 'A01', broad_sample: '' }, { well: 'A02', broad_sample: COMPOUNDS[1].broad_sample, mmoles_per_liter: 1 }], [{ ...COMPOUNDS[1], pert_iname: 'dexamethason\uFFFD' }]);
+  const r = cli('import', b);
+  assert.equal(r.status, 0, r.stderr);
+  const warn = lines(r.stderr).filter((l) => l.startsWith('warning:'));
+  assert.deepEqual(warn, [
+    `warning: ${join(b, 'metadata', 'platemap', 'cb.txt')}:3: compound ${COMPOUNDS[1].broad_sample} has name "dexamethason\uFFFD" here but "dexamethasone" in the catalog, where plate CONFA uses it; the catalogued values are kept`,
+  ]);
+  for (const p of ['CONFA', 'CONFB']) assert.match(cli('wells', '--plate', p, '--well', 'A02').stdout, /^A02 {2}1 sites {2}dexamethasone 1 mM/);
+  assert.equal(catalogState(ws).integrity, 'ok');
+});

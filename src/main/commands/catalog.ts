@@ -16,6 +16,8 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
     format = Number(values.format) as 96 | 384 | 1536;
     if (![96, 384, 1536].includes(format)) throw new UsageError(`--format: "${values.format}" is not 96, 384 or 1536`);
   }
+  const encoding = (values.encoding as string | undefined) ?? null;
+  if (encoding !== null && encoding !== 'utf8' && encoding !== 'latin1') throw new UsageError(`--encoding: "${encoding}" is not utf8 or latin1`);
   let columns;
   try {
     columns = typeof values.columns === 'string' ? parseColumnMapping(values.columns) : undefined;
@@ -33,6 +35,7 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
     columns,
     cellLine: (values['cell-line'] as string | undefined) ?? null,
     format,
+    encoding,
   };
 }
 
@@ -48,7 +51,7 @@ export const importCommand: Command = {
   summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) and its plate map into the catalog',
   usage:
     'stainless import DIR... [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
-    '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--dry-run]\n' +
+    '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--encoding utf8|latin1] [--dry-run]\n' +
     '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.\n' +
     '  Several folders: each is one plate, imported in its own transaction.',
   options: {
@@ -60,6 +63,7 @@ export const importCommand: Command = {
     columns: { type: 'string' },
     'cell-line': { type: 'string' },
     format: { type: 'string' },
+    encoding: { type: 'string' },
     'dry-run': { type: 'boolean' },
   },
   async run({ values, positionals }, ctx) {

@@ -46,6 +46,8 @@ export const ImportInput = z
     columns: ColumnMappingSchema.optional(),
     cellLine: z.string().max(200).nullish(),
     format: z.union([z.literal(96), z.literal(384), z.literal(1536)]).nullish(),
+    /** text encoding of the plate map and compound tables: UTF-8 (default, BOM allowed) or latin1 */
+    encoding: z.enum(['utf8', 'latin1']).nullish(),
   })
   .strict();
 
@@ -80,6 +82,7 @@ export type ProblemCode =
   | 'size_mismatch'
   | 'bit_depth_mismatch'
   | 'symlink'
+  | 'compound_conflict'
   | 'plate_exists';
 
 export interface ImportProblem {

@@ -436,6 +436,7 @@ function readlinkSafe(p: string): string {
 
 function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
   const columns: ColumnMapping = opts.columns ?? {};
+  const encoding = opts.encoding ?? 'utf8';
   try {
     const metaIsDir = !!opts.metadata && existsSync(opts.metadata) && statSync(opts.metadata).isDirectory();
     for (const [flag, p] of [['--platemap', opts.platemap], ['--metadata', opts.metadata]] as const) {
@@ -444,7 +445,7 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
     if (opts.platemap) {
       if (statSync(opts.platemap).isDirectory()) throw new PlatemapError(`--platemap ${opts.platemap}: is a folder, not a plate-map file`);
       const compoundFile = opts.metadata && !metaIsDir ? opts.metadata : null;
-      return readPlatemap(opts.platemap, { compoundFile, columns });
+      return readPlatemap(opts.platemap, { compoundFile, columns, encoding });
     }
     const explicitRoot = metaIsDir ? opts.metadata! : null;
     const root = explicitRoot ?? findMetadataRoot(dir);
@@ -454,12 +455,12 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
     }
     let barcode = opts.barcode ?? (result.barcode || null);
     if (!barcode) {
-      const listed = listJumpBarcodes(root);
+      const listed = listJumpBarcodes(root, encoding);
       if (listed.includes(folderName)) barcode = folderName;
     }
     let meta;
     try {
-      meta = resolveJumpMetadata(root, barcode);
+      meta = resolveJumpMetadata(root, barcode, encoding);
     } catch (e) {
       // Found by looking around, not asked for: a plate missing from it is imported unannotated.
       if (explicitRoot || !(e instanceof PlatemapError) || !/no row for barcode|lists \d+ plates/.test(e.message)) throw e;
@@ -467,7 +468,7 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
       return null;
     }
     result.barcode = meta.barcode;
-    return readPlatemap(meta.platemapFile, { compoundFile: meta.compoundFile, columns, platemapName: meta.platemapName });
+    return readPlatemap(meta.platemapFile, { compoundFile: meta.compoundFile, columns, platemapName: meta.platemapName, encoding });
   } catch (e) {
     if (!(e instanceof PlatemapError)) throw e;
     problems.add('error', 'platemap', e.message);
