@@ -65,6 +65,8 @@ export const ExportStartInput = z
     normalize: z.enum(['none', 'robustz']).default('none'),
     /** absolute path of the file to write, ending in .csv or .parquet */
     out: z.string().min(1).max(4096),
+    /** replace an existing file (else an existing file is refused) */
+    overwrite: z.boolean().default(false),
   })
   .strict();
 export type ExportStartInput = z.input<typeof ExportStartInput>;

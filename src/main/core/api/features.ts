@@ -6,6 +6,7 @@ import { ApiError } from './dispatch';
 import { findPlate } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
+import { checkOutputFile } from '../io/output';
 import { defaultMethod, resolveSource } from '../features/plateSites';
 import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
 
@@ -61,6 +62,11 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
     if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
       throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
+    try {
+      checkOutputFile(input.out, input.overwrite ?? false);
+    } catch (e) {
+      throw new ApiError('bad_request', (e as Error).message);
+    }
     plateOr404(core.db, input.plate);
     return core.jobs.submit('export', {
       plate: input.plate,
@@ -71,6 +77,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       method: input.method,
       normalize: input.normalize ?? 'none',
       out: input.out,
+      overwrite: input.overwrite ?? false,
     });
   },
 };

@@ -1,10 +1,11 @@
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import type { Db } from '../catalog/db';
 import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { CELL_METADATA } from '../features/pipeline';
+import { checkOutputFile, writeError } from '../io/output';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
@@ -20,6 +21,8 @@ export interface ExportParams {
   method?: 'model' | 'classical';
   normalize: 'none' | 'robustz';
   out: string;
+  /** replace an existing file at `out` (else the export is refused before any work) */
+  overwrite?: boolean;
 }
 
 export interface ExportSummary {
@@ -53,6 +56,7 @@ const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], met
  * the DMSO wells) or per cell (streamed from the set's Parquet file, one row group at a time).
  */
 export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummary> {
+  checkOutputFile(p.out, !!p.overwrite);
   if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
   const set = chooseFeatureSet(db, p);
   const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize };
@@ -60,9 +64,14 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
   if (p.format === 'parquet') {
-    await mkdir(dirname(p.out), { recursive: true });
-    await copyFile(set.cellsPath, `${p.out}.partial`);
-    await rename(`${p.out}.partial`, p.out);
+    try {
+      await mkdir(dirname(p.out), { recursive: true });
+      await copyFile(set.cellsPath, `${p.out}.partial`);
+      await rename(`${p.out}.partial`, p.out);
+    } catch (e) {
+      await rm(`${p.out}.partial`, { force: true });
+      throw writeError(p.out, e);
+    }
     const md = await parquetMetadataAsync(await asyncBufferFromFile(set.cellsPath));
     return { out: p.out, rows: Number(md.num_rows), columns: md.schema.length - 1, level: 'cell', format: 'parquet', setId: set.id };
   }

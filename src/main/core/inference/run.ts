@@ -11,6 +11,7 @@ import { inferSite } from './site';
 import { gaussianSource } from './samplers/noise';
 import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
+import { acquireLock } from '../jobs/runLock';
 
 export interface InferHooks {
   /** sites done (incl. resumed) / total; may throw to cancel (JobContext.progress does) */
@@ -87,6 +88,27 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     throw new Error(`model ${m.name} reads ${m.inputs.join(', ')} but site ${firstMissing.well} field ${firstMissing.field} of plate ${plate.barcode} has only ${have.join(', ') || 'no acquired images'}`);
   }
 
+  // one inference per plate at a time: a second one would attach to the same run and redo its sites
+  const release = acquireLock(db, `infer-plate-${plate.id}`, `inference on plate ${plate.barcode}`);
+  try {
+    return await inferLocked(core, plate, model, params, sites, inputsOf, opts, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function inferLocked(
+  core: { db: Db; paths: { synthetic: string } },
+  plate: { id: number; barcode: string },
+  model: ReturnType<typeof getModel>,
+  params: InferParams,
+  sites: SiteRow[],
+  inputsOf: (s: SiteRow) => Array<string | null>,
+  opts: InferStartInput,
+  hooks: InferHooks,
+): Promise<InferSummary> {
+  const { db } = core;
+  const m = model.manifest;
   const key = paramsKey(params);
   const existing = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND model_id = ? AND params = ? AND status != 'done' ORDER BY id DESC LIMIT 1`).get(plate.id, model.id, key) as { id: number } | undefined;
   const runId =

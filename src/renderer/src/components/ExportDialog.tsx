@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
@@ -28,6 +28,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<JobInfo | null>(null);
+  const [overwrite, setOverwrite] = useState(false);
   const job = useJob(started);
   const done = (sets.data ?? []).filter((s) => s.status === 'done' && s.source !== 'truth');
   const chosen = done.find((s) => String(s.id) === setKey) ?? done[0];
@@ -54,6 +55,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
         method: chosen.method === 'truth' ? undefined : chosen.method,
         normalize,
         out: out.trim(),
+        overwrite,
       })
       .then(
         (j) => {
@@ -109,6 +111,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
           </Stack>
         </Group>
         <TextInput label="Destination file" description="absolute path ending in .csv or .parquet" value={out} onChange={(e) => setOut(e.currentTarget.value)} data-testid="export-out" />
+        <Checkbox label="Replace the file if it exists" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} data-testid="export-overwrite" />
         <Group>
           <Button onClick={start} loading={busy} disabled={!chosen || !out.trim()} data-testid="export-start">
             Export
