@@ -37,6 +37,7 @@ async function watchJob<K extends Parameters<Core['jobs']['resultOf']>[1]>(core:
   try {
     const done = await core.jobs.wait(job.id);
     if (done.status === 'cancelled') throw new Error('cancelled; run the same command again to resume');
+    if (done.status !== 'done') throw new Error(done.error ?? `the job ended ${done.status}`);
     return core.jobs.resultOf(done, kind);
   } finally {
     process.off('SIGINT', onInt);

@@ -58,15 +58,15 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
   'export.start': (input, core) => {
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
     if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
-    const dir = dirname(input.out);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
-    if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
-      throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
     try {
       checkOutputFile(input.out, input.overwrite ?? false);
     } catch (e) {
       throw new ApiError('bad_request', (e as Error).message);
     }
+    const dir = dirname(input.out);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
+    if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
+      throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
     plateOr404(core.db, input.plate);
     return core.jobs.submit('export', {
       plate: input.plate,
