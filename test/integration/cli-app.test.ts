@@ -48,7 +48,8 @@ test('stainless serve --port 0 prints a URL that serves the UI; the API needs it
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const origin = new URL(url).origin;
     assert.equal((await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}' })).status, 401);
-    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie } });
+    // the page's own requests: cookie, its Origin and a JSON body (anything else is refused as cross-site)
+    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie, origin, 'content-type': 'application/json' } });
     assert.equal(info.status, 200);
     const body = (await info.json()) as { result: { transport: string; workspace: string } };
     assert.deepEqual([body.result.transport, body.result.workspace], ['http', ws]);

@@ -41,5 +41,5 @@ export interface ApiClient {
 
 /** Error shape every transport returns for a failed request. */
 export interface ApiErrorBody {
-  error: { code: 'bad_request' | 'not_found' | 'failed' | 'unauthorized'; message: string };
+  error: { code: 'bad_request' | 'not_found' | 'failed' | 'unauthorized' | 'forbidden'; message: string };
 }
