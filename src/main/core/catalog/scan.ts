@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
 import { probeImage } from '../io/probe';
@@ -84,7 +85,12 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   }
   const imagesSub = join(dir, 'Images');
   result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
-  const files = listFiles(result.imageDir);
+  const listed = await listFiles(result.imageDir);
+  if (listed.truncated) {
+    problems.add('error', 'bad_option', `${result.imageDir}: more than ${MAX_FILES} files under this folder; choose the plate's own folder`, result.imageDir);
+    return result;
+  }
+  const files = listed.files;
   const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
   result.ignoredFiles = files.length - imageFiles.length;
   if (!imageFiles.length) {
@@ -113,7 +119,17 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
 
   // Names → positions.
   const parsed: Array<{ file: string; n: NamedImage }> = [];
-  for (const rel of imageFiles) {
+  const deadline = performance.now() + PARSE_BUDGET_MS;
+  for (let i = 0; i < imageFiles.length; i++) {
+    // let other requests in now and then; a naming that needs longer than the budget is refused
+    if (i % 512 === 511) {
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() > deadline) {
+        problems.add('error', 'bad_option', `${result.imageDir}: reading the names took longer than ${PARSE_BUDGET_MS / 1000} s (${i} of ${imageFiles.length} files); simplify --pattern`);
+        return result;
+      }
+    }
+    const rel = imageFiles[i];
     const base = basename(rel);
     const file = join(result.imageDir, rel);
     if (naming.ignore?.(base)) {
@@ -333,20 +349,31 @@ function normaliseMap(m: Record<string, string>, kind: Naming['kind']): Record<s
   );
 }
 
-/** Relative paths of the files under `root`, skipping hidden entries and metadata folders. */
-function listFiles(root: string): string[] {
+/** A scan reads at most this many directory entries (a plate of 1536 wells × 9 sites × 8 channels is 110 592). */
+export const MAX_FILES = 400_000;
+/** Wall-clock budget for turning file names into positions. */
+export const PARSE_BUDGET_MS = 10_000;
+
+/**
+ * Relative paths of the files under `root`, skipping hidden entries, metadata folders, symlinks
+ * and device files. Asynchronous, so a huge folder does not stop the web host answering.
+ */
+async function listFiles(root: string): Promise<{ files: string[]; truncated: boolean }> {
   const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+  let seen = 0;
+  const walk = async (rel: string): Promise<boolean> => {
+    for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+      if (++seen > MAX_FILES) return false;
       if (e.name.startsWith('.')) continue;
       const r = rel ? join(rel, e.name) : e.name;
       if (e.isDirectory()) {
-        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) walk(r);
+        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name) && !(await walk(r))) return false;
       } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
     }
+    return true;
   };
-  walk('');
-  return out.sort();
+  const complete = await walk('');
+  return { files: out.sort(), truncated: !complete };
 }
 
 function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
