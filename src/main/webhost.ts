@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
 import type { Core } from './core/core';
 import { dispatch, handlers, ApiError } from './core/api';
 import { createImageHandler } from './core/images/handler';
@@ -27,6 +28,8 @@ export interface WebHostOptions {
   maxEventStreams?: number;
   /** unsent bytes after which a stalled events reader is dropped */
   maxEventBacklog?: number;
+  /** folders the UI's file browser may show (`serve --root`); default the home folder */
+  roots?: string[];
 }
 
 /**
@@ -38,6 +41,7 @@ export interface WebHostOptions {
 export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const staticDir = opts.staticDir ?? rendererDir();
+  core.files.setRoots(opts.roots?.length ? opts.roots : [homedir()]);
   const images = createImageHandler(core);
   const events = createEventHub({ maxStreams: opts.maxEventStreams, maxBacklog: opts.maxEventBacklog });
   const unsubscribe = core.events.on((e) => events.publish(e));

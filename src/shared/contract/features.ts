@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FileRef } from './files';
 import { request } from './define';
 import type { JobInfo } from './jobs';
 
@@ -64,8 +65,8 @@ export const ExportStartInput = z
     runId: z.number().int().positive().optional(),
     method: Method.optional(),
     normalize: z.enum(['none', 'robustz']).default('none'),
-    /** absolute path of the file to write, ending in .csv or .parquet */
-    out: z.string().min(1).max(4096),
+    /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
+    out: FileRef,
   })
   .strict();
 export type ExportStartInput = z.input<typeof ExportStartInput>;
