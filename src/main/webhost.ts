@@ -30,6 +30,8 @@ export interface WebHostOptions {
   maxEventBacklog?: number;
   /** folders the UI's file browser may show (`serve --root`); default the home folder */
   roots?: string[];
+  /** called once per answered request (path without the query, so no token) */
+  accessLog?: (entry: { method: string; path: string; status: number }) => void;
 }
 
 /**
@@ -51,10 +53,8 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
     const refused = checkHost(req, port);
     if (refused) return refuse(res, refused);
     let url: URL;
-    let pathname: string;
     try {
       url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-      pathname = decodeURIComponent(url.pathname);
     } catch {
       return refuse(res, { status: 400, code: 'bad_request', message: 'malformed URL' });
     }
@@ -62,6 +62,12 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
     if (!auth.ok) return refuse(res, { status: 401, code: 'unauthorized', message: 'missing or wrong token: open the URL Stainless printed' });
     const crossSite = checkSameOrigin(req, port, auth.via);
     if (crossSite) return refuse(res, crossSite);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return refuse(res, { status: 400, code: 'bad_request', message: 'malformed URL' });
+    }
 
     if (pathname === '/api/events' && req.method === 'GET') {
       if (!events.open(res)) refuse(res, { status: 503, code: 'forbidden', message: 'too many open event streams' });
@@ -83,6 +89,10 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
   };
 
   const server = createServer((req, res) => {
+    if (opts.accessLog) {
+      const log = opts.accessLog;
+      res.once('finish', () => log({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode }));
+    }
     handle(req, res).catch((e: unknown) => {
       if (e instanceof BodyError) {
         // the rest of an oversized body is not worth reading: answer, then hang up

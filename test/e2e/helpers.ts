@@ -11,7 +11,7 @@ export const CHROMIUM = process.env.STAINLESS_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(process.cwd(), 'test-output', 'e2e');
 
 /** Flags for Debian's Chromium in a container without GPU or network (DESIGN.md §3). */
-const FLAGS = [
+export const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
