@@ -76,8 +76,8 @@ test('a page on another 127.0.0.1 port cannot use the API of a logged-in tab: no
       if (r.url().startsWith(target)) statuses.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
     });
     await attacker.goto(evilUrl);
-    await attacker.waitForFunction(() => (window as unknown as { __results?: string[] }).__results !== undefined, null, { timeout: 30_000 });
-    const results = await attacker.evaluate(() => (window as unknown as { __results: string[] }).__results);
+    await attacker.waitForFunction(() => (globalThis as unknown as { __results?: string[] }).__results !== undefined, null, { timeout: 30_000 });
+    const results = await attacker.evaluate(() => (globalThis as unknown as { __results: string[] }).__results);
     assert.ok(!results.includes('events:open'), results.join(', '));
     assert.ok(results.includes('json-cors:error') && results.includes('read:error'), `CORS blocks reading: ${results.join(', ')}`);
 
