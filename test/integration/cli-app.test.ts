@@ -27,6 +27,10 @@ test('unknown commands and bad flags exit non-zero with one line on stderr', () 
   const f = spawnSync(process.execPath, [bin, 'serve', '--port', 'x', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
   assert.notEqual(f.status, 0);
   assert.match(f.stderr, /--port: "x" is not a port number/);
+  const r2 = spawnSync(process.execPath, [bin, 'serve', '--root', '/nonexistent-root', '--no-demo', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
+  assert.equal(r2.status, 2);
+  assert.equal(r2.stderr.trim().split('\n').length, 1);
+  assert.match(r2.stderr, /--root \/nonexistent-root: does not exist/);
 });
 
 test('stainless serve --port 0 prints a URL that serves the UI; the API needs its token', async () => {
