@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,17 @@ test('requests that read or write files take handles, not paths', async () => {
   const exp = await call('export.start', { plate: 1, out: rootHandle });
   assert.equal(exp.status, 400);
   assert.match(exp.error!.message, /is a folder, not a file to write/);
+});
+
+test('a handle made by browsing is re-checked when used: a folder swapped for a link out is refused', async () => {
+  const rootHandle = (await call<{ roots: FileChoice[] }>('files.roots', {})).result.roots[0].handle;
+  mkdirSync(join(root, 'swap'));
+  const h = (await call<FileChoice>('files.child', { dir: rootHandle, name: 'swap' })).result.handle;
+  renameSync(join(root, 'swap'), join(root, 'swap-old'));
+  symlinkSync(outside, join(root, 'swap'));
+  const r = await call('import.preview', { dir: h });
+  assert.equal(r.status, 400);
+  assert.match(r.error!.message, /swap no longer exists inside the folders this host may use/);
 });
 
 test('a plate map that is not a table (a password file) is refused without echoing its first line', async () => {

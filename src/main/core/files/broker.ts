@@ -27,7 +27,7 @@ const HANDLE = /^h:[A-Za-z0-9_-]{16,64}$/;
  * absolute paths: its user typed them.
  */
 export class FileBroker {
-  private byHandle = new Map<string, { path: string; kind: FileKind }>();
+  private byHandle = new Map<string, { path: string; kind: FileKind; confined: boolean }>();
   private byKey = new Map<string, string>();
   private roots: string[] = [];
   /** Electron's showOpenDialog/showSaveDialog; null where there is none (web host, CLI) */
@@ -50,17 +50,22 @@ export class FileBroker {
   }
 
   rootChoices(): FileChoice[] {
-    return this.roots.map((r) => this.mint(r, 'dir'));
+    return this.roots.map((r) => this.mintAs(r, 'dir', true));
   }
 
   /** A handle for a path the main side vouches for (a root, a dialog's answer, a checked child). */
   mint(path: string, kind: FileKind): FileChoice {
-    const key = `${kind}\0${path}`;
+    return this.mintAs(path, kind, false);
+  }
+
+  /** confined: found by browsing the roots, so re-checked against them when used */
+  private mintAs(path: string, kind: FileKind, confined: boolean): FileChoice {
+    const key = `${kind}\0${confined}\0${path}`;
     let handle = this.byKey.get(key);
     if (!handle) {
       handle = `h:${randomBytes(18).toString('base64url')}`;
       this.byKey.set(key, handle);
-      this.byHandle.set(handle, { path, kind });
+      this.byHandle.set(handle, { path, kind, confined });
     }
     return { handle, path, kind };
   }
@@ -75,6 +80,12 @@ export class FileBroker {
       if (!e) throw new FileAccessError(`${label}: unknown handle (the host was restarted?): choose it again with Browse…`);
       const ok = want === 'any' ? e.kind !== 'save' : want === 'save' ? e.kind === 'save' || e.kind === 'file' : e.kind === want;
       if (!ok) throw new FileAccessError(`${label}: ${e.path} is ${describe(e.kind)}, not ${describe(want)}`);
+      // a folder on the way may have been swapped for a link since the handle was made
+      if (e.confined) {
+        const real = safeRealpath(e.kind === 'save' ? dirname(e.path) : e.path);
+        if (real === null || !this.inside(e.kind === 'save' ? join(real, basename(e.path)) : real))
+          throw new FileAccessError(`${label}: ${e.path} no longer exists inside the folders this host may use`);
+      }
       return e.path;
     }
     if (this.opts.trustPaths) {
@@ -125,7 +136,7 @@ export class FileBroker {
     }
     entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
     const atRoot = this.roots.includes(dir);
-    return { dir: this.mint(dir, 'dir'), parent: atRoot ? null : this.mint(dirname(dir), 'dir'), entries, truncated };
+    return { dir: this.mintAs(dir, 'dir', true), parent: atRoot ? null : this.mintAs(dirname(dir), 'dir', true), entries, truncated };
   }
 
   /** A handle for `name` ("a" or "a/b/c") inside a browsable folder; `save`: a file to write. */
@@ -143,16 +154,24 @@ export class FileBroker {
       // a new file: its folder must exist, inside the roots
       const parent = await realpath(dirname(full)).catch(() => null);
       if (!parent || !this.inside(parent) || !(await stat(parent)).isDirectory()) throw new FileAccessError(`${dirname(full)}: no such folder`);
-      return this.mint(join(parent, basename(full)), 'save');
+      return this.mintAs(join(parent, basename(full)), 'save', true);
     }
     if (!this.inside(real)) throw new FileAccessError(`${full}: leads outside the folders this host may browse`);
     const st = await stat(real);
     if (st.isDirectory()) {
       if (save) throw new FileAccessError(`${full}: is a folder, not a file to write`);
-      return this.mint(real, 'dir');
+      return this.mintAs(real, 'dir', true);
     }
     if (!st.isFile()) throw new FileAccessError(`${full}: is not a regular file (a device, socket or FIFO)`);
-    return this.mint(real, save ? 'save' : 'file');
+    return this.mintAs(real, save ? 'save' : 'file', true);
+  }
+}
+
+function safeRealpath(p: string): string | null {
+  try {
+    return realpathSync(p);
+  } catch {
+    return null;
   }
 }
 

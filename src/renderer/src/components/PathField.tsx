@@ -35,9 +35,8 @@ export function PathField(p: Props) {
     setError(null);
     p.onChange(c.path);
   };
-  const browse = () => {
+  const browse = (kind: 'dir' | 'file' | 'save') => {
     if (!dialogs) return setOpen(true);
-    const kind = p.kind === 'any' ? 'dir' : p.kind;
     api.call('files.pick', { kind, title: p.label, extensions: p.extensions, defaultName: p.kind === 'save' ? baseOf(p.value) : undefined }).then(
       (c) => c && choose(c),
       (e: Error) => setError(e.message),
@@ -58,9 +57,21 @@ export function PathField(p: Props) {
           onChange={(e) => p.onChange(e.currentTarget.value)}
           data-testid={p.testId}
         />
-        <Button variant="default" onClick={browse} data-testid={p.testId ? `${p.testId}-browse` : undefined}>
-          Browse…
-        </Button>
+        {dialogs && p.kind === 'any' ? (
+          // native dialogs choose a folder or a file, not either
+          <>
+            <Button variant="default" onClick={() => browse('dir')} data-testid={p.testId ? `${p.testId}-browse` : undefined}>
+              Folder…
+            </Button>
+            <Button variant="default" onClick={() => browse('file')} data-testid={p.testId ? `${p.testId}-browse-file` : undefined}>
+              File…
+            </Button>
+          </>
+        ) : (
+          <Button variant="default" onClick={() => browse(p.kind === 'any' ? 'dir' : p.kind)} data-testid={p.testId ? `${p.testId}-browse` : undefined}>
+            Browse…
+          </Button>
+        )}
       </Group>
       {open && <FileBrowser kind={p.kind} title={p.label} start={p.value} onClose={() => setOpen(false)} onChoose={(c) => (choose(c), setOpen(false))} />}
     </>
