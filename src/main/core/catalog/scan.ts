@@ -361,19 +361,38 @@ export const PARSE_BUDGET_MS = 10_000;
 async function listFiles(root: string): Promise<{ files: string[]; truncated: boolean }> {
   const out: string[] = [];
   let seen = 0;
-  const walk = async (rel: string): Promise<boolean> => {
-    for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-      if (++seen > MAX_FILES) return false;
-      if (e.name.startsWith('.')) continue;
-      const r = rel ? join(rel, e.name) : e.name;
-      if (e.isDirectory()) {
-        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name) && !(await walk(r))) return false;
-      } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+  let truncated = false;
+  // a few folders read at once: one at a time is slow on network shares, all at once floods the pool
+  const queue: string[] = [''];
+  let busy = 0;
+  const worker = async () => {
+    while (!truncated) {
+      const rel = queue.shift();
+      if (rel === undefined) {
+        if (busy === 0) return;
+        await new Promise((r) => setTimeout(r, 1)); // another worker may still find folders
+        continue;
+      }
+      busy++;
+      try {
+        for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+          if (++seen > MAX_FILES) {
+            truncated = true;
+            break;
+          }
+          if (e.name.startsWith('.')) continue;
+          const r = rel ? join(rel, e.name) : e.name;
+          if (e.isDirectory()) {
+            if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) queue.push(r);
+          } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+        }
+      } finally {
+        busy--;
+      }
     }
-    return true;
   };
-  const complete = await walk('');
-  return { files: out.sort(), truncated: !complete };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { files: out.sort(), truncated };
 }
 
 function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
