@@ -8,15 +8,21 @@ import { once } from 'node:events';
 
 const bin = join(process.cwd(), 'bin', 'stainless.mjs');
 
-test('stainless version --json names the versions and the CPU provider and exits 0', () => {
-  const r = spawnSync(process.execPath, [bin, 'version', '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const v = JSON.parse(r.stdout);
-  assert.equal(v.name, 'Stainless');
-  assert.match(v.onnxruntime, /^\d+\.\d+\.\d+/);
-  assert.ok(v.executionProviders.includes('cpu'));
-  assert.equal(v.activeProvider, 'cpu');
-  assert.ok(v.providerReason.length > 10);
+test("stainless version --json is app.info, the contract's answer, and exits 0, with the global option before or after the command", () => {
+  const ws = mkdtempSync(join(tmpdir(), 'stainless-cli-'));
+  for (const args of [['version', '--json', '--workspace', ws], ['--workspace', ws, '--json', 'version']]) {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'nothing (no npm or other warning) precedes the output');
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.name, 'Stainless');
+    assert.equal(v.workspace, ws);
+    assert.equal(v.transport, 'inprocess');
+    assert.match(v.onnxruntime, /^\d+\.\d+\.\d+/);
+    assert.ok(v.providers.available.includes('cpu'));
+    assert.equal(v.providers.active, 'cpu');
+    assert.ok(v.providers.reason.length > 10);
+  }
 });
 
 test('unknown commands and bad flags exit non-zero with one line on stderr', () => {

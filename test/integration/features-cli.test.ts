@@ -10,7 +10,7 @@ import { readGray, writeTiff } from '../../src/main/core/io/tiff';
 import { main } from '../../src/main/cli';
 import { simulateSite } from '../../src/main/core/simulate/site';
 import { outlineMask } from '../../src/main/core/features/objects';
-import { matchObjects } from '../../src/main/core/segment/match';
+import { matchLabels } from '../../src/main/core/metrics/matching';
 
 const dir = mkdtempSync(join(tmpdir(), 'stainless-features-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,7 +94,7 @@ test('a synthetic run with boundary outputs is segmented by the model path and e
       const seg = core2.db.prepare(`SELECT method, source, run_id, nuclei_path FROM segmentations WHERE site_id = ?`).get(t.siteId) as { method: string; source: string; run_id: number; nuclei_path: string };
       assert.deepEqual([seg.method, seg.source, seg.run_id], ['model', 'synthetic', runId]);
       const pred = await readGray(seg.nuclei_path);
-      const m = matchObjects({ width: 256, height: 256, data: t.nuclei }, { width: 256, height: 256, data: Int32Array.from(pred.data) });
+      const m = matchLabels({ width: 256, height: 256, data: t.nuclei }, { width: 256, height: 256, data: Int32Array.from(pred.data) });
       assert.ok(m.f1 >= 0.9, `nuclei from boundary maps: F1 ${m.f1.toFixed(3)}`);
     }
   } finally {

@@ -11,7 +11,7 @@ import { dispatch, handlers } from '../../src/main/core/api';
 import { openFeatureSet, saveWellProfiles } from '../../src/main/core/features/store';
 import { parquetSink } from '../../src/main/core/export/parquet';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
-import { pearson } from '../../src/main/core/metrics/stats';
+import { pearson } from '../../src/shared/stats';
 import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import type { RunMetrics, WellValues } from '../../src/shared/contract/metrics';
 import type { JobInfo } from '../../src/shared/contract/jobs';

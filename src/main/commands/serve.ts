@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from './types';
 import { UsageError } from './types';
 import { startWebHost } from '../webhost';
 import { startupTasks } from '../core/startup';
 import { createCore } from '../core/core';
 import { FileAccessError } from '../core/files/broker';
+import { appRoot } from '../core/paths';
+import type { CliContext } from './types';
+
+/** In a source checkout, builds the UI first when it is missing or stale (a packaged app ships it built). */
+async function ensureUi(ctx: CliContext): Promise<void> {
+  const script = join(appRoot(), 'scripts', 'build.mjs');
+  if (!existsSync(script)) return;
+  const { ensureBuilt } = (await import(pathToFileURL(script).href)) as { ensureBuilt(log: (l: string) => void): boolean };
+  if (!ensureBuilt((line) => ctx.note(line))) throw new Error('building the UI failed (its errors are above)');
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -13,6 +26,7 @@ export const serveCommand: Command = {
   async run({ values }, ctx) {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
+    await ensureUi(ctx);
     // its own core: requests arrive over HTTP, so app.info must say so
     const core = createCore({ workspace: ctx.workspaceFlag, transport: 'http' });
     // the UI's file browser shows only these folders (default: the home folder)

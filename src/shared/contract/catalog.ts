@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, Empty } from './define';
+import { request, Empty, PlateRef } from './define';
 import type { JobInfo } from './jobs';
 import { FileRef } from './files';
 
@@ -223,7 +223,6 @@ export const CompoundsQuery = z
   })
   .strict();
 
-const PlateRef = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
 
 export const catalogContract = {
   'plates.list': request(Empty, 'Plates in the catalog with counts').returns<PlateSummary[]>(),

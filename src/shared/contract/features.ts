@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { FileRef } from './files';
-import { request } from './define';
+import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
 
-const Plate = z.union([z.string().min(1).max(200), z.number().int().positive()]);
-const Source = z.enum(['acquired', 'synthetic']);
-const Method = z.enum(['model', 'classical']);
 
 export interface FeatureSetInfo {
   id: number;
@@ -52,6 +49,8 @@ export const SegmentStartInput = z
     source: Source.default('synthetic'),
     method: Method.optional(),
     runId: z.number().int().positive().optional(),
+    /** measurement worker threads (0: in-process; default: cores − 1) */
+    workers: z.number().int().nonnegative().max(64).optional(),
   })
   .strict();
 export type SegmentStartInput = z.input<typeof SegmentStartInput>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FileRef } from './files';
-import { request, Empty } from './define';
+import { request, Empty, PlateRef } from './define';
 import type { ModelManifest } from '../manifest';
 
 /** A registered model (the models page, `stainless models list`). */
@@ -104,7 +104,7 @@ const ModelRef = z.string().min(1).max(200);
 
 export const InferStartInput = z
   .object({
-    plate: z.union([z.string().min(1).max(200), z.number().int().positive()]),
+    plate: PlateRef,
     model: ModelRef,
     wells: z.array(z.string().min(2).max(4)).max(1536).optional(),
     provider: Provider.optional(),
@@ -120,6 +120,6 @@ export const inferenceContract = {
   'models.get': request(z.object({ name: ModelRef, steps: z.number().int().min(1).max(1000).optional() }).strict(), 'One model: manifest and, for diffusion models, its schedule').returns<ModelDetail>(),
   'models.add': request(z.object({ path: FileRef }).strict(), 'Register a model folder (model.json + model.onnx) or a bioimage.io description').returns<{ model: ModelInfo; added: boolean }>(),
   'infer.start': request(InferStartInput, 'Run a model over a plate as a job (resumes an unfinished run with the same parameters)').returns<import('./jobs').JobInfo>(),
-  'runs.list': request(z.object({ plate: z.union([z.string().min(1).max(200), z.number().int().positive()]).optional() }).strict(), 'Inference runs, newest first').returns<RunInfo[]>(),
+  'runs.list': request(z.object({ plate: PlateRef.optional() }).strict(), 'Inference runs, newest first').returns<RunInfo[]>(),
   'runs.get': request(z.object({ id: z.number().int().positive() }).strict(), 'One inference run').returns<RunInfo>(),
 };

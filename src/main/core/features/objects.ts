@@ -109,20 +109,6 @@ export function unitImage(g: { bitDepth: number; data: ArrayLike<number> }): Flo
   return out;
 }
 
-/**
- * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values,
- * linear interpolation with the next value, the last value when there is no next.
- */
-export function cpQuantile(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (!n) return NaN;
-  const pos = n * q;
-  const i = Math.floor(pos);
-  const f = pos - i;
-  if (i < n - 1) return sorted[i] * (1 - f) + sorted[i + 1] * f;
-  return sorted[Math.min(i, n - 1)];
-}
-
 /** Moves the k-th smallest of a[lo..hi] to a[k], smaller before, larger after (quickselect). */
 export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number): void {
   while (hi > lo) {
@@ -153,7 +139,9 @@ export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number
 }
 
 /**
- * cpQuantile without a full sort: the values a[from..n) are the top of the sample (everything
+ * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values, linear
+ * interpolation with the next value, the last value when there is no next; found without a full
+ * sort: the values a[from..n) are the top of the sample (everything
  * before `from` is already ≤ them); a is partially reordered. Quantiles asked in increasing order
  * can pass the previous position as `from`.
  */

@@ -5,8 +5,6 @@ import './routes';
 
 export type RequestHandler = (req: Request) => Promise<Response>;
 
-export { registerImageRoute } from './registry';
-
 /**
  * The one image request handler (Fetch API Request → Response). Electron mounts it with
  * protocol.handle('stainless', ...) as stainless://img/…, the web host under /img/….

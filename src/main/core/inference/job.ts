@@ -37,15 +37,15 @@ function runInWorker(core: Core, ctx: JobContext<InferStartInput>): Promise<Infe
 export function registerInferJob(core: Core): void {
   // like jobs, runs left 'running' were cut off by a crash or quit; the same request resumes them
   core.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE status = 'running'`).run();
-  core.jobs.register<InferStartInput, InferSummary>('infer', {
+  core.jobs.register('infer', {
     title: (p) => `Infer ${p.plate} with ${p.model}${p.wells?.length ? ` (${p.wells.length} wells)` : ''}`,
     unit: 'sites',
+    emits: () => ({ what: 'runs' }),
     async run(ctx) {
       const summary =
         core.transport !== 'inprocess'
           ? await runInWorker(core, ctx)
           : await runInference(core, ctx.params, { signal: ctx.signal, progress: (d, t, m) => ctx.progress(d, t, m) });
-      core.events.emit({ type: 'catalog', what: 'runs' });
       return summary;
     },
   });

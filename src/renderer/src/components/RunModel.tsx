@@ -4,7 +4,7 @@ import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { JobCard } from '../pages/JobsPage';
+import { JobCard } from './JobCard';
 
 /** Choose a model and run it over the plate; the job's progress shows right here. */
 export function RunModel({ plateId }: { plateId: number }) {

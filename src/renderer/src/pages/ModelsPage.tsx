@@ -5,7 +5,7 @@ import { useApi } from '../lib/useApi';
 import { toHandle } from '../lib/files';
 import { PathField } from '../components/PathField';
 import { formatTime } from '../lib/format';
-import { HeldOutMetrics } from './HeldOutMetrics';
+import { HeldOutMetrics } from '../components/HeldOutMetrics';
 
 export function ModelsPage() {
   const info = useApi('app.info', {});

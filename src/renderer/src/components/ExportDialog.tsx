@@ -5,8 +5,8 @@ import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
 import { fileRoots, toHandle } from '../lib/files';
-import { PathField } from '../components/PathField';
-import { JobCard } from './JobsPage';
+import { PathField } from './PathField';
+import { JobCard } from './JobCard';
 
 interface ExportResult {
   out: string;

@@ -5,9 +5,9 @@ import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { href } from '../lib/route';
 import { toHandle } from '../lib/files';
-import { PathField } from '../components/PathField';
+import { PathField } from './PathField';
 import { isFinished, useJob } from '../lib/useJob';
-import { JobCard } from './JobsPage';
+import { JobCard } from './JobCard';
 
 interface Form {
   dir: string;
