@@ -6,7 +6,7 @@ import { UsageError } from './types';
 import { startWebHost } from '../webhost';
 import { startupTasks } from '../core/startup';
 import { createCore } from '../core/core';
-import { FileAccessError } from '../core/files/broker';
+import { FileAccessError, FileBroker } from '../core/files/broker';
 import { appRoot } from '../core/paths';
 import type { CliContext } from './types';
 
@@ -26,19 +26,18 @@ export const serveCommand: Command = {
   async run({ values }, ctx) {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number`);
-    await ensureUi(ctx);
-    // its own core: requests arrive over HTTP, so app.info must say so
-    const core = createCore({ workspace: ctx.workspaceFlag, transport: 'http' });
-    // the UI's file browser shows only these folders (default: the home folder)
+    // the UI's file browser shows only these folders (default: the home folder); checked first
     const roots = (values.root as string[] | undefined) ?? [];
-    let host;
     try {
-      host = await startWebHost(core, { port, roots });
+      new FileBroker({ trustPaths: false }).setRoots(roots);
     } catch (e) {
-      core.close();
       if (e instanceof FileAccessError) throw new UsageError(e.message);
       throw e;
     }
+    await ensureUi(ctx);
+    // its own core: requests arrive over HTTP, so app.info must say so
+    const core = createCore({ workspace: ctx.workspaceFlag, transport: 'http' });
+    const host = await startWebHost(core, { port, roots });
     for (const r of core.files.rootChoices()) ctx.note(`browsable: ${r.path}`);
     ctx.note(`workspace ${core.workspace}`);
     if (ctx.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, workspace: core.workspace }) + '\n');
