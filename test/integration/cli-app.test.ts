@@ -33,6 +33,10 @@ test('unknown commands and bad flags exit non-zero with one line on stderr', () 
   const f = spawnSync(process.execPath, [bin, 'serve', '--port', 'x', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
   assert.notEqual(f.status, 0);
   assert.match(f.stderr, /--port: "x" is not a port number/);
+  const r2 = spawnSync(process.execPath, [bin, 'serve', '--root', '/nonexistent-root', '--no-demo', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
+  assert.equal(r2.status, 2);
+  assert.equal(r2.stderr.trim().split('\n').length, 1);
+  assert.match(r2.stderr, /--root \/nonexistent-root: does not exist/);
 });
 
 test('stainless serve --port 0 prints a URL that serves the UI; the API needs its token', async () => {
@@ -54,7 +58,8 @@ test('stainless serve --port 0 prints a URL that serves the UI; the API needs it
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const origin = new URL(url).origin;
     assert.equal((await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}' })).status, 401);
-    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie } });
+    // the page's own requests: cookie, its Origin and a JSON body (anything else is refused as cross-site)
+    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie, origin, 'content-type': 'application/json' } });
     assert.equal(info.status, 200);
     const body = (await info.json()) as { result: { transport: string; workspace: string } };
     assert.deepEqual([body.result.transport, body.result.workspace], ['http', ws]);

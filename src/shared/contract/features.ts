@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FileRef } from './files';
 import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
 
@@ -63,8 +64,8 @@ export const ExportStartInput = z
     runId: z.number().int().positive().optional(),
     method: Method.optional(),
     normalize: z.enum(['none', 'robustz']).default('none'),
-    /** absolute path of the file to write, ending in .csv or .parquet */
-    out: z.string().min(1).max(4096),
+    /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
+    out: FileRef,
     /** replace an existing file (else an existing file is refused) */
     overwrite: z.boolean().default(false),
   })

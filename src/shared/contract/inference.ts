@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FileRef } from './files';
 import { request, Empty, PlateRef } from './define';
 import type { ModelManifest } from '../manifest';
 
@@ -117,7 +118,7 @@ export type InferStartInput = z.infer<typeof InferStartInput>;
 export const inferenceContract = {
   'models.list': request(Empty, 'Registered models').returns<ModelInfo[]>(),
   'models.get': request(z.object({ name: ModelRef, steps: z.number().int().min(1).max(1000).optional() }).strict(), 'One model: manifest and, for diffusion models, its schedule').returns<ModelDetail>(),
-  'models.add': request(z.object({ path: z.string().min(1).max(4096) }).strict(), 'Register a model folder (model.json + model.onnx) or a bioimage.io description').returns<{ model: ModelInfo; added: boolean }>(),
+  'models.add': request(z.object({ path: FileRef }).strict(), 'Register a model folder (model.json + model.onnx) or a bioimage.io description').returns<{ model: ModelInfo; added: boolean }>(),
   'infer.start': request(InferStartInput, 'Run a model over a plate as a job (resumes an unfinished run with the same parameters)').returns<import('./jobs').JobInfo>(),
   'runs.list': request(z.object({ plate: PlateRef.optional() }).strict(), 'Inference runs, newest first').returns<RunInfo[]>(),
   'runs.get': request(z.object({ id: z.number().int().positive() }).strict(), 'One inference run').returns<RunInfo>(),

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
+import { resolveRef } from './files';
 import { findPlate } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
@@ -55,7 +56,8 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     const method = input.method ?? defaultMethod(core.db, ref);
     return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers });
   },
-  'export.start': (input, core) => {
+  'export.start': (request, core) => {
+    const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
     if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
     try {
