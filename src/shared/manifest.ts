@@ -83,6 +83,8 @@ export const ModelManifest = z
         overlap: z.number().int().min(0),
         /** tiles per session.run when the graph's batch axis is dynamic */
         batch: z.number().int().min(1).max(64).default(4),
+        /** tile sides must be a multiple of this; default: read from the graph (its total downsampling) */
+        multiple: z.number().int().min(1).max(4096).optional(),
       })
       .strict()
       .refine((t) => t.overlap < t.size / 2 + 1, { message: 'tile.overlap must be at most half the tile size' }),
