@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrainingConditions } from './domain';
 
 /**
  * The model manifest (`model.json` beside `model.onnx`), DESIGN.md §5. One schema for the
@@ -94,6 +95,8 @@ export const ModelManifest = z
     sampler: SamplerParams.optional(),
     provenance: z.record(z.string(), z.unknown()).default({}),
     heldOutMetrics: z.record(z.string(), z.unknown()).default({}),
+    /** what the model was trained on, measured as plates are measured at infer (domain checks) */
+    trainingConditions: TrainingConditions.optional(),
     /** sha256 (hex) of the ONNX file */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits'),
     bioimageio: BioimageioSpec.optional(),

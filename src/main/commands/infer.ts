@@ -3,6 +3,7 @@ import { UsageError } from './types';
 import type { InferStartInput, InferSummary } from '../../shared/contract/inference';
 import { InferStartInput as InferSchema } from '../../shared/contract/inference';
 import { listRuns } from '../core/inference/run';
+import { domainLines } from '../../shared/domain';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -49,6 +50,7 @@ export const inferCommand: Command = {
     const s = done.result as InferSummary;
     ctx.say(`run ${s.runId}: ${s.model} on plate ${s.plate} — ${s.sitesComputed} sites computed${s.sitesResumed ? `, ${s.sitesResumed} already done` : ''}, ${s.imagesWritten} images in ${s.outputDir}`);
     ctx.say(`provider ${s.provider} (${s.providerReason}); ${s.seconds.toFixed(1)} s${s.sitesPerSecond ? `, ${s.sitesPerSecond.toFixed(2)} sites/s` : ''}`);
+    for (const line of domainLines(s.domain)) ctx.say(line);
     return s;
   },
 };
@@ -63,7 +65,7 @@ export const runsCommand: Command = {
     if (!runs.length) ctx.say('no inference runs');
     for (const r of runs) {
       const rate = r.timings.sitesPerSecond ? `, ${r.timings.sitesPerSecond.toFixed(2)} sites/s` : '';
-      ctx.say(`run ${r.id}  ${r.status.padEnd(11)} plate ${r.plate}  ${r.model}  ${r.sitesDone}/${r.sitesTotal ?? '?'} sites${rate}  ${r.provider ?? '-'} (${r.providerReason ?? 'not started'})`);
+      ctx.say(`run ${r.id}  ${r.status.padEnd(11)} plate ${r.plate}  ${r.model}  ${r.sitesDone}/${r.sitesTotal ?? '?'} sites${rate}  ${r.provider ?? '-'} (${r.providerReason ?? 'not started'})  domain: ${r.domain?.verdict ?? 'not checked'}`);
     }
     return runs;
   },

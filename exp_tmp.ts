@@ -1,0 +1,20 @@
+import { simulateSite } from './src/main/core/simulate/site';
+import { siteStats, statRanges, compareDomain } from './src/main/core/inference/domain';
+import { readManifest } from './src/main/core/inference/model';
+import { readGray } from './src/main/core/io/tiff';
+const m = readManifest('resources/models/stainless-unet-direct').manifest;
+const mk = (seed: number, line: 'A549'|'U2OS', row: number, col: number, site: number) => {
+  const s = simulateSite({ seed, row, col, site, size: 512, cellLine: line, compound: null, doseMm: 0 });
+  return siteStats(['BFLow','BF','BFHigh'].map(ch => ({ width: 512, height: 512, bitDepth: 16 as const, data: (s.channels as any)[ch] })), m, null);
+};
+const train = [];
+for (const [seed,line] of [[11,'A549'],[12,'U2OS']] as const) for (const col of [1,4]) train.push(mk(seed,line,1,col,1));
+const r = statRanges(train);
+console.log(JSON.stringify(r.BF), JSON.stringify(r.stack));
+const held = [mk(21,'A549',0,2,1), mk(22,'U2OS',3,2,2)];
+console.log('held', JSON.stringify(held[0].BF), compareDomain({modality:'brightfield',planes:[],pixelSizeUm:1.26,magnification:null,cellLines:['A549','U2OS'],sites:4,stats:r,source:''}, held, {cellLine:null,pixelSizeUm:null,modelPixelSizeUm:1.26}));
+const D='/work/shared/data/isl-rat-cortex-phase-left/';
+const ph = await Promise.all(['phase_z00','phase_z06','phase_z12'].map(p=>readGray(D+p+'.png')));
+const ps = siteStats(ph, m, null);
+console.log('phase', JSON.stringify(ps.BF), JSON.stringify(ps.stack));
+console.log(compareDomain({modality:'brightfield',planes:[],pixelSizeUm:1.26,magnification:null,cellLines:['A549','U2OS'],sites:4,stats:r,source:''}, [ps], {cellLine:null,pixelSizeUm:null,modelPixelSizeUm:1.26}));
