@@ -9,6 +9,7 @@ import { useApi } from '../lib/useApi';
 import { formatDuration, formatTime, formatValue } from '../lib/format';
 import { colourOf, isLight } from '../lib/colour';
 import { BoxPlots } from '../components/BoxPlot';
+import { SkillTable } from '../components/SkillTable';
 
 export function MetricsPage({ route }: { route: Route }) {
   const id = Number(route.args[0]);
@@ -137,6 +138,7 @@ function MetricsBody({ d }: { d: RunMetrics }) {
           <BoxPlots title="SSIM (higher is better)" rows={d.pixel.map((p) => ({ label: p.channel, d: p.ssim }))} testId="box-ssim" />
         </SimpleGrid>
       </Paper>
+      <SkillTable pixel={d.pixel} baseline={d.baseline} />
       <SimpleGrid cols={{ base: 1, xl: 2 }}>
         <Paper withBorder p="sm">
           <Title order={4} mb={4}>
