@@ -9,8 +9,7 @@ import { z } from 'zod';
 /** Per input plane, measured on what the model sees (clipped, scaled, resampled to its pixel size). */
 export const PLANE_STATS = ['intensity', 'contrast', 'q10', 'q50', 'q90', 'focus', 'texture'] as const;
 export type PlaneStat = (typeof PLANE_STATS)[number];
-/** Across the input planes of a site (z-stack structure). */
-export const STACK_STATS = ['planeCorr'] as const;
+/** Across the input planes of a site (z-stack structure): `r(A,B)`, Pearson r of planes A and B. */
 
 export const STAT_LABELS: Record<string, string> = {
   intensity: 'raw median intensity (fraction of full scale)',
@@ -20,8 +19,9 @@ export const STAT_LABELS: Record<string, string> = {
   q90: 'normalised 90th percentile',
   focus: 'focus (variance of the Laplacian)',
   texture: 'texture (mean gradient magnitude)',
-  planeCorr: 'correlation of the first and last plane',
 };
+
+export const statLabel = (k: string) => STAT_LABELS[k] ?? (/^r\((.+),(.+)\)$/.exec(k) ? k.replace(/^r\((.+),(.+)\)$/, 'correlation of the $1 and $2 planes') : k);
 
 export const StatRange = z.object({ lo: z.number(), hi: z.number(), mean: z.number(), sd: z.number().min(0) }).strict();
 export type StatRange = z.infer<typeof StatRange>;
@@ -37,7 +37,7 @@ export const TrainingConditions = z
     cellLines: z.array(z.string()),
     /** sites the statistics come from */
     sites: z.number().int().min(1),
-    /** channel → statistic → range over the training sites; key "stack" holds STACK_STATS */
+    /** channel → statistic → range over the training sites; key "stack" holds the plane correlations */
     stats: z.record(z.string(), z.record(z.string(), StatRange)),
     /** how the statistics were computed (command) */
     source: z.string(),

@@ -1,6 +1,6 @@
 import type { Gray } from '../io/tiff';
 import type { ModelManifest } from '../../../shared/manifest';
-import { STAT_LABELS, type DomainCheck, type DomainReason, type StatRange, type TrainingConditions } from '../../../shared/domain';
+import { statLabel, type DomainCheck, type DomainReason, type StatRange, type TrainingConditions } from '../../../shared/domain';
 import { percentiles, normalizePlane } from './normalize';
 import { resizeBilinear, resampledSize } from './resample';
 
@@ -28,7 +28,11 @@ export function siteStats(inputs: Gray[], m: ModelManifest, pixelSizeUm: number 
     const [q10, q50, q90] = percentiles(plane, [10, 50, 90]);
     out[channels[c]] = { intensity: p50 / full, contrast: p100 + p0 > 0 ? (p100 - p0) / (p100 + p0) : 0, q10, q50, q90, ...focusTexture(plane, t.width, t.height) };
   });
-  if (planes.length > 1) out.stack = { planeCorr: pearson(planes[0], planes[planes.length - 1]) };
+  // z-stack structure, by plane names (manifests order their inputs differently)
+  if (planes.length > 1) {
+    out.stack = {};
+    for (let i = 0; i < planes.length; i++) for (let j = i + 1; j < planes.length; j++) out.stack[`r(${channels[i]},${channels[j]})`] = pearson(planes[i], planes[j]);
+  }
   return out;
 }
 
@@ -121,7 +125,7 @@ const fmt = (v: number) => (Math.abs(v) >= 100 || Math.abs(v) < 0.01 ? v.toPreci
  */
 export function compareDomain(tc: TrainingConditions | undefined, sites: SiteStats[], meta: { cellLine: string | null; pixelSizeUm: number | null; modelPixelSizeUm: number | null }): DomainCheck {
   const plate = plateMedians(sites);
-  const reasons: Array<DomainReason & { stat?: string }> = [];
+  const reasons: Array<DomainReason & { stat?: string; d?: number }> = [];
   const notes: string[] = [];
   if (!tc) {
     return { verdict: 'shifted', reasons: [{ severity: 'shifted', text: 'the model records no training conditions: the plate could not be compared' }], notes, sites: sites.length, plate };
@@ -143,14 +147,16 @@ export function compareDomain(tc: TrainingConditions | undefined, sites: SiteSta
       // raw level and contrast are normalised away before the model: only a large gap is worth a word
       if (d <= (RAW.has(k) ? OUT_OF_RANGE : SHIFTED)) continue;
       const severity = d > OUT_OF_RANGE && !RAW.has(k) ? 'out of range' : 'shifted';
-      reasons.push({ severity, stat: k, text: `${ch === 'stack' ? 'planes' : ch}: ${STAT_LABELS[k] ?? k} ${fmt(v)} vs training ${fmt(r.lo)}–${fmt(r.hi)} (${d.toFixed(1)} spreads outside)` });
+      reasons.push({ severity, stat: k, d, text: `${ch === 'stack' ? 'planes' : ch}: ${statLabel(k)} ${fmt(v)} vs training ${fmt(r.lo)} to ${fmt(r.hi)} (${d.toFixed(1)} spreads outside)` });
     }
   // many statistics off at once is no longer a shift: the images are of another kind
   const imageStats = Object.entries(tc.stats).reduce((n, [, st]) => n + Object.keys(st).filter((k) => !RAW.has(k)).length, 0);
   const off = reasons.filter((r) => r.stat && !RAW.has(r.stat)).length;
   if (imageStats && off > imageStats / 2 && !reasons.some((r) => r.severity === 'out of range'))
     reasons.push({ severity: 'out of range', text: `${off} of ${imageStats} image statistics lie outside the training range` });
-  reasons.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'out of range' ? -1 : 1));
+  // worst first: out of range, then shifted image statistics by distance, raw level/contrast last
+  const rank = (r: (typeof reasons)[number]) => (r.severity === 'out of range' ? 0 : r.stat && RAW.has(r.stat) ? 2 : 1);
+  reasons.sort((a, b) => rank(a) - rank(b) || (b.d ?? Infinity) - (a.d ?? Infinity));
   const verdict = reasons.some((r) => r.severity === 'out of range') ? 'out of range' : reasons.length ? 'shifted' : 'in range';
   return { verdict, reasons: reasons.map(({ severity, text }) => ({ severity, text })), notes, sites: sites.length, plate };
 }
