@@ -7,8 +7,8 @@ import { minimumEnclosingCircle, ZERNIKE_NAMES, zernikeOfObject } from './zernik
  * Area, Perimeter (skimage's 4-connected weighted border count), FormFactor = 4π·Area/Perimeter²,
  * Solidity = Area/ConvexArea (convex hull of pixel-edge midpoints, centres inside or on it),
  * Extent, EulerNumber (8-connected), Eccentricity / Major- / MinorAxisLength / Orientation (from
- * the inertia tensor; Orientation in degrees), Compactness (2π · mean squared distance from the
- * centroid / Area: 1 for a disc), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
+ * the inertia tensor; Orientation in degrees), Compactness (Perimeter²/(4π·Area), as CellProfiler's
+ * code computes it), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
  * the object's edge), EquivalentDiameter, Min/MaxFeretDiameter (feret.ts), Zernike_n_m (zernike.ts).
  */
 export const AREASHAPE_NAMES = [
@@ -97,7 +97,6 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ECC[k] = l1 === 0 ? 0 : Math.sqrt(1 - l2 / l1);
     const ori = a - c === 0 ? (b < 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    CMP[k] = (2 * Math.PI * ((mrr + mcc) / area)) / area;
     // perimeter: border = pixel with a 4-neighbour outside the object
     let per = 0;
     // border mask of the framed crop first, then each border pixel's neighbourhood code
@@ -120,6 +119,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     }
     P[k] = per;
     FF[k] = (4 * Math.PI * area) / (per * per);
+    // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
+    CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
     // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
     let q1 = 0, q3 = 0, qd = 0;
     for (let yy = 0; yy < fh - 1; yy++) {

@@ -7,9 +7,11 @@ import { distanceToEdge } from './edgeDistance';
 import { granularitySpectrum, measureGranularity, type GranularitySpectrum } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, outlineMask, unitImage, type FeatureBlock } from './objects';
+import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
+
+export const TEXTURE_SCALES = [3, 5, 10];
 
 export const COMPARTMENTS = ['Cells', 'Cytoplasm', 'Nuclei'] as const;
 export type Compartment = (typeof COMPARTMENTS)[number];
@@ -28,7 +30,8 @@ export type SiteMeasurements = Record<Compartment, ObjectTable>;
 export interface MeasureOptions {
   /** channels to measure, in column order; default: the Cell Painting channels present */
   channels?: string[];
-  textureScale?: number;
+  /** MeasureTexture scales; default JUMP_analysis_v3's 3, 5 and 10 */
+  textureScales?: number[];
   greyLevels?: number;
 }
 
@@ -84,20 +87,26 @@ function measureCompartment(
   const ix = indexObjects(labels);
   const edge = distanceToEdge(ix);
   const outline = outlineMask(labels.data, labels.width, labels.height);
+  const edgePixels = innerBoundary(labels.data, labels.width, labels.height);
   const blocks: FeatureBlock[] = [];
   const shape = measureAreaShape(ix, edge);
   blocks.push(shape);
   const cx = shape.values[shape.names.indexOf('AreaShape_Center_X')];
   const cy = shape.values[shape.names.indexOf('AreaShape_Center_Y')];
   blocks.push({ names: ['Location_Center_X', 'Location_Center_Y'], values: [cx, cy] });
-  if (comp !== 'Cytoplasm') blocks.push(measureNeighbors(ix, outline, cx, cy));
+  // JUMP_analysis_v3: Cells Adjacent and within 5 px, Nuclei within 1 px (and Adjacent)
+  if (comp !== 'Cytoplasm') {
+    blocks.push(measureNeighbors(ix, outline, cx, cy));
+    const d = comp === 'Cells' ? 5 : 1;
+    blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d)));
+  }
   const geo = radialGeometry(ix, edge);
   const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, images[c].data, images[c].bitDepth)]));
   for (const c of channels) {
     const img = unit.get(c)!;
-    blocks.push(measureIntensity(ix, img, outline, c));
+    blocks.push(measureIntensity(ix, img, edgePixels, c));
     blocks.push(measureGranularity(spectra.get(c)!, labels.data, labels.width, ix.ids, ix.slot, c));
-    blocks.push(measureTexture(ix, grey.get(c)!, c, opts.textureScale ?? 3, opts.greyLevels ?? 256));
+    for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256));
     blocks.push(measureRadial(ix, geo, img, c));
   }
   for (let i = 0; i < channels.length; i++)

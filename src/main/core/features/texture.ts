@@ -1,13 +1,13 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
- * CellProfiler 4.2 MeasureTexture: the image is stretched to 0..levels−1 over its own min..max
- * (skimage rescale_intensity) and truncated to integers; per object, the bounding-box crop with
+ * CellProfiler 4.2 MeasureTexture: grey levels as `quantize` makes them; per object, the bounding-box crop with
  * zeros outside the object goes to mahotas.features.haralick(distance=scale, ignore_zeros=True):
  * symmetric co-occurrence counts for the offsets (0,1) (1,1) (1,0) (1,−1) × scale (angles 00..03),
  * grey level 0 ignored, and mahotas' 13 features — including its quirks (matrix side = crop max + 1;
  * DifferenceVariance = variance of the p_{x−y} vector's entries; correlation 1 when a marginal
- * has zero variance). Objects with no pair get 0s, as mahotas leaves them.
+ * has zero variance). When any direction has no pixel pair, mahotas raises and CellProfiler
+ * writes NaN for all of the object's Haralick features.
  */
 export const HARALICK = [
   'AngularSecondMoment', 'Contrast', 'Correlation', 'Variance', 'InverseDifferenceMoment', 'SumAverage', 'SumVariance',
@@ -23,18 +23,19 @@ const DIRS: Array<[number, number]> = [
 export const textureNames = (channel: string, scale = 3, levels = 256) =>
   HARALICK.flatMap((f) => DIRS.map((_, d) => `Texture_${f}_${channel}_${scale}_${String(d).padStart(2, '0')}_${levels}`));
 
-/** Per-image grey levels: (v − min)/(max − min)·(levels − 1), truncated (rescale_intensity then astype(uint8)). */
+/**
+ * CellProfiler's grey levels: skimage img_as_ubyte of the 0–1 image (round half to even of
+ * v·255, not a stretch of the image's own range), then for fewer levels rescale_intensity from
+ * 0..255 to 0..levels−1, truncated.
+ */
 export function quantize(img: Float64Array, levels = 256): Uint16Array {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < img.length; i++) {
-    if (img[i] < lo) lo = img[i];
-    if (img[i] > hi) hi = img[i];
-  }
   const out = new Uint16Array(img.length);
-  if (!(hi > lo)) return out;
-  // same operation order as skimage, so values on a level boundary truncate the same way
-  const range = hi - lo;
-  for (let i = 0; i < img.length; i++) out[i] = Math.floor(((img[i] - lo) / range) * (levels - 1));
+  for (let i = 0; i < img.length; i++) {
+    const t = Math.min(1, Math.max(0, img[i])) * 255;
+    let r = Math.round(t);
+    if (r - t === 0.5 && r % 2) r--; // np.rint: ties to even
+    out[i] = levels === 256 ? r : Math.floor((r / 255) * (levels - 1));
+  }
   return out;
 }
 
@@ -110,11 +111,15 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       }
     }
     const side = gmax + 1;
+    const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
     for (let d = 0; d < 4; d++) {
       const cm = cms[d];
       const touched = touchedAll[d];
       const col = (f: number) => block.values[f * 4 + d];
-      if (total[d] === 0) continue; // all 13 stay 0
+      if (empty) {
+        for (let f = 0; f < 13; f++) col(f)[k] = NaN;
+        continue;
+      }
       // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
       // differences on 0..gmax−gmin); the loops below stay inside those ranges
       const lo = gmin, hi = gmax, dmax = gmax - gmin;
