@@ -4,7 +4,7 @@ import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
 import { measureCorrelation, objectPixelRanks } from './colocalization';
 import { distanceToEdge } from './edgeDistance';
-import { granularitySpectrum, measureGranularity, type GranularitySpectrum } from './granularity';
+import { granularitySpectrum, measureGranularity, upsampleMeans, type GranularitySpectrum } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
 import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock } from './objects';
@@ -100,12 +100,14 @@ function measureCompartment(
     const d = comp === 'Cells' ? 5 : 1;
     blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d)));
   }
-  const geo = radialGeometry(ix, edge);
+  const geo = radialGeometry(ix);
+  const first = spectra.values().next().value;
+  const upsample = first ? upsampleMeans(ix, first) : null;
   const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, images[c].data, images[c].bitDepth)]));
   for (const c of channels) {
     const img = unit.get(c)!;
     blocks.push(measureIntensity(ix, img, edgePixels, c));
-    blocks.push(measureGranularity(spectra.get(c)!, labels.data, labels.width, ix.ids, ix.slot, c));
+    blocks.push(measureGranularity(spectra.get(c)!, ix, img, upsample!, c));
     for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256));
     blocks.push(measureRadial(ix, geo, img, c));
   }

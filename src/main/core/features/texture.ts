@@ -166,16 +166,20 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       // px, pSum, pDiff hold integer counts here: moments divide by T, entropies use
       // H = log2 T − Σ n·log2 n / T with the log table. S is symmetric, so py = px (HY = HX) and
       // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
-      let ux = 0, vx = 0, hxc = 0;
+      let ux = 0, vx = 0, hxc = 0, levelsUsed = 0;
       for (let i = lo; i <= hi; i++) {
         const n = px[i];
         if (!n) continue;
+        levelsUsed++;
         ux += i * n;
         vx += i * i * n;
         hxc += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
       }
       ux /= T;
-      vx = vx / T - ux * ux;
+      // one grey level: the entropies and the variance are exactly 0 (mahotas' special cases
+      // key on that 0, which the count-based formulas only reach up to round-off)
+      const single = levelsUsed === 1;
+      vx = single ? 0 : vx / T - ux * ux;
       const uy = ux, vy = vx;
       const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
       let contrast = 0, dm2 = 0, dEnt = 0;
@@ -201,7 +205,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
       const dm = 1 / side;
       const diffVar = dm2 / side - dm * dm;
-      const hx = log2T - hxc / T;
+      const hx = single ? 0 : log2T - hxc / T;
       const hy = hx;
       const hxy1 = 2 * hx;
       // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
@@ -214,11 +218,13 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(5)[k] = sumAvg;
       col(6)[k] = sumSq - sumAvg * sumAvg;
       col(7)[k] = log2T - sEnt / T;
-      col(8)[k] = ent;
+      col(8)[k] = single ? 0 : ent;
       col(9)[k] = diffVar;
       col(10)[k] = log2T - dEnt / T;
-      col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
-      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
+      const e = single ? 0 : ent;
+      // mahotas skips the division when both marginal entropies are 0
+      col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
+      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
     }
     for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
   }

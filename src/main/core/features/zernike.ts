@@ -2,7 +2,8 @@
  * CellProfiler's AreaShape_Zernike_n_m (MeasureObjectSizeShape, centrosome's zernike): every pixel
  * centre of the object is mapped into the unit disc of the object's minimum enclosing circle (centre
  * c, radius R, over the pixel centres); Z_nm = |Σ R_nm(ρ)·e^{imθ}| / (π R²) over the pixels with
- * ρ ≤ 1 (all of them, mathematically), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30
+ * ρ² ≤ 1 as computed in floating point (centrosome drops the circle's own points that round
+ * outside; centrosomeCircle reproduces its circle bit for bit where it can), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30
  * features). A one-pixel object (R = 0) has no disc: NaN, as CellProfiler's division gives.
  */
 export const ZERNIKE_INDEXES: Array<[number, number]> = [];
@@ -44,6 +45,41 @@ export function minimumEnclosingCircle(xs: number[], ys: number[]): { cx: number
   return { cx, cy, r };
 }
 
+/**
+ * The enclosing circle in image coordinates with centrosome's own arithmetic, so that pixels on
+ * the circle fall inside or outside it exactly as they do in CellProfiler (its r² > 1 test drops
+ * some of them by round-off). Two defining points: centre (p+q)/2, radius |p−q|/2; three: the
+ * circumcentre from integer sums (exact, then one rounding), radius to the nearest of the three.
+ * xs/ys: hull points in image coordinates (integers); circle: their minimum enclosing circle.
+ */
+export function centrosomeCircle(xs: number[], ys: number[], circle: { cx: number; cy: number; r: number }): { cx: number; cy: number; r: number } {
+  if (!(circle.r > 0)) return circle;
+  const tol = 1e-7 * Math.max(1, circle.r);
+  const on: number[] = [];
+  for (let i = 0; i < xs.length; i++) if (Math.abs(Math.hypot(xs[i] - circle.cx, ys[i] - circle.cy) - circle.r) <= tol) on.push(i);
+  for (let a = 0; a < on.length; a++)
+    for (let b = a + 1; b < on.length; b++) {
+      const i = on[a], j = on[b];
+      const dy = ys[i] - ys[j], dx = xs[i] - xs[j];
+      if (Math.abs(Math.sqrt(dy * dy + dx * dx) - 2 * circle.r) <= 2 * tol) return { cx: (xs[i] + xs[j]) / 2, cy: (ys[i] + ys[j]) / 2, r: Math.sqrt(dy * dy + dx * dx) / 2 };
+    }
+  if (on.length < 3) return circle;
+  const [i, j, k] = on;
+  const y0 = ys[i], x0 = xs[i], y1 = ys[j], x1 = xs[j], y2 = ys[k], x2 = xs[k];
+  const D = 2 * (x0 * (y1 - y2) + x1 * (y2 - y0) + x2 * (y0 - y1));
+  const q0 = y0 * y0 + x0 * x0, q1 = y1 * y1 + x1 * x1, q2 = y2 * y2 + x2 * x2;
+  const cx = (q0 * (y1 - y2) + q1 * (y2 - y0) + q2 * (y0 - y1)) / D;
+  const cy = (q0 * (x2 - x1) + q1 * (x0 - x2) + q2 * (x1 - x0)) / D;
+  // centrosome measures the radius to one of the three (its current side's first point);
+  // which one depends on its search order: take the shortest, the one that best matches it
+  let r = Infinity;
+  for (const [py, px] of [[y0, x0], [y1, x1], [y2, x2]]) {
+    const ey = py - cy, ex = px - cx;
+    r = Math.min(r, Math.sqrt(ey * ey + ex * ex));
+  }
+  return { cx, cy, r };
+}
+
 // Moments M(a, m) = Σ ρ^{2a}·(y' + i·x')^m over the disc, for 2a + m ≤ 9: every Z_nm is a fixed
 // combination of them, Σ_k c_k·M(K − k, m), so each pixel costs 30 multiply-adds whatever the order.
 const MOMENTS: Array<[number, number]> = [];
@@ -70,8 +106,8 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
     const x = (i - y * w - circle.cx) / circle.r;
     const yy = (y - circle.cy) / circle.r;
     const r2 = x * x + yy * yy;
-    // the 2–3 centres that define the circle lie on it: count them whatever the rounding
-    if (r2 > 1 + 1e-9) continue;
+    // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
+    if (r2 > 1) continue;
     // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ra = ρ^{2a}
     let zr = 1, zi = 0, j = 0;
     for (let m = 0; m < 10; m++) {
