@@ -31,3 +31,20 @@ test('Feret diameters and minimum enclosing circles of simple shapes: square, li
   // right triangle: the hypotenuse is the diameter
   assert.ok(near(circle(['#....', '##...', '###..', '####.', '#####']), [3, 3, 2 * Math.SQRT2]));
 });
+
+test('a site task counts the nuclei CellProfiler keeps (not touching the border) apart from the cells', async () => {
+  const { processSite } = await import('../../src/main/core/features/siteTask');
+  const { readGray } = await import('../../src/main/core/io/tiff');
+  const f = (n: string) => new URL(`../fixtures/features/edge-site/${n}.tiff`, import.meta.url).pathname;
+  const r = await processSite({ images: { DNA: f('DNA'), ER: f('ER'), RNA: f('RNA') }, method: 'classical', nucleiPath: f('nuclei'), cellsPath: f('cells'), reuseLabels: true, measure: true });
+  const nuc = await readGray(f('nuclei'));
+  const onBorder = new Set<number>();
+  for (let y = 0; y < nuc.height; y++)
+    for (let x = 0; x < nuc.width; x++)
+      if (x === 0 || y === 0 || x === nuc.width - 1 || y === nuc.height - 1) onBorder.add(nuc.data[y * nuc.width + x]);
+  const ids = new Set(Array.from(nuc.data).filter((v) => v > 0));
+  const kept = [...ids].filter((v) => !onBorder.has(v)).length;
+  assert.equal(r.nucleiKept, kept);
+  const cellsKept = r.table!.touchesBorder.reduce((n, t) => n + (t ? 0 : 1), 0);
+  assert.notEqual(r.nucleiKept, cellsKept, 'this site has nuclei whose cell touches the border');
+});

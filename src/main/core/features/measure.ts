@@ -47,10 +47,21 @@ export function channelOrder(names: string[]): string[] {
  * levels, granularity spectrum) is done once.
  */
 export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells: Labels, opts: MeasureOptions = {}): SiteMeasurements {
+  return measureObjects(images, { nuclei, cells }, opts) as SiteMeasurements;
+}
+
+/**
+ * The measurements of whichever object sets a site has: nuclei only, cells only, or both (then
+ * Cytoplasm too); any channel names.
+ */
+export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: Labels; cells?: Labels }, opts: MeasureOptions = {}): Partial<SiteMeasurements> {
+  const { nuclei, cells } = sets;
+  const first = nuclei ?? cells;
+  if (!first) throw new Error('measure: no object set (nuclei or cells labels) given');
   const channels = opts.channels ?? channelOrder(Object.keys(images));
-  const { width, height } = nuclei;
+  const { width, height } = first;
   for (const [name, l] of [['nuclei', nuclei], ['cells', cells]] as const)
-    if (l.width !== width || l.height !== height) throw new Error(`${name} labels are ${l.width}×${l.height}, nuclei ${width}×${height}`);
+    if (l && (l.width !== width || l.height !== height)) throw new Error(`${name} labels are ${l.width}×${l.height}, the other set ${width}×${height}`);
   for (const c of channels) {
     const g = images[c];
     if (!g) throw new Error(`no image for channel ${c}`);
@@ -65,11 +76,10 @@ export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells:
     grey.set(c, quantize(u, opts.greyLevels ?? 256));
     spectra.set(c, granularitySpectrum(u, width, height));
   }
-  const cyto = cytoplasm(cells, nuclei);
-  const out = {} as SiteMeasurements;
+  const out: Partial<SiteMeasurements> = {};
   for (const comp of COMPARTMENTS) {
-    const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
-    out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts);
+    const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
+    if (labels) out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts);
   }
   return out;
 }
