@@ -17,6 +17,8 @@ interface Reference {
   channels: string[];
   files: Record<string, string>;
   reference: Record<string, Record<string, Record<string, number | null>>>;
+  /** whole-image measurements (Image_… without the prefix) */
+  image: Record<string, number | null>;
 }
 
 const FIXTURES = new URL('../fixtures/features/', import.meta.url);
@@ -56,6 +58,7 @@ export const MODULES: Array<[string, RegExp]> = [
   ['MeasureObjectIntensityDistribution', /^RadialDistribution_/],
   ['MeasureColocalization', /^Correlation_/],
   ['MeasureObjectNeighbors', /^Neighbors_/],
+  ['Identify (object numbers)', /^Number_Object_Number$/],
 ];
 
 function equal(got: number | null, want: number | null): boolean {
@@ -104,6 +107,39 @@ const OPEN: Record<string, string> = {
     "Orientation of exactly symmetric shapes: skimage's moment round-off decides ±45°",
 };
 
+const IMAGE_MODULES: Array<[string, RegExp]> = [
+  ['MeasureGranularity (image)', /^Granularity_/],
+  ['MeasureTexture (image)', /^Texture_/],
+  ['MeasureImageIntensity', /^Intensity_/],
+];
+
+/** Image_… columns of one module on one site */
+export async function compareImage(siteName: string, re: RegExp) {
+  const { ref, m } = await site(siteName);
+  const img = m.Image!;
+  let produced = 0, equalCols = 0;
+  const bad: string[] = [];
+  const missing: string[] = [];
+  img.names.forEach((name, j) => {
+    if (!re.test(name)) return;
+    produced++;
+    if (!(name in ref.image)) return void missing.push(`Image_${name}`);
+    const got = Number.isFinite(img.values[j]) ? img.values[j] : null;
+    if (equal(got, ref.image[name])) equalCols++;
+    else if (bad.length < 12) bad.push(`Image_${name}: ${got} vs ${ref.image[name]}`);
+  });
+  return { produced, equalCols, values: produced, bad, missing };
+}
+
+for (const s of ['demo', 'examplehuman', 'edge'])
+  for (const [module, re] of IMAGE_MODULES)
+    test(`${s} site: ${module} equals CellProfiler's code`, async () => {
+      const r = await compareImage(s, re);
+      assert.ok(r.produced > 0, `${module}: no column produced`);
+      assert.deepEqual(r.missing, [], `${module}: columns without a CellProfiler reference`);
+      assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
+    });
+
 for (const s of ['demo', 'examplehuman', 'edge'])
   for (const [module, re] of MODULES)
     test(`${s} site: ${module} equals CellProfiler's code on every object`, { todo: OPEN[module] }, async () => {
@@ -117,6 +153,11 @@ test('summary: columns equal to CellProfiler per module and site', async (t) => 
   for (const s of ['demo', 'examplehuman', 'edge'])
     for (const [module, re] of MODULES) {
       const r = await compareModule(s, re);
+      t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);
+    }
+  for (const s of ['demo', 'examplehuman', 'edge'])
+    for (const [module, re] of IMAGE_MODULES) {
+      const r = await compareImage(s, re);
       t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);
     }
 });

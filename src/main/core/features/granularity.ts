@@ -1,8 +1,8 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
- * CellProfiler 4.2 MeasureGranularity with its defaults: subsample 0.25, background image
- * sample 0.25, background removal by grey opening with a disk of radius 10 (then bilinear
+ * CellProfiler 4.2 MeasureGranularity with JUMP_analysis_v3's settings: subsample 0.5,
+ * background image sample 0.5, background removal by grey opening with a disk of radius 10 (then bilinear
  * upsampling and subtraction), 16 spectrum steps of erosion by disk(1) followed by
  * reconstruction by dilation under the background-free image. Per object, step k's value is the
  * drop of the object's mean (of the reconstruction upsampled to full size) between steps k−1
@@ -139,7 +139,7 @@ export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w:
 }
 
 export function granularitySpectrum(img: Float64Array, width: number, height: number, opts: { subsample?: number; imageSample?: number; elementSize?: number; steps?: number } = {}): GranularitySpectrum {
-  const { subsample = 0.25, imageSample = 0.25, elementSize = 10, steps = GRANULARITY_STEPS } = opts;
+  const { subsample = 0.5, imageSample = 0.5, elementSize = 10, steps = GRANULARITY_STEPS } = opts;
   let w = width, h = height;
   let pixels: Float64Array = img;
   if (subsample < 1) {

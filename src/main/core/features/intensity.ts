@@ -5,7 +5,8 @@ const INTENSITY = [
   'MeanIntensityEdge', 'StdIntensityEdge', 'MinIntensityEdge', 'MaxIntensityEdge', 'MassDisplacement',
   'LowerQuartileIntensity', 'MedianIntensity', 'MADIntensity', 'UpperQuartileIntensity',
 ];
-const LOCATION = ['CenterMassIntensity_X', 'CenterMassIntensity_Y', 'MaxIntensity_X', 'MaxIntensity_Y'];
+// Z: 0 on 2-D images, as CellProfiler records it
+const LOCATION = ['CenterMassIntensity_X', 'CenterMassIntensity_Y', 'MaxIntensity_X', 'MaxIntensity_Y', 'CenterMassIntensity_Z', 'MaxIntensity_Z'];
 
 export const intensityNames = (channel: string) => [
   ...INTENSITY.map((n) => `Intensity_${n}_${channel}`),

@@ -7,7 +7,8 @@ import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
  * grey level 0 ignored, and mahotas' 13 features — including its quirks (matrix side = crop max + 1;
  * DifferenceVariance = variance of the p_{x−y} vector's entries; correlation 1 when a marginal
  * has zero variance). When any direction has no pixel pair, mahotas raises and CellProfiler
- * writes NaN for all of the object's Haralick features.
+ * stores 0 for all of the object's Haralick features (MeasureTexture.record_measurement turns
+ * every non-finite value into 0).
  */
 export const HARALICK = [
   'AngularSecondMoment', 'Contrast', 'Correlation', 'Variance', 'InverseDifferenceMoment', 'SumAverage', 'SumVariance',
@@ -59,7 +60,8 @@ function scratchFor(L: number) {
   return scratch;
 }
 
-export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256): FeatureBlock {
+/** ignoreZeros false: the whole-image variant (MeasureTexture on images calls mahotas without ignore_zeros) */
+export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256, ignoreZeros = true): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
   if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
@@ -80,7 +82,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     for (let p = start[k]; p < start[k + 1]; p++) {
       const a = grey[pixels[p]];
       if (a > gmax) gmax = a;
-      if (a && a < gmin) gmin = a;
+      if ((a || !ignoreZeros) && a < gmin) gmin = a;
     }
     // counts live on the object's own level range: an R×R corner of the scratch matrices, small
     // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
@@ -89,7 +91,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const a = grey[i];
-      if (!a) continue;
+      if (!a && ignoreZeros) continue;
       const y = (i / w) | 0;
       const x = i - y * w;
       for (let d = 0; d < 4; d++) {
@@ -98,7 +100,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         const j = yy * w + xx;
         if (labels[j] !== id) continue;
         const b = grey[j];
-        if (!b) continue;
+        if (!b && ignoreZeros) continue;
         const cm = cms[d];
         const touched = touchedAll[d];
         // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
@@ -117,7 +119,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const touched = touchedAll[d];
       const col = (f: number) => block.values[f * 4 + d];
       if (empty) {
-        for (let f = 0; f < 13; f++) col(f)[k] = NaN;
+        for (let f = 0; f < 13; f++) col(f)[k] = 0;
         continue;
       }
       // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
@@ -228,5 +230,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     }
     for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
   }
+  // CellProfiler stores any non-finite Haralick value as 0
+  for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;
   return block;
 }
