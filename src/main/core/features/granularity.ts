@@ -24,7 +24,11 @@ export interface GranularitySpectrum {
   steps: Float64Array[];
 }
 
-const mirror = (i: number, n: number) => (i < 0 ? -i - 1 : i >= n ? 2 * n - i - 1 : i);
+/** scipy's 'reflect' edge (d c b a | a b c d | d c b a), repeated for offsets beyond the image */
+const mirror = (i: number, n: number) => {
+  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
+  return i;
+};
 
 /** scipy.ndimage.map_coordinates(order=1) on the grid k/scale (coordinates never leave the image here). */
 function resample(src: Float64Array, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): Float64Array {
@@ -46,27 +50,48 @@ function resample(src: Float64Array, w: number, h: number, nw: number, nh: numbe
   return out;
 }
 
-/** skimage.morphology.disk(r) as (dy, dx) offsets */
-function disk(r: number): Int32Array {
-  const o: number[] = [];
-  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (dy * dy + dx * dx <= r * r) o.push(dy, dx);
-  return Int32Array.from(o);
-}
-
-/** grey erosion (min) or dilation (max) with a footprint, scipy's default 'reflect' edges */
-function greyMorph(src: Float64Array, w: number, h: number, fp: Int32Array, max: boolean): Float64Array {
-  const out = new Float64Array(src.length);
+/**
+ * greyMorph with disk(r), decomposed into its rows: the disk is the union of horizontal chords
+ * (half-width ⌊√(r² − dy²)⌋ at row offset dy), so the result is the min (max) over dy of a
+ * sliding-window min (max) of that width on row y + dy (van Herk / Gil–Werman, O(1) per pixel
+ * per width). Same values as the direct footprint, reflect edges included.
+ */
+export function diskMorph(src: Float64Array, w: number, h: number, r: number, max: boolean): Float64Array {
+  const widths = new Int32Array(2 * r + 1);
+  for (let dy = -r; dy <= r; dy++) {
+    let hw = 0;
+    while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
+    widths[dy + r] = hw;
+  }
+  const distinct = [...new Set(widths)];
+  const better = max ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
+  const rows = new Map<number, Float64Array>();
+  for (const hw of distinct) {
+    const out = new Float64Array(w * h);
+    const k = 2 * hw + 1;
+    const len = w + 2 * hw;
+    const pad = new Float64Array(len);
+    const g = new Float64Array(len), hh = new Float64Array(len);
+    for (let y = 0; y < h; y++) {
+      for (let t = 0; t < len; t++) pad[t] = src[y * w + mirror(t - hw, w)];
+      for (let t = 0; t < len; t++) g[t] = t % k === 0 ? pad[t] : better(g[t - 1], pad[t]);
+      for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 ? pad[t] : better(hh[t + 1], pad[t]);
+      for (let x = 0; x < w; x++) out[y * w + x] = better(hh[x], g[x + k - 1]);
+    }
+    rows.set(hw, out);
+  }
+  const res = new Float64Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let m = max ? -Infinity : Infinity;
-      for (let k = 0; k < fp.length; k += 2) {
-        const v = src[mirror(y + fp[k], h) * w + mirror(x + fp[k + 1], w)];
+      for (let dy = -r; dy <= r; dy++) {
+        const v = rows.get(widths[dy + r])![mirror(y + dy, h) * w + x];
         if (max ? v > m : v < m) m = v;
       }
-      out[y * w + x] = m;
+      res[y * w + x] = m;
     }
   }
-  return out;
+  return res;
 }
 
 /** 3×3 cross erosion (disk(1)) with reflect edges: the mirrored neighbour is the pixel itself */
@@ -157,8 +182,7 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
     bh = Math.ceil(sh * imageSample);
     back = resample(pixels, w, h, bw, bh, (k) => k / imageSample, (k) => k / imageSample);
   }
-  const fp = disk(elementSize);
-  back = greyMorph(greyMorph(back, bw, bh, fp, false), bw, bh, fp, true);
+  back = diskMorph(diskMorph(back, bw, bh, elementSize, false), bw, bh, elementSize, true);
   if (imageSample < 1) {
     const qy = (sh * imageSample - 1) / (sh - 1), qx = (sw * imageSample - 1) / (sw - 1);
     back = resample(back, bw, bh, w, h, (k) => k * qy, (k) => k * qx);

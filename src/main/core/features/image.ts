@@ -1,7 +1,7 @@
 import type { Gray } from '../io/tiff';
 import type { Labels } from '../segment/labels';
 import type { GranularitySpectrum } from './granularity';
-import { indexObjects, type FeatureBlock } from './objects';
+import { indexObjects, selectInPlace, type FeatureBlock } from './objects';
 import { measureTexture } from './texture';
 
 /**
@@ -20,31 +20,45 @@ export const backgroundName = (channel: string) => `${channel}${channel === 'AGP
 
 const INTENSITY = ['TotalIntensity', 'MeanIntensity', 'MedianIntensity', 'StdIntensity', 'MADIntensity', 'MaxIntensity', 'MinIntensity', 'TotalArea', 'PercentMaximal', 'LowerQuartileIntensity', 'UpperQuartileIntensity'];
 
-/** numpy.percentile (linear) of sorted values */
-function percentile(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
+/**
+ * numpy.percentile (linear, position (n−1)·q) by selection: a is partially reordered; values
+ * before `from` must already be ≤ the rest (increasing q can pass the previous index).
+ */
+function percentile(a: Float64Array, q: number, from = 0): { value: number; index: number } {
+  const n = a.length;
   const pos = (n - 1) * q;
   const i = Math.floor(pos);
   const f = pos - i;
-  return i + 1 < n ? sorted[i] + (sorted[i + 1] - sorted[i]) * f : sorted[n - 1];
+  selectInPlace(a, from, n - 1, i);
+  if (f === 0 || i + 1 >= n) return { value: a[i], index: i };
+  let next = Infinity;
+  for (let t = i + 1; t < n; t++) if (a[t] < next) next = a[t];
+  return { value: a[i] + (next - a[i]) * f, index: i };
 }
 
 /** MeasureImageIntensity of one set of pixel values (0–1) */
 export function imageIntensity(values: Float64Array): number[] {
   const n = values.length;
   if (!n) return INTENSITY.map(() => 0);
-  const v = Float64Array.from(values).sort();
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += v[i];
+  const v = Float64Array.from(values);
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    sum += v[i];
+    if (v[i] < min) min = v[i];
+    if (v[i] > max) max = v[i];
+  }
   const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
-  const median = percentile(v, 0.5);
-  const dev = Float64Array.from(v, (x) => Math.abs(x - median)).sort();
-  const max = v[n - 1];
-  let atMax = 0;
-  for (let i = n - 1; i >= 0 && v[i] === max; i--) atMax++;
-  return [sum, mean, median, Math.sqrt(ss / n), percentile(dev, 0.5), max, v[0], n, (100 * atMax) / n, percentile(v, 0.25), percentile(v, 0.75)];
+  let ss = 0, atMax = 0;
+  for (let i = 0; i < n; i++) {
+    ss += (v[i] - mean) ** 2;
+    if (v[i] === max) atMax++;
+  }
+  const lq = percentile(v, 0.25);
+  const median = percentile(v, 0.5, lq.index).value;
+  const uq = percentile(v, 0.75, lq.index).value;
+  for (let i = 0; i < n; i++) v[i] = Math.abs(v[i] - median);
+  const mad = percentile(v, 0.5).value;
+  return [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq.value, uq];
 }
 
 /** MeasureGranularity's image measurement: drops of the spectrum's mean over the whole (subsampled) image */
