@@ -1,6 +1,6 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 import { feretDiameters, pixelHull } from './feret';
-import { centrosomeCircle, minimumEnclosingCircle, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
+import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
@@ -151,7 +151,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     [FMIN[k], FMAX[k]] = feretDiameters(ph);
     // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
     const ix0 = ph.hx.map((v) => v + x0 - 1), iy0 = ph.hy.map((v) => v + y0 - 1);
-    const mec = centrosomeCircle(ix0, iy0, minimumEnclosingCircle(ix0, iy0));
+    const ch = centrosomeHullOrder(ix0, iy0);
+    const mec = centrosomeCircle(ch.hx, ch.hy);
     zernikeOfObject(pixels, start[k], start[k + 1], w, mec, zernikeCols, k);
     void id;
     void labels;
