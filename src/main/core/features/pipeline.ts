@@ -159,7 +159,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
         for (const row of keep) current.rows.push(row);
         const c = counts.get(s.wellId) ?? { cells: 0, nuclei: 0 };
         c.cells += keep.length;
-        c.nuclei += keep.length;
+        c.nuclei += r.nucleiKept ?? keep.length;
         counts.set(s.wellId, c);
       }
       done++;
