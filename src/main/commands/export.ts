@@ -14,7 +14,7 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a plate feature table (per well or per cell) as CSV or Parquet for pycytominer',
   usage:
-    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--json]\n' +
+    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--precision single|double] [--json]\n' +
     '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
     plate: { type: 'string' },
@@ -25,6 +25,7 @@ export const exportCommand: Command = {
     run: { type: 'string' },
     method: { type: 'string' },
     normalize: { type: 'string' },
+    precision: { type: 'string' },
     pairs: { type: 'boolean' },
   },
   async run({ values }, ctx) {
@@ -47,6 +48,7 @@ export const exportCommand: Command = {
       runId: runId ?? null,
       method: values.method === undefined ? undefined : oneOf('method', values.method, ['model', 'classical'], 'classical'),
       normalize: oneOf('normalize', values.normalize, ['none', 'robustz'], 'none'),
+      precision: oneOf('precision', values.precision, ['single', 'double'], 'single'),
       out,
     };
     const core = ctx.core();

@@ -64,6 +64,8 @@ export const ExportStartInput = z
     runId: z.number().int().positive().optional(),
     method: Method.optional(),
     normalize: z.enum(['none', 'robustz']).default('none'),
+    /** per-cell feature columns: 'single' as stored (float32, positions float64), 'double' all float64 */
+    precision: z.enum(['single', 'double']).default('single'),
     /** absolute path of the file to write, ending in .csv or .parquet */
     out: z.string().min(1).max(4096),
   })

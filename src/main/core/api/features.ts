@@ -73,6 +73,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       runId: input.runId ?? null,
       method: input.method,
       normalize: input.normalize ?? 'none',
+      precision: input.precision ?? 'single',
       out: input.out,
     });
   },
