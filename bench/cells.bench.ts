@@ -4,38 +4,60 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { openParquet, rowGroups } from '../src/main/core/io/parquetRead';
+import { cellFeatureSpecs, cellRowGroupRows } from '../src/main/core/features/cellStore';
 import type { BenchRow } from './types';
-import { measureBaseCells, synthCells } from './cellRows';
+import { measureBaseCells, synthCells, type BaseCells } from './cellRows';
 import { parquetSink } from '../src/main/core/export/parquet';
 import { CELL_METADATA } from '../src/main/core/features/pipeline';
 import { wellName } from '../src/shared/channels';
-import type { ColumnValues } from '../src/main/core/export/table';
+import type { ColumnSpec, ColumnValues } from '../src/main/core/export/table';
 
 const WELLS = Number(process.env.BENCH_CELLS_WELLS ?? 384);
 const PER_WELL = 292;
 
+interface Layout {
+  label: string;
+  features: (names: string[]) => ColumnSpec[];
+  codec: 'ZSTD' | 'SNAPPY';
+  rowGroup: (columns: number) => number;
+}
+
+const LAYOUTS: Layout[] = [
+  // the layout before issue 20: nullable float64 features, snappy, the pipeline's 2048-row groups
+  { label: 'before: float64, snappy, 2048-row groups', features: (names) => names.map((name) => ({ name, kind: 'double' })), codec: 'SNAPPY', rowGroup: () => 2048 },
+  { label: 'after: float32 (positions float64), zstd, BYTE_STREAM_SPLIT', features: cellFeatureSpecs, codec: 'ZSTD', rowGroup: cellRowGroupRows },
+];
+
 export default async function (): Promise<BenchRow[]> {
   const base = measureBaseCells(4);
+  const only = process.env.BENCH_CELLS_LAYOUT;
+  const rows: BenchRow[] = [];
+  for (const layout of LAYOUTS) if (!only || layout.label.startsWith(only)) rows.push(...(await benchLayout(base, layout)));
+  return rows;
+}
+
+async function benchLayout(base: BaseCells, layout: Layout): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'stainless-bench-cells-'));
   try {
     const file = join(dir, 'plate.cells.parquet');
-    const specs = [...CELL_METADATA, ...base.names.map((name) => ({ name, kind: 'double' as const }))];
-    const sink = await parquetSink(file, specs);
+    const specs = [...CELL_METADATA, ...layout.features(base.names)];
+    const groupRows = layout.rowGroup(specs.length);
+    const sink = await parquetSink(file, specs, {}, { codec: layout.codec });
     let writeS = 0;
-    // one site per well, written in 2048-row groups as the pipeline does
+    // one site per well, buffered into row groups as the pipeline does (float32 columns as float32)
     let pending: ColumnValues[][] = [];
     let pendingRows = 0;
     const flush = async () => {
       const merged = specs.map((_, j) => {
         const parts = pending.map((p) => p[j]);
-        if (parts[0] instanceof Float64Array) {
-          const out = new Float64Array(pendingRows);
+        const first = parts[0];
+        if (first instanceof Float64Array || first instanceof Float32Array || first instanceof Int32Array) {
+          const out = new (first.constructor as Float64ArrayConstructor)(pendingRows);
           let o = 0;
           for (const p of parts as Float64Array[]) out.set(p, (o += p.length) - p.length);
           return out;
         }
-        if (parts[0] instanceof Int32Array) return Int32Array.from((parts as Int32Array[]).flatMap((p) => Array.from(p)));
         return (parts as Array<Array<string | number | null>>).flat();
       });
       const t = performance.now();
@@ -49,6 +71,7 @@ export default async function (): Promise<BenchRow[]> {
       const feats = synthCells(base, n, w + 1);
       const rep = <T>(v: T) => Array.from({ length: n }, () => v);
       const neg = w % 24 < 2;
+      const t = performance.now();
       pending.push([
         rep('BENCH384'),
         rep(wellName(Math.floor(w / 24), w % 24)),
@@ -58,10 +81,11 @@ export default async function (): Promise<BenchRow[]> {
         rep('acquired'),
         rep(null),
         new Int32Array(n),
-        ...feats,
+        ...feats.map((f, j) => (specs[CELL_METADATA.length + j].kind === 'float32' ? Float32Array.from(f) : f)),
       ]);
+      writeS += (performance.now() - t) / 1000;
       pendingRows += n;
-      if (pendingRows >= 2048) await flush();
+      if (pendingRows >= groupRows) await flush();
     }
     if (pendingRows) await flush();
     const t0 = performance.now();
@@ -71,17 +95,11 @@ export default async function (): Promise<BenchRow[]> {
     const cells = WELLS * PER_WELL;
     const values = cells * specs.length;
 
-    // whole file, every column, one row group at a time (as the CSV export reads it)
-    const buf = await asyncBufferFromFile(file);
-    const md = await parquetMetadataAsync(buf);
+    // whole file, every column, one row group at a time (as the CSV and --precision double exports read it)
+    const pf = await openParquet(file);
     let t = performance.now();
-    let start = 0;
     let seen = 0;
-    for (const rg of md.row_groups) {
-      const end = start + Number(rg.num_rows);
-      await parquetRead({ file: buf, metadata: md, rowStart: start, rowEnd: end, onChunk: (c) => (seen += c.rowEnd - c.rowStart) });
-      start = end;
-    }
+    for await (const g of rowGroups(pf)) seen += g.rows * g.columns.size;
     const readAllS = (performance.now() - t) / 1000;
     if (seen !== values) throw new Error(`read ${seen} values, wrote ${values}`);
 
@@ -89,16 +107,16 @@ export default async function (): Promise<BenchRow[]> {
     const ten = Array.from({ length: 10 }, (_, k) => base.names[Math.floor((k * base.names.length) / 10)]);
     t = performance.now();
     let got = 0;
-    await parquetRead({ file: buf, metadata: md, columns: ten, onChunk: (c) => (got += c.rowEnd - c.rowStart) });
+    for await (const g of rowGroups(await openParquet(file), ten)) got += g.rows * g.columns.size;
     const read10S = (performance.now() - t) / 1000;
     if (got !== 10 * cells) throw new Error(`10-column read gave ${got} values`);
 
-    const layout = 'float64, snappy, 2048-row groups';
+    const stage = `cells ${layout.label.split(':')[0]}`;
     return [
-      { stage: 'cells', figure: 'bytes per stored value', value: bytes / values, unit: 'B', note: `${layout}; ${(bytes / 2 ** 20).toFixed(0)} MiB for ${cells} cells × ${specs.length} columns` },
-      { stage: 'cells', figure: 'write throughput', value: cells / writeS, unit: 'cells/s', note: `${((values / writeS) / 1e6).toFixed(2)} M values/s; ${writeS.toFixed(1)} s encode+write` },
-      { stage: 'cells', figure: 'read throughput, all columns', value: cells / readAllS, unit: 'cells/s', note: `${readAllS.toFixed(1)} s for the plate, by row group (hyparquet)` },
-      { stage: 'cells', figure: 'read 10 columns, whole plate', value: read10S, unit: 's', note: 'target < 2 s' },
+      { stage, figure: 'bytes per stored value', value: bytes / values, unit: 'B', note: `${layout.label}; ${(bytes / 2 ** 20).toFixed(0)} MiB for ${cells} cells × ${specs.length} columns, ${pf.metadata.row_groups.length} row groups` },
+      { stage, figure: 'write throughput', value: cells / writeS, unit: 'cells/s', note: `${(values / writeS / 1e6).toFixed(2)} M values/s; ${writeS.toFixed(1)} s to buffer, encode and write` },
+      { stage, figure: 'read throughput, all columns', value: cells / readAllS, unit: 'cells/s', note: `${readAllS.toFixed(1)} s for the plate, by row group (hyparquet)` },
+      { stage, figure: 'read 10 columns, whole plate', value: read10S, unit: 's', note: 'target < 2 s' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
