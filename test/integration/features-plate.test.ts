@@ -249,6 +249,30 @@ test('per-cell storage: float32 (positions float64) within 1e-6 of the float64 p
   }
 });
 
+test('segment --precision double stores float64 features, and export --precision double then carries the float64 measurements', async () => {
+  assert.equal(await cli('segment', '--plate', 'P384', '--source', 'acquired', '--method', 'classical', '--workers', '2', '--precision', 'double'), 0);
+  const file = join(out, 'cells-f64.parquet');
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'cell', '--format', 'parquet', '--precision', 'double', '--out', file, '--source', 'acquired'), 0);
+  const t = readBack(file);
+  const name = 'Nuclei_Intensity_MeanIntensity_DNA';
+  assert.equal(String(t.schema.fields.find((f) => f.name === name)!.type), 'Float64');
+  const v = Array.from(t.getChild(name)!.toArray() as Float64Array);
+  assert.ok(v.filter((x) => Math.fround(x) !== x).length > v.length / 2, 'values carry more than float32 precision');
+  const wells = Array.from(t.getChild('Metadata_Well')!.toArray() as ArrayLike<string>);
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const set = core.db.prepare(`SELECT id FROM feature_sets WHERE source = 'acquired'`).get() as { id: number };
+    const prof = (await dispatch(core, handlers, 'features.wellValues', { setId: set.id, name })) as { wells: Array<{ row: number; col: number; value: number | null }> };
+    // two cells a well: the profile (median over cells, float64) is their mean, to the last bits
+    for (const w of prof.wells) {
+      const xs = v.filter((_, i) => wells[i] === wellName(w.row, w.col));
+      assert.ok(Math.abs((xs[0] + xs[1]) / 2 - w.value!) <= 1e-15 * Math.abs(w.value!), wellName(w.row, w.col));
+    }
+  } finally {
+    core.close();
+  }
+});
+
 test('bad export requests fail with a clear message', async () => {
   assert.equal(await cli('export', '--plate', 'NOPE', '--out', join(out, 'x.csv'), '--source', 'acquired'), 1);
   assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 2);

@@ -8,13 +8,14 @@ const METHODS = ['model', 'classical'];
 export const segmentCommand: Command = {
   name: 'segment',
   summary: 'Segment and measure every site of a plate (labels, per-cell Parquet, per-well profiles)',
-  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical (default: model when the run has boundary outputs)] [--run ID] [--workers N] [--json]',
+  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical (default: model when the run has boundary outputs)] [--run ID] [--workers N] [--precision single|double (per-cell storage; default single: float32, positions float64)] [--json]',
   options: {
     plate: { type: 'string' },
     source: { type: 'string' },
     method: { type: 'string' },
     run: { type: 'string' },
     workers: { type: 'string' },
+    precision: { type: 'string' },
   },
   async run({ values }, ctx) {
     if (!values.plate) throw new UsageError('segment: --plate is required');
@@ -26,8 +27,10 @@ export const segmentCommand: Command = {
     if (runId !== null && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`segment: --run must be a run id, not "${values.run}"`);
     const workers = values.workers === undefined ? undefined : Number(values.workers);
     if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) throw new UsageError(`segment: --workers must be a whole number ≥ 0`);
+    const precision = (values.precision as string | undefined) ?? 'single';
+    if (precision !== 'single' && precision !== 'double') throw new UsageError(`segment: --precision must be single or double, not "${precision}"`);
     const core = ctx.core();
-    const job = core.jobs.submit('features', { plate: values.plate as string, source, runId, method, workers });
+    const job = core.jobs.submit('features', { plate: values.plate as string, source, runId, method, workers, precision });
     let last = '';
     const off = core.events.on((e) => {
       if (e.type !== 'job' || e.job.id !== job.id || e.job.status !== 'running') return;

@@ -51,6 +51,8 @@ export const SegmentStartInput = z
     source: Source.default('synthetic'),
     method: Method.optional(),
     runId: z.number().int().positive().optional(),
+    /** per-cell feature storage: 'single' float32 (positions float64), 'double' all float64 */
+    precision: z.enum(['single', 'double']).default('single'),
   })
   .strict();
 export type SegmentStartInput = z.input<typeof SegmentStartInput>;

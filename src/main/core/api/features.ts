@@ -55,7 +55,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       throw new ApiError('not_found', (e as Error).message);
     }
     const method = input.method ?? defaultMethod(core.db, ref);
-    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method });
+    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, precision: input.precision ?? 'single' });
   },
   'export.start': (input, core) => {
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted

@@ -12,11 +12,14 @@ import type { ColumnSpec } from '../export/table';
  * coordinates, so on a stitched or whole-slide image (10⁵ px) float32 would keep only ~0.01 px, and
  * neighbour/tracking code subtracts them.
  */
-export function cellFeatureKind(name: string): 'float32' | 'float64' {
-  return /_Location_|_AreaShape_Center_/.test(name) ? 'float64' : 'float32';
+export function cellFeatureKind(name: string, precision: CellPrecision = 'single'): 'float32' | 'float64' {
+  return precision === 'double' || /_Location_|_AreaShape_Center_/.test(name) ? 'float64' : 'float32';
 }
 
-export const cellFeatureSpecs = (names: string[]): ColumnSpec[] => names.map((name) => ({ name, kind: cellFeatureKind(name) }));
+/** 'single': the layout above; 'double': every feature float64 (twice the bytes), for users who need it. */
+export type CellPrecision = 'single' | 'double';
+
+export const cellFeatureSpecs = (names: string[], precision: CellPrecision = 'single'): ColumnSpec[] => names.map((name) => ({ name, kind: cellFeatureKind(name, precision) }));
 
 /**
  * Rows per row group: ~128 MiB of float32 values (17k cells at the ~1,900 columns of the full

@@ -5,7 +5,7 @@ import { WELL_METADATA, wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
 import type { ColumnSpec, ColumnValues, TableSink } from '../export/table';
 import type { CellTable } from './cellTable';
-import { cellFeatureSpecs, cellRowGroupRows } from './cellStore';
+import { cellFeatureSpecs, cellRowGroupRows, type CellPrecision } from './cellStore';
 import { SitePool, inProcess, type SiteRunner } from './pool';
 import { columnMedians } from './profiles';
 import { defaultMethod, plateSites, resolveSource, setKey, type Source } from './plateSites';
@@ -22,6 +22,8 @@ export interface FeaturesParams {
   workers?: number;
   /** false: only segment */
   measure?: boolean;
+  /** per-cell storage: 'single' (default; float32, positions float64) or 'double' (all float64) */
+  precision?: CellPrecision;
 }
 
 export interface FeaturesSummary {
@@ -133,7 +135,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
       if (t) {
         if (!featureNames) {
           featureNames = t.names;
-          const specs = [...CELL_METADATA, ...cellFeatureSpecs(featureNames)];
+          const specs = [...CELL_METADATA, ...cellFeatureSpecs(featureNames, params.precision)];
           buffer = new RowBuffer(specs, cellRowGroupRows(specs.length));
           sink = await parquetSink(cellsPath!, specs, {
             'stainless.plate': ref.barcode,
