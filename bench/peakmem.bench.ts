@@ -1,7 +1,7 @@
 // Peak memory of `metrics run` and `export --level cell` when a plate's per-cell table holds 1M
 // cells (the full measured column set, the pipeline's storage layout): each command runs in its own
 // process (bench/rss.ts) against a real workspace whose feature sets point at that table.
-// BENCH_CELLS_MEM_CELLS sets the number of cells (default 1,000,000), BENCH_CELLS_MEM_FEATURES the
+// BENCH_PEAKMEM_CELLS sets the number of cells (default 1,000,000), BENCH_PEAKMEM_FEATURES the
 // feature columns (default 512, evenly spaced over the measured set): at ≥ 512 columns a row group
 // holds its full 2^25 values, so the streamed readers hold as much as with all ~1,900 columns,
 // while writing and rewriting the table takes a quarter of the time on two shared cores.
@@ -19,8 +19,8 @@ import { cellFeatureSpecs, cellRowGroupRows } from '../src/main/core/features/ce
 import { parquetSink } from '../src/main/core/export/parquet';
 import { wellName } from '../src/shared/channels';
 
-const CELLS = Number(process.env.BENCH_CELLS_MEM_CELLS ?? 1_000_000);
-const FEATURES = Number(process.env.BENCH_CELLS_MEM_FEATURES ?? 512);
+const CELLS = Number(process.env.BENCH_PEAKMEM_CELLS ?? 1_000_000);
+const FEATURES = Number(process.env.BENCH_PEAKMEM_FEATURES ?? 512);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Peak RSS (MiB) and wall time of one CLI command in a fresh process. */
@@ -30,6 +30,18 @@ function measure(args: string[]): { mib: number; seconds: number } {
   const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
   if (r.status !== 0 || !kib) throw new Error(`${args.slice(0, 2).join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
   return { mib: kib / 1024, seconds: (performance.now() - t) / 1000 };
+}
+
+/** Heap held by a parsed footer (fresh process, after GC). */
+function footerMemory(file: string): { mib: number; bytes: number } {
+  const code = `import { openParquet } from ${JSON.stringify(join(root, 'src/main/core/io/parquetRead.ts'))};
+    globalThis.gc(); const h0 = process.memoryUsage().heapUsed;
+    const pf = await openParquet(${JSON.stringify(file)});
+    globalThis.gc(); console.log(JSON.stringify({ heap: process.memoryUsage().heapUsed - h0, bytes: pf.metadata.metadata_length }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`footer parse: ${r.stderr.slice(-300)}`);
+  const o = JSON.parse(r.stdout.trim()) as { heap: number; bytes: number };
+  return { mib: o.heap / 2 ** 20, bytes: o.bytes };
 }
 
 export default async function (): Promise<BenchRow[]> {
@@ -96,12 +108,28 @@ export default async function (): Promise<BenchRow[]> {
       });
     core.close();
 
+    // the footer grows with row groups × columns: parse the footer a 1M-cell table of the full
+    // measured column set would have (same groups and columns, 16 rows a group) in its own process
+    const fullSpecs = [...CELL_METADATA, ...cellFeatureSpecs(all.names)];
+    const fullGroups = Math.ceil(1_000_000 / cellRowGroupRows(fullSpecs.length));
+    const footerFile = join(ws, 'footer.parquet');
+    const fsink = await parquetSink(footerFile, fullSpecs);
+    const few = synthCells(all, 16, 5);
+    for (let g = 0; g < fullGroups; g++)
+      await fsink.write([
+        ...CELL_METADATA.map((c) => (c.kind === 'int' ? new Int32Array(16) : Array.from({ length: 16 }, () => (c.kind === 'string' ? 'A01' : null)))),
+        ...few,
+      ]);
+    await fsink.finish();
+    const footer = footerMemory(footerFile);
+
     const wsArgs = ['--workspace', ws];
     const metrics = measure(['metrics', 'run', '--run', String(runId), ...wsArgs]);
     const exp = measure(['export', '--plate', 'MEM384', '--level', 'cell', '--format', 'parquet', '--precision', 'double', '--source', 'acquired', '--out', join(ws, 'out', 'cells.parquet'), ...wsArgs]);
     const table = `${CELLS} cells × ${specs.length} columns (${base.names.length} features), ${Math.ceil(CELLS / group)} row groups of ${group}, ${(bytes / 2 ** 30).toFixed(2)} GiB`;
     return [
       { stage: 'cells 1M', figure: 'peak memory, metrics run', value: metrics.mib, unit: 'MiB', note: `${table}; ${metrics.seconds.toFixed(0)} s; target < 1 GB` },
+      { stage: 'cells 1M', figure: 'footer of a full-column 1M-cell table, parsed', value: footer.mib, unit: 'MiB', note: `${fullGroups} row groups × ${fullSpecs.length} columns; ${(footer.bytes / 2 ** 20).toFixed(1)} MiB of footer; heap it holds once parsed` },
       { stage: 'cells 1M', figure: 'peak memory, export --level cell --precision double', value: exp.mib, unit: 'MiB', note: `Parquet rewrite, every column streamed by row group; ${exp.seconds.toFixed(0)} s; target < 1 GB` },
     ];
   } finally {
