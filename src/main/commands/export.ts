@@ -7,7 +7,7 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a plate feature table (per well or per cell) as CSV or Parquet for pycytominer',
   usage:
-    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--force] [--json]\n' +
+    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--precision single|double] [--force] [--json]\n' +
     '       (an existing --out file is refused unless --force)\n' +
     '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
@@ -19,6 +19,7 @@ export const exportCommand: Command = {
     run: { type: 'string' },
     method: { type: 'string' },
     normalize: { type: 'string' },
+    precision: { type: 'string' },
     pairs: { type: 'boolean' },
     force: { type: 'boolean' },
   },
@@ -42,6 +43,7 @@ export const exportCommand: Command = {
         method: values.method as 'model',
         normalize: values.normalize as 'none',
         out,
+        precision: values.precision as 'single',
         overwrite: !!values.force,
       },
       { runId: 'run' },

@@ -4,20 +4,21 @@ import { UsageError } from './types';
 export const segmentCommand: Command = {
   name: 'segment',
   summary: 'Segment and measure every site of a plate (labels, per-cell Parquet, per-well profiles)',
-  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical (default: model when the run has boundary outputs)] [--run ID] [--workers N] [--json]',
+  usage: 'stainless segment --plate B [--source synthetic|acquired] [--method model|classical (default: model when the run has boundary outputs)] [--run ID] [--workers N] [--precision single|double (per-cell storage; default single: float32, positions float64)] [--json]',
   options: {
     plate: { type: 'string' },
     source: { type: 'string' },
     method: { type: 'string' },
     run: { type: 'string' },
     workers: { type: 'string' },
+    precision: { type: 'string' },
   },
   async run({ values }, ctx) {
     if (!values.plate) throw new UsageError('segment: --plate is required');
     const num = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
     const job = await ctx.call(
       'segment.start',
-      { plate: values.plate as string, source: values.source as 'synthetic', method: values.method as 'model', runId: num('run'), workers: num('workers') },
+      { plate: values.plate as string, source: values.source as 'synthetic', method: values.method as 'model', runId: num('run'), workers: num('workers'), precision: values.precision as 'single' },
       { runId: 'run' },
     );
     const s = await ctx.watch(job, 'features', 'segment');

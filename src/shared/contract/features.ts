@@ -51,6 +51,8 @@ export const SegmentStartInput = z
     runId: z.number().int().positive().optional(),
     /** measurement worker threads (0: in-process; default: cores − 1) */
     workers: z.number().int().nonnegative().max(64).optional(),
+    /** per-cell feature storage: 'single' float32 (positions float64), 'double' all float64 */
+    precision: z.enum(['single', 'double']).default('single'),
   })
   .strict();
 export type SegmentStartInput = z.input<typeof SegmentStartInput>;
@@ -64,6 +66,8 @@ export const ExportStartInput = z
     runId: z.number().int().positive().optional(),
     method: Method.optional(),
     normalize: z.enum(['none', 'robustz']).default('none'),
+    /** per-cell feature columns: 'single' as stored (float32, positions float64), 'double' all float64 */
+    precision: z.enum(['single', 'double']).default('single'),
     /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
     out: FileRef,
     /** replace an existing file (else an existing file is refused) */

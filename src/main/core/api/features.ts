@@ -54,7 +54,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       throw new ApiError('not_found', (e as Error).message);
     }
     const method = input.method ?? defaultMethod(core.db, ref);
-    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers });
+    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers, precision: input.precision ?? 'single' });
   },
   'export.start': (request, core) => {
     const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };
@@ -78,6 +78,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       runId: input.runId ?? null,
       method: input.method,
       normalize: input.normalize ?? 'none',
+      precision: input.precision ?? 'single',
       out: input.out,
       overwrite: input.overwrite ?? false,
     });
