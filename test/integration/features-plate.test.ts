@@ -275,7 +275,9 @@ test('segment --precision double stores float64 features, and export --precision
 
 test('bad export requests fail with a clear message', async () => {
   assert.equal(await cli('export', '--plate', 'NOPE', '--out', join(out, 'x.csv'), '--source', 'acquired'), 1);
-  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 2);
+  // a well-formed command the handler refuses fails (1); flags the schema rejects are usage errors (2)
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 1);
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--level', 'plate', '--source', 'acquired'), 2);
   const core = createCore({ workspace: ws, transport: 'inprocess' });
   try {
     await assert.rejects(dispatch(core, handlers, 'export.start', { plate: 'P384', out: 'relative.csv' }), /absolute path/);
