@@ -69,6 +69,15 @@ function summarise(m: RunMetrics, cellLine: string | null, plate: string) {
     ssim,
     meanSsim: round(mean(paint.map((p) => p.ssim.mean ?? NaN))),
     meanPsnr: round(mean(paint.map((p) => p.psnr.mean ?? NaN)), 2),
+    // beside each SSIM the constant baseline's and the skill over it; inside nuclei and cells too
+    honest: Object.fromEntries(
+      paint.filter((p) => p.honest).map((p) => {
+        const h = p.honest!;
+        return [p.channel, { ssim: round(p.ssim.mean), baselineSsim: round(h.baselineSsim), skillSsim: round(h.skillSsim), skillMse: round(h.skillMse), r: round(h.r), nucleiSsim: round(h.nuclei?.ssim), nucleiBaselineSsim: round(h.nuclei?.baselineSsim), nucleiSkillSsim: round(h.nuclei?.skillSsim), cellsSsim: round(h.cells?.ssim), cellsSkillSsim: round(h.cells?.skillSsim), nucleiR: round(h.nuclei?.r) }];
+      }),
+    ),
+    meanBaselineSsim: round(mean(paint.map((p) => p.honest?.baselineSsim ?? NaN))),
+    baseline: m.baseline ?? null,
     nucleiF1: round(seg('nuclei', false)?.f1 ?? null),
     cellsF1: round(seg('cells', false)?.f1 ?? null),
     baselineClassical: { nucleiF1: round(seg('nuclei', true)?.f1 ?? null), cellsF1: round(seg('cells', true)?.f1 ?? null) },

@@ -37,6 +37,7 @@ async function watchJob<K extends Parameters<Core['jobs']['resultOf']>[1]>(core:
   try {
     const done = await core.jobs.wait(job.id);
     if (done.status === 'cancelled') throw new Error('cancelled; run the same command again to resume');
+    if (done.status !== 'done') throw new Error(done.error ?? `the job ended ${done.status}`);
     return core.jobs.resultOf(done, kind);
   } finally {
     process.off('SIGINT', onInt);
@@ -93,9 +94,10 @@ export async function main(argv: string[]): Promise<number> {
         try {
           return (await dispatch(ctx.core(), handlers, request, input)) as never;
         } catch (e) {
-          if (!(e instanceof ApiError) || e.code !== 'bad_request') throw e;
+          // an input the schema rejects is a usage error (2); a handler's refusal is a failure (1)
+          if (!(e instanceof ApiError) || e.code !== 'bad_request' || !e.issues.length) throw e;
           const flag = (k: PropertyKey) => flags[String(k)] ?? String(k).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-          throw new UsageError(e.issues.length ? e.issues.map((i) => `--${flag(i.path[0] ?? '')}: ${i.message}`).join('; ') : e.message);
+          throw new UsageError(e.issues.map((i) => `--${flag(i.path[0] ?? '')}: ${i.message}`).join('; '));
         }
       },
       watch: (job, kind, label) => watchJob(ctx.core(), job, kind, label, ctx.note),

@@ -147,11 +147,11 @@ test('plate maps: missing columns, bad well names and repeated wells name the fi
 test('image probe: size and depth from the header; truncation and non-images are caught', async () => {
   const t16 = join(dir, 'a.tiff');
   await writeTiff(t16, { width: 40, height: 30, bitDepth: 16, data: new Uint16Array(1200) });
-  assert.deepEqual(await probeImage(t16), { width: 40, height: 30, bitDepth: 16, channels: 1, format: 'tiff' });
+  assert.deepEqual(await probeImage(t16), { width: 40, height: 30, bitDepth: 16, channels: 1, sampleFormat: 'uint', format: 'tiff' });
   // A compressed, tiled TIFF from libvips goes through the same parser (tile offsets, not strips).
   const lzw = join(dir, 'b.tif');
   await sharp(Buffer.alloc(64 * 50, 9), { raw: { width: 64, height: 50, channels: 1 } }).toColourspace('b-w').tiff({ compression: 'lzw', tile: true, tileWidth: 16, tileHeight: 16 }).toFile(lzw);
-  assert.deepEqual(await probeImage(lzw), { width: 64, height: 50, bitDepth: 8, channels: 1, format: 'tiff' });
+  assert.deepEqual(await probeImage(lzw), { width: 64, height: 50, bitDepth: 8, channels: 1, sampleFormat: 'uint', format: 'tiff' });
   const png = join(dir, 'c.png');
   await sharp(Buffer.alloc(20 * 10, 1), { raw: { width: 20, height: 10, channels: 1 } }).png().toFile(png);
   assert.equal((await probeImage(png)).width, 20);

@@ -7,7 +7,8 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a plate feature table (per well or per cell) as CSV or Parquet for pycytominer',
   usage:
-    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--json]\n' +
+    'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--force] [--json]\n' +
+    '       (an existing --out file is refused unless --force)\n' +
     '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
     plate: { type: 'string' },
@@ -19,6 +20,7 @@ export const exportCommand: Command = {
     method: { type: 'string' },
     normalize: { type: 'string' },
     pairs: { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   async run({ values }, ctx) {
     if (!values.plate || !values.out) throw new UsageError('export: --plate and --out are required');
@@ -40,6 +42,7 @@ export const exportCommand: Command = {
         method: values.method as 'model',
         normalize: values.normalize as 'none',
         out,
+        overwrite: !!values.force,
       },
       { runId: 'run' },
     );

@@ -1,6 +1,7 @@
 import type { Command } from './types';
 import { UsageError } from './types';
 import type { InferStartInput } from '../../shared/contract/inference';
+import { domainLines } from '../../shared/domain';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -32,6 +33,7 @@ export const inferCommand: Command = {
     const s = await ctx.watch(job, 'infer', 'infer');
     ctx.say(`run ${s.runId}: ${s.model} on plate ${s.plate} — ${s.sitesComputed} sites computed${s.sitesResumed ? `, ${s.sitesResumed} already done` : ''}, ${s.imagesWritten} images in ${s.outputDir}`);
     ctx.say(`provider ${s.provider} (${s.providerReason}); ${s.seconds.toFixed(1)} s${s.sitesPerSecond ? `, ${s.sitesPerSecond.toFixed(2)} sites/s` : ''}`);
+    for (const line of domainLines(s.domain)) ctx.say(line);
     return s;
   },
 };
@@ -46,7 +48,7 @@ export const runsCommand: Command = {
     if (!runs.length) ctx.say('no inference runs');
     for (const r of runs) {
       const rate = r.timings.sitesPerSecond ? `, ${r.timings.sitesPerSecond.toFixed(2)} sites/s` : '';
-      ctx.say(`run ${r.id}  ${r.status.padEnd(11)} plate ${r.plate}  ${r.model}  ${r.sitesDone}/${r.sitesTotal ?? '?'} sites${rate}  ${r.provider ?? '-'} (${r.providerReason ?? 'not started'})`);
+      ctx.say(`run ${r.id}  ${r.status.padEnd(11)} plate ${r.plate}  ${r.model}  ${r.sitesDone}/${r.sitesTotal ?? '?'} sites${rate}  ${r.provider ?? '-'} (${r.providerReason ?? 'not started'})  domain: ${r.domain?.verdict ?? 'not checked'}`);
     }
     return runs;
   },

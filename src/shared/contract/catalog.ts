@@ -40,6 +40,8 @@ export const ImportInput = z
     columns: ColumnMappingSchema.optional(),
     cellLine: z.string().max(200).nullish(),
     format: z.union([z.literal(96), z.literal(384), z.literal(1536)]).nullish(),
+    /** text encoding of the plate map and compound tables: UTF-8 (default, BOM allowed) or latin1 */
+    encoding: z.enum(['utf8', 'latin1']).nullish(),
   })
   .strict();
 
@@ -72,6 +74,9 @@ export type ProblemCode =
   | 'unknown_compound'
   | 'unimaged_wells'
   | 'size_mismatch'
+  | 'bit_depth_mismatch'
+  | 'symlink'
+  | 'compound_conflict'
   | 'plate_exists';
 
 export interface ImportProblem {
@@ -118,6 +123,8 @@ export interface ImportPreview {
   unannotatedWells: number;
   compounds: number;
   problems: ImportProblem[];
+  /** all problems found by severity (problems lists at most 50 of a kind, then one summary entry) */
+  problemCounts: { errors: number; warnings: number };
   /** true when there is no error: import would go ahead */
   ok: boolean;
 }

@@ -66,6 +66,8 @@ export const ExportStartInput = z
     normalize: z.enum(['none', 'robustz']).default('none'),
     /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
     out: FileRef,
+    /** replace an existing file (else an existing file is refused) */
+    overwrite: z.boolean().default(false),
   })
   .strict();
 export type ExportStartInput = z.input<typeof ExportStartInput>;

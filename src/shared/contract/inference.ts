@@ -1,3 +1,4 @@
+import type { DomainCheck } from '../domain';
 import { z } from 'zod';
 import { FileRef } from './files';
 import { request, Empty, PlateRef } from './define';
@@ -52,6 +53,8 @@ export interface RunInfo {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** the plate compared with the model's training conditions (null: runs from before the check) */
+  domain: DomainCheck | null;
 }
 
 /** What makes two runs "the same run": re-running with equal params resumes an unfinished one. */
@@ -97,6 +100,7 @@ export interface InferSummary {
   seconds: number;
   sitesPerSecond: number | null;
   outputDir: string;
+  domain: DomainCheck;
 }
 
 const Provider = z.enum(['auto', 'cpu', 'cuda']);

@@ -7,6 +7,7 @@ import { resolveRef } from './files';
 import { findPlate } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
+import { checkOutputFile } from '../io/output';
 import { defaultMethod, resolveSource } from '../features/plateSites';
 import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
 
@@ -59,6 +60,11 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
     if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
+    try {
+      checkOutputFile(input.out, input.overwrite ?? false);
+    } catch (e) {
+      throw new ApiError('bad_request', (e as Error).message);
+    }
     const dir = dirname(input.out);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
     if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
@@ -73,6 +79,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       method: input.method,
       normalize: input.normalize ?? 'none',
       out: input.out,
+      overwrite: input.overwrite ?? false,
     });
   },
 };

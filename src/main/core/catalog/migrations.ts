@@ -214,6 +214,13 @@ CREATE TABLE metrics_runs (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'inference: domain check per run (plate vs the model\'s training conditions)',
+    sql: `
+ALTER TABLE runs ADD COLUMN domain TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,10 +1,11 @@
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import type { Db } from '../catalog/db';
 import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { CELL_METADATA } from '../features/pipeline';
+import { checkOutputFile, writeError } from '../io/output';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
@@ -20,6 +21,8 @@ export interface ExportParams {
   method?: 'model' | 'classical';
   normalize: 'none' | 'robustz';
   out: string;
+  /** replace an existing file at `out` (else the export is refused before any work) */
+  overwrite?: boolean;
 }
 
 export interface ExportSummary {
@@ -45,6 +48,13 @@ export function chooseFeatureSet(db: Db, p: Pick<ExportParams, 'plate' | 'source
   );
 }
 
+/** The run's domain-check verdict ("in range" | "shifted" | "out of range"); '' for acquired images or runs from before the check. */
+function runDomainVerdict(db: Db, runId: number | null): string {
+  if (runId === null) return '';
+  const r = db.prepare(`SELECT domain FROM runs WHERE id = ?`).get(runId) as { domain: string | null } | undefined;
+  return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
+}
+
 const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
   format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
 
@@ -53,16 +63,23 @@ const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], met
  * the DMSO wells) or per cell (streamed from the set's Parquet file, one row group at a time).
  */
 export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummary> {
+  checkOutputFile(p.out, !!p.overwrite);
   if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
   const set = chooseFeatureSet(db, p);
-  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize };
+  const domain = runDomainVerdict(db, set.runId);
+  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain };
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
   if (p.format === 'parquet') {
-    await mkdir(dirname(p.out), { recursive: true });
-    await copyFile(set.cellsPath, `${p.out}.partial`);
-    await rename(`${p.out}.partial`, p.out);
+    try {
+      await mkdir(dirname(p.out), { recursive: true });
+      await copyFile(set.cellsPath, `${p.out}.partial`);
+      await rename(`${p.out}.partial`, p.out);
+    } catch (e) {
+      await rm(`${p.out}.partial`, { force: true });
+      throw writeError(p.out, e);
+    }
     const md = await parquetMetadataAsync(await asyncBufferFromFile(set.cellsPath));
     return { out: p.out, rows: Number(md.num_rows), columns: md.schema.length - 1, level: 'cell', format: 'parquet', setId: set.id };
   }
@@ -81,6 +98,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
     ...WELL_METADATA.map((name) => ({ name, kind: name === 'Metadata_mmoles_per_liter' ? ('double' as const) : ('string' as const) })),
     { name: 'Metadata_Source', kind: 'string' },
     { name: 'Metadata_Model', kind: 'string' },
+    { name: 'Metadata_DomainVerdict', kind: 'string' },
     ...names.map((name) => ({ name, kind: 'double' as const })),
   ];
   const sink = await sinkFor(p.format, p.out, specs, meta);
@@ -89,6 +107,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
       ...WELL_METADATA.map((k) => rows.map((w) => w.values[k])),
       rows.map(() => set.source),
       rows.map(() => set.modelName),
+      rows.map(() => meta['stainless.domain']),
       ...columns.map((c) => Float64Array.from(rows, (w) => c[pos.get(w.wellId)!])),
     ];
     await sink.write(cols);

@@ -101,6 +101,25 @@ export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Arra
   return out;
 }
 
+/**
+ * skimage.segmentation.find_boundaries(labels, mode="inner"), the edge MeasureObjectIntensity
+ * uses: object pixels with a 4-neighbour of another label (background included). Neighbours
+ * beyond the image border do not exist, so the image border alone never makes an edge.
+ */
+export function innerBoundary(labels: Int32Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const v = labels[i];
+      if (!v) continue;
+      if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v))
+        out[i] = 1;
+    }
+  }
+  return out;
+}
+
 /** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */
 export function unitImage(g: { bitDepth: number; data: ArrayLike<number> }): Float64Array {
   const s = g.bitDepth === 16 ? 65535 : 255;

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
@@ -30,6 +30,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<JobInfo | null>(null);
+  const [overwrite, setOverwrite] = useState(false);
   const job = useJob(started);
   const done = (sets.data ?? []).filter((s) => s.status === 'done' && s.source !== 'truth');
   const chosen = done.find((s) => String(s.id) === setKey) ?? done[0];
@@ -63,6 +64,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
         method: chosen.method === 'truth' ? undefined : chosen.method,
         normalize,
         out: handle,
+        overwrite,
       }),
       )
       .then(
@@ -119,6 +121,7 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
           </Stack>
         </Group>
         <PathField kind="save" label="Destination file" description="a file ending in .csv or .parquet" value={out} onChange={setOut} testId="export-out" extensions={[format]} />
+        <Checkbox label="Replace the file if it exists" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} data-testid="export-overwrite" />
         <Group>
           <Button onClick={start} loading={busy} disabled={!chosen || !out.trim()} data-testid="export-start">
             Export

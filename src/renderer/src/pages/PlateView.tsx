@@ -12,6 +12,7 @@ import { loadExtraValues, useExtraOptions } from '../lib/extraSources';
 import { PlateMap } from '../components/PlateMap';
 import { Legend } from '../components/Legend';
 import { RunModel } from '../components/RunModel';
+import { PlateRuns } from '../components/DomainBadge';
 
 export function PlateView({ plateId, route }: { plateId: number; route: Route }) {
   const detail = useApi('plates.get', { plate: plateId }, (e) => e.type === 'catalog' && e.plateId === plateId);
@@ -186,6 +187,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
             )}
           </Paper>
           <RunModel plateId={plateId} />
+          <PlateRuns plateId={plateId} />
           <Text size="xs" c="dimmed" className="num" data-testid="recolour-ms">
             {recolourMs != null ? `recoloured in ${formatValue(Math.round(recolourMs))} ms` : ''}
           </Text>
