@@ -4,7 +4,7 @@ import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { fileRoots, toHandle } from '../lib/files';
+import { fileRoots, isChosen, toHandle } from '../lib/files';
 import { PathField } from './PathField';
 import { JobCard } from './JobCard';
 
@@ -42,6 +42,8 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
     void fileRoots().then((r) => setHome(r.roots[0] ? `${r.roots[0].path.replace(/\/$/, '')}/` : ''), () => undefined);
   }, []);
   useEffect(() => {
+    // without browsable roots (Electron) a renamed file would have no handle: keep the dialog's choice
+    if (!home && isChosen('save', out)) return;
     const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/') + 1) : home;
     const src = chosen ? (chosen.source === 'synthetic' ? `synthetic-run${chosen.runId}` : chosen.source) : 'features';
     setOut(`${dir}${barcode}_${src}_${level}${normalize === 'robustz' ? '_robustz' : ''}.${format}`);

@@ -99,6 +99,8 @@ function FileBrowser({ kind, title, start, onClose, onChoose }: { kind: PathKind
       if (r.roots[0]) return go(r.roots[0].handle);
       setError('this host has no folders to browse');
     });
+    // opens once, where the field pointed when Browse… was clicked
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const pick = (n: string, save = false) => {
     if (!listing) return;

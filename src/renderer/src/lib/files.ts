@@ -18,6 +18,9 @@ export function remember(kind: PathKind, c: FileChoice): void {
   chosen.set(key(kind, c.path), c.handle);
 }
 
+/** Whether the path was chosen with Browse… (so it has a handle without a lookup). */
+export const isChosen = (kind: PathKind, path: string) => chosen.has(key(kind, path.trim()));
+
 const under = (p: string, root: string) => p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`);
 
 /**
