@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { cellsFilePath, labelPaths } from '../workspace';
 import { existsSync } from 'node:fs';
 import type { Db } from '../catalog/db';
 import { WELL_METADATA, wellMetadata } from '../export/metadata';
@@ -86,11 +86,10 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   const missing = sites.find((s) => !s.images.DNA);
   if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
   const key = setKey(ref, method);
-  const labelDir = join(core.paths.labels, ref.barcode, key);
   const wells = wellMetadata(db, ref.plateId);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
   const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: method, modelName: ref.modelName }) : null;
-  const cellsPath = measure ? join(core.paths.features, ref.barcode, `${key}.cells.parquet`) : null;
+  const cellsPath = measure ? cellsFilePath(core.paths.features, ref.barcode, key) : null;
   const upsertSeg = db.prepare(
     `INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, source, method, ifnull(run_id, 0)) DO UPDATE SET nuclei_path = excluded.nuclei_path, cells_path = excluded.cells_path,
@@ -116,12 +115,9 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   try {
     // Sites go to the pool in plate order with a bounded look-ahead (memory stays bounded); results
     // are consumed in the same order, so rows and well aggregates come out deterministic.
-    const labelPaths = (s: (typeof sites)[number]) => {
-      const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
-      return { nucleiPath: join(labelDir, `${stem}_nuclei.tiff`), cellsPath: join(labelDir, `${stem}_cells.tiff`) };
-    };
+    const labelsOf = (s: (typeof sites)[number]) => labelPaths(core.paths.labels, ref.barcode, key, s);
     const start = (s: (typeof sites)[number]): Promise<SiteResult> => {
-      const { nucleiPath, cellsPath: cellsLabelPath } = labelPaths(s);
+      const { nucleiPath, cellsPath: cellsLabelPath } = labelsOf(s);
       const reuse = !!hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
       const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
         throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
@@ -139,7 +135,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
       const r = await inflight.shift()!;
       const s = sites[k];
       const meta = wells[wellPos.get(s.wellId)!];
-      const lp = labelPaths(s);
+      const lp = labelsOf(s);
       upsertSeg.run(s.siteId, ref.source, method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
       secs.segment += r.seconds.segment;
       secs.measure += r.seconds.measure;

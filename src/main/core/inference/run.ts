@@ -11,6 +11,7 @@ import { inferSite } from './site';
 import { gaussianSource } from './samplers/noise';
 import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
+import { runDir, syntheticPath } from '../workspace';
 import { acquireLock } from '../jobs/runLock';
 import { compareDomain, sampleIndices, siteStats } from './domain';
 import type { DomainCheck } from '../../../shared/domain';
@@ -33,11 +34,6 @@ interface SiteRow {
 }
 
 /** Where a run's synthetic images go: <workspace>/synthetic/run-<id>/<well>/<well>_f<FF>_<channel>.tiff */
-export function syntheticPath(syntheticDir: string, runId: number, s: { row: number; col: number; field: number }, channel: string): string {
-  const w = wellName(s.row, s.col);
-  return join(syntheticDir, `run-${runId}`, w, `${w}_f${String(s.field).padStart(2, '0')}_${channel}.tiff`);
-}
-
 /** The sites of a plate (optionally some wells) in plate order. */
 function plateSites(db: Db, plateId: number, wells: string[] | null, barcode: string): SiteRow[] {
   const all = db
@@ -142,7 +138,7 @@ async function inferLocked(
   const timings: RunTimings = { ...prev, loadMs: Math.round(h.loadMs), sitesTotal: sites.length, starts: (prev.starts ?? 0) + 1 };
   db.prepare(`UPDATE runs SET provider = ?, provider_reason = ?, device = ?, status = 'running', error = NULL, timings = ? WHERE id = ?`).run(h.provider, h.reason, h.device, JSON.stringify(timings), runId);
 
-  if (existing) removePartials(join(core.paths.synthetic, `run-${runId}`));
+  if (existing) removePartials(runDir(core.paths.synthetic, runId));
   const finished = new Set((db.prepare(`SELECT site_id FROM run_sites WHERE run_id = ?`).all(runId) as Array<{ site_id: number }>).map((r) => r.site_id));
   const todo = sites.filter((s) => !finished.has(s.siteId));
   const resumed = sites.length - todo.length;
@@ -210,7 +206,7 @@ async function inferLocked(
     imagesWritten: computed * m.outputs.length,
     seconds,
     sitesPerSecond: computed > 0 && seconds > 0 ? computed / seconds : null,
-    outputDir: join(core.paths.synthetic, `run-${runId}`),
+    outputDir: runDir(core.paths.synthetic, runId),
     domain,
   };
 }
