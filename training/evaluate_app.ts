@@ -42,6 +42,7 @@ if (!values.model || !plates.length) {
 const ws = mkdtempSync(join(tmpdir(), 'stainless-app-eval-'));
 
 /** One CLI command in the evaluation workspace; its --json document. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own --json shape
 function stainless(...args: string[]): any {
   const r = spawnSync(process.execPath, [join(REPO, 'bin/stainless.mjs'), ...args, '--workspace', ws, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`stainless ${args.join(' ')} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);

@@ -158,6 +158,7 @@ test('when a CUDA session cannot be created, the session falls back to CPU and s
 test('loading refuses a manifest that does not match the graph, naming the mismatch', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stainless-manifest-'));
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits arbitrary manifest JSON
     const variant = async (src: string, edit: (m: Record<string, any>) => void) => {
       const d = join(dir, `${src}-${Math.random().toString(36).slice(2)}`);
       cpSync(join(FIX, src), d, { recursive: true });

@@ -11,6 +11,7 @@ import { inferSite } from './site';
 import { gaussianSource } from './samplers/noise';
 import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
+import { acquireLock } from '../jobs/runLock';
 import { compareDomain, sampleIndices, siteStats } from './domain';
 import type { DomainCheck } from '../../../shared/domain';
 
@@ -91,6 +92,28 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     const have = (imgStmt.all(firstMissing.siteId) as Array<{ channel: string }>).map((r) => r.channel);
     throw new Error(`model ${m.name} reads ${m.inputs.join(', ')} but site ${firstMissing.well} field ${firstMissing.field} of plate ${plate.barcode} has only ${have.join(', ') || 'no acquired images'}`);
   }
+
+  // one inference per plate at a time: a second one would attach to the same run and redo its sites
+  const release = acquireLock(db, `infer-plate-${plate.id}`, `inference on plate ${plate.barcode}`);
+  try {
+    return await inferLocked(core, plate, model, params, sites, inputsOf, opts, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function inferLocked(
+  core: { db: Db; paths: { synthetic: string } },
+  plate: { id: number; barcode: string; cellLine?: string | null },
+  model: ReturnType<typeof getModel>,
+  params: InferParams,
+  sites: SiteRow[],
+  inputsOf: (s: SiteRow) => Array<string | null>,
+  opts: InferStartInput,
+  hooks: InferHooks,
+): Promise<InferSummary> {
+  const { db } = core;
+  const m = model.manifest;
 
   /** A site's input planes in manifest order, all the same size. */
   const readInputs = async (s: SiteRow): Promise<Gray[]> => {

@@ -1,6 +1,6 @@
 import type { FloatImage, SsimOptions } from './pixel';
 import { mse, ssimMasked } from './pixel';
-import { pearson } from './stats';
+import { pearson } from '../../../shared/stats';
 
 /**
  * Honest pixel metrics (DESIGN.md §7): whole-image SSIM on sparse stains is mostly background,

@@ -8,7 +8,7 @@ import type { HonestChannel } from '../../../shared/contract/metrics';
 import { DEFAULT_SCALE, describeScale, to255 } from './scale';
 import { matchLabels, type SegMatch } from './matching';
 import { distribution, poolMatches } from './summary';
-import { pearson } from './stats';
+import { pearson } from '../../../shared/stats';
 import { controlsQc, computeBiology } from './biology';
 import { loadRunProfiles, FEATURES_MISSING } from './profiles';
 import { acquiredClassical, loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites, type SegFiles } from './sources';

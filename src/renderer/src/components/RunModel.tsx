@@ -6,7 +6,7 @@ import { DomainBadge } from './DomainBadge';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { JobCard } from '../pages/JobsPage';
+import { JobCard } from './JobCard';
 
 /** Choose a model and run it over the plate; the job's progress shows right here. */
 export function RunModel({ plateId }: { plateId: number }) {
