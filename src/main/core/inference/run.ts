@@ -110,6 +110,17 @@ async function inferLocked(
 ): Promise<InferSummary> {
   const { db } = core;
   const m = model.manifest;
+
+  /** A site's input planes in manifest order, all the same size. */
+  const readInputs = async (s: SiteRow): Promise<Gray[]> => {
+    const files = inputsOf(s);
+    const grays = await Promise.all(files.map((p) => readGray(p!)));
+    const { width, height } = grays[0];
+    const odd = grays.findIndex((g) => g.width !== width || g.height !== height);
+    if (odd > 0) throw new Error(`site ${s.well} field ${s.field}: ${files[odd]} is ${grays[odd].width}×${grays[odd].height}, ${files[0]} is ${width}×${height}`);
+    return grays;
+  };
+
   const key = paramsKey(params);
   const existing = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND model_id = ? AND params = ? AND status != 'done' ORDER BY id DESC LIMIT 1`).get(plate.id, model.id, key) as { id: number } | undefined;
   const runId =
@@ -122,9 +133,16 @@ async function inferLocked(
 
   // the domain check: a few sites spread over the plate against the model's training conditions,
   // recorded before any site runs (an out-of-range plate still runs: the user decides)
-  hooks.progress?.(0, sites.length, 'domain check');
-  const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(inputsOf(sites[i]).map((p) => readGray(p!))), m, params.pixelSizeUm)));
-  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  let domain: DomainCheck;
+  try {
+    hooks.progress?.(0, sites.length, 'domain check');
+    const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await readInputs(sites[i]), m, params.pixelSizeUm)));
+    domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  } catch (e) {
+    const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
+    setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);
+    throw e;
+  }
   db.prepare(`UPDATE runs SET domain = ? WHERE id = ?`).run(JSON.stringify(domain), runId);
 
   let lm;
@@ -158,10 +176,8 @@ async function inferLocked(
     for (const s of todo) {
       if (hooks.signal?.aborted) throw new JobCancelled();
       const ts = performance.now();
-      const grays: Gray[] = await Promise.all(inputsOf(s).map((p) => readGray(p!)));
+      const grays = await readInputs(s);
       const { width, height } = grays[0];
-      const odd = grays.findIndex((g) => g.width !== width || g.height !== height);
-      if (odd > 0) throw new Error(`site ${s.well} field ${s.field}: ${inputsOf(s)[odd]} is ${grays[odd].width}×${grays[odd].height}, ${inputsOf(s)[0]} is ${width}×${height}`);
       const rs = resampledSize(width, height, params.pixelSizeUm, m.pixelSizeUm);
       if (rs.factor !== 1) resample = `bilinear ${width}×${height} → ${rs.width}×${rs.height} (×${rs.factor.toFixed(4)}) and back`;
       const planes = await inferSite(lm, grays, {
