@@ -192,9 +192,14 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   const out: Float64Array[] = [];
   let ero: Float64Array = base;
   const queue = new Int32Array(w * h * 4 + 16);
+  // markers shrink step by step, so each reconstruction lies under the previous one: using that
+  // as the mask gives the same image (grey reconstruction is levelwise connectivity) with less
+  // propagation
+  let mask = base;
   for (let s = 0; s < steps; s++) {
     ero = erodeCross(ero, w, h);
-    out.push(reconstructByDilation(ero, base, w, h, queue));
+    mask = reconstructByDilation(ero, mask, w, h, queue);
+    out.push(mask);
   }
   return { width: w, height: h, fullWidth: width, fullHeight: height, scale: subsample < 1 ? subsample : 1, base, steps: out };
 }
