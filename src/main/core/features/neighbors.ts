@@ -15,7 +15,6 @@ const FEATURES = [
 ];
 /** scale suffix: "Adjacent" for distance 1 by adjacency, else the distance in pixels */
 export const neighborNames = (scale: string) => FEATURES.map((n) => `Neighbors_${n}_${scale}`);
-export const NEIGHBOR_NAMES = neighborNames('Adjacent');
 
 /** centrosome strel_disk(r) as (dy, dx) offsets: |offset|² ≤ r² within ±⌊r⌋ */
 function strelDisk(r: number): Int32Array {
