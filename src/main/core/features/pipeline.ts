@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { writeFileAtomic } from '../io/output';
 import type { Db } from '../catalog/db';
 import { WELL_METADATA, wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
@@ -94,6 +96,12 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
        n_nuclei = excluded.n_nuclei, n_cells = excluded.n_cells, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
   const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
+  // Per-site checkpoints (measurements of a site whose labels and segmentation row are in): a
+  // killed run resumes at the first site without one and writes the same bytes as an unbroken run.
+  const ckDir = measure ? join(core.paths.features, ref.barcode, `${key}.sites`) : null;
+  const ckFile = (siteId: number) => join(ckDir!, `${siteId}.v8`);
+  if (cellsPath) rmSync(`${cellsPath}.partial`, { force: true }); // a killed run's unfinished table
+  removePartials(labelDir);
   const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
   let sink: TableSink | null = null;
   let featureNames: string[] | null = null;
@@ -109,7 +117,9 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   let nCells = 0;
   const secs = { segment: 0, measure: 0 };
   let done = 0;
-  hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites`);
+  const stallAfter = Number(process.env.STAINLESS_SEGMENT_STALL_AFTER ?? NaN);
+  const checkpointed = new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
+  hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites${checkpointed.size ? `, ${checkpointed.size} resumed from checkpoints` : ''}`);
   try {
     // Sites go to the pool in plate order with a bounded look-ahead (memory stays bounded); results
     // are consumed in the same order, so rows and well aggregates come out deterministic.
@@ -120,6 +130,10 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     const start = (s: (typeof sites)[number]): Promise<SiteResult> => {
       const { nucleiPath, cellsPath: cellsLabelPath } = labelPaths(s);
       const reuse = !!hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
+      if (reuse && checkpointed.has(s.siteId)) {
+        const saved = deserialize(readFileSync(ckFile(s.siteId))) as SiteResult;
+        return Promise.resolve({ ...saved, resumed: true });
+      }
       const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
         throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
       });
@@ -133,10 +147,12 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     for (let k = 0; k < sites.length; k++) {
       if (hooks.signal?.aborted) throw new Error('cancelled');
       while (next < sites.length && next < k + ahead) inflight.push(start(sites[next++]));
-      const r = await inflight.shift()!;
+      const r = (await inflight.shift()!) as SiteResult & { resumed?: boolean };
       const s = sites[k];
       const meta = wells[wellPos.get(s.wellId)!];
       const lp = labelPaths(s);
+      // checkpoint before the segmentation row: a site counts as done only with both
+      if (ckDir && !r.resumed) await writeFileAtomic(ckFile(s.siteId), serialize({ nNuclei: r.nNuclei, nCells: r.nCells, table: r.table, seconds: r.seconds } satisfies SiteResult));
       upsertSeg.run(s.siteId, ref.source, method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
       secs.segment += r.seconds.segment;
       secs.measure += r.seconds.measure;
@@ -164,12 +180,21 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
       }
       done++;
       hooks.progress?.(done, sites.length, `${s.well} site ${s.field}`);
+      // test hook: hold after this many sites (until cancelled) so a test can kill mid-plate deterministically
+      if (done === stallAfter)
+        await new Promise<void>((res) => {
+          const hold = setInterval(() => undefined, 1000);
+          hooks.signal?.addEventListener('abort', () => (clearInterval(hold), res()), { once: true });
+        });
     }
     closeWell();
     if (sink) await buffer.flush(sink);
     await sink?.finish();
+    if (ckDir) rmSync(ckDir, { recursive: true, force: true });
   } catch (e) {
     await sink?.abort();
+    // a kill never gets here: the set stays 'running' and is marked interrupted when a workspace opens
+    if (setId !== null) db.prepare(`UPDATE feature_sets SET status = ? WHERE id = ?`).run(hooks.signal?.aborted ? 'cancelled' : 'failed', setId);
     throw e;
   } finally {
     await pool.close();
@@ -244,6 +269,12 @@ class RowBuffer {
     this.n = 0;
     await sink.write(merged);
   }
+}
+
+/** Leftovers of label writes cut off by a kill (writeTiff's temporary names); never registered. */
+function removePartials(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir)) if (/\.partial-\d+$/.test(e)) rmSync(join(dir, e), { force: true });
 }
 
 const byWellCount = (sites: Array<{ wellId: number }>) => new Set(sites.map((s) => s.wellId)).size;
