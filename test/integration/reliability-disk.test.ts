@@ -1,5 +1,6 @@
-// Issue 16, case 1 (full disks) for inference: a pre-flight free-space check refuses a run that
-// cannot fit, naming the folder, and ends the run and job as failed with that message; predict to
+// Issue 16, case 1 (full disks) for inference and segmentation: a pre-flight free-space check
+// refuses a run that cannot fit, naming the folder, and ends the run and job (or feature set) as
+// failed with that message; predict to
 // a full disk names the file and leaves no partial file. The full disk is a small tmpfs (skipped,
 // in one line, where the machine cannot mount one).
 import { test, after } from 'node:test';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { block } from '../fixtures/import/plates';
 import { writeTiff } from '../../src/main/core/io/tiff';
+import { writeCellPlate, CELL_CHANNEL_MAP } from '../fixtures/reliability/cellPlate';
 import { catalogState, treeHashes } from './guard';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -89,4 +91,28 @@ test('case 1: predict to a full disk names the file and leaves no partial file',
   assert.match(err[0], new RegExp(`^stainless predict: ${disk.dir}/out_[A-Za-z]+\\.tif: cannot write \\(disk full\\)$`));
   assert.ok(readdirSync(disk.dir).every((f) => !f.includes('.partial')), readdirSync(disk.dir).join(', '));
   assert.deepEqual(treeHashes(plate), images);
+});
+
+test('case 1: segment refuses up front when the labels folder cannot hold the label images', async (t) => {
+  const disk = smallDisk('labels-disk', '16k');
+  if ('why' in disk) return t.skip(disk.why);
+  const ws2 = join(root, 'ws2');
+  const dir = join(root, 'SEGD');
+  await writeCellPlate(dir, block(2, 3), 1);
+  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/stainless.mjs', ...args, '--workspace', ws2], { cwd: repo, encoding: 'utf8' });
+  assert.equal(run('import', dir, '--channel-map', CELL_CHANNEL_MAP).status, 0);
+  symlinkSync(disk.dir, join(ws2, 'labels'));
+  const images = treeHashes(dir);
+  const r = run('segment', '--plate', 'SEGD', '--source', 'acquired', '--method', 'classical', '--workers', '0');
+  assert.equal(r.status, 1, r.stderr);
+  const err = r.stderr.split('\n').filter((l) => l.trim() && !/^segment: \d+\/\d+ /.test(l));
+  assert.equal(err.length, 1, err.join('\n'));
+  assert.match(err[0], new RegExp(`^stainless segment: ${join(ws2, 'labels', 'SEGD', 'acquired-classical')}: not enough free space: 12 label images needs about [\\d.]+ MB, [\\d.]+ MB free$`));
+  assert.deepEqual(readdirSync(disk.dir), []);
+  const db = new Database(join(ws2, 'catalog.sqlite'), { readonly: true });
+  assert.deepEqual(db.prepare(`SELECT status FROM feature_sets`).all(), [{ status: 'failed' }]);
+  assert.equal((db.prepare(`SELECT count(*) AS n FROM segmentations`).get() as { n: number }).n, 0);
+  db.close();
+  assert.equal(catalogState(ws2).integrity, 'ok');
+  assert.deepEqual(treeHashes(dir), images);
 });

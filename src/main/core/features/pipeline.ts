@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
-import { writeFileAtomic } from '../io/output';
+import { checkFreeSpace, writeFileAtomic } from '../io/output';
 import type { Db } from '../catalog/db';
 import { WELL_METADATA, wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
@@ -102,6 +102,19 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   const ckFile = (siteId: number) => join(ckDir!, `${siteId}.v8`);
   if (cellsPath) rmSync(`${cellsPath}.partial`, { force: true }); // a killed run's unfinished table
   removePartials(labelDir);
+  const checkpointed = new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
+  // pre-flight: the label images still to write (two 16-bit planes a site) must fit; the feature
+  // table is smaller than these for typical cell densities and is checked as it is written
+  const size = db.prepare(`SELECT width, height FROM images WHERE path = ?`).get(sites[0].images.DNA) as { width: number; height: number } | undefined;
+  if (size) {
+    const left = sites.length - checkpointed.size;
+    try {
+      checkFreeSpace(labelDir, left * 2 * (size.width * size.height * 2 + 256), `${left * 2} label images`);
+    } catch (e) {
+      if (setId !== null) db.prepare(`UPDATE feature_sets SET status = 'failed' WHERE id = ?`).run(setId);
+      throw e;
+    }
+  }
   const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
   let sink: TableSink | null = null;
   let featureNames: string[] | null = null;
@@ -118,7 +131,6 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   const secs = { segment: 0, measure: 0 };
   let done = 0;
   const stallAfter = Number(process.env.STAINLESS_SEGMENT_STALL_AFTER ?? NaN);
-  const checkpointed = new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
   hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites${checkpointed.size ? `, ${checkpointed.size} resumed from checkpoints` : ''}`);
   try {
     // Sites go to the pool in plate order with a bounded look-ahead (memory stays bounded); results
