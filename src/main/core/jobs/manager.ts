@@ -1,6 +1,7 @@
 import type { Db } from '../catalog/db';
 import type { EventBus } from '../events';
 import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
+import { jobHeldElsewhere, liveLocks } from './runLock';
 
 export class JobCancelled extends Error {
   constructor() {
@@ -57,7 +58,11 @@ export class JobManager {
     private db: Db,
     private events: EventBus,
   ) {
-    db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE status IN ('running','queued')`).run();
+    // jobs left running by a quit or crash; not those another live process is running right now
+    const live = liveLocks(db);
+    const mark = db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE id = ?`);
+    for (const j of db.prepare(`SELECT id, kind, params FROM jobs WHERE status IN ('running','queued')`).all() as Array<{ id: number; kind: string; params: string }>)
+      if (!jobHeldElsewhere(db, live, j.kind, j.params)) mark.run(j.id);
   }
 
   register<P, R>(kind: string, def: JobKind<P, R>): void {
