@@ -2,6 +2,7 @@ import type { Db } from '../catalog/db';
 import type { EventBus } from '../events';
 import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
 import { jobHeldElsewhere, liveLocks } from './runLock';
+import { writeError } from '../io/output';
 
 export class JobCancelled extends Error {
   constructor() {
@@ -200,7 +201,7 @@ export class JobManager {
       else this.finish(id, 'done', null, result);
     } catch (e) {
       if (e instanceof JobCancelled || abort.signal.aborted) this.finish(id, 'cancelled', null, null);
-      else this.finish(id, 'failed', e instanceof Error ? e.message : String(e), null);
+      else this.finish(id, 'failed', writeError(this.db.name, e).message, null);
     } finally {
       this.running = null;
     }
@@ -208,10 +209,18 @@ export class JobManager {
   }
 
   private finish(id: number, status: JobStatus, error: string | null, result: unknown) {
-    this.db
-      .prepare(`UPDATE jobs SET status=?, error=?, result=?, finished_at=? WHERE id=?`)
-      .run(status, error, result === null || result === undefined ? null : JSON.stringify(result), now(), id);
-    const job = this.get(id)!;
+    let job: JobInfo;
+    try {
+      this.db
+        .prepare(`UPDATE jobs SET status=?, error=?, result=?, finished_at=? WHERE id=?`)
+        .run(status, error, result === null || result === undefined ? null : JSON.stringify(result), now(), id);
+      job = this.get(id)!;
+    } catch (e) {
+      // the catalog cannot record the end (e.g. its disk is full): the waiters still learn it, and
+      // the row left 'running' is marked interrupted when the workspace is next opened
+      const why = writeError(this.db.name, e).message;
+      job = { ...this.get(id)!, status, result, error: error ? `${error} (and the catalog could not record it: ${why})` : `the catalog could not record the job's end: ${why}` };
+    }
     this.events.emit({ type: 'job', job });
     for (const w of this.waiters.get(id) ?? []) w(job);
     this.waiters.delete(id);
