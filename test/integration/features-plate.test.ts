@@ -138,8 +138,8 @@ test('per-well Parquet export reads back with an independent reader: one row per
   assert.equal(t.numRows, 384);
   const type = Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
   assert.deepEqual(
-    t.schema.fields.slice(0, 10).map((f) => f.name),
-    ['Metadata_Plate', 'Metadata_Well', 'Metadata_broad_sample', 'Metadata_pert_iname', 'Metadata_moa', 'Metadata_target', 'Metadata_control_type', 'Metadata_mmoles_per_liter', 'Metadata_Source', 'Metadata_Model'],
+    t.schema.fields.slice(0, 11).map((f) => f.name),
+    ['Metadata_Plate', 'Metadata_Well', 'Metadata_broad_sample', 'Metadata_pert_iname', 'Metadata_moa', 'Metadata_target', 'Metadata_control_type', 'Metadata_mmoles_per_liter', 'Metadata_Source', 'Metadata_Model', 'Metadata_DomainVerdict'],
   );
   assert.match(type.Metadata_Well, /^(Utf8|LargeUtf8|Utf8View)$/);
   assert.equal(type.Metadata_mmoles_per_liter, 'Float64');
@@ -187,9 +187,97 @@ print(json.dumps({"m": len(d), "area": float(d["Cells_AreaShape_Area"].sum()), "
   assert.equal(well, 'A01');
 });
 
+test('per-cell storage: float32 (positions float64) within 1e-6 of the float64 profiles; exports carry the stored values; the cell under the pointer comes from the store', async () => {
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const set = core.db.prepare(`SELECT id, cells_path AS path FROM feature_sets WHERE source = 'acquired'`).get() as { id: number; path: string };
+    const stored = readBack(set.path);
+    const type = (t: Table, name: string) => String(t.schema.fields.find((f) => f.name === name)!.type);
+    assert.equal(type(stored, 'Cells_AreaShape_Area'), 'Float32');
+    assert.equal(type(stored, 'Nuclei_Location_Center_X'), 'Float64', 'positions stay float64');
+    const col = (t: Table, name: string) => Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+    const wellsCol = col(stored, 'Metadata_Well') as unknown as string[];
+    // per-well profiles are medians of the float64 measurements (before storage); the stored
+    // float32 cells give the same medians to the storage tolerance
+    for (const name of ['Nuclei_Intensity_MeanIntensity_DNA', 'Cells_AreaShape_FormFactor', 'Cells_Texture_Contrast_ER_3_00_256']) {
+      const prof = (await dispatch(core, handlers, 'features.wellValues', { setId: set.id, name })) as { wells: Array<{ row: number; col: number; value: number | null }> };
+      const vals = col(stored, name);
+      let worst = 0;
+      assert.equal(prof.wells.length, 384);
+      for (const w of prof.wells) {
+        const xs = vals.filter((_, i) => wellsCol[i] === wellName(w.row, w.col)).sort((a, b) => a - b);
+        assert.equal(xs.length, 2);
+        const med = xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2;
+        worst = Math.max(worst, Math.abs(med - w.value!) / Math.abs(w.value!));
+      }
+      assert.ok(worst <= 1e-6, `${name}: stored cells vs float64 profile, worst relative ${worst}`);
+    }
+    // --precision double: every feature column float64, values the stored ones exactly
+    const dbl = join(out, 'cells-double.parquet');
+    assert.equal(await cli('export', '--plate', 'P384', '--level', 'cell', '--format', 'parquet', '--precision', 'double', '--out', dbl, '--source', 'acquired'), 0);
+    const d = readBack(dbl);
+    assert.equal(d.numRows, stored.numRows);
+    const feats = stored.schema.fields.filter((f) => !f.name.startsWith('Metadata_')).map((f) => f.name);
+    assert.ok(feats.length > 500);
+    for (const name of feats) {
+      assert.equal(type(d, name), 'Float64', name);
+      const a = col(stored, name);
+      const b = col(d, name);
+      assert.ok(a.every((v, i) => Object.is(v, b[i]) || v === b[i]), `${name}: widened values differ`);
+    }
+    // the CSV export (previous test) writes decimals that read back as the stored float32
+    const lines = readFileSync(join(out, 'cells.csv'), 'utf8').trim().split('\n');
+    const head = lines[0].split(',');
+    const j = head.indexOf('Cells_Intensity_MeanIntensity_DNA');
+    const stDNA = col(stored, 'Cells_Intensity_MeanIntensity_DNA');
+    assert.equal(lines.length - 1, stDNA.length);
+    lines.slice(1).forEach((l, r) => assert.equal(Math.fround(Number(l.split(',')[j])), stDNA[r], `CSV row ${r}`));
+    // the cell under the pointer: its stored row, found by row-group statistics
+    const site = core.db.prepare(`SELECT s.id FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.name = 'B05'`).get() as { id: number };
+    const labels = core.db.prepare(`SELECT cells_path FROM segmentations WHERE site_id = ?`).get(site.id) as { cells_path: string };
+    const { readGray } = await import('../../src/main/core/io/tiff');
+    const lab = await readGray(labels.cells_path);
+    const px = lab.data.findIndex((v) => v > 0);
+    const hit = (await dispatch(core, handlers, 'features.cellAt', { siteId: site.id, x: px % SIZE, y: Math.floor(px / SIZE) })) as { objectNumber: number; measurements: Record<string, number> };
+    const obj = col(stored, 'Metadata_ObjectNumber');
+    const row = wellsCol.findIndex((w, i) => w === 'B05' && obj[i] === hit.objectNumber);
+    assert.ok(row >= 0);
+    for (const name of ['Cells_AreaShape_Area', 'Cells_Intensity_MeanIntensity_DNA', 'Nuclei_AreaShape_Perimeter', 'Nuclei_Intensity_MeanIntensity_Mito'])
+      assert.equal(hit.measurements[name], col(stored, name)[row], `${name} is the stored value`);
+  } finally {
+    core.close();
+  }
+});
+
+test('segment --precision double stores float64 features, and export --precision double then carries the float64 measurements', async () => {
+  assert.equal(await cli('segment', '--plate', 'P384', '--source', 'acquired', '--method', 'classical', '--workers', '2', '--precision', 'double'), 0);
+  const file = join(out, 'cells-f64.parquet');
+  assert.equal(await cli('export', '--plate', 'P384', '--level', 'cell', '--format', 'parquet', '--precision', 'double', '--out', file, '--source', 'acquired'), 0);
+  const t = readBack(file);
+  const name = 'Nuclei_Intensity_MeanIntensity_DNA';
+  assert.equal(String(t.schema.fields.find((f) => f.name === name)!.type), 'Float64');
+  const v = Array.from(t.getChild(name)!.toArray() as Float64Array);
+  assert.ok(v.filter((x) => Math.fround(x) !== x).length > v.length / 2, 'values carry more than float32 precision');
+  const wells = Array.from(t.getChild('Metadata_Well')!.toArray() as ArrayLike<string>);
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const set = core.db.prepare(`SELECT id FROM feature_sets WHERE source = 'acquired'`).get() as { id: number };
+    const prof = (await dispatch(core, handlers, 'features.wellValues', { setId: set.id, name })) as { wells: Array<{ row: number; col: number; value: number | null }> };
+    // two cells a well: the profile (median over cells, float64) is their mean, to the last bits
+    for (const w of prof.wells) {
+      const xs = v.filter((_, i) => wells[i] === wellName(w.row, w.col));
+      assert.ok(Math.abs((xs[0] + xs[1]) / 2 - w.value!) <= 1e-15 * Math.abs(w.value!), wellName(w.row, w.col));
+    }
+  } finally {
+    core.close();
+  }
+});
+
 test('bad export requests fail with a clear message', async () => {
   assert.equal(await cli('export', '--plate', 'NOPE', '--out', join(out, 'x.csv'), '--source', 'acquired'), 1);
-  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 2);
+  // a well-formed command the handler refuses fails (1); flags the schema rejects are usage errors (2)
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 1);
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--level', 'plate', '--source', 'acquired'), 2);
   const core = createCore({ workspace: ws, transport: 'inprocess' });
   try {
     await assert.rejects(dispatch(core, handlers, 'export.start', { plate: 'P384', out: 'relative.csv' }), /absolute path/);

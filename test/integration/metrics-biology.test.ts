@@ -10,8 +10,9 @@ import { createCore } from '../../src/main/core/core';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { openFeatureSet, saveWellProfiles } from '../../src/main/core/features/store';
 import { parquetSink } from '../../src/main/core/export/parquet';
+import { cellFeatureSpecs } from '../../src/main/core/features/cellStore';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
-import { pearson } from '../../src/main/core/metrics/stats';
+import { pearson } from '../../src/shared/stats';
 import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import type { RunMetrics, WellValues } from '../../src/shared/contract/metrics';
 import type { JobInfo } from '../../src/shared/contract/jobs';
@@ -75,7 +76,8 @@ test('run metrics read profiles and per-cell features from the features store', 
   syn[7][IMAGED - 1] = NaN;
   const cellsFile = async (name: string, shift: number) => {
     const file = join(ws, 'features', `${name}.cells.parquet`);
-    const sink = await parquetSink(file, [{ name: 'Metadata_Well', kind: 'string' }, ...FEATURES.map((n) => ({ name: n, kind: 'double' as const }))]);
+    // the pipeline's per-cell layout (float32 features, zstd, statistics)
+    const sink = await parquetSink(file, [{ name: 'Metadata_Well', kind: 'string' }, ...cellFeatureSpecs(FEATURES)]);
     for (let chunk = 0; chunk < 3; chunk++) {
       const n = 400;
       await sink.write([Array.from({ length: n }, () => 'A01'), ...FEATURES.map((_, j) => Float64Array.from({ length: n }, () => 50 + j + shift * (j % 2) + gauss(rnd) * (1 + j / 4)))]);
@@ -155,10 +157,14 @@ test('run metrics read profiles and per-cell features from the features store', 
   core.close();
 });
 
-/** The feature columns of a per-cell Parquet file, row-major (the independent reading for the Fréchet check). */
+/** The feature columns of a per-cell Parquet file, row-major, read by arrow-rs (parquet-wasm): the independent reading for the Fréchet check. */
 async function readAll(file: string): Promise<Float64Array> {
-  const { asyncBufferFromFile, parquetRead } = await import('hyparquet');
-  let rows: unknown[][] = [];
-  await parquetRead({ file: await asyncBufferFromFile(file), columns: FEATURES, onComplete: (r: unknown[][]) => (rows = r) });
-  return Float64Array.from(rows.flat() as number[]);
+  const { readFileSync } = await import('node:fs');
+  const { readParquet } = await import('parquet-wasm');
+  const { tableFromIPC } = await import('apache-arrow');
+  const t = tableFromIPC(readParquet(new Uint8Array(readFileSync(file))).intoIPCStream());
+  const cols = FEATURES.map((n) => t.getChild(n)!.toArray() as ArrayLike<number>);
+  const out = new Float64Array(t.numRows * FEATURES.length);
+  for (let r = 0; r < t.numRows; r++) for (let j = 0; j < FEATURES.length; j++) out[r * FEATURES.length + j] = cols[j][r];
+  return out;
 }

@@ -4,7 +4,6 @@ import { UsageError } from './types';
 import { parseWellName, PLATE_FORMATS, type PlateFormat } from '../../shared/channels';
 import type { ImportOptions, ImportPreview, ImportReport } from '../../shared/contract/catalog';
 import { importPlate, ImportFailed, previewImport } from '../core/catalog/importPlate';
-import { findPlate, listPlates, listWells } from '../core/catalog/queries';
 import { parseColumnMapping, PlatemapError } from '../core/io/platemap';
 
 const wellOutside = (w: { row: number; col: number }, format: PlateFormat) => w.row >= PLATE_FORMATS[format].rows || w.col >= PLATE_FORMATS[format].cols;
@@ -120,7 +119,7 @@ export const platesCommand: Command = {
   summary: 'List the plates in the catalog',
   usage: 'stainless plates [--json]',
   async run(_a, ctx) {
-    const plates = listPlates(ctx.core().db);
+    const plates = await ctx.call('plates.list', {});
     if (!plates.length) ctx.say('no plates in the catalog (stainless import DIR)');
     for (const p of plates)
       ctx.say(`${String(p.id).padStart(4)}  ${p.barcode}  ${p.format}-well  ${p.wells} wells, ${p.sites} sites, ${p.images} images, ${p.annotatedWells} annotated${p.cellLine ? `  ${p.cellLine}` : ''}`);
@@ -135,16 +134,16 @@ export const wellsCommand: Command = {
   options: { plate: { type: 'string' }, well: { type: 'string' } },
   async run({ values }, ctx) {
     if (typeof values.plate !== 'string') throw new UsageError('wells needs --plate BARCODE (see `stainless plates`)');
-    const db = ctx.core().db;
-    const plate = findPlate(db, values.plate);
-    if (!plate) throw new UsageError(`no plate "${values.plate}" in the catalog (see \`stainless plates\`)`);
-    let wells = listWells(db, plate.id);
+    let wells = await ctx.call('wells.list', { plate: values.plate });
     if (typeof values.well === 'string') {
       const w = parseWellName(values.well);
       if (!w) throw new UsageError(`--well: "${values.well}" is not a well name`);
       wells = wells.filter((x) => x.row === w.row && x.col === w.col);
       // an empty selection is an error, not an empty answer
-      if (!wells.length) throw new Error(`plate ${plate.barcode} (${plate.format}-well) has no well ${values.well}${wellOutside(w, plate.format) ? ': it lies outside the plate' : ' in the catalog'}`);
+      if (!wells.length) {
+        const { plate } = await ctx.call('plates.get', { plate: values.plate });
+        throw new Error(`plate ${plate.barcode} (${plate.format}-well) has no well ${values.well}${wellOutside(w, plate.format) ? ': it lies outside the plate' : ' in the catalog'}`);
+      }
     }
     for (const w of wells) {
       const what = w.annotated ? `${w.compound ?? w.broadSample ?? '?'}${w.concentration !== null ? ` ${w.concentration} ${w.concentrationUnit ?? ''}`.trimEnd() : ''}  ${w.controlType ?? ''}  ${w.moa ?? ''}` : 'unannotated';

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
 import { probeImage } from '../io/probe';
@@ -86,7 +87,12 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   }
   const imagesSub = join(dir, 'Images');
   result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
-  const files = listFiles(result.imageDir, dir, problems);
+  const listed = await listFiles(result.imageDir, dir, problems);
+  if (listed.truncated) {
+    problems.add('error', 'bad_option', `${result.imageDir}: more than ${MAX_FILES} files under this folder; choose the plate's own folder`, result.imageDir);
+    return result;
+  }
+  const files = listed.files;
   const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
   result.ignoredFiles = files.length - imageFiles.length;
   if (!imageFiles.length) {
@@ -115,7 +121,17 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
 
   // Names → positions.
   const parsed: Array<{ file: string; n: NamedImage }> = [];
-  for (const rel of imageFiles) {
+  const deadline = performance.now() + PARSE_BUDGET_MS;
+  for (let i = 0; i < imageFiles.length; i++) {
+    // let other requests in now and then; a naming that needs longer than the budget is refused
+    if (i % 512 === 511) {
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() > deadline) {
+        problems.add('error', 'bad_option', `${result.imageDir}: reading the names took longer than ${PARSE_BUDGET_MS / 1000} s (${i} of ${imageFiles.length} files); simplify --pattern`);
+        return result;
+      }
+    }
+    const rel = imageFiles[i];
     const base = basename(rel);
     const file = join(result.imageDir, rel);
     if (naming.ignore?.(base)) {
@@ -392,38 +408,67 @@ function normaliseMap(m: Record<string, string>, kind: Naming['kind']): Record<s
   );
 }
 
+/** A scan reads at most this many directory entries (a plate of 1536 wells × 9 sites × 8 channels is 110 592). */
+export const MAX_FILES = 400_000;
+/** Wall-clock budget for turning file names into positions. */
+export const PARSE_BUDGET_MS = 10_000;
+
 /**
- * Relative paths of the files under `root`, skipping hidden entries and metadata folders. A
- * symbolic link to a file inside the plate folder `plateDir` is followed (it is an image of this
- * plate); one pointing elsewhere or nowhere is reported and skipped, never silently dropped.
+ * Relative paths of the files under `root`, skipping hidden entries, metadata folders and device
+ * files; asynchronous, so a huge folder does not stop the web host answering. A symbolic link to a
+ * file inside the plate folder `plateDir` is followed (it is an image of this plate); one pointing
+ * elsewhere or nowhere is reported and skipped, never silently dropped.
  */
-function listFiles(root: string, plateDir: string, problems: Problems): string[] {
+async function listFiles(root: string, plateDir: string, problems: Problems): Promise<{ files: string[]; truncated: boolean }> {
   const out: string[] = [];
   const realPlate = realpathSync(plateDir);
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      const r = rel ? join(rel, e.name) : e.name;
-      if (e.isDirectory()) {
-        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) walk(r);
-      } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
-      else if (e.isSymbolicLink() && IMAGE_EXT.test(e.name)) {
-        const link = join(root, r);
-        let target: string;
-        try {
-          target = realpathSync(link);
-        } catch {
-          problems.add('warning', 'symlink', `${link}: symbolic link to ${readlinkSafe(link)}, which does not exist; skipped`, link);
-          continue;
+  let seen = 0;
+  let truncated = false;
+  const followLink = (r: string) => {
+    const link = join(root, r);
+    let target: string;
+    try {
+      target = realpathSync(link);
+    } catch {
+      problems.add('warning', 'symlink', `${link}: symbolic link to ${readlinkSafe(link)}, which does not exist; skipped`, link);
+      return;
+    }
+    const rt = relative(realPlate, target);
+    if (rt.startsWith('..') || isAbsolute(rt)) problems.add('warning', 'symlink', `${link}: symbolic link to ${target}, outside the plate folder ${plateDir}; skipped (copy the image or import its own folder)`, link);
+    else if (statSync(target).isFile()) out.push(r);
+  };
+  // a few folders read at once: one at a time is slow on network shares, all at once floods the pool
+  const queue: string[] = [''];
+  let busy = 0;
+  const worker = async () => {
+    while (!truncated) {
+      const rel = queue.shift();
+      if (rel === undefined) {
+        if (busy === 0) return;
+        await new Promise((r) => setTimeout(r, 1)); // another worker may still find folders
+        continue;
+      }
+      busy++;
+      try {
+        for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+          if (++seen > MAX_FILES) {
+            truncated = true;
+            break;
+          }
+          if (e.name.startsWith('.')) continue;
+          const r = rel ? join(rel, e.name) : e.name;
+          if (e.isDirectory()) {
+            if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) queue.push(r);
+          } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+          else if (e.isSymbolicLink() && IMAGE_EXT.test(e.name)) followLink(r);
         }
-        const rt = relative(realPlate, target);
-        if (rt.startsWith('..') || isAbsolute(rt)) problems.add('warning', 'symlink', `${link}: symbolic link to ${target}, outside the plate folder ${plateDir}; skipped (copy the image or import its own folder)`, link);
-        else if (statSync(target).isFile()) out.push(r);
+      } finally {
+        busy--;
       }
     }
   };
-  walk('');
-  return out.sort();
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { files: out.sort(), truncated };
 }
 
 function readlinkSafe(p: string): string {

@@ -10,7 +10,20 @@ function cell(v: string | number | null | undefined, kind: ColumnSpec['kind']): 
   if (kind === 'string') return quote(String(v));
   const n = v as number;
   // shortest round-trip decimal; missing values stay empty (pandas reads NaN)
-  return Number.isFinite(n) ? String(n) : '';
+  if (!Number.isFinite(n)) return '';
+  return kind === 'float32' ? float32String(n) : String(n);
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 (≤ 9 significant digits): a stored
+ * 0.1f is written 0.1, not its float64 widening 0.10000000149011612.
+ */
+export function float32String(v: number): string {
+  for (let p = 6; p < 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return String(Number(s));
+  }
+  return String(Number(v.toPrecision(9)));
 }
 
 /** CSV (RFC 4180, header row, empty = missing) streamed to `<out>.partial`, renamed on finish. */

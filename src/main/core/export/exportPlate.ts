@@ -1,15 +1,14 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import type { Db } from '../catalog/db';
 import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
-import { CELL_METADATA } from '../features/pipeline';
 import { checkOutputFile, writeError } from '../io/output';
+import { openParquet, rowGroups, type ParquetFile } from '../io/parquetRead';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
-import type { ColumnSpec, ColumnValues, TableSink } from './table';
+import { isDense, type ColumnKind, type ColumnSpec, type ColumnValues, type TableSink } from './table';
 
 export interface ExportParams {
   plate: string | number;
@@ -20,6 +19,11 @@ export interface ExportParams {
   /** segmentation method of the feature set; default: model for synthetic when present, else classical */
   method?: 'model' | 'classical';
   normalize: 'none' | 'robustz';
+  /**
+   * feature columns as stored ('single', the default: per-cell float32 with positions float64;
+   * per-well profiles are float64) or all float64 ('double': per-cell values are the stored ones, widened)
+   */
+  precision?: 'single' | 'double';
   out: string;
   /** replace an existing file at `out` (else the export is refused before any work) */
   overwrite?: boolean;
@@ -48,6 +52,13 @@ export function chooseFeatureSet(db: Db, p: Pick<ExportParams, 'plate' | 'source
   );
 }
 
+/** The run's domain-check verdict ("in range" | "shifted" | "out of range"); '' for acquired images or runs from before the check. */
+function runDomainVerdict(db: Db, runId: number | null): string {
+  if (runId === null) return '';
+  const r = db.prepare(`SELECT domain FROM runs WHERE id = ?`).get(runId) as { domain: string | null } | undefined;
+  return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
+}
+
 const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
   format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
 
@@ -59,23 +70,12 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   checkOutputFile(p.out, !!p.overwrite);
   if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
   const set = chooseFeatureSet(db, p);
-  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize };
+  const domain = runDomainVerdict(db, set.runId);
+  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain };
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
-  if (p.format === 'parquet') {
-    try {
-      await mkdir(dirname(p.out), { recursive: true });
-      await copyFile(set.cellsPath, `${p.out}.partial`);
-      await rename(`${p.out}.partial`, p.out);
-    } catch (e) {
-      await rm(`${p.out}.partial`, { force: true });
-      throw writeError(p.out, e);
-    }
-    const md = await parquetMetadataAsync(await asyncBufferFromFile(set.cellsPath));
-    return { out: p.out, rows: Number(md.num_rows), columns: md.schema.length - 1, level: 'cell', format: 'parquet', setId: set.id };
-  }
-  return exportCellsCsv(set, p);
+  return exportCells(set, p);
 }
 
 async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: ExportParams, meta: Record<string, string>): Promise<ExportSummary> {
@@ -90,6 +90,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
     ...WELL_METADATA.map((name) => ({ name, kind: name === 'Metadata_mmoles_per_liter' ? ('double' as const) : ('string' as const) })),
     { name: 'Metadata_Source', kind: 'string' },
     { name: 'Metadata_Model', kind: 'string' },
+    { name: 'Metadata_DomainVerdict', kind: 'string' },
     ...names.map((name) => ({ name, kind: 'double' as const })),
   ];
   const sink = await sinkFor(p.format, p.out, specs, meta);
@@ -98,6 +99,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
       ...WELL_METADATA.map((k) => rows.map((w) => w.values[k])),
       rows.map(() => set.source),
       rows.map(() => set.modelName),
+      rows.map(() => meta['stainless.domain']),
       ...columns.map((c) => Float64Array.from(rows, (w) => c[pos.get(w.wellId)!])),
     ];
     await sink.write(cols);
@@ -109,40 +111,57 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
   return { out: p.out, rows: rows.length, columns: specs.length, level: 'well', format: p.format, setId: set.id };
 }
 
-async function exportCellsCsv(set: FeatureSetRow, p: ExportParams): Promise<ExportSummary> {
-  const file = await asyncBufferFromFile(set.cellsPath!);
-  const md = await parquetMetadataAsync(file);
-  const names = md.schema.slice(1).map((s) => s.name);
-  const kinds = new Map(CELL_METADATA.map((c) => [c.name, c.kind]));
-  const specs: ColumnSpec[] = names.map((name) => ({ name, kind: kinds.get(name) ?? 'double' }));
-  const sink = await csvSink(p.out, specs);
-  let start = 0;
+/** The column kinds of a per-cell file, from its schema (whatever layout wrote it). */
+function cellSpecs(pf: ParquetFile): ColumnSpec[] {
+  return pf.metadata.schema.slice(1).map((e): ColumnSpec => {
+    const kind: ColumnKind =
+      e.type === 'FLOAT' ? 'float32' : e.type === 'DOUBLE' ? (e.repetition_type === 'REQUIRED' ? 'float64' : 'double') : e.type === 'INT32' || e.type === 'INT64' ? 'int' : 'string';
+    return { name: e.name, kind };
+  });
+}
+
+/** Rows per CSV write: one row group as text would be hundreds of MB. */
+const CSV_ROWS = 512;
+
+/**
+ * Per-cell rows streamed from the set's Parquet file one row group at a time (memory: one group).
+ * Parquet in the stored layout is a copy of the file; 'double' rewrites float32 columns as float64.
+ */
+async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportSummary> {
+  const pf = await openParquet(set.cellsPath!);
+  const stored = cellSpecs(pf);
+  const specs = p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored;
+  const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, setId: set.id };
+  if (p.format === 'parquet' && specs.every((c, j) => c.kind === stored[j].kind)) {
+    try {
+      await mkdir(dirname(p.out), { recursive: true });
+      await copyFile(set.cellsPath!, `${p.out}.partial`);
+      await rename(`${p.out}.partial`, p.out);
+    } catch (e) {
+      await rm(`${p.out}.partial`, { force: true });
+      throw writeError(p.out, e);
+    }
+    return summary;
+  }
+  const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
+  const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
   try {
-    for (const rg of md.row_groups) {
-      const end = start + Number(rg.num_rows);
-      // column chunks of this row group (columnar decoding is faster than assembling row arrays)
-      const cols = new Map<string, Array<string | number | null>>();
-      await parquetRead({
-        file,
-        metadata: md,
-        rowStart: start,
-        rowEnd: end,
-        onChunk: (c) => {
-          const dst = cols.get(c.columnName) ?? new Array<string | number | null>(end - start).fill(null);
-          for (let r = Math.max(c.rowStart, start); r < Math.min(c.rowEnd, end); r++) {
-            const v = (c.columnData as ArrayLike<unknown>)[r - c.rowStart];
-            dst[r - start] = v === undefined || v === null ? null : typeof v === 'bigint' ? Number(v) : (v as string | number);
-          }
-          cols.set(c.columnName, dst);
-        },
-      });
-      await sink.write(specs.map((c) => cols.get(c.name) ?? new Array(end - start).fill(null)));
-      start = end;
+    for await (const g of rowGroups(pf)) {
+      const cols = specs.map((c) => toValues(g.columns.get(c.name)!, c.kind));
+      if (p.format === 'parquet') await sink.write(cols);
+      else for (let r = 0; r < g.rows; r += CSV_ROWS) await sink.write(cols.map((c) => c.slice(r, r + CSV_ROWS)));
     }
     await sink.finish();
   } catch (e) {
     await sink.abort();
     throw e;
   }
-  return { out: p.out, rows: start, columns: specs.length, level: 'cell', format: 'csv', setId: set.id };
+  return summary;
+}
+
+/** A decoded column as sink input: dense kinds as typed arrays, INT64 as numbers, nulls kept. */
+function toValues(src: ArrayLike<unknown>, kind: ColumnKind): ColumnValues {
+  if (isDense(kind)) return src instanceof Float32Array || src instanceof Float64Array ? src : Float64Array.from(src as ArrayLike<number | null>, (v) => (v === null ? NaN : v));
+  if (kind === 'int' && src instanceof Int32Array) return src;
+  return Array.from(src, (v) => (v === undefined || v === null ? null : typeof v === 'bigint' ? Number(v) : (v as string | number)));
 }

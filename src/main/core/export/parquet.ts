@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ParquetWriter, fileWriter, type SchemaElement } from 'hyparquet-writer';
 import { writeError } from '../io/output';
+import { zstdCompress, zstdReady } from '../io/zstd';
 import type { ColumnSpec, ColumnValues, TableSink } from './table';
 
 function schemaOf(columns: ColumnSpec[]): SchemaElement[] {
@@ -10,16 +11,37 @@ function schemaOf(columns: ColumnSpec[]): SchemaElement[] {
     ...columns.map((c): SchemaElement => {
       if (c.kind === 'string') return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
       if (c.kind === 'int') return { name: c.name, type: 'INT32', repetition_type: 'REQUIRED' };
+      if (c.kind === 'float32') return { name: c.name, type: 'FLOAT', repetition_type: 'REQUIRED' };
+      if (c.kind === 'float64') return { name: c.name, type: 'DOUBLE', repetition_type: 'REQUIRED' };
       return { name: c.name, type: 'DOUBLE', repetition_type: 'OPTIONAL' };
     }),
   ];
 }
 
+/** Dense values as the column's typed array, every non-finite value as NaN. */
+function dense(src: ColumnValues, kind: 'float32' | 'float64'): Float32Array | Float64Array {
+  const out = kind === 'float32' ? new Float32Array(src.length) : new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    out[i] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+  }
+  return out;
+}
+
+export interface ParquetOptions {
+  /** ZSTD (default) or SNAPPY (what the files were before; kept for the storage benchmark) */
+  codec?: 'ZSTD' | 'SNAPPY';
+}
+
 /**
- * Parquet (hyparquet-writer, snappy) streamed to `<out>.partial` one row group per write call,
- * renamed on finish. Doubles that are not finite are written as nulls.
+ * Parquet (hyparquet-writer) streamed to `<out>.partial`, one row group per write call, renamed on
+ * finish. Column statistics (min/max/null and NaN counts) are written for every column chunk, so
+ * readers can skip row groups. Dense float columns are BYTE_STREAM_SPLIT-encoded: the sign/exponent
+ * bytes of a column then sit together and compress, the noisy low mantissa bytes do not drag them
+ * down (3.0 instead of 3.3 bytes per float32 value with zstd on per-cell features).
  */
-export async function parquetSink(out: string, columns: ColumnSpec[], meta: Record<string, string> = {}): Promise<TableSink> {
+export async function parquetSink(out: string, columns: ColumnSpec[], meta: Record<string, string> = {}, opts: ParquetOptions = {}): Promise<TableSink> {
+  await zstdReady();
   const tmp = `${out}.partial`;
   let writer: ParquetWriter;
   try {
@@ -27,6 +49,8 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
     writer = new ParquetWriter({
       writer: fileWriter(tmp),
       schema: schemaOf(columns),
+      codec: opts.codec ?? 'ZSTD',
+      compressors: { ZSTD: zstdCompress },
       kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
       createdBy: 'Stainless',
     });
@@ -40,6 +64,7 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
       if (!n) return;
       const columnData = columns.map((c, j) => {
         const src = cols[j];
+        if (c.kind === 'float32' || c.kind === 'float64') return { name: c.name, data: dense(src, c.kind), encoding: 'BYTE_STREAM_SPLIT' as const };
         let data: unknown[] | Int32Array;
         if (c.kind === 'int') data = src instanceof Int32Array ? src : Int32Array.from(src as number[]);
         else if (c.kind === 'double') data = Array.from(src as ArrayLike<number | null>, (v) => (v === null || !Number.isFinite(v) ? null : v));

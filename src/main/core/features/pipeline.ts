@@ -7,6 +7,7 @@ import { WELL_METADATA, wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
 import type { ColumnSpec, ColumnValues, TableSink } from '../export/table';
 import type { CellTable } from './cellTable';
+import { cellFeatureSpecs, cellRowGroupRows, type CellPrecision } from './cellStore';
 import { SitePool, inProcess, type SiteRunner } from './pool';
 import { columnMedians } from './profiles';
 import { defaultMethod, plateSites, resolveSource, setKey, type Source } from './plateSites';
@@ -24,6 +25,8 @@ export interface FeaturesParams {
   workers?: number;
   /** false: only segment */
   measure?: boolean;
+  /** per-cell storage: 'single' (default; float32, positions float64) or 'double' (all float64) */
+  precision?: CellPrecision;
 }
 
 export interface FeaturesSummary {
@@ -155,7 +158,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     const ahead = Math.max(2, pool.size * 2);
     const inflight: Array<Promise<SiteResult>> = [];
     let next = 0;
-    const buffer = new RowBuffer(2048);
+    let buffer: RowBuffer | null = null;
     for (let k = 0; k < sites.length; k++) {
       if (hooks.signal?.aborted) throw new Error('cancelled');
       while (next < sites.length && next < k + ahead) inflight.push(start(sites[next++]));
@@ -164,7 +167,10 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
       const meta = wells[wellPos.get(s.wellId)!];
       const lp = labelPaths(s);
       // checkpoint before the segmentation row: a site counts as done only with both
-      if (ckDir && !r.resumed) await writeFileAtomic(ckFile(s.siteId), serialize({ nNuclei: r.nNuclei, nCells: r.nCells, table: r.table, seconds: r.seconds } satisfies SiteResult));
+      if (ckDir && !r.resumed) {
+        const { resumed: _resumed, ...result } = r;
+        await writeFileAtomic(ckFile(s.siteId), serialize(result satisfies SiteResult));
+      }
       upsertSeg.run(s.siteId, ref.source, method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
       secs.segment += r.seconds.segment;
       secs.measure += r.seconds.measure;
@@ -172,14 +178,16 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
       if (t) {
         if (!featureNames) {
           featureNames = t.names;
-          sink = await parquetSink(cellsPath!, [...CELL_METADATA, ...featureNames.map((name) => ({ name, kind: 'double' as const }))], {
+          const specs = [...CELL_METADATA, ...cellFeatureSpecs(featureNames, params.precision)];
+          buffer = new RowBuffer(specs, cellRowGroupRows(specs.length));
+          sink = await parquetSink(cellsPath!, specs, {
             'stainless.plate': ref.barcode,
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
-        await buffer.add(cellColumns(t, meta.values, s.field, ref.source, ref.modelName), sink!);
+        await buffer!.add(cellColumns(t, meta.values, s.field, ref.source, ref.modelName), sink!);
         nCells += t.objectNumbers.length;
         const keep = rowsOf(t, (i) => !t.touchesBorder[i]);
         if (current && current.wellId !== s.wellId) closeWell();
@@ -187,7 +195,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
         for (const row of keep) current.rows.push(row);
         const c = counts.get(s.wellId) ?? { cells: 0, nuclei: 0 };
         c.cells += keep.length;
-        c.nuclei += keep.length;
+        c.nuclei += r.nucleiKept ?? keep.length;
         counts.set(s.wellId, c);
       }
       done++;
@@ -200,7 +208,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
         });
     }
     closeWell();
-    if (sink) await buffer.flush(sink);
+    if (sink) await buffer!.flush(sink);
     await sink?.finish();
     if (ckDir) rmSync(ckDir, { recursive: true, force: true });
   } catch (e) {
@@ -249,13 +257,19 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   };
 }
 
-/** Collects per-site column chunks into row groups of at least `rows` rows (few, large row groups read fast). */
+/**
+ * Collects per-site column chunks into row groups of `rows` rows (few, large row groups read fast),
+ * holding float32 columns as float32 so a buffered group costs what it will store.
+ */
 class RowBuffer {
   private chunks: ColumnValues[][] = [];
   private n = 0;
-  constructor(private rows: number) {}
+  constructor(
+    private specs: ColumnSpec[],
+    private rows: number,
+  ) {}
   async add(cols: ColumnValues[], sink: TableSink): Promise<void> {
-    this.chunks.push(cols);
+    this.chunks.push(cols.map((c, j) => (this.specs[j].kind === 'float32' && !(c instanceof Float32Array) ? Float32Array.from(c as ArrayLike<number>) : c)));
     this.n += cols[0]?.length ?? 0;
     if (this.n >= this.rows) await this.flush(sink);
   }
@@ -263,16 +277,11 @@ class RowBuffer {
     if (!this.chunks.length) return;
     const merged = this.chunks[0].map((_, j) => {
       const parts = this.chunks.map((c) => c[j]);
-      if (parts[0] instanceof Float64Array) {
-        const out = new Float64Array(this.n);
+      const first = parts[0];
+      if (first instanceof Float64Array || first instanceof Float32Array || first instanceof Int32Array) {
+        const out = new (first.constructor as Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor)(this.n);
         let o = 0;
-        for (const p of parts as Float64Array[]) out.set(p, (o += p.length) - p.length);
-        return out;
-      }
-      if (parts[0] instanceof Int32Array) {
-        const out = new Int32Array(this.n);
-        let o = 0;
-        for (const p of parts as Int32Array[]) out.set(p, (o += p.length) - p.length);
+        for (const p of parts as Array<Float64Array | Float32Array | Int32Array>) out.set(p, (o += p.length) - p.length);
         return out;
       }
       return (parts as Array<Array<string | number | null>>).flat();

@@ -41,15 +41,15 @@ export function registerInferJob(core: Core): void {
   const live = liveLocks(core.db);
   for (const r of core.db.prepare(`SELECT id, plate_id AS plateId FROM runs WHERE status = 'running'`).all() as Array<{ id: number; plateId: number }>)
     if (!live.has(`infer-plate-${r.plateId}`)) core.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ?`).run(r.id);
-  core.jobs.register<InferStartInput, InferSummary>('infer', {
+  core.jobs.register('infer', {
     title: (p) => `Infer ${p.plate} with ${p.model}${p.wells?.length ? ` (${p.wells.length} wells)` : ''}`,
     unit: 'sites',
+    emits: () => ({ what: 'runs' }),
     async run(ctx) {
       const summary =
         core.transport !== 'inprocess'
           ? await runInWorker(core, ctx)
           : await runInference(core, ctx.params, { signal: ctx.signal, progress: (d, t, m) => ctx.progress(d, t, m) });
-      core.events.emit({ type: 'catalog', what: 'runs' });
       return summary;
     },
   });

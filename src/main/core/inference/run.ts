@@ -13,6 +13,11 @@ import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
 import { acquireLock } from '../jobs/runLock';
 import { checkFreeSpace, writeError } from '../io/output';
+import { compareDomain, sampleIndices, siteStats } from './domain';
+import type { DomainCheck } from '../../../shared/domain';
+
+/** Sites sampled from a plate for the domain check. */
+const DOMAIN_SITES = 4;
 
 export interface InferHooks {
   /** sites done (incl. resumed) / total; may throw to cancel (JobContext.progress does) */
@@ -100,7 +105,7 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
 
 async function inferLocked(
   core: { db: Db; paths: { synthetic: string } },
-  plate: { id: number; barcode: string },
+  plate: { id: number; barcode: string; cellLine?: string | null },
   model: ReturnType<typeof getModel>,
   params: InferParams,
   sites: SiteRow[],
@@ -119,6 +124,13 @@ async function inferLocked(
 
   const setStatus = (status: RunStatus, error: string | null = null) =>
     db.prepare(`UPDATE runs SET status = ?, error = ?, finished_at = CASE WHEN ? IN ('done','failed','cancelled') THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE NULL END WHERE id = ?`).run(status, error, status, runId);
+
+  // the domain check: a few sites spread over the plate against the model's training conditions,
+  // recorded before any site runs (an out-of-range plate still runs: the user decides)
+  hooks.progress?.(0, sites.length, 'domain check');
+  const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(inputsOf(sites[i]).map((p) => readGray(p!))), m, params.pixelSizeUm)));
+  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  db.prepare(`UPDATE runs SET domain = ? WHERE id = ?`).run(JSON.stringify(domain), runId);
 
   let lm;
   try {
@@ -214,6 +226,7 @@ async function inferLocked(
     seconds,
     sitesPerSecond: computed > 0 && seconds > 0 ? computed / seconds : null,
     outputDir: join(core.paths.synthetic, `run-${runId}`),
+    domain,
   };
 }
 
@@ -249,6 +262,7 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   sites_done: number;
+  domain: string | null;
 }
 
 const RUN_SQL = `SELECT r.*, p.barcode, (SELECT count(*) FROM run_sites rs WHERE rs.run_id = r.id) AS sites_done FROM runs r JOIN plates p ON p.id = r.plate_id`;
@@ -272,6 +286,7 @@ const toRun = (r: RunRow): RunInfo => {
     error: r.error,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    domain: r.domain ? (JSON.parse(r.domain) as DomainCheck) : null,
   };
 };
 

@@ -90,13 +90,22 @@ export function parseColumnMapping(spec: string): ColumnMapping {
   return out;
 }
 
+/**
+ * The header for an error message, only when it looks like column names: a file that is not a
+ * table (a key file, /etc/shadow) must not have its first line echoed to the UI.
+ */
+export function columnList(header: string[]): string {
+  const nameLike = header.length <= 200 && header.every((h) => h.length <= 80 && /^[\p{L}\p{N} _.\-()%#/[\]]*$/u.test(h));
+  return nameLike ? `columns: ${header.join(', ')}` : `a first line that is not a header of column names (${header.length} field${header.length === 1 ? '' : 's'})`;
+}
+
 function resolveColumns(t: Table, mapping: ColumnMapping, required: Array<keyof ColumnMapping>, what: string): Partial<Record<keyof ColumnMapping, string>> {
   const cols: Partial<Record<keyof ColumnMapping, string>> = {};
   for (const k of COLUMN_KEYS) {
     const explicit = mapping[k];
     if (explicit !== undefined) {
       const c = findColumn(t.header, [explicit]);
-      if (!c) throw new PlatemapError(`${t.file}: column "${explicit}" (mapped to ${k}) is missing; the ${what} has columns: ${t.header.join(', ')}`);
+      if (!c) throw new PlatemapError(`${t.file}: column "${explicit}" (mapped to ${k}) is missing; the ${what} has ${columnList(t.header)}`);
       cols[k] = c;
     } else {
       const c = findColumn(t.header, ALIASES[k]);
@@ -106,7 +115,7 @@ function resolveColumns(t: Table, mapping: ColumnMapping, required: Array<keyof 
   const missing = required.filter((k) => !cols[k]);
   if (missing.length)
     throw new PlatemapError(
-      `${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k} (${ALIASES[k].slice(0, 2).join(' or ')})`).join(', ')}; the ${what} has columns: ${t.header.join(', ')}`,
+      `${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k} (${ALIASES[k].slice(0, 2).join(' or ')})`).join(', ')}; the ${what} has ${columnList(t.header)}`,
     );
   return cols;
 }
@@ -237,7 +246,7 @@ export function resolveJumpMetadata(root: string, barcode: string | null, encodi
   const t = readTableOrThrow(bp, encoding);
   const bc = findColumn(t.header, ['Assay_Plate_Barcode']);
   const pm = findColumn(t.header, ['Plate_Map_Name']);
-  if (!bc || !pm) throw new PlatemapError(`${bp}: missing column ${!bc ? 'Assay_Plate_Barcode' : 'Plate_Map_Name'}; it has columns: ${t.header.join(', ')}`);
+  if (!bc || !pm) throw new PlatemapError(`${bp}: missing column ${!bc ? 'Assay_Plate_Barcode' : 'Plate_Map_Name'}; it has ${columnList(t.header)}`);
   let row = barcode === null ? undefined : t.rows.find((r) => r.cells[bc] === barcode);
   if (!row && barcode === null) {
     if (t.rows.length !== 1) throw new PlatemapError(`${bp}: lists ${t.rows.length} plates (${t.rows.map((r) => r.cells[bc]).join(', ')}); say which with --barcode`);

@@ -1,4 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { openParquet, rowGroups } from '../io/parquetRead';
 import type { Db } from '../catalog/db';
 import { allFeatureColumns, setWellIds } from '../features/store';
 import type { WellProfiles } from './agreement';
@@ -88,37 +88,32 @@ export async function loadRunProfiles(db: Db, runId: number): Promise<RunProfile
   return { acquired, synthetic, cells, sets: { acquired: acq.id, synthetic: syn.id }, note };
 }
 
-/** Every k-th row of the chosen double columns (nulls → NaN). */
+/**
+ * Every k-th row of the chosen feature columns (nulls → NaN), streamed one row group at a time
+ * with only those columns decoded: memory is the sample plus one group of `names`.
+ */
 async function readColumns(path: string, names: string[], maxRows: number): Promise<{ rows: number; data: Float64Array }> {
-  const file = await asyncBufferFromFile(path);
-  const md = await parquetMetadataAsync(file);
-  const total = Number(md.num_rows);
-  const step = Math.max(1, Math.ceil(total / maxRows));
-  const rows = Math.ceil(total / step);
-  const data = new Float64Array(rows * names.length).fill(NaN);
-  let start = 0;
+  const pf = await openParquet(path);
+  const step = Math.max(1, Math.ceil(pf.rows / maxRows));
+  const data = new Float64Array(Math.ceil(pf.rows / step) * names.length).fill(NaN);
   let out = 0;
-  for (const rg of md.row_groups) {
-    const end = start + Number(rg.num_rows);
-    let got: unknown[][] = [];
-    await parquetRead({ file, metadata: md, columns: names, rowStart: start, rowEnd: end, onComplete: (r: unknown[][]) => (got = r) });
-    for (let i = 0; i < got.length; i++) {
-      if ((start + i) % step !== 0) continue;
-      const r = got[i];
+  for await (const g of rowGroups(pf, names)) {
+    const cols = names.map((n) => g.columns.get(n)!);
+    for (let i = (step - (g.rowStart % step)) % step; i < g.rows; i += step) {
       for (let j = 0; j < names.length; j++) {
-        const v = r[j];
+        const v = cols[j][i];
         data[out * names.length + j] = typeof v === 'number' ? v : NaN;
       }
       out++;
     }
-    start = end;
   }
   return { rows: out, data: data.subarray(0, out * names.length) };
 }
 
-async function doubleColumns(path: string): Promise<string[]> {
-  const md = await parquetMetadataAsync(await asyncBufferFromFile(path));
-  return md.schema.slice(1).filter((s) => s.type === 'DOUBLE' && !s.name.startsWith('Metadata_')).map((s) => s.name);
+/** Feature columns (float32 or float64) of a per-cell file. */
+async function featureColumnNames(path: string): Promise<string[]> {
+  const pf = await openParquet(path);
+  return pf.metadata.schema.slice(1).filter((s) => (s.type === 'DOUBLE' || s.type === 'FLOAT') && !s.name.startsWith('Metadata_')).map((s) => s.name);
 }
 
 /**
@@ -127,8 +122,8 @@ async function doubleColumns(path: string): Promise<string[]> {
  * ones, so every feature group is represented), rows with a missing value dropped.
  */
 async function cellSample(acqPath: string, synPath: string): Promise<NonNullable<RunProfiles['cells']>> {
-  const synCols = new Set(await doubleColumns(synPath));
-  const shared = (await doubleColumns(acqPath)).filter((n) => synCols.has(n));
+  const synCols = new Set(await featureColumnNames(synPath));
+  const shared = (await featureColumnNames(acqPath)).filter((n) => synCols.has(n));
   const step = Math.max(1, shared.length / MAX_CELL_FEATURES);
   const names = shared.length <= MAX_CELL_FEATURES ? shared : Array.from({ length: MAX_CELL_FEATURES }, (_, k) => shared[Math.floor(k * step)]);
   const [a, s] = await Promise.all([readColumns(acqPath, names, MAX_CELLS), readColumns(synPath, names, MAX_CELLS)]);
