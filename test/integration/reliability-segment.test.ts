@@ -18,9 +18,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const plate = join(root, 'SEGK');
 
 function run(ws: string, args: string[], env: Record<string, string> = {}, killAt?: number) {
-  return new Promise<{ code: number | null; signal: string | null; stderr: string }>((res, rej) => {
-    const child = spawn(process.execPath, ['bin/stainless.mjs', ...args, '--workspace', ws], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((res, rej) => {
+    const child = spawn(process.execPath, ['bin/stainless.mjs', ...args, '--workspace', ws], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     // the stall hook holds the process after `killAt` sites, so waiting for that many recorded sites is race-free
     const watch =
@@ -35,7 +37,7 @@ function run(ws: string, args: string[], env: Record<string, string> = {}, killA
     child.on('error', rej);
     child.on('exit', (code, signal) => {
       clearInterval(watch);
-      res({ code, signal, stderr });
+      res({ code, signal, stdout, stderr });
     });
   });
 }
@@ -85,9 +87,9 @@ test('case 6: SIGKILL at any site of segment, then the same command: byte-identi
     mkdirSync(join(ws, 'features', 'SEGK'), { recursive: true });
     writeFileSync(join(ws, 'features', 'SEGK', 'acquired-classical.cells.parquet.partial'), 'half a table');
     const before = catalogState(ws);
-    const again = await run(ws, SEG);
+    const again = await run(ws, [...SEG, '--json']);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stderr, new RegExp(`\\(SEGK: 12 sites, ${killAt} resumed from checkpoints\\)`), again.stderr);
+    assert.deepEqual([JSON.parse(again.stdout).sitesResumed, JSON.parse(again.stdout).sites], [killAt, 12], 'resumed at the first unfinished site');
     assert.deepEqual(outputs(ws), want, `kill after ${killAt} sites: files identical to an uninterrupted run, nothing left over`);
     assert.deepEqual(setStatus(ws), { status: 'done', segs: 12 });
     const s = catalogState(ws);

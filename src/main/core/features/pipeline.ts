@@ -36,6 +36,8 @@ export interface FeaturesSummary {
   runId: number | null;
   method: string;
   sites: number;
+  /** sites taken from the checkpoints of a killed run (not segmented or measured again) */
+  sitesResumed: number;
   wells: number;
   cells: number;
   cellsPath: string | null;
@@ -249,6 +251,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     runId: ref.runId,
     method: method,
     sites: sites.length,
+    sitesResumed: checkpointed.size,
     wells: byWellCount(sites),
     cells: nCells,
     cellsPath: featureNames ? cellsPath : null,
