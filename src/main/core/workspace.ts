@@ -45,11 +45,17 @@ export function syntheticPath(syntheticDir: string, runId: number, s: { row: num
   return join(runDir(syntheticDir, runId), w, `${siteStem(w, s.field)}_${channel}.tiff`);
 }
 
-/** The label images of one site of a segmentation (`setKey` names source, run and method). */
+/** The folder of a segmentation's label images (`setKey` names source, run and method). */
+export const labelDir = (labelsDir: string, barcode: string, setKey: string) => join(labelsDir, barcode, setKey);
+
+/** The label images of one site of a segmentation. */
 export function labelPaths(labelsDir: string, barcode: string, setKey: string, s: { well: string; field: number }): { nucleiPath: string; cellsPath: string } {
-  const stem = join(labelsDir, barcode, setKey, siteStem(s.well, s.field));
+  const stem = join(labelDir(labelsDir, barcode, setKey), siteStem(s.well, s.field));
   return { nucleiPath: `${stem}_nuclei.tiff`, cellsPath: `${stem}_cells.tiff` };
 }
+
+/** Per-site checkpoints of a feature set while it is being measured (removed when it is done). */
+export const siteCheckpointDir = (featuresDir: string, barcode: string, setKey: string) => join(featuresDir, barcode, `${setKey}.sites`);
 
 /** The per-cell Parquet file of a feature set. */
 export const cellsFilePath = (featuresDir: string, barcode: string, setKey: string) => join(featuresDir, barcode, `${setKey}.cells.parquet`);

@@ -13,6 +13,7 @@ import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
 import { runDir, syntheticPath } from '../workspace';
 import { acquireLock } from '../jobs/runLock';
+import { checkFreeSpace, writeError } from '../io/output';
 import { compareDomain, sampleIndices, siteStats } from './domain';
 import type { DomainCheck } from '../../../shared/domain';
 
@@ -160,6 +161,14 @@ async function inferLocked(
   const finished = new Set((db.prepare(`SELECT site_id FROM run_sites WHERE run_id = ?`).all(runId) as Array<{ site_id: number }>).map((r) => r.site_id));
   const todo = sites.filter((s) => !finished.has(s.siteId));
   const resumed = sites.length - todo.length;
+  try {
+    // pre-flight: the run's remaining images must fit (16-bit, outputs × sites at the inputs' size)
+    const size = db.prepare(`SELECT width, height FROM images WHERE site_id = ? AND kind = 'acquired' LIMIT 1`).get(sites[0].siteId) as { width: number; height: number };
+    checkFreeSpace(join(core.paths.synthetic, `run-${runId}`), todo.length * m.outputs.length * (size.width * size.height * 2 + 256), `${todo.length * m.outputs.length} synthetic images`);
+  } catch (e) {
+    setStatus('failed', (e as Error).message);
+    throw e;
+  }
   const insImage = db.prepare(`INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth, run_id) VALUES (?, ?, 'synthetic', ?, ?, ?, 16, ?)`);
   const insSite = db.prepare(`INSERT INTO run_sites (run_id, site_id, seconds) VALUES (?, ?, ?)`);
   const register = db.transaction((s: SiteRow, files: string[], w: number, hgt: number, secs: number) => {
@@ -201,9 +210,15 @@ async function inferLocked(
     }
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
-    saveTimings(db, runId, timings, (performance.now() - t0) / 1000, resample);
-    setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);
-    throw e;
+    // a full disk can also stop the catalog: say so in one line naming it, not a raw SqliteError
+    const err = (e as { code?: string }).code === 'SQLITE_FULL' ? writeError(db.name, e) : (e as Error);
+    try {
+      saveTimings(db, runId, timings, (performance.now() - t0) / 1000, resample);
+      setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : err.message);
+    } catch {
+      // the catalog cannot be written either: the run stays 'running' and is marked interrupted on the next start
+    }
+    throw err;
   }
   const seconds = (performance.now() - t0) / 1000;
   saveTimings(db, runId, timings, seconds, resample);
