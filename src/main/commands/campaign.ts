@@ -3,6 +3,7 @@ import { UsageError } from './types';
 import { makePlan, type Step } from '../core/campaign/plan';
 import { runShard } from '../core/campaign/work';
 import { mergeCampaign, shardStates } from '../core/campaign/merge';
+import { slurmStatus, slurmSubmit } from '../core/campaign/slurm';
 
 const int = (v: unknown, flag: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -71,6 +72,39 @@ export const mergeCommand: Command = {
     const core = await ctx.coreWithModels();
     const r = await mergeCampaign(core, planFile);
     ctx.say(`merged campaign ${r.planId.slice(0, 12)} into run ${r.runId}: plate ${r.plate}, ${r.sites} sites, ${r.cells} cells${r.setId ? `, feature set ${r.setId}` : ''}`);
+    return r;
+  },
+};
+
+export const slurmCommand: Command = {
+  name: 'slurm',
+  summary: "Run a campaign on Slurm: `submit` one array task per shard (optionally the merge after it), `status` of each shard",
+  usage:
+    'stainless slurm submit --plan DIR/plan.json [--partition P] [--cpus-per-task N] [--mem 8G] [--gres gpu:1] [--shards 0,3 (re-submit some)] [--then-merge] [--workspace W] [--json]\n' +
+    'stainless slurm status --plan DIR/plan.json [--json]',
+  options: { plan: { type: 'string' }, partition: { type: 'string' }, 'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, gres: { type: 'string' }, shards: { type: 'string' }, 'then-merge': { type: 'boolean' } },
+  async run({ values, positionals }, ctx) {
+    const sub = positionals[0];
+    if (sub !== 'submit' && sub !== 'status') throw new UsageError('slurm: say `submit` or `status`');
+    if (!values.plan) throw new UsageError(`slurm ${sub}: --plan is required`);
+    const planFile = values.plan as string;
+    if (sub === 'status') {
+      const s = slurmStatus(planFile);
+      for (const x of s.shards) ctx.say(`shard ${x.shard}: ${x.state}${x.jobId ? ` (job ${x.jobId})` : ''}, ${x.sitesDone}/${x.sites} sites${x.detail && x.state !== 'done' ? ` — ${x.detail}` : ''}`);
+      if (s.merge) ctx.say(`merge: job ${s.merge.jobId} ${s.merge.state}`);
+      return s;
+    }
+    const shards = typeof values.shards === 'string' ? values.shards.split(',').map((k) => int(k.trim(), 'shards')!) : undefined;
+    const r = slurmSubmit(planFile, {
+      partition: values.partition as string | undefined,
+      cpusPerTask: int(values['cpus-per-task'], 'cpus-per-task'),
+      mem: values.mem as string | undefined,
+      gres: values.gres as string | undefined,
+      shards,
+      // the merge job writes to this workspace's catalog (it must be on storage the node sees)
+      thenMerge: values['then-merge'] ? ctx.core().workspace : null,
+    });
+    ctx.say(`submitted array job ${r.jobId} (shards ${r.shards.join(',')})${r.mergeJobId ? `, merge job ${r.mergeJobId} after it` : ''}; script ${r.script}`);
     return r;
   },
 };

@@ -83,6 +83,9 @@ export async function runShard(planFile: string, k: number, note: (line: string)
       await runSite(plan, s, sd, lm);
       computed++;
       note(`shard ${k}: ${i + 1}/${sites.length} sites (${s.well} f${s.field})`);
+      // test hook: shard STAINLESS_WORK_STALL_SHARD holds after its first computed site, so a test
+      // can kill it part-way (scancel) deterministically; a timer keeps the process alive
+      if (process.env.STAINLESS_WORK_STALL_SHARD === String(k)) await new Promise(() => setInterval(() => undefined, 1000));
     }
     const summary: ShardSummary = { shard: k, sites: sites.length, computed, skipped: sites.length - computed, seconds: (performance.now() - t0) / 1000 };
     return summary;
