@@ -84,4 +84,23 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   const b = await catalogSnapshot(sharded);
   assert.ok(a.images.length === 10 * 7 && a.segmentations.length === 10 && a.wellFeatures.length > 1000, `single-machine run: ${a.images.length} images, ${a.wellFeatures.length} features`);
   for (const k of Object.keys(a) as Array<keyof typeof a>) assert.deepEqual(b[k], a[k], k);
+
+  // bad input: an edited plan, a changed input image; merge names the failed shard and its reason
+  const camp2 = join(root, 'campaign2');
+  assert.equal(await main(['--workspace', sharded, 'plan', '--plate', 'CAMP', '--model', MODEL, '--steps', 'infer', '--shards', '2', '--campaign', camp2]), 0);
+  const plan2 = join(camp2, 'plan.json');
+  const text = readFileSync(plan2, 'utf8');
+  writeFileSync(plan2, text.replace('"seed": 0', '"seed": 1'));
+  const edited = await failing(['work', '--plan', plan2, '--shard', '0']);
+  assert.equal(edited.code, 1);
+  assert.equal(edited.err.trim(), `stainless work: ${plan2}: the plan was edited after it was made (its id does not match its content); make a new plan`);
+  writeFileSync(plan2, text);
+  const victim = readPlan(plan2).sites.find((s) => s.shard === 1)!.inputs.BF.path;
+  writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.from([0])]));
+  const changed = await failing(['work', '--plan', plan2, '--shard', '1']);
+  assert.equal(changed.code, 1);
+  assert.match(changed.err, new RegExp(`${victim.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed since the plan was made`));
+  const incomplete = await failing(['--workspace', sharded, 'merge', '--plan', plan2]);
+  assert.match(incomplete.err, /not complete: shard 0 missing 5 of 5 sites; shard 1 failed \(.*changed since the plan was made/);
+  assert.equal(await main(['work', '--plan', plan2, '--shard', '7']), 1);
 });
