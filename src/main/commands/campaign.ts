@@ -42,15 +42,20 @@ export const planCommand: Command = {
 export const workCommand: Command = {
   name: 'work',
   summary: 'Run one shard of a campaign (no catalog; re-running skips finished sites and redoes partial ones)',
-  usage: 'stainless work --plan DIR/plan.json --shard K (default $SLURM_ARRAY_TASK_ID, $AWS_BATCH_JOB_ARRAY_INDEX or $JOB_COMPLETION_INDEX) [--json]',
-  options: { plan: { type: 'string' }, shard: { type: 'string' } },
+  usage:
+    'stainless work --plan DIR/plan.json --shard K (default $SLURM_ARRAY_TASK_ID, $AWS_BATCH_JOB_ARRAY_INDEX or $JOB_COMPLETION_INDEX)\n' +
+    '               [--workers N (segmentation threads; default $SLURM_CPUS_PER_TASK when above 1, else in-process)] [--json]',
+  options: { plan: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' } },
   async run({ values }, ctx) {
     if (!values.plan) throw new UsageError('work: --plan is required');
     // the schedulers' own array index, so one command line serves every task
     const env = process.env.SLURM_ARRAY_TASK_ID ?? process.env.AWS_BATCH_JOB_ARRAY_INDEX ?? process.env.JOB_COMPLETION_INDEX;
     const k = int(values.shard ?? env, 'shard');
     if (k === undefined) throw new UsageError('work: --shard is required (or an array index in the environment)');
-    const s = await runShard(values.plan as string, k, ctx.note);
+    const cpus = Number(process.env.SLURM_CPUS_PER_TASK ?? 1);
+    const workers = int(values.workers, 'workers') ?? (cpus > 1 ? cpus : 0);
+    if (workers < 0) throw new UsageError(`--workers: ${workers} is negative`);
+    const s = await runShard(values.plan as string, k, ctx.note, workers);
     ctx.say(`shard ${s.shard}: ${s.computed} sites computed, ${s.skipped} already done, ${s.seconds.toFixed(1)} s`);
     return s;
   },

@@ -5,7 +5,7 @@ import { loadModel, sha256File, type LoadedModel } from '../inference/model';
 import { inferSite } from '../inference/site';
 import { gaussianSource } from '../inference/samplers/noise';
 import { readGray, writeTiff } from '../io/tiff';
-import { processSite } from '../features/siteTask';
+import { SitePool, inProcess, type SiteRunner } from '../features/pool';
 import { CELL_METADATA, cellColumns } from '../features/pipeline';
 import { cellFeatureSpecs } from '../features/cellStore';
 import { parquetSink } from '../export/parquet';
@@ -58,7 +58,7 @@ export function readSiteDone(dir: string, plan: Plan): SiteDone | null {
  * partial ones are redone from scratch. A site's noise is seeded by the plan's seed and the site's
  * own row/column/field (as `stainless infer` seeds it), so outputs do not depend on sharding.
  */
-export async function runShard(planFile: string, k: number, note: (line: string) => void = () => {}): Promise<ShardSummary> {
+export async function runShard(planFile: string, k: number, note: (line: string) => void = () => {}, workers = 0): Promise<ShardSummary> {
   const plan = readPlan(planFile);
   const dir = campaignDir(planFile);
   if (!Number.isInteger(k) || k < 0 || k >= plan.shards) throw new Error(`--shard ${k}: the plan has shards 0–${plan.shards - 1}`);
@@ -74,18 +74,31 @@ export async function runShard(planFile: string, k: number, note: (line: string)
     });
     let lm: LoadedModel | null = null;
     let computed = 0;
-    for (const [i, s] of sites.entries()) {
-      const sd = siteDir(dir, s);
-      if (readSiteDone(sd, plan)) continue;
-      rmSync(sd, { recursive: true, force: true }); // a partial site (killed part-way) is redone whole
-      mkdirSync(sd, { recursive: true });
-      lm ??= await loadModel(plan.model.manifest, plan.model.dir, plan.params.provider);
-      await runSite(plan, s, sd, lm);
-      computed++;
-      note(`shard ${k}: ${i + 1}/${sites.length} sites (${s.well} f${s.field})`);
-      // test hook: shard STAINLESS_WORK_STALL_SHARD holds after its first computed site, so a test
-      // can kill it part-way (scancel) deterministically; a timer keeps the process alive
-      if (process.env.STAINLESS_WORK_STALL_SHARD === String(k)) await new Promise(() => setInterval(() => undefined, 1000));
+    // inference runs here site after site; segmentation + measurements of earlier sites run
+    // meanwhile on worker threads (workers > 0), each site finished by its own done-marker
+    const pool: SiteRunner = workers > 0 ? new SitePool(workers) : inProcess;
+    const inflight: Array<Promise<void>> = [];
+    try {
+      for (const s of sites) {
+        const sd = siteDir(dir, s);
+        if (readSiteDone(sd, plan)) continue;
+        rmSync(sd, { recursive: true, force: true }); // a partial site (killed part-way) is redone whole
+        mkdirSync(sd, { recursive: true });
+        lm ??= await loadModel(plan.model.manifest, plan.model.dir, plan.params.provider);
+        const p = finishSite(plan, s, sd, await inferOne(plan, s, sd, lm), pool).then(() => note(`shard ${k}: ${++computed} sites computed (${s.well} f${s.field})`));
+        p.catch(() => {}); // awaited below; no unhandled rejection while earlier sites finish
+        inflight.push(p);
+        if (inflight.length >= pool.size) await inflight.shift();
+        // test hook: shard STAINLESS_WORK_STALL_SHARD holds after its first site is done, so a test
+        // can kill it part-way (scancel) deterministically; a timer keeps the process alive
+        if (process.env.STAINLESS_WORK_STALL_SHARD === String(k)) {
+          await Promise.all(inflight);
+          await new Promise(() => setInterval(() => undefined, 1000));
+        }
+      }
+      await Promise.all(inflight);
+    } finally {
+      await pool.close();
     }
     const summary: ShardSummary = { shard: k, sites: sites.length, computed, skipped: sites.length - computed, seconds: (performance.now() - t0) / 1000 };
     return summary;
@@ -95,8 +108,15 @@ export async function runShard(planFile: string, k: number, note: (line: string)
   }
 }
 
-async function runSite(plan: Plan, s: PlanSite, sd: string, lm: LoadedModel): Promise<void> {
-  const ts = performance.now();
+interface Inferred {
+  images: Record<string, string>;
+  done: SiteDone;
+  t0: number;
+}
+
+/** The model over one site: synthetic channels written to the site's folder. */
+async function inferOne(plan: Plan, s: PlanSite, sd: string, lm: LoadedModel): Promise<Inferred> {
+  const t0 = performance.now();
   const m = plan.model.manifest;
   for (const ch of m.inputs) {
     const want = s.inputs[ch];
@@ -125,9 +145,17 @@ async function runSite(plan: Plan, s: PlanSite, sd: string, lm: LoadedModel): Pr
     host: hostname(),
     seconds: 0,
   };
+  return { images, done, t0 };
+}
+
+/** Segmentation + measurements (when planned), the site's per-cell Parquet, then its done-marker. */
+async function finishSite(plan: Plan, s: PlanSite, sd: string, { images, done, t0 }: Inferred, pool: SiteRunner): Promise<void> {
+  const m = plan.model.manifest;
   if (plan.steps.includes('segment')) {
     const lf = labelFiles(sd);
-    const r = await processSite({ images, method: plan.params.method, nucleiPath: lf.nuclei, cellsPath: lf.cells, reuseLabels: false, measure: true });
+    const r = await pool.run({ images, method: plan.params.method, nucleiPath: lf.nuclei, cellsPath: lf.cells, reuseLabels: false, measure: true }).catch((e: Error) => {
+      throw new Error(`site ${s.well} field ${s.field}: ${e.message}`);
+    });
     Object.assign(done, { nNuclei: r.nNuclei, nCells: r.nCells, nucleiKept: r.nucleiKept });
     const t = r.table;
     if (t) {
@@ -138,6 +166,6 @@ async function runSite(plan: Plan, s: PlanSite, sd: string, lm: LoadedModel): Pr
       done.cells = t.objectNumbers.length;
     }
   }
-  done.seconds = (performance.now() - ts) / 1000;
+  done.seconds = (performance.now() - t0) / 1000;
   writeAtomic(doneFile(sd), JSON.stringify(done, null, 2) + '\n');
 }
