@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Db } from '../catalog/db';
 import { findPlate } from '../catalog/queries';
@@ -14,7 +14,6 @@ import { columnMedians } from '../features/profiles';
 import { openFeatureSet, saveWellProfiles } from '../features/store';
 import { campaignDir, readPlan, siteDir, siteStem, type Plan } from './plan';
 import { failedFile, labelFiles, readSiteDone, siteCells, syntheticFile, type SiteDone } from './work';
-import { readFileSync } from 'node:fs';
 
 export interface ShardState {
   shard: number;
@@ -66,8 +65,11 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
   if (!plate) throw new Error(`${planFile}: plate ${plan.plate.barcode} is not in this catalog`);
   const model = getModel(db, `${plan.model.name}@${plan.model.version}`);
   if (model.sha256 !== plan.model.sha256) throw new Error(`${planFile}: model ${plan.model.name} ${plan.model.version} here has sha256 ${model.sha256.slice(0, 12)}…, the plan ${plan.model.sha256.slice(0, 12)}…`);
-  const twice = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND json_extract(timings, '$.campaign') = ?`).get(plate.id, plan.id) as { id: number } | undefined;
-  if (twice) throw new Error(`campaign ${plan.id.slice(0, 12)}… was already merged into this catalog as run ${twice.id}`);
+  const refuseTwice = () => {
+    const twice = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND json_extract(timings, '$.campaign') = ?`).get(plate.id, plan.id) as { id: number } | undefined;
+    if (twice) throw new Error(`campaign ${plan.id.slice(0, 12)}… was already merged into this catalog as run ${twice.id}`);
+  };
+  refuseTwice();
   const siteId = new Map(
     (db.prepare(`SELECT s.id, s.field, w.row, w.col, w.id AS wellId FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ?`).all(plate.id) as Array<{ id: number; field: number; row: number; col: number; wellId: number }>).map((r) => [
       `${r.row},${r.col},${r.field}`,
@@ -86,7 +88,7 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
   // per-cell rows: the plate's Parquet (written aside, renamed once the run id is known) and per-well medians
   const wells = wellMetadata(db, plate.id);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
-  const tmpCells = join(core.paths.features, plate.barcode, `.merge-${plan.id.slice(0, 16)}.cells.parquet`);
+  const tmpCells = join(core.paths.features, plate.barcode, `.merge-${plan.id.slice(0, 16)}-${process.pid}.cells.parquet`);
   let featureNames: string[] | null = null;
   const medians = new Map<number, Float64Array>();
   const counts = new Map<number, { cells: number; nuclei: number }>();
@@ -138,6 +140,7 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
   const seconds = dones.reduce((a, d) => a + d.seconds, 0);
   try {
     return db.transaction((): MergeSummary => {
+      refuseTwice(); // again inside the transaction: a merge running beside this one may have won
       const timings = { campaign: plan.id, shards: plan.shards, sitesTotal: sites.length, seconds, perSite: seconds / sites.length, hosts: [...new Set(dones.map((d) => d.host))] };
       const d0 = dones[0];
       const runId = (
