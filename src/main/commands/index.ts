@@ -10,6 +10,7 @@ import { demoCommand } from './demo';
 import { segmentCommand } from './segment';
 import { measureCommand } from './measure';
 import { exportCommand } from './export';
+import { mergeCommand, planCommand, slurmCommand, workCommand } from './campaign';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand, planCommand, workCommand, mergeCommand, slurmCommand];

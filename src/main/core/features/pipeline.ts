@@ -262,7 +262,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
  * Collects per-site column chunks into row groups of `rows` rows (few, large row groups read fast),
  * holding float32 columns as float32 so a buffered group costs what it will store.
  */
-class RowBuffer {
+export class RowBuffer {
   private chunks: ColumnValues[][] = [];
   private n = 0;
   constructor(
@@ -301,7 +301,7 @@ function removePartials(dir: string): void {
 
 const byWellCount = (sites: Array<{ wellId: number }>) => new Set(sites.map((s) => s.wellId)).size;
 
-function rowsOf(t: CellTable, keep: (k: number) => boolean): Float64Array[] {
+export function rowsOf(t: CellTable, keep: (k: number) => boolean): Float64Array[] {
   const out: Float64Array[] = [];
   for (let k = 0; k < t.objectNumbers.length; k++) {
     if (!keep(k)) continue;
@@ -312,7 +312,7 @@ function rowsOf(t: CellTable, keep: (k: number) => boolean): Float64Array[] {
   return out;
 }
 
-function cellColumns(t: CellTable, meta: Record<string, string | number | null>, field: number, source: string, model: string | null): ColumnValues[] {
+export function cellColumns(t: CellTable, meta: Record<string, string | number | null>, field: number, source: string, model: string | null): ColumnValues[] {
   const n = t.objectNumbers.length;
   const rep = <T>(v: T) => Array.from({ length: n }, () => v);
   return [

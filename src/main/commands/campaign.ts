@@ -1,0 +1,115 @@
+import type { Command } from './types';
+import { UsageError } from './types';
+import { makePlan, type Step } from '../core/campaign/plan';
+import { runShard } from '../core/campaign/work';
+import { mergeCampaign, shardStates } from '../core/campaign/merge';
+import { slurmStatus, slurmSubmit } from '../core/campaign/slurm';
+
+const int = (v: unknown, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`--${flag}: "${v}" is not an integer`);
+  return n;
+};
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Cut a plate into shards for a cluster: DIR/plan.json (model + sha256, parameters, seeds, input hashes) and one LoadData CSV per shard',
+  usage: 'stainless plan --plate B --model NAME[@VERSION] --shards N --campaign DIR [--steps infer,segment] [--seed N] [--sampler-steps N] [--provider auto|cpu|cuda] [--json]',
+  options: { plate: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, shards: { type: 'string' }, campaign: { type: 'string' }, seed: { type: 'string' }, 'sampler-steps': { type: 'string' }, provider: { type: 'string' } },
+  async run({ values }, ctx) {
+    if (!values.plate || !values.model || !values.shards || !values.campaign) throw new UsageError('plan: --plate, --model, --shards and --campaign are required');
+    const steps = ((values.steps as string | undefined) ?? 'infer,segment').split(',').map((s) => s.trim());
+    for (const s of steps) if (s !== 'infer' && s !== 'segment') throw new UsageError(`--steps: "${s}" is not infer or segment`);
+    const provider = values.provider as string | undefined;
+    if (provider !== undefined && !['auto', 'cpu', 'cuda'].includes(provider)) throw new UsageError(`--provider: "${provider}" is not auto, cpu or cuda`);
+    const core = await ctx.coreWithModels();
+    const plan = await makePlan(core.db, {
+      plate: values.plate as string,
+      model: values.model as string,
+      steps: steps as Step[],
+      shards: int(values.shards, 'shards')!,
+      dir: values.campaign as string,
+      seed: int(values.seed, 'seed'),
+      samplerSteps: int(values['sampler-steps'], 'sampler-steps'),
+      provider: provider as 'auto' | undefined,
+    });
+    ctx.say(`plan ${plan.id.slice(0, 12)}: plate ${plan.plate.barcode}, ${plan.sites.length} sites in ${plan.shards} shards, ${plan.model.name} ${plan.model.version} (${plan.steps.join(' + ')}) → ${values.campaign}/plan.json`);
+    return { id: plan.id, plate: plan.plate.barcode, sites: plan.sites.length, shards: plan.shards, shardFiles: plan.shardFiles };
+  },
+};
+
+export const workCommand: Command = {
+  name: 'work',
+  summary: 'Run one shard of a campaign (no catalog; re-running skips finished sites and redoes partial ones)',
+  usage:
+    'stainless work --plan DIR/plan.json --shard K (default $SLURM_ARRAY_TASK_ID, $AWS_BATCH_JOB_ARRAY_INDEX or $JOB_COMPLETION_INDEX)\n' +
+    '               [--workers N (segmentation threads; default $SLURM_CPUS_PER_TASK when above 1, else in-process)] [--json]',
+  options: { plan: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' } },
+  async run({ values }, ctx) {
+    if (!values.plan) throw new UsageError('work: --plan is required');
+    // the schedulers' own array index, so one command line serves every task
+    const env = process.env.SLURM_ARRAY_TASK_ID ?? process.env.AWS_BATCH_JOB_ARRAY_INDEX ?? process.env.JOB_COMPLETION_INDEX;
+    const k = int(values.shard ?? env, 'shard');
+    if (k === undefined) throw new UsageError('work: --shard is required (or an array index in the environment)');
+    const cpus = Number(process.env.SLURM_CPUS_PER_TASK ?? 1);
+    const workers = int(values.workers, 'workers') ?? (cpus > 1 ? cpus : 0);
+    if (workers < 0) throw new UsageError(`--workers: ${workers} is negative`);
+    const s = await runShard(values.plan as string, k, ctx.note, workers);
+    ctx.say(`shard ${s.shard}: ${s.computed} sites computed, ${s.skipped} already done, ${s.seconds.toFixed(1)} s`);
+    return s;
+  },
+};
+
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: "Fold a finished campaign's shards into the catalog in one transaction (once)",
+  usage: 'stainless merge --plan DIR/plan.json [--check (only list each shard\'s state)] [--json]',
+  options: { plan: { type: 'string' }, check: { type: 'boolean' } },
+  async run({ values }, ctx) {
+    if (!values.plan) throw new UsageError('merge: --plan is required');
+    const planFile = values.plan as string;
+    if (values.check) {
+      const states = shardStates(planFile);
+      for (const s of states) ctx.say(`shard ${s.shard}: ${s.done}/${s.sites} sites${s.failed ? `, failed: ${s.failed}` : ''}`);
+      return states;
+    }
+    const core = await ctx.coreWithModels();
+    const r = await mergeCampaign(core, planFile);
+    ctx.say(`merged campaign ${r.planId.slice(0, 12)} into run ${r.runId}: plate ${r.plate}, ${r.sites} sites, ${r.cells} cells${r.setId ? `, feature set ${r.setId}` : ''}`);
+    return r;
+  },
+};
+
+export const slurmCommand: Command = {
+  name: 'slurm',
+  summary: "Run a campaign on Slurm: `submit` one array task per shard (optionally the merge after it), `status` of each shard",
+  usage:
+    'stainless slurm submit --plan DIR/plan.json [--partition P] [--cpus-per-task N] [--mem 8G] [--gres gpu:1] [--shards 0,3 (re-submit some)] [--then-merge] [--workspace W] [--json]\n' +
+    'stainless slurm status --plan DIR/plan.json [--json]',
+  options: { plan: { type: 'string' }, partition: { type: 'string' }, 'cpus-per-task': { type: 'string' }, mem: { type: 'string' }, gres: { type: 'string' }, shards: { type: 'string' }, 'then-merge': { type: 'boolean' } },
+  async run({ values, positionals }, ctx) {
+    const sub = positionals[0];
+    if (sub !== 'submit' && sub !== 'status') throw new UsageError('slurm: say `submit` or `status`');
+    if (!values.plan) throw new UsageError(`slurm ${sub}: --plan is required`);
+    const planFile = values.plan as string;
+    if (sub === 'status') {
+      const s = slurmStatus(planFile);
+      for (const x of s.shards) ctx.say(`shard ${x.shard}: ${x.state}${x.jobId ? ` (job ${x.jobId})` : ''}, ${x.sitesDone}/${x.sites} sites${x.detail && x.state !== 'done' ? ` — ${x.detail}` : ''}`);
+      if (s.merge) ctx.say(`merge: job ${s.merge.jobId} ${s.merge.state}`);
+      return s;
+    }
+    const shards = typeof values.shards === 'string' ? values.shards.split(',').map((k) => int(k.trim(), 'shards')!) : undefined;
+    const r = slurmSubmit(planFile, {
+      partition: values.partition as string | undefined,
+      cpusPerTask: int(values['cpus-per-task'], 'cpus-per-task'),
+      mem: values.mem as string | undefined,
+      gres: values.gres as string | undefined,
+      shards,
+      // the merge job writes to this workspace's catalog (it must be on storage the node sees)
+      thenMerge: values['then-merge'] ? ctx.core().workspace : null,
+    });
+    ctx.say(`submitted array job ${r.jobId} (shards ${r.shards.join(',')})${r.mergeJobId ? `, merge job ${r.mergeJobId} after it` : ''}; script ${r.script}`);
+    return r;
+  },
+};

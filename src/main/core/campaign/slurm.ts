@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot } from '../paths';
+import { APP_VERSION } from '../version';
+import { campaignDir, readPlan, writeAtomic } from './plan';
+import { shardStates } from './merge';
+
+export interface SlurmOptions {
+  partition?: string;
+  cpusPerTask?: number;
+  mem?: string;
+  gres?: string;
+  /** only these shards (a re-submission); default all */
+  shards?: number[];
+  /** the catalog to merge into, by a dependent job (afterok) */
+  thenMerge?: string | null;
+}
+
+export interface Submission {
+  jobId: string;
+  shards: number[];
+  mergeJobId: string | null;
+  script: string;
+  submittedAt: string;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The exact Stainless that runs the tasks: version, and the commit when the install is a git checkout. */
+export function stainlessBuild(): string {
+  try {
+    const head = execFileSync('git', ['-C', appRoot(), 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${APP_VERSION} (${head})`;
+  } catch {
+    return APP_VERSION;
+  }
+}
+
+/** `node <install>/bin/stainless.mjs`: the same install on every node (shared storage, like the campaign). */
+const stainlessCmd = () => `${q(process.execPath)} ${q(join(appRoot(), 'bin', 'stainless.mjs'))}`;
+
+/** The array job: one task per shard, requeued on node failure, one log per task. */
+export function arrayScript(planFile: string, o: SlurmOptions, shards: number[], jobName: string): string {
+  const dir = campaignDir(planFile);
+  const opt = (k: string, v: string | number | undefined) => (v === undefined ? [] : [`#SBATCH --${k}=${v}`]);
+  return [
+    '#!/bin/sh',
+    `#SBATCH --job-name=${jobName}`,
+    `#SBATCH --array=${shards.join(',')}`,
+    '#SBATCH --requeue',
+    `#SBATCH --output=${join(dir, 'slurm', 'logs', 'shard-%a.job-%A.log')}`,
+    ...opt('partition', o.partition),
+    ...opt('cpus-per-task', o.cpusPerTask),
+    ...opt('mem', o.mem),
+    ...opt('gres', o.gres),
+    `# stainless ${stainlessBuild()}`,
+    'set -eu',
+    `exec ${stainlessCmd()} work --plan ${q(join(dir, 'plan.json'))} --shard "$SLURM_ARRAY_TASK_ID"`,
+    '',
+  ].join('\n');
+}
+
+export function mergeScript(planFile: string, workspace: string, jobName: string): string {
+  const dir = campaignDir(planFile);
+  return [
+    '#!/bin/sh',
+    `#SBATCH --job-name=${jobName}-merge`,
+    `#SBATCH --output=${join(dir, 'slurm', 'logs', 'merge.job-%j.log')}`,
+    `# stainless ${stainlessBuild()}`,
+    'set -eu',
+    `exec ${stainlessCmd()} --workspace ${q(workspace)} merge --plan ${q(join(dir, 'plan.json'))}`,
+    '',
+  ].join('\n');
+}
+
+const submissionsFile = (dir: string) => join(dir, 'slurm', 'submissions.json');
+export const readSubmissions = (dir: string): Submission[] => (existsSync(submissionsFile(dir)) ? (JSON.parse(readFileSync(submissionsFile(dir), 'utf8')) as Submission[]) : []);
+
+function sbatch(args: string[]): string {
+  try {
+    return execFileSync('sbatch', ['--parsable', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(';')[0];
+  } catch (e) {
+    const err = e as { code?: string; stderr?: string; message: string };
+    throw new Error(err.code === 'ENOENT' ? 'sbatch not found: Slurm is not installed here (or not on PATH)' : `sbatch: ${(err.stderr ?? err.message).trim()}`);
+  }
+}
+
+/**
+ * Writes and submits the array job (and, with thenMerge, the merge as a job that waits for it
+ * with afterok, and for earlier submissions of the campaign with afterany: the merge itself
+ * refuses an incomplete campaign). Submissions are recorded in DIR/slurm/submissions.json.
+ */
+export function slurmSubmit(planFile: string, o: SlurmOptions): Submission {
+  const plan = readPlan(planFile);
+  const dir = campaignDir(planFile);
+  const shards = o.shards ?? Array.from({ length: plan.shards }, (_, k) => k);
+  for (const k of shards) if (!Number.isInteger(k) || k < 0 || k >= plan.shards) throw new Error(`--shards: ${k} is not a shard of ${planFile} (0–${plan.shards - 1})`);
+  mkdirSync(join(dir, 'slurm', 'logs'), { recursive: true });
+  const name = `stainless-${plan.id.slice(0, 8)}`;
+  const n = readSubmissions(dir).length;
+  const script = join(dir, 'slurm', `work-${n}.sbatch`);
+  writeAtomic(script, arrayScript(planFile, o, shards, name));
+  const jobId = sbatch([script]);
+  let mergeJobId: string | null = null;
+  if (o.thenMerge) {
+    const ms = join(dir, 'slurm', `merge-${n}.sbatch`);
+    writeAtomic(ms, mergeScript(planFile, o.thenMerge, name));
+    const earlier = readSubmissions(dir).map((s) => s.jobId);
+    mergeJobId = sbatch([`--dependency=${[`afterok:${jobId}`, ...earlier.map((j) => `afterany:${j}`)].join(',')}`, ...(o.partition ? [`--partition=${o.partition}`] : []), ms]);
+  }
+  const sub: Submission = { jobId, shards, mergeJobId, script, submittedAt: new Date().toISOString() };
+  writeAtomic(submissionsFile(dir), JSON.stringify([...readSubmissions(dir), sub], null, 2) + '\n');
+  return sub;
+}
+
+export type ShardJobState = 'not submitted' | 'queued' | 'running' | 'done' | 'failed' | 'stopped';
+
+export interface SlurmStatus {
+  shards: Array<{ shard: number; state: ShardJobState; jobId: string | null; sitesDone: number; sites: number; detail: string | null }>;
+  merge: { jobId: string; state: string } | null;
+}
+
+/** `squeue` (and `sacct` where accounting is on) for the campaign's jobs, beside the workers' own markers. */
+function schedulerStates(jobIds: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!jobIds.length) return out;
+  const run = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return ''; // not installed, accounting disabled, or the jobs aged out: the markers still tell done/failed
+    }
+  };
+  for (const line of run('sacct', ['-n', '-P', '-X', '-o', 'JobID,State', '-j', jobIds.join(',')]).split('\n')) {
+    const [id, st] = line.split('|');
+    if (id && st) out.set(id, st.split(' ')[0]);
+  }
+  for (const line of run('squeue', ['-h', '-r', '-o', '%i|%T', '-j', jobIds.join(',')]).split('\n')) {
+    const [id, st] = line.split('|');
+    if (id && st) out.set(id, st);
+  }
+  return out;
+}
+
+export function slurmStatus(planFile: string): SlurmStatus {
+  const plan = readPlan(planFile);
+  const dir = campaignDir(planFile);
+  const subs = readSubmissions(dir);
+  const states = schedulerStates([...subs.map((s) => s.jobId), ...subs.flatMap((s) => (s.mergeJobId ? [s.mergeJobId] : []))]);
+  const shards = shardStates(planFile, plan).map((s) => {
+    const sub = [...subs].reverse().find((x) => x.shards.includes(s.shard)) ?? null;
+    const task = sub ? `${sub.jobId}_${s.shard}` : null;
+    const st = task ? (states.get(task) ?? null) : null;
+    let state: ShardJobState;
+    if (s.done === s.sites) state = 'done';
+    else if (st === 'PENDING' || st === 'REQUEUED' || st === 'CONFIGURING') state = 'queued';
+    else if (st === 'RUNNING' || st === 'COMPLETING') state = 'running';
+    else if (s.failed || st === 'FAILED' || st === 'NODE_FAIL' || st === 'OUT_OF_MEMORY' || st === 'TIMEOUT') state = 'failed';
+    else state = sub ? 'stopped' : 'not submitted';
+    return { shard: s.shard, state, jobId: task, sitesDone: s.done, sites: s.sites, detail: s.failed ?? st };
+  });
+  const last = [...subs].reverse().find((s) => s.mergeJobId);
+  return { shards, merge: last ? { jobId: last.mergeJobId!, state: states.get(last.mergeJobId!) ?? 'finished' } : null };
+}
