@@ -187,6 +187,8 @@ function writePlate(
       SELECT i.id, i.path, i.site_id AS siteId, i.channel FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id
       WHERE w.plate_id = ? AND i.kind = 'acquired'`),
     dropImage: db.prepare(`DELETE FROM images WHERE id = ?`),
+    wellMeta: db.prepare(`UPDATE wells SET metadata = ? WHERE id = ?`),
+    siteMeta: db.prepare(`UPDATE sites SET metadata = ? WHERE id = ?`),
     image: db.prepare(`
       INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth) VALUES (?, ?, 'acquired', ?, ?, ?, ?)
       ON CONFLICT (site_id, channel) WHERE kind = 'acquired' DO UPDATE SET
@@ -256,6 +258,15 @@ function writePlate(
       if (onProgress && ((i + 1) % WRITE_PROGRESS_EVERY === 0 || i + 1 === total))
         onProgress({ phase: 'write', done: i + 1, total, filesScanned: s.filesScanned, sitesFound: s.sites });
     });
+    // LoadData's Metadata_* columns: a re-import from the CSV replaces them
+    for (const [k, m] of s.wellMetadata ?? []) {
+      const [r, c] = k.split(',').map(Number);
+      st.wellMeta.run(JSON.stringify(m), wellId(r, c));
+    }
+    for (const [k, m] of s.siteMetadata ?? []) {
+      const sid = siteIds.get(k);
+      if (sid !== undefined) st.siteMeta.run(JSON.stringify(m), sid);
+    }
     const after = plateCounts(plateId);
     return {
       plateId,
