@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { join, relative, dirname } from 'node:path';
+import { join, relative, dirname, resolve } from 'node:path';
+import { registerBundledModels } from '../../src/main/core/inference';
+import type { InferSummary } from '../../src/shared/contract/inference';
+import type { JobInfo } from '../../src/shared/contract/jobs';
 import { openCatalog, type Db } from '../../src/main/core/catalog/db';
 import { importPlate, ImportFailed } from '../../src/main/core/catalog/importPlate';
 import { createCore } from '../../src/main/core/core';
@@ -13,6 +16,7 @@ import { simulatePlate } from '../../src/main/core/simulate';
 import { csvRecords, readLoadData, writeLoadData } from '../../src/main/core/io/loaddata';
 import type { LoadDataExport } from '../../src/shared/contract/features';
 
+const repo = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'stainless-loaddata-'));
 
 /** The catalog as a scientist sees it: plate, wells with annotation, sites, images (not ids or import details). */
@@ -29,7 +33,7 @@ function catalogView(db: Db) {
     images: db
       .prepare(
         `SELECT w.name, s.field, i.channel, i.kind, i.path, i.width, i.height, i.bit_depth FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id
-         ORDER BY w.row, w.col, s.field, i.channel`,
+         WHERE i.kind = 'acquired' ORDER BY w.row, w.col, s.field, i.channel`,
       )
       .all(),
     truth: db.prepare(`SELECT count(*) FROM segmentations WHERE source = 'truth'`).pluck().get(),
@@ -47,14 +51,34 @@ test('a LoadData CSV written by export --load-data imports to the same catalog a
   const core = createCore({ workspace: join(root, 'ws-a'), transport: 'inprocess' });
   const folder = await importPlate(core.db, { dir: out });
   assert.ok(folder.ok);
+  // a real run of a model: its synthetic channels go into the CSV beside the acquired ones
+  await registerBundledModels(core, join(repo, 'test/fixtures/models'));
+  const job = (await dispatch(core, handlers, 'infer.start', { plate: folder.barcode, model: 'fixture-direct' })) as JobInfo;
+  const done = await core.jobs.wait(job.id);
+  assert.equal(done.status, 'done', done.error ?? '');
+  const runId = (done.result as InferSummary).runId;
   const csv = join(root, 'demo-loaddata.csv');
   const ex = (await dispatch(core, handlers, 'export.loadData', { plate: folder.barcode, out: csv })) as LoadDataExport;
   assert.equal(ex.rows, folder.sites);
-  assert.deepEqual(ex.synthetic, []);
+  assert.equal(ex.runId, runId);
   assert.deepEqual(ex.acquired, ['AGP', 'BF', 'BFHigh', 'BFLow', 'DNA', 'ER', 'Mito', 'RNA']);
+  assert.deepEqual(ex.synthetic, ['AGP', 'CellBoundary', 'DNA', 'ER', 'Mito', 'NucleiBoundary', 'RNA']);
   const header = readFileSync(csv, 'utf8').split('\n')[0].split(',');
-  for (const c of ['Metadata_Plate', 'Metadata_Well', 'Metadata_Site', 'FileName_OrigDNA', 'PathName_OrigDNA', 'FileName_OrigBrightfield', 'FileName_OrigHighZBF', 'FileName_OrigLowZBF'])
+  for (const c of ['Metadata_Plate', 'Metadata_Well', 'Metadata_Site', 'FileName_OrigDNA', 'PathName_OrigDNA', 'FileName_OrigBrightfield', 'FileName_OrigHighZBF', 'FileName_OrigLowZBF', 'FileName_SynthDNA', 'PathName_SynthMito', 'FileName_SynthNucleiBoundary'])
     assert.ok(header.includes(c), `${c} in ${header.join(',')}`);
+  // every synthetic file named in the CSV is the run's image of that site and channel
+  const synth = core.db
+    .prepare(`SELECT w.name, s.field, i.channel, i.path FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id WHERE i.run_id = ?`)
+    .all(runId) as Array<{ name: string; field: number; channel: string; path: string }>;
+  const csvRows = [];
+  for await (const r of csvRecords(csv)) csvRows.push(r.fields);
+  const col = (n: string) => header.indexOf(n);
+  for (const im of synth) {
+    const row = csvRows.find((f) => f[col('Metadata_Well')] === im.name && f[col('Metadata_Site')] === String(im.field))!;
+    assert.equal(join(row[col(`PathName_Synth${im.channel}`)], row[col(`FileName_Synth${im.channel}`)]), im.path);
+    assert.ok(existsSync(im.path));
+  }
+  assert.equal(synth.length, folder.sites * 7);
   // a second export to the same file is refused unless overwrite
   await assert.rejects(dispatch(core, handlers, 'export.loadData', { plate: folder.barcode, out: csv }), /already exists/);
 
@@ -63,11 +87,11 @@ test('a LoadData CSV written by export --load-data imports to the same catalog a
   const fromCsv = await importPlate(db, { dir: out, loadData: csv });
   assert.ok(fromCsv.ok, JSON.stringify(fromCsv.problems));
   assert.equal(fromCsv.naming, 'loaddata');
+  assert.ok(fromCsv.problems.some((p) => p.code === 'loaddata' && /FileName_SynthDNA/.test(p.message)), 'synthetic columns are not imported as acquired images');
   assert.deepEqual([fromCsv.barcode, fromCsv.wells, fromCsv.sites, fromCsv.images, fromCsv.annotatedWells], [folder.barcode, folder.wells, folder.sites, folder.images, folder.annotatedWells]);
   assert.deepEqual(catalogView(db), catalogView(core.db));
   assert.ok((catalogView(db).images as unknown[]).length > 0);
   db.close();
-  core.close?.();
 });
 
 test('a LoadData CSV with other channel names, relative paths and extra Metadata_* imports through the channel map', { timeout: 300_000 }, async () => {
