@@ -70,11 +70,11 @@ test('a LoadData CSV written by export --load-data imports to the same catalog a
   const synth = core.db
     .prepare(`SELECT w.name, s.field, i.channel, i.path FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id WHERE i.run_id = ?`)
     .all(runId) as Array<{ name: string; field: number; channel: string; path: string }>;
-  const csvRows = [];
+  const csvRows: string[][] = [];
   for await (const r of csvRecords(csv)) csvRows.push(r.fields);
   const col = (n: string) => header.indexOf(n);
   for (const im of synth) {
-    const row = csvRows.find((f) => f[col('Metadata_Well')] === im.name && f[col('Metadata_Site')] === String(im.field))!;
+    const row: string[] = csvRows.find((f) => f[col('Metadata_Well')] === im.name && f[col('Metadata_Site')] === String(im.field))!;
     assert.equal(join(row[col(`PathName_Synth${im.channel}`)], row[col(`FileName_Synth${im.channel}`)]), im.path);
     assert.ok(existsSync(im.path));
   }
