@@ -80,7 +80,8 @@ export type ProblemCode =
   | 'symlink'
   | 'compound_conflict'
   | 'plate_exists'
-  | 'loaddata';
+  | 'loaddata'
+  | 'harmony';
 
 export interface ImportProblem {
   /** an error makes the import refuse (nothing is written); a warning is reported and skipped */
@@ -108,6 +109,15 @@ export interface ImportPreview {
   naming: 'phenix' | 'imagexpress' | 'pattern' | 'loaddata' | null;
   /** channel key in the file names → channel name */
   channelMap: Record<string, string>;
+  /** a Phenix export's Index.idx.xml, when it has one: the file, pixel size (µm) and Harmony's channels */
+  harmony: {
+    file: string;
+    pixelSizeUm: number | null;
+    objective: { magnification: number | null; na: number | null };
+    channels: Array<{ number: number; name: string | null; channel: string; pixelSizeUm: number | null }>;
+    planes: number;
+    fields: number;
+  } | null;
   channels: string[];
   filesScanned: number;
   ignoredFiles: number;

@@ -17,6 +17,8 @@ import {
 import type { ImportOptions, ImportProblem, ImportProgress } from '../../../shared/contract/catalog';
 import { Problems } from './problems';
 import { loadDataNaming, scanLoadData } from './loadDataScan';
+import { harmonyChannelMap, scanHarmony } from './harmonyScan';
+import { findHarmonyIndex, type HarmonyIndex } from '../io/harmony';
 
 /** One image the import will register. */
 export interface PlannedImage {
@@ -45,6 +47,8 @@ export interface ScanResult {
   wells: number;
   sites: number;
   annotation: PlateAnnotation | null;
+  /** the Phenix export's Index.idx.xml, read */
+  harmony?: HarmonyIndex | null;
   /** LoadData Metadata_* columns kept as annotations: per well ("row,col") and per site ("row,col,field") */
   wellMetadata?: Map<string, Record<string, string>>;
   siteMetadata?: Map<string, Record<string, string>>;
@@ -104,7 +108,10 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     problems.add('error', 'bad_option', (e as Error).message);
     return result;
   }
-  result.channelMap = { ...naming.defaultChannels, ...userMap };
+  // Harmony's index names the channels (the user's map still wins) and gives the pixel size
+  if (naming.kind === 'phenix') result.harmony = await scanHarmony(findHarmonyIndex(result.imageDir, dir), problems);
+  const fromHarmony = result.harmony ? harmonyChannelMap(result.harmony, naming.defaultChannels) : {};
+  result.channelMap = { ...naming.defaultChannels, ...fromHarmony, ...userMap };
 
   // One plate per import: the naming's plate token, else --barcode, else JUMP metadata, else the folder.
   let items = parsed;
