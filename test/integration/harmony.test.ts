@@ -7,6 +7,14 @@ import { openCatalog } from '../../src/main/core/catalog/db';
 import { importPlate, previewImport } from '../../src/main/core/catalog/importPlate';
 import { readHarmonyIndex } from '../../src/main/core/io/harmony';
 import { block, writePhenixPlate } from '../fixtures/import/plates';
+import { simulatePlate } from '../../src/main/core/simulate';
+import { createCore } from '../../src/main/core/core';
+import { dispatch, handlers } from '../../src/main/core/api';
+import { registerBundledModels } from '../../src/main/core/inference';
+import type { InferSummary, RunInfo } from '../../src/shared/contract/inference';
+import type { JobInfo } from '../../src/shared/contract/jobs';
+
+const repo = resolve(import.meta.dirname, '../..');
 
 const fixtures = resolve(import.meta.dirname, '../fixtures/import/harmony');
 const JUMP = join(fixtures, 'harmony5-jump.idx.xml');
@@ -128,4 +136,20 @@ test('a big index streams across read chunks: every image and field counted', as
   assert.equal(h.images, 300 * 12);
   assert.deepEqual(h.fields.map((f) => f.field), Array.from({ length: 300 }, (_, i) => i + 1));
   for (const f of h.fields) close(f.xUm, f.field);
+});
+
+test("inference takes the plate's pixel size from its index unless one is given", { timeout: 300_000 }, async () => {
+  const sim = await simulatePlate({ out: join(root, 'sim'), format: 96, wells: ['A01'], sites: 1, size: 64, seed: 5, workers: 0 });
+  copyFileSync(JUMP, join(sim.out, 'Images', 'Index.idx.xml'));
+  const core = createCore({ workspace: join(root, 'ws'), transport: 'inprocess' });
+  await importPlate(core.db, { dir: sim.out });
+  await registerBundledModels(core, join(repo, 'test/fixtures/models'));
+  const run = async (body: Record<string, unknown>) => {
+    const job = (await dispatch(core, handlers, 'infer.start', { plate: sim.barcode, model: 'fixture-direct', ...body })) as JobInfo;
+    const done = await core.jobs.wait(job.id);
+    assert.equal(done.status, 'done', done.error ?? '');
+    return (await dispatch(core, handlers, 'runs.get', { id: (done.result as InferSummary).runId })) as RunInfo;
+  };
+  close((await run({})).params.pixelSizeUm, 0.59813);
+  close((await run({ pixelSizeUm: 0.65 })).params.pixelSizeUm, 0.65);
 });
