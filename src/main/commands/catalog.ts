@@ -42,6 +42,8 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
 function summary(r: ImportPreview, say: (l: string) => void) {
   say(`plate ${r.barcode}: ${r.format}-well, ${r.naming} naming, channels ${r.channels.join(', ')}`);
   say(`  ${r.wells} wells, ${r.sites} sites, ${r.images} images (${r.filesScanned} files read, ${r.ignoredFiles} other files ignored)`);
+  if (r.harmony)
+    say(`  ${r.harmony.file}: ${r.harmony.pixelSizeUm ?? 'unknown'} µm/px; channels ${r.harmony.channels.map((c) => `ch${c.number} ${c.name ?? '?'} → ${c.channel}`).join(', ')}`);
   if (r.platemap) say(`  plate map ${r.platemap.name ?? r.platemap.file}: ${r.annotatedWells} wells annotated, ${r.compounds} compounds; ${r.unannotatedWells} imaged wells unannotated`);
   else say(`  no plate map: ${r.unannotatedWells} wells unannotated`);
 }
