@@ -8,6 +8,8 @@ import { importPlate, previewImport } from '../../src/main/core/catalog/importPl
 import { readHarmonyIndex } from '../../src/main/core/io/harmony';
 import { block, writePhenixPlate } from '../fixtures/import/plates';
 import { simulatePlate } from '../../src/main/core/simulate';
+import { readParquet } from 'parquet-wasm';
+import { tableFromIPC } from 'apache-arrow';
 import { createCore } from '../../src/main/core/core';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { registerBundledModels } from '../../src/main/core/inference';
@@ -152,4 +154,23 @@ test("inference takes the plate's pixel size from its index unless one is given"
   };
   close((await run({})).params.pixelSizeUm, 0.59813);
   close((await run({ pixelSizeUm: 0.65 })).params.pixelSizeUm, 0.65);
+});
+
+test("the feature export's Parquet metadata carries the plate's pixel size", { timeout: 300_000 }, async () => {
+  const sim = await simulatePlate({ out: join(root, 'simx'), format: 96, wells: ['A01', 'A02'], sites: 1, size: 64, seed: 9, workers: 0 });
+  copyFileSync(JUMP, join(sim.out, 'Images', 'Index.idx.xml'));
+  const core = createCore({ workspace: join(root, 'wsx'), transport: 'inprocess' });
+  await importPlate(core.db, { dir: sim.out });
+  const seg = (await dispatch(core, handlers, 'segment.start', { plate: sim.barcode, source: 'acquired', workers: 0 })) as JobInfo;
+  const done = await core.jobs.wait(seg.id);
+  assert.equal(done.status, 'done', done.error ?? '');
+  for (const level of ['well', 'cell'] as const) {
+    const out = join(root, `features-${level}.parquet`);
+    const ex = (await dispatch(core, handlers, 'export.start', { plate: sim.barcode, source: 'acquired', level, format: 'parquet', out })) as JobInfo;
+    const fin = await core.jobs.wait(ex.id);
+    assert.equal(fin.status, 'done', fin.error ?? '');
+    // read back by Arrow's own Parquet reader (parquet-wasm), not ours
+    const schema = tableFromIPC(readParquet(readFileSync(out)).intoIPCStream()).schema;
+    assert.equal(schema.metadata.get('stainless.pixel_size_um'), '0.59813', `${level}: ${[...schema.metadata.keys()].join(', ')}`);
+  }
 });
