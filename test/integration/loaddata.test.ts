@@ -13,6 +13,8 @@ import { importPlate, ImportFailed } from '../../src/main/core/catalog/importPla
 import { createCore } from '../../src/main/core/core';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { simulatePlate } from '../../src/main/core/simulate';
+import { writePhenixPlate } from '../fixtures/import/plates';
+import { pathToFileURL } from 'node:url';
 import { csvRecords, readLoadData, writeLoadData } from '../../src/main/core/io/loaddata';
 import type { LoadDataExport } from '../../src/shared/contract/features';
 
@@ -194,4 +196,26 @@ test('100 000 LoadData rows stream with bounded memory', { timeout: 120_000 }, a
   assert.ok(size > 30e6, `${size}`);
   t.diagnostic(`read ${n} rows of a ${(size / 1e6).toFixed(1)} MB CSV; live heap grew at most ${(peak / 1e6).toFixed(2)} MB`);
   assert.ok(peak < 5e6, `heap grew by ${(peak / 1e6).toFixed(1)} MB while reading a ${(size / 1e6).toFixed(0)} MB CSV`);
+});
+
+test("LoadData's URL_Orig<Ch> form (file:// URLs) imports the same images; other URLs are refused naming the line", async () => {
+  const dir = join(root, 'urls');
+  const files = writePhenixPlate(dir, { wells: [[0, 0], [1, 2]], fields: 1, channels: [5, 8] });
+  const rows = [0, 1].map((i) => ({
+    Metadata_Plate: 'URLS',
+    Metadata_Well: i ? 'B03' : 'A01',
+    Metadata_Site: 1,
+    URL_OrigDNA: pathToFileURL(files[i * 2]).href,
+    URL_OrigBrightfield: pathToFileURL(files[i * 2 + 1]).href,
+  }));
+  const csv = join(dir, 'urls.csv');
+  await writeLoadData(csv, ['Metadata_Plate', 'Metadata_Well', 'Metadata_Site', 'URL_OrigDNA', 'URL_OrigBrightfield'], rows);
+  const db = openCatalog(join(root, 'urls.sqlite'));
+  const r = await importPlate(db, { dir, loadData: csv });
+  assert.ok(r.ok, JSON.stringify(r.problems));
+  assert.deepEqual([r.barcode, r.sites, r.images, r.channels], ['URLS', 2, 4, ['BF', 'DNA']]);
+  assert.deepEqual(db.prepare(`SELECT path FROM images ORDER BY path`).pluck().all(), [...files].sort());
+  await writeLoadData(csv, ['Metadata_Well', 'URL_OrigDNA'], [{ Metadata_Well: 'A01', URL_OrigDNA: 's3://bucket/a.tif' }]);
+  await assert.rejects(importPlate(db, { dir, loadData: csv }), (e: unknown) => e instanceof ImportFailed && e.message.includes(`${csv}:2: URL_OrigDNA "s3://bucket/a.tif" is not a file:// URL`));
+  db.close();
 });

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseWellName } from '../../../shared/channels';
 import { writeAll, writeError } from './output';
 
@@ -46,8 +47,8 @@ export interface LoadDataSite {
 
 export interface LoadDataLayout {
   header: string[];
-  /** `Orig` images: key, FileName column index, PathName column index */
-  channels: Array<{ key: string; file: number; path: number }>;
+  /** `Orig` images: key and the FileName/PathName column indexes, or (CellProfiler's other form) a URL_ column's */
+  channels: Array<{ key: string; file: number; path: number; url: number }>;
   /** FileName_* columns that are not `Orig` images (illumination functions, synthetic channels): not read */
   ignored: string[];
   plate: number;
@@ -64,15 +65,19 @@ export function loadDataLayout(header: string[], file: string): LoadDataLayout {
   const channels: LoadDataLayout['channels'] = [];
   const ignored: string[] = [];
   header.forEach((h, i) => {
-    const m = /^FileName_(.+)$/.exec(h);
+    const m = /^(FileName|URL)_(.+)$/.exec(h);
     if (!m) return;
-    const orig = /^Orig(.+)$/.exec(m[1]);
+    const orig = /^Orig(.+)$/.exec(m[2]);
     if (!orig) return void ignored.push(h);
-    const path = at(`PathName_${m[1]}`);
-    if (path < 0) throw new LoadDataError(`${file}:1: column ${h} has no PathName_${m[1]} beside it`);
-    channels.push({ key: orig[1], file: i, path });
+    if (m[1] === 'URL') {
+      if (at(`FileName_${m[2]}`) < 0) channels.push({ key: orig[1], file: -1, path: -1, url: i });
+      return;
+    }
+    const path = at(`PathName_${m[2]}`);
+    if (path < 0) throw new LoadDataError(`${file}:1: column ${h} has no PathName_${m[2]} beside it`);
+    channels.push({ key: orig[1], file: i, path, url: -1 });
   });
-  if (!channels.length) throw new LoadDataError(`${file}:1: no FileName_Orig<Channel> column (header: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
+  if (!channels.length) throw new LoadDataError(`${file}:1: no FileName_Orig<Channel> (or URL_Orig<Channel>) column (header: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
   const first = (...names: string[]) => names.map(at).find((i) => i >= 0) ?? -1;
   const layout: LoadDataLayout = {
     header,
@@ -186,6 +191,19 @@ export async function* readLoadData(file: string, onLayout?: (l: LoadDataLayout)
     if (!Number.isInteger(field) || field < 0) throw new LoadDataError(`${file}:${line}: Metadata_Site "${siteText}" is not a whole number`);
     const images: LoadDataSite['images'] = [];
     for (const ch of L.channels) {
+      if (ch.url >= 0) {
+        const u = get(ch.url);
+        if (!u) continue;
+        if (!/^file:/i.test(u)) throw new LoadDataError(`${file}:${line}: URL_Orig${ch.key} "${u}" is not a file:// URL (only local files are read)`);
+        let path: string;
+        try {
+          path = fileURLToPath(u);
+        } catch (e) {
+          throw new LoadDataError(`${file}:${line}: URL_Orig${ch.key} "${u}": ${(e as Error).message}`);
+        }
+        images.push({ key: ch.key, path });
+        continue;
+      }
       const name = get(ch.file);
       if (!name) continue; // this set lacks the image: reported as a missing channel
       const dir = get(ch.path);
