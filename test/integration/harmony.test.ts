@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openCatalog } from '../../src/main/core/catalog/db';
@@ -22,6 +22,7 @@ const fixtures = resolve(import.meta.dirname, '../fixtures/import/harmony');
 const JUMP = join(fixtures, 'harmony5-jump.idx.xml');
 const OPERETTA = join(fixtures, 'harmony4-operetta.idx.xml');
 const root = mkdtempSync(join(tmpdir(), 'stainless-harmony-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
 const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
 
 test('Harmony 5 index (channels in <Maps>): pixel size, channel names and numbers, plane z, field positions', async () => {

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writePhenixPlate, writeJumpMetadata, block, COMPOUNDS } from '../fixtures/import/plates';
 
 const repo = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'stainless-loaddata-cli-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
 const cli = (ws: string, ...args: string[]) => spawnSync(process.execPath, ['bin/stainless.mjs', ...args, '--workspace', ws], { cwd: repo, encoding: 'utf8' });
 
 test('stainless export --load-data, then stainless import --load-data into another workspace: same plate', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -20,6 +20,7 @@ import type { LoadDataExport } from '../../src/shared/contract/features';
 
 const repo = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'stainless-loaddata-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
 
 /** The catalog as a scientist sees it: plate, wells with annotation, sites, images (not ids or import details). */
 function catalogView(db: Db) {
@@ -147,7 +148,7 @@ test('a bad LoadData row is refused in one line naming the file and line; nothin
   const db = openCatalog(join(root, 'bad.sqlite'));
   await assert.rejects(importPlate(db, { dir: root, loadData: csv }), (e: unknown) => e instanceof ImportFailed && e.message.includes(`${csv}:3: Metadata_Well "Z99x" is not a well name`));
   writeFileSync(csv, 'Metadata_Well,FileName_DNA\nA01,a.tif\n');
-  await assert.rejects(importPlate(db, { dir: root, loadData: csv }), (e: unknown) => e instanceof ImportFailed && e.message.includes(`${csv}:1: no FileName_Orig<Channel> column`));
+  await assert.rejects(importPlate(db, { dir: root, loadData: csv }), (e: unknown) => e instanceof ImportFailed && e.message.includes(`${csv}:1: no FileName_Orig<Channel> (or URL_Orig<Channel>) column`));
   assert.equal(db.prepare(`SELECT count(*) FROM plates`).pluck().get(), 0);
   db.close();
 });
