@@ -50,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/commands/**/*.ts', 'src/main/webhost.ts', 'src/main/cli.ts'],
+    files: ['src/main/commands/**/*.ts', 'src/main/web/**/*.ts', 'src/main/shell/**/*.ts', 'src/main/webhost.ts', 'src/main/cli.ts'],
     rules: { 'no-restricted-imports': banned(ELECTRON) },
   },
 );

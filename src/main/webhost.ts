@@ -110,6 +110,9 @@ export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promi
     });
   });
   server.on('clientError', (_e, socket) => socket.destroy());
+  // idle keep-alive sockets outlive every client's own idle limit (undici's is 4 s): a client then never
+  // reuses a socket the host is closing at that moment (ECONNRESET under load); below headersTimeout
+  server.keepAliveTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -98,6 +98,8 @@ test('case 5: a second infer on a plate being inferred says "already running (pi
   assert.equal(afterSecond.rows.jobs, before.rows.jobs + 1);
   assert.deepEqual({ ...afterSecond.rows, jobs: 0 }, { ...before.rows, jobs: 0 });
   assert.equal(query<{ status: string }>(ws, `SELECT status FROM runs`).status, 'running');
+  // the second process did not mark the first's job interrupted: its plate lock is held
+  assert.equal(query<{ status: string }>(ws, `SELECT status FROM jobs WHERE kind = 'infer' ORDER BY id LIMIT 1`).status, 'running');
   assert.deepEqual(treeHashes(dir), hashes);
   first.child.kill('SIGKILL');
   assert.equal((await first.done).signal, 'SIGKILL');

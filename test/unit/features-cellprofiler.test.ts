@@ -111,6 +111,7 @@ const IMAGE_MODULES: Array<[string, RegExp]> = [
   ['MeasureGranularity (image)', /^Granularity_/],
   ['MeasureTexture (image)', /^Texture_/],
   ['MeasureImageIntensity', /^Intensity_/],
+  ['MeasureImageQuality', /^ImageQuality_/],
 ];
 
 /** Image_… columns of one module on one site */

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { wellName } from '../../shared/channels';
 
 /** The per-user app-data folder Electron would use for "Stainless" (same rule without importing electron). */
 export function defaultAppDataDir(): string {
@@ -30,3 +31,31 @@ export const workspacePaths = (ws: string) => ({
   demo: join(ws, 'demo'),
   models: join(ws, 'models'),
 });
+
+// Every file Stainless writes in a workspace is named here (callers pass the folder from
+// workspacePaths, so worker threads that only know one folder use the same names).
+const siteStem = (well: string, field: number) => `${well}_f${String(field).padStart(2, '0')}`;
+
+/** The folder of one inference run's synthetic images. */
+export const runDir = (syntheticDir: string, runId: number) => join(syntheticDir, `run-${runId}`);
+
+/** One synthetic channel of one site of a run. */
+export function syntheticPath(syntheticDir: string, runId: number, s: { row: number; col: number; field: number }, channel: string): string {
+  const w = wellName(s.row, s.col);
+  return join(runDir(syntheticDir, runId), w, `${siteStem(w, s.field)}_${channel}.tiff`);
+}
+
+/** The folder of a segmentation's label images (`setKey` names source, run and method). */
+export const labelDir = (labelsDir: string, barcode: string, setKey: string) => join(labelsDir, barcode, setKey);
+
+/** The label images of one site of a segmentation. */
+export function labelPaths(labelsDir: string, barcode: string, setKey: string, s: { well: string; field: number }): { nucleiPath: string; cellsPath: string } {
+  const stem = join(labelDir(labelsDir, barcode, setKey), siteStem(s.well, s.field));
+  return { nucleiPath: `${stem}_nuclei.tiff`, cellsPath: `${stem}_cells.tiff` };
+}
+
+/** Per-site checkpoints of a feature set while it is being measured (removed when it is done). */
+export const siteCheckpointDir = (featuresDir: string, barcode: string, setKey: string) => join(featuresDir, barcode, `${setKey}.sites`);
+
+/** The per-cell Parquet file of a feature set. */
+export const cellsFilePath = (featuresDir: string, barcode: string, setKey: string) => join(featuresDir, barcode, `${setKey}.cells.parquet`);

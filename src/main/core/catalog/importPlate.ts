@@ -82,18 +82,21 @@ export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: 
   if (!preview.ok) throw new ImportFailed(preview);
   // Same barcode from another folder: it is merged into the catalogued plate, so say so.
   const prior = db.prepare(`SELECT source_dir FROM plates WHERE barcode = ?`).pluck().get(scan.barcode) as string | null | undefined;
-  if (prior && prior !== scan.dir)
+  if (prior && prior !== scan.dir) {
+    preview.problemCounts.warnings++;
     preview.problems.push({
       severity: 'warning',
       code: 'plate_exists',
       message: `plate ${scan.barcode} was imported before from ${prior}; images at the same well, site and channel now point to ${scan.dir} (use --barcode for a separate plate)`,
     });
+  }
   const keep = compoundConflicts(db, scan, preview);
   const written = writePlate(db, scan, opts, onProgress, keep);
   // ground truth sits beside the images or one level up (like metadata/) when the Images folder was given
   const gt = [join(scan.dir, 'groundtruth'), join(dirname(scan.dir), 'groundtruth')].find((d) => existsSync(d));
   const truth = gt ? await registerTruthLabels(db, written.plateId, gt) : { sites: 0, problems: [] };
   preview.problems.push(...truth.problems);
+  for (const p of truth.problems) preview.problemCounts[p.severity === 'error' ? 'errors' : 'warnings']++;
   return { ...preview, ...written, truthSites: truth.sites, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { writeError, writeFileAtomic } from '../io/output';
 import { extname, join } from 'node:path';
 import type { Db } from '../catalog/db';
 import { getPlate } from '../catalog/queries';
@@ -56,16 +57,23 @@ export async function exportPairs(db: Db, plateRef: string | number, out: string
     }
     summary.sites++;
   }
-  await writeFile(
-    join(out, 'README.txt'),
+  const readme =
     `Paired brightfield / Cell Painting images of plate ${plate.plate.barcode} exported by Stainless for training.\n` +
-      `cell line: ${plate.plate.cellLine ?? 'unknown'}\nImages/: Phenix naming, JUMP channels (ch1 Mito, ch2 AGP, ch3 RNA, ch4 ER, ch5 DNA, ch6 BFHigh, ch7 BFLow, ch8 BF).\n` +
-      `groundtruth/: nuclei and cell labels (ground truth where the catalog has it, else the classical segmentation of the acquired images).\n`,
-  );
+    `cell line: ${plate.plate.cellLine ?? 'unknown'}\nImages/: Phenix naming, JUMP channels (ch1 Mito, ch2 AGP, ch3 RNA, ch4 ER, ch5 DNA, ch6 BFHigh, ch7 BFLow, ch8 BF).\n` +
+    `groundtruth/: nuclei and cell labels (ground truth where the catalog has it, else the classical segmentation of the acquired images).\n`;
+  await writeFileAtomic(join(out, 'README.txt'), Buffer.from(readme));
   return summary;
 }
 
+/** Through a temporary name: a full disk leaves no truncated image, and the error names the file. */
 async function copyAsTiff(src: string, dst: string): Promise<void> {
-  if (/^\.tiff?$/i.test(extname(src))) return copyFile(src, dst);
-  await writeFile(dst, encodeTiff(await readGray(src)));
+  if (!/^\.tiff?$/i.test(extname(src))) return writeFileAtomic(dst, encodeTiff(await readGray(src)));
+  const tmp = `${dst}.partial-${process.pid}`;
+  try {
+    await copyFile(src, tmp);
+    await rename(tmp, dst);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw writeError(dst, e);
+  }
 }

@@ -141,24 +141,27 @@ export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w:
     }
   }
   const size = queue.length;
+  // FIFO ring; neighbours unrolled (this loop dominates the granularity spectrum)
+  const push = (j: number, v: number) => {
+    const mj = mask[j];
+    J[j] = v < mj ? v : mj;
+    queue[qt] = j;
+    if (++qt === size) qt = 0;
+  };
   while (qh !== qt) {
     const i = queue[qh];
-    qh = (qh + 1) % size;
+    if (++qh === size) qh = 0;
     const y = (i / w) | 0;
     const x = i - y * w;
     const v = J[i];
-    for (let e = 0; e < 4; e++) {
-      let j: number;
-      if (e === 0) { if (x === 0) continue; j = i - 1; }
-      else if (e === 1) { if (x === w - 1) continue; j = i + 1; }
-      else if (e === 2) { if (y === 0) continue; j = i - w; }
-      else { if (y === h - 1) continue; j = i + w; }
-      if (J[j] < v && mask[j] !== J[j]) {
-        J[j] = Math.min(v, mask[j]);
-        queue[qt] = j;
-        qt = (qt + 1) % size;
-      }
-    }
+    let j = i - 1;
+    if (x > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
+    j = i + 1;
+    if (x < w - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
+    j = i - w;
+    if (y > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
+    j = i + w;
+    if (y < h - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
   }
   return J;
 }
@@ -192,9 +195,14 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   const out: Float64Array[] = [];
   let ero: Float64Array = base;
   const queue = new Int32Array(w * h * 4 + 16);
+  // markers shrink step by step, so each reconstruction lies under the previous one: using that
+  // as the mask gives the same image (grey reconstruction is levelwise connectivity) with less
+  // propagation
+  let mask: Float64Array = base;
   for (let s = 0; s < steps; s++) {
     ero = erodeCross(ero, w, h);
-    out.push(reconstructByDilation(ero, base, w, h, queue));
+    mask = reconstructByDilation(ero, mask, w, h, queue);
+    out.push(mask);
   }
   return { width: w, height: h, fullWidth: width, fullHeight: height, scale: subsample < 1 ? subsample : 1, base, steps: out };
 }

@@ -83,6 +83,77 @@ export function imageGranularity(spec: GranularitySpectrum): number[] {
   });
 }
 
+/** MeasureImageQuality's blur scales in JUMP_analysis_v3 */
+export const QUALITY_SCALES = [5, 10, 20, 50];
+
+/**
+ * MeasureImageQuality of one image as JUMP_analysis_v3 runs it on the original channels (names
+ * …_Orig<channel>): Scaling (the bit depth's maximum), intensity metrics, saturation (percent of
+ * pixels at the maximum and at the minimum), FocusScore (normalised variance) and LocalFocusScore
+ * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles).
+ */
+export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string): ImageMeasurements {
+  const names: string[] = [];
+  const values: number[] = [];
+  const put = (n: string, v: number) => {
+    names.push(`ImageQuality_${n}_Orig${channel}`);
+    values.push(v);
+  };
+  const n = u.length;
+  put('Scaling', bitDepth === 16 ? 65535 : 255);
+  const it = imageIntensity(u);
+  // imageIntensity: Total, Mean, Median, Std, MAD, Max, Min, TotalArea, PercentMaximal, …
+  put('TotalArea', it[7]);
+  put('TotalIntensity', it[0]);
+  put('MeanIntensity', it[1]);
+  put('MedianIntensity', it[2]);
+  put('StdIntensity', it[3]);
+  put('MADIntensity', it[4]);
+  put('MaxIntensity', it[5]);
+  put('MinIntensity', it[6]);
+  let atMin = 0;
+  for (let i = 0; i < n; i++) if (u[i] === it[6]) atMin++;
+  put('PercentMaximal', it[8]);
+  put('PercentMinimal', (100 * atMin) / n);
+  const mean = it[1];
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (u[i] - mean) ** 2;
+  put('FocusScore', mean > 0 ? ss / (n * mean) : 0);
+  for (const scale of QUALITY_SCALES) {
+    const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
+    const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
+    const colOf = Int32Array.from({ length: w }, (_, j) => Math.floor((j * nn) / w));
+    const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const g = rowOf[y] * nn + colOf[x];
+        sum[g] += u[y * w + x];
+        cnt[g]++;
+      }
+    const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
+    const sq = new Float64Array(m * nn);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const g = rowOf[y] * nn + colOf[x];
+        sq[g] += (u[y * w + x] - lm[g]) ** 2;
+      }
+    const nv: number[] = [];
+    for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
+    let score = 0;
+    if (nv.length) {
+      const sorted = Float64Array.from(nv).sort();
+      const med = percentile(sorted, 0.5).value;
+      if (Number.isFinite(med) && med > 0) {
+        const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
+        score = nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
+      }
+    }
+    names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
+    values.push(score);
+  }
+  return { names, values };
+}
+
 export function measureImage(
   images: Record<string, Gray>,
   channels: string[],
@@ -123,6 +194,11 @@ export function measureImage(
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
         values.push(v);
       });
+    // Stainless measures the acquired channels as they are (no illumination correction yet), so
+    // JUMP's "Orig" images are the channels themselves
+    const q = imageQuality(u, width, height, images[c].bitDepth, c);
+    names.push(...q.names);
+    values.push(...q.values);
   }
   return { names, values };
 }

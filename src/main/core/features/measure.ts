@@ -134,9 +134,9 @@ function measureCompartment(
   if (related) blocks.push(related);
   // JUMP_analysis_v3: Cells Adjacent and within 5 px, Nuclei within 1 px (and Adjacent)
   if (comp !== 'Cytoplasm') {
-    blocks.push(measureNeighbors(ix, outline, cx, cy));
+    blocks.push(measureNeighbors(ix, outline, cx, cy, 1, 'Adjacent', edgePixels));
     const d = comp === 'Cells' ? 5 : 1;
-    blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d)));
+    blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels));
   }
   const geo = radialGeometry(ix);
   const first = spectra.values().next().value;

@@ -15,7 +15,6 @@ const FEATURES = [
 ];
 /** scale suffix: "Adjacent" for distance 1 by adjacency, else the distance in pixels */
 export const neighborNames = (scale: string) => FEATURES.map((n) => `Neighbors_${n}_${scale}`);
-export const NEIGHBOR_NAMES = neighborNames('Adjacent');
 
 /** centrosome strel_disk(r) as (dy, dx) offsets: |offset|² ≤ r² within ±⌊r⌋ */
 function strelDisk(r: number): Int32Array {
@@ -25,7 +24,11 @@ function strelDisk(r: number): Int32Array {
   return Int32Array.from(o);
 }
 
-export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array, distance = 1, scale = 'Adjacent'): FeatureBlock {
+/**
+ * boundary: the objects' 4-connected inner boundary (objects.innerBoundary) when known — the
+ * nearest object pixel to anything outside is on it, so only those pixels need the disk.
+ */
+export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array, distance = 1, scale = 'Adjacent', boundary?: Uint8Array): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
   const block = newBlock(neighborNames(scale), n);
@@ -41,14 +44,15 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
       const i = pixels[p];
       const y = (i / w) | 0;
       const x = i - y * w;
-      for (let e = 0; e < reach.length; e += 2) {
-        const yy = y + reach[e], xx = x + reach[e + 1];
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        const v = labels[yy * w + xx];
-        if (!v || v === id || seen[v] === k) continue;
-        seen[v] = k;
-        nn++;
-      }
+      if (!boundary || boundary[i])
+        for (let e = 0; e < reach.length; e += 2) {
+          const yy = y + reach[e], xx = x + reach[e + 1];
+          if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+          const v = labels[yy * w + xx];
+          if (!v || v === id || seen[v] === k) continue;
+          seen[v] = k;
+          nn++;
+        }
       if (!outline[i]) continue;
       per++;
       for (let e = 0; e < touch.length; e += 2) {

@@ -1,6 +1,9 @@
 import { platePixelSize } from '../catalog/queries';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { checkFreeSpace, writeFileAtomic } from '../io/output';
+import { cellsFilePath, labelDir, labelPaths, siteCheckpointDir } from '../workspace';
 import type { Db } from '../catalog/db';
 import { WELL_METADATA, wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
@@ -35,6 +38,8 @@ export interface FeaturesSummary {
   runId: number | null;
   method: string;
   sites: number;
+  /** sites taken from the checkpoints of a killed run (not segmented or measured again) */
+  sitesResumed: number;
   wells: number;
   cells: number;
   cellsPath: string | null;
@@ -87,17 +92,36 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   const missing = sites.find((s) => !s.images.DNA);
   if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
   const key = setKey(ref, method);
-  const labelDir = join(core.paths.labels, ref.barcode, key);
   const wells = wellMetadata(db, ref.plateId);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
   const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: method, modelName: ref.modelName }) : null;
-  const cellsPath = measure ? join(core.paths.features, ref.barcode, `${key}.cells.parquet`) : null;
+  const cellsPath = measure ? cellsFilePath(core.paths.features, ref.barcode, key) : null;
   const upsertSeg = db.prepare(
     `INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, source, method, ifnull(run_id, 0)) DO UPDATE SET nuclei_path = excluded.nuclei_path, cells_path = excluded.cells_path,
        n_nuclei = excluded.n_nuclei, n_cells = excluded.n_cells, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
   const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
+  // Per-site checkpoints (measurements of a site whose labels and segmentation row are in): a
+  // killed run resumes at the first site without one and writes the same bytes as an unbroken run.
+  const ckDir = measure ? siteCheckpointDir(core.paths.features, ref.barcode, key) : null;
+  const ckFile = (siteId: number) => join(ckDir!, `${siteId}.v8`);
+  if (cellsPath) rmSync(`${cellsPath}.partial`, { force: true }); // a killed run's unfinished table
+  const labels = labelDir(core.paths.labels, ref.barcode, key);
+  removePartials(labels);
+  const checkpointed = new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
+  // pre-flight: the label images still to write (two 16-bit planes a site) must fit; the feature
+  // table is smaller than these for typical cell densities and is checked as it is written
+  const size = db.prepare(`SELECT width, height FROM images WHERE path = ?`).get(sites[0].images.DNA) as { width: number; height: number } | undefined;
+  if (size) {
+    const left = sites.length - checkpointed.size;
+    try {
+      checkFreeSpace(labels, left * 2 * (size.width * size.height * 2 + 256), `${left * 2} label images`);
+    } catch (e) {
+      if (setId !== null) db.prepare(`UPDATE feature_sets SET status = 'failed' WHERE id = ?`).run(setId);
+      throw e;
+    }
+  }
   const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
   let sink: TableSink | null = null;
   let featureNames: string[] | null = null;
@@ -113,17 +137,19 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   let nCells = 0;
   const secs = { segment: 0, measure: 0 };
   let done = 0;
-  hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites`);
+  const stallAfter = Number(process.env.STAINLESS_SEGMENT_STALL_AFTER ?? NaN);
+  hooks.progress?.(0, sites.length, `${ref.barcode}: ${sites.length} sites${checkpointed.size ? `, ${checkpointed.size} resumed from checkpoints` : ''}`);
   try {
     // Sites go to the pool in plate order with a bounded look-ahead (memory stays bounded); results
     // are consumed in the same order, so rows and well aggregates come out deterministic.
-    const labelPaths = (s: (typeof sites)[number]) => {
-      const stem = `${s.well}_f${String(s.field).padStart(2, '0')}`;
-      return { nucleiPath: join(labelDir, `${stem}_nuclei.tiff`), cellsPath: join(labelDir, `${stem}_cells.tiff`) };
-    };
+    const labelsOf = (s: (typeof sites)[number]) => labelPaths(core.paths.labels, ref.barcode, key, s);
     const start = (s: (typeof sites)[number]): Promise<SiteResult> => {
-      const { nucleiPath, cellsPath: cellsLabelPath } = labelPaths(s);
+      const { nucleiPath, cellsPath: cellsLabelPath } = labelsOf(s);
       const reuse = !!hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0) && existsSync(nucleiPath) && existsSync(cellsLabelPath);
+      if (reuse && checkpointed.has(s.siteId)) {
+        const saved = deserialize(readFileSync(ckFile(s.siteId))) as SiteResult;
+        return Promise.resolve({ ...saved, resumed: true });
+      }
       const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
         throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
       });
@@ -137,10 +163,15 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     for (let k = 0; k < sites.length; k++) {
       if (hooks.signal?.aborted) throw new Error('cancelled');
       while (next < sites.length && next < k + ahead) inflight.push(start(sites[next++]));
-      const r = await inflight.shift()!;
+      const r = (await inflight.shift()!) as SiteResult & { resumed?: boolean };
       const s = sites[k];
       const meta = wells[wellPos.get(s.wellId)!];
-      const lp = labelPaths(s);
+      const lp = labelsOf(s);
+      // checkpoint before the segmentation row: a site counts as done only with both
+      if (ckDir && !r.resumed) {
+        const { resumed: _resumed, ...result } = r;
+        await writeFileAtomic(ckFile(s.siteId), serialize(result satisfies SiteResult));
+      }
       upsertSeg.run(s.siteId, ref.source, method, ref.runId, lp.nucleiPath, lp.cellsPath, r.nNuclei, r.nCells);
       secs.segment += r.seconds.segment;
       secs.measure += r.seconds.measure;
@@ -171,12 +202,21 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
       }
       done++;
       hooks.progress?.(done, sites.length, `${s.well} site ${s.field}`);
+      // test hook: hold after this many sites (until cancelled) so a test can kill mid-plate deterministically
+      if (done === stallAfter)
+        await new Promise<void>((res) => {
+          const hold = setInterval(() => undefined, 1000);
+          hooks.signal?.addEventListener('abort', () => (clearInterval(hold), res()), { once: true });
+        });
     }
     closeWell();
     if (sink) await buffer!.flush(sink);
     await sink?.finish();
+    if (ckDir) rmSync(ckDir, { recursive: true, force: true });
   } catch (e) {
     await sink?.abort();
+    // a kill never gets here: the set stays 'running' and is marked interrupted when a workspace opens
+    if (setId !== null) db.prepare(`UPDATE feature_sets SET status = ? WHERE id = ?`).run(hooks.signal?.aborted ? 'cancelled' : 'failed', setId);
     throw e;
   } finally {
     await pool.close();
@@ -211,6 +251,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     runId: ref.runId,
     method: method,
     sites: sites.length,
+    sitesResumed: checkpointed.size,
     wells: byWellCount(sites),
     cells: nCells,
     cellsPath: featureNames ? cellsPath : null,
@@ -252,6 +293,12 @@ class RowBuffer {
     this.n = 0;
     await sink.write(merged);
   }
+}
+
+/** Leftovers of label writes cut off by a kill (writeTiff's temporary names); never registered. */
+function removePartials(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir)) if (/\.partial-\d+$/.test(e)) rmSync(join(dir, e), { force: true });
 }
 
 const byWellCount = (sites: Array<{ wellId: number }>) => new Set(sites.map((s) => s.wellId)).size;

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/output';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
@@ -187,10 +188,8 @@ async function thumbnail(core: Core, siteId: number, url: URL): Promise<Response
   const bytes = await sharp(Buffer.from(c.rgb.buffer, c.rgb.byteOffset, c.rgb.byteLength), { raw: { width: c.width, height: c.height, channels: 3 } })
     .png({ compressionLevel: 6 })
     .toBuffer();
-  await mkdir(core.paths.thumbnails, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, file);
+  // the thumbnail cache is optional: a full or read-only disk still serves the image
+  await writeFileAtomic(file, bytes).catch(() => undefined);
   return png(bytes);
 }
 

@@ -1,37 +1,24 @@
 import type { Core } from '../core';
 import type { InferStartInput, InferSummary } from '../../../shared/contract/inference';
 import { JobCancelled, type JobContext } from '../jobs/manager';
-import { startWorker } from '../jobs/worker';
+import { TaskCancelled, WorkerPool } from '../jobs/pool';
 import { runInference } from './run';
 import { liveLocks } from '../jobs/runLock';
-import type { WorkerInput, WorkerMessage } from './infer.worker';
+import type { InferProgress, InferTask } from './infer.worker';
 
-function runInWorker(core: Core, ctx: JobContext<InferStartInput>): Promise<InferSummary> {
-  return new Promise((resolve, reject) => {
-    const data: WorkerInput = { catalog: core.paths.catalog, synthetic: core.paths.synthetic, opts: ctx.params };
-    const w = startWorker(new URL('./infer.worker.ts', import.meta.url), { workerData: data });
-    const onAbort = () => w.postMessage('cancel');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      ctx.signal.removeEventListener('abort', onAbort);
-      f();
-    };
-    w.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') {
-        try {
-          ctx.progress(m.done, m.total, m.message);
-        } catch {
-          w.postMessage('cancel');
-        }
-      } else if (m.type === 'done') settle(() => resolve(m.summary));
-      else settle(() => reject(m.cancelled ? new JobCancelled() : new Error(m.message)));
-    });
-    w.on('error', (e) => settle(() => reject(e)));
-    w.on('exit', (code) => settle(() => reject(new Error(`inference worker exited (code ${code})`))));
-  });
+/** One inference job on a worker thread of its own (started for the job, gone after it). */
+async function runInWorker(core: Core, ctx: JobContext<InferStartInput>): Promise<InferSummary> {
+  const pool = new WorkerPool<InferTask, InferSummary, InferProgress>(new URL('./infer.worker.ts', import.meta.url), 1);
+  try {
+    return await pool.run(
+      { catalog: core.paths.catalog, synthetic: core.paths.synthetic, opts: ctx.params },
+      { signal: ctx.signal, progress: (p) => ctx.progress(p.done, p.total, p.message) },
+    );
+  } catch (e) {
+    throw e instanceof TaskCancelled ? new JobCancelled() : e;
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Job kind 'infer': one model over one plate; off the main thread in the app, in-process for the CLI. */

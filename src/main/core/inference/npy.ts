@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../io/output';
 
 /** A numpy array read from / written to .npy: shape and float32 values (C order). */
 export interface NdArray {
@@ -89,8 +88,5 @@ export function encodeNpy(a: NdArray): Buffer {
 }
 
 export async function writeNpy(file: string, a: NdArray): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.partial-${process.pid}`;
-  await writeFile(tmp, encodeNpy(a));
-  await rename(tmp, file);
+  await writeFileAtomic(file, encodeNpy(a));
 }

@@ -11,7 +11,9 @@ import { inferSite } from './site';
 import { gaussianSource } from './samplers/noise';
 import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
+import { runDir, syntheticPath } from '../workspace';
 import { acquireLock } from '../jobs/runLock';
+import { checkFreeSpace, writeError } from '../io/output';
 import { compareDomain, sampleIndices, siteStats } from './domain';
 import type { DomainCheck } from '../../../shared/domain';
 
@@ -33,11 +35,6 @@ interface SiteRow {
 }
 
 /** Where a run's synthetic images go: <workspace>/synthetic/run-<id>/<well>/<well>_f<FF>_<channel>.tiff */
-export function syntheticPath(syntheticDir: string, runId: number, s: { row: number; col: number; field: number }, channel: string): string {
-  const w = wellName(s.row, s.col);
-  return join(syntheticDir, `run-${runId}`, w, `${w}_f${String(s.field).padStart(2, '0')}_${channel}.tiff`);
-}
-
 /** The sites of a plate (optionally some wells) in plate order. */
 function plateSites(db: Db, plateId: number, wells: string[] | null, barcode: string): SiteRow[] {
   const all = db
@@ -114,6 +111,17 @@ async function inferLocked(
 ): Promise<InferSummary> {
   const { db } = core;
   const m = model.manifest;
+
+  /** A site's input planes in manifest order, all the same size. */
+  const readInputs = async (s: SiteRow): Promise<Gray[]> => {
+    const files = inputsOf(s);
+    const grays = await Promise.all(files.map((p) => readGray(p!)));
+    const { width, height } = grays[0];
+    const odd = grays.findIndex((g) => g.width !== width || g.height !== height);
+    if (odd > 0) throw new Error(`site ${s.well} field ${s.field}: ${files[odd]} is ${grays[odd].width}×${grays[odd].height}, ${files[0]} is ${width}×${height}`);
+    return grays;
+  };
+
   const key = paramsKey(params);
   const existing = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND model_id = ? AND params = ? AND status != 'done' ORDER BY id DESC LIMIT 1`).get(plate.id, model.id, key) as { id: number } | undefined;
   const runId =
@@ -126,9 +134,16 @@ async function inferLocked(
 
   // the domain check: a few sites spread over the plate against the model's training conditions,
   // recorded before any site runs (an out-of-range plate still runs: the user decides)
-  hooks.progress?.(0, sites.length, 'domain check');
-  const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(inputsOf(sites[i]).map((p) => readGray(p!))), m, params.pixelSizeUm)));
-  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  let domain: DomainCheck;
+  try {
+    hooks.progress?.(0, sites.length, 'domain check');
+    const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await readInputs(sites[i]), m, params.pixelSizeUm)));
+    domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  } catch (e) {
+    const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
+    setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);
+    throw e;
+  }
   db.prepare(`UPDATE runs SET domain = ? WHERE id = ?`).run(JSON.stringify(domain), runId);
 
   let lm;
@@ -142,10 +157,18 @@ async function inferLocked(
   const timings: RunTimings = { ...prev, loadMs: Math.round(h.loadMs), sitesTotal: sites.length, starts: (prev.starts ?? 0) + 1 };
   db.prepare(`UPDATE runs SET provider = ?, provider_reason = ?, device = ?, status = 'running', error = NULL, timings = ? WHERE id = ?`).run(h.provider, h.reason, h.device, JSON.stringify(timings), runId);
 
-  if (existing) removePartials(join(core.paths.synthetic, `run-${runId}`));
+  if (existing) removePartials(runDir(core.paths.synthetic, runId));
   const finished = new Set((db.prepare(`SELECT site_id FROM run_sites WHERE run_id = ?`).all(runId) as Array<{ site_id: number }>).map((r) => r.site_id));
   const todo = sites.filter((s) => !finished.has(s.siteId));
   const resumed = sites.length - todo.length;
+  try {
+    // pre-flight: the run's remaining images must fit (16-bit, outputs × sites at the inputs' size)
+    const size = db.prepare(`SELECT width, height FROM images WHERE site_id = ? AND kind = 'acquired' LIMIT 1`).get(sites[0].siteId) as { width: number; height: number };
+    checkFreeSpace(join(core.paths.synthetic, `run-${runId}`), todo.length * m.outputs.length * (size.width * size.height * 2 + 256), `${todo.length * m.outputs.length} synthetic images`);
+  } catch (e) {
+    setStatus('failed', (e as Error).message);
+    throw e;
+  }
   const insImage = db.prepare(`INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth, run_id) VALUES (?, ?, 'synthetic', ?, ?, ?, 16, ?)`);
   const insSite = db.prepare(`INSERT INTO run_sites (run_id, site_id, seconds) VALUES (?, ?, ?)`);
   const register = db.transaction((s: SiteRow, files: string[], w: number, hgt: number, secs: number) => {
@@ -162,10 +185,8 @@ async function inferLocked(
     for (const s of todo) {
       if (hooks.signal?.aborted) throw new JobCancelled();
       const ts = performance.now();
-      const grays: Gray[] = await Promise.all(inputsOf(s).map((p) => readGray(p!)));
+      const grays = await readInputs(s);
       const { width, height } = grays[0];
-      const odd = grays.findIndex((g) => g.width !== width || g.height !== height);
-      if (odd > 0) throw new Error(`site ${s.well} field ${s.field}: ${inputsOf(s)[odd]} is ${grays[odd].width}×${grays[odd].height}, ${inputsOf(s)[0]} is ${width}×${height}`);
       const rs = resampledSize(width, height, params.pixelSizeUm, m.pixelSizeUm);
       if (rs.factor !== 1) resample = `bilinear ${width}×${height} → ${rs.width}×${rs.height} (×${rs.factor.toFixed(4)}) and back`;
       const planes = await inferSite(lm, grays, {
@@ -189,9 +210,15 @@ async function inferLocked(
     }
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
-    saveTimings(db, runId, timings, (performance.now() - t0) / 1000, resample);
-    setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);
-    throw e;
+    // a full disk can also stop the catalog: say so in one line naming it, not a raw SqliteError
+    const err = (e as { code?: string }).code === 'SQLITE_FULL' ? writeError(db.name, e) : (e as Error);
+    try {
+      saveTimings(db, runId, timings, (performance.now() - t0) / 1000, resample);
+      setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : err.message);
+    } catch {
+      // the catalog cannot be written either: the run stays 'running' and is marked interrupted on the next start
+    }
+    throw err;
   }
   const seconds = (performance.now() - t0) / 1000;
   saveTimings(db, runId, timings, seconds, resample);
@@ -210,7 +237,7 @@ async function inferLocked(
     imagesWritten: computed * m.outputs.length,
     seconds,
     sitesPerSecond: computed > 0 && seconds > 0 ? computed / seconds : null,
-    outputDir: join(core.paths.synthetic, `run-${runId}`),
+    outputDir: runDir(core.paths.synthetic, runId),
     domain,
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statfsSync, statSync } from 'node:fs';
 import { rm, writeFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -28,6 +28,7 @@ const CAUSES: Record<string, string> = {
 export function writeError(file: string, e: unknown): Error {
   if (e instanceof WriteFailed) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'SQLITE_FULL') return new WriteFailed(file, 'cannot write (disk full)');
   if (code && CAUSES[code]) return new WriteFailed(file, `cannot write (${CAUSES[code]})`);
   return e instanceof Error ? e : new Error(String(e));
 }
@@ -71,4 +72,23 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rm(tmp, { force: true }).catch(() => {});
     throw writeError(path, e);
   }
+}
+
+/**
+ * Pre-flight for long jobs: refuse before starting when the folder's file system has less free
+ * space than the job will write (an estimate; a little slack for headers and the catalog).
+ */
+export function checkFreeSpace(dir: string, bytes: number, what: string): void {
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  let free: number;
+  try {
+    const s = statfsSync(probe);
+    free = Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return; // no statfs here: the writes themselves are checked
+  }
+  const need = Math.ceil(bytes * 1.05) + 64 * 1024;
+  const mb = (n: number) => (n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 0);
+  if (free < need) throw new WriteFailed(dir, `not enough free space: ${what} needs about ${mb(need)} MB, ${mb(free)} MB free`);
 }

@@ -25,7 +25,7 @@ export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncodi
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    const at = firstInvalidUtf8(bytes);
+    const at = Math.max(0, firstInvalidUtf8(bytes));
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) (line++, (lineStart = i + 1));
@@ -36,16 +36,25 @@ export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncodi
   }
 }
 
-/** Offset of the first byte that does not begin or continue a well-formed UTF-8 sequence. */
-function firstInvalidUtf8(b: Uint8Array): number {
+/**
+ * Offset of the first byte of the first ill-formed UTF-8 sequence (Unicode Table 3-7: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) — where Python's decoder reports it too.
+ */
+export function firstInvalidUtf8(b: Uint8Array): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i];
     const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (n < 0) return i;
-    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    // the second byte's range depends on the lead byte
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    for (let k = 1; k <= n; k++) {
+      const v = b[i + k];
+      if (i + k >= b.length || (k === 1 ? v < lo || v > hi : (v & 0xc0) !== 0x80)) return i;
+    }
     i += n + 1;
   }
-  return b.length - 1;
+  return -1;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Db } from '../catalog/db';
 import type { EventBus } from '../events';
 import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
+import { jobHeldElsewhere, liveLocks } from './runLock';
+import { writeError } from '../io/output';
 import type { ApiEvent } from '../../../shared/contract/events';
 import type { JobKindName, JobParams, JobResult } from './kinds';
 
@@ -63,7 +65,11 @@ export class JobManager {
     private db: Db,
     private events: EventBus,
   ) {
-    db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE status IN ('running','queued')`).run();
+    // jobs left running by a quit or crash; not those another live process is running right now
+    const live = liveLocks(db);
+    const mark = db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE id = ?`);
+    for (const j of db.prepare(`SELECT id, kind, params FROM jobs WHERE status IN ('running','queued')`).all() as Array<{ id: number; kind: string; params: string }>)
+      if (!jobHeldElsewhere(db, live, j.kind, j.params)) mark.run(j.id);
   }
 
   register<K extends JobKindName>(kind: K, def: JobKind<JobParams<K>, JobResult<K>>): void {
@@ -211,7 +217,7 @@ export class JobManager {
       }
     } catch (e) {
       if (e instanceof JobCancelled || abort.signal.aborted) this.finish(id, 'cancelled', null, null);
-      else this.finish(id, 'failed', e instanceof Error ? e.message : String(e), null);
+      else this.finish(id, 'failed', writeError(this.db.name, e).message, null);
     } finally {
       this.running = null;
     }
@@ -219,10 +225,18 @@ export class JobManager {
   }
 
   private finish(id: number, status: JobStatus, error: string | null, result: unknown) {
-    this.db
-      .prepare(`UPDATE jobs SET status=?, error=?, result=?, finished_at=? WHERE id=?`)
-      .run(status, error, result === null || result === undefined ? null : JSON.stringify(result), now(), id);
-    const job = this.get(id)!;
+    let job: JobInfo;
+    try {
+      this.db
+        .prepare(`UPDATE jobs SET status=?, error=?, result=?, finished_at=? WHERE id=?`)
+        .run(status, error, result === null || result === undefined ? null : JSON.stringify(result), now(), id);
+      job = this.get(id)!;
+    } catch (e) {
+      // the catalog cannot record the end (e.g. its disk is full): the waiters still learn it, and
+      // the row left 'running' is marked interrupted when the workspace is next opened
+      const why = writeError(this.db.name, e).message;
+      job = { ...this.get(id)!, status, result, error: error ? `${error} (and the catalog could not record it: ${why})` : `the catalog could not record the job's end: ${why}` };
+    }
     this.events.emit({ type: 'job', job });
     for (const w of this.waiters.get(id) ?? []) w(job);
     this.waiters.delete(id);

@@ -83,3 +83,24 @@ export function acquireLock(db: Db, name: string, what: string): () => void {
   }
   throw new AlreadyRunning(`${what}: could not take the lock ${file}`);
 }
+
+/** The plate lock a job of this kind takes (infer and features jobs name their plate). */
+const LOCK_OF_KIND: Record<string, string> = { infer: 'infer-plate', features: 'segment-plate' };
+
+/**
+ * Whether a job row marked running belongs to another live process: its plate's lock is held.
+ * Such a job is not interrupted when this process opens the workspace.
+ */
+export function jobHeldElsewhere(db: Db, live: Set<string>, kind: string, paramsJson: string): boolean {
+  const prefix = LOCK_OF_KIND[kind];
+  if (!prefix || !live.size) return false;
+  let plate: unknown;
+  try {
+    plate = (JSON.parse(paramsJson) as { plate?: unknown }).plate;
+  } catch {
+    return false;
+  }
+  if (typeof plate !== 'string' && typeof plate !== 'number') return false;
+  const id = db.prepare(`SELECT id FROM plates WHERE barcode = ? OR id = ?`).pluck().get(String(plate), Number(plate)) as number | undefined;
+  return id !== undefined && live.has(`${prefix}-${id}`);
+}

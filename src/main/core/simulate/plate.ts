@@ -7,9 +7,8 @@ import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { PLATE_FORMATS, parseWellName, wellName, type PlateFormat } from '../../../shared/channels';
-import { startWorker } from '../jobs/worker';
+import { WorkerPool, WorkerStartError } from '../jobs/pool';
 import { CELL_LINES, type CellLine } from './cellLines';
 import { isEdge, plateLayout, platemapName, type WellPlan } from './layout';
 import { readmeText, writeMetadata } from './metadata';
@@ -163,66 +162,30 @@ async function runTasks(tasks: SiteTask[], nWorkers: number, onDone: (d: SiteDon
     }
   };
   const take = () => (failure || signal?.aborted ? undefined : tasks[next++]);
-  const pool: Worker[] = [];
-  const runners: Promise<void>[] = [];
-  for (let i = 0; i < nWorkers; i++) {
-    let w: Worker;
-    try {
-      w = startWorker(new URL('./site.worker.ts', import.meta.url));
-    } catch {
-      break;
+  const pool = nWorkers > 0 ? new WorkerPool<SiteTask, SiteDone>(new URL('./site.worker.ts', import.meta.url), nWorkers) : null;
+  const left: SiteTask[] = [];
+  // one feeder per worker; a site whose worker never started comes back here, a site that fails is an error
+  const feed = async () => {
+    for (let t = take(); t; t = take()) {
+      try {
+        record(await pool!.run(t));
+      } catch (e) {
+        if (!(e instanceof WorkerStartError)) throw new SimulateError(`site ${t.row},${t.col} f${t.site}: ${(e as Error).message}`);
+        left.push(t);
+        return;
+      }
     }
-    pool.push(w);
-    runners.push(workerLoop(w, take, record));
-  }
+  };
   try {
-    const results = await Promise.allSettled(runners);
-    const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-    const siteErrors = failed.filter((r) => r.reason instanceof SiteFailure);
-    if (siteErrors.length) throw new SimulateError(siteErrors[0].reason.message);
+    if (pool) await Promise.all(Array.from({ length: nWorkers }, feed));
+    const used = pool?.size ?? 0;
     // whatever is left (no workers, or workers that failed to start) runs here
+    for (const t of left) record(await renderSiteFiles(t));
     for (let t = take(); t; t = take()) record(await renderSiteFiles(t));
     if (failure) throw failure;
     if (signal?.aborted) throw new SimulateError('cancelled');
-    return pool.length - failed.length;
+    return used;
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool?.close();
   }
-}
-
-class SiteFailure extends Error {}
-
-/** Feed one worker until the queue is empty. Rejects with a plain Error if the worker never starts. */
-function workerLoop(w: Worker, take: () => SiteTask | undefined, record: (d: SiteDone) => void): Promise<void> {
-  return new Promise((resolveLoop, reject) => {
-    let current: SiteTask | undefined;
-    let started = false;
-    const send = () => {
-      current = take();
-      if (!current) {
-        w.removeAllListeners();
-        resolveLoop();
-        return;
-      }
-      w.postMessage({ id: 0, task: current });
-    };
-    w.on('message', (m: { ready?: boolean; ok?: boolean; error?: string; files: number; cells: number }) => {
-      if (m.ready) {
-        started = true;
-        send();
-        return;
-      }
-      if (!m.ok) {
-        reject(new SiteFailure(`site ${current?.row},${current?.col} f${current?.site}: ${m.error}`));
-        return;
-      }
-      record({ files: m.files, cells: m.cells });
-      send();
-    });
-    w.on('error', (e) => {
-      // a worker that dies mid-site hands its site back to the in-thread fallback
-      if (!started) reject(new Error(`worker did not start: ${e.message}`));
-      else reject(new SiteFailure(`worker failed: ${e.message}`));
-    });
-  });
 }

@@ -10,7 +10,7 @@ export function DomainBadge({ domain, size = 'sm' }: { domain: DomainCheck | nul
   const tip = domain ? [...domain.reasons.slice(0, 6).map((r) => `${r.severity}: ${r.text}`), ...(domain.reasons.length > 6 ? [`… ${domain.reasons.length - 6} more`] : [])].join('\n') || 'the sampled sites look like the training data' : 'run from before domain checks';
   return (
     <Tooltip label={tip} multiline w={420} style={{ whiteSpace: 'pre-line' }} withinPortal>
-      <Badge variant="light" size={size} color={verdictColor(domain?.verdict)} data-testid="domain-badge" data-verdict={label}>
+      <Badge variant="light" size={size} color={verdictColor(domain?.verdict)} style={{ flexShrink: 0, overflow: 'visible' }} data-testid="domain-badge" data-verdict={label}>
         {label}
       </Badge>
     </Tooltip>
@@ -52,7 +52,7 @@ export function PlateRuns({ plateId }: { plateId: number }) {
       <Stack gap={4}>
         {list.slice(0, 6).map((r) => (
           <Group key={r.id} gap={6} wrap="nowrap" justify="space-between" data-run={r.id}>
-            <Anchor size="xs" href={href('metrics', r.id)} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+            <Anchor size="xs" href={href('metrics', r.id)} style={{ flex: 1, minWidth: 0, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
               run {r.id} · {r.model}
             </Anchor>
             <DomainBadge domain={r.domain} size="xs" />
