@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from './types';
 import { UsageError } from './types';
 import { parseWellName, PLATE_FORMATS, type PlateFormat } from '../../shared/channels';
@@ -26,6 +26,7 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
   }
   return {
     dir: resolve(dir),
+    loadData: abs(values['load-data']),
     platemap: abs(values.platemap),
     metadata: abs(values.metadata),
     barcode: (values.barcode as string | undefined) ?? null,
@@ -41,19 +42,25 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
 function summary(r: ImportPreview, say: (l: string) => void) {
   say(`plate ${r.barcode}: ${r.format}-well, ${r.naming} naming, channels ${r.channels.join(', ')}`);
   say(`  ${r.wells} wells, ${r.sites} sites, ${r.images} images (${r.filesScanned} files read, ${r.ignoredFiles} other files ignored)`);
+  if (r.harmony)
+    say(`  ${r.harmony.file}: ${r.harmony.pixelSizeUm ?? 'unknown'} µm/px; channels ${r.harmony.channels.map((c) => `ch${c.number} ${c.name ?? '?'} → ${c.channel}`).join(', ')}`);
   if (r.platemap) say(`  plate map ${r.platemap.name ?? r.platemap.file}: ${r.annotatedWells} wells annotated, ${r.compounds} compounds; ${r.unannotatedWells} imaged wells unannotated`);
   else say(`  no plate map: ${r.unannotatedWells} wells unannotated`);
 }
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) and its plate map into the catalog',
+  summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) or a CellProfiler LoadData CSV and its plate map into the catalog',
   usage:
     'stainless import DIR... [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
     '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--encoding utf8|latin1] [--dry-run]\n' +
+    '       stainless import --load-data FILE.csv [DIR] [--channel-map Hoechst=DNA,...] [--platemap F] ...\n' +
     '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.\n' +
+    '  --load-data: images from FileName_Orig<Ch>/PathName_Orig<Ch> (DNA, ER, RNA, AGP, Mito, Brightfield, HighZBF, LowZBF; others\n' +
+    '  named with --channel-map), positions from Metadata_Well/Metadata_Site, other Metadata_* kept; DIR defaults to the CSV\'s folder.\n' +
     '  Several folders: each is one plate, imported in its own transaction.',
   options: {
+    'load-data': { type: 'string' },
     platemap: { type: 'string' },
     metadata: { type: 'string' },
     barcode: { type: 'string' },
@@ -66,6 +73,10 @@ export const importCommand: Command = {
     'dry-run': { type: 'boolean' },
   },
   async run({ values, positionals }, ctx) {
+    if (typeof values['load-data'] === 'string') {
+      if (positionals.length > 1) throw new UsageError('--load-data imports one plate: give at most one folder (where metadata/ is looked for)');
+      if (!positionals.length) positionals = [dirname(resolve(values['load-data']))];
+    }
     if (!positionals.length) throw new UsageError('import needs a plate folder; see `stainless help import`');
     if (positionals.length > 1 && (values.barcode || values.platemap))
       throw new UsageError('--barcode and --platemap name one plate: give one folder with them (several folders take their metadata from each folder)');

@@ -9,6 +9,7 @@ export const exportCommand: Command = {
   usage:
     'stainless export --plate B --level well|cell --format csv|parquet --out FILE [--source synthetic|acquired] [--run ID] [--method model|classical] [--normalize none|robustz] [--precision single|double] [--force] [--json]\n' +
     '       (an existing --out file is refused unless --force)\n' +
+    '       stainless export --plate B --load-data --out FILE.csv [--run ID] [--force]   (CellProfiler LoadData: FileName_Orig<Ch> acquired, FileName_Synth<Ch> synthetic)\n' +
     '       stainless export --plate B --pairs --out DIR   (acquired brightfield + Cell Painting + labels in the layout training/ reads)',
   options: {
     plate: { type: 'string' },
@@ -21,6 +22,7 @@ export const exportCommand: Command = {
     normalize: { type: 'string' },
     precision: { type: 'string' },
     pairs: { type: 'boolean' },
+    'load-data': { type: 'boolean' },
     force: { type: 'boolean' },
   },
   async run({ values }, ctx) {
@@ -30,6 +32,15 @@ export const exportCommand: Command = {
       const p = await exportPairs(ctx.core().db, values.plate as string, out);
       ctx.say(`${p.out}: ${p.sites} sites of ${p.plate} (${p.labels} with labels)${p.skipped.length ? `; skipped ${p.skipped.length}: ${p.skipped[0].site} ${p.skipped[0].reason}` : ''}`);
       return p;
+    }
+    if (values['load-data']) {
+      const r = await ctx.call(
+        'export.loadData',
+        { plate: values.plate as string, out, runId: values.run === undefined ? undefined : Number(values.run), overwrite: !!values.force },
+        { runId: 'run' },
+      );
+      ctx.say(`${r.out}: ${r.rows} sites of ${r.plate}; acquired ${r.acquired.join(', ') || 'none'} as FileName_Orig*${r.synthetic.length ? `, run ${r.runId}'s synthetic ${r.synthetic.join(', ')} as FileName_Synth*` : ', no synthetic channels'}`);
+      return r;
     }
     const format = (values.format as string | undefined) ?? (out.toLowerCase().endsWith('.parquet') ? 'parquet' : 'csv');
     const job = await ctx.call(

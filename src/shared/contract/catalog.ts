@@ -25,8 +25,10 @@ export const ColumnMappingSchema = z
 
 export const ImportInput = z
   .object({
-    /** the plate folder (its Images/ subfolder is used when present): a handle (files.*) */
+    /** the plate folder (its Images/ subfolder is used when present): a handle (files.*); with loadData, the folder metadata/ is looked for beside (normally the CSV's) */
     dir: FileRef,
+    /** a CellProfiler LoadData CSV listing the images (FileName_Orig<Ch>/PathName_Orig<Ch>, Metadata_*) instead of reading the folder's file names */
+    loadData: FileRef.nullish(),
     /** plate map file (JUMP platemap/<name>.txt or any CSV/TSV, see columns) */
     platemap: FileRef.nullish(),
     /** compound table file, or a JUMP metadata folder (barcode_platemap.csv, platemap/, external_metadata/) */
@@ -77,7 +79,9 @@ export type ProblemCode =
   | 'bit_depth_mismatch'
   | 'symlink'
   | 'compound_conflict'
-  | 'plate_exists';
+  | 'plate_exists'
+  | 'loaddata'
+  | 'harmony';
 
 export interface ImportProblem {
   /** an error makes the import refuse (nothing is written); a warning is reported and skipped */
@@ -102,9 +106,18 @@ export interface ImportPreview {
   imageDir: string;
   barcode: string;
   format: 96 | 384 | 1536;
-  naming: 'phenix' | 'imagexpress' | 'pattern' | null;
+  naming: 'phenix' | 'imagexpress' | 'pattern' | 'loaddata' | null;
   /** channel key in the file names → channel name */
   channelMap: Record<string, string>;
+  /** a Phenix export's Index.idx.xml, when it has one: the file, pixel size (µm) and Harmony's channels */
+  harmony: {
+    file: string;
+    pixelSizeUm: number | null;
+    objective: { magnification: number | null; na: number | null };
+    channels: Array<{ number: number; name: string | null; channel: string; pixelSizeUm: number | null }>;
+    planes: number;
+    fields: number;
+  } | null;
   channels: string[];
   filesScanned: number;
   ignoredFiles: number;

@@ -76,6 +76,28 @@ export const ExportStartInput = z
   .strict();
 export type ExportStartInput = z.input<typeof ExportStartInput>;
 
+export const ExportLoadDataInput = z
+  .object({
+    plate: Plate,
+    /** the synthetic channels of this run (default: the plate's latest run with synthetic images) */
+    runId: z.number().int().positive().optional(),
+    /** the .csv to write: a save handle (files.pick / files.child with save) */
+    out: FileRef,
+    overwrite: z.boolean().default(false),
+  })
+  .strict();
+
+/** A LoadData CSV written for a plate: acquired channels as Orig<Name>, synthetic ones as Synth<Name>. */
+export interface LoadDataExport {
+  out: string;
+  plate: string;
+  rows: number;
+  columns: string[];
+  acquired: string[];
+  synthetic: string[];
+  runId: number | null;
+}
+
 export const featuresContract = {
   'features.sets': request(z.object({ plate: Plate }).strict(), 'Feature sets (segmentation + measurements) of a plate').returns<FeatureSetInfo[]>(),
   'features.names': request(
@@ -101,4 +123,5 @@ export const featuresContract = {
   ).returns<CellAtResult | null>(),
   'segment.start': request(SegmentStartInput, 'Segment and measure a plate (job "features")').returns<JobInfo>(),
   'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell) as a job').returns<JobInfo>(),
+  'export.loadData': request(ExportLoadDataInput, "A CellProfiler LoadData CSV of a plate's images (acquired Orig<Ch>, synthetic Synth<Ch>)").returns<LoadDataExport>(),
 };

@@ -65,7 +65,7 @@ export interface InferParams {
   wells: string[] | null;
   steps: number | null;
   seed: number;
-  /** acquired µm/px, when given; resampling happens when the model has its own pixel size */
+  /** acquired µm/px: given (--pixel-size), else the plate's from its Harmony index; resampling happens when the model has its own pixel size */
   pixelSizeUm: number | null;
 }
 

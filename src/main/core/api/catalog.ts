@@ -13,6 +13,7 @@ function importPaths(core: Core, input: ImportOptions): ImportOptions {
   const o: ImportOptions = {
     ...input,
     dir: resolveRef(core, input.dir, 'dir', 'plate folder'),
+    loadData: input.loadData ? resolveRef(core, input.loadData, 'file', 'LoadData CSV') : input.loadData,
     platemap: input.platemap ? resolveRef(core, input.platemap, 'file', 'plate map') : input.platemap,
     metadata: input.metadata ? resolveRef(core, input.metadata, 'any', 'metadata') : input.metadata,
   };
@@ -31,6 +32,7 @@ function checkPaths(o: ImportOptions): void {
   };
   need('dir', o.dir, 'dir');
   need('platemap', o.platemap, 'file');
+  need('loadData', o.loadData, 'file');
   need('metadata', o.metadata, 'any');
 }
 

@@ -4,10 +4,11 @@ import { dirname } from 'node:path';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
 import { resolveRef } from './files';
-import { findPlate } from '../catalog/queries';
+import { findPlate, NotFound } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
-import { checkOutputFile } from '../io/output';
+import { checkOutputFile, WriteFailed } from '../io/output';
+import { exportLoadData } from '../export/loadData';
 import { defaultMethod, resolveSource } from '../features/plateSites';
 import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
 
@@ -17,7 +18,7 @@ const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number)
   return p;
 };
 
-export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start'> = {
+export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start' | 'export.loadData'> = {
   'features.sets': ({ plate }, core) => {
     const p = plateOr404(core.db, plate);
     return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id) }));
@@ -82,5 +83,17 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       out: input.out,
       overwrite: input.overwrite ?? false,
     });
+  },
+  'export.loadData': async (request, core) => {
+    const out = resolveRef(core, request.out, 'save', 'LoadData CSV');
+    if (!isAbsolute(out) || !/\.csv$/i.test(out)) throw new ApiError('bad_request', `${out}: give an absolute path ending in .csv`);
+    plateOr404(core.db, request.plate);
+    try {
+      return await exportLoadData(core.db, request.plate, out, { runId: request.runId ?? null, overwrite: request.overwrite ?? false });
+    } catch (e) {
+      if (e instanceof WriteFailed) throw new ApiError('bad_request', e.message);
+      if (e instanceof NotFound) throw new ApiError('not_found', e.message);
+      throw e;
+    }
   },
 };

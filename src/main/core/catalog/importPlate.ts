@@ -4,6 +4,7 @@ import type { CompoundInfo } from '../io/platemap';
 import type { Db } from './db';
 import { scanPlate, type ScanResult } from './scan';
 import { registerTruthLabels } from './truthLabels';
+import { platePixelSize } from './harmonyScan';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -33,6 +34,16 @@ export function toPreview(s: ScanResult): ImportPreview {
     format: s.format,
     naming: s.naming,
     channelMap: s.channelMap,
+    harmony: s.harmony
+      ? {
+          file: s.harmony.file,
+          pixelSizeUm: platePixelSize(s.harmony, (k) => s.channelMap[k] ?? k),
+          objective: s.harmony.objective,
+          channels: s.harmony.channels.map((c) => ({ number: c.number, name: c.name, channel: s.channelMap[`ch${c.number}`] ?? `ch${c.number}`, pixelSizeUm: c.pixelSizeUm })),
+          planes: s.harmony.planes.length,
+          fields: s.harmony.fields.length,
+        }
+      : null,
     channels: s.channels,
     filesScanned: s.filesScanned,
     ignoredFiles: s.ignoredFiles,
@@ -190,6 +201,13 @@ function writePlate(
       SELECT i.id, i.path, i.site_id AS siteId, i.channel FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id
       WHERE w.plate_id = ? AND i.kind = 'acquired'`),
     dropImage: db.prepare(`DELETE FROM images WHERE id = ?`),
+    wellMeta: db.prepare(`UPDATE wells SET metadata = ? WHERE id = ?`),
+    acquisition: db.prepare(`UPDATE plates SET pixel_size_um = ?, acquisition = ? WHERE id = ?`),
+    plateChannel: db.prepare(`
+      INSERT INTO plate_channels (plate_id, channel, number, name, pixel_size_um, excitation_nm, emission_nm) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (plate_id, channel) DO UPDATE SET number = excluded.number, name = excluded.name, pixel_size_um = excluded.pixel_size_um,
+        excitation_nm = excluded.excitation_nm, emission_nm = excluded.emission_nm`),
+    siteMeta: db.prepare(`UPDATE sites SET metadata = ? WHERE id = ?`),
     image: db.prepare(`
       INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth) VALUES (?, ?, 'acquired', ?, ?, ?, ?)
       ON CONFLICT (site_id, channel) WHERE kind = 'acquired' DO UPDATE SET
@@ -259,6 +277,22 @@ function writePlate(
       if (onProgress && ((i + 1) % WRITE_PROGRESS_EVERY === 0 || i + 1 === total))
         onProgress({ phase: 'write', done: i + 1, total, filesScanned: s.filesScanned, sitesFound: s.sites });
     });
+    // Harmony's index: the plate's and each channel's pixel size, and how it was imaged
+    if (s.harmony) {
+      const h = s.harmony;
+      const nameOf = (k: string) => s.channelMap[k] ?? k;
+      st.acquisition.run(platePixelSize(h, nameOf), JSON.stringify({ source: h.file, plate: h.plate, objective: h.objective, planes: h.planes, fields: h.fields }), plateId);
+      for (const c of h.channels) st.plateChannel.run(plateId, nameOf(`ch${c.number}`), c.number, c.name, c.pixelSizeUm, c.excitationNm, c.emissionNm);
+    }
+    // LoadData's Metadata_* columns: a re-import from the CSV replaces them
+    for (const [k, m] of s.wellMetadata ?? []) {
+      const [r, c] = k.split(',').map(Number);
+      st.wellMeta.run(JSON.stringify(m), wellId(r, c));
+    }
+    for (const [k, m] of s.siteMetadata ?? []) {
+      const sid = siteIds.get(k);
+      if (sid !== undefined) st.siteMeta.run(JSON.stringify(m), sid);
+    }
     const after = plateCounts(plateId);
     return {
       plateId,

@@ -221,6 +221,31 @@ CREATE TABLE metrics_runs (
 ALTER TABLE runs ADD COLUMN domain TEXT;
 `,
   },
+  /**
+   * Migration 7 (the field's files in). LoadData Metadata_* columns as JSON annotations of wells
+   * and sites; Harmony's Index.idx.xml: the plate's pixel size, acquisition details (objective,
+   * plane z positions, field positions) as JSON, and each channel's number, name and pixel size.
+   */
+  {
+    version: 7,
+    name: 'import: LoadData metadata, Harmony pixel size and channels',
+    sql: `
+ALTER TABLE wells ADD COLUMN metadata TEXT;
+ALTER TABLE sites ADD COLUMN metadata TEXT;
+ALTER TABLE plates ADD COLUMN pixel_size_um REAL;
+ALTER TABLE plates ADD COLUMN acquisition TEXT;
+CREATE TABLE plate_channels (
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  number INTEGER,
+  name TEXT,
+  pixel_size_um REAL,
+  excitation_nm REAL,
+  emission_nm REAL,
+  PRIMARY KEY (plate_id, channel)
+);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -110,3 +110,16 @@ export function listCompounds(db: Db, f: CompoundFilter): { total: number; items
     .all(args) as CompoundRow[];
   return { total, items };
 }
+
+/**
+ * A plate's pixel size in µm (from its Harmony index): the first of `channels` that has its own,
+ * else the plate's; null when the import learned none.
+ */
+export function platePixelSize(db: Db, plateId: number, channels: readonly string[] = []): number | null {
+  const own = db.prepare(`SELECT pixel_size_um FROM plate_channels WHERE plate_id = ? AND channel = ? AND pixel_size_um IS NOT NULL`).pluck();
+  for (const ch of channels) {
+    const v = own.get(plateId, ch) as number | undefined;
+    if (v !== undefined) return v;
+  }
+  return (db.prepare(`SELECT pixel_size_um FROM plates WHERE id = ?`).pluck().get(plateId) as number | null | undefined) ?? null;
+}

@@ -16,6 +16,9 @@ import {
 } from '../io/platemap';
 import type { ImportOptions, ImportProblem, ImportProgress } from '../../../shared/contract/catalog';
 import { Problems } from './problems';
+import { loadDataNaming, scanLoadData } from './loadDataScan';
+import { harmonyChannelMap, scanHarmony } from './harmonyScan';
+import { findHarmonyIndex, type HarmonyIndex } from '../io/harmony';
 
 /** One image the import will register. */
 export interface PlannedImage {
@@ -44,6 +47,11 @@ export interface ScanResult {
   wells: number;
   sites: number;
   annotation: PlateAnnotation | null;
+  /** the Phenix export's Index.idx.xml, read */
+  harmony?: HarmonyIndex | null;
+  /** LoadData Metadata_* columns kept as annotations: per well ("row,col") and per site ("row,col,field") */
+  wellMetadata?: Map<string, Record<string, string>>;
+  siteMetadata?: Map<string, Record<string, string>>;
   annotatedWells: number;
   unannotatedWells: number;
   problems: ImportProblem[];
@@ -77,39 +85,22 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     problems: problems.list,
     problemCounts: problems.counts,
   };
-  if (!existsSync(dir)) {
-    problems.add('error', 'not_found', `${dir}: folder does not exist`, dir);
-    return result;
-  }
-  if (!statSync(dir).isDirectory()) {
-    problems.add('error', 'not_directory', `${dir}: is a file, not a folder of images`, dir);
-    return result;
-  }
-  const imagesSub = join(dir, 'Images');
-  result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
-  const listed = await listFiles(result.imageDir, dir, problems);
-  if (listed.truncated) {
-    problems.add('error', 'bad_option', `${result.imageDir}: more than ${MAX_FILES} files under this folder; choose the plate's own folder`, result.imageDir);
-    return result;
-  }
-  const files = listed.files;
-  const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
-  result.ignoredFiles = files.length - imageFiles.length;
-  if (!imageFiles.length) {
-    problems.add('error', 'empty_folder', `${result.imageDir}: no image files (.tif/.tiff/.png) found${files.length ? ` among ${files.length} files` : ''}`, result.imageDir);
-    return result;
-  }
-
-  // Naming: the user's pattern, else the built-in naming that explains the most file names.
   let naming: Naming;
-  try {
-    naming = opts.pattern ? patternNaming(opts.pattern) : detectNaming(imageFiles);
-  } catch (e) {
-    if (!(e instanceof NamingError)) throw e;
-    problems.add('error', 'unknown_naming', e.message);
-    return result;
+  let parsed: Array<{ file: string; n: NamedImage }>;
+  if (opts.loadData) {
+    // a LoadData CSV lists the images and their positions: no folder listing, no file names parsed
+    const ld = await scanLoadData(opts.loadData, problems);
+    if (!ld) return result;
+    naming = loadDataNaming;
+    parsed = ld.items;
+    result.wellMetadata = ld.wellMetadata;
+    result.siteMetadata = ld.siteMetadata;
+    result.naming = naming.kind;
+  } else {
+    const folder = await scanFolder(opts, dir, result, problems);
+    if (!folder) return result;
+    ({ naming, parsed } = folder);
   }
-  result.naming = naming.kind;
   let userMap: Record<string, string> = {};
   try {
     userMap = typeof opts.channelMap === 'string' ? parseChannelMap(opts.channelMap, naming.kind) : normaliseMap(opts.channelMap ?? {}, naming.kind);
@@ -117,40 +108,10 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     problems.add('error', 'bad_option', (e as Error).message);
     return result;
   }
-  result.channelMap = { ...naming.defaultChannels, ...userMap };
-
-  // Names → positions.
-  const parsed: Array<{ file: string; n: NamedImage }> = [];
-  const deadline = performance.now() + PARSE_BUDGET_MS;
-  for (let i = 0; i < imageFiles.length; i++) {
-    // let other requests in now and then; a naming that needs longer than the budget is refused
-    if (i % 512 === 511) {
-      await new Promise((r) => setImmediate(r));
-      if (performance.now() > deadline) {
-        problems.add('error', 'bad_option', `${result.imageDir}: reading the names took longer than ${PARSE_BUDGET_MS / 1000} s (${i} of ${imageFiles.length} files); simplify --pattern`);
-        return result;
-      }
-    }
-    const rel = imageFiles[i];
-    const base = basename(rel);
-    const file = join(result.imageDir, rel);
-    if (naming.ignore?.(base)) {
-      result.ignoredFiles++;
-      continue;
-    }
-    try {
-      const n = naming.parse(base);
-      if (n) parsed.push({ file, n });
-      else problems.add('warning', 'unknown_file', `${file}: name does not follow the ${naming.kind} naming; skipped`, file);
-    } catch (e) {
-      if (!(e instanceof NamingError)) throw e;
-      problems.add('error', 'bad_name', `${file}: ${e.message}`, file);
-    }
-  }
-  if (!parsed.length) {
-    problems.add('error', 'unknown_naming', `${result.imageDir}: no file name follows the ${naming.kind} naming (e.g. ${basename(imageFiles[0])})`);
-    return result;
-  }
+  // Harmony's index names the channels (the user's map still wins) and gives the pixel size
+  if (naming.kind === 'phenix') result.harmony = await scanHarmony(findHarmonyIndex(result.imageDir, dir), problems);
+  const fromHarmony = result.harmony ? harmonyChannelMap(result.harmony, naming.defaultChannels) : {};
+  result.channelMap = { ...naming.defaultChannels, ...fromHarmony, ...userMap };
 
   // One plate per import: the naming's plate token, else --barcode, else JUMP metadata, else the folder.
   let items = parsed;
@@ -218,6 +179,77 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   checkSiteSizes(result.images, problems);
   checkBitDepths(result.images, problems);
   return result;
+}
+
+/** A plate folder's image files as positions, by the user's pattern or the naming that fits best; null after an error. */
+async function scanFolder(opts: ImportOptions, dir: string, result: ScanResult, problems: Problems): Promise<{ naming: Naming; parsed: Array<{ file: string; n: NamedImage }> } | null> {
+  if (!existsSync(dir)) {
+    problems.add('error', 'not_found', `${dir}: folder does not exist`, dir);
+    return null;
+  }
+  if (!statSync(dir).isDirectory()) {
+    problems.add('error', 'not_directory', `${dir}: is a file, not a folder of images`, dir);
+    return null;
+  }
+  const imagesSub = join(dir, 'Images');
+  result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
+  const listed = await listFiles(result.imageDir, dir, problems);
+  if (listed.truncated) {
+    problems.add('error', 'bad_option', `${result.imageDir}: more than ${MAX_FILES} files under this folder; choose the plate's own folder`, result.imageDir);
+    return null;
+  }
+  const files = listed.files;
+  const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
+  result.ignoredFiles = files.length - imageFiles.length;
+  if (!imageFiles.length) {
+    problems.add('error', 'empty_folder', `${result.imageDir}: no image files (.tif/.tiff/.png) found${files.length ? ` among ${files.length} files` : ''}`, result.imageDir);
+    return null;
+  }
+
+  // Naming: the user's pattern, else the built-in naming that explains the most file names.
+  let naming: Naming;
+  try {
+    naming = opts.pattern ? patternNaming(opts.pattern) : detectNaming(imageFiles);
+  } catch (e) {
+    if (!(e instanceof NamingError)) throw e;
+    problems.add('error', 'unknown_naming', e.message);
+    return null;
+  }
+  result.naming = naming.kind;
+
+  // Names → positions.
+  const parsed: Array<{ file: string; n: NamedImage }> = [];
+  const deadline = performance.now() + PARSE_BUDGET_MS;
+  for (let i = 0; i < imageFiles.length; i++) {
+    // let other requests in now and then; a naming that needs longer than the budget is refused
+    if (i % 512 === 511) {
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() > deadline) {
+        problems.add('error', 'bad_option', `${result.imageDir}: reading the names took longer than ${PARSE_BUDGET_MS / 1000} s (${i} of ${imageFiles.length} files); simplify --pattern`);
+        return null;
+      }
+    }
+    const rel = imageFiles[i];
+    const base = basename(rel);
+    const file = join(result.imageDir, rel);
+    if (naming.ignore?.(base)) {
+      result.ignoredFiles++;
+      continue;
+    }
+    try {
+      const n = naming.parse(base);
+      if (n) parsed.push({ file, n });
+      else problems.add('warning', 'unknown_file', `${file}: name does not follow the ${naming.kind} naming; skipped`, file);
+    } catch (e) {
+      if (!(e instanceof NamingError)) throw e;
+      problems.add('error', 'bad_name', `${file}: ${e.message}`, file);
+    }
+  }
+  if (!parsed.length) {
+    problems.add('error', 'unknown_naming', `${result.imageDir}: no file name follows the ${naming.kind} naming (e.g. ${basename(imageFiles[0])})`);
+    return null;
+  }
+  return { naming, parsed };
 }
 
 /** Duplicates (an error) and missing channels (a warning naming the expected file), per site. Returns the site count. */

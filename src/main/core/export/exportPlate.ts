@@ -1,3 +1,4 @@
+import { platePixelSize } from '../catalog/queries';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Db } from '../catalog/db';
@@ -71,7 +72,7 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
   const set = chooseFeatureSet(db, p);
   const domain = runDomainVerdict(db, set.runId);
-  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain };
+  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain, 'stainless.pixel_size_um': String(platePixelSize(db, set.plateId) ?? '') };
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);

@@ -1,3 +1,4 @@
+import { platePixelSize } from '../catalog/queries';
 import { join } from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
@@ -184,6 +185,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
             'stainless.plate': ref.barcode,
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
+            'stainless.pixel_size_um': String(platePixelSize(db, ref.plateId) ?? ''),
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../catalog/db';
-import { findPlate } from '../catalog/queries';
+import { findPlate, platePixelSize } from '../catalog/queries';
 import { readGray, writeTiff, type Gray } from '../io/tiff';
 import { parseWellName, wellName } from '../../../shared/channels';
 import type { InferParams, InferStartInput, InferSummary, RunInfo, RunStatus, RunTimings } from '../../../shared/contract/inference';
@@ -74,7 +74,7 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
   const m = model.manifest;
   const wells = opts.wells?.length ? [...new Set(opts.wells.map((w) => { const p = parseWellName(w); if (!p) throw new Error(`"${w}" is not a well name (use e.g. A01 or B7)`); return wellName(p.row, p.col); }))].sort() : null;
   if (opts.steps !== undefined && m.kind !== 'residual-diffusion') throw new Error(`--steps applies to residual-diffusion models; ${m.name} is ${m.kind}`);
-  const params: InferParams = { model: m.name, version: m.version, sha256: m.sha256, wells, steps: opts.steps ?? null, seed: opts.seed ?? 0, pixelSizeUm: opts.pixelSizeUm ?? null };
+  const params: InferParams = { model: m.name, version: m.version, sha256: m.sha256, wells, steps: opts.steps ?? null, seed: opts.seed ?? 0, pixelSizeUm: opts.pixelSizeUm ?? platePixelSize(db, plate.id, m.inputs) };
   const sites = plateSites(db, plate.id, wells, plate.barcode);
   if (!sites.length) throw new Error(`plate ${plate.barcode} has no sites${wells ? ` in wells ${wells.join(', ')}` : ''}`);
 

@@ -14,7 +14,7 @@ export interface NamedImage {
   plane?: number;
 }
 
-export type NamingKind = 'phenix' | 'imagexpress' | 'pattern';
+export type NamingKind = 'phenix' | 'imagexpress' | 'pattern' | 'loaddata';
 
 export interface Naming {
   kind: NamingKind;
@@ -132,6 +132,7 @@ export function parseChannelMap(spec: string, kind?: NamingKind): Record<string,
     if (/^\d+$/.test(key) && kind === 'phenix') key = `ch${Number(key)}`;
     else if (/^\d+$/.test(key) && kind === 'imagexpress') key = `w${Number(key)}`;
     else if (kind === 'phenix' || kind === 'imagexpress') key = key.toLowerCase().replace(/^(ch|w)0*(\d+)$/, '$1$2');
+    else if (kind === 'loaddata') key = key.replace(/^(FileName_)?Orig/, ''); // OrigHoechst, FileName_OrigHoechst or Hoechst
     out[key] = m[2].trim();
   }
   return out;

@@ -11,6 +11,7 @@ import { JobCard } from './JobCard';
 
 interface Form {
   dir: string;
+  loadData: string;
   platemap: string;
   metadata: string;
   barcode: string;
@@ -20,13 +21,14 @@ interface Form {
   format: string;
 }
 
-const EMPTY: Form = { dir: '', platemap: '', metadata: '', barcode: '', pattern: '', channelMap: '', cellLine: '', format: '' };
+const EMPTY: Form = { dir: '', loadData: '', platemap: '', metadata: '', barcode: '', pattern: '', channelMap: '', cellLine: '', format: '' };
 
 /** The form as a request: paths become the handles the host gave for them (lib/files.ts). */
 async function toInput(f: Form) {
   const opt = (s: string) => (s.trim() ? s.trim() : undefined);
   return {
     dir: await toHandle(f.dir, 'dir', 'Plate folder'),
+    loadData: f.loadData.trim() ? await toHandle(f.loadData, 'file', 'LoadData CSV') : undefined,
     platemap: f.platemap.trim() ? await toHandle(f.platemap, 'file', 'Plate map') : undefined,
     metadata: f.metadata.trim() ? await toHandle(f.metadata, 'any', 'Metadata') : undefined,
     barcode: opt(f.barcode),
@@ -47,7 +49,7 @@ export function ImportWizard() {
   const [started, setStarted] = useState<JobInfo | null>(null);
   const job = useJob(started);
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
-  const setPath = (k: 'dir' | 'platemap' | 'metadata') => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const setPath = (k: 'dir' | 'loadData' | 'platemap' | 'metadata') => (v: string) => setForm((f) => ({ ...f, [k]: v }));
 
   const scan = () => {
     setBusy(true);
@@ -87,6 +89,7 @@ export function ImportWizard() {
         <Stepper.Step label="Folder" description="images and plate map">
           <Stack maw={760} mt="md">
             <PathField kind="dir" label="Plate folder" description="Phenix/Operetta export, ImageXpress folder, or any folder with a naming pattern" placeholder="/data/plates/BR00117010" value={form.dir} onChange={setPath('dir')} required testId="import-dir" />
+            <PathField kind="file" label="CellProfiler LoadData CSV (optional)" description="lists the images (FileName_Orig<Ch>/PathName_Orig<Ch>, Metadata_Well/Site) instead of the folder's file names; name other channels in the channel mapping, e.g. Hoechst=DNA" value={form.loadData} onChange={setPath('loadData')} testId="import-loaddata" extensions={['csv']} />
             <Group grow align="flex-start">
               <PathField kind="file" label="Plate map (optional)" description="JUMP platemap .txt or any CSV/TSV" value={form.platemap} onChange={setPath('platemap')} testId="import-platemap" extensions={['txt', 'csv', 'tsv']} />
               <PathField kind="any" label="Metadata (optional)" description="compound table or JUMP metadata folder" value={form.metadata} onChange={setPath('metadata')} testId="import-metadata" />
@@ -164,6 +167,7 @@ function PreviewView({ p }: { p: ImportPreview }) {
             <KV k="Barcode" v={p.barcode} />
             <KV k="Format" v={`${p.format}-well`} />
             <KV k="Naming" v={p.naming ?? 'not recognised'} />
+            {p.harmony && <KV k="Harmony index" v={`${p.harmony.pixelSizeUm ?? '?'} µm/px, channels ${p.harmony.channels.map((c) => `ch${c.number} ${c.name ?? '?'} → ${c.channel}`).join(', ')}`} />}
             <KV k="Files" v={`${p.filesScanned} read, ${p.ignoredFiles} ignored`} />
             <KV k="Wells / sites / images" v={`${p.wells} / ${p.sites} / ${p.images}`} />
             <KV k="Plate map" v={p.platemap ? `${p.platemap.name ?? p.platemap.file}: ${p.annotatedWells} wells annotated, ${p.compounds} compounds` : 'none: wells stay unannotated'} />
