@@ -53,7 +53,7 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   assert.equal(plan.model.sha256.length, 64);
   assert.ok(plan.sites.every((s) => s.inputs.BF && /^[0-9a-f]{64}$/.test(s.inputs.BF.sha256)));
   // the LoadData CSVs partition the plate's sites
-  const csvSites = plan.shardFiles.flatMap((f) => readShardCsv(join(camp, f)));
+  const csvSites = (await Promise.all(plan.shardFiles.map((f) => readShardCsv(join(camp, f))))).flat();
   assert.deepEqual(csvSites.map((s) => `${s.well}/${s.field}`).sort(), plan.sites.map((s) => `${s.well}/${s.field}`).sort());
   assert.ok(csvSites.every((s) => s.plate === 'CAMP' && existsSync(s.files.BF)));
   assert.match(readFileSync(join(camp, plan.shardFiles[0]), 'utf8').split('\n')[0], /^FileName_OrigBFLow,PathName_OrigBFLow,FileName_OrigBF,PathName_OrigBF,FileName_OrigBFHigh,PathName_OrigBFHigh,Metadata_Plate,Metadata_Well,Metadata_Site$/);

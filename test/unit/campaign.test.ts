@@ -1,35 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readShardCsv, shardCsv, type ShardSite } from '../../src/main/core/campaign/shardCsv';
+import { readShardCsv, writeShardCsv, type ShardSite } from '../../src/main/core/campaign/shardCsv';
 import { arrayScript } from '../../src/main/core/campaign/slurm';
 
 const dir = mkdtempSync(join(tmpdir(), 'stainless-campaign-unit-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a shard CSV is a LoadData CSV and reads back, quotes and commas in paths included', () => {
+test('a shard CSV is a LoadData CSV and reads back, quotes and commas in paths included', async () => {
   const sites: ShardSite[] = [
     { plate: 'P1', well: 'A01', field: 1, files: { BF: '/data/run "7", day 2/A01_s1_w1.tif', BFLow: '/data/x/A01_s1_w2.tif' } },
     { plate: 'P1', well: 'B12', field: 3, files: { BF: '/data/x/B12_s3_w1.tif', BFLow: '/data/x/B12_s3_w2.tif' } },
   ];
-  const text = shardCsv(sites, ['BF', 'BFLow']);
-  assert.equal(text.split('\n')[0], 'FileName_OrigBF,PathName_OrigBF,FileName_OrigBFLow,PathName_OrigBFLow,Metadata_Plate,Metadata_Well,Metadata_Site');
-  assert.equal(text.split('\n')[1], 'A01_s1_w1.tif,"/data/run ""7"", day 2",A01_s1_w2.tif,/data/x,P1,A01,1');
   const f = join(dir, 'shard.csv');
+  await writeShardCsv(f, sites, ['BF', 'BFLow']);
+  const text = readFileSync(f, 'utf8');
+  // JUMP's LoadData names for the brightfield planes
+  assert.equal(text.split('\n')[0], 'FileName_OrigBrightfield,PathName_OrigBrightfield,FileName_OrigLowZBF,PathName_OrigLowZBF,Metadata_Plate,Metadata_Well,Metadata_Site');
+  assert.equal(text.split('\n')[1], 'A01_s1_w1.tif,"/data/run ""7"", day 2",A01_s1_w2.tif,/data/x,P1,A01,1');
   writeFileSync(f, text.replace(/\n/g, '\r\n'));
-  assert.deepEqual(readShardCsv(f), sites);
+  assert.deepEqual(await readShardCsv(f), sites);
 });
 
-test('a malformed shard CSV is refused naming the file, the row and the problem', () => {
+test('a malformed shard CSV is refused naming the file, the line and the problem', async () => {
   const f = join(dir, 'bad.csv');
-  writeFileSync(f, 'FileName_OrigBF,PathName_OrigBF,Metadata_Plate,Metadata_Well,Metadata_Site\na.tif,/d,P,A01,1\nb.tif,/d,P,A02\n');
-  assert.throws(() => readShardCsv(f), { message: `${f}: row 3 has 4 fields, the header 5` });
+  writeFileSync(f, 'FileName_OrigBF,PathName_OrigBF,Metadata_Plate,Metadata_Well,Metadata_Site\na.tif,/d,P,A01,1\nb.tif,/d,P,A02,1,extra\n');
+  await assert.rejects(readShardCsv(f), { message: `${f}:3: 6 fields, the header has 5` });
   writeFileSync(f, 'FileName_OrigBF,PathName_OrigBF,Metadata_Plate,Metadata_Well,Metadata_Site\na.tif,/d,P,A01,zero\n');
-  assert.throws(() => readShardCsv(f), { message: `${f}: row 2: Metadata_Site "zero" is not a site number` });
+  await assert.rejects(readShardCsv(f), { message: `${f}:2: Metadata_Site "zero" is not a whole number` });
   writeFileSync(f, 'FileName_OrigBF,PathName_OrigBF,Metadata_Plate,Metadata_Site\n');
-  assert.throws(() => readShardCsv(f), { message: `${f}: no Metadata_Well column` });
+  await assert.rejects(readShardCsv(f), { message: `${f}:1: no Metadata_Well column (nor Metadata_Row and Metadata_Col)` });
 });
 
 test('the array script: one task per shard, requeue, a log per task, resources only where given', () => {

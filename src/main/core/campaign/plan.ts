@@ -11,7 +11,7 @@ import { wellMetadata, type WellMeta } from '../export/metadata';
 import type { ModelManifest } from '../../../shared/manifest';
 import type { DomainCheck } from '../../../shared/domain';
 import { APP_VERSION } from '../version';
-import { shardCsv } from './shardCsv';
+import { writeShardCsv } from './shardCsv';
 
 /** Sites sampled for the domain check, as `stainless infer` does. */
 const DOMAIN_SITES = 4;
@@ -116,10 +116,10 @@ export async function makePlan(db: Db, o: PlanOptions): Promise<Plan> {
   };
   const plan: Plan = { ...body, id: canonicalId(body), createdAt: new Date().toISOString() };
   mkdirSync(join(dir, 'shards'), { recursive: true });
-  shardFiles.forEach((f, k) => {
+  for (const [k, f] of shardFiles.entries()) {
     const mine = sites.filter((s) => s.shard === k);
-    writeAtomic(join(dir, f), shardCsv(mine.map((s) => ({ plate: plate.barcode, well: s.well, field: s.field, files: Object.fromEntries(m.inputs.map((ch) => [ch, s.inputs[ch].path])) })), m.inputs));
-  });
+    await writeShardCsv(join(dir, f), mine.map((s) => ({ plate: plate.barcode, well: s.well, field: s.field, files: Object.fromEntries(m.inputs.map((ch) => [ch, s.inputs[ch].path])) })), m.inputs);
+  }
   writeAtomic(join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
   return plan;
 }

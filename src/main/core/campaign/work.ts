@@ -65,7 +65,7 @@ export async function runShard(planFile: string, k: number, note: (line: string)
   const t0 = performance.now();
   rmSync(failedFile(dir, k), { force: true });
   try {
-    const csvSites = readShardCsv(join(dir, plan.shardFiles[k]));
+    const csvSites = await readShardCsv(join(dir, plan.shardFiles[k]));
     const byKey = new Map(plan.sites.map((s) => [`${s.well}/${s.field}`, s]));
     const sites = csvSites.map((c) => {
       const s = byKey.get(`${c.well}/${c.field}`);
