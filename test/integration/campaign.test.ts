@@ -56,7 +56,8 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   const csvSites = (await Promise.all(plan.shardFiles.map((f) => readShardCsv(join(camp, f))))).flat();
   assert.deepEqual(csvSites.map((s) => `${s.well}/${s.field}`).sort(), plan.sites.map((s) => `${s.well}/${s.field}`).sort());
   assert.ok(csvSites.every((s) => s.plate === 'CAMP' && existsSync(s.files.BF)));
-  assert.match(readFileSync(join(camp, plan.shardFiles[0]), 'utf8').split('\n')[0], /^FileName_OrigBFLow,PathName_OrigBFLow,FileName_OrigBF,PathName_OrigBF,FileName_OrigBFHigh,PathName_OrigBFHigh,Metadata_Plate,Metadata_Well,Metadata_Site$/);
+  // JUMP's LoadData names for the three brightfield planes, as io/loaddata.ts writes and reads them
+  assert.match(readFileSync(join(camp, plan.shardFiles[0]), 'utf8').split('\n')[0], /^FileName_OrigLowZBF,PathName_OrigLowZBF,FileName_OrigBrightfield,PathName_OrigBrightfield,FileName_OrigHighZBF,PathName_OrigHighZBF,Metadata_Plate,Metadata_Well,Metadata_Site$/);
 
   // an incomplete campaign is refused naming the shards
   // shard 3 segments on a worker thread beside its inference, the others in-process: same results
