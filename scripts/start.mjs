@@ -3,32 +3,15 @@
 // installed; where it is not (no binary and no way to download it), say so in one line and serve
 // the same UI from the web host on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const args = process.argv.slice(2);
-
-function newest(dir) {
-  let t = 0;
-  for (const f of readdirSync(dir)) {
-    const p = join(dir, f);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-function ensureBuilt() {
-  const marker = join(root, 'out', 'renderer', 'index.html');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newest(join(root, 'src'))) return;
-  console.log('Building Stainless …');
-  const r = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
 
 function electronBinary() {
   const dir = dirname(require.resolve('electron/package.json'));
@@ -62,7 +45,7 @@ function ensureElectronNatives(exe) {
   if (r.status === 0) writeFileSync(stamp, want);
 }
 
-ensureBuilt();
+if (!ensureBuilt()) process.exit(1);
 let exe = electronBinary();
 let reason = null;
 if (!exe && !process.env.STAINLESS_WEB) {

@@ -42,6 +42,7 @@ if (!values.model || !plates.length) {
 const ws = mkdtempSync(join(tmpdir(), 'stainless-app-eval-'));
 
 /** One CLI command in the evaluation workspace; its --json document. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own --json shape
 function stainless(...args: string[]): any {
   const r = spawnSync(process.execPath, [join(REPO, 'bin/stainless.mjs'), ...args, '--workspace', ws, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`stainless ${args.join(' ')} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
@@ -68,6 +69,15 @@ function summarise(m: RunMetrics, cellLine: string | null, plate: string) {
     ssim,
     meanSsim: round(mean(paint.map((p) => p.ssim.mean ?? NaN))),
     meanPsnr: round(mean(paint.map((p) => p.psnr.mean ?? NaN)), 2),
+    // beside each SSIM the constant baseline's and the skill over it; inside nuclei and cells too
+    honest: Object.fromEntries(
+      paint.filter((p) => p.honest).map((p) => {
+        const h = p.honest!;
+        return [p.channel, { ssim: round(p.ssim.mean), baselineSsim: round(h.baselineSsim), skillSsim: round(h.skillSsim), skillMse: round(h.skillMse), r: round(h.r), nucleiSsim: round(h.nuclei?.ssim), nucleiBaselineSsim: round(h.nuclei?.baselineSsim), nucleiSkillSsim: round(h.nuclei?.skillSsim), cellsSsim: round(h.cells?.ssim), cellsSkillSsim: round(h.cells?.skillSsim), nucleiR: round(h.nuclei?.r) }];
+      }),
+    ),
+    meanBaselineSsim: round(mean(paint.map((p) => p.honest?.baselineSsim ?? NaN))),
+    baseline: m.baseline ?? null,
     nucleiF1: round(seg('nuclei', false)?.f1 ?? null),
     cellsF1: round(seg('cells', false)?.f1 ?? null),
     baselineClassical: { nucleiF1: round(seg('nuclei', true)?.f1 ?? null), cellsF1: round(seg('cells', true)?.f1 ?? null) },

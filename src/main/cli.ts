@@ -3,6 +3,8 @@ import { commands } from './commands';
 import { UsageError, type CliContext } from './commands/types';
 import { createCore, type Core } from './core/core';
 import { registerBundledModels } from './core/inference';
+import { ApiError, dispatch, handlers } from './core/api';
+import type { JobInfo } from '../shared/contract/jobs';
 
 const GLOBAL = { workspace: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
@@ -20,9 +22,44 @@ function help(): string {
   ].join('\n');
 }
 
+/** The CLI's one way to wait on a job: progress lines on stderr, Ctrl-C cancels, a typed result. */
+async function watchJob<K extends Parameters<Core['jobs']['resultOf']>[1]>(core: Core, job: JobInfo, kind: K, label: string, note: (l: string) => void) {
+  let last = '';
+  const off = core.events.on((e) => {
+    if (e.type !== 'job' || e.job.id !== job.id || e.job.status !== 'running' || e.job.total === 0) return;
+    const j = e.job;
+    const rate = j.rate ? `, ${j.rate.toFixed(2)} ${j.unit}/s, ETA ${Math.round(j.eta ?? 0)} s` : '';
+    const line = `${label}: ${j.done}/${j.total} ${j.unit}${rate}${j.message ? ` (${j.message})` : ''}`;
+    if (line !== last) note((last = line));
+  });
+  const onInt = () => core.jobs.cancel(job.id);
+  process.once('SIGINT', onInt);
+  try {
+    const done = await core.jobs.wait(job.id);
+    if (done.status === 'cancelled') throw new Error('cancelled; run the same command again to resume');
+    if (done.status !== 'done') throw new Error(done.error ?? `the job ended ${done.status}`);
+    return core.jobs.resultOf(done, kind);
+  } finally {
+    process.off('SIGINT', onInt);
+    off();
+  }
+}
+
+/**
+ * The command name and everything else: global options may stand before the command
+ * (`stainless --workspace W plates`) as well as after it.
+ */
+function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('-') && argv[i] !== '-h' && argv[i] !== '--help') {
+    i += argv[i] === '--workspace' ? 2 : 1; // the only global option that takes a separate value
+  }
+  return { name: argv[i], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+}
+
 /** Runs one CLI invocation; returns the exit code. Exported for in-process tests. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommand(argv);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const c = commands.find((x) => x.name === rest[0]);
     console.log(c ? `${c.usage}\n\n${c.summary}` : help());
@@ -53,6 +90,17 @@ export async function main(argv: string[]): Promise<number> {
         if (!json) process.stdout.write(line + '\n');
       },
       note: (line) => process.stderr.write(line + '\n'),
+      async call(request, input, flags = {}) {
+        try {
+          return (await dispatch(ctx.core(), handlers, request, input)) as never;
+        } catch (e) {
+          // an input the schema rejects is a usage error (2); a handler's refusal is a failure (1)
+          if (!(e instanceof ApiError) || e.code !== 'bad_request' || !e.issues.length) throw e;
+          const flag = (k: PropertyKey) => flags[String(k)] ?? String(k).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+          throw new UsageError(e.issues.map((i) => `--${flag(i.path[0] ?? '')}: ${i.message}`).join('; '));
+        }
+      },
+      watch: (job, kind, label) => watchJob(ctx.core(), job, kind, label, ctx.note),
     };
     const out = await cmd.run({ values, positionals }, ctx);
     if (json && out !== undefined) process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
 import type { Core } from './core/core';
 import { dispatch, handlers, ApiError } from './core/api';
 import { createImageHandler } from './core/images/handler';
 import { rendererDir } from './core/paths';
+import { authenticate, checkHost, checkSameOrigin, cookieName, type Refusal } from './web/guard';
+import { BodyError, readJson } from './web/json';
+import { createEventHub } from './web/events';
+import { serveStatic } from './web/static';
+
+export { CSP } from './web/static';
 
 export interface WebHost {
   url: string;
@@ -16,76 +20,102 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
-
-const COOKIE = 'stainless_token';
-const MAX_BODY = 4 * 1024 * 1024;
+export interface WebHostOptions {
+  port?: number;
+  token?: string;
+  staticDir?: string;
+  /** cap on open /api/events streams */
+  maxEventStreams?: number;
+  /** unsent bytes after which a stalled events reader is dropped */
+  maxEventBacklog?: number;
+  /** folders the UI's file browser may show (`serve --root`); default the home folder */
+  roots?: string[];
+  /** called once per answered request (path without the query, so no token) */
+  accessLog?: (entry: { method: string; path: string; status: number }) => void;
+}
 
 /**
- * The contract over HTTP on 127.0.0.1, for running the UI in a browser. Thin: authenticate,
- * read the body, hand it to dispatch() or the image handler, write the answer.
- * Every request needs the per-launch token (query ?token= once, then a SameSite=Strict cookie,
- * or the x-stainless-token header).
+ * The contract over HTTP on 127.0.0.1, for running the UI in a browser. Thin: check Host,
+ * token and origin (web/guard.ts), read the body (web/json.ts), hand it to dispatch() or the
+ * image handler, write the answer. Every handler runs awaited inside one boundary, so a bad
+ * request is answered with a 4xx and never takes the process (and its jobs) down.
  */
-export async function startWebHost(core: Core, opts: { port?: number; token?: string; staticDir?: string } = {}): Promise<WebHost> {
+export async function startWebHost(core: Core, opts: WebHostOptions = {}): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const staticDir = opts.staticDir ?? rendererDir();
+  core.files.setRoots(opts.roots?.length ? opts.roots : [homedir()]);
   const images = createImageHandler(core);
-  const sse = new Set<ServerResponse>();
-  const unsubscribe = core.events.on((e) => {
-    const line = `data: ${JSON.stringify(e)}\n\n`;
-    for (const res of sse) res.write(line);
-  });
+  const events = createEventHub({ maxStreams: opts.maxEventStreams, maxBacklog: opts.maxEventBacklog });
+  const unsubscribe = core.events.on((e) => events.publish(e));
+  let port = 0;
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refused = checkHost(req, port);
+    if (refused) return refuse(res, refused);
+    let url: URL;
     try {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const given = url.searchParams.get('token') ?? header(req, 'x-stainless-token') ?? cookie(req, COOKIE);
-      if (!given || !sameToken(given, token)) return send(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong token: open the URL Stainless printed' } });
-      if (url.searchParams.get('token') && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
-        res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      }
-      if (url.pathname === '/api/events' && req.method === 'GET') return openEvents(res, sse);
-      if (url.pathname.startsWith('/api/')) {
-        if (req.method !== 'POST') return send(res, 405, { error: { code: 'bad_request', message: 'use POST' } });
-        const name = decodeURIComponent(url.pathname.slice(5));
-        let body: unknown;
-        try {
-          body = await readJson(req);
-        } catch (e) {
-          return send(res, 400, { error: { code: 'bad_request', message: (e as Error).message } });
-        }
-        try {
-          const out = await dispatch(core, handlers, name, body);
-          return send(res, 200, { result: out ?? null });
-        } catch (e) {
-          const code = e instanceof ApiError ? e.code : 'failed';
-          const status = code === 'bad_request' ? 400 : code === 'not_found' ? 404 : 500;
-          return send(res, status, { error: { code, message: e instanceof Error ? e.message : String(e) } });
-        }
-      }
-      if (url.pathname.startsWith('/img/')) return pipeResponse(res, await images(toRequest(req, url)));
-      return serveStatic(res, staticDir, url.pathname);
-    } catch (e) {
-      if (!res.headersSent) send(res, 500, { error: { code: 'failed', message: e instanceof Error ? e.message : String(e) } });
-      else res.end();
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    } catch {
+      return refuse(res, { status: 400, code: 'bad_request', message: 'malformed URL' });
     }
+    const auth = authenticate(req, url, port, token);
+    if (!auth.ok) return refuse(res, { status: 401, code: 'unauthorized', message: 'missing or wrong token: open the URL Stainless printed' });
+    const crossSite = checkSameOrigin(req, port, auth.via);
+    if (crossSite) return refuse(res, crossSite);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return refuse(res, { status: 400, code: 'bad_request', message: 'malformed URL' });
+    }
+
+    if (pathname === '/api/events' && req.method === 'GET') {
+      if (!events.open(res)) refuse(res, { status: 503, code: 'forbidden', message: 'too many open event streams' });
+      return;
+    }
+    if (pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return refuse(res, { status: 405, code: 'bad_request', message: 'use POST' });
+      const body = await readJson(req);
+      return answer(res, await callContract(core, pathname.slice(5), body));
+    }
+    if (pathname.startsWith('/img/')) {
+      if (req.method !== 'GET') return refuse(res, { status: 405, code: 'bad_request', message: 'use GET' });
+      return pipeResponse(res, await images(new Request(url, { method: 'GET' })));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, { status: 405, code: 'bad_request', message: 'use GET' });
+    // the printed URL's token becomes this port's cookie; the page then drops it from the address bar
+    if (auth.via === 'query') res.setHeader('Set-Cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    return serveStatic(res, staticDir, pathname);
+  };
+
+  const server = createServer((req, res) => {
+    if (opts.accessLog) {
+      const log = opts.accessLog;
+      res.once('finish', () => log({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], status: res.statusCode }));
+    }
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof BodyError) {
+        // the rest of an oversized body is not worth reading: answer, then hang up
+        if (e.status === 413) {
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.destroy());
+        }
+        if (!res.headersSent) refuse(res, { status: e.status, code: 'bad_request', message: e.message });
+        else res.end();
+        return;
+      }
+      console.error(`web host: ${req.method} ${req.url?.split('?')[0]}:`, e);
+      if (!res.headersSent) refuse(res, { status: 500, code: 'failed', message: 'internal error (details in the host log)' });
+      else res.end();
+    });
   });
+  server.on('clientError', (_e, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     token,
@@ -93,91 +123,47 @@ export async function startWebHost(core: Core, opts: { port?: number; token?: st
     close: () =>
       new Promise((resolve) => {
         unsubscribe();
-        for (const r of sse) r.end();
+        events.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
 }
 
-function header(req: IncomingMessage, name: string): string | null {
-  const v = req.headers[name];
-  return typeof v === 'string' ? v : null;
-}
+type Answer = { status: number; body: unknown };
 
-function cookie(req: IncomingMessage, name: string): string | null {
-  const raw = req.headers.cookie ?? '';
-  for (const part of raw.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
+/** dispatch() with its errors as statuses; unexpected errors are logged, not echoed (they may name files). */
+export async function callContract(core: Core, name: string, body: unknown): Promise<Answer> {
+  try {
+    const out = await dispatch(core, handlers, name, body);
+    return { status: 200, body: { result: out ?? null } };
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const status = e.code === 'bad_request' ? 400 : e.code === 'not_found' ? 404 : 500;
+      return { status, body: { error: { code: e.code, message: e.message } } };
+    }
+    console.error(`request ${name}:`, e);
+    return { status: 500, body: { error: { code: 'failed', message: `${name} failed (details in the host log)` } } };
   }
-  return null;
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+function answer(res: ServerResponse, a: Answer): void {
+  send(res, a.status, a.body);
+}
+
+function refuse(res: ServerResponse, r: Refusal): void {
+  send(res, r.status, { error: { code: r.code, message: r.message } });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error('request body is not valid JSON');
-  }
-}
-
-function openEvents(res: ServerResponse, sse: Set<ServerResponse>): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-  res.write(': connected\n\n');
-  sse.add(res);
-  res.on('close', () => sse.delete(res));
-}
-
-function toRequest(req: IncomingMessage, url: URL): Request {
-  return new Request(url, { method: req.method, headers: req.headers as Record<string, string> });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(JSON.stringify(body));
 }
 
 async function pipeResponse(res: ServerResponse, r: Response): Promise<void> {
   const headers: Record<string, string> = {};
   r.headers.forEach((v, k) => (headers[k] = v));
-  res.writeHead(r.status, headers);
-  res.end(Buffer.from(await r.arrayBuffer()));
+  const body = Buffer.from(await r.arrayBuffer());
+  res.writeHead(r.status, { ...headers, 'x-content-type-options': 'nosniff' });
+  res.end(body);
 }
-
-async function serveStatic(res: ServerResponse, dir: string, pathname: string): Promise<void> {
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-  let file = join(dir, rel || 'index.html');
-  if (!file.startsWith(dir + sep) && file !== dir) return send(res, 403, { error: { code: 'bad_request', message: 'outside the app' } });
-  if (!existsSync(file) || rel === '') file = join(dir, 'index.html');
-  if (!existsSync(file)) {
-    res.writeHead(503, { 'content-type': 'text/plain' });
-    return void res.end(`The UI is not built (${dir} is missing): run \`npm run build\`.`);
-  }
-  res.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'cache-control': 'no-cache',
-    'content-security-policy': CSP,
-  });
-  res.end(await readFile(file));
-}
-
-/** Same policy as the Electron window; 'self' covers the API, events and images. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: stainless:; connect-src 'self' stainless:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

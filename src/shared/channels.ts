@@ -6,8 +6,6 @@ export type PaintChannel = (typeof PAINT_CHANNELS)[number];
 export const BF_CHANNELS = ['BFLow', 'BF', 'BFHigh'] as const;
 export type BrightfieldChannel = (typeof BF_CHANNELS)[number];
 
-export const BOUNDARY_CHANNELS = ['NucleiBoundary', 'CellBoundary'] as const;
-
 /** JUMP cpg0000 Phenix export channel numbers (ch1..ch8). */
 export const JUMP_PHENIX_CHANNELS: Record<number, string> = {
   1: 'Mito',

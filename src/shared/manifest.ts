@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrainingConditions } from './domain';
 
 /**
  * The model manifest (`model.json` beside `model.onnx`), DESIGN.md §5. One schema for the
@@ -83,6 +84,8 @@ export const ModelManifest = z
         overlap: z.number().int().min(0),
         /** tiles per session.run when the graph's batch axis is dynamic */
         batch: z.number().int().min(1).max(64).default(4),
+        /** tile sides must be a multiple of this; default: read from the graph (its total downsampling) */
+        multiple: z.number().int().min(1).max(4096).optional(),
       })
       .strict()
       .refine((t) => t.overlap < t.size / 2 + 1, { message: 'tile.overlap must be at most half the tile size' }),
@@ -92,6 +95,8 @@ export const ModelManifest = z
     sampler: SamplerParams.optional(),
     provenance: z.record(z.string(), z.unknown()).default({}),
     heldOutMetrics: z.record(z.string(), z.unknown()).default({}),
+    /** what the model was trained on, measured as plates are measured at infer (domain checks) */
+    trainingConditions: TrainingConditions.optional(),
     /** sha256 (hex) of the ONNX file */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits'),
     bioimageio: BioimageioSpec.optional(),

@@ -11,7 +11,7 @@ export const CHROMIUM = process.env.STAINLESS_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(process.cwd(), 'test-output', 'e2e');
 
 /** Flags for Debian's Chromium in a container without GPU or network (DESIGN.md §3). */
-const FLAGS = [
+export const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -45,10 +45,11 @@ export function tempWorkspace(tag: string): string {
 }
 
 /** Web host in-process on a workspace + a fresh Chromium profile, page opened on the tokened URL. */
-export async function openSession(workspace: string, opts: { core?: Core; viewport?: { width: number; height: number } } = {}): Promise<Session> {
+export async function openSession(workspace: string, opts: { core?: Core; viewport?: { width: number; height: number }; roots?: string[] } = {}): Promise<Session> {
   checkPrerequisites();
   const core = opts.core ?? createCore({ workspace, transport: 'http' });
-  const host = await startWebHost(core, { port: 0 });
+  // the file browser's roots: the tests' temporary folders and the repository (fixtures)
+  const host = await startWebHost(core, { port: 0, roots: opts.roots ?? [tmpdir(), process.cwd()] });
   // playwright's launch() always starts from a fresh temporary profile (user-data-dir).
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 }, deviceScaleFactor: 1 });

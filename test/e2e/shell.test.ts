@@ -94,6 +94,6 @@ test('a body failing the schema gets 400 with the schema message, in the page as
   });
   assert.equal(inPage.status, 400);
   assert.match(inPage.body.error.message, /echo/);
-  const ok = await s.page.evaluate(async () => (await fetch('/api/app.ping', { method: 'POST', body: '{"echo":"hi"}' })).json() as Promise<{ result: { echo: string } }>);
+  const ok = await s.page.evaluate(async () => (await fetch('/api/app.ping', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"echo":"hi"}' })).json() as Promise<{ result: { echo: string } }>);
   assert.equal(ok.result.echo, 'hi');
 });

@@ -8,15 +8,21 @@ import { once } from 'node:events';
 
 const bin = join(process.cwd(), 'bin', 'stainless.mjs');
 
-test('stainless version --json names the versions and the CPU provider and exits 0', () => {
-  const r = spawnSync(process.execPath, [bin, 'version', '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const v = JSON.parse(r.stdout);
-  assert.equal(v.name, 'Stainless');
-  assert.match(v.onnxruntime, /^\d+\.\d+\.\d+/);
-  assert.ok(v.executionProviders.includes('cpu'));
-  assert.equal(v.activeProvider, 'cpu');
-  assert.ok(v.providerReason.length > 10);
+test("stainless version --json is app.info, the contract's answer, and exits 0, with the global option before or after the command", () => {
+  const ws = mkdtempSync(join(tmpdir(), 'stainless-cli-'));
+  for (const args of [['version', '--json', '--workspace', ws], ['--workspace', ws, '--json', 'version']]) {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'nothing (no npm or other warning) precedes the output');
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.name, 'Stainless');
+    assert.equal(v.workspace, ws);
+    assert.equal(v.transport, 'inprocess');
+    assert.match(v.onnxruntime, /^\d+\.\d+\.\d+/);
+    assert.ok(v.providers.available.includes('cpu'));
+    assert.equal(v.providers.active, 'cpu');
+    assert.ok(v.providers.reason.length > 10);
+  }
 });
 
 test('unknown commands and bad flags exit non-zero with one line on stderr', () => {
@@ -27,6 +33,10 @@ test('unknown commands and bad flags exit non-zero with one line on stderr', () 
   const f = spawnSync(process.execPath, [bin, 'serve', '--port', 'x', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
   assert.notEqual(f.status, 0);
   assert.match(f.stderr, /--port: "x" is not a port number/);
+  const r2 = spawnSync(process.execPath, [bin, 'serve', '--root', '/nonexistent-root', '--no-demo', '--workspace', mkdtempSync(join(tmpdir(), 'stainless-cli-'))], { encoding: 'utf8' });
+  assert.equal(r2.status, 2);
+  assert.equal(r2.stderr.trim().split('\n').length, 1);
+  assert.match(r2.stderr, /--root \/nonexistent-root: does not exist/);
 });
 
 test('stainless serve --port 0 prints a URL that serves the UI; the API needs its token', async () => {
@@ -48,7 +58,8 @@ test('stainless serve --port 0 prints a URL that serves the UI; the API needs it
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const origin = new URL(url).origin;
     assert.equal((await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}' })).status, 401);
-    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie } });
+    // the page's own requests: cookie, its Origin and a JSON body (anything else is refused as cross-site)
+    const info = await fetch(`${origin}/api/app.info`, { method: 'POST', body: '{}', headers: { cookie, origin, 'content-type': 'application/json' } });
     assert.equal(info.status, 200);
     const body = (await info.json()) as { result: { transport: string; workspace: string } };
     assert.deepEqual([body.result.transport, body.result.workspace], ['http', ws]);

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -10,39 +11,56 @@ import { readGray, writeTiff } from '../../src/main/core/io/tiff';
 import { main } from '../../src/main/cli';
 import { simulateSite } from '../../src/main/core/simulate/site';
 import { outlineMask } from '../../src/main/core/features/objects';
-import { matchObjects } from '../../src/main/core/segment/match';
+import { matchLabels } from '../../src/main/core/metrics/matching';
 
 const dir = mkdtempSync(join(tmpdir(), 'stainless-features-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-test('`stainless measure --json` prints per-object measurements matching the references', async () => {
-  const fx = JSON.parse(readFileSync(new URL('../fixtures/features/fixture.json', import.meta.url), 'utf8'));
-  const put = async (name: string, data: number[]) => {
-    const f = join(dir, `${name}.tiff`);
-    await writeTiff(f, { width: fx.width, height: fx.height, bitDepth: 16, data: Uint16Array.from(data) });
-    return f;
-  };
-  const imgs = [];
-  for (const c of fx.channels as string[]) imgs.push(`${c}=${await put(c, fx.images[c])}`);
-  const labels = `nuclei=${await put('nuclei', fx.nuclei)},cells=${await put('cells', fx.cells)}`;
+// The edge-case site and its reference values from CellProfiler's own code
+// (test/fixtures/features/make_cellprofiler_reference.py).
+const edge = JSON.parse(gunzipSync(readFileSync(new URL('../fixtures/features/cp-reference-edge.json.gz', import.meta.url))).toString('utf8')) as {
+  channels: string[];
+  files: Record<string, string>;
+  reference: Record<string, Record<string, Record<string, number | null>>>;
+};
+const edgeFile = (k: string) => fileURLToPath(new URL(`../fixtures/features/${edge.files[k]}`, import.meta.url));
+
+function measureCli(labels: string): Record<string, Array<Record<string, number | null>>> {
+  const imgs = edge.channels.map((c) => `${c}=${edgeFile(c)}`);
   // stdout to a file: cli.ts exits right after writing, which can cut a large document short on a pipe
   const outFile = join(dir, 'measure.json');
   const fd = openSync(outFile, 'w');
   execFileSync(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'measure', '--image', imgs.join(','), '--labels', labels, '--json'], { cwd: root, stdio: ['ignore', fd, 'inherit'] });
   closeSync(fd);
-  const out = readFileSync(outFile, 'utf8');
-  const doc = JSON.parse(out) as Record<string, Array<Record<string, number | null>>>;
-  assert.deepEqual(Object.keys(doc).sort(), ['Cells', 'Cytoplasm', 'Nuclei']);
-  for (const comp of ['Nuclei', 'Cells', 'Cytoplasm']) {
-    assert.equal(doc[comp].length, 10);
-    for (const row of doc[comp]) {
-      const ref = fx.reference[comp][String(row.ObjectNumber)];
-      for (const name of ['AreaShape_Area', 'Intensity_MeanIntensity_DNA', 'Granularity_3_ER', 'Texture_Contrast_RNA_3_00_256', 'RadialDistribution_FracAtD_DNA_2of4', 'Correlation_Correlation_DNA_ER'])
-        assert.ok(Math.abs((row[name] as number) - ref[name]) <= 1e-6 * Math.max(1e-9, Math.abs(ref[name])), `${comp} ${row.ObjectNumber} ${name}: ${row[name]} vs ${ref[name]}`);
-      assert.ok(!Object.keys(row).some((k) => k.startsWith(comp + '_')), 'names carry no compartment prefix');
+  return JSON.parse(readFileSync(outFile, 'utf8'));
+}
+
+function sameAsCellProfiler(doc: Record<string, Array<Record<string, number | null>>>, comp: string) {
+  const want = edge.reference[comp];
+  assert.equal(doc[comp].length, Object.keys(want).length, `${comp}: objects`);
+  for (const row of doc[comp]) {
+    const ref = want[String(row.ObjectNumber)];
+    for (const name of ['AreaShape_Area', 'Intensity_MeanIntensity_DNA', 'Granularity_3_RNA', 'Texture_Contrast_RNA_3_00_256', 'RadialDistribution_FracAtD_DNA_2of4', 'Correlation_K_DNA_RNA']) {
+      const r = ref[name], g = row[name];
+      assert.ok(r === null ? g === null : g !== null && Math.abs(g - r) <= Math.max(1e-6 * Math.abs(r), 1e-6), `${comp} ${row.ObjectNumber} ${name}: ${g} vs ${r}`);
     }
+    assert.ok(!Object.keys(row).some((k) => k.startsWith(comp + '_')), 'names carry no compartment prefix');
   }
+}
+
+test('`stainless measure --json` prints per-object measurements equal to CellProfiler\'s code', () => {
+  const doc = measureCli(`nuclei=${edgeFile('nuclei')},cells=${edgeFile('cells')}`);
+  assert.deepEqual(Object.keys(doc).sort(), ['Cells', 'Cytoplasm', 'Nuclei']);
+  for (const comp of ['Nuclei', 'Cells', 'Cytoplasm']) sameAsCellProfiler(doc, comp);
+});
+
+test('`stainless measure` takes nuclei only (no Cytoplasm without cells) and any channel names', () => {
+  const doc = measureCli(`nuclei=${edgeFile('nuclei')}`);
+  assert.deepEqual(Object.keys(doc), ['Nuclei']);
+  sameAsCellProfiler(doc, 'Nuclei');
+  const cellsOnly = measureCli(`cells=${edgeFile('cells')}`);
+  assert.deepEqual(Object.keys(cellsOnly), ['Cells']);
 });
 
 test('measure with mismatched sizes fails naming the files', async () => {
@@ -94,7 +112,7 @@ test('a synthetic run with boundary outputs is segmented by the model path and e
       const seg = core2.db.prepare(`SELECT method, source, run_id, nuclei_path FROM segmentations WHERE site_id = ?`).get(t.siteId) as { method: string; source: string; run_id: number; nuclei_path: string };
       assert.deepEqual([seg.method, seg.source, seg.run_id], ['model', 'synthetic', runId]);
       const pred = await readGray(seg.nuclei_path);
-      const m = matchObjects({ width: 256, height: 256, data: t.nuclei }, { width: 256, height: 256, data: Int32Array.from(pred.data) });
+      const m = matchLabels({ width: 256, height: 256, data: t.nuclei }, { width: 256, height: 256, data: Int32Array.from(pred.data) });
       assert.ok(m.f1 >= 0.9, `nuclei from boundary maps: F1 ${m.f1.toFixed(3)}`);
     }
   } finally {

@@ -138,8 +138,8 @@ test('per-well Parquet export reads back with an independent reader: one row per
   assert.equal(t.numRows, 384);
   const type = Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
   assert.deepEqual(
-    t.schema.fields.slice(0, 10).map((f) => f.name),
-    ['Metadata_Plate', 'Metadata_Well', 'Metadata_broad_sample', 'Metadata_pert_iname', 'Metadata_moa', 'Metadata_target', 'Metadata_control_type', 'Metadata_mmoles_per_liter', 'Metadata_Source', 'Metadata_Model'],
+    t.schema.fields.slice(0, 11).map((f) => f.name),
+    ['Metadata_Plate', 'Metadata_Well', 'Metadata_broad_sample', 'Metadata_pert_iname', 'Metadata_moa', 'Metadata_target', 'Metadata_control_type', 'Metadata_mmoles_per_liter', 'Metadata_Source', 'Metadata_Model', 'Metadata_DomainVerdict'],
   );
   assert.match(type.Metadata_Well, /^(Utf8|LargeUtf8|Utf8View)$/);
   assert.equal(type.Metadata_mmoles_per_liter, 'Float64');
@@ -275,7 +275,9 @@ test('segment --precision double stores float64 features, and export --precision
 
 test('bad export requests fail with a clear message', async () => {
   assert.equal(await cli('export', '--plate', 'NOPE', '--out', join(out, 'x.csv'), '--source', 'acquired'), 1);
-  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 2);
+  // a well-formed command the handler refuses fails (1); flags the schema rejects are usage errors (2)
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--format', 'parquet', '--source', 'acquired'), 1);
+  assert.equal(await cli('export', '--plate', 'P384', '--out', join(out, 'x.csv'), '--level', 'plate', '--source', 'acquired'), 2);
   const core = createCore({ workspace: ws, transport: 'inprocess' });
   try {
     await assert.rejects(dispatch(core, handlers, 'export.start', { plate: 'P384', out: 'relative.csv' }), /absolute path/);

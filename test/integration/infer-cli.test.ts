@@ -65,7 +65,10 @@ test('models and infer: bad input fails with a message naming it', async () => {
   const notModel = await cli('models', 'add', FIX);
   assert.equal(notModel.code, 1);
   assert.match(notModel.err, /models\/model\.json: no model manifest/);
-  assert.equal((await cli('models', 'show', 'ghost')).code, 2);
+  // a well-formed command about something that is not there fails (1); a malformed one is a usage error (2)
+  const ghost = await cli('models', 'show', 'ghost');
+  assert.equal(ghost.code, 1);
+  assert.match(ghost.err, /no model "ghost" is registered/);
   assert.equal((await cli('models', 'remove', 'ghost')).code, 1);
   const noFlags = await cli('infer', '--plate', 'X');
   assert.equal(noFlags.code, 2);

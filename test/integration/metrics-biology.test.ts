@@ -12,7 +12,7 @@ import { openFeatureSet, saveWellProfiles } from '../../src/main/core/features/s
 import { parquetSink } from '../../src/main/core/export/parquet';
 import { cellFeatureSpecs } from '../../src/main/core/features/cellStore';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
-import { pearson } from '../../src/main/core/metrics/stats';
+import { pearson } from '../../src/shared/stats';
 import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import type { RunMetrics, WellValues } from '../../src/shared/contract/metrics';
 import type { JobInfo } from '../../src/shared/contract/jobs';

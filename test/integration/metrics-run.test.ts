@@ -12,7 +12,7 @@ import { PAINT_CHANNELS } from '../../src/shared/channels';
 import { pixelMetrics } from '../../src/main/core/metrics/pixel';
 import { to255 } from '../../src/main/core/metrics/scale';
 import { matchLabels } from '../../src/main/core/metrics/matching';
-import { pearson } from '../../src/main/core/metrics/stats';
+import { pearson } from '../../src/shared/stats';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
 import { main } from '../../src/main/cli';
 import type { RunMetrics, WellValues } from '../../src/shared/contract/metrics';

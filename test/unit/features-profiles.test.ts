@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { columnMedians, robustZ } from '../../src/main/core/features/profiles';
+import { columnMedians } from '../../src/main/core/features/profiles';
+import { robustZ } from '../../src/shared/stats';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/features/fixture.json', import.meta.url), 'utf8'));
 

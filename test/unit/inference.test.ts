@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { readManifest, loadModel, checkGraph } from '../../src/main/core/inference/model';
 import { runGraphTiled, predictPlanes } from '../../src/main/core/inference/predict';
 import { inferSite } from '../../src/main/core/inference/site';
-import { tileStarts, tileWeights, planTiles } from '../../src/main/core/inference/tiling';
+import { tileStarts, tileWeights, planTiles, reflectIndex, extractTile } from '../../src/main/core/inference/tiling';
+import { spatialMultiple } from '../../src/main/core/inference/multiple';
+import { parseOnnx } from '../../src/main/core/inference/onnxGraph';
 import { percentiles, normalizePlane, denormalizePlane, toUint16 } from '../../src/main/core/inference/normalize';
 import { resizeBilinear } from '../../src/main/core/inference/resample';
 import { getSession } from '../../src/main/core/inference/sessions';
@@ -156,6 +158,7 @@ test('when a CUDA session cannot be created, the session falls back to CPU and s
 test('loading refuses a manifest that does not match the graph, naming the mismatch', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stainless-manifest-'));
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits arbitrary manifest JSON
     const variant = async (src: string, edit: (m: Record<string, any>) => void) => {
       const d = join(dir, `${src}-${Math.random().toString(36).slice(2)}`);
       cpSync(join(FIX, src), d, { recursive: true });
@@ -183,10 +186,30 @@ test('loading refuses a manifest that does not match the graph, naming the misma
 test('graph checks: fixed spatial size must equal the tile, rank 4, batch fixed → no batching', () => {
   const m = parseManifest(JSON.parse(readFileSync(join(FIX, 'identity', 'model.json'), 'utf8')), 'x');
   const facts = checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 1, 64, 64] }], [{ name: 'y', type: 'float32', shape: [1, 1, 64, 64] }], 'm.json');
-  assert.deepEqual(facts, { dynamicBatch: false, timestepType: 'int64', dynamicSpatial: false });
+  assert.deepEqual(facts, { dynamicBatch: false, timestepType: 'int64', dynamicSpatial: false, multiple: 1 });
+  // a free-size graph whose downsampling does not divide the manifest's tile is refused
+  assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: ['N', 1, 'H', 'W'] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json', 128), /tile size 64 is not a multiple of 128/);
   assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 1, 128, 128] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /m\.json: .*fixed at 128 px but the manifest's tile size is 64/);
   assert.throws(() => checkGraph(m, [{ name: 'x', type: 'float32', shape: [1, 64, 64] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /rank 3/);
   assert.throws(() => checkGraph(m, [{ name: 'x', type: 'uint8', shape: ['N', 1, 'H', 'W'] }], [{ name: 'y', type: 'float32', shape: [] }], 'm.json'), /is uint8; Stainless feeds float32/);
+});
+
+test('reflect padding mirrors without repeating the edge (numpy pad mode "reflect"), for pads wider than the image', () => {
+  // numpy.pad(np.arange(n), (0, k), mode='reflect') tails
+  assert.deepEqual(Array.from({ length: 10 }, (_, i) => reflectIndex(i, 4)), [0, 1, 2, 3, 2, 1, 0, 1, 2, 3]);
+  assert.deepEqual(Array.from({ length: 5 }, (_, i) => reflectIndex(i, 2)), [0, 1, 0, 1, 0]);
+  assert.deepEqual(Array.from({ length: 3 }, (_, i) => reflectIndex(i, 1)), [0, 0, 0]);
+  const img = Float32Array.from([1, 2, 3, 4, 5, 6]); // 3 wide, 2 high
+  const dst = new Float32Array(16);
+  extractTile(img, 1, 3, 2, { x: 0, y: 0 }, 4, dst, 0);
+  assert.deepEqual(Array.from(dst), [1, 2, 3, 2, 4, 5, 6, 5, 1, 2, 3, 2, 4, 5, 6, 5]);
+});
+
+test('the spatial multiple is read from the graph: the fixtures and the bundled UNets', () => {
+  const mult = (dir: string) => spatialMultiple(parseOnnx(readFileSync(join(dir, 'model.onnx'))));
+  assert.equal(mult(join(FIX, 'identity')), 1);
+  assert.equal(mult(join(FIX, '../../../resources/models/stainless-unet-direct')), 16);
+  assert.equal(mult(join(FIX, '../../../resources/models/stainless-resdiff')), 16);
 });
 
 test('FLOP count from the ONNX graph matches the hand count of the fixture convolutions', async () => {

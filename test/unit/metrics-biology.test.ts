@@ -9,7 +9,7 @@ import { phenotypicActivity, averagePrecision, nullDistribution } from '../../sr
 import { computeBiology, controlsQc } from '../../src/main/core/metrics/biology';
 import { linearSumAssignment } from '../../src/main/core/metrics/hungarian';
 import { symmetricEigen } from '../../src/main/core/metrics/linalg';
-import { pearson } from '../../src/main/core/metrics/stats';
+import { pearson } from '../../src/shared/stats';
 import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import { mulberry32 } from '../../src/main/core/metrics/rng';
 

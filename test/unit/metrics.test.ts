@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mse, psnr, ssim, type FloatImage } from '../../src/main/core/metrics/pixel';
 import { to255, percentiles } from '../../src/main/core/metrics/scale';
 import { matchLabels } from '../../src/main/core/metrics/matching';
-import { zPrime, ssmd, pearson, bhAdjust } from '../../src/main/core/metrics/stats';
+import { zPrime, ssmd, pearson, bhAdjust } from '../../src/shared/stats';
 import { frechetDistance } from '../../src/main/core/metrics/frechet';
 import { phenotypicActivity } from '../../src/main/core/metrics/activity';
 

@@ -6,7 +6,7 @@ import { distanceTransform } from '../../src/main/core/segment/distance';
 import { connectedComponents } from '../../src/main/core/segment/components';
 import { segmentNucleiClassical, segmentCellsClassical } from '../../src/main/core/segment/classical';
 import { segmentFromBoundaries } from '../../src/main/core/segment/boundaries';
-import { matchObjects } from '../../src/main/core/segment/match';
+import { matchLabels } from '../../src/main/core/metrics/matching';
 import { borderTouching, cytoplasm, type Labels } from '../../src/main/core/segment/labels';
 import { outlineMask } from '../../src/main/core/features/objects';
 
@@ -88,7 +88,7 @@ test('classical nuclei reach F1 ≥ 0.85 at IoU 0.5 on synthetic sites with touc
   for (const seed of [1, 2, 3]) {
     const s = syntheticSite(seed);
     const pred = segmentNucleiClassical(s.dna, s.w, s.h);
-    const m = matchObjects(s.truthNuclei, pred, 0.5);
+    const m = matchLabels(s.truthNuclei, pred, 0.5);
     assert.ok(m.f1 >= 0.85, `seed ${seed}: F1 ${m.f1.toFixed(3)} (${m.tp} tp, ${m.fp} fp, ${m.fn} fn)`);
   }
 });
@@ -98,7 +98,7 @@ test('classical cells: propagation from nuclei keeps the nucleus number and cove
   const nuclei = segmentNucleiClassical(s.dna, s.w, s.h);
   const cells = segmentCellsClassical(s.agp, nuclei);
   for (let i = 0; i < nuclei.data.length; i++) if (nuclei.data[i]) assert.equal(cells.data[i], nuclei.data[i]);
-  const m = matchObjects(s.truthCells, cells, 0.5);
+  const m = matchLabels(s.truthCells, cells, 0.5);
   assert.ok(m.f1 >= 0.7, `cells F1 ${m.f1.toFixed(3)}`);
   const cyto = cytoplasm(cells, nuclei);
   for (let i = 0; i < cyto.data.length; i++) assert.ok(!(cyto.data[i] && nuclei.data[i]));
@@ -109,8 +109,8 @@ test('segmentation from boundary maps recovers the objects the maps outline', ()
   const nb = Float32Array.from(s.nucOutline, (v, i) => (v && s.truthNuclei.data[i] ? 1 : 0));
   const cb = Float32Array.from(s.cellOutline, (v, i) => (v && s.truthCells.data[i] ? 1 : 0));
   const { nuclei, cells } = segmentFromBoundaries({ width: s.w, height: s.h, nucleiBoundary: nb, cellBoundary: cb, dna: s.dna, cellImage: s.agp });
-  const mn = matchObjects(s.truthNuclei, nuclei, 0.5);
-  const mc = matchObjects(s.truthCells, cells, 0.5);
+  const mn = matchLabels(s.truthNuclei, nuclei, 0.5);
+  const mc = matchLabels(s.truthCells, cells, 0.5);
   assert.ok(mn.f1 >= 0.9, `nuclei F1 ${mn.f1.toFixed(3)}`);
   assert.ok(mc.f1 >= 0.85, `cells F1 ${mc.f1.toFixed(3)}`);
 });
@@ -128,8 +128,8 @@ test('classical path on simulated Cell Painting sites: nuclei F1 ≥ 0.85, cells
     const g = (ch: 'DNA' | 'ER') => ({ width: s.width, height: s.height, bitDepth: 16 as const, data: s.channels[ch] });
     const nuclei = segmentNucleiClassical(toUnit(g('DNA')), s.width, s.height);
     const cells = segmentCellsClassical(toUnit(g('ER')), nuclei);
-    const mn = matchObjects({ width: s.width, height: s.height, data: Int32Array.from(s.nuclei) }, nuclei, 0.5);
-    const mc = matchObjects({ width: s.width, height: s.height, data: Int32Array.from(s.cells) }, cells, 0.5);
+    const mn = matchLabels({ width: s.width, height: s.height, data: Int32Array.from(s.nuclei) }, nuclei, 0.5);
+    const mc = matchLabels({ width: s.width, height: s.height, data: Int32Array.from(s.cells) }, cells, 0.5);
     assert.ok(mn.f1 >= 0.85, `${cellLine} nuclei F1 ${mn.f1.toFixed(3)}`);
     assert.ok(mc.f1 >= 0.75, `${cellLine} cells F1 ${mc.f1.toFixed(3)}`);
   }

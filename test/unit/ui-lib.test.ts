@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // checks tests, so they are loaded at run time (tsx compiles them) instead of imported statically.
 const load = (p: string) => import(new URL(p, import.meta.url).href);
 const { colourOf, scaleFor } = await load('../../src/renderer/src/lib/colour.ts');
-const { median, robustZ, sd, zPrime } = await load('../../src/renderer/src/lib/stats.ts');
+const { zScoreValues } = await load('../../src/renderer/src/lib/valueSources.ts');
 const { formatDuration, formatValue } = await load('../../src/renderer/src/lib/format.ts');
 const { labelIndex, measureCell } = await load('../../src/renderer/src/viewer/cells.ts');
 const { orderChannels } = await load('../../src/renderer/src/viewer/channels.ts');
@@ -28,20 +28,16 @@ test('sequential scale spans the finite values; diverging is symmetric around 0;
   assert.equal(colourOf(0, { kind: 'diverging', min: -2, max: 2 }), 'rgb(247,247,247)');
 });
 
-test("Z'-factor and robust z match their definitions", () => {
-  const pos = [10, 12, 11, 13];
-  const neg = [1, 2, 1.5, 2.5];
-  const want = 1 - (3 * (sd(pos) + sd(neg))) / Math.abs(11.5 - 1.75);
-  assert.ok(Math.abs(zPrime(pos, neg) - want) < 1e-12);
-  assert.ok(Math.abs(sd([2, 4, 4, 4, 5, 5, 7, 9]) - 2.138089935299395) < 1e-12);
-  assert.equal(zPrime([1], neg), null);
-  assert.equal(median([5, 1, 3, 2]), 2.5);
-  // reference 1,2,3,4,5: median 3, MAD 1 → scale 1.4826
-  const z = robustZ([3, 6, null], [1, 2, 3, 4, 5]);
-  assert.equal(z[0], 0);
-  assert.ok(Math.abs(z[1] - 3 / 1.4826) < 1e-12);
-  assert.equal(z[2], null);
-  assert.deepEqual(robustZ([1, 2], [4, 4, 4]), [null, null], 'no spread in the controls → no z');
+test('plate-map robust z is pycytominer\'s mad_robustize against the negcon wells; none without spread', () => {
+  const wells = [1, 2, 3, 4, 5, 6, 7].map((id) => ({ id, controlType: id <= 5 ? 'negcon' : 'trt' }));
+  // negcon 1..5: median 3, MAD 1 → (x − 3) / (1.4826 + 1e-18)
+  const values = new Map<number, number | null>([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [7, null]]);
+  const z = zScoreValues({ wells }, values);
+  assert.equal(z.get(3), 0);
+  assert.ok(Math.abs(z.get(6) - 3 / 1.4826) < 1e-12);
+  assert.equal(z.get(7), null, 'a well without a value has no z');
+  const flat = zScoreValues({ wells }, new Map(wells.map((w) => [w.id, 4])));
+  assert.deepEqual([...flat.values()], wells.map(() => null), 'no spread in the controls → no z');
 });
 
 test('formatting for tables and legends', () => {
@@ -89,7 +85,7 @@ test('held-out metrics of the bundled manifests become table rows (training and 
     assert.deepEqual(other, [], name);
     const trainRows = rows.filter((r) => r.source === 'PyTorch');
     assert.ok(trainRows.some((r) => r.label.startsWith('A549')) && trainRows.some((r) => r.label.startsWith('U2OS')), name);
-    const keys = Object.keys(m.heldOutMetrics).filter((k) => k !== 'app');
+    const keys = Object.keys(m.heldOutMetrics).filter((k) => k !== 'app' && k !== 'targets');
     assert.equal(trainRows.length, keys.length);
     for (const [i, r] of trainRows.entries()) {
       assert.equal(r.ssim.DNA, m.heldOutMetrics[keys[i]].channels.DNA.ssim);

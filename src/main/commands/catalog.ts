@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from './types';
 import { UsageError } from './types';
-import { parseWellName } from '../../shared/channels';
+import { parseWellName, PLATE_FORMATS, type PlateFormat } from '../../shared/channels';
 import type { ImportOptions, ImportPreview, ImportReport } from '../../shared/contract/catalog';
 import { importPlate, ImportFailed, previewImport } from '../core/catalog/importPlate';
-import { findPlate, listPlates, listWells } from '../core/catalog/queries';
 import { parseColumnMapping, PlatemapError } from '../core/io/platemap';
 
+const wellOutside = (w: { row: number; col: number }, format: PlateFormat) => w.row >= PLATE_FORMATS[format].rows || w.col >= PLATE_FORMATS[format].cols;
 const abs = (p: unknown) => (typeof p === 'string' ? resolve(p) : null);
 
 function importOptions(values: Record<string, unknown>, dir: string): ImportOptions {
@@ -15,6 +15,8 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
     format = Number(values.format) as 96 | 384 | 1536;
     if (![96, 384, 1536].includes(format)) throw new UsageError(`--format: "${values.format}" is not 96, 384 or 1536`);
   }
+  const encoding = (values.encoding as string | undefined) ?? null;
+  if (encoding !== null && encoding !== 'utf8' && encoding !== 'latin1') throw new UsageError(`--encoding: "${encoding}" is not utf8 or latin1`);
   let columns;
   try {
     columns = typeof values.columns === 'string' ? parseColumnMapping(values.columns) : undefined;
@@ -32,6 +34,7 @@ function importOptions(values: Record<string, unknown>, dir: string): ImportOpti
     columns,
     cellLine: (values['cell-line'] as string | undefined) ?? null,
     format,
+    encoding,
   };
 }
 
@@ -47,7 +50,7 @@ export const importCommand: Command = {
   summary: 'Import a plate folder (Phenix, ImageXpress or --pattern) and its plate map into the catalog',
   usage:
     'stainless import DIR... [--platemap F] [--metadata F|DIR] [--barcode B] [--pattern REGEX] [--channel-map ch1=Mito,...]\n' +
-    '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--dry-run]\n' +
+    '                 [--columns well=Well,compound=Compound,...] [--cell-line X] [--format 96|384|1536] [--encoding utf8|latin1] [--dry-run]\n' +
     '  JUMP metadata (barcode_platemap.csv, platemap/, external_metadata/) is found in DIR/metadata or DIR/../metadata.\n' +
     '  Several folders: each is one plate, imported in its own transaction.',
   options: {
@@ -59,6 +62,7 @@ export const importCommand: Command = {
     columns: { type: 'string' },
     'cell-line': { type: 'string' },
     format: { type: 'string' },
+    encoding: { type: 'string' },
     'dry-run': { type: 'boolean' },
   },
   async run({ values, positionals }, ctx) {
@@ -73,14 +77,17 @@ export const importCommand: Command = {
     for (const dir of positionals) {
       const opts = importOptions(values, dir);
       if (positionals.length > 1) ctx.note(`— ${opts.dir}`);
-      if (values['dry-run']) {
-        const preview = await previewImport(opts, progress);
-        summary(preview, ctx.say);
-        for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
-        out.push(preview);
-        continue;
-      }
       try {
+        if (values['dry-run']) {
+          // a dry run that finds errors fails like the import would (nothing is written either way)
+          const preview = await previewImport(opts, progress);
+          if (!preview.ok) throw new ImportFailed(preview);
+          for (const p of preview.problems) ctx.note(`${p.severity}: ${p.message}`);
+          summary(preview, ctx.say);
+          ctx.say('  dry run: nothing was written');
+          out.push(preview);
+          continue;
+        }
         const report = await importPlate(ctx.core().db, opts, progress);
         for (const p of report.problems) ctx.note(`${p.severity}: ${p.message}`);
         summary(report, ctx.say);
@@ -112,7 +119,7 @@ export const platesCommand: Command = {
   summary: 'List the plates in the catalog',
   usage: 'stainless plates [--json]',
   async run(_a, ctx) {
-    const plates = listPlates(ctx.core().db);
+    const plates = await ctx.call('plates.list', {});
     if (!plates.length) ctx.say('no plates in the catalog (stainless import DIR)');
     for (const p of plates)
       ctx.say(`${String(p.id).padStart(4)}  ${p.barcode}  ${p.format}-well  ${p.wells} wells, ${p.sites} sites, ${p.images} images, ${p.annotatedWells} annotated${p.cellLine ? `  ${p.cellLine}` : ''}`);
@@ -127,14 +134,16 @@ export const wellsCommand: Command = {
   options: { plate: { type: 'string' }, well: { type: 'string' } },
   async run({ values }, ctx) {
     if (typeof values.plate !== 'string') throw new UsageError('wells needs --plate BARCODE (see `stainless plates`)');
-    const db = ctx.core().db;
-    const plate = findPlate(db, values.plate);
-    if (!plate) throw new UsageError(`no plate "${values.plate}" in the catalog (see \`stainless plates\`)`);
-    let wells = listWells(db, plate.id);
+    let wells = await ctx.call('wells.list', { plate: values.plate });
     if (typeof values.well === 'string') {
       const w = parseWellName(values.well);
       if (!w) throw new UsageError(`--well: "${values.well}" is not a well name`);
       wells = wells.filter((x) => x.row === w.row && x.col === w.col);
+      // an empty selection is an error, not an empty answer
+      if (!wells.length) {
+        const { plate } = await ctx.call('plates.get', { plate: values.plate });
+        throw new Error(`plate ${plate.barcode} (${plate.format}-well) has no well ${values.well}${wellOutside(w, plate.format) ? ': it lies outside the plate' : ' in the catalog'}`);
+      }
     }
     for (const w of wells) {
       const what = w.annotated ? `${w.compound ?? w.broadSample ?? '?'}${w.concentration !== null ? ` ${w.concentration} ${w.concentrationUnit ?? ''}`.trimEnd() : ''}  ${w.controlType ?? ''}  ${w.moa ?? ''}` : 'unannotated';

@@ -72,6 +72,15 @@ function printRun(m: RunMetrics, ctx: CliContext) {
   ctx.say(`run ${m.runId}: ${m.model} on plate ${m.plate} (provider ${m.provider ?? 'unknown'}); metrics in ${m.seconds.total?.toFixed(1)} s`);
   ctx.say(`pixel metrics (${m.scale}; SSIM ${m.ssimWindow} window):`);
   for (const p of m.pixel) ctx.say(`  ${p.channel.padEnd(5)} sites ${p.sites}  MSE ${f(p.mse.mean, 2)}  PSNR ${f(p.psnr.mean, 2)} dB  SSIM ${f(p.ssim.mean)} (median ${f(p.ssim.median)})`);
+  if (m.pixel.some((p) => p.honest)) {
+    ctx.say(`honest pixel metrics (${m.baseline ?? 'constant baseline'}):`);
+    for (const p of m.pixel) {
+      const h = p.honest;
+      if (!h) continue;
+      const inside = (k: 'nuclei' | 'cells') => (h[k] ? `  ${k}: SSIM ${f(h[k]!.ssim)} (baseline ${f(h[k]!.baselineSsim)}, skill ${f(h[k]!.skillSsim)}) r ${f(h[k]!.r)}` : '');
+      ctx.say(`  ${p.channel.padEnd(5)} SSIM ${f(p.ssim.mean)} baseline ${f(h.baselineSsim)} skill ${f(h.skillSsim)}  MSE skill ${f(h.skillMse)}  r ${f(h.r)}${inside('nuclei')}${inside('cells')}`);
+    }
+  }
   for (const s of m.segmentation)
     ctx.say(`  ${s.baseline ? `baseline — ${s.method}: ` : ''}${s.objects} vs ${s.truth} (IoU ≥ ${s.thresh}, ${s.sites} sites): precision ${f(s.precision)} recall ${f(s.recall)} F1 ${f(s.f1)} mean true ${f(s.mean_true_score)} mean matched ${f(s.mean_matched_score)} PQ ${f(s.panoptic_quality)}`);
   if (m.cellCount) ctx.say(`  cell count r ${f(m.cellCount.r)} over ${m.cellCount.wells} wells (vs ${m.cellCount.truth})`);

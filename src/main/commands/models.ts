@@ -1,7 +1,7 @@
 import type { Command } from './types';
 import { UsageError } from './types';
-import { addModel, findModel, listModels, removeModel } from '../core/inference/registry';
-import { modelDetail, modelInfo } from '../core/api/inference';
+import { addModel, removeModel } from '../core/inference/registry';
+import { modelInfo } from '../core/api/inference';
 
 const intFlag = (v: unknown, flag: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -20,7 +20,7 @@ export const modelsCommand: Command = {
     const core = await ctx.coreWithModels();
     switch (sub ?? 'list') {
       case 'list': {
-        const list = listModels(core.db).map(modelInfo);
+        const list = await ctx.call('models.list', {});
         if (!list.length) ctx.say('no models registered (add one with `stainless models add PATH`)');
         for (const m of list) ctx.say(`${m.name} ${m.version}  ${m.kind}  ${m.inputs.join(',')} → ${m.outputs.join(',')}${m.bundled ? '  (bundled)' : ''}`);
         return list;
@@ -33,9 +33,7 @@ export const modelsCommand: Command = {
       }
       case 'show': {
         if (!arg) throw new UsageError('models show: give a model name');
-        const m = findModel(core.db, arg);
-        if (!m) throw new UsageError(`no model "${arg}" is registered`);
-        const d = modelDetail(m, intFlag(values.steps, '--steps'));
+        const d = await ctx.call('models.get', { name: arg, steps: intFlag(values.steps, '--steps') });
         ctx.say(JSON.stringify(d.manifest, null, 2));
         if (d.schedule) {
           ctx.say(`schedule (T=${d.schedule.T}, κ=${d.schedule.kappa}):`);
@@ -43,7 +41,8 @@ export const modelsCommand: Command = {
           ctx.say(`  posterior_variance ${d.schedule.posterior_variance.map((v) => v.toFixed(6)).join(' ')}`);
           ctx.say(`  input_scale        ${d.schedule.input_scale.map((v) => v.toFixed(6)).join(' ')}`);
         }
-        return { ...d.manifest, ...(d.schedule ?? {}), registered: modelInfo(m) };
+        const { manifest, schedule, ...registered } = d;
+        return { ...manifest, ...(schedule ?? {}), registered };
       }
       case 'remove': {
         if (!arg) throw new UsageError('models remove: give a model name');

@@ -1,26 +1,15 @@
 import type { Command } from './types';
-import { APP_NAME, APP_VERSION } from '../core/version';
-import { detectProviders, ortVersion } from '../core/inference/providers';
 
 export const versionCommand: Command = {
   name: 'version',
-  summary: 'App, Node and onnxruntime versions and the execution providers available here',
+  summary: 'App, Node and onnxruntime versions, the workspace, and the execution providers available here',
   usage: 'stainless version [--json]',
   async run(_args, ctx) {
-    const providers = await detectProviders();
-    const info = {
-      name: APP_NAME,
-      version: APP_VERSION,
-      node: process.versions.node,
-      electron: process.versions.electron ?? null,
-      onnxruntime: ortVersion(),
-      executionProviders: providers.available,
-      activeProvider: providers.active,
-      providerReason: providers.reason,
-    };
-    ctx.say(`${APP_NAME} ${APP_VERSION}`);
+    const info = await ctx.call('app.info', {});
+    ctx.say(`${info.name} ${info.version}`);
     ctx.say(`node ${info.node}, onnxruntime-node ${info.onnxruntime}`);
-    ctx.say(`execution providers: ${info.executionProviders.join(', ')}; using ${info.activeProvider} (${info.providerReason})`);
+    ctx.say(`workspace ${info.workspace} (catalog schema ${info.catalogVersion})`);
+    ctx.say(`execution providers: ${info.providers.available.join(', ')}; using ${info.providers.active} (${info.providers.reason})`);
     return info;
   },
 };

@@ -1,5 +1,6 @@
 import { openCatalog, type Db } from './catalog/db';
 import { EventBus } from './events';
+import { FileBroker } from './files/broker';
 import { JobManager } from './jobs/manager';
 import { resolveWorkspace, workspacePaths } from './workspace';
 import { detectProviders, ortVersion } from './inference/providers';
@@ -21,6 +22,8 @@ export interface Core {
   paths: ReturnType<typeof workspacePaths>;
   db: Db;
   events: EventBus;
+  /** file handles: the only way requests name files (src/shared/contract/files.ts) */
+  files: FileBroker;
   jobs: JobManager;
   transport: CoreOptions['transport'];
   runtime: { ortVersion: string; providers(): Promise<ProviderInfo> };
@@ -39,6 +42,7 @@ export function createCore(opts: CoreOptions): Core {
     paths,
     db,
     events,
+    files: new FileBroker({ trustPaths: opts.transport === 'inprocess' }),
     jobs,
     transport: opts.transport,
     runtime: {

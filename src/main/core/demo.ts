@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Core } from './core';
 import type { DemoParams } from '../../shared/contract/demo';
 import type { JobInfo } from '../../shared/contract/jobs';
+import { MetricsStartInput } from '../../shared/contract/metrics';
 import { simulatePlate, defaultBarcode } from './simulate';
 import { importPlate } from './catalog/importPlate';
 import { listModels } from './inference';
@@ -12,9 +13,10 @@ import { listModels } from './inference';
  * segmentations of source 'truth', so segmentation metrics have a reference).
  */
 export function registerDemoJob(core: Core): void {
-  core.jobs.register<DemoParams, { barcode: string; sites: number; wells: number; truthSegmentations: number }>('demo', {
+  core.jobs.register('demo', {
     title: (p) => `Demo plate ${defaultBarcode(p.cellLine, p.format, p.seed)} (${p.format} wells, ${p.sites} site${p.sites > 1 ? 's' : ''}, ${p.size} px)`,
     unit: 'sites',
+    emits: () => ({ what: 'plates' }),
     async run(ctx) {
       const p = ctx.params;
       const barcode = defaultBarcode(p.cellLine, p.format, p.seed);
@@ -33,7 +35,6 @@ export function registerDemoJob(core: Core): void {
       });
       ctx.progress(sim.sites, sim.sites, 'importing');
       const report = await importPlate(core.db, { dir: out, metadata: join(out, 'metadata'), barcode, cellLine: p.cellLine, isDemo: true });
-      core.events.emit({ type: 'catalog', what: 'plates' });
       return { barcode, sites: sim.sites, wells: sim.wells, truthSegmentations: report.truthSites };
     },
   });
@@ -47,16 +48,16 @@ export function registerDemoJob(core: Core): void {
 export async function runDemoPipeline(core: Core, params: DemoParams, first?: JobInfo): Promise<void> {
   const demo = await core.jobs.wait((first ?? core.jobs.submit('demo', params)).id);
   if (demo.status !== 'done' || !params.pipeline) return;
-  const { barcode } = demo.result as { barcode: string };
+  const { barcode } = core.jobs.resultOf(demo, 'demo');
   const model = listModels(core.db).find((m) => m.kind === 'direct') ?? listModels(core.db)[0];
   const acquired = core.jobs.submit('features', { plate: barcode, source: 'acquired', method: 'classical' });
   if (!model) return void (await core.jobs.wait(acquired.id));
   const infer = await core.jobs.wait(core.jobs.submit('infer', { plate: barcode, model: model.name }).id);
   await core.jobs.wait(acquired.id);
   if (infer.status !== 'done') return;
-  const runId = (infer.result as { runId: number }).runId;
+  const { runId } = core.jobs.resultOf(infer, 'infer');
   // Models with boundary outputs segment from them; others go through the classical path.
   const method = model.manifest.outputs.includes('NucleiBoundary') ? 'model' : 'classical';
   await core.jobs.wait(core.jobs.submit('features', { plate: barcode, source: 'synthetic', runId, method }).id);
-  await core.jobs.wait(core.jobs.submit('metrics', { runId }).id);
+  await core.jobs.wait(core.jobs.submit('metrics', MetricsStartInput.parse({ runId })).id);
 }

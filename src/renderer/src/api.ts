@@ -1,6 +1,6 @@
 import type { ApiClient, ApiEvent, Input, Output, RequestName } from '../../shared/contract';
 
-/** A failed request, with the transport's error code ('bad_request', 'not_found', 'failed', 'unauthorized'). */
+/** A failed request, with the transport's error code ('bad_request', 'not_found', 'failed', 'unauthorized', 'forbidden'). */
 export class ApiCallError extends Error {
   constructor(
     public code: string,

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { request, Empty } from './define';
+import { request, Empty, PlateRef } from './define';
 import type { JobInfo } from './jobs';
+import { FileRef } from './files';
 
 // ---- import -------------------------------------------------------------------------------
-
-/** An absolute path (POSIX, Windows drive or UNC): the UI never sends paths relative to anything. */
-const AbsPath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'must be an absolute path');
 
 export const ColumnMappingSchema = z
   .object({
@@ -31,12 +25,12 @@ export const ColumnMappingSchema = z
 
 export const ImportInput = z
   .object({
-    /** the plate folder (its Images/ subfolder is used when present) */
-    dir: AbsPath,
+    /** the plate folder (its Images/ subfolder is used when present): a handle (files.*) */
+    dir: FileRef,
     /** plate map file (JUMP platemap/<name>.txt or any CSV/TSV, see columns) */
-    platemap: AbsPath.nullish(),
+    platemap: FileRef.nullish(),
     /** compound table file, or a JUMP metadata folder (barcode_platemap.csv, platemap/, external_metadata/) */
-    metadata: AbsPath.nullish(),
+    metadata: FileRef.nullish(),
     barcode: z.string().min(1).max(200).nullish(),
     /** regex with named groups row+col or well, site, channel (and optionally plate) */
     pattern: z.string().min(1).max(1000).nullish(),
@@ -46,6 +40,8 @@ export const ImportInput = z
     columns: ColumnMappingSchema.optional(),
     cellLine: z.string().max(200).nullish(),
     format: z.union([z.literal(96), z.literal(384), z.literal(1536)]).nullish(),
+    /** text encoding of the plate map and compound tables: UTF-8 (default, BOM allowed) or latin1 */
+    encoding: z.enum(['utf8', 'latin1']).nullish(),
   })
   .strict();
 
@@ -78,6 +74,9 @@ export type ProblemCode =
   | 'unknown_compound'
   | 'unimaged_wells'
   | 'size_mismatch'
+  | 'bit_depth_mismatch'
+  | 'symlink'
+  | 'compound_conflict'
   | 'plate_exists';
 
 export interface ImportProblem {
@@ -124,6 +123,8 @@ export interface ImportPreview {
   unannotatedWells: number;
   compounds: number;
   problems: ImportProblem[];
+  /** all problems found by severity (problems lists at most 50 of a kind, then one summary entry) */
+  problemCounts: { errors: number; warnings: number };
   /** true when there is no error: import would go ahead */
   ok: boolean;
 }
@@ -229,7 +230,6 @@ export const CompoundsQuery = z
   })
   .strict();
 
-const PlateRef = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
 
 export const catalogContract = {
   'plates.list': request(Empty, 'Plates in the catalog with counts').returns<PlateSummary[]>(),

@@ -22,3 +22,10 @@ export type ParsedInputOf<D> = D extends RequestDef<infer I, unknown> ? z.output
 export type OutputOf<D> = D extends RequestDef<z.ZodType, infer O> ? O : never;
 
 export const Empty = z.object({}).strict();
+
+/** A plate named by its catalog id or its barcode. */
+export const PlateRef = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
+/** Which images: the acquired ones or a model's synthetic ones. */
+export const ImageSource = z.enum(['acquired', 'synthetic']);
+/** How objects were segmented: from a model's boundary outputs, or classically (Otsu + propagation). */
+export const SegmentMethod = z.enum(['model', 'classical']);

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { request } from './define';
+import { FileRef } from './files';
+import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
 
-const Plate = z.union([z.string().min(1).max(200), z.number().int().positive()]);
-const Source = z.enum(['acquired', 'synthetic']);
-const Method = z.enum(['model', 'classical']);
 
 export interface FeatureSetInfo {
   id: number;
@@ -51,6 +49,8 @@ export const SegmentStartInput = z
     source: Source.default('synthetic'),
     method: Method.optional(),
     runId: z.number().int().positive().optional(),
+    /** measurement worker threads (0: in-process; default: cores − 1) */
+    workers: z.number().int().nonnegative().max(64).optional(),
     /** per-cell feature storage: 'single' float32 (positions float64), 'double' all float64 */
     precision: z.enum(['single', 'double']).default('single'),
   })
@@ -68,8 +68,10 @@ export const ExportStartInput = z
     normalize: z.enum(['none', 'robustz']).default('none'),
     /** per-cell feature columns: 'single' as stored (float32, positions float64), 'double' all float64 */
     precision: z.enum(['single', 'double']).default('single'),
-    /** absolute path of the file to write, ending in .csv or .parquet */
-    out: z.string().min(1).max(4096),
+    /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
+    out: FileRef,
+    /** replace an existing file (else an existing file is refused) */
+    overwrite: z.boolean().default(false),
   })
   .strict();
 export type ExportStartInput = z.input<typeof ExportStartInput>;

@@ -5,6 +5,7 @@ import { inferenceContract } from './inference';
 import { metricsContract } from './metrics';
 import { featuresContract } from './features';
 import { demoContract } from './demo';
+import { filesContract } from './files';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -19,6 +20,7 @@ export const contract = {
   ...metricsContract,
   ...featuresContract,
   ...demoContract,
+  ...filesContract,
 };
 
 export type Contract = typeof contract;
@@ -41,5 +43,5 @@ export interface ApiClient {
 
 /** Error shape every transport returns for a failed request. */
 export interface ApiErrorBody {
-  error: { code: 'bad_request' | 'not_found' | 'failed' | 'unauthorized'; message: string };
+  error: { code: 'bad_request' | 'not_found' | 'failed' | 'unauthorized' | 'forbidden'; message: string };
 }

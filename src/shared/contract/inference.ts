@@ -1,5 +1,7 @@
+import type { DomainCheck } from '../domain';
 import { z } from 'zod';
-import { request, Empty } from './define';
+import { FileRef } from './files';
+import { request, Empty, PlateRef } from './define';
 import type { ModelManifest } from '../manifest';
 
 /** A registered model (the models page, `stainless models list`). */
@@ -51,6 +53,8 @@ export interface RunInfo {
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** the plate compared with the model's training conditions (null: runs from before the check) */
+  domain: DomainCheck | null;
 }
 
 /** What makes two runs "the same run": re-running with equal params resumes an unfinished one. */
@@ -96,6 +100,7 @@ export interface InferSummary {
   seconds: number;
   sitesPerSecond: number | null;
   outputDir: string;
+  domain: DomainCheck;
 }
 
 const Provider = z.enum(['auto', 'cpu', 'cuda']);
@@ -103,7 +108,7 @@ const ModelRef = z.string().min(1).max(200);
 
 export const InferStartInput = z
   .object({
-    plate: z.union([z.string().min(1).max(200), z.number().int().positive()]),
+    plate: PlateRef,
     model: ModelRef,
     wells: z.array(z.string().min(2).max(4)).max(1536).optional(),
     provider: Provider.optional(),
@@ -117,8 +122,8 @@ export type InferStartInput = z.infer<typeof InferStartInput>;
 export const inferenceContract = {
   'models.list': request(Empty, 'Registered models').returns<ModelInfo[]>(),
   'models.get': request(z.object({ name: ModelRef, steps: z.number().int().min(1).max(1000).optional() }).strict(), 'One model: manifest and, for diffusion models, its schedule').returns<ModelDetail>(),
-  'models.add': request(z.object({ path: z.string().min(1).max(4096) }).strict(), 'Register a model folder (model.json + model.onnx) or a bioimage.io description').returns<{ model: ModelInfo; added: boolean }>(),
+  'models.add': request(z.object({ path: FileRef }).strict(), 'Register a model folder (model.json + model.onnx) or a bioimage.io description').returns<{ model: ModelInfo; added: boolean }>(),
   'infer.start': request(InferStartInput, 'Run a model over a plate as a job (resumes an unfinished run with the same parameters)').returns<import('./jobs').JobInfo>(),
-  'runs.list': request(z.object({ plate: z.union([z.string().min(1).max(200), z.number().int().positive()]).optional() }).strict(), 'Inference runs, newest first').returns<RunInfo[]>(),
+  'runs.list': request(z.object({ plate: PlateRef.optional() }).strict(), 'Inference runs, newest first').returns<RunInfo[]>(),
   'runs.get': request(z.object({ id: z.number().int().positive() }).strict(), 'One inference run').returns<RunInfo>(),
 };

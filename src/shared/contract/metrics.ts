@@ -20,6 +20,34 @@ export interface ChannelPixelSummary {
   mse: Distribution;
   psnr: Distribution;
   ssim: Distribution;
+  /** honest metrics (absent in metrics computed before them) */
+  honest?: HonestChannel;
+}
+
+/**
+ * One channel's scores beside the constant baseline (a constant image at the median level of the
+ * plate's other sites), skill = (score − baseline)/(perfect − baseline) on the site means, and
+ * SSIM / Pearson r inside nuclei and cells of the reference segmentation. null = not computable.
+ */
+export interface HonestChannel {
+  /** means over sites */
+  r: number | null;
+  baselineMse: number | null;
+  baselinePsnr: number | null;
+  baselineSsim: number | null;
+  skillMse: number | null;
+  skillSsim: number | null;
+  /** what the objects come from ('truth' | 'classical'), null without a reference segmentation */
+  objects: 'truth' | 'classical' | null;
+  nuclei: InsideObjects | null;
+  cells: InsideObjects | null;
+}
+
+export interface InsideObjects {
+  ssim: number | null;
+  r: number | null;
+  baselineSsim: number | null;
+  skillSsim: number | null;
 }
 
 /** StarDist `matching_dataset` (pooled over sites) for one object kind. */
@@ -107,6 +135,8 @@ export interface RunMetrics {
   seconds: Record<string, number>;
   /** how images were brought to 0–255 for MSE/PSNR/SSIM */
   scale: string;
+  /** how the baseline of the honest metrics is made */
+  baseline?: string;
   ssimWindow: 'uniform' | 'gaussian';
   pixel: ChannelPixelSummary[];
   segmentation: SegSummary[];

@@ -1,12 +1,26 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
+import { resolveRef } from './files';
+import type { Core } from '../core';
 import { parseWellName } from '../../../shared/channels';
 import type { ImportOptions } from '../../../shared/contract/catalog';
 import { previewImport } from '../catalog/importPlate';
 import { findPlate, findWellId, getPlate, getWell, listCompounds, listPlates, listWells, NotFound } from '../catalog/queries';
 
-/** Paths from the UI are checked before anything reads them: they must exist and be of the right kind. */
+/** The request's file handles as paths (the CLI may give paths), checked before anything reads them. */
+function importPaths(core: Core, input: ImportOptions): ImportOptions {
+  const o: ImportOptions = {
+    ...input,
+    dir: resolveRef(core, input.dir, 'dir', 'plate folder'),
+    platemap: input.platemap ? resolveRef(core, input.platemap, 'file', 'plate map') : input.platemap,
+    metadata: input.metadata ? resolveRef(core, input.metadata, 'any', 'metadata') : input.metadata,
+  };
+  checkPaths(o);
+  return o;
+}
+
+/** They must exist and be of the right kind. */
 function checkPaths(o: ImportOptions): void {
   const need = (label: string, p: string | null | undefined, kind: 'dir' | 'file' | 'any') => {
     if (!p) return;
@@ -46,12 +60,6 @@ export const catalogHandlers: Handlers<'plates.list' | 'plates.get' | 'wells.lis
       return getWell(core.db, findWellId(core.db, input.plate, w.row, w.col));
     }),
   'compounds.list': (q, core) => listCompounds(core.db, q),
-  'import.preview': async (input, _core) => {
-    checkPaths(input);
-    return previewImport(input);
-  },
-  'import.start': (input, core) => {
-    checkPaths(input);
-    return core.jobs.submit('import', input);
-  },
+  'import.preview': async (input, core) => previewImport(importPaths(core, input)),
+  'import.start': (input, core) => core.jobs.submit('import', importPaths(core, input)),
 };

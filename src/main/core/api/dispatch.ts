@@ -11,6 +11,8 @@ export class ApiError extends Error {
   constructor(
     public code: 'bad_request' | 'not_found' | 'failed',
     message: string,
+    /** for bad_request: which input field is wrong and why (the CLI names its flags from these) */
+    public issues: Array<{ path: PropertyKey[]; message: string }> = [],
   ) {
     super(message);
   }
@@ -23,7 +25,7 @@ export class ApiError extends Error {
 export async function dispatch(core: Core, handlers: Handlers<RequestName>, name: string, body: unknown): Promise<unknown> {
   if (!isRequestName(name)) throw new ApiError('not_found', `unknown request "${name}"`);
   const parsed = contract[name].input.safeParse(body ?? {});
-  if (!parsed.success) throw new ApiError('bad_request', `${name}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new ApiError('bad_request', `${name}: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
   const handler = handlers[name] as Handler<typeof name>;
   return handler(parsed.data as never, core);
 }

@@ -3,9 +3,11 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
+import { resolveRef } from './files';
 import { findPlate } from '../catalog/queries';
-import { featureColumn, featureNames, getFeatureSet, listFeatureSets, setWellIds } from '../features/store';
+import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
+import { checkOutputFile } from '../io/output';
 import { defaultMethod, resolveSource } from '../features/plateSites';
 import type { FeatureSetInfo, WellValues } from '../../../shared/contract/features';
 
@@ -18,9 +20,7 @@ const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number)
 export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start'> = {
   'features.sets': ({ plate }, core) => {
     const p = plateOr404(core.db, plate);
-    return listFeatureSets(core.db, p.id).map(
-      (s): FeatureSetInfo => ({ ...s, hasRobustZ: !!core.db.prepare(`SELECT 1 FROM well_features WHERE set_id = ? AND robustz IS NOT NULL LIMIT 1`).get(s.id) }),
-    );
+    return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id) }));
   },
   'features.names': ({ setId, query, limit }, core) => {
     if (!getFeatureSet(core.db, setId)) throw new ApiError('not_found', `no feature set ${setId}`);
@@ -31,7 +31,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     const col = featureColumn(core.db, setId, name, normalize);
     if (!col) throw new ApiError('not_found', normalize === 'robustz' ? `no robust z for "${name}" (no feature of that name, or the plate has no negcon wells)` : `feature set ${setId} has no feature "${name}"`);
     const ids = setWellIds(core.db, setId);
-    const pos = core.db.prepare(`SELECT row, col FROM wells WHERE id = ?`);
+    const pos = wellPositions(core.db, ids);
     let min: number | null = null;
     let max: number | null = null;
     const wells = Array.from(ids, (wellId, i) => {
@@ -40,8 +40,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
         min = min === null ? v : Math.min(min, v);
         max = max === null ? v : Math.max(max, v);
       }
-      const rc = pos.get(wellId) as { row: number; col: number };
-      return { wellId, row: rc.row, col: rc.col, value: v };
+      return { wellId, ...pos[i], value: v };
     });
     return { setId, name, normalize, wells, min, max };
   },
@@ -55,14 +54,20 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       throw new ApiError('not_found', (e as Error).message);
     }
     const method = input.method ?? defaultMethod(core.db, ref);
-    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, precision: input.precision ?? 'single' });
+    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers, precision: input.precision ?? 'single' });
   },
-  'export.start': (input, core) => {
+  'export.start': (request, core) => {
+    const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
     if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
+    try {
+      checkOutputFile(input.out, input.overwrite ?? false);
+    } catch (e) {
+      throw new ApiError('bad_request', (e as Error).message);
+    }
     const dir = dirname(input.out);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
-    if (!/\.(csv|parquet)$/i.test(input.out) || !input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
+    if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
       throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
     plateOr404(core.db, input.plate);
     return core.jobs.submit('export', {
@@ -75,6 +80,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       normalize: input.normalize ?? 'none',
       precision: input.precision ?? 'single',
       out: input.out,
+      overwrite: input.overwrite ?? false,
     });
   },
 };

@@ -7,6 +7,7 @@ import { inferenceHandlers } from './inference';
 import { metricsHandlers } from './metrics';
 import { featuresHandlers } from './features';
 import { demoHandlers } from './demo';
+import { filesHandlers } from './files';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -17,6 +18,7 @@ export const handlers = {
   ...metricsHandlers,
   ...featuresHandlers,
   ...demoHandlers,
+  ...filesHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

@@ -1,5 +1,6 @@
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
+import { resolveRef } from './files';
 import type { ModelDetail, ModelInfo } from '../../../shared/contract/inference';
 import { addModel, findModel, listModels, type ModelRecord } from '../inference/registry';
 import { getRun, listRuns } from '../inference/run';
@@ -36,7 +37,8 @@ export const inferenceHandlers: Handlers<'models.list' | 'models.get' | 'models.
     if (!m) throw new ApiError('not_found', `no model "${name}" is registered`);
     return modelDetail(m, steps);
   },
-  'models.add': async ({ path }, core) => {
+  'models.add': async (input, core) => {
+    const path = resolveRef(core, input.path, 'any', 'model');
     try {
       const r = await addModel(core.db, path, { modelsDir: core.paths.models });
       if (r.added) core.events.emit({ type: 'catalog', what: 'models' });

@@ -38,7 +38,10 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
 function migrate(db: Db, from: number): void {
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
+    // The version is read again under the write lock: another process opening the same new
+    // workspace may have applied this migration between our first read and the lock.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();

@@ -10,14 +10,16 @@ import { dirname, join } from 'node:path';
 /** The import refused: the report lists every problem; the catalog was not touched. */
 export class ImportFailed extends Error {
   constructor(public report: ImportPreview) {
-    const errors = report.problems.filter((p) => p.severity === 'error');
+    // the listed errors, without the "N more not listed" entries; the count is of all
+    const errors = report.problems.filter((p) => p.severity === 'error' && !/ not listed: \d+ in all$/.test(p.message));
+    const n = report.problemCounts.errors;
     super(
-      `import of ${report.dir} refused, nothing was written (${errors.length} error${errors.length === 1 ? '' : 's'}):\n` +
+      `import of ${report.dir} refused, nothing was written (${n} error${n === 1 ? '' : 's'}):` +
         errors
           .slice(0, 10)
-          .map((p) => `  ${p.message}`)
-          .join('\n') +
-        (errors.length > 10 ? `\n  … ${errors.length - 10} more` : ''),
+          .map((p) => `\n  ${p.message}`)
+          .join('') +
+        (n > 10 ? `\n  … ${n - 10} more` : ''),
     );
   }
 }
@@ -44,7 +46,8 @@ export function toPreview(s: ScanResult): ImportPreview {
     unannotatedWells: s.unannotatedWells,
     compounds: compounds.size,
     problems: s.problems,
-    ok: !s.problems.some((p) => p.severity === 'error'),
+    problemCounts: s.problemCounts,
+    ok: s.problemCounts.errors === 0,
   };
 }
 
@@ -74,7 +77,8 @@ export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: 
       code: 'plate_exists',
       message: `plate ${scan.barcode} was imported before from ${prior}; images at the same well, site and channel now point to ${scan.dir} (use --barcode for a separate plate)`,
     });
-  const written = writePlate(db, scan, opts, onProgress);
+  const keep = compoundConflicts(db, scan, preview);
+  const written = writePlate(db, scan, opts, onProgress, keep);
   // ground truth sits beside the images or one level up (like metadata/) when the Images folder was given
   const gt = [join(scan.dir, 'groundtruth'), join(dirname(scan.dir), 'groundtruth')].find((d) => existsSync(d));
   const truth = gt ? await registerTruthLabels(db, written.plateId, gt) : { sites: 0, problems: [] };
@@ -82,7 +86,59 @@ export async function importPlate(db: Db, opts: ImportOptions, onProgress?: (p: 
   return { ...preview, ...written, truthSites: truth.sites, seconds: (performance.now() - t0) / 1000 };
 }
 
-function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Pick<ImportReport, 'plateId' | 'inserted'> {
+const COMPOUND_FIELDS = [
+  ['name', 'name'],
+  ['moa', 'moa'],
+  ['target', 'target'],
+  ['smiles', 'smiles'],
+  ['inchikey', 'inchikey'],
+  ['pertType', 'pert_type'],
+  ['controlType', 'control_type'],
+] as const;
+
+/**
+ * Compounds this import describes differently from the catalog while other plates use them: a
+ * warning each, and the catalogued values are kept (a re-import of one plate must not rename
+ * another plate's compound, e.g. through a table read in the wrong encoding). Returns their ids.
+ */
+function compoundConflicts(db: Db, s: ScanResult, preview: ImportPreview): Set<string> {
+  const keep = new Set<string>();
+  if (!s.annotation) return keep;
+  const row = db.prepare(`SELECT id, name, moa, target, smiles, inchikey, pert_type, control_type FROM compounds WHERE broad_sample = ?`);
+  const users = db.prepare(`SELECT DISTINCT p.barcode FROM wells w JOIN plates p ON p.id = w.plate_id WHERE w.compound_id = ? AND p.barcode <> ? ORDER BY p.barcode`).pluck();
+  const seen = new Set<string>();
+  for (const w of s.annotation.wells) {
+    const c = w.compound;
+    if (seen.has(c.broadSample)) continue;
+    seen.add(c.broadSample);
+    const old = row.get(c.broadSample) as Record<string, string | number | null> | undefined;
+    if (!old) continue;
+    const diff = COMPOUND_FIELDS.filter(([k, col]) => c[k] !== null && old[col] !== null && c[k] !== old[col]);
+    if (!diff.length) continue;
+    const plates = users.all(old.id, s.barcode) as string[];
+    if (!plates.length) continue; // only this plate uses it: its own annotation is updated
+    keep.add(c.broadSample);
+    const [k, col] = diff[0];
+    preview.problems.push({
+      severity: 'warning',
+      code: 'compound_conflict',
+      message:
+        `${w.at}: compound ${c.broadSample} has ${diff.map(([, f]) => f).join(', ')} ${JSON.stringify(c[k])} here but ${JSON.stringify(old[col])} in the catalog, ` +
+        `where plate${plates.length > 1 ? 's' : ''} ${plates.slice(0, 5).join(', ')}${plates.length > 5 ? ' …' : ''} use${plates.length > 1 ? '' : 's'} it; the catalogued values are kept`,
+      file: s.annotation.compoundFile ?? s.annotation.platemapFile,
+    });
+    preview.problemCounts.warnings++;
+  }
+  return keep;
+}
+
+function writePlate(
+  db: Db,
+  s: ScanResult,
+  opts: ImportOptions,
+  onProgress?: (p: ImportProgress) => void,
+  keepCompounds: Set<string> = new Set(),
+): Pick<ImportReport, 'plateId' | 'inserted'> {
   const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).pluck().get(...args) as number) ?? 0;
   const st = {
     plate: db.prepare(`
@@ -101,6 +157,15 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
         name = coalesce(excluded.name, name), moa = coalesce(excluded.moa, moa), target = coalesce(excluded.target, target),
         smiles = coalesce(excluded.smiles, smiles), inchikey = coalesce(excluded.inchikey, inchikey),
         pert_type = coalesce(excluded.pert_type, pert_type), control_type = coalesce(excluded.control_type, control_type)
+      RETURNING id`),
+    // a conflicting compound that other plates use: only missing values are filled in
+    compoundKeep: db.prepare(`
+      INSERT INTO compounds (broad_sample, name, moa, target, smiles, inchikey, pert_type, control_type)
+      VALUES (@broadSample, @name, @moa, @target, @smiles, @inchikey, @pertType, @controlType)
+      ON CONFLICT (broad_sample) DO UPDATE SET
+        name = coalesce(name, excluded.name), moa = coalesce(moa, excluded.moa), target = coalesce(target, excluded.target),
+        smiles = coalesce(smiles, excluded.smiles), inchikey = coalesce(inchikey, excluded.inchikey),
+        pert_type = coalesce(pert_type, excluded.pert_type), control_type = coalesce(control_type, excluded.control_type)
       RETURNING id`),
     well: db.prepare(`
       INSERT INTO wells (plate_id, row, col, name) VALUES (?, ?, ?, ?)
@@ -161,7 +226,7 @@ function writePlate(db: Db, s: ScanResult, opts: ImportOptions, onProgress?: (p:
       const compoundIds = new Map<string, number>();
       const compoundId = (c: CompoundInfo) => {
         let id = compoundIds.get(c.broadSample);
-        if (id === undefined) compoundIds.set(c.broadSample, (id = (st.compound.get(c) as { id: number }).id));
+        if (id === undefined) compoundIds.set(c.broadSample, (id = ((keepCompounds.has(c.broadSample) ? st.compoundKeep : st.compound).get(c) as { id: number }).id));
         return id;
       };
       for (const w of s.annotation.wells) {

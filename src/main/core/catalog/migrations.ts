@@ -3,7 +3,6 @@
  * A catalog whose user_version is above the last number here was written by a newer Stainless
  * and is refused (see db.ts).
  */
-import { FEATURES_MIGRATION } from '../features/schema';
 
 export interface Migration {
   version: number;
@@ -158,7 +157,41 @@ CREATE INDEX images_run ON images (run_id) WHERE run_id IS NOT NULL;
 CREATE INDEX runs_model ON runs (model_id);
 `,
   },
-  FEATURES_MIGRATION, // version 4: src/main/core/features/schema.ts
+  /**
+   * Migration 4 (features). Per-well profiles are stored column-major: one row per
+   * feature with a Float64 blob over the set's wells (order in feature_sets.well_ids), so the plate
+   * map recolours by any feature with one indexed read — never a wide table.
+   */
+  {
+    version: 4,
+    name: 'features: feature sets, per-well profiles',
+    sql: `
+CREATE TABLE IF NOT EXISTS feature_sets (
+  id INTEGER PRIMARY KEY,
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('acquired', 'synthetic', 'truth')),
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  method TEXT NOT NULL CHECK (method IN ('model', 'classical', 'truth')),
+  model_name TEXT,
+  status TEXT NOT NULL DEFAULT 'running',
+  n_sites INTEGER NOT NULL DEFAULT 0,
+  n_cells INTEGER NOT NULL DEFAULT 0,
+  well_ids BLOB,
+  cells_path TEXT,
+  seconds REAL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  finished_at TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS feature_sets_key ON feature_sets (plate_id, source, ifnull(run_id, 0), method);
+CREATE TABLE IF NOT EXISTS well_features (
+  set_id INTEGER NOT NULL REFERENCES feature_sets(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  raw BLOB NOT NULL,
+  robustz BLOB,
+  PRIMARY KEY (set_id, name)
+);
+`,
+  },
   {
     version: 5,
     name: 'metrics: per-run metric values (site/well/run) and dashboard summary',
@@ -179,6 +212,13 @@ CREATE TABLE metrics_runs (
   summary TEXT NOT NULL,
   computed_at TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 6,
+    name: 'inference: domain check per run (plate vs the model\'s training conditions)',
+    sql: `
+ALTER TABLE runs ADD COLUMN domain TEXT;
 `,
   },
 ];

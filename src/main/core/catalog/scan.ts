@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PLATE_FORMATS, wellName, type PlateFormat } from '../../../shared/channels';
 import { probeImage } from '../io/probe';
-import { ImageReadError } from '../io/tiff';
+import { greyOfColour, ImageReadError, unsupportedSamples } from '../io/tiff';
 import { BUILTIN_NAMINGS, IMAGE_EXT, NamingError, parseChannelMap, patternNaming, type NamedImage, type Naming } from '../io/naming';
 import {
   findMetadataRoot,
@@ -46,6 +47,7 @@ export interface ScanResult {
   annotatedWells: number;
   unannotatedWells: number;
   problems: ImportProblem[];
+  problemCounts: { errors: number; warnings: number };
 }
 
 /**
@@ -73,6 +75,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     annotatedWells: 0,
     unannotatedWells: 0,
     problems: problems.list,
+    problemCounts: problems.counts,
   };
   if (!existsSync(dir)) {
     problems.add('error', 'not_found', `${dir}: folder does not exist`, dir);
@@ -84,7 +87,12 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   }
   const imagesSub = join(dir, 'Images');
   result.imageDir = existsSync(imagesSub) && statSync(imagesSub).isDirectory() ? imagesSub : dir;
-  const files = listFiles(result.imageDir);
+  const listed = await listFiles(result.imageDir, dir, problems);
+  if (listed.truncated) {
+    problems.add('error', 'bad_option', `${result.imageDir}: more than ${MAX_FILES} files under this folder; choose the plate's own folder`, result.imageDir);
+    return result;
+  }
+  const files = listed.files;
   const imageFiles = files.filter((f) => IMAGE_EXT.test(f));
   result.ignoredFiles = files.length - imageFiles.length;
   if (!imageFiles.length) {
@@ -113,7 +121,17 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
 
   // Names → positions.
   const parsed: Array<{ file: string; n: NamedImage }> = [];
-  for (const rel of imageFiles) {
+  const deadline = performance.now() + PARSE_BUDGET_MS;
+  for (let i = 0; i < imageFiles.length; i++) {
+    // let other requests in now and then; a naming that needs longer than the budget is refused
+    if (i % 512 === 511) {
+      await new Promise((r) => setImmediate(r));
+      if (performance.now() > deadline) {
+        problems.add('error', 'bad_option', `${result.imageDir}: reading the names took longer than ${PARSE_BUDGET_MS / 1000} s (${i} of ${imageFiles.length} files); simplify --pattern`);
+        return result;
+      }
+    }
+    const rel = imageFiles[i];
     const base = basename(rel);
     const file = join(result.imageDir, rel);
     if (naming.ignore?.(base)) {
@@ -184,7 +202,9 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
     const mapped = new Set(result.annotation.wells.map((w) => `${w.row},${w.col}`));
     result.annotatedWells = mapped.size;
     result.unannotatedWells = [...wellKeys].filter((k) => !mapped.has(k)).length;
-    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`));
+    // (wells outside the format are errors already)
+    const { rows, cols } = PLATE_FORMATS[result.format];
+    const unimaged = result.annotation.wells.filter((w) => !wellKeys.has(`${w.row},${w.col}`) && w.row < rows && w.col < cols);
     if (unimaged.length)
       problems.add('warning', 'unimaged_wells', `${unimaged.length} plate-map wells have no images (e.g. ${unimaged.slice(0, 5).map((w) => wellName(w.row, w.col)).join(', ')}); they are catalogued with their annotation`, result.annotation.platemapFile);
     for (const u of result.annotation.unknownCompounds)
@@ -196,6 +216,7 @@ export async function scanPlate(opts: ImportOptions, onProgress?: (p: ImportProg
   result.images = await probeHeaders(items, nameOf, problems, opts.concurrency ?? 16, onProgress);
   result.filesScanned = items.length;
   checkSiteSizes(result.images, problems);
+  checkBitDepths(result.images, problems);
   return result;
 }
 
@@ -217,36 +238,67 @@ function checkSites(
     if (prev) problems.add('error', 'duplicate_image', `${file}: same well ${wellName(n.row, n.col)}, site ${n.field}, channel ${ch} as ${prev}`, file);
     else site.set(ch, file);
   }
+  // One warning per set of missing channels, not one per site: a stray channel would otherwise
+  // bury the report under a line for every other site.
+  const groups = new Map<string, { missing: Array<[string, string]>; sites: Array<[number, number, number, string]> }>();
   for (const [sk, site] of sites) {
     if (site.size === names.size) continue;
     const [r, c, f] = sk.split(',').map(Number);
     const missing = [...names].filter(([nm]) => !site.has(nm)).sort(([a], [b]) => a.localeCompare(b));
+    const key = missing.map(([nm]) => nm).join(',');
+    const g = groups.get(key) ?? { missing, sites: [] };
+    groups.set(key, g);
+    g.sites.push([r, c, f, site.values().next().value as string]);
+  }
+  for (const { missing, sites: where } of groups.values()) {
+    const [r, c, f, file] = where[0];
     const example = exampleName({ row: r, col: c, field: f, channelKey: missing[0][1] });
+    const one = where.length === 1;
     problems.add(
       'warning',
       'missing_channels',
-      `well ${wellName(r, c)} site ${f}: missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')}${example ? ` (expected e.g. ${example})` : ''}`,
-      site.values().next().value,
+      `missing channel${missing.length > 1 ? 's' : ''} ${missing.map(([nm]) => nm).join(', ')} in ${where.length} of ${sites.size} site${sites.size === 1 ? '' : 's'} (${one ? '' : 'e.g. '}well ${wellName(r, c)} site ${f}${example ? `, expected ${example}` : ''})`,
+      file,
     );
   }
   return sites.size;
 }
 
-/** The plate format: given, else the smallest that holds every imaged and annotated well; wells outside it are errors. */
+/** At most this many wells beyond a format's grid are taken for strays (a typo, a misnamed file), not a bigger plate. */
+const STRAY_WELLS = 2;
+
+/**
+ * The plate format: given, else detected from the imaged and the plate-map wells together — the
+ * smallest format that holds all of them but at most STRAY_WELLS (and those few must be far fewer
+ * than the wells inside). Without this a single stray `r17c01` file or `Q30` plate-map row would
+ * silently make a 96-well plate a 1536-well one; instead every well outside is an error naming it
+ * and its file, and --format says what the plate really is.
+ */
 function checkFormat(given: PlateFormat | null, items: Array<{ file: string; n: NamedImage }>, annotation: PlateAnnotation | null, problems: Problems): PlateFormat {
-  let maxRow = 0;
-  let maxCol = 0;
-  for (const { n } of items) (maxRow = Math.max(maxRow, n.row)), (maxCol = Math.max(maxCol, n.col));
-  for (const w of annotation?.wells ?? []) (maxRow = Math.max(maxRow, w.row)), (maxCol = Math.max(maxCol, w.col));
-  const fits = (f: PlateFormat) => maxRow < PLATE_FORMATS[f].rows && maxCol < PLATE_FORMATS[f].cols;
-  const format = given ?? ([96, 384, 1536] as PlateFormat[]).find(fits) ?? 1536;
+  const wells = new Set<string>();
+  for (const { n } of items) wells.add(`${n.row},${n.col}`);
+  for (const w of annotation?.wells ?? []) wells.add(`${w.row},${w.col}`);
+  const cells = [...wells].map((k) => k.split(',').map(Number) as [number, number]);
+  const outsideOf = (f: PlateFormat) => cells.filter(([r, c]) => r >= PLATE_FORMATS[f].rows || c >= PLATE_FORMATS[f].cols).length;
+  const formats: PlateFormat[] = [96, 384, 1536];
+  const detected =
+    formats.find((f) => {
+      const out = outsideOf(f);
+      return out === 0 || (out <= STRAY_WELLS && out * 4 < cells.length - out);
+    }) ?? 1536;
+  const format = given ?? detected;
   const { rows, cols } = PLATE_FORMATS[format];
   const inside = (r: number, c: number) => r < rows && c < cols;
-  const formatNote = given ? `the ${format}-well format given` : `a ${format}-well plate (the largest format)`;
+  const bigger = formats.filter((f) => f > format && cells.every(([r, c]) => r < PLATE_FORMATS[f].rows && c < PLATE_FORMATS[f].cols));
+  const formatNote = given
+    ? `the ${format}-well format given (${rows}×${cols})`
+    : `the ${format}-well plate (${rows}×${cols}) that the other ${cells.length - outsideOf(format)} wells make up${bigger.length ? `; give --format ${bigger[0]} if the plate is ${bigger[0]}-well` : ''}`;
+  const largest = PLATE_FORMATS[1536];
+  const where = (r: number, c: number) => (r < largest.rows && c < largest.cols ? formatNote : `every plate format (the largest, 1536-well, is ${largest.rows}×${largest.cols})`);
   for (const { file, n } of items)
-    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: row ${n.row + 1}, column ${n.col + 1} lies outside ${formatNote} (${rows}×${cols})`, file);
+    if (!inside(n.row, n.col)) problems.add('error', 'well_outside_format', `${file}: well ${wellName(n.row, n.col)} (row ${n.row + 1}, column ${n.col + 1}) lies outside ${where(n.row, n.col)}`, file);
   for (const w of annotation?.wells ?? [])
-    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${formatNote} (${rows}×${cols})`, w.at.replace(/:\d+$/, ''));
+    if (!inside(w.row, w.col)) problems.add('error', 'platemap_unknown_well', `${w.at}: well ${wellName(w.row, w.col)} lies outside ${where(w.row, w.col)}`, w.at.replace(/:\d+$/, ''));
   return format;
 }
 
@@ -264,6 +316,10 @@ async function probeHeaders(
   await forEachLimit(items, concurrency, async ({ file, n }, i) => {
     try {
       const h = await probeImage(file);
+      // grey stored as RGB (equal bands) is grey; only then are the pixels decoded at import
+      if (h.channels >= 3 && h.sampleFormat === 'uint' && (h.bitDepth === 8 || h.bitDepth === 16) && (await greyOfColour(file, h.bitDepth).catch(() => null))) h.channels = 1;
+      const why = unsupportedSamples(h);
+      if (why) throw new ImageReadError(file, why);
       planned[i] = { path: file, row: n.row, col: n.col, field: n.field, channel: nameOf(n.channelKey), width: h.width, height: h.height, bitDepth: h.bitDepth };
     } catch (e) {
       if (!(e instanceof ImageReadError)) throw e;
@@ -302,6 +358,25 @@ function checkSiteSizes(images: PlannedImage[], problems: Problems): void {
   }
 }
 
+/** A plate's images normally share one bit depth; the odd ones are named (a model's scaling assumes one). */
+function checkBitDepths(images: PlannedImage[], problems: Problems): void {
+  const byDepth = new Map<number, PlannedImage[]>();
+  for (const img of images) {
+    const list = byDepth.get(img.bitDepth);
+    if (list) list.push(img);
+    else byDepth.set(img.bitDepth, [img]);
+  }
+  if (byDepth.size < 2) return;
+  const [common, ...odd] = [...byDepth].sort((a, b) => b[1].length - a[1].length);
+  for (const [depth, list] of odd)
+    problems.add(
+      'warning',
+      'bit_depth_mismatch',
+      `${list.length} image${list.length === 1 ? ' is' : 's are'} ${depth}-bit while the plate's other ${common[1].length} are ${common[0]}-bit (e.g. ${list[0].path}); intensities are compared on different scales`,
+      list[0].path,
+    );
+}
+
 function detectNaming(files: string[]): Naming {
   let best: Naming | null = null;
   let bestCount = 0;
@@ -333,24 +408,80 @@ function normaliseMap(m: Record<string, string>, kind: Naming['kind']): Record<s
   );
 }
 
-/** Relative paths of the files under `root`, skipping hidden entries and metadata folders. */
-function listFiles(root: string): string[] {
+/** A scan reads at most this many directory entries (a plate of 1536 wells × 9 sites × 8 channels is 110 592). */
+export const MAX_FILES = 400_000;
+/** Wall-clock budget for turning file names into positions. */
+export const PARSE_BUDGET_MS = 10_000;
+
+/**
+ * Relative paths of the files under `root`, skipping hidden entries, metadata folders and device
+ * files; asynchronous, so a huge folder does not stop the web host answering. A symbolic link to a
+ * file inside the plate folder `plateDir` is followed (it is an image of this plate); one pointing
+ * elsewhere or nowhere is reported and skipped, never silently dropped.
+ */
+async function listFiles(root: string, plateDir: string, problems: Problems): Promise<{ files: string[]; truncated: boolean }> {
   const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      const r = rel ? join(rel, e.name) : e.name;
-      if (e.isDirectory()) {
-        if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) walk(r);
-      } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+  const realPlate = realpathSync(plateDir);
+  let seen = 0;
+  let truncated = false;
+  const followLink = (r: string) => {
+    const link = join(root, r);
+    let target: string;
+    try {
+      target = realpathSync(link);
+    } catch {
+      problems.add('warning', 'symlink', `${link}: symbolic link to ${readlinkSafe(link)}, which does not exist; skipped`, link);
+      return;
+    }
+    const rt = relative(realPlate, target);
+    if (rt.startsWith('..') || isAbsolute(rt)) problems.add('warning', 'symlink', `${link}: symbolic link to ${target}, outside the plate folder ${plateDir}; skipped (copy the image or import its own folder)`, link);
+    else if (statSync(target).isFile()) out.push(r);
+  };
+  // a few folders read at once: one at a time is slow on network shares, all at once floods the pool
+  const queue: string[] = [''];
+  let busy = 0;
+  const worker = async () => {
+    while (!truncated) {
+      const rel = queue.shift();
+      if (rel === undefined) {
+        if (busy === 0) return;
+        await new Promise((r) => setTimeout(r, 1)); // another worker may still find folders
+        continue;
+      }
+      busy++;
+      try {
+        for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+          if (++seen > MAX_FILES) {
+            truncated = true;
+            break;
+          }
+          if (e.name.startsWith('.')) continue;
+          const r = rel ? join(rel, e.name) : e.name;
+          if (e.isDirectory()) {
+            if (!/^(metadata|groundtruth|thumbs?)$/i.test(e.name)) queue.push(r);
+          } else if (e.isFile() && !/\.partial-\d+$/.test(e.name)) out.push(r);
+          else if (e.isSymbolicLink() && IMAGE_EXT.test(e.name)) followLink(r);
+        }
+      } finally {
+        busy--;
+      }
     }
   };
-  walk('');
-  return out.sort();
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { files: out.sort(), truncated };
+}
+
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '?';
+  }
 }
 
 function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, folderName: string, problems: Problems): PlateAnnotation | null {
   const columns: ColumnMapping = opts.columns ?? {};
+  const encoding = opts.encoding ?? 'utf8';
   try {
     const metaIsDir = !!opts.metadata && existsSync(opts.metadata) && statSync(opts.metadata).isDirectory();
     for (const [flag, p] of [['--platemap', opts.platemap], ['--metadata', opts.metadata]] as const) {
@@ -359,7 +490,7 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
     if (opts.platemap) {
       if (statSync(opts.platemap).isDirectory()) throw new PlatemapError(`--platemap ${opts.platemap}: is a folder, not a plate-map file`);
       const compoundFile = opts.metadata && !metaIsDir ? opts.metadata : null;
-      return readPlatemap(opts.platemap, { compoundFile, columns });
+      return readPlatemap(opts.platemap, { compoundFile, columns, encoding });
     }
     const explicitRoot = metaIsDir ? opts.metadata! : null;
     const root = explicitRoot ?? findMetadataRoot(dir);
@@ -369,12 +500,12 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
     }
     let barcode = opts.barcode ?? (result.barcode || null);
     if (!barcode) {
-      const listed = listJumpBarcodes(root);
+      const listed = listJumpBarcodes(root, encoding);
       if (listed.includes(folderName)) barcode = folderName;
     }
     let meta;
     try {
-      meta = resolveJumpMetadata(root, barcode);
+      meta = resolveJumpMetadata(root, barcode, encoding);
     } catch (e) {
       // Found by looking around, not asked for: a plate missing from it is imported unannotated.
       if (explicitRoot || !(e instanceof PlatemapError) || !/no row for barcode|lists \d+ plates/.test(e.message)) throw e;
@@ -382,7 +513,7 @@ function loadAnnotation(opts: ImportOptions, dir: string, result: ScanResult, fo
       return null;
     }
     result.barcode = meta.barcode;
-    return readPlatemap(meta.platemapFile, { compoundFile: meta.compoundFile, columns, platemapName: meta.platemapName });
+    return readPlatemap(meta.platemapFile, { compoundFile: meta.compoundFile, columns, platemapName: meta.platemapName, encoding });
   } catch (e) {
     if (!(e instanceof PlatemapError)) throw e;
     problems.add('error', 'platemap', e.message);

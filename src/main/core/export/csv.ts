@@ -1,5 +1,6 @@
 import { open, rename, rm, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeAll, writeError } from '../io/output';
 import type { ColumnSpec, ColumnValues, TableSink } from './table';
 
 const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -27,20 +28,36 @@ export function float32String(v: number): string {
 
 /** CSV (RFC 4180, header row, empty = missing) streamed to `<out>.partial`, renamed on finish. */
 export async function csvSink(out: string, columns: ColumnSpec[]): Promise<TableSink> {
-  await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.partial`;
-  const fh: FileHandle = await open(tmp, 'w');
-  await fh.write(columns.map((c) => quote(c.name)).join(',') + '\n');
+  let fh: FileHandle;
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    fh = await open(tmp, 'w');
+  } catch (e) {
+    throw writeError(out, e);
+  }
+  const put = (text: string) => writeAll(fh, text, out).catch((e) => Promise.reject(writeError(out, e)));
+  await put(columns.map((c) => quote(c.name)).join(',') + '\n').catch(async (e) => {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw e;
+  });
   return {
     async write(cols: ColumnValues[]) {
       const n = cols[0]?.length ?? 0;
       const lines: string[] = [];
       for (let r = 0; r < n; r++) lines.push(cols.map((c, j) => cell(c[r] as string | number | null, columns[j].kind)).join(','));
-      if (lines.length) await fh.write(lines.join('\n') + '\n');
+      if (lines.length) await put(lines.join('\n') + '\n');
     },
     async finish() {
-      await fh.close();
-      await rename(tmp, out);
+      try {
+        // flushed before the rename: a full disk shows here, not as a short file later
+        await fh.sync();
+        await fh.close();
+        await rename(tmp, out);
+      } catch (e) {
+        throw writeError(out, e);
+      }
     },
     async abort() {
       await fh.close().catch(() => {});

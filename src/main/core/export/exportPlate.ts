@@ -1,8 +1,9 @@
-import { copyFile, mkdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Db } from '../catalog/db';
 import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
+import { checkOutputFile, writeError } from '../io/output';
 import { openParquet, rowGroups, type ParquetFile } from '../io/parquetRead';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
@@ -24,6 +25,8 @@ export interface ExportParams {
    */
   precision?: 'single' | 'double';
   out: string;
+  /** replace an existing file at `out` (else the export is refused before any work) */
+  overwrite?: boolean;
 }
 
 export interface ExportSummary {
@@ -49,6 +52,13 @@ export function chooseFeatureSet(db: Db, p: Pick<ExportParams, 'plate' | 'source
   );
 }
 
+/** The run's domain-check verdict ("in range" | "shifted" | "out of range"); '' for acquired images or runs from before the check. */
+function runDomainVerdict(db: Db, runId: number | null): string {
+  if (runId === null) return '';
+  const r = db.prepare(`SELECT domain FROM runs WHERE id = ?`).get(runId) as { domain: string | null } | undefined;
+  return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
+}
+
 const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
   format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
 
@@ -57,9 +67,11 @@ const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], met
  * the DMSO wells) or per cell (streamed from the set's Parquet file, one row group at a time).
  */
 export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummary> {
+  checkOutputFile(p.out, !!p.overwrite);
   if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
   const set = chooseFeatureSet(db, p);
-  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize };
+  const domain = runDomainVerdict(db, set.runId);
+  const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain };
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
@@ -78,6 +90,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
     ...WELL_METADATA.map((name) => ({ name, kind: name === 'Metadata_mmoles_per_liter' ? ('double' as const) : ('string' as const) })),
     { name: 'Metadata_Source', kind: 'string' },
     { name: 'Metadata_Model', kind: 'string' },
+    { name: 'Metadata_DomainVerdict', kind: 'string' },
     ...names.map((name) => ({ name, kind: 'double' as const })),
   ];
   const sink = await sinkFor(p.format, p.out, specs, meta);
@@ -86,6 +99,7 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
       ...WELL_METADATA.map((k) => rows.map((w) => w.values[k])),
       rows.map(() => set.source),
       rows.map(() => set.modelName),
+      rows.map(() => meta['stainless.domain']),
       ...columns.map((c) => Float64Array.from(rows, (w) => c[pos.get(w.wellId)!])),
     ];
     await sink.write(cols);
@@ -119,9 +133,14 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   const specs = p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored;
   const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, setId: set.id };
   if (p.format === 'parquet' && specs.every((c, j) => c.kind === stored[j].kind)) {
-    await mkdir(dirname(p.out), { recursive: true });
-    await copyFile(set.cellsPath!, `${p.out}.partial`);
-    await rename(`${p.out}.partial`, p.out);
+    try {
+      await mkdir(dirname(p.out), { recursive: true });
+      await copyFile(set.cellsPath!, `${p.out}.partial`);
+      await rename(`${p.out}.partial`, p.out);
+    } catch (e) {
+      await rm(`${p.out}.partial`, { force: true });
+      throw writeError(p.out, e);
+    }
     return summary;
   }
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ParquetWriter, fileWriter, type SchemaElement } from 'hyparquet-writer';
+import { writeError } from '../io/output';
 import { zstdCompress, zstdReady } from '../io/zstd';
 import type { ColumnSpec, ColumnValues, TableSink } from './table';
 
@@ -41,16 +42,22 @@ export interface ParquetOptions {
  */
 export async function parquetSink(out: string, columns: ColumnSpec[], meta: Record<string, string> = {}, opts: ParquetOptions = {}): Promise<TableSink> {
   await zstdReady();
-  await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.partial`;
-  const writer = new ParquetWriter({
-    writer: fileWriter(tmp),
-    schema: schemaOf(columns),
-    codec: opts.codec ?? 'ZSTD',
-    compressors: { ZSTD: zstdCompress },
-    kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
-    createdBy: 'Stainless',
-  });
+  let writer: ParquetWriter;
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    writer = new ParquetWriter({
+      writer: fileWriter(tmp),
+      schema: schemaOf(columns),
+      codec: opts.codec ?? 'ZSTD',
+      compressors: { ZSTD: zstdCompress },
+      kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
+      createdBy: 'Stainless',
+    });
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw writeError(out, e);
+  }
   return {
     async write(cols: ColumnValues[]) {
       const n = cols[0]?.length ?? 0;
@@ -64,11 +71,19 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
         else data = Array.from(src as ArrayLike<string | null>, (v) => (v === null || v === undefined ? null : String(v)));
         return { name: c.name, data };
       });
-      await writer.write({ columnData: columnData as never, rowGroupSize: n });
+      try {
+        await writer.write({ columnData: columnData as never, rowGroupSize: n });
+      } catch (e) {
+        throw writeError(out, e);
+      }
     },
     async finish() {
-      await writer.finish();
-      await rename(tmp, out);
+      try {
+        await writer.finish();
+        await rename(tmp, out);
+      } catch (e) {
+        throw writeError(out, e);
+      }
     },
     async abort() {
       await rm(tmp, { force: true });

@@ -1,14 +1,14 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 import { feretDiameters, pixelHull } from './feret';
-import { minimumEnclosingCircle, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
+import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
  * Area, Perimeter (skimage's 4-connected weighted border count), FormFactor = 4π·Area/Perimeter²,
  * Solidity = Area/ConvexArea (convex hull of pixel-edge midpoints, centres inside or on it),
  * Extent, EulerNumber (8-connected), Eccentricity / Major- / MinorAxisLength / Orientation (from
- * the inertia tensor; Orientation in degrees), Compactness (2π · mean squared distance from the
- * centroid / Area: 1 for a disc), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
+ * the inertia tensor; Orientation in degrees), Compactness (Perimeter²/(4π·Area), as CellProfiler's
+ * code computes it), Center_X/Y, BoundingBox*, Max/Mean/MedianRadius (distance to
  * the object's edge), EquivalentDiameter, Min/MaxFeretDiameter (feret.ts), Zernike_n_m (zernike.ts).
  */
 export const AREASHAPE_NAMES = [
@@ -42,7 +42,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const fw = bw + 2;
     const fh = bh + 2;
     const m = new Uint8Array(fw * fh);
-    let sx = 0, sy = 0;
+    let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
@@ -50,6 +50,9 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
       const x = i - y * w;
       sx += x;
       sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
       m[(y - y0 + 1) * fw + (x - x0 + 1)] = 1;
     }
     const cx = sx / area;
@@ -95,9 +98,15 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     MAJ[k] = 4 * Math.sqrt(l1);
     MIN[k] = 4 * Math.sqrt(l2);
     ECC[k] = l1 === 0 ? 0 : Math.sqrt(1 - l2 / l1);
-    const ori = a - c === 0 ? (b < 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
+    // skimage's tie (equal second moments) is an exact test: decide it on integer sums
+    // (N·Σx² − (Σx)² vs N·Σy² − (Σy)²) where they are exact, so round-off cannot flip it
+    const exact = area * Math.max(sxx, syy) < Number.MAX_SAFE_INTEGER && sx * sx < Number.MAX_SAFE_INTEGER && sy * sy < Number.MAX_SAFE_INTEGER;
+    const tie = exact ? area * sxx - sx * sx === area * syy - sy * sy : a - c === 0;
+    const mu11Sign = exact ? Math.sign(area * sxy - sx * sy) : Math.sign(mrc);
+    // (where skimage's own round-off misses a tie, as for some symmetric shapes, it reports the
+    // opposite ±45°: a known difference)
+    const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    CMP[k] = (2 * Math.PI * ((mrr + mcc) / area)) / area;
     // perimeter: border = pixel with a 4-neighbour outside the object
     let per = 0;
     // border mask of the framed crop first, then each border pixel's neighbourhood code
@@ -120,6 +129,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     }
     P[k] = per;
     FF[k] = (4 * Math.PI * area) / (per * per);
+    // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
+    CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
     // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
     let q1 = 0, q3 = 0, qd = 0;
     for (let yy = 0; yy < fh - 1; yy++) {
@@ -138,9 +149,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     SOL[k] = area / hull;
     const ph = pixelHull(m, fw, fh);
     [FMIN[k], FMAX[k]] = feretDiameters(ph);
-    const mec = minimumEnclosingCircle(ph.hx, ph.hy);
     // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
-    zernikeOfObject(pixels, start[k], start[k + 1], w, { cx: mec.cx + x0 - 1, cy: mec.cy + y0 - 1, r: mec.r }, zernikeCols, k);
+    const ix0 = ph.hx.map((v) => v + x0 - 1), iy0 = ph.hy.map((v) => v + y0 - 1);
+    const ch = centrosomeHullOrder(ix0, iy0);
+    const mec = centrosomeCircle(ch.hx, ch.hy);
+    zernikeOfObject(pixels, start[k], start[k + 1], w, mec, zernikeCols, k);
     void id;
     void labels;
   }

@@ -35,5 +35,11 @@ export function cellTable(m: SiteMeasurements): CellTable {
     const p = nucPos.get(id);
     if (p !== undefined && m.Nuclei.touchesBorder[p]) touches[k] = 1;
   });
+  // the site's whole-image measurements on every cell row, as pycytominer merges the Image table
+  if (m.Image)
+    m.Image.names.forEach((name, j) => {
+      names.push(`Image_${name}`);
+      columns.push(new Float64Array(n).fill(m.Image!.values[j]));
+    });
   return { objectNumbers: Int32Array.from(cells.objectNumbers), touchesBorder: touches, names, columns: n ? columns : columns.map(() => new Float64Array(0)) };
 }

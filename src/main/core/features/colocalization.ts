@@ -2,8 +2,9 @@ import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
  * CellProfiler 4.2 MeasureColocalization, per object, for one channel pair (A, B) on 0–1 images:
- * Correlation (Pearson), Overlap, K (A→B and B→A), Manders (threshold 15 % of each channel's
- * maximum in the object) and RWC (rank-weighted colocalisation: dense ranks of each channel over
+ * Correlation (Pearson; NaN when a channel is constant over the object), Overlap and K (A→B and
+ * B→A) over the pixels where both channels reach 15 % of their maximum in the object, Manders
+ * (same thresholds) and RWC (rank-weighted colocalisation: dense ranks of each channel over
  * all object pixels of the image, weight (R − |rankA − rankB|)/R, over the Manders pixels).
  * Costes thresholds are not computed (optional in CellProfiler, off in the JUMP pipelines).
  */
@@ -50,32 +51,35 @@ export function measureCorrelation(
   for (let k = 0; k < n; k++) {
     const s0 = start[k], s1 = start[k + 1];
     const cnt = s1 - s0;
-    let sa = 0, sb = 0, maxA = -Infinity, maxB = -Infinity;
+    let sa = 0, sb = 0, maxA = -Infinity, maxB = -Infinity, minA = Infinity, minB = Infinity;
     for (let p = s0; p < s1; p++) {
       const i = pixels[p];
       sa += A[i];
       sb += B[i];
       if (A[i] > maxA) maxA = A[i];
       if (B[i] > maxB) maxB = B[i];
+      if (A[i] < minA) minA = A[i];
+      if (B[i] < minB) minB = B[i];
     }
     const ma = sa / cnt, mb = sb / cnt;
     const ta = (thresholdPercent / 100) * maxA;
     const tb = (thresholdPercent / 100) * maxB;
     let vaa = 0, vbb = 0, vab = 0, aa = 0, bb = 0, ab = 0;
-    let totA = 0, totB = 0, coA = 0, coB = 0, rwA = 0, rwB = 0;
+    let totA = 0, totB = 0, coA = 0, coB = 0, rwA = 0, rwB = 0, both = 0;
     for (let p = s0; p < s1; p++) {
       const i = pixels[p];
       const x = A[i], y = B[i];
       vaa += (x - ma) * (x - ma);
       vbb += (y - mb) * (y - mb);
       vab += (x - ma) * (y - mb);
-      aa += x * x;
-      bb += y * y;
-      ab += x * y;
       const okA = x >= ta, okB = y >= tb;
       if (okA) totA += x;
       if (okB) totB += y;
       if (okA && okB) {
+        both++;
+        aa += x * x;
+        bb += y * y;
+        ab += x * y;
         coA += x;
         coB += y;
         const wgt = (R - Math.abs(ra[i] - rb[i])) / R;
@@ -83,10 +87,13 @@ export function measureCorrelation(
         rwB += y * wgt;
       }
     }
-    CORR[k] = vab / (Math.sqrt(vaa) * Math.sqrt(vbb));
-    OVL[k] = ab / Math.sqrt(aa * bb);
-    KAB[k] = ab / aa;
-    KBA[k] = ab / bb;
+    // a constant channel has no variance (rounding can leave a tiny one: CellProfiler's is 0)
+    CORR[k] = minA === maxA || minB === maxB ? NaN : vab / (Math.sqrt(vaa) * Math.sqrt(vbb));
+    // no pixel above both thresholds: cp_measure reports 0s
+    const any = both > 0;
+    OVL[k] = any ? ab / Math.sqrt(aa * bb) : 0;
+    KAB[k] = any ? ab / aa : 0;
+    KBA[k] = any ? ab / bb : 0;
     MAB[k] = coA / totA;
     MBA[k] = coB / totB;
     RAB[k] = rwA / totA;

@@ -1,11 +1,12 @@
-import { newBlock, type FeatureBlock } from './objects';
+import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
- * CellProfiler 4.2 MeasureGranularity with its defaults: subsample 0.25, background image
- * sample 0.25, background removal by grey opening with a disk of radius 10 (then bilinear
+ * CellProfiler 4.2 MeasureGranularity with JUMP_analysis_v3's settings: subsample 0.5,
+ * background image sample 0.5, background removal by grey opening with a disk of radius 10 (then bilinear
  * upsampling and subtraction), 16 spectrum steps of erosion by disk(1) followed by
  * reconstruction by dilation under the background-free image. Per object, step k's value is the
- * drop of the object's mean between steps k−1 and k, in percent of the starting mean.
+ * drop of the object's mean (of the reconstruction upsampled to full size) between steps k−1
+ * and k, in percent of the starting mean (the raw image's, at full size).
  */
 export const GRANULARITY_STEPS = 16;
 export const granularityNames = (channel: string) => Array.from({ length: GRANULARITY_STEPS }, (_, k) => `Granularity_${k + 1}_${channel}`);
@@ -15,13 +16,19 @@ export interface GranularitySpectrum {
   height: number;
   /** sampling factor from the original image to this grid */
   scale: number;
+  fullWidth: number;
+  fullHeight: number;
   /** background-subtracted subsampled image (step 0) */
   base: Float64Array;
   /** reconstruction after each step */
   steps: Float64Array[];
 }
 
-const mirror = (i: number, n: number) => (i < 0 ? -i - 1 : i >= n ? 2 * n - i - 1 : i);
+/** scipy's 'reflect' edge (d c b a | a b c d | d c b a), repeated for offsets beyond the image */
+const mirror = (i: number, n: number) => {
+  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
+  return i;
+};
 
 /** scipy.ndimage.map_coordinates(order=1) on the grid k/scale (coordinates never leave the image here). */
 function resample(src: Float64Array, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): Float64Array {
@@ -43,27 +50,48 @@ function resample(src: Float64Array, w: number, h: number, nw: number, nh: numbe
   return out;
 }
 
-/** skimage.morphology.disk(r) as (dy, dx) offsets */
-function disk(r: number): Int32Array {
-  const o: number[] = [];
-  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (dy * dy + dx * dx <= r * r) o.push(dy, dx);
-  return Int32Array.from(o);
-}
-
-/** grey erosion (min) or dilation (max) with a footprint, scipy's default 'reflect' edges */
-function greyMorph(src: Float64Array, w: number, h: number, fp: Int32Array, max: boolean): Float64Array {
-  const out = new Float64Array(src.length);
+/**
+ * greyMorph with disk(r), decomposed into its rows: the disk is the union of horizontal chords
+ * (half-width ⌊√(r² − dy²)⌋ at row offset dy), so the result is the min (max) over dy of a
+ * sliding-window min (max) of that width on row y + dy (van Herk / Gil–Werman, O(1) per pixel
+ * per width). Same values as the direct footprint, reflect edges included.
+ */
+export function diskMorph(src: Float64Array, w: number, h: number, r: number, max: boolean): Float64Array {
+  const widths = new Int32Array(2 * r + 1);
+  for (let dy = -r; dy <= r; dy++) {
+    let hw = 0;
+    while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
+    widths[dy + r] = hw;
+  }
+  const distinct = [...new Set(widths)];
+  const better = max ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
+  const rows = new Map<number, Float64Array>();
+  for (const hw of distinct) {
+    const out = new Float64Array(w * h);
+    const k = 2 * hw + 1;
+    const len = w + 2 * hw;
+    const pad = new Float64Array(len);
+    const g = new Float64Array(len), hh = new Float64Array(len);
+    for (let y = 0; y < h; y++) {
+      for (let t = 0; t < len; t++) pad[t] = src[y * w + mirror(t - hw, w)];
+      for (let t = 0; t < len; t++) g[t] = t % k === 0 ? pad[t] : better(g[t - 1], pad[t]);
+      for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 ? pad[t] : better(hh[t + 1], pad[t]);
+      for (let x = 0; x < w; x++) out[y * w + x] = better(hh[x], g[x + k - 1]);
+    }
+    rows.set(hw, out);
+  }
+  const res = new Float64Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let m = max ? -Infinity : Infinity;
-      for (let k = 0; k < fp.length; k += 2) {
-        const v = src[mirror(y + fp[k], h) * w + mirror(x + fp[k + 1], w)];
+      for (let dy = -r; dy <= r; dy++) {
+        const v = rows.get(widths[dy + r])![mirror(y + dy, h) * w + x];
         if (max ? v > m : v < m) m = v;
       }
-      out[y * w + x] = m;
+      res[y * w + x] = m;
     }
   }
-  return out;
+  return res;
 }
 
 /** 3×3 cross erosion (disk(1)) with reflect edges: the mirrored neighbour is the pixel itself */
@@ -136,7 +164,7 @@ export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w:
 }
 
 export function granularitySpectrum(img: Float64Array, width: number, height: number, opts: { subsample?: number; imageSample?: number; elementSize?: number; steps?: number } = {}): GranularitySpectrum {
-  const { subsample = 0.25, imageSample = 0.25, elementSize = 10, steps = GRANULARITY_STEPS } = opts;
+  const { subsample = 0.5, imageSample = 0.5, elementSize = 10, steps = GRANULARITY_STEPS } = opts;
   let w = width, h = height;
   let pixels: Float64Array = img;
   if (subsample < 1) {
@@ -146,14 +174,19 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   }
   let bw = w, bh = h;
   let back: Float64Array = pixels;
+  // CellProfiler keeps the shapes as floats (new_shape = shape·subsample): grids have ⌈shape⌉
+  // points, and the upsampling scales use the float shapes
+  const sw = subsample < 1 ? width * subsample : width, sh = subsample < 1 ? height * subsample : height;
   if (imageSample < 1) {
-    bw = Math.ceil(w * imageSample);
-    bh = Math.ceil(h * imageSample);
+    bw = Math.ceil(sw * imageSample);
+    bh = Math.ceil(sh * imageSample);
     back = resample(pixels, w, h, bw, bh, (k) => k / imageSample, (k) => k / imageSample);
   }
-  const fp = disk(elementSize);
-  back = greyMorph(greyMorph(back, bw, bh, fp, false), bw, bh, fp, true);
-  if (imageSample < 1) back = resample(back, bw, bh, w, h, (k) => (k * (bh - 1)) / (h - 1), (k) => (k * (bw - 1)) / (w - 1));
+  back = diskMorph(diskMorph(back, bw, bh, elementSize, false), bw, bh, elementSize, true);
+  if (imageSample < 1) {
+    const qy = (sh * imageSample - 1) / (sh - 1), qx = (sw * imageSample - 1) / (sw - 1);
+    back = resample(back, bw, bh, w, h, (k) => k * qy, (k) => k * qx);
+  }
   const base = new Float64Array(w * h);
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, pixels[i] - back[i]);
   const out: Float64Array[] = [];
@@ -163,48 +196,95 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
     ero = erodeCross(ero, w, h);
     out.push(reconstructByDilation(ero, base, w, h, queue));
   }
-  return { width: w, height: h, scale: subsample, base, steps: out };
+  return { width: w, height: h, fullWidth: width, fullHeight: height, scale: subsample < 1 ? subsample : 1, base, steps: out };
 }
 
-/** Per-object spectrum on the subsampled grid (labels sampled by nearest neighbour, as CellProfiler does). */
-export function measureGranularity(spec: GranularitySpectrum, labels: Int32Array, width: number, ids: Int32Array, slot: Int32Array, channel: string): FeatureBlock {
+/**
+ * Per-object means of a subsampled image after CellProfiler's bilinear upsampling back to full
+ * size (map_coordinates order 1 at y·(h_f − 1)/(H − 1)): linear in the image, so each object's
+ * mean is a fixed weighted sum over grid cells, built once per compartment and reused for every
+ * step and channel.
+ */
+export interface UpsampleMeans {
+  start: Int32Array;
+  cell: Int32Array;
+  weight: Float64Array;
+  count: Float64Array;
+}
+
+export function upsampleMeans(ix: ObjectIndex, spec: { width: number; height: number; fullWidth: number; fullHeight: number; scale: number }): UpsampleMeans {
+  const { width: W, ids, start, pixels, bbox } = ix;
+  const { width: w, height: h, fullWidth, fullHeight, scale } = spec;
+  const n = ids.length;
+  const qy = fullHeight > 1 ? (fullHeight * scale - 1) / (fullHeight - 1) : 0;
+  const qx = fullWidth > 1 ? (fullWidth * scale - 1) / (fullWidth - 1) : 0;
+  const parts: Array<{ cell: Int32Array; weight: Float64Array }> = [];
+  const count = new Float64Array(n);
+  const offs = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) {
+    // weights accumulate on the object's footprint in the grid, then only non-zero cells are kept
+    const gx0 = Math.floor(bbox[4 * k] * qx), gy0 = Math.floor(bbox[4 * k + 1] * qy);
+    const gx1 = Math.min(w - 1, Math.floor(bbox[4 * k + 2] * qx) + 1), gy1 = Math.min(h - 1, Math.floor(bbox[4 * k + 3] * qy) + 1);
+    const gw = gx1 - gx0 + 1;
+    const acc = new Float64Array(gw * (gy1 - gy0 + 1));
+    for (let p = start[k]; p < start[k + 1]; p++) {
+      const i = pixels[p];
+      const y = (i / W) | 0;
+      const x = i - y * W;
+      const fy = y * qy, fx = x * qx;
+      const y0 = Math.min(h - 1, Math.floor(fy)), x0 = Math.min(w - 1, Math.floor(fx));
+      const ty = fy - y0, tx = fx - x0;
+      const y1 = Math.min(h - 1, y0 + 1), x1 = Math.min(w - 1, x0 + 1);
+      const r0 = (y0 - gy0) * gw, r1 = (y1 - gy0) * gw;
+      acc[r0 + x0 - gx0] += (1 - ty) * (1 - tx);
+      acc[r0 + x1 - gx0] += (1 - ty) * tx;
+      acc[r1 + x0 - gx0] += ty * (1 - tx);
+      acc[r1 + x1 - gx0] += ty * tx;
+    }
+    let nz = 0;
+    for (let q = 0; q < acc.length; q++) if (acc[q] !== 0) nz++;
+    const cell = new Int32Array(nz), weight = new Float64Array(nz);
+    for (let q = 0, t = 0; q < acc.length; q++)
+      if (acc[q] !== 0) {
+        cell[t] = (gy0 + Math.floor(q / gw)) * w + gx0 + (q % gw);
+        weight[t++] = acc[q];
+      }
+    parts.push({ cell, weight });
+    count[k] = start[k + 1] - start[k];
+    offs[k + 1] = offs[k] + nz;
+  }
+  const cell = new Int32Array(offs[n]), weight = new Float64Array(offs[n]);
+  parts.forEach((pt, k) => {
+    cell.set(pt.cell, offs[k]);
+    weight.set(pt.weight, offs[k]);
+  });
+  return { start: offs, cell, weight, count };
+}
+
+/**
+ * Per-object spectrum as CellProfiler computes it: the running mean starts from the raw
+ * image's mean over the object at full size, and each step's reconstruction is upsampled back
+ * to full size before its per-object mean.
+ */
+export function measureGranularity(spec: GranularitySpectrum, ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, channel: string): FeatureBlock {
+  const { ids, start, pixels } = ix;
   const n = ids.length;
   const block = newBlock(granularityNames(channel), n);
-  const { width: w, height: h, scale } = spec;
-  const sub = new Int32Array(w * h);
-  const height = labels.length / width;
-  for (let r = 0; r < h; r++) {
-    const y = Math.min(height - 1, Math.round(r / scale));
-    for (let c = 0; c < w; c++) sub[r * w + c] = labels[y * width + Math.min(width - 1, Math.round(c / scale))];
-  }
-  const count = new Float64Array(n);
-  const sum = new Float64Array(n);
-  for (let i = 0; i < sub.length; i++) {
-    const v = sub[i];
-    if (!v) continue;
-    const k = slot[v];
-    if (k < 0) continue;
-    count[k]++;
-    sum[k] += spec.base[i];
-  }
   const cur = new Float64Array(n);
   const startMean = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    cur[k] = count[k] ? sum[k] / count[k] : NaN;
+    let s = 0;
+    for (let p = start[k]; p < start[k + 1]; p++) s += raw[pixels[p]];
+    cur[k] = s / op.count[k];
     startMean[k] = Math.max(cur[k], Number.EPSILON);
   }
   for (let s = 0; s < spec.steps.length; s++) {
-    sum.fill(0);
     const rec = spec.steps[s];
-    for (let i = 0; i < sub.length; i++) {
-      const v = sub[i];
-      if (!v) continue;
-      const k = slot[v];
-      if (k >= 0) sum[k] += rec[i];
-    }
     const col = block.values[s];
     for (let k = 0; k < n; k++) {
-      const m = count[k] ? sum[k] / count[k] : NaN;
+      let sum = 0;
+      for (let t = op.start[k]; t < op.start[k + 1]; t++) sum += op.weight[t] * rec[op.cell[t]];
+      const m = sum / op.count[k];
       col[k] = ((cur[k] - m) * 100) / startMean[k];
       cur[k] = m;
     }

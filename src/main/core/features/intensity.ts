@@ -5,7 +5,8 @@ const INTENSITY = [
   'MeanIntensityEdge', 'StdIntensityEdge', 'MinIntensityEdge', 'MaxIntensityEdge', 'MassDisplacement',
   'LowerQuartileIntensity', 'MedianIntensity', 'MADIntensity', 'UpperQuartileIntensity',
 ];
-const LOCATION = ['CenterMassIntensity_X', 'CenterMassIntensity_Y', 'MaxIntensity_X', 'MaxIntensity_Y'];
+// Z: 0 on 2-D images, as CellProfiler records it
+const LOCATION = ['CenterMassIntensity_X', 'CenterMassIntensity_Y', 'MaxIntensity_X', 'MaxIntensity_Y', 'CenterMassIntensity_Z', 'MaxIntensity_Z'];
 
 export const intensityNames = (channel: string) => [
   ...INTENSITY.map((n) => `Intensity_${n}_${channel}`),
@@ -14,7 +15,7 @@ export const intensityNames = (channel: string) => [
 
 /**
  * CellProfiler 4.2 MeasureObjectIntensity for one channel (0–1 values): sums, population std,
- * min/max, the same over the object's outline pixels (centrosome.outline), mass displacement
+ * min/max, the same over the object's edge pixels (objects.innerBoundary), mass displacement
  * (centroid to intensity-weighted centre), CellProfiler's own quartile interpolation and MAD
  * (median of |x − median| by the same rule), intensity-weighted centre and position of the maximum
  * (first in raster order).

@@ -4,12 +4,15 @@ import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
 import { measureCorrelation, objectPixelRanks } from './colocalization';
 import { distanceToEdge } from './edgeDistance';
-import { granularitySpectrum, measureGranularity, type GranularitySpectrum } from './granularity';
+import { granularitySpectrum, measureGranularity, upsampleMeans, type GranularitySpectrum } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, outlineMask, unitImage, type FeatureBlock } from './objects';
+import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
+import { measureImage, type ImageMeasurements } from './image';
+
+export const TEXTURE_SCALES = [3, 5, 10];
 
 export const COMPARTMENTS = ['Cells', 'Cytoplasm', 'Nuclei'] as const;
 export type Compartment = (typeof COMPARTMENTS)[number];
@@ -23,12 +26,16 @@ export interface ObjectTable {
   values: Float64Array[];
 }
 
-export type SiteMeasurements = Record<Compartment, ObjectTable>;
+/** per-object tables, and the site's whole-image measurements (Image_…) when measured */
+export type SiteMeasurements = Record<Compartment, ObjectTable> & { Image?: ImageMeasurements };
 
 export interface MeasureOptions {
   /** channels to measure, in column order; default: the Cell Painting channels present */
   channels?: string[];
-  textureScale?: number;
+  /** whole-image measurements (Image_…); default true */
+  image?: boolean;
+  /** MeasureTexture scales; default JUMP_analysis_v3's 3, 5 and 10 */
+  textureScales?: number[];
   greyLevels?: number;
 }
 
@@ -44,10 +51,21 @@ export function channelOrder(names: string[]): string[] {
  * levels, granularity spectrum) is done once.
  */
 export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells: Labels, opts: MeasureOptions = {}): SiteMeasurements {
+  return measureObjects(images, { nuclei, cells }, opts) as SiteMeasurements;
+}
+
+/**
+ * The measurements of whichever object sets a site has: nuclei only, cells only, or both (then
+ * Cytoplasm too); any channel names.
+ */
+export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: Labels; cells?: Labels }, opts: MeasureOptions = {}): Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } {
+  const { nuclei, cells } = sets;
+  const first = nuclei ?? cells;
+  if (!first) throw new Error('measure: no object set (nuclei or cells labels) given');
   const channels = opts.channels ?? channelOrder(Object.keys(images));
-  const { width, height } = nuclei;
+  const { width, height } = first;
   for (const [name, l] of [['nuclei', nuclei], ['cells', cells]] as const)
-    if (l.width !== width || l.height !== height) throw new Error(`${name} labels are ${l.width}×${l.height}, nuclei ${width}×${height}`);
+    if (l && (l.width !== width || l.height !== height)) throw new Error(`${name} labels are ${l.width}×${l.height}, the other set ${width}×${height}`);
   for (const c of channels) {
     const g = images[c];
     if (!g) throw new Error(`no image for channel ${c}`);
@@ -62,13 +80,33 @@ export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells:
     grey.set(c, quantize(u, opts.greyLevels ?? 256));
     spectra.set(c, granularitySpectrum(u, width, height));
   }
-  const cyto = cytoplasm(cells, nuclei);
-  const out = {} as SiteMeasurements;
+  const out: Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } = {};
+  if ((opts.image ?? true) && channels.length) out.Image = measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256);
+  const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
   for (const comp of COMPARTMENTS) {
     const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
-    out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts);
+    if (labels) out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto));
   }
   return out;
+}
+
+/**
+ * RelateObjects columns of JUMP_analysis_v3 for Nuclei and Cells: Children_Cytoplasm_Count (1
+ * when the object's cytoplasm has pixels) and Parent_<set>IncludingEdges. Stainless keeps each
+ * object's number from segmentation (border objects are flagged, not renumbered), so the parent
+ * in the set including edges is the object's own number.
+ */
+function relations(comp: 'Cells' | 'Nuclei', labels: Labels, cyto: Labels | undefined): FeatureBlock {
+  const ids = indexObjects(labels).ids;
+  const names = [`Parent_${comp}IncludingEdges`];
+  const values = [Float64Array.from(ids)];
+  if (cyto) {
+    const has = new Uint8Array(ids.length ? ids[ids.length - 1] + 1 : 1);
+    for (let i = 0; i < cyto.data.length; i++) if (cyto.data[i] && cyto.data[i] < has.length) has[cyto.data[i]] = 1;
+    names.unshift('Children_Cytoplasm_Count');
+    values.unshift(Float64Array.from(ids, (id) => has[id]));
+  }
+  return { names, values };
 }
 
 function measureCompartment(
@@ -80,29 +118,42 @@ function measureCompartment(
   grey: Map<string, Uint16Array>,
   spectra: Map<string, GranularitySpectrum>,
   opts: MeasureOptions,
+  related: FeatureBlock | null,
 ): ObjectTable {
   const ix = indexObjects(labels);
   const edge = distanceToEdge(ix);
   const outline = outlineMask(labels.data, labels.width, labels.height);
+  const edgePixels = innerBoundary(labels.data, labels.width, labels.height);
   const blocks: FeatureBlock[] = [];
   const shape = measureAreaShape(ix, edge);
   blocks.push(shape);
   const cx = shape.values[shape.names.indexOf('AreaShape_Center_X')];
   const cy = shape.values[shape.names.indexOf('AreaShape_Center_Y')];
-  blocks.push({ names: ['Location_Center_X', 'Location_Center_Y'], values: [cx, cy] });
-  if (comp !== 'Cytoplasm') blocks.push(measureNeighbors(ix, outline, cx, cy));
-  const geo = radialGeometry(ix, edge);
+  // 2-D objects: CellProfiler writes Z = 0; Number_Object_Number is the object's own number
+  blocks.push({ names: ['Location_Center_X', 'Location_Center_Y', 'Location_Center_Z', 'Number_Object_Number'], values: [cx, cy, new Float64Array(ix.ids.length), Float64Array.from(ix.ids)] });
+  if (related) blocks.push(related);
+  // JUMP_analysis_v3: Cells Adjacent and within 5 px, Nuclei within 1 px (and Adjacent)
+  if (comp !== 'Cytoplasm') {
+    blocks.push(measureNeighbors(ix, outline, cx, cy));
+    const d = comp === 'Cells' ? 5 : 1;
+    blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d)));
+  }
+  const geo = radialGeometry(ix);
+  const first = spectra.values().next().value;
+  const upsample = first ? upsampleMeans(ix, first) : null;
   const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, images[c].data, images[c].bitDepth)]));
   for (const c of channels) {
     const img = unit.get(c)!;
-    blocks.push(measureIntensity(ix, img, outline, c));
-    blocks.push(measureGranularity(spectra.get(c)!, labels.data, labels.width, ix.ids, ix.slot, c));
-    blocks.push(measureTexture(ix, grey.get(c)!, c, opts.textureScale ?? 3, opts.greyLevels ?? 256));
+    blocks.push(measureIntensity(ix, img, edgePixels, c));
+    blocks.push(measureGranularity(spectra.get(c)!, ix, img, upsample!, c));
+    for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256));
     blocks.push(measureRadial(ix, geo, img, c));
   }
-  for (let i = 0; i < channels.length; i++)
-    for (let j = i + 1; j < channels.length; j++) {
-      const a = channels[i], b = channels[j];
+  // pairs in name order, as JUMP_analysis_v3 lists its images (Correlation_Correlation_AGP_DNA)
+  const byName = [...channels].sort();
+  for (let i = 0; i < byName.length; i++)
+    for (let j = i + 1; j < byName.length; j++) {
+      const a = byName[i], b = byName[j];
       blocks.push(measureCorrelation(ix, { name: a, img: unit.get(a)!, ranks: ranks.get(a)! }, { name: b, img: unit.get(b)!, ranks: ranks.get(b)! }));
     }
   const flags = borderTouching(labels);

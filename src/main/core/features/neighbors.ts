@@ -1,52 +1,68 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
- * CellProfiler 4.2 MeasureObjectNeighbors, method Adjacent (distance 1, a plus-shaped
- * structuring element): neighbours are other objects within one 4-step of the object;
- * PercentTouching = outline pixels (centrosome.outline) within one 4-step of another object, over
- * all outline pixels; closest objects and their distances by centroid; angle between the vectors
- * to the first and second closest, in degrees.
+ * CellProfiler 4.2 MeasureObjectNeighbors of a set with itself, method Adjacent (distance 1) or
+ * Within D pixels: neighbours are the other objects met by dilating the object with
+ * strel_disk(D); PercentTouching = outline pixels (centrosome.outline) covered by the other
+ * objects dilated with strel_disk(D + 0.5) (3×3 for Adjacent), over all outline pixels; closest
+ * objects and their distances by centroid (the object itself excluded); angle between the
+ * vectors to the first and second closest, in degrees. With one object everything is 0, with two
+ * the second closest is 0, as CellProfiler leaves them.
  */
-export const NEIGHBOR_NAMES = [
+const FEATURES = [
   'NumberOfNeighbors', 'PercentTouching', 'FirstClosestObjectNumber', 'FirstClosestDistance', 'SecondClosestObjectNumber',
   'SecondClosestDistance', 'AngleBetweenNeighbors',
-].map((n) => `Neighbors_${n}_Adjacent`);
+];
+/** scale suffix: "Adjacent" for distance 1 by adjacency, else the distance in pixels */
+export const neighborNames = (scale: string) => FEATURES.map((n) => `Neighbors_${n}_${scale}`);
+export const NEIGHBOR_NAMES = neighborNames('Adjacent');
 
-export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array): FeatureBlock {
+/** centrosome strel_disk(r) as (dy, dx) offsets: |offset|² ≤ r² within ±⌊r⌋ */
+function strelDisk(r: number): Int32Array {
+  const ir = Math.floor(r);
+  const o: number[] = [];
+  for (let dy = -ir; dy <= ir; dy++) for (let dx = -ir; dx <= ir; dx++) if (dy * dy + dx * dx <= r * r && (dy || dx)) o.push(dy, dx);
+  return Int32Array.from(o);
+}
+
+export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array, distance = 1, scale = 'Adjacent'): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
-  const block = newBlock(NEIGHBOR_NAMES, n);
+  const block = newBlock(neighborNames(scale), n);
   const [NN, PT, F1, FD, S1, SD, ANG] = block.values;
-  const seen = new Int32Array(Math.max(1, ids.length ? ids[n - 1] + 1 : 1)).fill(-1);
+  if (n <= 1) return block;
+  const reach = strelDisk(distance);
+  const touch = strelDisk(distance + 0.5);
+  const seen = new Int32Array(ids[n - 1] + 1).fill(-1);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
-    let nn = 0, per = 0, touch = 0;
+    let nn = 0, per = 0, touching = 0;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const y = (i / w) | 0;
       const x = i - y * w;
-      let touches = false;
-      for (let e = 0; e < 4; e++) {
-        let j: number;
-        if (e === 0) { if (x === 0) continue; j = i - 1; }
-        else if (e === 1) { if (x === w - 1) continue; j = i + 1; }
-        else if (e === 2) { if (y === 0) continue; j = i - w; }
-        else { if (y === h - 1) continue; j = i + w; }
-        const v = labels[j];
-        if (!v || v === id) continue;
-        touches = true;
-        if (seen[v] !== k) {
-          seen[v] = k;
-          nn++;
-        }
+      for (let e = 0; e < reach.length; e += 2) {
+        const yy = y + reach[e], xx = x + reach[e + 1];
+        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        const v = labels[yy * w + xx];
+        if (!v || v === id || seen[v] === k) continue;
+        seen[v] = k;
+        nn++;
       }
-      if (outline[i]) {
-        per++;
-        if (touches) touch++;
+      if (!outline[i]) continue;
+      per++;
+      for (let e = 0; e < touch.length; e += 2) {
+        const yy = y + touch[e], xx = x + touch[e + 1];
+        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        const v = labels[yy * w + xx];
+        if (v && v !== id) {
+          touching++;
+          break;
+        }
       }
     }
     NN[k] = nn;
-    PT[k] = per ? (touch * 100) / per : 0;
+    PT[k] = per ? (touching * 100) / per : 0;
     let b1 = -1, b2 = -1, d1 = Infinity, d2 = Infinity;
     for (let j = 0; j < n; j++) {
       if (j === k) continue;
@@ -61,15 +77,15 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
         b2 = j;
       }
     }
-    F1[k] = b1 >= 0 ? ids[b1] : NaN;
-    FD[k] = b1 >= 0 ? d1 : NaN;
-    S1[k] = b2 >= 0 ? ids[b2] : NaN;
-    SD[k] = b2 >= 0 ? d2 : NaN;
-    if (b1 >= 0 && b2 >= 0) {
+    F1[k] = ids[b1];
+    FD[k] = d1;
+    if (b2 >= 0) {
+      S1[k] = ids[b2];
+      SD[k] = d2;
       const ax = cx[b1] - cx[k], ay = cy[b1] - cy[k], bx = cx[b2] - cx[k], by = cy[b2] - cy[k];
       const c = (ax * bx + ay * by) / (Math.hypot(ax, ay) * Math.hypot(bx, by));
       ANG[k] = (Math.acos(Math.max(-1, Math.min(1, c))) * 180) / Math.PI;
-    } else ANG[k] = NaN;
+    }
   }
   return block;
 }

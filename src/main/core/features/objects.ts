@@ -101,26 +101,31 @@ export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Arra
   return out;
 }
 
+/**
+ * skimage.segmentation.find_boundaries(labels, mode="inner"), the edge MeasureObjectIntensity
+ * uses: object pixels with a 4-neighbour of another label (background included). Neighbours
+ * beyond the image border do not exist, so the image border alone never makes an edge.
+ */
+export function innerBoundary(labels: Int32Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const v = labels[i];
+      if (!v) continue;
+      if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v))
+        out[i] = 1;
+    }
+  }
+  return out;
+}
+
 /** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */
 export function unitImage(g: { bitDepth: number; data: ArrayLike<number> }): Float64Array {
   const s = g.bitDepth === 16 ? 65535 : 255;
   const out = new Float64Array(g.data.length);
   for (let i = 0; i < out.length; i++) out[i] = g.data[i] / s;
   return out;
-}
-
-/**
- * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values,
- * linear interpolation with the next value, the last value when there is no next.
- */
-export function cpQuantile(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (!n) return NaN;
-  const pos = n * q;
-  const i = Math.floor(pos);
-  const f = pos - i;
-  if (i < n - 1) return sorted[i] * (1 - f) + sorted[i + 1] * f;
-  return sorted[Math.min(i, n - 1)];
 }
 
 /** Moves the k-th smallest of a[lo..hi] to a[k], smaller before, larger after (quickselect). */
@@ -153,7 +158,9 @@ export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number
 }
 
 /**
- * cpQuantile without a full sort: the values a[from..n) are the top of the sample (everything
+ * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values, linear
+ * interpolation with the next value, the last value when there is no next; found without a full
+ * sort: the values a[from..n) are the top of the sample (everything
  * before `from` is already ≤ them); a is partially reordered. Quantiles asked in increasing order
  * can pass the previous position as `from`.
  */

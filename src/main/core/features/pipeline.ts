@@ -10,6 +10,7 @@ import { SitePool, inProcess, type SiteRunner } from './pool';
 import { columnMedians } from './profiles';
 import { defaultMethod, plateSites, resolveSource, setKey, type Source } from './plateSites';
 import { openFeatureSet, saveWellProfiles } from './store';
+import { acquireLock } from '../jobs/runLock';
 import type { SiteResult } from './siteTask';
 
 export interface FeaturesParams {
@@ -64,6 +65,17 @@ export const CELL_METADATA: ColumnSpec[] = [
  * A rerun reuses label images already written for the same segmentation (resume after a crash).
  */
 export async function runFeatures(core: { db: Db; paths: { labels: string; features: string } }, params: FeaturesParams, hooks: FeaturesHooks = {}): Promise<FeaturesSummary> {
+  // one segmentation per plate at a time: two would write the same label and feature files
+  const ref = resolveSource(core.db, params.plate, params.source, params.runId);
+  const release = acquireLock(core.db, `segment-plate-${ref.plateId}`, `segmentation of plate ${ref.barcode}`);
+  try {
+    return await featuresLocked(core, params, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function featuresLocked(core: { db: Db; paths: { labels: string; features: string } }, params: FeaturesParams, hooks: FeaturesHooks): Promise<FeaturesSummary> {
   const { db } = core;
   const t0 = performance.now();
   const measure = params.measure ?? true;
@@ -152,7 +164,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
         for (const row of keep) current.rows.push(row);
         const c = counts.get(s.wellId) ?? { cells: 0, nuclei: 0 };
         c.cells += keep.length;
-        c.nuclei += keep.length;
+        c.nuclei += r.nucleiKept ?? keep.length;
         counts.set(s.wellId, c);
       }
       done++;

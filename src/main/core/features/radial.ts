@@ -1,50 +1,142 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
+import { squaredDistanceTransform } from '../segment/distance';
+
 /**
- * CellProfiler 4.2 MeasureObjectIntensityDistribution, 4 scaled bins, no centre objects: each
- * object's centre is its pixel farthest from the edge (first in raster order); a pixel's
- * normalised radius is d_centre / (d_centre + d_edge + 0.001), bin = ⌊4·radius⌋. FracAtD = share of
- * the object's intensity in the bin, MeanFrac = FracAtD / share of its pixels, RadialCV = CV of
- * the mean intensity over 8 angular wedges of the bin. Difference from CellProfiler: d_centre is
- * the straight-line distance, where CellProfiler propagates it inside the object (equal for convex
- * objects).
+ * CellProfiler 4.2 MeasureObjectIntensityDistribution, 4 scaled bins, no centre objects, as its
+ * code does it: d_edge = distance to the nearest pixel outside the object (centrosome
+ * distance_to_edge: the image border bounds nothing); the centre is the first pixel (raster
+ * order) farthest from the edge; d_centre = centrosome propagate's distance from it inside the
+ * object (8-connected steps of 1 and √2; pixels it cannot reach are left out); normalised radius
+ * d_centre / (d_centre + d_edge + 0.001), bin = ⌊4·radius⌋. FracAtD = share of the object's
+ * intensity in the bin, MeanFrac = FracAtD / share of its pixels, RadialCV = CV of the mean
+ * intensity over the 8 sectors (y > cy) + 2·(x > cx) + 4·(|y − cy| > |x − cx|) present in the bin.
  */
 export const RADIAL_BINS = 4;
 export const radialNames = (channel: string, bins = RADIAL_BINS) =>
   ['FracAtD', 'MeanFrac', 'RadialCV'].flatMap((f) => Array.from({ length: bins }, (_, b) => `RadialDistribution_${f}_${channel}_${b + 1}of${bins}`));
 
 export interface RadialGeometry {
-  /** bin per pixel (−1 outside objects) */
+  /** bin per pixel (−1 outside objects or unreached) */
   bin: Int8Array;
-  /** wedge 0..7 per pixel */
+  /** sector 0..7 per pixel */
   wedge: Int8Array;
 }
 
-export function radialGeometry(ix: ObjectIndex, edgeDist: Float32Array, bins = RADIAL_BINS): RadialGeometry {
-  const { width: w, ids, start, pixels } = ix;
-  const bin = new Int8Array(ix.labels.length).fill(-1);
-  const wedge = new Int8Array(ix.labels.length);
+/** binary min-heap of (key, node) for the propagation */
+class Heap {
+  keys = new Float64Array(64);
+  nodes = new Int32Array(64);
+  size = 0;
+  push(k: number, v: number) {
+    if (this.size === this.keys.length) {
+      const nk = new Float64Array(this.size * 2), nv = new Int32Array(this.size * 2);
+      nk.set(this.keys);
+      nv.set(this.nodes);
+      this.keys = nk;
+      this.nodes = nv;
+    }
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.keys[p] <= k) break;
+      this.keys[i] = this.keys[p];
+      this.nodes[i] = this.nodes[p];
+      i = p;
+    }
+    this.keys[i] = k;
+    this.nodes[i] = v;
+  }
+  /** pops the minimum; returns its node (key in this.top) */
+  top = 0;
+  pop(): number {
+    const v = this.nodes[0];
+    this.top = this.keys[0];
+    const k = this.keys[--this.size], x = this.nodes[this.size];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= this.size) break;
+      if (c + 1 < this.size && this.keys[c + 1] < this.keys[c]) c++;
+      if (this.keys[c] >= k) break;
+      this.keys[i] = this.keys[c];
+      this.nodes[i] = this.nodes[c];
+      i = c;
+    }
+    this.keys[i] = k;
+    this.nodes[i] = x;
+    return v;
+  }
+}
+
+const DY = [-1, -1, -1, 0, 0, 1, 1, 1];
+const DX = [-1, 0, 1, -1, 1, -1, 0, 1];
+
+export function radialGeometry(ix: ObjectIndex, bins = RADIAL_BINS): RadialGeometry {
+  const { width: W, height: H, labels, ids, start, pixels, bbox } = ix;
+  const bin = new Int8Array(labels.length).fill(-1);
+  const wedge = new Int8Array(labels.length);
+  const heap = new Heap();
   for (let k = 0; k < ids.length; k++) {
-    let best = -1, bi = -1;
+    const id = ids[k];
+    // the object's bounding box plus one pixel, clipped to the image; beyond it nothing bounds
+    const x0 = Math.max(0, bbox[4 * k] - 1), y0 = Math.max(0, bbox[4 * k + 1] - 1);
+    const x1 = Math.min(W - 1, bbox[4 * k + 2] + 1), y1 = Math.min(H - 1, bbox[4 * k + 3] + 1);
+    const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+    const inside = new Uint8Array(bw * bh);
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
-      if (edgeDist[i] > best) {
-        best = edgeDist[i];
-        bi = i;
+      const y = (i / W) | 0;
+      inside[(y - y0) * bw + (i - y * W - x0)] = 1;
+    }
+    const d2 = squaredDistanceTransform(inside, bw, bh);
+    let best = -1, bc = -1;
+    for (let p = start[k]; p < start[k + 1]; p++) {
+      const i = pixels[p];
+      const y = (i / W) | 0;
+      const q = (y - y0) * bw + (i - y * W - x0);
+      if (d2[q] > best) {
+        best = d2[q];
+        bc = q;
       }
     }
-    const cy = (bi / w) | 0;
-    const cx = bi - cy * w;
+    // propagate from the centre inside the object
+    const dist = new Float64Array(bw * bh).fill(-1);
+    const done = new Uint8Array(bw * bh);
+    dist[bc] = 0;
+    heap.size = 0;
+    heap.push(0, bc);
+    while (heap.size) {
+      const q = heap.pop();
+      if (done[q]) continue;
+      done[q] = 1;
+      const d0 = dist[q];
+      const qy = (q / bw) | 0, qx = q - qy * bw;
+      for (let e = 0; e < 8; e++) {
+        const yy = qy + DY[e], xx = qx + DX[e];
+        if (yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
+        const r = yy * bw + xx;
+        if (!inside[r] || done[r]) continue;
+        const d = (DY[e] && DX[e] ? Math.SQRT2 : 1) + d0;
+        if (dist[r] === -1 || dist[r] > d) {
+          dist[r] = d;
+          heap.push(d, r);
+        }
+      }
+    }
+    const cy = ((bc / bw) | 0) + y0, cx = (bc % bw) + x0;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
-      const y = (i / w) | 0;
-      const x = i - y * w;
-      const dc = Math.hypot(y - cy, x - cx);
-      const r = dc / (dc + edgeDist[i] + 0.001);
-      bin[i] = Math.min(bins - 1, Math.floor(r * bins));
-      const angle = Math.atan2(y - cy, x - cx) + Math.PI;
-      wedge[i] = Math.min(7, Math.floor((angle * 8) / (2 * Math.PI)));
+      const y = (i / W) | 0;
+      const x = i - y * W;
+      const q = (y - y0) * bw + (x - x0);
+      if (!done[q]) continue;
+      const dc = dist[q];
+      const r = dc / (dc + Math.sqrt(d2[q]) + 0.001);
+      bin[i] = Math.min(bins, Math.floor(r * bins));
+      wedge[i] = (y > cy ? 1 : 0) + (x > cx ? 2 : 0) + (Math.abs(y - cy) > Math.abs(x - cx) ? 4 : 0);
     }
+    void id;
   }
   return { bin, wedge };
 }
@@ -62,11 +154,12 @@ export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, img: Float64
     cntB.fill(0);
     wSum.fill(0);
     wCnt.fill(0);
-    let tot = 0;
-    const cnt = start[k + 1] - start[k];
+    let tot = 0, cnt = 0;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const b = geo.bin[i];
+      if (b < 0) continue;
+      cnt++;
       const v = img[i];
       sumB[b] += v;
       cntB[b]++;
@@ -78,19 +171,23 @@ export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, img: Float64
       const frac = sumB[b] / tot;
       block.values[b][k] = frac;
       block.values[bins + b][k] = frac / (cntB[b] / cnt + Number.EPSILON);
-      let m = 0, m2 = 0, nw = 0;
+      let m = 0, nw = 0;
       for (let s = 0; s < 8; s++) {
         const c = wCnt[b * 8 + s];
         if (!c) continue;
         const mean = wSum[b * 8 + s] / c;
         m += mean;
-        m2 += mean * mean;
         nw++;
       }
       let cv = 0;
       if (nw) {
         m /= nw;
-        cv = Math.sqrt(Math.max(0, m2 / nw - m * m)) / m;
+        let v = 0;
+        for (let s = 0; s < 8; s++) {
+          const c = wCnt[b * 8 + s];
+          if (c) v += (wSum[b * 8 + s] / c - m) ** 2;
+        }
+        cv = Math.sqrt(v / nw) / m;
       }
       block.values[2 * bins + b][k] = cv;
     }

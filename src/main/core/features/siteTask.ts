@@ -21,6 +21,8 @@ export interface SiteTask {
 export interface SiteResult {
   nNuclei: number;
   nCells: number;
+  /** nuclei not touching the image border (CellProfiler's Count_Nuclei after border removal); null when not measured */
+  nucleiKept: number | null;
   table: CellTable | null;
   seconds: { segment: number; measure: number };
 }
@@ -66,10 +68,13 @@ export async function processSite(task: SiteTask): Promise<SiteResult> {
   }
   const t1 = performance.now();
   let table: CellTable | null = null;
+  let nucleiKept: number | null = null;
   if (task.measure) {
     const channels = channelOrder(PAINT_ONLY(Object.keys(img)));
-    table = cellTable(measureSite(img, nuclei, cells, { channels }));
+    const m = measureSite(img, nuclei, cells, { channels });
+    nucleiKept = m.Nuclei.touchesBorder.reduce((n, t) => n + (t ? 0 : 1), 0);
+    table = cellTable(m);
   }
   const t2 = performance.now();
-  return { nNuclei: maxLabel(nuclei), nCells: maxLabel(cells), table, seconds: { segment: (t1 - t0) / 1000, measure: (t2 - t1) / 1000 } };
+  return { nNuclei: maxLabel(nuclei), nCells: maxLabel(cells), nucleiKept, table, seconds: { segment: (t1 - t0) / 1000, measure: (t2 - t1) / 1000 } };
 }

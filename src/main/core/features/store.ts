@@ -1,7 +1,6 @@
 import type { Db } from '../catalog/db';
 import type { FeatureSetInfo } from '../../../shared/contract/features';
-import { ensureFeatureSchema } from './schema';
-import { robustZ } from './profiles';
+import { robustZ } from '../../../shared/stats';
 
 /** A feature set as stored: the contract's view (less the derived hasRobustZ) plus where its cells are. */
 export type FeatureSetRow = Omit<FeatureSetInfo, 'hasRobustZ'> & { cellsPath: string | null; seconds: number | null };
@@ -10,17 +9,14 @@ const SET_SQL = `SELECT id, plate_id AS plateId, source, run_id AS runId, method
   n_cells AS nCells, cells_path AS cellsPath, seconds, created_at AS createdAt, finished_at AS finishedAt FROM feature_sets`;
 
 export function listFeatureSets(db: Db, plateId: number): FeatureSetRow[] {
-  ensureFeatureSchema(db);
   return db.prepare(`${SET_SQL} WHERE plate_id = ? ORDER BY id`).all(plateId) as FeatureSetRow[];
 }
 
 export function getFeatureSet(db: Db, id: number): FeatureSetRow | null {
-  ensureFeatureSchema(db);
   return (db.prepare(`${SET_SQL} WHERE id = ?`).get(id) as FeatureSetRow | undefined) ?? null;
 }
 
 export function findFeatureSet(db: Db, plateId: number, source: string, runId: number | null, method: string): FeatureSetRow | null {
-  ensureFeatureSchema(db);
   return (
     (db.prepare(`${SET_SQL} WHERE plate_id = ? AND source = ? AND ifnull(run_id, 0) = ? AND method = ?`).get(plateId, source, runId ?? 0, method) as
       | FeatureSetRow
@@ -30,7 +26,6 @@ export function findFeatureSet(db: Db, plateId: number, source: string, runId: n
 
 /** Creates (or resets) the set for this plate/source/run/method; its profiles are replaced when the job finishes. */
 export function openFeatureSet(db: Db, k: { plateId: number; source: string; runId: number | null; method: string; modelName: string | null }): number {
-  ensureFeatureSchema(db);
   const old = findFeatureSet(db, k.plateId, k.source, k.runId, k.method);
   if (old) {
     db.prepare(`UPDATE feature_sets SET status = 'running', model_name = ?, finished_at = NULL WHERE id = ?`).run(k.modelName, old.id);
@@ -75,7 +70,6 @@ export function setWellIds(db: Db, setId: number): Int32Array {
 }
 
 export function featureNames(db: Db, setId: number, query = '', limit = 200): { total: number; names: string[] } {
-  ensureFeatureSchema(db);
   const like = `%${query.replace(/[%_\\]/g, (c) => '\\' + c)}%`;
   const total = (db.prepare(`SELECT count(*) AS n FROM well_features WHERE set_id = ? AND name LIKE ? ESCAPE '\\'`).get(setId, like) as { n: number }).n;
   const names = (db.prepare(`SELECT name FROM well_features WHERE set_id = ? AND name LIKE ? ESCAPE '\\' ORDER BY rowid LIMIT ?`).all(setId, like, limit) as Array<{ name: string }>).map((r) => r.name);
@@ -96,4 +90,15 @@ export function allFeatureColumns(db: Db, setId: number, normalize: 'none' | 'ro
   if (normalize === 'robustz' && rows.some((r) => !r.robustz))
     throw new Error('robust z needs negative-control (DMSO) wells on the plate; this plate has none annotated as negcon');
   return { names: rows.map((r) => r.name), columns: rows.map((r) => unblob(normalize === 'robustz' ? r.robustz! : r.raw)) };
+}
+
+/** Whether a set has robust z values (its plate had negcon wells when it was measured). */
+export function hasRobustZ(db: Db, setId: number): boolean {
+  return !!db.prepare(`SELECT 1 FROM well_features WHERE set_id = ? AND robustz IS NOT NULL LIMIT 1`).get(setId);
+}
+
+/** Row and column of each well, in the order given. */
+export function wellPositions(db: Db, wellIds: ArrayLike<number>): Array<{ row: number; col: number }> {
+  const q = db.prepare(`SELECT row, col FROM wells WHERE id = ?`);
+  return Array.from(wellIds, (id) => q.get(id) as { row: number; col: number });
 }

@@ -1,13 +1,14 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
- * CellProfiler 4.2 MeasureTexture: the image is stretched to 0..levels−1 over its own min..max
- * (skimage rescale_intensity) and truncated to integers; per object, the bounding-box crop with
+ * CellProfiler 4.2 MeasureTexture: grey levels as `quantize` makes them; per object, the bounding-box crop with
  * zeros outside the object goes to mahotas.features.haralick(distance=scale, ignore_zeros=True):
  * symmetric co-occurrence counts for the offsets (0,1) (1,1) (1,0) (1,−1) × scale (angles 00..03),
  * grey level 0 ignored, and mahotas' 13 features — including its quirks (matrix side = crop max + 1;
  * DifferenceVariance = variance of the p_{x−y} vector's entries; correlation 1 when a marginal
- * has zero variance). Objects with no pair get 0s, as mahotas leaves them.
+ * has zero variance). When any direction has no pixel pair, mahotas raises and CellProfiler
+ * stores 0 for all of the object's Haralick features (MeasureTexture.record_measurement turns
+ * every non-finite value into 0).
  */
 export const HARALICK = [
   'AngularSecondMoment', 'Contrast', 'Correlation', 'Variance', 'InverseDifferenceMoment', 'SumAverage', 'SumVariance',
@@ -23,18 +24,19 @@ const DIRS: Array<[number, number]> = [
 export const textureNames = (channel: string, scale = 3, levels = 256) =>
   HARALICK.flatMap((f) => DIRS.map((_, d) => `Texture_${f}_${channel}_${scale}_${String(d).padStart(2, '0')}_${levels}`));
 
-/** Per-image grey levels: (v − min)/(max − min)·(levels − 1), truncated (rescale_intensity then astype(uint8)). */
+/**
+ * CellProfiler's grey levels: skimage img_as_ubyte of the 0–1 image (round half to even of
+ * v·255, not a stretch of the image's own range), then for fewer levels rescale_intensity from
+ * 0..255 to 0..levels−1, truncated.
+ */
 export function quantize(img: Float64Array, levels = 256): Uint16Array {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < img.length; i++) {
-    if (img[i] < lo) lo = img[i];
-    if (img[i] > hi) hi = img[i];
-  }
   const out = new Uint16Array(img.length);
-  if (!(hi > lo)) return out;
-  // same operation order as skimage, so values on a level boundary truncate the same way
-  const range = hi - lo;
-  for (let i = 0; i < img.length; i++) out[i] = Math.floor(((img[i] - lo) / range) * (levels - 1));
+  for (let i = 0; i < img.length; i++) {
+    const t = Math.min(1, Math.max(0, img[i])) * 255;
+    let r = Math.round(t);
+    if (r - t === 0.5 && r % 2) r--; // np.rint: ties to even
+    out[i] = levels === 256 ? r : Math.floor((r / 255) * (levels - 1));
+  }
   return out;
 }
 
@@ -58,7 +60,8 @@ function scratchFor(L: number) {
   return scratch;
 }
 
-export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256): FeatureBlock {
+/** ignoreZeros false: the whole-image variant (MeasureTexture on images calls mahotas without ignore_zeros) */
+export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256, ignoreZeros = true): FeatureBlock {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const n = ids.length;
   if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
@@ -79,7 +82,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     for (let p = start[k]; p < start[k + 1]; p++) {
       const a = grey[pixels[p]];
       if (a > gmax) gmax = a;
-      if (a && a < gmin) gmin = a;
+      if ((a || !ignoreZeros) && a < gmin) gmin = a;
     }
     // counts live on the object's own level range: an R×R corner of the scratch matrices, small
     // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
@@ -88,7 +91,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const a = grey[i];
-      if (!a) continue;
+      if (!a && ignoreZeros) continue;
       const y = (i / w) | 0;
       const x = i - y * w;
       for (let d = 0; d < 4; d++) {
@@ -97,7 +100,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         const j = yy * w + xx;
         if (labels[j] !== id) continue;
         const b = grey[j];
-        if (!b) continue;
+        if (!b && ignoreZeros) continue;
         const cm = cms[d];
         const touched = touchedAll[d];
         // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
@@ -110,11 +113,15 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       }
     }
     const side = gmax + 1;
+    const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
     for (let d = 0; d < 4; d++) {
       const cm = cms[d];
       const touched = touchedAll[d];
       const col = (f: number) => block.values[f * 4 + d];
-      if (total[d] === 0) continue; // all 13 stay 0
+      if (empty) {
+        for (let f = 0; f < 13; f++) col(f)[k] = 0;
+        continue;
+      }
       // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
       // differences on 0..gmax−gmin); the loops below stay inside those ranges
       const lo = gmin, hi = gmax, dmax = gmax - gmin;
@@ -161,16 +168,20 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       // px, pSum, pDiff hold integer counts here: moments divide by T, entropies use
       // H = log2 T − Σ n·log2 n / T with the log table. S is symmetric, so py = px (HY = HX) and
       // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
-      let ux = 0, vx = 0, hxc = 0;
+      let ux = 0, vx = 0, hxc = 0, levelsUsed = 0;
       for (let i = lo; i <= hi; i++) {
         const n = px[i];
         if (!n) continue;
+        levelsUsed++;
         ux += i * n;
         vx += i * i * n;
         hxc += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
       }
       ux /= T;
-      vx = vx / T - ux * ux;
+      // one grey level: the entropies and the variance are exactly 0 (mahotas' special cases
+      // key on that 0, which the count-based formulas only reach up to round-off)
+      const single = levelsUsed === 1;
+      vx = single ? 0 : vx / T - ux * ux;
       const uy = ux, vy = vx;
       const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
       let contrast = 0, dm2 = 0, dEnt = 0;
@@ -196,7 +207,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
       const dm = 1 / side;
       const diffVar = dm2 / side - dm * dm;
-      const hx = log2T - hxc / T;
+      const hx = single ? 0 : log2T - hxc / T;
       const hy = hx;
       const hxy1 = 2 * hx;
       // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
@@ -209,13 +220,17 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       col(5)[k] = sumAvg;
       col(6)[k] = sumSq - sumAvg * sumAvg;
       col(7)[k] = log2T - sEnt / T;
-      col(8)[k] = ent;
+      col(8)[k] = single ? 0 : ent;
       col(9)[k] = diffVar;
       col(10)[k] = log2T - dEnt / T;
-      col(11)[k] = (ent - hxy1) / Math.max(hx, hy);
-      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - ent))));
+      const e = single ? 0 : ent;
+      // mahotas skips the division when both marginal entropies are 0
+      col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
+      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
     }
     for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
   }
+  // CellProfiler stores any non-finite Haralick value as 0
+  for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;
   return block;
 }

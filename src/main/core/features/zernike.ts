@@ -2,7 +2,8 @@
  * CellProfiler's AreaShape_Zernike_n_m (MeasureObjectSizeShape, centrosome's zernike): every pixel
  * centre of the object is mapped into the unit disc of the object's minimum enclosing circle (centre
  * c, radius R, over the pixel centres); Z_nm = |Σ R_nm(ρ)·e^{imθ}| / (π R²) over the pixels with
- * ρ ≤ 1 (all of them, mathematically), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30
+ * ρ² ≤ 1 as computed in floating point (centrosome drops the circle's own points that round
+ * outside; centrosomeCircle reproduces its circle bit for bit where it can), for n = 0..9 and m = n mod 2 .. n in steps of 2 (30
  * features). A one-pixel object (R = 0) has no disc: NaN, as CellProfiler's division gives.
  */
 export const ZERNIKE_INDEXES: Array<[number, number]> = [];
@@ -44,6 +45,85 @@ export function minimumEnclosingCircle(xs: number[], ys: number[]): { cx: number
   return { cx, cy, r };
 }
 
+/**
+ * The hull of an object's pixel centres in centrosome's order (image coordinates, x = column,
+ * y = row): from the leftmost point (smallest row among them) along the top to the rightmost,
+ * then back along the bottom; collinear points dropped.
+ */
+export function centrosomeHullOrder(xs: number[], ys: number[]): { hx: number[]; hy: number[] } {
+  const idx = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b]);
+  const uniq = idx.filter((i, k) => k === 0 || xs[i] !== xs[idx[k - 1]] || ys[i] !== ys[idx[k - 1]]);
+  if (uniq.length < 3) return { hx: uniq.map((i) => xs[i]), hy: uniq.map((i) => ys[i]) };
+  const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
+  const chain = (order: number[], sign: number) => {
+    const h: number[] = [];
+    for (const i of order) {
+      while (h.length >= 2 && sign * cross(h[h.length - 2], h[h.length - 1], i) >= 0) h.pop();
+      h.push(i);
+    }
+    return h;
+  };
+  const top = chain(uniq, 1);
+  const bottom = chain([...uniq].reverse(), 1);
+  const ring = top.slice(0, -1).concat(bottom.slice(0, -1));
+  // the chains above run along the bottom first; centrosome starts along the top
+  const hull = [ring[0], ...ring.slice(1).reverse()];
+  return { hx: hull.map((i) => xs[i]), hy: hull.map((i) => ys[i]) };
+}
+
+/**
+ * centrosome's minimum enclosing circle (Chrystal's algorithm as centrosome runs it), with its
+ * arithmetic, so that the circle's own points fall inside or outside it by the same round-off
+ * (CellProfiler's Zernike drops those that land outside). Points: the hull in centrosome's order.
+ */
+export function centrosomeCircle(hx: number[], hy: number[]): { cx: number; cy: number; r: number } {
+  const n = hx.length;
+  if (n === 0) return { cx: NaN, cy: NaN, r: NaN };
+  if (n === 1) return { cx: hx[0], cy: hy[0], r: 0 };
+  if (n === 2) {
+    const cy = (hy[0] + hy[1]) / 2, cx = (hx[0] + hx[1]) / 2;
+    const dy = cy - hy[0], dx = cx - hx[0];
+    return { cx, cy, r: Math.sqrt(dy * dy + dx * dx) };
+  }
+  let s0 = 0, s1 = 1;
+  for (let guard = 0; guard < 4 * n + 8; guard++) {
+    let best = -1, bestAngle = Infinity, bestAt1 = 0, bestAt0 = 0;
+    const s01y = hy[s0] - hy[s1], s01x = hx[s0] - hx[s1];
+    const s01sq = s01y * s01y + s01x * s01x;
+    for (let v = 0; v < n; v++) {
+      if (v === s0 || v === s1) continue;
+      const vs0y = hy[v] - hy[s0], vs0x = hx[v] - hx[s0];
+      const vs1y = hy[v] - hy[s1], vs1x = hx[v] - hx[s1];
+      const at1 = Math.abs(Math.acos((s01y * vs1y + s01x * vs1x) / Math.sqrt(s01sq * (vs1y * vs1y + vs1x * vs1x))));
+      const at0 = Math.abs(Math.acos((-s01y * vs0y + -s01x * vs0x) / Math.sqrt(s01sq * (vs0y * vs0y + vs0x * vs0x))));
+      const atV = Math.PI - at1 - at0;
+      if (atV < bestAngle) {
+        bestAngle = atV;
+        best = v;
+        bestAt1 = at1;
+        bestAt0 = at0;
+      }
+    }
+    if (best < 0 || bestAngle >= Math.PI / 2) {
+      const dy = hy[s0] - hy[s1], dx = hx[s0] - hx[s1];
+      return { cx: (hx[s0] + hx[s1]) / 2, cy: (hy[s0] + hy[s1]) / 2, r: Math.sqrt(dy * dy + dx * dx) / 2 };
+    }
+    if (bestAt1 <= Math.PI / 2 && bestAt0 <= Math.PI / 2) {
+      const y0 = hy[s0], x0 = hx[s0], y1 = hy[s1], x1 = hx[s1], y2 = hy[best], x2 = hx[best];
+      const D = 2 * (x0 * (y1 - y2) + x1 * (y2 - y0) + x2 * (y0 - y1));
+      const q0 = y0 * y0 + x0 * x0, q1 = y1 * y1 + x1 * x1, q2 = y2 * y2 + x2 * x2;
+      const cx = (q0 * (y1 - y2) + q1 * (y2 - y0) + q2 * (y0 - y1)) / D;
+      const cy = (q0 * (x2 - x1) + q1 * (x0 - x2) + q2 * (x1 - x0)) / D;
+      const ey = y0 - cy, ex = x0 - cx;
+      return { cx, cy, r: Math.sqrt(ey * ey + ex * ex) };
+    }
+    // obtuse at s0 or s1: that end of the side is replaced by the vertex
+    if (bestAt0 > Math.PI / 2) s0 = best;
+    else s1 = best;
+  }
+  throw new Error('enclosing circle did not converge');
+}
+
 // Moments M(a, m) = Σ ρ^{2a}·(y' + i·x')^m over the disc, for 2a + m ≤ 9: every Z_nm is a fixed
 // combination of them, Σ_k c_k·M(K − k, m), so each pixel costs 30 multiply-adds whatever the order.
 const MOMENTS: Array<[number, number]> = [];
@@ -70,8 +150,8 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
     const x = (i - y * w - circle.cx) / circle.r;
     const yy = (y - circle.cy) / circle.r;
     const r2 = x * x + yy * yy;
-    // the 2–3 centres that define the circle lie on it: count them whatever the rounding
-    if (r2 > 1 + 1e-9) continue;
+    // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
+    if (r2 > 1) continue;
     // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ra = ρ^{2a}
     let zr = 1, zi = 0, j = 0;
     for (let m = 0; m < 10; m++) {

@@ -5,8 +5,6 @@ import './routes';
 
 export type RequestHandler = (req: Request) => Promise<Response>;
 
-export { registerImageRoute } from './registry';
-
 /**
  * The one image request handler (Fetch API Request → Response). Electron mounts it with
  * protocol.handle('stainless', ...) as stainless://img/…, the web host under /img/….
@@ -14,15 +12,23 @@ export { registerImageRoute } from './registry';
  */
 export function createImageHandler(core: Core): RequestHandler {
   return async (req) => {
-    const url = new URL(req.url);
-    const path = url.protocol === 'stainless:' ? url.pathname : url.pathname.replace(/^\/img/, '');
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let url: URL;
+    let parts: string[];
+    try {
+      url = new URL(req.url);
+      const path = url.protocol === 'stainless:' ? url.pathname : url.pathname.replace(/^\/img/, '');
+      parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return new Response('malformed image URL', { status: 400 });
+    }
     const route = routes.get(parts[0] ?? '');
-    if (!route) return new Response(`no image route "${parts[0] ?? ''}"`, { status: 404 });
+    if (!route) return new Response('no such image route', { status: 404 });
     try {
       return await route(core, parts.slice(1), url);
     } catch (e) {
-      return new Response(e instanceof Error ? e.message : String(e), { status: 500 });
+      // the message may name workspace files: the log gets it, the page does not
+      console.error(`image ${url.pathname}:`, e instanceof Error ? e.message : e);
+      return new Response('image could not be read (see the log)', { status: 500 });
     }
   };
 }

@@ -39,17 +39,21 @@ function guard(route: (core: Core, parts: string[], url: URL) => Promise<Respons
   };
 }
 
+/** Decimal digits only: Number() would also read "0x10", "1e3" or " 7" as ids. */
+const DECIMAL = /^(0|[1-9][0-9]{0,14})$/;
+const NEG_DECIMAL = /^-?(0|[1-9][0-9]{0,14})$/;
+
 function idArg(parts: string[], what: string): number {
-  const id = Number(parts[0]);
-  if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, `${what} id must be a positive integer, got "${parts[0] ?? ''}"`);
+  const id = DECIMAL.test(parts[0] ?? '') ? Number(parts[0]) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(400, `${what} id must be a positive integer, got "${parts[0] ?? ''}"`);
   return id;
 }
 
 function intParam(url: URL, name: string, def: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);
   if (raw == null) return def;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new HttpError(400, `${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  const v = NEG_DECIMAL.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new HttpError(400, `${name} must be an integer in ${min}..${max}, got "${raw}"`);
   return v;
 }
 
@@ -164,7 +168,7 @@ async function thumbnail(core: Core, siteId: number, url: URL): Promise<Response
   const h = createHash('sha1');
   for (const r of chosen) {
     const st = await stat(r.path).catch(() => null);
-    if (!st) throw new HttpError(404, `image file of ${r.channel} (image ${r.id}) is missing: ${r.path}`);
+    if (!st) throw new HttpError(404, `image file of ${r.channel} (image ${r.id}) is missing`);
     h.update(`${r.id}:${st.size}:${st.mtimeMs};`);
   }
   h.update(`size=${size}`);

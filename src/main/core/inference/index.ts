@@ -3,9 +3,7 @@ import type { Core } from '../core';
 import { resourcesDir } from '../paths';
 import { registerBundledModelsFrom } from './registry';
 
-export { runInference, listRuns, getRun } from './run';
-export { addModel, listModels, getModel, findModel, removeModel } from './registry';
-export { registerInferJob } from './job';
+export { listModels } from './registry';
 
 /** The bundled models folder (resources/models) of this install. */
 export const bundledModelsDir = (): string => join(resourcesDir(), 'models');

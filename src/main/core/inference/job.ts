@@ -3,6 +3,7 @@ import type { InferStartInput, InferSummary } from '../../../shared/contract/inf
 import { JobCancelled, type JobContext } from '../jobs/manager';
 import { startWorker } from '../jobs/worker';
 import { runInference } from './run';
+import { liveLocks } from '../jobs/runLock';
 import type { WorkerInput, WorkerMessage } from './infer.worker';
 
 function runInWorker(core: Core, ctx: JobContext<InferStartInput>): Promise<InferSummary> {
@@ -36,16 +37,19 @@ function runInWorker(core: Core, ctx: JobContext<InferStartInput>): Promise<Infe
 /** Job kind 'infer': one model over one plate; off the main thread in the app, in-process for the CLI. */
 export function registerInferJob(core: Core): void {
   // like jobs, runs left 'running' were cut off by a crash or quit; the same request resumes them
-  core.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE status = 'running'`).run();
-  core.jobs.register<InferStartInput, InferSummary>('infer', {
+  // (not those another live process is running: it holds the plate's lock)
+  const live = liveLocks(core.db);
+  for (const r of core.db.prepare(`SELECT id, plate_id AS plateId FROM runs WHERE status = 'running'`).all() as Array<{ id: number; plateId: number }>)
+    if (!live.has(`infer-plate-${r.plateId}`)) core.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ?`).run(r.id);
+  core.jobs.register('infer', {
     title: (p) => `Infer ${p.plate} with ${p.model}${p.wells?.length ? ` (${p.wells.length} wells)` : ''}`,
     unit: 'sites',
+    emits: () => ({ what: 'runs' }),
     async run(ctx) {
       const summary =
         core.transport !== 'inprocess'
           ? await runInWorker(core, ctx)
           : await runInference(core, ctx.params, { signal: ctx.signal, progress: (d, t, m) => ctx.progress(d, t, m) });
-      core.events.emit({ type: 'catalog', what: 'runs' });
       return summary;
     },
   });

@@ -3,6 +3,8 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseManifest, type ModelManifest } from '../../../shared/manifest';
 import { NCHW } from './layout';
+import { parseOnnx } from './onnxGraph';
+import { spatialMultiple } from './multiple';
 import { getSession, type ProviderRequest, type SessionHandle } from './sessions';
 
 /** What the graph itself says about one input or output. */
@@ -20,6 +22,8 @@ export interface GraphFacts {
   timestepType: 'int64' | 'int32' | 'float32';
   /** true when H and W are symbolic (any tile size runs) */
   dynamicSpatial: boolean;
+  /** tile sides must be a multiple of this (the graph's total downsampling; multiple.ts) */
+  multiple: number;
 }
 
 export class ModelMismatchError extends Error {}
@@ -34,7 +38,7 @@ export function expectedChannels(m: ModelManifest): { inputs: number[]; output: 
  * Check a manifest against the graph's own input/output names, ranks and channel counts. Every
  * mismatch is named; the model is refused on the first list of problems.
  */
-export function checkGraph(m: ModelManifest, inputs: GraphValue[], outputs: GraphValue[], where: string): GraphFacts {
+export function checkGraph(m: ModelManifest, inputs: GraphValue[], outputs: GraphValue[], where: string, multiple = 1): GraphFacts {
   const problems: string[] = [];
   const inNames = inputs.map((v) => v.name);
   const outNames = outputs.map((v) => v.name);
@@ -76,8 +80,9 @@ export function checkGraph(m: ModelManifest, inputs: GraphValue[], outputs: Grap
     checkImage(v, exp.inputs[k], m.kind === 'residual-diffusion' ? (k === 0 ? 'x_t input' : 'y0 input') : 'input', m.bioimageio?.inputAxes ?? NCHW);
   });
   checkImage(byName(outputs, m.onnx.outputs[0]), exp.output, 'output', m.bioimageio?.outputAxes ?? NCHW);
+  if (dynamicSpatial && m.tile.size % multiple !== 0) problems.push(`tile size ${m.tile.size} is not a multiple of ${multiple}, the graph's total downsampling`);
   if (problems.length) throw new ModelMismatchError(`${where}: model does not match its manifest — ${problems.join('; ')}`);
-  return { dynamicBatch, timestepType, dynamicSpatial };
+  return { dynamicBatch, timestepType, dynamicSpatial, multiple };
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -103,6 +108,21 @@ export function readManifest(path: string): { manifest: ModelManifest; dir: stri
   return { manifest, dir, manifestFile, onnxFile };
 }
 
+/** The graph's spatial multiple, read once per file (by hash) (1 when the file cannot be parsed: the graph then runs as declared). */
+const multiples = new Map<string, number>();
+function graphMultiple(onnxFile: string, sha: string): number {
+  let v = multiples.get(sha);
+  if (v === undefined) {
+    try {
+      v = spatialMultiple(parseOnnx(readFileSync(onnxFile)));
+    } catch {
+      v = 1;
+    }
+    multiples.set(sha, v);
+  }
+  return v;
+}
+
 export interface LoadedModel {
   manifest: ModelManifest;
   dir: string;
@@ -126,6 +146,7 @@ export async function loadModel(manifest: ModelManifest, dir: string, provider: 
   if (sha !== manifest.sha256) throw new ModelMismatchError(`${onnxFile}: sha256 ${sha} does not match the manifest's ${manifest.sha256} (file changed or corrupt)`);
   const handle = await getSession(onnxFile, provider);
   const s = handle.session;
-  const facts = checkGraph(manifest, graphValues(s.inputMetadata, s.inputNames), graphValues(s.outputMetadata, s.outputNames), join(dir, 'model.json'));
+  const multiple = manifest.tile.multiple ?? graphMultiple(onnxFile, sha);
+  const facts = checkGraph(manifest, graphValues(s.inputMetadata, s.inputNames), graphValues(s.outputMetadata, s.outputNames), join(dir, 'model.json'), multiple);
   return { manifest, dir, onnxFile, handle, facts };
 }

@@ -2,6 +2,7 @@ import type { LoadedModel } from './model';
 import { loadOrt } from './sessions';
 import { NCHW, fromNCHW, shapeIn, toNCHW } from './layout';
 import { planTiles, extractTile, TileBlender } from './tiling';
+import { roundUp } from './multiple';
 import { applySteps } from './processing';
 import { resshiftSchedule, resshiftSample, timestepIndices } from './samplers/resshift';
 
@@ -14,7 +15,7 @@ export interface Planes {
 }
 
 /**
- * Run the graph over an image of any size: tiles (manifest size/overlap, edge-padded when the
+ * Run the graph over an image of any size: tiles (manifest size/overlap, reflect-padded when the
  * image is smaller), batched when the graph's batch axis is free, blended back. `inputs` are the
  * graph's image inputs in manifest order; `timestep` feeds a diffusion graph's third input.
  */
@@ -22,7 +23,9 @@ export async function runGraphTiled(lm: LoadedModel, inputs: Planes[], timestep?
   const ort = await loadOrt();
   const m = lm.manifest;
   const { width, height } = inputs[0];
-  const size = lm.facts.dynamicSpatial && width <= m.tile.size && height <= m.tile.size && m.kind !== 'bioimageio' ? Math.max(width, height) : m.tile.size;
+  // an image smaller than a tile runs as one tile of its own size, rounded up to the graph's
+  // multiple (the rest reflect-padded), when the graph accepts any size
+  const size = lm.facts.dynamicSpatial && width <= m.tile.size && height <= m.tile.size && m.kind !== 'bioimageio' ? roundUp(Math.max(width, height), lm.facts.multiple) : m.tile.size;
   const overlap = Math.min(m.tile.overlap, Math.floor(size / 2));
   const tiles = planTiles(width, height, size, overlap);
   const batch = lm.facts.dynamicBatch ? m.tile.batch : 1;

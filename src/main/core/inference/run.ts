@@ -11,6 +11,12 @@ import { inferSite } from './site';
 import { gaussianSource } from './samplers/noise';
 import { resampledSize } from './resample';
 import { JobCancelled } from '../jobs/manager';
+import { acquireLock } from '../jobs/runLock';
+import { compareDomain, sampleIndices, siteStats } from './domain';
+import type { DomainCheck } from '../../../shared/domain';
+
+/** Sites sampled from a plate for the domain check. */
+const DOMAIN_SITES = 4;
 
 export interface InferHooks {
   /** sites done (incl. resumed) / total; may throw to cancel (JobContext.progress does) */
@@ -87,6 +93,27 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     throw new Error(`model ${m.name} reads ${m.inputs.join(', ')} but site ${firstMissing.well} field ${firstMissing.field} of plate ${plate.barcode} has only ${have.join(', ') || 'no acquired images'}`);
   }
 
+  // one inference per plate at a time: a second one would attach to the same run and redo its sites
+  const release = acquireLock(db, `infer-plate-${plate.id}`, `inference on plate ${plate.barcode}`);
+  try {
+    return await inferLocked(core, plate, model, params, sites, inputsOf, opts, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function inferLocked(
+  core: { db: Db; paths: { synthetic: string } },
+  plate: { id: number; barcode: string; cellLine?: string | null },
+  model: ReturnType<typeof getModel>,
+  params: InferParams,
+  sites: SiteRow[],
+  inputsOf: (s: SiteRow) => Array<string | null>,
+  opts: InferStartInput,
+  hooks: InferHooks,
+): Promise<InferSummary> {
+  const { db } = core;
+  const m = model.manifest;
   const key = paramsKey(params);
   const existing = db.prepare(`SELECT id FROM runs WHERE plate_id = ? AND model_id = ? AND params = ? AND status != 'done' ORDER BY id DESC LIMIT 1`).get(plate.id, model.id, key) as { id: number } | undefined;
   const runId =
@@ -96,6 +123,13 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
 
   const setStatus = (status: RunStatus, error: string | null = null) =>
     db.prepare(`UPDATE runs SET status = ?, error = ?, finished_at = CASE WHEN ? IN ('done','failed','cancelled') THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE NULL END WHERE id = ?`).run(status, error, status, runId);
+
+  // the domain check: a few sites spread over the plate against the model's training conditions,
+  // recorded before any site runs (an out-of-range plate still runs: the user decides)
+  hooks.progress?.(0, sites.length, 'domain check');
+  const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(inputsOf(sites[i]).map((p) => readGray(p!))), m, params.pixelSizeUm)));
+  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+  db.prepare(`UPDATE runs SET domain = ? WHERE id = ?`).run(JSON.stringify(domain), runId);
 
   let lm;
   try {
@@ -177,6 +211,7 @@ export async function runInference(core: { db: Db; paths: { synthetic: string } 
     seconds,
     sitesPerSecond: computed > 0 && seconds > 0 ? computed / seconds : null,
     outputDir: join(core.paths.synthetic, `run-${runId}`),
+    domain,
   };
 }
 
@@ -212,6 +247,7 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   sites_done: number;
+  domain: string | null;
 }
 
 const RUN_SQL = `SELECT r.*, p.barcode, (SELECT count(*) FROM run_sites rs WHERE rs.run_id = r.id) AS sites_done FROM runs r JOIN plates p ON p.id = r.plate_id`;
@@ -235,6 +271,7 @@ const toRun = (r: RunRow): RunInfo => {
     error: r.error,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    domain: r.domain ? (JSON.parse(r.domain) as DomainCheck) : null,
   };
 };
 

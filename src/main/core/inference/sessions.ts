@@ -49,15 +49,6 @@ export function getSession(file: string, request: ProviderRequest = 'auto'): Pro
   return p;
 }
 
-/** Forget cached sessions (all, or those of one model file), releasing their native memory. */
-export async function releaseSessions(file?: string): Promise<void> {
-  for (const [k, p] of [...cache]) {
-    if (file && !k.startsWith(`${file}\u0000`)) continue;
-    cache.delete(k);
-    await p.then((h) => h.session.release()).catch(() => undefined);
-  }
-}
-
 /** A new (uncached) session; `detect` says what this machine offers (injectable for tests). */
 export async function openSession(file: string, request: ProviderRequest, detect: () => Promise<ProviderInfo> = detectProviders): Promise<SessionHandle> {
   const ort = await loadOrt();

@@ -1,7 +1,8 @@
 /**
  * Tiling with overlap and smooth blending, for images of any size. Tiles are `size`×`size`; their
  * starts step by size − overlap and the last one is pulled back to end at the image edge, so every
- * tile lies inside the image (images smaller than a tile are edge-padded). Each tile's output is
+ * tile lies inside the image (images smaller than a tile are padded by reflection, so the padding
+ * looks like more of the same field rather than a smeared edge). Each tile's output is
  * weighted by a raised-cosine ramp over its overlapping borders (1 elsewhere, and 1 at image edges)
  * and the sum is divided by the summed weights: seams vanish and a model that is the identity gives
  * back its input exactly.
@@ -39,16 +40,24 @@ export function planTiles(width: number, height: number, size: number, overlap: 
   return tiles;
 }
 
-/** Copy a size×size window of every plane (CHW) into dst at offset, clamping coordinates (edge padding). */
+/** Index i mirrored into [0, n) without repeating the edge (numpy's 'reflect'), for any i ≥ 0. */
+export function reflectIndex(i: number, n: number): number {
+  if (n <= 1) return 0;
+  const period = 2 * (n - 1);
+  const k = i % period;
+  return k < n ? k : period - k;
+}
+
+/** Copy a size×size window of every plane (CHW) into dst at offset; outside the image, reflect. */
 export function extractTile(planes: Float32Array, channels: number, width: number, height: number, t: Tile, size: number, dst: Float32Array, offset: number): void {
+  const xs = t.x + size <= width ? null : Int32Array.from({ length: size }, (_, i) => reflectIndex(t.x + i, width));
   for (let c = 0; c < channels; c++) {
     const base = c * width * height;
     for (let j = 0; j < size; j++) {
-      const y = Math.min(t.y + j, height - 1);
-      const row = base + y * width;
+      const row = base + reflectIndex(t.y + j, height) * width;
       const o = offset + (c * size + j) * size;
-      if (t.x + size <= width) dst.set(planes.subarray(row + t.x, row + t.x + size), o);
-      else for (let i = 0; i < size; i++) dst[o + i] = planes[row + Math.min(t.x + i, width - 1)];
+      if (!xs) dst.set(planes.subarray(row + t.x, row + t.x + size), o);
+      else for (let i = 0; i < size; i++) dst[o + i] = planes[row + xs[i]];
     }
   }
 }

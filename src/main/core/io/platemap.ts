@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseWellName } from '../../../shared/channels';
-import { findColumn, readTable, TableError, type Table } from './table';
+import { findColumn, readTable, TableError, type Table, type TextEncoding } from './table';
 
 export type ControlType = 'negcon' | 'poscon' | 'trt' | 'empty';
 
@@ -90,13 +90,22 @@ export function parseColumnMapping(spec: string): ColumnMapping {
   return out;
 }
 
+/**
+ * The header for an error message, only when it looks like column names: a file that is not a
+ * table (a key file, /etc/shadow) must not have its first line echoed to the UI.
+ */
+export function columnList(header: string[]): string {
+  const nameLike = header.length <= 200 && header.every((h) => h.length <= 80 && /^[\p{L}\p{N} _.\-()%#/[\]]*$/u.test(h));
+  return nameLike ? `columns: ${header.join(', ')}` : `a first line that is not a header of column names (${header.length} field${header.length === 1 ? '' : 's'})`;
+}
+
 function resolveColumns(t: Table, mapping: ColumnMapping, required: Array<keyof ColumnMapping>, what: string): Partial<Record<keyof ColumnMapping, string>> {
   const cols: Partial<Record<keyof ColumnMapping, string>> = {};
   for (const k of COLUMN_KEYS) {
     const explicit = mapping[k];
     if (explicit !== undefined) {
       const c = findColumn(t.header, [explicit]);
-      if (!c) throw new PlatemapError(`${t.file}: column "${explicit}" (mapped to ${k}) is missing; the ${what} has columns: ${t.header.join(', ')}`);
+      if (!c) throw new PlatemapError(`${t.file}: column "${explicit}" (mapped to ${k}) is missing; the ${what} has ${columnList(t.header)}`);
       cols[k] = c;
     } else {
       const c = findColumn(t.header, ALIASES[k]);
@@ -106,7 +115,7 @@ function resolveColumns(t: Table, mapping: ColumnMapping, required: Array<keyof 
   const missing = required.filter((k) => !cols[k]);
   if (missing.length)
     throw new PlatemapError(
-      `${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k} (${ALIASES[k].slice(0, 2).join(' or ')})`).join(', ')}; the ${what} has columns: ${t.header.join(', ')}`,
+      `${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k} (${ALIASES[k].slice(0, 2).join(' or ')})`).join(', ')}; the ${what} has ${columnList(t.header)}`,
     );
   return cols;
 }
@@ -114,8 +123,8 @@ function resolveColumns(t: Table, mapping: ColumnMapping, required: Array<keyof 
 const nz = (s: string | undefined): string | null => (s === undefined || s === '' || /^(nan|na|null|none)$/i.test(s) ? null : s);
 
 /** A compound metadata table (JUMP's external_metadata TSV): broad_sample → compound. */
-export function readCompoundTable(file: string): Map<string, CompoundInfo> {
-  const t = readTableOrThrow(file);
+export function readCompoundTable(file: string, encoding: TextEncoding = 'utf8'): Map<string, CompoundInfo> {
+  const t = readTableOrThrow(file, encoding);
   const cols = resolveColumns(t, {}, ['compound', 'name'], 'compound table');
   const out = new Map<string, CompoundInfo>();
   for (const r of t.rows) {
@@ -150,9 +159,9 @@ export function normaliseControl(raw: string | null, solventOnly: boolean): Cont
   return 'trt';
 }
 
-function readTableOrThrow(file: string): Table {
+function readTableOrThrow(file: string, encoding: TextEncoding = 'utf8'): Table {
   try {
-    return readTable(file);
+    return readTable(file, encoding);
   } catch (e) {
     if (e instanceof TableError) throw new PlatemapError(e.message);
     throw e;
@@ -164,10 +173,13 @@ function readTableOrThrow(file: string): Table {
  * an optional compound table. An empty compound cell is a solvent-only (DMSO) well, not a gap.
  * Inline compound columns in the plate map win over nothing but lose to the compound table.
  */
-export function readPlatemap(file: string, opts: { compoundFile?: string | null; columns?: ColumnMapping; platemapName?: string | null } = {}): PlateAnnotation {
-  const t = readTableOrThrow(file);
+export function readPlatemap(
+  file: string,
+  opts: { compoundFile?: string | null; columns?: ColumnMapping; platemapName?: string | null; encoding?: TextEncoding } = {},
+): PlateAnnotation {
+  const t = readTableOrThrow(file, opts.encoding);
   const cols = resolveColumns(t, opts.columns ?? {}, ['well', 'compound'], 'plate map');
-  const compounds = opts.compoundFile ? readCompoundTable(opts.compoundFile) : new Map<string, CompoundInfo>();
+  const compounds = opts.compoundFile ? readCompoundTable(opts.compoundFile, opts.encoding) : new Map<string, CompoundInfo>();
   const seen = new Map<string, number>();
   const wells: WellAnnotation[] = [];
   const unknownCompounds: PlateAnnotation['unknownCompounds'] = [];
@@ -229,12 +241,12 @@ export function findMetadataRoot(dir: string): string | null {
  * platemap/<name>.txt holds it; external_metadata/*.tsv the compounds. Without a barcode, a
  * single-plate barcode_platemap.csv decides it.
  */
-export function resolveJumpMetadata(root: string, barcode: string | null): JumpMetadata {
+export function resolveJumpMetadata(root: string, barcode: string | null, encoding: TextEncoding = 'utf8'): JumpMetadata {
   const bp = join(root, 'barcode_platemap.csv');
-  const t = readTableOrThrow(bp);
+  const t = readTableOrThrow(bp, encoding);
   const bc = findColumn(t.header, ['Assay_Plate_Barcode']);
   const pm = findColumn(t.header, ['Plate_Map_Name']);
-  if (!bc || !pm) throw new PlatemapError(`${bp}: missing column ${!bc ? 'Assay_Plate_Barcode' : 'Plate_Map_Name'}; it has columns: ${t.header.join(', ')}`);
+  if (!bc || !pm) throw new PlatemapError(`${bp}: missing column ${!bc ? 'Assay_Plate_Barcode' : 'Plate_Map_Name'}; it has ${columnList(t.header)}`);
   let row = barcode === null ? undefined : t.rows.find((r) => r.cells[bc] === barcode);
   if (!row && barcode === null) {
     if (t.rows.length !== 1) throw new PlatemapError(`${bp}: lists ${t.rows.length} plates (${t.rows.map((r) => r.cells[bc]).join(', ')}); say which with --barcode`);
@@ -250,8 +262,8 @@ export function resolveJumpMetadata(root: string, barcode: string | null): JumpM
 }
 
 /** The barcodes JUMP's barcode_platemap.csv lists. */
-export function listJumpBarcodes(root: string): string[] {
-  const t = readTableOrThrow(join(root, 'barcode_platemap.csv'));
+export function listJumpBarcodes(root: string, encoding: TextEncoding = 'utf8'): string[] {
+  const t = readTableOrThrow(join(root, 'barcode_platemap.csv'), encoding);
   const bc = findColumn(t.header, ['Assay_Plate_Barcode']);
   return bc ? t.rows.map((r) => r.cells[bc]) : [];
 }

@@ -80,6 +80,9 @@ function classicTiff(file: string, fd: number, head: Buffer, size: number, le: b
   if (!width || !height) throw new ImageReadError(file, 'TIFF has no image size in its header');
   const bitDepth = first(258, 1)!;
   const channels = first(277, 1)!;
+  // SampleFormat: 1 unsigned (the default), 2 signed, 3 IEEE float (4 undefined: read as unsigned)
+  const sf = first(339, 1)!;
+  const sampleFormat = sf === 3 ? 'float' : sf === 2 ? 'int' : 'uint';
   // Pixel data lives in strips or tiles; every one must lie inside the file.
   const offsets = tags.has(324) ? values(324) : values(273);
   const counts = tags.has(325) ? values(325) : values(279);
@@ -88,5 +91,5 @@ function classicTiff(file: string, fd: number, head: Buffer, size: number, le: b
   let end = 0;
   for (let i = 0; i < offsets.length; i++) end = Math.max(end, offsets[i] + counts[i]);
   if (end > size) throw new ImageReadError(file, `truncated: pixel data runs to byte ${end}, file has ${size}`);
-  return { width, height, bitDepth, channels, format: 'tiff' };
+  return { width, height, bitDepth, channels, sampleFormat, format: 'tiff' };
 }

@@ -9,19 +9,58 @@ export interface Table {
 
 export class TableError extends Error {}
 
+/** How a table's bytes are text: UTF-8 (the default; a BOM is allowed) or, when the user says so, Latin-1. */
+export type TextEncoding = 'utf8' | 'latin1';
+
+/**
+ * Bytes → text. A UTF-8 or UTF-16 byte-order mark decides; otherwise the bytes must be valid
+ * UTF-8 unless `encoding` is latin1. Invalid UTF-8 is refused with its line and byte rather than
+ * read with U+FFFD, which would silently rename compounds.
+ */
+export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncoding = 'utf8'): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (encoding === 'latin1') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) (line++, (lineStart = i + 1));
+    throw new TableError(
+      `${file}:${line}: byte 0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')} at column ${at - lineStart + 1} (offset ${at}) is not UTF-8; ` +
+        'save the table as UTF-8, or give --encoding latin1 if it is Latin-1 (Windows-1252)',
+    );
+  }
+}
+
+/** Offset of the first byte that does not begin or continue a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length - 1;
+}
+
 /**
  * Read a CSV or TSV file (tab when the header line has a tab, else comma; RFC 4180 quoting,
- * BOM and CRLF tolerated). Short rows are padded with empty cells; a row with more cells than
+ * BOM and CRLF tolerated; text decoded by decodeText). Short rows are padded with empty cells; a row with more cells than
  * the header is an error naming the line.
  */
-export function readTable(file: string): Table {
-  let text: string;
+export function readTable(file: string, encoding: TextEncoding = 'utf8'): Table {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new TableError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeText(bytes, file, encoding);
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delim = firstLine.includes('\t') ? '\t' : ',';
   const records = splitRecords(text, delim, file);

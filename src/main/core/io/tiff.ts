@@ -1,6 +1,6 @@
-import { open, writeFile, rename, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { writeFileAtomic } from './output';
 
 /** A single-channel image in memory: row-major pixels. */
 export interface Gray {
@@ -64,12 +64,9 @@ export function encodeTiff(img: Gray): Buffer {
   return buf;
 }
 
-/** Write atomically: a crash never leaves a half-written image under the final name. */
+/** Write atomically: a crash never leaves a half-written image under the final name; a failed write names the file and cause. */
 export async function writeTiff(path: string, img: Gray): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.partial-${process.pid}`;
-  await writeFile(tmp, encodeTiff(img));
-  await rename(tmp, path);
+  await writeFileAtomic(path, encodeTiff(img));
 }
 
 export class ImageReadError extends Error {
@@ -86,10 +83,33 @@ export interface ImageHeader {
   height: number;
   bitDepth: number;
   channels: number;
+  /** how the samples are stored (TIFF SampleFormat): unsigned or signed integers, or IEEE floats */
+  sampleFormat: SampleFormat;
   format: string;
 }
 
+export type SampleFormat = 'uint' | 'int' | 'float';
+
+/**
+ * Why an image cannot be read as the single-channel 8/16-bit unsigned grey image every model and
+ * measurement here expects; null when it can. Float images are refused, not rescaled: no rule maps
+ * arbitrary float intensities onto the integer range the models were trained on without changing
+ * the biology that the numbers mean, so the user converts them knowingly.
+ */
+export function unsupportedSamples(h: Pick<ImageHeader, 'bitDepth' | 'channels' | 'sampleFormat'>): string | null {
+  if (h.channels >= 3) return `${h.channels} samples per pixel (colour/RGB); Stainless reads single-channel grey images: split the channels into one file each`;
+  if (h.sampleFormat === 'float') return `${h.bitDepth}-bit floating-point pixels; Stainless reads 8- or 16-bit unsigned integer images: convert to 16-bit first`;
+  if (h.sampleFormat === 'int') return `${h.bitDepth}-bit signed integer pixels; Stainless reads 8- or 16-bit unsigned integer images: convert to unsigned 16-bit first`;
+  if (h.bitDepth !== 8 && h.bitDepth !== 16) return `${h.bitDepth}-bit pixels; Stainless reads 8- or 16-bit unsigned integer images`;
+  return null;
+}
+
 const DEPTH_BITS: Record<string, number> = { uchar: 8, char: 8, ushort: 16, short: 16, uint: 32, int: 32, float: 32, double: 64 };
+
+function sampleFormatOf(depth: string | undefined): SampleFormat {
+  if (depth === 'float' || depth === 'double' || depth === 'complex' || depth === 'dpcomplex') return 'float';
+  return depth === 'char' || depth === 'short' || depth === 'int' ? 'int' : 'uint';
+}
 
 /** Size and bit depth from the file header only (no pixel decode), with a clear error naming the file. */
 export async function readImageHeader(file: string): Promise<ImageHeader> {
@@ -100,11 +120,14 @@ export async function readImageHeader(file: string): Promise<ImageHeader> {
     throw new ImageReadError(file, `not a readable image (${(e as Error).message})`);
   }
   if (!meta.width || !meta.height) throw new ImageReadError(file, 'image has no size in its header');
+  const depth = meta.depth ?? 'uchar';
   return {
     width: meta.width,
     height: meta.height,
-    bitDepth: DEPTH_BITS[meta.depth ?? 'uchar'] ?? 8,
+    bitDepth: DEPTH_BITS[depth] ?? 8,
+    // grey + alpha (2 bands) reads as grey; 3 or more bands are colour
     channels: meta.channels ?? 1,
+    sampleFormat: sampleFormatOf(depth),
     format: meta.format ?? 'unknown',
   };
 }
@@ -124,7 +147,16 @@ export async function readGray(file: string): Promise<Gray> {
   try {
     const img = sharp(file, { failOn: 'error', limitInputPixels: false });
     const meta = await img.metadata();
+    const bands = meta.channels ?? 1;
+    const why = unsupportedSamples({ bitDepth: DEPTH_BITS[meta.depth ?? 'uchar'] ?? 8, channels: 1, sampleFormat: sampleFormatOf(meta.depth) });
+    if (why) throw new ImageReadError(file, why);
     const depth = meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8;
+    if (bands >= 3) {
+      // Colour only in form: grey saved as RGB (equal bands, as libvips and many tools write it) is read as grey.
+      const grey = await greyOfColour(file, depth);
+      if (!grey) throw new ImageReadError(file, unsupportedSamples({ bitDepth: depth, channels: bands, sampleFormat: 'uint' })!);
+      return grey;
+    }
     // Keep the pipeline in grey: sharp's default sRGB pipeline rescales 16-bit values.
     const space = depth === 16 ? 'grey16' : 'b-w';
     out = await img
@@ -133,6 +165,7 @@ export async function readGray(file: string): Promise<Gray> {
       .raw({ depth: depth === 16 ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (e) {
+    if (e instanceof ImageReadError) throw e;
     throw new ImageReadError(file, `cannot decode image (${(e as Error).message})`);
   }
   const { width, height } = out.info;
@@ -143,6 +176,26 @@ export async function readGray(file: string): Promise<Gray> {
       ? new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
       : new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   return { width, height, bitDepth, data };
+}
+
+/** The first band of a 3/4-band image when its R, G and B bands are equal everywhere; null when it has colour. */
+export async function greyOfColour(file: string, depth: 8 | 16): Promise<Gray | null> {
+  const space = depth === 16 ? 'rgb16' : 'srgb';
+  const { data, info } = await sharp(file, { failOn: 'error', limitInputPixels: false })
+    .pipelineColourspace(space)
+    .toColourspace(space)
+    .raw({ depth: depth === 16 ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const px = depth === 16 ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const n = info.width * info.height;
+  const c = info.channels;
+  const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
+  for (let i = 0, o = 0; i < n; i++, o += c) {
+    const v = px[o];
+    if (px[o + 1] !== v || px[o + 2] !== v) return null;
+    out[i] = v;
+  }
+  return { width: info.width, height: info.height, bitDepth: depth, data: out };
 }
 
 /** Reads uncompressed, single-strip-or-contiguous, little-endian grey TIFFs without a decoder; null otherwise. */
@@ -171,6 +224,9 @@ async function readBaselineTiff(file: string): Promise<Gray | null> {
     const comp = t.get(259)?.value ?? 1;
     const spp = t.get(277)?.value ?? 1;
     const strips = t.get(273);
+    // (with several samples the tag holds an offset; those images go to the general path)
+    const sampleFormat = spp === 1 ? (t.get(339)?.value ?? 1) : 1;
+    if (sampleFormat !== 1) throw new ImageReadError(file, unsupportedSamples({ bitDepth: bits ?? 0, channels: spp, sampleFormat: sampleFormat === 3 ? 'float' : sampleFormat === 2 ? 'int' : 'uint' }) ?? `TIFF SampleFormat ${sampleFormat} is not supported`);
     if (!width || !height || (bits !== 8 && bits !== 16) || comp !== 1 || spp !== 1 || !strips || strips.count !== 1) return null;
     const bytes = width * height * (bits / 8);
     if (strips.value + bytes > size) throw new ImageReadError(file, `truncated: header promises ${bytes} bytes of pixels, file has ${size - strips.value}`);

@@ -1,6 +1,10 @@
 import type { Db } from '../catalog/db';
 import type { EventBus } from '../events';
 import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
+import type { ApiEvent } from '../../../shared/contract/events';
+import type { JobKindName, JobParams, JobResult } from './kinds';
+
+type CatalogEvent = Extract<ApiEvent, { type: 'catalog' }>;
 
 export class JobCancelled extends Error {
   constructor() {
@@ -19,6 +23,8 @@ export interface JobContext<P> {
 export interface JobKind<P = unknown, R = unknown> {
   title(params: P): string;
   unit: string;
+  /** the catalog change a finished job of this kind makes; the manager emits it, in one place */
+  emits: (result: R) => Omit<CatalogEvent, 'type'>;
   run(ctx: JobContext<P>): Promise<R>;
 }
 
@@ -48,7 +54,7 @@ const now = () => new Date().toISOString();
  * 'running' at start-up were cut off by a crash or quit and become 'interrupted' (resumable).
  */
 export class JobManager {
-  private kinds = new Map<string, JobKind<any, any>>();
+  private kinds = new Map<string, JobKind<any, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any -- typed at register()
   private queue: number[] = [];
   private running: { id: number; abort: AbortController; startedMs: number; startDone: number } | null = null;
   private waiters = new Map<number, Array<(j: JobInfo) => void>>();
@@ -60,11 +66,11 @@ export class JobManager {
     db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE status IN ('running','queued')`).run();
   }
 
-  register<P, R>(kind: string, def: JobKind<P, R>): void {
+  register<K extends JobKindName>(kind: K, def: JobKind<JobParams<K>, JobResult<K>>): void {
     this.kinds.set(kind, def);
   }
 
-  submit<P>(kind: string, params: P): JobInfo {
+  submit<K extends JobKindName>(kind: K, params: JobParams<K>): JobInfo {
     const def = this.kinds.get(kind);
     if (!def) throw new Error(`unknown job kind "${kind}"`);
     const info = this.db
@@ -86,6 +92,13 @@ export class JobManager {
       list.push(res);
       this.waiters.set(id, list);
     });
+  }
+
+  /** A finished job's result, typed by its kind (checked: a job of another kind is an error). */
+  resultOf<K extends JobKindName>(job: JobInfo, kind: K): JobResult<K> {
+    if (job.kind !== kind) throw new Error(`job ${job.id} is a ${job.kind} job, not ${kind}`);
+    if (job.status !== 'done') throw new Error(`job ${job.id} is ${job.status}${job.error ? `: ${job.error}` : ''}`);
+    return job.result as JobResult<K>;
   }
 
   cancel(id: number): JobInfo {
@@ -192,7 +205,10 @@ export class JobManager {
     try {
       const result = await def.run(ctx);
       if (abort.signal.aborted) this.finish(id, 'cancelled', null, result);
-      else this.finish(id, 'done', null, result);
+      else {
+        this.events.emit({ type: 'catalog', ...def.emits(result) });
+        this.finish(id, 'done', null, result);
+      }
     } catch (e) {
       if (e instanceof JobCancelled || abort.signal.aborted) this.finish(id, 'cancelled', null, null);
       else this.finish(id, 'failed', e instanceof Error ? e.message : String(e), null);

@@ -1,5 +1,5 @@
 import { mulberry32 } from './rng';
-import { bhAdjust } from './stats';
+import { bhAdjust } from '../../../shared/stats';
 
 /**
  * Phenotypic activity as JUMP measures it with copairs: for every replicate well of a compound,

@@ -1,6 +1,6 @@
 import { PAINT_CHANNELS } from '../../../shared/channels';
 import { FEATURE_GROUPS, parseFeatureName, type FeatureGroup } from './featureNames';
-import { pearson, median } from './stats';
+import { pearson, median } from '../../../shared/stats';
 
 /** Per-well profiles: one row per well, one column per feature, row-major. */
 export interface WellProfiles {

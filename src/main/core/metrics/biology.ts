@@ -3,7 +3,7 @@ import { featureAgreement, type WellProfiles } from './agreement';
 import { crossValidatedF1 } from './classify';
 import { phenotypicActivity } from './activity';
 import { frechetDistance, type Matrix } from './frechet';
-import { zPrime, ssmd, pearson } from './stats';
+import { zPrime, ssmd, pearson } from '../../../shared/stats';
 
 /** Plate-map annotation of a well, as the catalog holds it. */
 export interface WellLabel {

@@ -54,17 +54,52 @@ export function psnr(ref: FloatImage, pred: FloatImage, dataRange = 255): number
  * the boundary rule only matters along rows; the column pass never leaves the image.
  */
 export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): number {
+  return ssimMap(a, b, checkSsim(a, b, opts)).mean;
+}
+
+function checkSsim(a: FloatImage, b: FloatImage, opts: SsimOptions) {
   sameShape(a, b, 'ssim');
-  const { width: w, height: h } = a;
-  const dataRange = opts.dataRange ?? 255;
   const gaussian = opts.window === 'gaussian';
+  const winSize = gaussian ? 2 * Math.floor(3.5 * 1.5 + 0.5) + 1 : (opts.winSize ?? 7);
+  if (!gaussian && winSize % 2 !== 1) throw new Error(`ssim: window size ${winSize} must be odd`);
+  if (a.width < winSize || a.height < winSize) throw new Error(`ssim: image ${a.width}×${a.height} is smaller than the ${winSize}×${winSize} window`);
+  return { ...opts, dataRange: opts.dataRange ?? 255, winSize, gaussian };
+}
+
+/**
+ * SSIM with its map also averaged inside masks (e.g. nuclei, cells): `masked[k]` is the mean of
+ * skimage's SSIM map (structural_similarity(full=True)) over the pixels of masks[k] within the
+ * same crop skimage averages over; null when a mask has no pixel there.
+ */
+export function ssimMasked(a: FloatImage, b: FloatImage, masks: Uint8Array[], opts: SsimOptions = {}): { ssim: number; masked: Array<number | null> } {
+  const r = ssimMap(a, b, checkSsim(a, b, opts), masks);
+  return { ssim: r.mean, masked: r.sums.map((v, k) => (r.counts[k] ? v / r.counts[k] : null)) };
+}
+
+interface MapSums {
+  mean: number;
+  sums: number[];
+  counts: number[];
+}
+
+/** Adds one SSIM map value at pixel i to the mask sums (the hot loops call it only when masks are given). */
+function addMasked(masks: Uint8Array[], sums: number[], counts: number[], i: number, v: number) {
+  for (let k = 0; k < masks.length; k++)
+    if (masks[k][i]) {
+      sums[k] += v;
+      counts[k]++;
+    }
+}
+
+function ssimMap(a: FloatImage, b: FloatImage, opt: SsimOptions & { dataRange: number; winSize: number; gaussian: boolean }, masks: Uint8Array[] = []): MapSums {
+  const { width: w, height: h } = a;
+  const { dataRange, winSize, gaussian } = opt;
   const sigma = 1.5;
   const truncate = 3.5;
-  const winSize = gaussian ? 2 * Math.floor(truncate * sigma + 0.5) + 1 : (opts.winSize ?? 7);
-  if (!gaussian && winSize % 2 !== 1) throw new Error(`ssim: window size ${winSize} must be odd`);
-  if (w < winSize || h < winSize) throw new Error(`ssim: image ${w}×${h} is smaller than the ${winSize}×${winSize} window`);
   const r = (winSize - 1) / 2;
-  if (!gaussian) return ssimBox(a, b, winSize, dataRange);
+  if (!gaussian) return ssimBox(a, b, winSize, dataRange, masks);
+  const sums = masks.map(() => 0);
+  const counts = masks.map(() => 0);
   // normalised 1-D weights: the box (1/size each) or scipy's Gaussian
   const kernel = gaussian ? gaussianKernel(sigma, truncate) : new Float64Array(winSize).fill(1 / winSize);
   const x = a.data;
@@ -132,10 +167,12 @@ export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): numb
       const vx = covNorm * (mxx - mx * mx);
       const vy = covNorm * (myy - my * my);
       const vxy = covNorm * (mxy - mx * my);
-      sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+      const v = ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+      sum += v;
+      if (masks.length) addMasked(masks, sums, counts, row * w + c, v);
     }
   }
-  return sum / ((h - 2 * r) * (w - 2 * r));
+  return { mean: sum / ((h - 2 * r) * (w - 2 * r)), sums, counts };
 }
 
 /**
@@ -143,7 +180,9 @@ export function ssim(a: FloatImage, b: FloatImage, opts: SsimOptions = {}): numb
  * as the weighted form to rounding. Only the columns and rows kept by skimage's crop are filtered,
  * so no window ever crosses the image border.
  */
-function ssimBox(a: FloatImage, b: FloatImage, size: number, dataRange: number): number {
+function ssimBox(a: FloatImage, b: FloatImage, size: number, dataRange: number, masks: Uint8Array[]): MapSums {
+  const sums = masks.map(() => 0);
+  const counts = masks.map(() => 0);
   const { width: w, height: h } = a;
   const r = (size - 1) / 2;
   const x = a.data;
@@ -217,7 +256,9 @@ function ssimBox(a: FloatImage, b: FloatImage, size: number, dataRange: number):
       const vx = covNorm * (axx[c] / np - mx * mx);
       const vy = covNorm * (ayy[c] / np - my * my);
       const vxy = covNorm * (axy[c] / np - mx * my);
-      sum += ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+      const v = ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
+      sum += v;
+      if (masks.length) addMasked(masks, sums, counts, row * w + c, v);
     }
     if (row + r + 1 >= h) break;
     const oa = (row + r + 1) * w;
@@ -230,7 +271,7 @@ function ssimBox(a: FloatImage, b: FloatImage, size: number, dataRange: number):
       axy[c] += hxy[oa + c] - hxy[ob + c];
     }
   }
-  return sum / ((h - 2 * r) * (w - 2 * r));
+  return { mean: sum / ((h - 2 * r) * (w - 2 * r)), sums, counts };
 }
 
 export function pixelMetrics(ref: FloatImage, pred: FloatImage, opts: SsimOptions = {}): PixelMetrics {

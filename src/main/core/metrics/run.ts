@@ -2,11 +2,13 @@ import type { Db } from '../catalog/db';
 import type { ChannelPixelSummary, MetricsParams, QcSummary, RunMetrics, SegSummary, WellKey } from '../../../shared/contract/metrics';
 import { PAINT_CHANNELS } from '../../../shared/channels';
 import { readGray } from '../io/tiff';
-import { pixelMetrics } from './pixel';
+import { psnr } from './pixel';
+import { honestSite, imageMedian, leaveOneOutLevels, skillScore, type HonestSite, type ObjectMasks } from './honest';
+import type { HonestChannel } from '../../../shared/contract/metrics';
 import { DEFAULT_SCALE, describeScale, to255 } from './scale';
 import { matchLabels, type SegMatch } from './matching';
 import { distribution, poolMatches } from './summary';
-import { pearson } from './stats';
+import { pearson } from '../../../shared/stats';
 import { controlsQc, computeBiology } from './biology';
 import { loadRunProfiles, FEATURES_MISSING } from './profiles';
 import { acquiredClassical, loadRun, plateWells, predictedSegmentations, referenceSegmentations, runSites, type SegFiles } from './sources';
@@ -45,8 +47,14 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
     const k = `${wellId}|${key}|${channel}`;
     perWell.set(k, [...(perWell.get(k) ?? []), v]);
   };
+  // honest metrics: each site's baseline is a constant image at the median of the other sites'
+  // median levels (0–255 scale); objects come from the reference segmentation when there is one
+  const levels = await baselineLevels(sites);
+  const honest = new Map<string, HonestSite[]>();
   let pairs = 0;
   for (const s of sites) {
+    const ref = refSeg?.bySite.get(s.siteId);
+    const masks = ref ? await readMasks(ref) : null;
     for (const ch of PAINT_CHANNELS) {
       const sp = s.synthetic.get(ch);
       const ap = s.acquired.get(ch);
@@ -54,23 +62,36 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
       const [syn, acq] = await Promise.all([readGray(sp), readGray(ap)]);
       if (syn.width !== acq.width || syn.height !== acq.height)
         throw new Error(`site ${s.well} f${s.field} ${ch}: synthetic ${sp} is ${syn.width}×${syn.height} but acquired ${ap} is ${acq.width}×${acq.height}`);
-      const m = pixelMetrics(to255(acq, DEFAULT_SCALE), to255(syn, DEFAULT_SCALE), { dataRange: 255, window: params.ssimWindow });
+      if (masks && masks.nuclei.length !== acq.width * acq.height) throw new Error(`site ${s.well} f${s.field}: reference labels ${ref!.nucleiPath} are not ${acq.width}×${acq.height}`);
+      const a255 = to255(acq, DEFAULT_SCALE);
+      const s255 = to255(syn, DEFAULT_SCALE);
+      const h = honestSite(a255, s255, levels.get(`${s.siteId}|${ch}`) ?? null, masks, { dataRange: 255, window: params.ssimWindow });
+      const m = { mse: h.mse, psnr: psnr(a255, s255, 255), ssim: h.ssim };
       pairs++;
       const c = perChannel.get(ch) ?? { mse: [], psnr: [], ssim: [] };
       perChannel.set(ch, c);
+      if (!honest.has(ch)) honest.set(ch, []);
+      honest.get(ch)!.push(h);
       for (const k of ['mse', 'psnr', 'ssim'] as const) {
         c[k].push(m[k]);
         rows.push({ scope: 'site', siteId: s.siteId, wellId: s.wellId, key: k, channel: ch, value: m[k] });
         addWell(s.wellId, k, ch, m[k]);
       }
       addWell(s.wellId, 'ssim', '', m.ssim);
+      for (const [key, v] of HONEST_ROWS.map((k) => [k, h[HONEST_FIELD[k]]] as const)) {
+        if (v === null || !Number.isFinite(v)) continue;
+        rows.push({ scope: 'site', siteId: s.siteId, wellId: s.wellId, key, channel: ch, value: v });
+        if (key === 'ssim_nuclei' || key === 'ssim_cells') addWell(s.wellId, key, ch, v);
+      }
     }
     onProgress(++done, total, `pixel metrics ${s.well} f${s.field}`);
   }
   if (!pairs) notes.push('no site has both a synthetic and an acquired image of a Cell Painting channel: pixel metrics need acquired references');
+  if (pairs && sites.length < 2) notes.push('the constant baseline needs at least two sites (it is the median level of the other sites): no baseline or skill');
+  if (pairs && !refSeg) notes.push('SSIM and r inside nuclei and cells need a reference segmentation (ground truth, or `stainless segment --source acquired`)');
   const pixel: ChannelPixelSummary[] = PAINT_CHANNELS.filter((ch) => perChannel.has(ch)).map((ch) => {
     const c = perChannel.get(ch)!;
-    return { channel: ch, sites: c.ssim.length, mse: distribution(c.mse), psnr: distribution(c.psnr), ssim: distribution(c.ssim) };
+    return { channel: ch, sites: c.ssim.length, mse: distribution(c.mse), psnr: distribution(c.psnr), ssim: distribution(c.ssim), honest: summarizeHonest(honest.get(ch)!, refSeg?.kind ?? null) };
   });
   seconds.pixel = (performance.now() - tPix) / 1000;
 
@@ -173,6 +194,11 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
   seconds.total = (performance.now() - t0) / 1000;
 
   for (const s of pixel) for (const k of ['mse', 'psnr', 'ssim'] as const) rows.push({ scope: 'run', key: `${k}_mean`, channel: s.channel, value: s[k].mean });
+  for (const s of pixel) {
+    const h = s.honest!;
+    const runRows: Array<[string, number | null]> = [['ssim_skill', h.skillSsim], ['mse_skill', h.skillMse], ['ssim_baseline_mean', h.baselineSsim], ['ssim_nuclei_mean', h.nuclei?.ssim ?? null], ['ssim_cells_mean', h.cells?.ssim ?? null], ['ssim_nuclei_skill', h.nuclei?.skillSsim ?? null], ['ssim_cells_skill', h.cells?.skillSsim ?? null]];
+    for (const [key, value] of runRows) if (value !== null) rows.push({ scope: 'run', key, channel: s.channel, value });
+  }
   for (const s of segmentation) rows.push({ scope: 'run', key: `${s.objects}_f1`, value: s.f1 });
 
   const wellKeyList = [...new Set(rows.filter((r) => r.scope === 'well').map((r) => `${r.key}|${r.channel ?? ''}`))].sort();
@@ -190,6 +216,7 @@ export async function computeRunMetrics(db: Db, params: MetricsParams, onProgres
     computedAt: new Date().toISOString(),
     seconds,
     scale: describeScale(DEFAULT_SCALE),
+    baseline: BASELINE_RULE,
     ssimWindow: params.ssimWindow,
     pixel,
     segmentation,
@@ -214,7 +241,70 @@ function wellKeyLabel(key: string, channel: string): string {
     cell_count_synthetic: 'cell count (synthetic)',
     cell_count_reference: 'cell count (reference)',
     profile_r: 'profile agreement r (acquired vs synthetic)',
+    ssim_nuclei: 'SSIM inside nuclei',
+    ssim_cells: 'SSIM inside cells',
   };
   const base = names[key] ?? key.replace(/_/g, ' ').replace('panoptic quality', 'PQ');
   return channel ? `${base} ${channel}` : key === 'ssim' ? 'SSIM (mean over channels)' : base;
+}
+
+export const BASELINE_RULE = 'baseline: a constant image at the median 0–255 level of the other sites (per channel); skill = (score − baseline)/(perfect − baseline) on the site means (SSIM: perfect 1; MSE: perfect 0, i.e. 1 − MSE/MSE_baseline)';
+
+/** site rows of the honest metrics (metric key → HonestSite field) */
+const HONEST_FIELD = {
+  ssim_baseline: 'baselineSsim',
+  mse_baseline: 'baselineMse',
+  r: 'r',
+  ssim_nuclei: 'ssimNuclei',
+  ssim_cells: 'ssimCells',
+  r_nuclei: 'rNuclei',
+  r_cells: 'rCells',
+  ssim_nuclei_baseline: 'baselineSsimNuclei',
+  ssim_cells_baseline: 'baselineSsimCells',
+} as const satisfies Record<string, keyof HonestSite>;
+const HONEST_ROWS = Object.keys(HONEST_FIELD) as Array<keyof typeof HONEST_FIELD>;
+
+/** Per site and channel, the leave-one-out baseline level (keys `${siteId}|${channel}`). */
+async function baselineLevels(sites: Array<{ siteId: number; acquired: Map<string, string>; synthetic: Map<string, string> }>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const ch of PAINT_CHANNELS) {
+    const with_ = sites.filter((s) => s.acquired.has(ch) && s.synthetic.has(ch));
+    const medians: number[] = [];
+    for (const s of with_) medians.push(imageMedian(to255(await readGray(s.acquired.get(ch)!), DEFAULT_SCALE)));
+    leaveOneOutLevels(medians).forEach((l, i) => l !== null && out.set(`${with_[i].siteId}|${ch}`, l));
+  }
+  return out;
+}
+
+async function readMasks(ref: SegFiles): Promise<ObjectMasks> {
+  const [n, c] = await Promise.all([readGray(ref.nucleiPath), readGray(ref.cellsPath)]);
+  return { nuclei: Uint8Array.from(n.data, (v) => (v > 0 ? 1 : 0)), cells: Uint8Array.from(c.data, (v) => (v > 0 ? 1 : 0)) };
+}
+
+const meanOf = (xs: Array<number | null>): number | null => {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+};
+
+function summarizeHonest(sites: HonestSite[], objects: 'truth' | 'classical' | null): HonestChannel {
+  const mseM = meanOf(sites.map((h) => h.mse));
+  const ssimM = meanOf(sites.map((h) => h.ssim));
+  const bMse = meanOf(sites.map((h) => h.baselineMse));
+  const bSsim = meanOf(sites.map((h) => h.baselineSsim));
+  const inside = (k: 'Nuclei' | 'Cells') => {
+    const ssim = meanOf(sites.map((h) => h[`ssim${k}`]));
+    const base = meanOf(sites.map((h) => h[`baselineSsim${k}`]));
+    return { ssim, r: meanOf(sites.map((h) => h[`r${k}`])), baselineSsim: base, skillSsim: ssim !== null && base !== null ? skillScore(ssim, base, 1) : null };
+  };
+  return {
+    r: meanOf(sites.map((h) => h.r)),
+    baselineMse: bMse,
+    baselinePsnr: meanOf(sites.map((h) => (h.baselineMse === null ? null : 10 * Math.log10((255 * 255) / h.baselineMse)))),
+    baselineSsim: bSsim,
+    skillMse: mseM !== null && bMse !== null ? skillScore(mseM, bMse, 0) : null,
+    skillSsim: ssimM !== null && bSsim !== null ? skillScore(ssimM, bSsim, 1) : null,
+    objects,
+    nuclei: objects ? inside('Nuclei') : null,
+    cells: objects ? inside('Cells') : null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../catalog/db';
-import type { RunMetrics, WellKey, WellValues } from '../../../shared/contract/metrics';
+import type { RunMetrics, WellValues } from '../../../shared/contract/metrics';
 
 /** One stored number: a site's, a well's or the run's value of a metric (per channel or ''). */
 export interface MetricRow {
@@ -46,11 +46,4 @@ export function wellValues(db: Db, runId: number, key: string, channel: string):
     )
     .all(runId, key, channel, run.plate_id) as Array<{ wellId: number; well: string; row: number; col: number; value: number | null }>;
   return { runId, key, channel, values: rows };
-}
-
-/** Distinct per-well keys stored for a run. */
-export function storedWellKeys(db: Db, runId: number): Array<Omit<WellKey, 'label'>> {
-  return db
-    .prepare(`SELECT DISTINCT key, channel FROM metrics WHERE run_id = ? AND scope = 'well' ORDER BY key, channel`)
-    .all(runId) as Array<Omit<WellKey, 'label'>>;
 }

@@ -155,5 +155,3 @@ export function phenotypeAt(c: Compound | null, doseMm: number): Phenotype {
   for (const k of Object.keys(p) as (keyof Phenotype)[]) p[k] = c.phenotype[k] * f;
   return p;
 }
-
-export const NO_EFFECT: Readonly<Phenotype> = NONE;

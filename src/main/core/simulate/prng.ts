@@ -16,13 +16,6 @@ export function hashSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Stable 32-bit hash of a string (FNV-1a), for seeding from names. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** mulberry32: small, fast, good enough for textures and layouts. */
 export class Rng {
   private s: number;

@@ -1,10 +1,12 @@
 import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
+import type { InferSummary } from '../../../shared/contract/inference';
+import { DomainBadge } from './DomainBadge';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { JobCard } from '../pages/JobsPage';
+import { JobCard } from './JobCard';
 
 /** Choose a model and run it over the plate; the job's progress shows right here. */
 export function RunModel({ plateId }: { plateId: number }) {
@@ -83,6 +85,12 @@ export function RunModel({ plateId }: { plateId: number }) {
           )}
           {error && <Alert color="red">{error}</Alert>}
           {job && <JobCard job={job} compact />}
+          {runId != null && (
+            <Group gap={6} data-testid="run-domain">
+              <Text size="xs">Domain check:</Text>
+              <DomainBadge domain={(job!.result as InferSummary).domain} size="xs" />
+            </Group>
+          )}
           {runId != null && (
             <Button size="xs" variant="light" onClick={measure} disabled={!!measuring && measuring.status !== 'failed'} data-testid="measure-run">
               Segment + measure run {runId}

@@ -10,6 +10,16 @@ export interface HeldOutRow {
   nucleiF1: number | null;
   cellsF1: number | null;
   featureR: number | null;
+  /** app metrics: mean SSIM of the constant baseline, and the skill over it */
+  baselineSsim: number | null;
+  skillSsim: number | null;
+}
+
+/** heldOutMetrics.targets (training/restate_targets.ts): the targets judged on the app's figures. */
+export interface HeldOutTargets {
+  judgedOn: string;
+  met: string[];
+  missed: string[];
 }
 
 export type Obj = Record<string, unknown>;
@@ -21,11 +31,14 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  * line, with channels.{ch}.ssim) and training/evaluate_app.ts's `app` entry (plates[]). Anything
  * else is returned as `other` to be shown as it is.
  */
-export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[string, unknown]> } {
+export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[string, unknown]>; targets: HeldOutTargets | null } {
   const rows: HeldOutRow[] = [];
   const other: Array<[string, unknown]> = [];
+  let targets: HeldOutTargets | null = null;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   for (const [key, v] of Object.entries(held)) {
-    if (key === 'app' && isObj(v) && Array.isArray(v.plates)) {
+    if (key === 'targets' && isObj(v)) targets = { judgedOn: String(v.judgedOn ?? ''), met: strings(v.met), missed: strings(v.missed) };
+    else if (key === 'app' && isObj(v) && Array.isArray(v.plates)) {
       for (const p of v.plates.filter(isObj)) {
         const ssim = isObj(p.ssim) ? p.ssim : {};
         rows.push({
@@ -37,6 +50,8 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
           nucleiF1: num(p.nucleiF1),
           cellsF1: num(p.cellsF1),
           featureR: isObj(p.features) ? num(p.features.meanR) : null,
+          baselineSsim: num(p.meanBaselineSsim),
+          skillSsim: num(p.meanSsim) !== null && num(p.meanBaselineSsim) !== null && num(p.meanBaselineSsim) !== 1 ? (num(p.meanSsim)! - num(p.meanBaselineSsim)!) / (1 - num(p.meanBaselineSsim)!) : null,
         });
       }
     } else if (isObj(v) && isObj(v.channels)) {
@@ -50,8 +65,10 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
         nucleiF1: num(v.nucleiF1),
         cellsF1: num(v.cellsF1),
         featureR: null,
+        baselineSsim: null,
+        skillSsim: null,
       });
     } else other.push([key, v]);
   }
-  return { rows, other };
+  return { rows, other, targets };
 }

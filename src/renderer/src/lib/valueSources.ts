@@ -1,5 +1,5 @@
 import type { PlateDetail } from '../../../shared/contract/catalog';
-import { robustZ } from './stats';
+import { robustZ, scaledMad } from '../../../shared/stats';
 import type { ScaleKind } from './colour';
 
 /** One entry of the plate map's "colour by" picker. */
@@ -31,19 +31,17 @@ export function annotationValues(detail: PlateDetail, key: string): WellValues {
   return m;
 }
 
-/** Robust z-score of each well against the plate's negative-control (DMSO) wells. */
+/**
+ * Robust z-score of each well against the plate's negative-control (DMSO) wells, as pycytominer
+ * computes it (shared/stats); no z at all where the controls have no spread (it would be ±x/1e-18).
+ */
 export function zScoreValues(detail: PlateDetail, values: WellValues): WellValues {
-  const ref: number[] = [];
-  for (const w of detail.wells) {
-    const v = values.get(w.id);
-    if (w.controlType === 'negcon' && v != null && Number.isFinite(v)) ref.push(v);
-  }
   const ids = detail.wells.map((w) => w.id);
-  const z = robustZ(
-    ids.map((id) => values.get(id) ?? null),
-    ref,
-  );
-  return new Map(ids.map((id, i) => [id, z[i]]));
+  const x = ids.map((id) => values.get(id) ?? NaN);
+  const neg = detail.wells.map((w, i) => (w.controlType === 'negcon' && Number.isFinite(x[i]) ? 1 : 0));
+  const spread = scaledMad(x.filter((_, i) => neg[i] === 1));
+  const z = spread > 0 ? robustZ(x, neg) : null;
+  return new Map(ids.map((id, i) => [id, z && Number.isFinite(z[i]) ? z[i] : null]));
 }
 
 /** Positive / negative control values for Z'. */

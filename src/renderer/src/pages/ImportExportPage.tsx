@@ -1,7 +1,7 @@
 import { Stack, Tabs, Title } from '@mantine/core';
 import { navigate, type Route } from '../lib/route';
-import { ImportWizard } from './ImportWizard';
-import { ExportDialog } from './ExportDialog';
+import { ImportWizard } from '../components/ImportWizard';
+import { ExportDialog } from '../components/ExportDialog';
 
 export function ImportExportPage({ route }: { route: Route }) {
   const tab = route.args[0] === 'export' ? 'export' : 'import';

@@ -2,12 +2,14 @@ import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, T
 import { useState } from 'react';
 import type { RunMetrics } from '../../../shared/contract/metrics';
 import type { RunInfo } from '../../../shared/contract/inference';
+import { DomainAlert, DomainBadge } from '../components/DomainBadge';
 import { api } from '../api';
 import { href, navigate, type Route } from '../lib/route';
 import { useApi } from '../lib/useApi';
 import { formatDuration, formatTime, formatValue } from '../lib/format';
 import { colourOf, isLight } from '../lib/colour';
 import { BoxPlots } from '../components/BoxPlot';
+import { SkillTable } from '../components/SkillTable';
 
 export function MetricsPage({ route }: { route: Route }) {
   const id = Number(route.args[0]);
@@ -27,6 +29,7 @@ export function MetricsPage({ route }: { route: Route }) {
               <Table.Th>Plate</Table.Th>
               <Table.Th>Model</Table.Th>
               <Table.Th>Status</Table.Th>
+              <Table.Th>Domain</Table.Th>
               <Table.Th>Sites</Table.Th>
               <Table.Th>Provider</Table.Th>
               <Table.Th>Started</Table.Th>
@@ -42,6 +45,9 @@ export function MetricsPage({ route }: { route: Route }) {
                   <Badge variant="light" color={r.status === 'done' ? 'teal' : r.status === 'failed' ? 'red' : 'blue'}>
                     {r.status}
                   </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <DomainBadge domain={r.domain} />
                 </Table.Td>
                 <Table.Td className="num">
                   {r.sitesDone}/{r.sitesTotal ?? '?'}
@@ -83,9 +89,12 @@ function Dashboard({ runId, run }: { runId: number; run: RunInfo | undefined }) 
       </Anchor>
       <Group justify="space-between" align="flex-end">
         <Stack gap={0}>
-          <Title order={2}>
-            Run {runId}: {d?.model ?? run?.model ?? ''} on plate {d?.plate ?? run?.plate ?? ''}
-          </Title>
+          <Group gap="xs">
+            <Title order={2}>
+              Run {runId}: {d?.model ?? run?.model ?? ''} on plate {d?.plate ?? run?.plate ?? ''}
+            </Title>
+            {run && <DomainBadge domain={run.domain} size="md" />}
+          </Group>
           <Text c="dimmed" size="sm">
             Synthetic images made by model <b>{d?.model ?? run?.model}</b> with provider {d?.provider ?? run?.provider ?? '—'}
             {run?.timings.perSite != null ? ` · ${formatValue(run.timings.perSite)} s per site` : ''}
@@ -97,6 +106,7 @@ function Dashboard({ runId, run }: { runId: number; run: RunInfo | undefined }) 
           {d ? 'Recompute metrics' : 'Compute metrics'}
         </Button>
       </Group>
+      <DomainAlert domain={run?.domain} />
       {err && <Alert color="red">{err}</Alert>}
       {m.error && <Alert color="red">{m.error}</Alert>}
       {m.data === null && <Alert color="blue">Metrics are not computed for this run yet.</Alert>}
@@ -128,6 +138,7 @@ function MetricsBody({ d }: { d: RunMetrics }) {
           <BoxPlots title="SSIM (higher is better)" rows={d.pixel.map((p) => ({ label: p.channel, d: p.ssim }))} testId="box-ssim" />
         </SimpleGrid>
       </Paper>
+      <SkillTable pixel={d.pixel} baseline={d.baseline} />
       <SimpleGrid cols={{ base: 1, xl: 2 }}>
         <Paper withBorder p="sm">
           <Title order={4} mb={4}>

@@ -1,9 +1,11 @@
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
+import { toHandle } from '../lib/files';
+import { PathField } from '../components/PathField';
 import { formatTime } from '../lib/format';
-import { HeldOutMetrics } from './HeldOutMetrics';
+import { HeldOutMetrics } from '../components/HeldOutMetrics';
 
 export function ModelsPage() {
   const info = useApi('app.info', {});
@@ -121,7 +123,7 @@ function AddModel({ onAdded }: { onAdded(): void }) {
   const add = () => {
     setBusy(true);
     setMsg(null);
-    api.call('models.add', { path }).then(
+    toHandle(path, 'any', 'Model').then((handle) => api.call('models.add', { path: handle })).then(
       (r) => {
         setBusy(false);
         setMsg({ ok: true, text: r.added ? `Added ${r.model.name} ${r.model.version}.` : `${r.model.name} ${r.model.version} was already registered.` });
@@ -142,7 +144,7 @@ function AddModel({ onAdded }: { onAdded(): void }) {
         A folder with model.json + model.onnx, or a bioimage.io description (rdf.yaml / bioimageio.yaml).
       </Text>
       <Group align="flex-end">
-        <TextInput label="Folder or description file" placeholder="/path/to/model" value={path} onChange={(e) => setPath(e.currentTarget.value)} w={520} />
+        <PathField kind="any" label="Folder or description file" placeholder="/path/to/model" value={path} onChange={setPath} w={620} testId="model-path" />
         <Button onClick={add} loading={busy} disabled={!path.trim()}>
           Add model
         </Button>

@@ -6,12 +6,13 @@ import { href, navigate, type Route } from '../lib/route';
 import { useApi } from '../lib/useApi';
 import { scaleFor } from '../lib/colour';
 import { formatValue } from '../lib/format';
-import { zPrime } from '../lib/stats';
+import { zPrime } from '../../../shared/stats';
 import { annotationOptions, annotationValues, controlGroups, zScoreValues, type ValueOption, type WellValues } from '../lib/valueSources';
 import { loadExtraValues, useExtraOptions } from '../lib/extraSources';
 import { PlateMap } from '../components/PlateMap';
 import { Legend } from '../components/Legend';
 import { RunModel } from '../components/RunModel';
+import { PlateRuns } from '../components/DomainBadge';
 
 export function PlateView({ plateId, route }: { plateId: number; route: Route }) {
   const detail = useApi('plates.get', { plate: plateId }, (e) => e.type === 'catalog' && e.plateId === plateId);
@@ -76,7 +77,9 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
     // Z' compares measured values; plate annotations (site counts, doses) are not a readout.
     if (!raw || !detail.data || raw.key.startsWith('annot:')) return null;
     const g = controlGroups(detail.data, raw.values);
-    return { ...g, z: zPrime(g.pos, g.neg) };
+    // Z' needs two values per group and separated means; otherwise it is not defined
+    const z = g.pos.length >= 2 && g.neg.length >= 2 ? zPrime(g.pos, g.neg) : NaN;
+    return { ...g, z: Number.isFinite(z) ? z : null };
   }, [raw, detail.data]);
   const missing = useMemo(() => (detail.data && shown ? detail.data.wells.filter((w) => { const v = shown.values.get(w.id); return v == null || !Number.isFinite(v); }).length : 0), [shown, detail.data]);
 
@@ -184,6 +187,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
             )}
           </Paper>
           <RunModel plateId={plateId} />
+          <PlateRuns plateId={plateId} />
           <Text size="xs" c="dimmed" className="num" data-testid="recolour-ms">
             {recolourMs != null ? `recoloured in ${formatValue(Math.round(recolourMs))} ms` : ''}
           </Text>

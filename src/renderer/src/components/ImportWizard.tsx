@@ -4,8 +4,10 @@ import type { ImportPreview, ImportReport } from '../../../shared/contract/catal
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { href } from '../lib/route';
+import { toHandle } from '../lib/files';
+import { PathField } from './PathField';
 import { isFinished, useJob } from '../lib/useJob';
-import { JobCard } from './JobsPage';
+import { JobCard } from './JobCard';
 
 interface Form {
   dir: string;
@@ -20,12 +22,13 @@ interface Form {
 
 const EMPTY: Form = { dir: '', platemap: '', metadata: '', barcode: '', pattern: '', channelMap: '', cellLine: '', format: '' };
 
-function toInput(f: Form) {
+/** The form as a request: paths become the handles the host gave for them (lib/files.ts). */
+async function toInput(f: Form) {
   const opt = (s: string) => (s.trim() ? s.trim() : undefined);
   return {
-    dir: f.dir.trim(),
-    platemap: opt(f.platemap),
-    metadata: opt(f.metadata),
+    dir: await toHandle(f.dir, 'dir', 'Plate folder'),
+    platemap: f.platemap.trim() ? await toHandle(f.platemap, 'file', 'Plate map') : undefined,
+    metadata: f.metadata.trim() ? await toHandle(f.metadata, 'any', 'Metadata') : undefined,
     barcode: opt(f.barcode),
     pattern: opt(f.pattern),
     channelMap: opt(f.channelMap),
@@ -44,11 +47,12 @@ export function ImportWizard() {
   const [started, setStarted] = useState<JobInfo | null>(null);
   const job = useJob(started);
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
+  const setPath = (k: 'dir' | 'platemap' | 'metadata') => (v: string) => setForm((f) => ({ ...f, [k]: v }));
 
   const scan = () => {
     setBusy(true);
     setError(null);
-    api.call('import.preview', toInput(form)).then(
+    toInput(form).then((input) => api.call('import.preview', input)).then(
       (p) => {
         setBusy(false);
         setPreview(p);
@@ -63,7 +67,7 @@ export function ImportWizard() {
   const start = () => {
     setBusy(true);
     setError(null);
-    api.call('import.start', toInput(form)).then(
+    toInput(form).then((input) => api.call('import.start', input)).then(
       (j) => {
         setBusy(false);
         setStarted(j);
@@ -82,10 +86,10 @@ export function ImportWizard() {
       <Stepper active={step} onStepClick={(s) => s < step && !started && setStep(s)} size="sm">
         <Stepper.Step label="Folder" description="images and plate map">
           <Stack maw={760} mt="md">
-            <TextInput label="Plate folder" description="Phenix/Operetta export, ImageXpress folder, or any folder with a naming pattern" placeholder="/data/plates/BR00117010" value={form.dir} onChange={set('dir')} required data-testid="import-dir" />
-            <Group grow>
-              <TextInput label="Plate map (optional)" description="JUMP platemap .txt or any CSV/TSV" value={form.platemap} onChange={set('platemap')} />
-              <TextInput label="Metadata (optional)" description="compound table or JUMP metadata folder" value={form.metadata} onChange={set('metadata')} />
+            <PathField kind="dir" label="Plate folder" description="Phenix/Operetta export, ImageXpress folder, or any folder with a naming pattern" placeholder="/data/plates/BR00117010" value={form.dir} onChange={setPath('dir')} required testId="import-dir" />
+            <Group grow align="flex-start">
+              <PathField kind="file" label="Plate map (optional)" description="JUMP platemap .txt or any CSV/TSV" value={form.platemap} onChange={setPath('platemap')} testId="import-platemap" extensions={['txt', 'csv', 'tsv']} />
+              <PathField kind="any" label="Metadata (optional)" description="compound table or JUMP metadata folder" value={form.metadata} onChange={setPath('metadata')} testId="import-metadata" />
             </Group>
             <Group grow>
               <TextInput label="Barcode (optional)" value={form.barcode} onChange={set('barcode')} />

@@ -1,10 +1,12 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
-import { JobCard } from './JobsPage';
+import { fileRoots, isChosen, toHandle } from '../lib/files';
+import { PathField } from './PathField';
+import { JobCard } from './JobCard';
 
 interface ExportResult {
   out: string;
@@ -28,24 +30,32 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<JobInfo | null>(null);
+  const [overwrite, setOverwrite] = useState(false);
   const job = useJob(started);
   const done = (sets.data ?? []).filter((s) => s.status === 'done' && s.source !== 'truth');
   const chosen = done.find((s) => String(s.id) === setKey) ?? done[0];
   const barcode = plates.data?.find((p) => p.id === plateId)?.barcode ?? 'plate';
 
   // Suggest a file name that says what is in it; keep the user's folder.
+  const [home, setHome] = useState('');
   useEffect(() => {
-    const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/') + 1) : '/tmp/';
+    void fileRoots().then((r) => setHome(r.roots[0] ? `${r.roots[0].path.replace(/\/$/, '')}/` : ''), () => undefined);
+  }, []);
+  useEffect(() => {
+    // without browsable roots (Electron) a renamed file would have no handle: keep the dialog's choice
+    if (!home && isChosen('save', out)) return;
+    const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/') + 1) : home;
     const src = chosen ? (chosen.source === 'synthetic' ? `synthetic-run${chosen.runId}` : chosen.source) : 'features';
     setOut(`${dir}${barcode}_${src}_${level}${normalize === 'robustz' ? '_robustz' : ''}.${format}`);
-  }, [barcode, chosen?.id, level, format, normalize]);
+  }, [barcode, chosen?.id, level, format, normalize, home]);
 
   const start = () => {
     if (!plateId || !chosen) return;
     setBusy(true);
     setError(null);
-    api
-      .call('export.start', {
+    toHandle(out, 'save', 'Destination file')
+      .then((handle) =>
+        api.call('export.start', {
         plate: plateId,
         level,
         format,
@@ -53,8 +63,10 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
         runId: chosen.runId ?? undefined,
         method: chosen.method === 'truth' ? undefined : chosen.method,
         normalize,
-        out: out.trim(),
-      })
+        out: handle,
+        overwrite,
+      }),
+      )
       .then(
         (j) => {
           setBusy(false);
@@ -108,7 +120,8 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
             />
           </Stack>
         </Group>
-        <TextInput label="Destination file" description="absolute path ending in .csv or .parquet" value={out} onChange={(e) => setOut(e.currentTarget.value)} data-testid="export-out" />
+        <PathField kind="save" label="Destination file" description="a file ending in .csv or .parquet" value={out} onChange={setOut} testId="export-out" extensions={[format]} />
+        <Checkbox label="Replace the file if it exists" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} data-testid="export-overwrite" />
         <Group>
           <Button onClick={start} loading={busy} disabled={!chosen || !out.trim()} data-testid="export-start">
             Export

@@ -6,7 +6,7 @@ import { heldOutRows, type Obj } from '../lib/heldOut';
 const cell = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 
 export function HeldOutMetrics({ held }: { held: Obj }) {
-  const { rows, other } = heldOutRows(held);
+  const { rows, other, targets } = heldOutRows(held);
   if (!rows.length && !other.length)
     return (
       <Text size="sm" c="dimmed">
@@ -14,6 +14,7 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
       </Text>
     );
   const anyFeatureR = rows.some((r) => r.featureR !== null);
+  const anyBaseline = rows.some((r) => r.baselineSsim !== null);
   return (
     <>
       {rows.length > 0 && (
@@ -38,6 +39,16 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
                 <Table.Th ta="right">nuclei F1</Table.Th>
                 <Table.Th ta="right">cells F1</Table.Th>
                 {anyFeatureR && <Table.Th ta="right">feature r</Table.Th>}
+                {anyBaseline && (
+                  <Table.Th ta="right" title="mean SSIM of a constant image at the other sites' median level">
+                    baseline
+                  </Table.Th>
+                )}
+                {anyBaseline && (
+                  <Table.Th ta="right" title="(mean SSIM − baseline)/(1 − baseline)">
+                    skill
+                  </Table.Th>
+                )}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -57,11 +68,27 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
                   <Table.Td ta="right">{cell(r.nucleiF1)}</Table.Td>
                   <Table.Td ta="right">{cell(r.cellsF1)}</Table.Td>
                   {anyFeatureR && <Table.Td ta="right">{cell(r.featureR)}</Table.Td>}
+                  {anyBaseline && (
+                    <Table.Td ta="right" c="dimmed">
+                      {cell(r.baselineSsim)}
+                    </Table.Td>
+                  )}
+                  {anyBaseline && <Table.Td ta="right">{cell(r.skillSsim)}</Table.Td>}
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {targets && (
+        <Text size="sm" mt={4} data-testid="held-out-targets">
+          <Text span fw={600} c={targets.missed.length ? 'red' : 'teal'}>
+            {targets.missed.length ? `Targets missed: ${targets.missed.join('; ')}` : 'All held-out targets met'}
+          </Text>{' '}
+          <Text span size="xs" c="dimmed">
+            ({targets.met.length} met; {targets.judgedOn})
+          </Text>
+        </Text>
       )}
       {other.map(([k, v]) => (
         <Text key={k} size="sm">

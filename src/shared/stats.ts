@@ -1,4 +1,4 @@
-/** Small statistics over plain number arrays. NaN marks "not defined" (e.g. r of a constant). */
+/** Small statistics over plain number arrays, shared by core and UI. NaN marks "not defined" (e.g. r of a constant). */
 
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
@@ -73,4 +73,30 @@ export function bhAdjust(p: ArrayLike<number>): number[] {
     out[i] = Math.min(1, run);
   }
   return out;
+}
+
+/** Median of the finite values (pandas' and numpy's nanmedian); NaN when there are none. */
+export function nanMedian(x: ArrayLike<number>): number {
+  const v = Float64Array.from(x).filter((a) => Number.isFinite(a));
+  return median(v);
+}
+
+export const MAD_SCALE = 1.4826;
+export const ROBUSTZ_EPSILON = 1e-18;
+
+/** Scaled median absolute deviation, MAD·1.4826, of the finite values. */
+export function scaledMad(x: ArrayLike<number>): number {
+  const m = nanMedian(x);
+  return nanMedian(Array.from(x, (a) => Math.abs(a - m))) * MAD_SCALE;
+}
+
+/**
+ * Robust z as pycytominer's normalize(method="mad_robustize"): (x − median(ref)) / (MAD(ref)·1.4826 + ε),
+ * ε = 1e-18, where ref are the values flagged in `reference` (1 = negative-control well).
+ */
+export function robustZ(values: ArrayLike<number>, reference: ArrayLike<number>): Float64Array {
+  const ref = Array.from(values).filter((_, i) => reference[i] === 1);
+  const med = nanMedian(ref);
+  const mad = scaledMad(ref);
+  return Float64Array.from(values, (x) => (x - med) / (mad + ROBUSTZ_EPSILON));
 }

@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { readGray, type Gray } from '../../src/main/core/io/tiff';
+import { grayToLabels } from '../../src/main/core/segment/labels';
+import { measureSite, tableToObjects, COMPARTMENTS, type SiteMeasurements } from '../../src/main/core/features/measure';
+
+// Reference values computed by CellProfiler's own measurement code (cp_measure on centrosome and
+// mahotas; CellProfiler 4.2.8's source where cp_measure departs from it), made by
+// test/fixtures/features/make_cellprofiler_reference.py. Every column Stainless produces is
+// compared on every object of every site: 1e-6 relative (absolute below 1e-6), NaN where
+// CellProfiler gives NaN.
+
+interface Reference {
+  site: string;
+  channels: string[];
+  files: Record<string, string>;
+  reference: Record<string, Record<string, Record<string, number | null>>>;
+  /** whole-image measurements (Image_… without the prefix) */
+  image: Record<string, number | null>;
+}
+
+const FIXTURES = new URL('../fixtures/features/', import.meta.url);
+const SHARED = new URL('../../../shared/data/', import.meta.url);
+
+function load(site: string): Reference {
+  return JSON.parse(gunzipSync(readFileSync(new URL(`cp-reference-${site}.json.gz`, FIXTURES))).toString('utf8')) as Reference;
+}
+
+function fileUrl(f: string): URL {
+  // "shared:" files are the repository's shared real data (../shared/data beside the checkout)
+  return f.startsWith('shared:') ? new URL(f.slice(7), SHARED) : new URL(f, FIXTURES);
+}
+
+const measured = new Map<string, Promise<{ ref: Reference; m: SiteMeasurements }>>();
+function site(name: string) {
+  if (!measured.has(name))
+    measured.set(
+      name,
+      (async () => {
+        const ref = load(name);
+        const images: Record<string, Gray> = {};
+        for (const c of ref.channels) images[c] = await readGray(fileUrl(ref.files[c]).pathname);
+        const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
+        const cells = grayToLabels(await readGray(fileUrl(ref.files.cells).pathname));
+        return { ref, m: measureSite(images, nuclei, cells, { channels: ref.channels }) };
+      })(),
+    );
+  return measured.get(name)!;
+}
+
+export const MODULES: Array<[string, RegExp]> = [
+  ['MeasureObjectSizeShape', /^(AreaShape_|Location_Center_)/],
+  ['MeasureObjectIntensity', /^(Intensity_|Location_(CenterMass|Max)Intensity_)/],
+  ['MeasureGranularity', /^Granularity_/],
+  ['MeasureTexture', /^Texture_/],
+  ['MeasureObjectIntensityDistribution', /^RadialDistribution_/],
+  ['MeasureColocalization', /^Correlation_/],
+  ['MeasureObjectNeighbors', /^Neighbors_/],
+  ['Identify (object numbers)', /^Number_Object_Number$/],
+];
+
+function equal(got: number | null, want: number | null): boolean {
+  if (want === null) return got === null;
+  if (got === null) return false;
+  const d = Math.abs(got - want);
+  return d <= 1e-6 * Math.abs(want) || d <= 1e-6;
+}
+
+/** Columns of one module on one site: produced, equal on every object, and the first differences. */
+export async function compareModule(siteName: string, re: RegExp) {
+  const { ref, m } = await site(siteName);
+  let produced = 0, equalCols = 0, values = 0;
+  const bad: string[] = [];
+  const missing: string[] = [];
+  for (const comp of COMPARTMENTS) {
+    const rows = tableToObjects(m[comp]);
+    const want = ref.reference[comp];
+    assert.deepEqual(rows.map((r) => String(r.ObjectNumber)), Object.keys(want).sort((a, b) => +a - +b), `${siteName} ${comp}: object numbers`);
+    for (const name of m[comp].names) {
+      if (!re.test(name)) continue;
+      produced++;
+      if (!(name in (Object.values(want)[0] ?? { [name]: 0 }))) {
+        missing.push(`${comp}_${name}`);
+        continue;
+      }
+      let ok = true;
+      for (const row of rows) {
+        const w = want[String(row.ObjectNumber)][name];
+        values++;
+        if (!equal(row[name], w)) {
+          ok = false;
+          if (bad.length < 12) bad.push(`${comp}_${name}#${row.ObjectNumber}: ${row[name]} vs ${w}`);
+        }
+      }
+      if (ok) equalCols++;
+    }
+  }
+  return { produced, equalCols, values, bad, missing };
+}
+
+// Modules not yet equal to CellProfiler's code: reported as TODO (never as passing) until fixed.
+const OPEN: Record<string, string> = {
+  MeasureObjectSizeShape:
+    "Zernike: where hull points are cocircular, centrosome's circle search breaks the exact tie by numpy's arccos round-off (demo nuclei 9 and 22); " +
+    "Orientation of exactly symmetric shapes: skimage's moment round-off decides ±45°/±90°",
+};
+
+const IMAGE_MODULES: Array<[string, RegExp]> = [
+  ['MeasureGranularity (image)', /^Granularity_/],
+  ['MeasureTexture (image)', /^Texture_/],
+  ['MeasureImageIntensity', /^Intensity_/],
+];
+
+/** Image_… columns of one module on one site */
+export async function compareImage(siteName: string, re: RegExp) {
+  const { ref, m } = await site(siteName);
+  const img = m.Image!;
+  let produced = 0, equalCols = 0;
+  const bad: string[] = [];
+  const missing: string[] = [];
+  img.names.forEach((name, j) => {
+    if (!re.test(name)) return;
+    produced++;
+    if (!(name in ref.image)) return void missing.push(`Image_${name}`);
+    const got = Number.isFinite(img.values[j]) ? img.values[j] : null;
+    if (equal(got, ref.image[name])) equalCols++;
+    else if (bad.length < 12) bad.push(`Image_${name}: ${got} vs ${ref.image[name]}`);
+  });
+  return { produced, equalCols, values: produced, bad, missing };
+}
+
+for (const s of ['demo', 'examplehuman', 'edge'])
+  for (const [module, re] of IMAGE_MODULES)
+    test(`${s} site: ${module} equals CellProfiler's code`, async () => {
+      const r = await compareImage(s, re);
+      assert.ok(r.produced > 0, `${module}: no column produced`);
+      assert.deepEqual(r.missing, [], `${module}: columns without a CellProfiler reference`);
+      assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
+    });
+
+for (const s of ['demo', 'examplehuman', 'edge'])
+  for (const [module, re] of MODULES)
+    test(`${s} site: ${module} equals CellProfiler's code on every object`, { todo: OPEN[module] }, async () => {
+      const r = await compareModule(s, re);
+      assert.ok(r.produced > 0, `${module}: no column produced`);
+      assert.deepEqual(r.missing, [], `${module}: columns without a CellProfiler reference`);
+      assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
+    });
+
+test('summary: columns equal to CellProfiler per module and site', async (t) => {
+  for (const s of ['demo', 'examplehuman', 'edge'])
+    for (const [module, re] of MODULES) {
+      const r = await compareModule(s, re);
+      t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);
+    }
+  for (const s of ['demo', 'examplehuman', 'edge'])
+    for (const [module, re] of IMAGE_MODULES) {
+      const r = await compareImage(s, re);
+      t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);
+    }
+});
