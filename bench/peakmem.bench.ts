@@ -2,9 +2,10 @@
 // cells (the full measured column set, the pipeline's storage layout): each command runs in its own
 // process (bench/rss.ts) against a real workspace whose feature sets point at that table.
 // BENCH_PEAKMEM_CELLS sets the number of cells (default 1,000,000), BENCH_PEAKMEM_FEATURES the
-// feature columns (default 512, evenly spaced over the measured set): at ≥ 512 columns a row group
-// holds its full 2^25 values, so the streamed readers hold as much as with all ~1,900 columns,
-// while writing and rewriting the table takes a quarter of the time on two shared cores.
+// feature columns (default 1,024, evenly spaced over the measured set): at ≥ 1,024 columns a row
+// group holds its full 2^26 values, so the streamed readers hold as much data as with all ~4,500
+// columns, while writing and rewriting the table takes a quarter of the time on two shared cores.
+// The footer, which grows with groups × columns, is measured apart for the full column set.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { parquetSink } from '../src/main/core/export/parquet';
 import { wellName } from '../src/shared/channels';
 
 const CELLS = Number(process.env.BENCH_PEAKMEM_CELLS ?? 1_000_000);
-const FEATURES = Number(process.env.BENCH_PEAKMEM_FEATURES ?? 512);
+const FEATURES = Number(process.env.BENCH_PEAKMEM_FEATURES ?? 1024);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** Peak RSS (MiB) and wall time of one CLI command in a fresh process. */

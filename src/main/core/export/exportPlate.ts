@@ -5,6 +5,7 @@ import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { checkOutputFile, writeError } from '../io/output';
 import { openParquet, rowGroups, type ParquetFile } from '../io/parquetRead';
+import { REWRITE_SLICE_VALUES } from '../features/cellStore';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
@@ -148,8 +149,9 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   try {
     for await (const g of rowGroups(pf)) {
       const cols = specs.map((c) => toValues(g.columns.get(c.name)!, c.kind));
-      if (p.format === 'parquet') await sink.write(cols);
-      else for (let r = 0; r < g.rows; r += CSV_ROWS) await sink.write(cols.map((c) => c.slice(r, r + CSV_ROWS)));
+      // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
+      const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
+      for (let r = 0; r < g.rows; r += step) await sink.write(cols.map((c) => sliceOf(c, r, r + step)));
     }
     await sink.finish();
   } catch (e) {
@@ -158,6 +160,8 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   }
   return summary;
 }
+
+const sliceOf = (c: ColumnValues, a: number, b: number): ColumnValues => (Array.isArray(c) ? c.slice(a, b) : c.subarray(a, b));
 
 /** A decoded column as sink input: dense kinds as typed arrays, INT64 as numbers, nulls kept. */
 function toValues(src: ArrayLike<unknown>, kind: ColumnKind): ColumnValues {
