@@ -7,7 +7,7 @@
 // columns, while writing and rewriting the table takes a quarter of the time on two shared cores.
 // The footer, which grows with groups × columns, is measured apart for the full column set.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,7 @@ export default async function (): Promise<BenchRow[]> {
     const footer = footerMemory(footerFile);
 
     const wsArgs = ['--workspace', ws];
+    mkdirSync(join(ws, 'out'));
     const metrics = measure(['metrics', 'run', '--run', String(runId), ...wsArgs]);
     const exp = measure(['export', '--plate', 'MEM384', '--level', 'cell', '--format', 'parquet', '--precision', 'double', '--source', 'acquired', '--out', join(ws, 'out', 'cells.parquet'), ...wsArgs]);
     // CSV is text (~20 GB for 1M cells × 1,900 columns): opt in with BENCH_PEAKMEM_CSV=1
