@@ -6,6 +6,7 @@ import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { checkOutputFile, writeError } from '../io/output';
 import { openParquet, rowGroups, type ParquetFile } from '../io/parquetRead';
+import { REWRITE_SLICE_VALUES } from '../features/cellStore';
 import { csvSink } from './csv';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
@@ -121,6 +122,9 @@ function cellSpecs(pf: ParquetFile): ColumnSpec[] {
   });
 }
 
+/** Columns decoded per read while a whole row group is exported. */
+const DECODE_COLUMNS = 256;
+
 /** Rows per CSV write: one row group as text would be hundreds of MB. */
 const CSV_ROWS = 512;
 
@@ -147,10 +151,21 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
   const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
   try {
-    for await (const g of rowGroups(pf)) {
-      const cols = specs.map((c) => toValues(g.columns.get(c.name)!, c.kind));
-      if (p.format === 'parquet') await sink.write(cols);
-      else for (let r = 0; r < g.rows; r += CSV_ROWS) await sink.write(cols.map((c) => c.slice(r, r + CSV_ROWS)));
+    for (let gi = 0; gi < pf.metadata.row_groups.length; gi++) {
+      // a group decoded a few hundred columns at a time: the decoder's page buffers then cover one
+      // batch, and what stays is the group's typed arrays (4 bytes a float32 value)
+      const decoded = new Map<string, ArrayLike<unknown>>();
+      let rows = 0;
+      for (let c0 = 0; c0 < specs.length; c0 += DECODE_COLUMNS)
+        for await (const g of rowGroups(pf, pf.columns.slice(c0, c0 + DECODE_COLUMNS), [gi])) {
+          for (const [k, v] of g.columns) decoded.set(k, v);
+          rows = g.rows;
+        }
+      const cols = specs.map((c) => toValues(decoded.get(c.name)!, c.kind));
+      decoded.clear();
+      // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
+      const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
+      for (let r = 0; r < rows; r += step) await sink.write(cols.map((c) => sliceOf(c, r, r + step)));
     }
     await sink.finish();
   } catch (e) {
@@ -159,6 +174,8 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   }
   return summary;
 }
+
+const sliceOf = (c: ColumnValues, a: number, b: number): ColumnValues => (Array.isArray(c) ? c.slice(a, b) : c.subarray(a, b));
 
 /** A decoded column as sink input: dense kinds as typed arrays, INT64 as numbers, nulls kept. */
 function toValues(src: ArrayLike<unknown>, kind: ColumnKind): ColumnValues {

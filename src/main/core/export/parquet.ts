@@ -18,8 +18,13 @@ function schemaOf(columns: ColumnSpec[]): SchemaElement[] {
   ];
 }
 
-/** Dense values as the column's typed array, every non-finite value as NaN. */
+/** Dense values as the column's typed array, every non-finite value as NaN (the input itself when it already is one). */
 function dense(src: ColumnValues, kind: 'float32' | 'float64'): Float32Array | Float64Array {
+  if (kind === 'float32' ? src instanceof Float32Array : src instanceof Float64Array) {
+    let clean = true;
+    for (let i = 0; i < src.length && clean; i++) clean = (src[i] as number) - (src[i] as number) === 0 || Number.isNaN(src[i]);
+    if (clean) return src as Float32Array | Float64Array;
+  }
   const out = kind === 'float32' ? new Float32Array(src.length) : new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];

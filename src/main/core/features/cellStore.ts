@@ -22,11 +22,16 @@ export type CellPrecision = 'single' | 'double';
 export const cellFeatureSpecs = (names: string[], precision: CellPrecision = 'single'): ColumnSpec[] => names.map((name) => ({ name, kind: cellFeatureKind(name, precision) }));
 
 /**
- * Rows per row group: ~128 MiB of float32 values (17k cells at the ~1,900 columns of the full
- * measurement set, a few sites' worth; 64k for narrow tables). Row groups are the unit readers
- * stream, so this bounds their memory; fewer, larger groups keep the footer small (one column-
- * chunk entry per column per group) and compress better.
+ * Rows per row group: 2^26 values (~256 MiB of float32: 15k cells at the ~4,500 columns of the JUMP
+ * set, a few sites' worth; 64k rows for narrow tables). The footer holds one entry (~770 B parsed)
+ * per column per group, so a 1M-cell table of 4,500 columns has 68 groups and a ~240 MB parsed
+ * footer; half the group size would double that. Readers that need every column of a row (CSV,
+ * --precision double) hold one group and work through it in slices; column readers (metrics,
+ * the cell lookup) hold only their columns of one group.
  */
 export function cellRowGroupRows(columns: number): number {
-  return Math.max(1024, Math.min(65536, Math.floor(2 ** 25 / Math.max(1, columns))));
+  return Math.max(1024, Math.min(65536, Math.floor(2 ** 26 / Math.max(1, columns))));
 }
+
+/** Values per slice when a whole row group is rewritten (one float64 copy of a slice at a time). */
+export const REWRITE_SLICE_VALUES = 2 ** 24;

@@ -1,4 +1,5 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { stat } from 'node:fs/promises';
 import { zstdDecompress, zstdReady } from './zstd';
 
 /** An open Parquet file: its footer parsed once, pages read on demand (never the whole file). */
@@ -14,13 +15,27 @@ export interface ParquetFile {
 /** Page decompressors beyond hyparquet's built-in snappy (our per-cell files are zstd). */
 export const compressors = { ZSTD: zstdDecompress };
 
+/**
+ * Parsed footers of the last few files opened: a plate's footer lists every column of every row
+ * group (~10 MB for 1M cells × 1,900 columns, ~1 s to parse), and the cell under the pointer or a
+ * metrics run open the same file again and again. Keyed by path, size and mtime.
+ */
+const footers = new Map<string, { stamp: string; metadata: FileMetaData }>();
+const FOOTERS_KEPT = 2;
+
 export async function openParquet(path: string): Promise<ParquetFile> {
   await zstdReady();
   let file: AsyncBuffer;
   let metadata: FileMetaData;
   try {
+    const st = await stat(path);
+    const stamp = `${st.size}:${st.mtimeMs}`;
     file = await asyncBufferFromFile(path);
-    metadata = await parquetMetadataAsync(file);
+    const hit = footers.get(path);
+    metadata = hit?.stamp === stamp ? hit.metadata : await parquetMetadataAsync(file);
+    footers.delete(path);
+    footers.set(path, { stamp, metadata });
+    while (footers.size > FOOTERS_KEPT) footers.delete(footers.keys().next().value!);
   } catch (e) {
     throw new Error(`${path}: not a readable Parquet file (${(e as Error).message})`);
   }
