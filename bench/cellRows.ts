@@ -9,6 +9,7 @@ import { toUnit } from '../src/main/core/segment/labels';
 import { measureSite } from '../src/main/core/features/measure';
 import { cellTable, type CellTable } from '../src/main/core/features/cellTable';
 import type { Gray } from '../src/main/core/io/tiff';
+import { mulberry32 } from '../src/main/core/metrics/rng';
 
 export interface BaseCells {
   names: string[];
@@ -41,17 +42,6 @@ export function measureBaseCells(sites = 4): BaseCells {
   return { names, columns, integral };
 }
 
-/** Small deterministic generator (mulberry32) so every run writes the same plate. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` synthetic cells as float64 feature columns: each row copies a random base cell, every value
@@ -59,7 +49,7 @@ function rng(seed: number): () => number {
  * compressor); whole-number columns stay whole, missing values stay missing.
  */
 export function synthCells(base: BaseCells, n: number, seed: number): Float64Array[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const m = base.columns[0].length;
   const pick = Int32Array.from({ length: n }, () => Math.floor(r() * m));
   return base.columns.map((src, j) => {

@@ -7,11 +7,11 @@ import { cellsFilePath, labelPaths, syntheticPath } from '../workspace';
 import { wellMetadata } from '../export/metadata';
 import { parquetSink } from '../export/parquet';
 import { openParquet, rowGroups } from '../io/parquetRead';
-import { CELL_METADATA, RowBuffer, cellColumns, rowsOf } from '../features/pipeline';
+import { CELL_METADATA, RowBuffer, cellColumns, rowsOf, saveSetProfiles } from '../features/pipeline';
 import { cellFeatureSpecs, cellRowGroupRows } from '../features/cellStore';
 import type { CellTable } from '../features/cellTable';
 import { columnMedians } from '../features/profiles';
-import { openFeatureSet, saveWellProfiles } from '../features/store';
+import { openFeatureSet } from '../features/store';
 import { campaignDir, readPlan, siteDir, type Plan } from './plan';
 import { failedFile, labelFiles, readSiteDone, siteCells, syntheticFile, type SiteDone } from './work';
 
@@ -180,25 +180,7 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
         cellsPath = cellsFilePath(core.paths.features, plate.barcode, key);
         renameSync(tmpCells, cellsPath);
         copied.push(cellsPath);
-        const names = ['Count_Cells', 'Count_Nuclei', ...featureNames];
-        const columns = names.map(() => new Float64Array(wells.length).fill(NaN));
-        for (const [wellId, c] of counts) {
-          const w = wellPos.get(wellId)!;
-          columns[0][w] = c.cells;
-          columns[1][w] = c.nuclei;
-          const med = medians.get(wellId);
-          if (med) for (let j = 0; j < featureNames.length; j++) columns[j + 2][w] = med[j];
-        }
-        saveWellProfiles(db, setId, {
-          wellIds: Int32Array.from(wells, (w) => w.wellId),
-          negcon: Uint8Array.from(wells, (w) => (w.controlType === 'negcon' && medians.has(w.wellId) ? 1 : 0)),
-          names,
-          columns,
-          nSites: sites.length,
-          nCells,
-          cellsPath,
-          seconds: (performance.now() - t0) / 1000,
-        });
+        saveSetProfiles(db, setId, { wells, counts, medians, featureNames, nSites: sites.length, nCells, cellsPath, seconds: (performance.now() - t0) / 1000 });
       }
       return { planId: plan.id, plate: plate.barcode, runId, sites: sites.length, cells: nCells, setId, cellsPath };
     })();

@@ -222,28 +222,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     await pool.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (setId !== null && featureNames) {
-    const names = ['Count_Cells', 'Count_Nuclei', ...featureNames];
-    const columns = names.map(() => new Float64Array(wells.length).fill(NaN));
-    for (const [wellId, c] of counts) {
-      const w = wellPos.get(wellId)!;
-      columns[0][w] = c.cells;
-      columns[1][w] = c.nuclei;
-      const med = medians.get(wellId);
-      if (!med) continue;
-      for (let j = 0; j < featureNames.length; j++) columns[j + 2][w] = med[j];
-    }
-    saveWellProfiles(db, setId, {
-      wellIds: Int32Array.from(wells, (w) => w.wellId),
-      negcon: Uint8Array.from(wells, (w) => (w.controlType === 'negcon' && medians.has(w.wellId) ? 1 : 0)),
-      names,
-      columns,
-      nSites: sites.length,
-      nCells,
-      cellsPath,
-      seconds,
-    });
-  }
+  if (setId !== null && featureNames) saveSetProfiles(db, setId, { wells, counts, medians, featureNames, nSites: sites.length, nCells, cellsPath, seconds });
   return {
     setId,
     plate: ref.barcode,
@@ -328,4 +307,45 @@ export function cellColumns(t: CellTable, meta: Record<string, string | number |
     Int32Array.from(t.touchesBorder),
     ...t.columns,
   ];
+}
+
+/**
+ * A feature set's per-well profiles, as the plate map reads them: Count_Cells, Count_Nuclei and
+ * the per-well medians of every feature (NaN for wells without cells), robust z against negcon
+ * wells that have cells. One implementation for a plate run here and a merged campaign.
+ */
+export function saveSetProfiles(
+  db: Db,
+  setId: number,
+  p: {
+    wells: Array<{ wellId: number; controlType: string | null }>;
+    counts: Map<number, { cells: number; nuclei: number }>;
+    medians: Map<number, Float64Array>;
+    featureNames: string[];
+    nSites: number;
+    nCells: number;
+    cellsPath: string | null;
+    seconds: number;
+  },
+): void {
+  const wellPos = new Map(p.wells.map((w, i) => [w.wellId, i]));
+  const names = ['Count_Cells', 'Count_Nuclei', ...p.featureNames];
+  const columns = names.map(() => new Float64Array(p.wells.length).fill(NaN));
+  for (const [wellId, c] of p.counts) {
+    const w = wellPos.get(wellId)!;
+    columns[0][w] = c.cells;
+    columns[1][w] = c.nuclei;
+    const med = p.medians.get(wellId);
+    if (med) for (let j = 0; j < p.featureNames.length; j++) columns[j + 2][w] = med[j];
+  }
+  saveWellProfiles(db, setId, {
+    wellIds: Int32Array.from(p.wells, (w) => w.wellId),
+    negcon: Uint8Array.from(p.wells, (w) => (w.controlType === 'negcon' && p.medians.has(w.wellId) ? 1 : 0)),
+    names,
+    columns,
+    nSites: p.nSites,
+    nCells: p.nCells,
+    cellsPath: p.cellsPath,
+    seconds: p.seconds,
+  });
 }
