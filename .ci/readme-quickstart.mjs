@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// CI proves the README: it runs the quick start's own command lines, as written there.
-// Line 1 (set up + start) runs from this clean clone until it prints the app's address; the page
-// is loaded in Chromium and must render the plate list; then the app is stopped. Line 2 (the test
-// command) then runs as it is, and its exit code is ours.
-import { spawn, spawnSync } from 'node:child_process';
+// CI proves the README's quick start: its first line (set up + start) runs as written there, from
+// this clean clone, until it prints the app's address; the page is loaded in Chromium and must
+// render the plate list; then the app is stopped. The second line must be the `npm test` that
+// .ci/run calls next, so the two cannot drift apart.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,6 @@ async function checkStart() {
   }
 }
 
+if (testLine !== 'npm test') throw new Error(`README's quick-start test line is \`${testLine}\`; .ci/run runs \`npm test\`: make them agree`);
 await checkStart();
-const r = spawnSync('bash', ['-c', testLine], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+process.exit(0); // the stopped app leaves no handle open, but do not wait on one
