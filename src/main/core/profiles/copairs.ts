@@ -72,7 +72,8 @@ export function averagePrecisions(w: ActivityWells): ApRow[] {
   // than float32 resolves tie (positives first)
   const key = (a: number, b: number) => {
     for (let k = 0; k < d; k++) prod[k] = u[a * d + k] * u[b * d + k];
-    return Math.fround(1 - Math.fround(pairwiseSum(prod, 0, d, false)));
+    const k = Math.fround(1 - Math.fround(pairwiseSum(prod, 0, d, false)));
+    return Number.isNaN(k) ? Infinity : k; // a zero profile (NaN similarity) ranks last, as numpy sorts NaN
   };
   const neg = [...Array(n).keys()].filter((i) => w.negcon[i]);
   const rows: ApRow[] = [];
