@@ -10,6 +10,7 @@ import { main } from '../../src/main/cli';
 import { readPlatemap } from '../../src/main/core/io/platemap';
 import { openFeatureSet, saveWellProfiles } from '../../src/main/core/features/store';
 import { wellName } from '../../src/shared/channels';
+import { openParquet, rowGroups } from '../../src/main/core/io/parquetRead';
 
 // The demo plate's well profiles (pycytominer.aggregate of the CLI's per-cell export) in a real
 // catalog, then `stainless profile` end to end; references from pycytominer and copairs
@@ -88,6 +89,16 @@ test('`stainless profile` writes pycytominer\'s processed profiles and copairs\'
     close(Number(r[4]), ref.map[k].corrected_p_value, `${r[0]} q`);
     assert.equal(r[5], ref.map[k].below_corrected_p ? 'True' : 'False');
   });
+
+  // the same profiles as Parquet (pycytominer's load_profiles and pandas read either)
+  const pq = join(dir, 'profiles.parquet');
+  assert.equal(await main(['--workspace', ws, 'profile', '--plate', 'SIM-A549-96-1', '--out', pq]), 0);
+  const pf = await openParquet(pq);
+  assert.equal(pf.rows, 96);
+  assert.deepEqual(pf.columns.filter((c) => !c.startsWith('Metadata_')), ref.selected);
+  for await (const g of rowGroups(pf, ['Metadata_Well', ref.selected[0], ref.selected[500]]))
+    for (let i = 0; i < g.rows; i++)
+      for (const f of [ref.selected[0], ref.selected[500]]) close(g.columns.get(f)![i] as number, ref.normalized[f][g.rowStart + i]!, `${g.columns.get('Metadata_Well')![i]} ${f}`);
 
   // an existing file is refused without --force, and nothing is rewritten
   const before = readFileSync(out, 'utf8');
