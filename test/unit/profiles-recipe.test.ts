@@ -8,6 +8,7 @@ import { readPlatemap } from '../../src/main/core/io/platemap';
 import { wellName } from '../../src/shared/channels';
 import { isProfileFeature, runRecipe, type RecipeResult } from '../../src/main/core/profiles/recipe';
 import { blocklisted } from '../../src/main/core/profiles/blocklist';
+import { selectFeatures } from '../../src/main/core/profiles/select';
 import { defaultRng, integers, shuffleRow } from '../../src/main/core/profiles/numpyRandom';
 import { randomAp } from '../../src/main/core/profiles/copairs';
 
@@ -17,6 +18,7 @@ const fx = (name: string) => fileURLToPath(new URL(`../fixtures/profiles/${name}
 const ref = JSON.parse(gunzipSync(readFileSync(fx('reference.json.gz'))).toString('utf8')) as {
   params: { null_size: number; seed: number; threshold: number };
   numpy: Record<string, unknown>;
+  edge: { features: string[]; columns: Record<string, Array<number | null>>; excluded: Record<string, string[]>; selected: string[] };
   subset_columns: string[];
   wells: string[];
   annotation: Record<string, Array<string | null>>;
@@ -159,4 +161,18 @@ test("copairs' random_ap null distributions, float32 for float32", () => {
   const np = ref.numpy as Record<string, number[]>;
   assert.deepEqual(Array.from(randomAp(1000, 3, 11, 77)), np.random_ap_1000_3_11_seed77);
   assert.deepEqual(Array.from(randomAp(200, 9, 150, 5)), np.random_ap_200_9_150_seed5);
+});
+
+test('feature selection with missing values, anti-correlated and duplicate features equals pycytominer', () => {
+  const e = ref.edge;
+  const cols = e.features.map((f) => Float64Array.from(e.columns[f], (v) => (v === null ? NaN : v)));
+  const s = selectFeatures(e.features, cols, { operations: ['variance_threshold', 'correlation_threshold', 'drop_na_columns'], freqCut: 0.05, uniqueCut: 0.01, corrThreshold: 0.9, naCutoff: 0.05 });
+  for (const op of ['variance_threshold', 'correlation_threshold', 'drop_na_columns'] as const) assert.deepEqual([...s.excluded[op]].sort(), e.excluded[op], op);
+  assert.deepEqual(
+    s.kept.map((j) => e.features[j]),
+    e.selected,
+  );
+  // the cases are there: something goes for each reason, and the anti-correlated feature stays
+  assert.ok(e.excluded.variance_threshold.length && e.excluded.correlation_threshold.length && e.excluded.drop_na_columns.length, JSON.stringify(e.excluded));
+  assert.ok(e.selected.includes('Cells_Anti0'), 'correlation_threshold compares signed r');
 });

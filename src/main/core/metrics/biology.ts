@@ -146,6 +146,10 @@ export function computeBiology(input: BiologyInput): BiologyResult {
     for (const [source, p] of sources) {
       // on the profiles pycytominer's recipe makes: mad_robustize vs DMSO, then feature_select
       const prof = recipeProfiles(usableMatrix(p, wells, feats), wells.length, feats, negcon);
+      if (!prof.selected) {
+        notes.push(`phenotypic activity (${source}) not computed: pycytominer's feature selection kept none of ${prof.total} features`);
+        continue;
+      }
       const r = phenotypicActivity({ data: prof.data, features: prof.selected, group, negcon }, { nullSize: input.nullSize ?? 10000 });
       if (!r.compounds.length) {
         if (source === 'acquired') notes.push('phenotypic activity not computed: no compound with 2 or more replicate wells');

@@ -72,6 +72,7 @@ export async function profilePlate(db: Db, p: ProfileParams, opts: RecipeOptions
   if (!t.negcon.some(Boolean)) throw new Error(`plate ${set.barcode}: no negative-control (DMSO) wells in its plate map; mad_robustize needs them`);
   const activity = { ...opts.activity, nullSize: p.nullSize ?? opts.activity.nullSize, seed: p.seed ?? opts.activity.seed };
   const r = runRecipe(t, { ...opts, activity });
+  if (!r.selection.kept.length) throw new Error(`plate ${set.barcode}: feature selection kept none of its ${t.names.length} profile features`);
   const specs: ColumnSpec[] = [
     ...WELL_METADATA.map((name) => ({ name, kind: name === 'Metadata_mmoles_per_liter' ? ('double' as const) : ('string' as const) })),
     { name: 'Metadata_Source', kind: 'string' },

@@ -49,6 +49,8 @@ export function runRecipe(t: WellProfileTable, opts: RecipeOptions = DEFAULT_REC
   const normalized = madRobustize(t.columns, t.negcon);
   const selection = selectFeatures(t.names, normalized, opts.select);
   const d = selection.kept.length;
+  // no feature left: no similarity to rank by (every pair would tie and look like a perfect retrieval)
+  if (!d) return { normalized, selection, aps: [], compounds: [] };
   const data = new Float64Array(t.wells.length * d);
   selection.kept.forEach((j, k) => normalized[j].forEach((v, i) => (data[i * d + k] = v)));
   const aps = averagePrecisions({ data, features: d, group: t.group, negcon: t.negcon });

@@ -104,32 +104,34 @@ export function correlationMatrix(columns: Float64Array[]): Float64Array {
   return out;
 }
 
+/**
+ * pandas' nancorr for one pair (x the later column, y the earlier, as pandas loops): Welford's
+ * running means and sums over the rows where both are finite. The order of operations is pandas'
+ * own, so that the correlation sums that rank features round as pandas' do.
+ */
 function pairwisePearson(x: Float64Array, y: Float64Array): number {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < x.length; i++)
-    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
-      n++;
-      sx += x[i];
-      sy += y[i];
-    }
-  if (n < 2) return NaN;
-  const mx = sx / n;
-  const my = sy / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++)
-    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
-      const a = x[i] - mx;
-      const b = y[i] - my;
-      sxy += a * b;
-      sxx += a * a;
-      syy += b * b;
-    }
-  const den = Math.sqrt(sxx * syy);
-  return den > 0 ? Math.max(-1, Math.min(1, sxy / den)) : NaN;
+  let nobs = 0;
+  let meanx = 0;
+  let meany = 0;
+  let ssqdmx = 0;
+  let ssqdmy = 0;
+  let covxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const vx = x[i];
+    const vy = y[i];
+    if (!Number.isFinite(vx) || !Number.isFinite(vy)) continue;
+    nobs += 1;
+    const dx = vx - meanx;
+    const dy = vy - meany;
+    meanx += (1 / nobs) * dx;
+    meany += (1 / nobs) * dy;
+    ssqdmx += (vx - meanx) * dx;
+    ssqdmy += (vy - meany) * dy;
+    covxy += (vx - meanx) * dy;
+  }
+  if (nobs < 1) return NaN;
+  const divisor = Math.sqrt(ssqdmx * ssqdmy);
+  return divisor !== 0 ? covxy / divisor : NaN;
 }
 
 /**
