@@ -100,6 +100,11 @@ test('`stainless profile` writes pycytominer\'s processed profiles and copairs\'
     for (let i = 0; i < g.rows; i++)
       for (const f of [ref.selected[0], ref.selected[500]]) close(g.columns.get(f)![i] as number, ref.normalized[f][g.rowStart + i]!, `${g.columns.get('Metadata_Well')![i]} ${f}`);
 
+  // usage errors exit 2: a flag that is not a number, a null below copairs' useful size
+  assert.equal(await main(['--workspace', ws, 'profile', '--plate', 'SIM-A549-96-1', '--out', join(dir, 'u.csv'), '--null-size', 'many']), 2);
+  assert.equal(await main(['--workspace', ws, 'profile', '--plate', 'SIM-A549-96-1', '--out', join(dir, 'u.csv'), '--null-size', '10']), 2);
+  assert.ok(!existsSync(join(dir, 'u.csv')));
+
   // an existing file is refused without --force, and nothing is rewritten
   const before = readFileSync(out, 'utf8');
   assert.equal(await main(['--workspace', ws, 'profile', '--plate', 'SIM-A549-96-1', '--out', out]), 1);
