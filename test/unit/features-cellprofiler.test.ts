@@ -112,6 +112,7 @@ const IMAGE_MODULES: Array<[string, RegExp]> = [
   ['MeasureTexture (image)', /^Texture_/],
   ['MeasureImageIntensity', /^Intensity_/],
   ['MeasureImageQuality', /^ImageQuality_/],
+  ['Threshold steps (Identify…Objects, Threshold)', /^Threshold_/],
 ];
 
 /** Image_… columns of one module on one site */
