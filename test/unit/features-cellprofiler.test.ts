@@ -15,6 +15,8 @@ import { measureSite, tableToObjects, COMPARTMENTS, type SiteMeasurements } from
 interface Reference {
   site: string;
   channels: string[];
+  /** the channel standing in for JUMP's Mito (tubeness steps) */
+  mito: string;
   files: Record<string, string>;
   reference: Record<string, Record<string, Record<string, number | null>>>;
   /** whole-image measurements (Image_… without the prefix) */
@@ -44,7 +46,7 @@ function site(name: string) {
         for (const c of ref.channels) images[c] = await readGray(fileUrl(ref.files[c]).pathname);
         const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
         const cells = grayToLabels(await readGray(fileUrl(ref.files.cells).pathname));
-        return { ref, m: measureSite(images, nuclei, cells, { channels: ref.channels }) };
+        return { ref, m: measureSite(images, nuclei, cells, { channels: ref.channels, mito: ref.mito }) };
       })(),
     );
   return measured.get(name)!;
@@ -55,7 +57,8 @@ export const MODULES: Array<[string, RegExp]> = [
   ['MeasureObjectIntensity', /^(Intensity_|Location_(CenterMass|Max)Intensity_)/],
   ['MeasureGranularity', /^Granularity_/],
   ['MeasureTexture', /^Texture_/],
-  ['MeasureObjectIntensityDistribution', /^RadialDistribution_/],
+  ['MeasureObjectIntensityDistribution', /^RadialDistribution_(?!.*mito_tubeness)/],
+  ['MeasureObjectIntensityDistribution (mito_tubeness around Nuclei)', /^RadialDistribution_.*mito_tubeness/],
   ['MeasureColocalization', /^Correlation_/],
   ['MeasureObjectNeighbors', /^Neighbors_/],
   ['Identify (object numbers)', /^Number_Object_Number$/],

@@ -182,6 +182,7 @@ export function measureImage(
   cells: Labels | undefined,
   textureScales: number[],
   greyLevels: number,
+  tube?: Float64Array,
 ): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
@@ -220,7 +221,7 @@ export function measureImage(
     values.push(...q.values);
   }
   // JUMP's threshold steps, computed on the site's channels whatever made its objects
-  const t = jumpThresholds(unit, width, height);
+  const t = jumpThresholds(unit, width, height, tube);
   names.push(...t.names);
   values.push(...t.values);
   return { names, values };

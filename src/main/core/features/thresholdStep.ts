@@ -1,6 +1,5 @@
 import { gaussianFilter } from './gaussian';
 import { numpyNormals } from './numpyRandom';
-import { tubeness } from './tubeness';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -21,7 +20,7 @@ export interface ThresholdSettings {
 }
 
 /** JUMP_analysis_v3's threshold steps: image, step name, settings */
-export const JUMP_THRESHOLDS: Array<[string, string, ThresholdSettings, boolean]> = [
+const JUMP_THRESHOLDS: Array<[string, string, ThresholdSettings, boolean]> = [
   ['DNA', 'NucleiIncludingEdges', { method: 'li', smoothing: 1, correction: 1, bounds: [0.005, 1] }, false],
   ['RNA', 'CellsIncludingEdges', { method: 'otsu3', smoothing: 0, correction: 0.7, bounds: [0.005, 0.06], log: true, middleToForeground: true }, false],
   // the Threshold module on EnhanceOrSuppressFeatures' tubeness of Mito
@@ -230,13 +229,13 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg), SumOfEntropies: sumOfEntropies(u, fg) };
 }
 
-/** JUMP's Image_Threshold_* (names without Image_) for the channels present */
-export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number): { names: string[]; values: number[] } {
+/** JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito channel's tubeness */
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array): { names: string[]; values: number[] } {
   const names: string[] = [], values: number[] = [];
   for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
-    const u = unit.get(channel);
+    const u = enhance ? tube : unit.get(channel);
     if (!u) continue;
-    const r = thresholdStep(enhance ? tubeness(u, w, h) : u, w, h, settings);
+    const r = thresholdStep(u, w, h, settings);
     for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
       names.push(`Threshold_${f}_${step}`);
       values.push(r[f]);
