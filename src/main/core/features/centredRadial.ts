@@ -21,21 +21,41 @@ export interface CentredGeometry {
   cj: Int32Array;
 }
 
-/** centrosome's heap keys: (high word, low word >> 1) of the distance, label, i, j */
+/** centrosome's heap of keys (high word, low word >> 1 of the distance, label, i, j), compared in that order */
 class PropagateHeap {
-  private keys: Int32Array[] = [];
-  private ptr: number[] = [];
+  private keys = new Int32Array(5 * 1024);
+  private used = 0;
+  private ptr = new Int32Array(1024);
   items = 0;
   private readonly f = new Float64Array(1);
   private readonly u = new Uint32Array(this.f.buffer);
-  private key(d: number, label: number, i: number, j: number): Int32Array {
+  /** the popped key's label, i, j */
+  label = 0;
+  i = 0;
+  j = 0;
+  private add(d: number, label: number, i: number, j: number): number {
+    if (this.used * 5 === this.keys.length) {
+      const k = new Int32Array(this.keys.length * 2);
+      k.set(this.keys);
+      this.keys = k;
+    }
     this.f[0] = d;
-    return Int32Array.of(this.u[1] & 0x7fffffff, this.u[0] >>> 1, label, i, j);
+    const o = this.used * 5;
+    this.keys[o] = this.u[1] & 0x7fffffff;
+    this.keys[o + 1] = this.u[0] >>> 1;
+    this.keys[o + 2] = label;
+    this.keys[o + 3] = i;
+    this.keys[o + 4] = j;
+    if (this.items === this.ptr.length) {
+      const p = new Int32Array(this.ptr.length * 2);
+      p.set(this.ptr);
+      this.ptr = p;
+    }
+    return this.used++;
   }
   private smaller(a: number, b: number): boolean {
-    const x = this.keys[this.ptr[a]], y = this.keys[this.ptr[b]];
-    if (x[0] !== y[0]) return x[0] < y[0];
-    for (let k = 1; k < 5; k++) if (x[k] !== y[k]) return x[k] < y[k];
+    const x = this.ptr[a] * 5, y = this.ptr[b] * 5, k = this.keys;
+    for (let t = 0; t < 5; t++) if (k[x + t] !== k[y + t]) return k[x + t] < k[y + t];
     return false;
   }
   private swap(a: number, b: number) {
@@ -45,15 +65,14 @@ class PropagateHeap {
   }
   /** the seeds in their given order, as heap_from_numpy2 takes them (not heapified) */
   seed(label: number, i: number, j: number) {
-    this.keys.push(this.key(0, label, i, j));
-    this.ptr.push(this.keys.length - 1);
-    this.items++;
+    // add() may grow ptr: take the slot after it
+    const slot = this.add(0, label, i, j);
+    this.ptr[this.items++] = slot;
   }
   push(d: number, label: number, i: number, j: number) {
-    this.keys.push(this.key(d, label, i, j));
     let child = this.items;
-    if (child < this.ptr.length) this.ptr[child] = this.keys.length - 1;
-    else this.ptr.push(this.keys.length - 1);
+    const slot = this.add(d, label, i, j);
+    this.ptr[child] = slot;
     this.items++;
     while (child > 0) {
       const parent = ((child + 1) >> 1) - 1;
@@ -62,10 +81,16 @@ class PropagateHeap {
       child = parent;
     }
   }
-  pop(): Int32Array {
-    const top = this.keys[this.ptr[0]];
+  pop(): void {
+    const o = this.ptr[0] * 5;
+    this.label = this.keys[o + 2];
+    this.i = this.keys[o + 3];
+    this.j = this.keys[o + 4];
     this.items--;
-    if (this.items === 0) return top;
+    if (this.items === 0) {
+      this.used = 0;
+      return;
+    }
     this.swap(0, this.items);
     let i = 0, smallest = 0;
     for (;;) {
@@ -77,7 +102,6 @@ class PropagateHeap {
       this.swap(i, smallest);
       i = smallest;
     }
-    return top;
   }
 }
 
@@ -123,10 +147,10 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeomet
     if (labels[p]) heap.seed(seedAt[p], (p / w) | 0, p % w);
   }
   while (heap.items > 0) {
-    const e = heap.pop();
-    const i1 = e[3], j1 = e[4], p1 = i1 * w + j1;
+    heap.pop();
+    const i1 = heap.i, j1 = heap.j, p1 = i1 * w + j1, label = heap.label;
     if (cl[p1]) continue;
-    cl[p1] = e[2];
+    cl[p1] = label;
     const d0 = dist[p1];
     for (let k = 0; k < 8; k++) {
       const i2 = i1 + DI[k], j2 = j1 + DJ[k];
@@ -136,7 +160,7 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeomet
       const d = Math.sqrt(Math.abs(DI[k]) + Math.abs(DJ[k])) + d0;
       if (dist[p2] === -1 || dist[p2] > d) {
         dist[p2] = d;
-        heap.push(d, e[2], i2, j2);
+        heap.push(d, label, i2, j2);
       }
     }
   }

@@ -1,7 +1,7 @@
 /**
- * In-place complex DFT of any length (radix-2 for powers of two, Bluestein's chirp-z through a
- * power of two otherwise), and the 2-D DFT of a real image: what scipy.fftpack.fft2 gives, for
- * MeasureImageQuality's power spectrum.
+ * In-place complex DFT of any length (radix-2 for powers of two, mixed radix for lengths made of
+ * 2, 3, 5 and 7 such as 1080, Bluestein's chirp-z otherwise), and the 2-D DFT of a real image:
+ * what scipy.fftpack.fft2 gives, for MeasureImageQuality's power spectrum.
  */
 
 function radix2(re: Float64Array, im: Float64Array, inverse: boolean): void {
@@ -34,9 +34,87 @@ function radix2(re: Float64Array, im: Float64Array, inverse: boolean): void {
   }
 }
 
+/** smallest prime factor of n */
+function factor(n: number): number {
+  for (let p = 2; p * p <= n; p++) if (n % p === 0) return p;
+  return n;
+}
+
+/**
+ * Mixed-radix decimation in time for lengths whose prime factors are all ≤ 7: a radix-p pass per
+ * factor, with direct twiddles (cos/sin of 2πk/n) so round-off stays near 1 ulp per pass.
+ */
+function mixedRadix(n: number): (re: Float64Array, im: Float64Array) => void {
+  const factors: number[] = [];
+  for (let m = n; m > 1; ) {
+    const p = factor(m);
+    factors.push(p);
+    m /= p;
+  }
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    cr[k] = Math.cos((-2 * Math.PI * k) / n);
+    ci[k] = Math.sin((-2 * Math.PI * k) / n);
+  }
+  // digit-reversed order of the input for the factor sequence
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = i, r = 0, span = n;
+    for (const p of factors) {
+      span /= p;
+      r += (x % p) * span;
+      x = Math.floor(x / p);
+    }
+    perm[r] = i;
+  }
+  const tr = new Float64Array(n), ti = new Float64Array(n);
+  const br = new Float64Array(8), bi = new Float64Array(8);
+  return (re, im) => {
+    for (let i = 0; i < n; i++) {
+      tr[i] = re[perm[i]];
+      ti[i] = im[perm[i]];
+    }
+    let len = 1;
+    for (let f = factors.length - 1; f >= 0; f--) {
+      const p = factors[f];
+      const size = len * p, stride = n / size;
+      // w_p^(o·q) for the butterfly, as indexes into the n-point twiddles
+      const wq = new Int32Array(p * p);
+      for (let o = 0; o < p; o++) for (let q = 0; q < p; q++) wq[o * p + q] = ((o * q) % p) * (n / p);
+      for (let s0 = 0; s0 < n; s0 += size)
+        for (let k = 0; k < len; k++) {
+          // inputs of this butterfly, twiddled by w_size^(q·k) (q·k·stride < n)
+          for (let q = 0; q < p; q++) {
+            const at = s0 + q * len + k;
+            const t = q * k * stride;
+            br[q] = tr[at] * cr[t] - ti[at] * ci[t];
+            bi[q] = tr[at] * ci[t] + ti[at] * cr[t];
+          }
+          for (let o = 0; o < p; o++) {
+            let sr = br[0], si = bi[0];
+            for (let q = 1; q < p; q++) {
+              const t = wq[o * p + q];
+              sr += br[q] * cr[t] - bi[q] * ci[t];
+              si += br[q] * ci[t] + bi[q] * cr[t];
+            }
+            const at = s0 + o * len + k;
+            tr[at] = sr;
+            ti[at] = si;
+          }
+        }
+      len = size;
+    }
+    re.set(tr);
+    im.set(ti);
+  };
+}
+
 /** A reusable forward DFT of length n. */
 export function dftPlan(n: number): (re: Float64Array, im: Float64Array) => void {
   if ((n & (n - 1)) === 0) return (re, im) => radix2(re, im, false);
+  let big = n;
+  for (const p of [2, 3, 5, 7]) while (big % p === 0) big /= p;
+  if (big === 1) return mixedRadix(n);
   let m = 1;
   while (m < 2 * n - 1) m <<= 1;
   // chirp w_k = exp(−iπk²/n); k² mod 2n keeps the angle exact for large k
@@ -76,21 +154,36 @@ export function dftPlan(n: number): (re: Float64Array, im: Float64Array) => void
   };
 }
 
-/** The 2-D DFT of a real h×w image (row-major): real and imaginary parts of the full spectrum. */
-export function fft2(img: Float64Array, w: number, h: number): { re: Float64Array; im: Float64Array } {
-  const re = Float64Array.from(img), im = new Float64Array(w * h);
+/**
+ * The 2-D DFT of a real h×w image (row-major): real and imaginary parts of the spectrum; only the
+ * columns `column(x)` accepts are transformed along y (the others hold the row transforms).
+ */
+export function fft2(img: Float64Array, w: number, h: number, column: (x: number) => boolean = () => true): { re: Float64Array; im: Float64Array } {
+  const re = new Float64Array(w * h), im = new Float64Array(w * h);
   const row = dftPlan(w);
   const rr = new Float64Array(w), ri = new Float64Array(w);
-  for (let y = 0; y < h; y++) {
-    rr.set(re.subarray(y * w, y * w + w));
-    ri.fill(0);
+  // two real rows per complex transform: a + ib → A(k) = (Z(k) + conj Z(−k))/2, B(k) = (Z(k) − conj Z(−k))/2i
+  for (let y = 0; y < h; y += 2) {
+    const two = y + 1 < h;
+    rr.set(img.subarray(y * w, y * w + w));
+    if (two) ri.set(img.subarray((y + 1) * w, (y + 2) * w));
+    else ri.fill(0);
     row(rr, ri);
-    re.set(rr, y * w);
-    im.set(ri, y * w);
+    for (let k = 0; k < w; k++) {
+      const m = k ? w - k : 0;
+      const zr = rr[k], zi = ri[k], cr = rr[m], ci = -ri[m];
+      re[y * w + k] = (zr + cr) / 2;
+      im[y * w + k] = (zi + ci) / 2;
+      if (two) {
+        re[(y + 1) * w + k] = (zi - ci) / 2;
+        im[(y + 1) * w + k] = -(zr - cr) / 2;
+      }
+    }
   }
   const col = dftPlan(h);
   const cr = new Float64Array(h), ci = new Float64Array(h);
   for (let x = 0; x < w; x++) {
+    if (!column(x)) continue;
     for (let y = 0; y < h; y++) {
       cr[y] = re[y * w + x];
       ci[y] = im[y * w + x];

@@ -86,7 +86,8 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number): number 
   for (let i = 0; i < n; i++) s2 += img[i] = u[i] / mad;
   const m2 = s2 / n;
   for (let i = 0; i < n; i++) img[i] -= m2;
-  const { re, im } = fft2(img, w, h);
+  // only the low frequencies of the folded rings are summed: the other columns need no transform
+  const { re, im } = fft2(img, w, h, (x) => Math.min(x, w - 1 - x) < last);
   const mag = new Float64Array(last), pow = new Float64Array(last);
   for (let y = 0; y < h; y++) {
     const iy = Math.min(y * y, (h - 1 - y) ** 2);

@@ -162,21 +162,38 @@ function multiOtsu3(a: Float64Array): [number, number] {
   return [centre(b0), centre(b1)];
 }
 
-const variance = (a: number[]) => {
-  const m = a.reduce((s, v) => s + v, 0) / a.length;
-  return a.reduce((s, v) => s + (v - m) ** 2, 0) / a.length;
+/** the values of `a` where fg is (or is not) set */
+function split(a: Float64Array, fg: Uint8Array): [Float64Array, Float64Array] {
+  let n = 0;
+  for (let i = 0; i < fg.length; i++) n += fg[i];
+  const f = new Float64Array(n), b = new Float64Array(a.length - n);
+  for (let i = 0, x = 0, y = 0; i < a.length; i++) if (fg[i]) f[x++] = a[i];
+  else b[y++] = a[i];
+  return [f, b];
+}
+
+const variance = (a: Float64Array) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m += a[i];
+  m /= a.length;
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += (a[i] - m) ** 2;
+  return v / a.length;
 };
 
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
 function weightedVariance(u: Float64Array, fg: Uint8Array): number {
   const floor = extrema(u)[1] / 256;
   if (floor === 0) return 0;
-  const a: number[] = [], b: number[] = [];
-  for (let i = 0; i < u.length; i++) (fg[i] ? a : b).push(Math.log2(Math.max(u[i], floor)));
+  const [a, b] = split(u.map((v) => Math.log2(Math.max(v, floor))), fg);
   if (!a.length) return variance(b);
   if (!b.length) return variance(a);
   return (variance(a) * a.length + variance(b) * b.length) / (a.length + b.length);
 }
+
+// the same RandomState(0) noise for every step of a site: drawn once per image size
+let cached: Float64Array | null = null;
+const noise = (n: number) => (cached?.length === n ? cached : (cached = numpyNormals(0, n)));
 
 /**
  * centrosome.threshold.sum_of_entropies: the image floored at max/256, perturbed by
@@ -186,7 +203,7 @@ function weightedVariance(u: Float64Array, fg: Uint8Array): number {
 function sumOfEntropies(u: Float64Array, fg: Uint8Array): number {
   const floor = extrema(u)[1] / 256;
   if (floor === 0) return 0;
-  const r = numpyNormals(0, u.length);
+  const r = noise(u.length);
   const delta = 2 ** -8;
   const img = new Float64Array(u.length);
   for (let i = 0; i < u.length; i++) {
@@ -197,11 +214,10 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array): number {
   const [mn, mx] = extrema(img);
   const upper = Math.log2(mx), lower = Math.log2(mn);
   if (upper === lower) return Math.log2(u.length);
-  const lf: number[] = [], lb: number[] = [];
-  for (let i = 0; i < img.length; i++) (fg[i] ? lf : lb).push(Math.log2(img[i]));
+  const [lf, lb] = split(img.map(Math.log2), fg);
   if (!lf.length || !lb.length) return 0;
-  const entropy = (l: number[]) => {
-    const h = Array.from(histogram(Float64Array.from(l), 256, lower, upper).counts).filter((c) => c > 0);
+  const entropy = (l: Float64Array) => {
+    const h = Array.from(histogram(l, 256, lower, upper).counts).filter((c) => c > 0);
     const hs = h.length ? h : [1];
     const n = hs.reduce((s, c) => s + c, 0);
     return hs.reduce((s, c) => s + (c / n) * Math.log2(c / n), 0);
