@@ -1,4 +1,5 @@
 import { fft2 } from './fft';
+import { selectInPlace } from './objects';
 
 /**
  * MeasureImageQuality's Correlation at one scale, as CellProfiler 4.2.8 computes it: centrosome's
@@ -53,10 +54,15 @@ export function haralickCorrelation(u: Float64Array, w: number, h: number, scale
   return Number.isFinite(h3) ? h3 : 0;
 }
 
+/** numpy.median by selection (a is reordered) */
 function median(a: Float64Array): number {
-  const s = Float64Array.from(a).sort();
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  const n = a.length;
+  const k = (n - 1) >> 1;
+  selectInPlace(a, 0, n - 1, k);
+  if (n % 2) return a[k];
+  let next = Infinity;
+  for (let i = k + 1; i < n; i++) if (a[i] < next) next = a[i];
+  return (a[k] + next) / 2;
 }
 
 /**

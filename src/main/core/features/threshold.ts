@@ -7,8 +7,25 @@
 
 const EPS32 = 1.1920928955078125e-7;
 
+/**
+ * The values sorted ascending: by counting when they are all 16-bit levels k/65535 (acquired
+ * images, O(n)), else by a comparison sort.
+ */
+export function sortedValues(u: Float64Array): Float64Array {
+  const counts = new Float64Array(65536);
+  for (let i = 0; i < u.length; i++) {
+    const k = Math.round(u[i] * 65535);
+    if (!(k >= 0 && k <= 65535) || k / 65535 !== u[i]) return Float64Array.from(u).sort();
+    counts[k]++;
+  }
+  const out = new Float64Array(u.length);
+  for (let k = 0, o = 0; k < 65536; k++) for (let c = counts[k]; c > 0; c--) out[o++] = k / 65535;
+  return out;
+}
+
 /** centrosome.threshold.log_transform on float32 data: the sorted stretched logs and the map back */
 function logSpace(values: Float32Array): { data: Float64Array; back: (t: number) => number } {
+  // values come sorted: log and stretch keep the order
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (values[i] < min) min = values[i];
@@ -30,7 +47,6 @@ function logSpace(values: Float32Array): { data: Float64Array; back: (t: number)
   // centrosome's stretch of a flat image: 0 below 0, 1 above 1, else the value itself
   if (lmax === lmin) data.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin);
   else for (let i = 0; i < logs.length; i++) data[i] = (logs[i] - lmin) / (lmax - lmin);
-  data.sort();
   return { data, back: (t) => Math.exp(t * span + lmin) };
 }
 
@@ -114,7 +130,7 @@ function otsu3(d: Float64Array): [number, number] {
  * middle class in the foreground (the lower threshold) or background (the upper one).
  */
 export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true): number {
-  const values = Float32Array.from(u).filter((x) => x >= 0);
+  const values = Float32Array.from(sortedValues(u)).filter((x) => x >= 0);
   if (!values.length) return 1;
   const { data, back } = logSpace(values);
   if (classes === 2) return back(otsu2(data));

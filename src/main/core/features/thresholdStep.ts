@@ -1,5 +1,6 @@
 import { gaussianFilter } from './gaussian';
 import { numpyNormals } from './numpyRandom';
+import { sortedValues } from './threshold';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -50,7 +51,7 @@ function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) 
 
 /** sorted distinct values and their counts */
 function distinct(a: Float64Array): { v: Float64Array; n: Float64Array } {
-  const s = Float64Array.from(a).sort();
+  const s = sortedValues(a);
   const v: number[] = [], n: number[] = [];
   for (let i = 0; i < s.length; i++) {
     if (i && s[i] === s[i - 1]) n[n.length - 1]++;
