@@ -8,6 +8,8 @@ import { readParquet } from 'parquet-wasm';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { main } from '../../src/main/cli';
 import { createCore } from '../../src/main/core/core';
+import { dispatch, handlers } from '../../src/main/core/api';
+import { wellName } from '../../src/shared/channels';
 import { planTables } from '../../src/main/core/export/cellprofilerSqlite';
 import { cytotableRank } from '../../src/main/core/export/cytotable';
 
@@ -73,10 +75,12 @@ test("CytoTable layout: CytoTable's key and column names and order, one row per 
   const features = store.names.filter((n) => /^(Cells|Cytoplasm|Nuclei|Image)_/.test(n));
   assert.deepEqual(features.filter((n) => !names.includes(n)), []);
   assert.equal(String(t.schema.fields.find((f) => f.name === 'Cells_AreaShape_Area')!.type), 'Float32');
-  // rows: the cells CytoTable's join keeps (a cytoplasm and a nucleus), all of them here
+  // rows: the cells off the border (as CellProfiler keeps them) that CytoTable's join keeps (a cytoplasm and a nucleus)
   const cyto = column(store.t, 'Cytoplasm_Number_Object_Number').map(num);
   const nuc = column(store.t, 'Nuclei_Number_Object_Number').map(num);
-  const joined = cyto.filter((c, i) => c !== null && nuc[i] !== null).length;
+  const border = column(store.t, 'Metadata_TouchesBorder').map(num);
+  assert.ok(border.some((b) => b === 1), 'the demo plate has cells on the border');
+  const joined = cyto.filter((c, i) => c !== null && nuc[i] !== null && border[i] === 0).length;
   assert.ok(joined > 50, `${joined} cells`);
   assert.equal(t.numRows, joined);
   const [tn, img, obj, well, site, pc, pn] = ['Metadata_TableNumber', 'Metadata_ImageNumber', 'Metadata_ObjectNumber', 'Metadata_Well', 'Image_Metadata_Site', 'Metadata_Cytoplasm_Parent_Cells', 'Metadata_Cytoplasm_Parent_Nuclei'].map((n) => column(t, n).map((v) => (typeof v === 'string' ? v : num(v))));
@@ -91,9 +95,12 @@ test("CytoTable layout: CytoTable's key and column names and order, one row per 
   assert.deepEqual([...siteOf.keys()].sort((a, b) => (a as number) - (b as number)), Array.from({ length: 6 }, (_, i) => i + 1));
   assert.deepEqual(pc, obj);
   assert.deepEqual(pn, obj);
-  // counts: the site's objects
+  for (let i = 0; i < t.numRows; i++) assert.equal(border[store.rowOf.get(`${well[i]}/${site[i]}/${obj[i]}`)!], 0, 'no border cell');
+  // counts: the site's cells off the border in the store
   const counts = column(t, 'Image_Count_Cells').map(num);
-  img.forEach((n, i) => assert.equal(counts[i], img.filter((m) => m === n).length));
+  const sw = column(store.t, 'Metadata_Well');
+  const ss = column(store.t, 'Metadata_Site');
+  img.forEach((_, i) => assert.equal(counts[i], sw.filter((w, r) => w === well[i] && ss[r] === site[i] && border[r] === 0).length));
   // values: every column of every row equals the store's row of the same well, site and object
   const shared = names.filter((n) => store.names.includes(n));
   for (const n of shared) {
@@ -146,9 +153,11 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
     assert.equal(db[t].types[`${t}_AreaShape_Area`], 'REAL');
   }
   assert.ok(db.Cytoplasm.columns.includes('Cytoplasm_Parent_Cells') && db.Cytoplasm.columns.includes('Cytoplasm_Parent_Nuclei'));
-  const rows = store.t.numRows;
-  assert.equal(db.Cells.rows, rows);
-  const present = (n: string) => column(store.t, n).filter((v) => num(v) !== null).length;
+  // the cells off the border, as CellProfiler keeps them and Stainless' profiles count them
+  const border = column(store.t, 'Metadata_TouchesBorder').map(num);
+  assert.ok(border.some((b) => b === 1), 'the demo plate has cells on the border');
+  assert.equal(db.Cells.rows, border.filter((b) => b === 0).length);
+  const present = (n: string) => column(store.t, n).filter((v, i) => num(v) !== null && border[i] === 0).length;
   assert.equal(db.Nuclei.rows, present('Nuclei_Number_Object_Number'));
   assert.equal(db.Cytoplasm.rows, present('Cytoplasm_Number_Object_Number'));
   // image numbers, counts and metadata per site
@@ -158,6 +167,17 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
     const per = new Map<unknown, number>();
     for (const r of db[t].data) per.set(r[1], (per.get(r[1]) ?? 0) + 1);
     for (const [n, im] of image) assert.equal(im[`Image_Count_${t}`], per.get(n) ?? 0, `${t} count of image ${n}`);
+  }
+  // per well, the image counts add up to the Count_Cells of Stainless' per-well profile
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const setId = (core.db.prepare(`SELECT id FROM feature_sets WHERE source = 'acquired'`).get() as { id: number }).id;
+    const wv = (await dispatch(core, handlers, 'features.wellValues', { setId, name: 'Count_Cells' })) as { wells: Array<{ row: number; col: number; value: number | null }> };
+    const perWell = new Map<string, number>();
+    for (const im of image.values()) perWell.set(String(im.Image_Metadata_Well), (perWell.get(String(im.Image_Metadata_Well)) ?? 0) + Number(im.Image_Count_Cells));
+    for (const [w, n] of perWell) assert.equal(n, wv.wells.find((x) => wellName(x.row, x.col) === w)!.value, `Count_Cells of ${w}`);
+  } finally {
+    core.close();
   }
   // every value of every compartment row equals the store's row of the same site and object
   const storeCols = new Map(store.names.map((n) => [n, column(store.t, n)]));

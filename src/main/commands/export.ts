@@ -65,8 +65,9 @@ export const exportCommand: Command = {
       { runId: 'run' },
     );
     const s = await ctx.watch(job, 'export', 'export');
-    if (s.tables) ctx.say(`${s.out}: CellProfiler SQLite, ${s.tables.map((t) => `${t.name} ${t.rows} rows × ${t.columns} columns`).join(', ')}`);
-    else ctx.say(`${s.out}: ${s.rows} ${s.level === 'well' ? 'wells' : 'cells'} × ${s.columns} columns (${s.format}${s.layout === 'cytotable' ? `, CytoTable layout${s.leftOut ? `; ${s.leftOut} cells without a cytoplasm or nucleus left out by its join` : ''}` : ''})`);
+    const left = s.leftOut ? `; ${s.leftOut} cells left out (touching the border${s.layout === 'cytotable' ? ', or without a cytoplasm or nucleus for its join' : ''})` : '';
+    if (s.tables) ctx.say(`${s.out}: CellProfiler SQLite, ${s.tables.map((t) => `${t.name} ${t.rows} rows × ${t.columns} columns`).join(', ')}${left}`);
+    else ctx.say(`${s.out}: ${s.rows} ${s.level === 'well' ? 'wells' : 'cells'} × ${s.columns} columns (${s.format}${s.layout === 'cytotable' ? ', CytoTable layout' : ''}${left})`);
     return s;
   },
 };

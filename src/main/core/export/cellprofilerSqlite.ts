@@ -6,7 +6,7 @@ import { openParquet } from '../io/parquetRead';
 import { writeError } from '../io/output';
 import type { FeatureSetRow } from '../features/store';
 import { cellSpecs, decodedGroups } from './cellGroups';
-import { compartmentOf, COMPARTMENTS, indexSites, present, siteFiles, siteKey, tableNumber, type Compartment } from './fieldKeys';
+import { compartmentOf, COMPARTMENTS, indexSites, kept, present, siteFiles, siteKey, tableNumber, type Compartment } from './fieldKeys';
 import type { ColumnSpec } from './table';
 
 /** SQLite's default SQLITE_MAX_COLUMN, which Python's sqlite3 and pandas are built with. */
@@ -39,7 +39,7 @@ const sqlType = (c: ColumnSpec): SqlType => (c.kind === 'string' ? 'TEXT' : c.ki
  *   `Image_FileName_*`/`Image_PathName_*`, `Image_Count_<Object>`, the site's `Image_*` features;
  * - Cells, Cytoplasm, Nuclei: TableNumber, ImageNumber, ObjectNumber, the compartment's prefixed
  *   features as stored (with `<Object>_Number_Object_Number`, CellProfiler's key in this layout),
- *   the parent columns, and on Cells `Metadata_TouchesBorder` (CellProfiler would have discarded those cells).
+ *   the parent columns. Cells touching the border are left out, as CellProfiler discards them.
  * One table per object is CellProfiler's own answer to the 2,000-column limit; a table that
  * would still exceed it is refused before anything is written, as CellProfiler stops with
  * "maximum columns reached".
@@ -82,7 +82,6 @@ export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = 
         key('ObjectNumber', 'object'),
         ...features.map((c) => ({ name: c.name, type: sqlType(c), from: { store: c.name } })),
         ...parents,
-        ...(comp === 'Cells' && stored.some((c) => c.name === 'Metadata_TouchesBorder') ? [{ name: 'Metadata_TouchesBorder', type: 'INTEGER' as const, from: { store: 'Metadata_TouchesBorder' } }] : []),
       ],
     });
   }
@@ -94,6 +93,8 @@ export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = 
 
 export interface SqliteSummary {
   rows: number;
+  /** cells touching the border, left out */
+  leftOut: number;
   columns: number;
   tables: Array<{ name: string; rows: number; columns: number }>;
 }
@@ -138,6 +139,7 @@ export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { ba
       const well = g.get('Metadata_Well')!;
       const siteCol = g.get('Metadata_Site')!;
       const nucleus = g.get('Nuclei_Number_Object_Number');
+      const border = g.get('Metadata_TouchesBorder');
       const value = (c: PlannedColumn, i: number): number | string | null => {
         const f = c.from;
         if ('store' in f) {
@@ -156,18 +158,20 @@ export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { ba
       const rowsOf = tables.map((t) => new Array<number | string | null>(t.columns.length));
       for (let r0 = 0; r0 < group.rows; r0 += ROWS_PER_TRANSACTION) {
         sq.transaction(() => {
-          for (let i = r0; i < Math.min(group.rows, r0 + ROWS_PER_TRANSACTION); i++)
+          for (let i = r0; i < Math.min(group.rows, r0 + ROWS_PER_TRANSACTION); i++) {
             tables.forEach((t, ti) => {
               if (t.name === 'Image') {
+                // the site's row, from its first cell (border or not: the image features are the site's)
                 const k = siteKey(well[i], siteCol[i]);
                 if (written.has(k)) return;
                 written.add(k);
-              } else if (t.name !== 'Cells' && !present(g.get(`${t.name}_Number_Object_Number`), i)) return;
+              } else if (!kept(border, i) || (t.name !== 'Cells' && !present(g.get(`${t.name}_Number_Object_Number`), i))) return;
               const row = rowsOf[ti];
               for (let j = 0; j < t.columns.length; j++) row[j] = value(t.columns[j], i);
               inserts[ti].run(row);
               counts.set(t.name, counts.get(t.name)! + 1);
             });
+          }
         })();
       }
       group.columns.clear();
@@ -180,5 +184,5 @@ export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { ba
     throw writeError(out, e);
   }
   const summary = tables.map((t) => ({ name: t.name, rows: counts.get(t.name)!, columns: t.columns.length }));
-  return { rows: counts.get('Cells') ?? 0, columns: summary.reduce((s, t) => s + t.columns, 0), tables: summary };
+  return { rows: counts.get('Cells') ?? 0, leftOut: pf.rows - (counts.get('Cells') ?? 0), columns: summary.reduce((s, t) => s + t.columns, 0), tables: summary };
 }

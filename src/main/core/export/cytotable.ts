@@ -2,7 +2,7 @@ import type { Db } from '../catalog/db';
 import { openParquet } from '../io/parquetRead';
 import type { FeatureSetRow } from '../features/store';
 import { cellSpecs, decodedGroups, toValues } from './cellGroups';
-import { compartmentOf, COMPARTMENTS, indexSites, present, siteFiles, siteKey, tableNumber } from './fieldKeys';
+import { compartmentOf, COMPARTMENTS, indexSites, kept, present, siteFiles, siteKey, tableNumber } from './fieldKeys';
 import { parquetSink } from './parquet';
 import type { ColumnSpec, ColumnValues } from './table';
 
@@ -29,7 +29,7 @@ type Source = { store: string } | { fn: (i: number) => number | string | null };
 export interface CytotableSummary {
   rows: number;
   columns: number;
-  /** cells without a cytoplasm or a nucleus: CytoTable's join of the compartments leaves them out */
+  /** cells left out: touching the border, or without a cytoplasm or a nucleus (CytoTable's join of the compartments needs both) */
   leftOut: number;
 }
 
@@ -41,7 +41,8 @@ export interface CytotableSummary {
  * `Metadata_TableNumber`, `Metadata_ImageNumber`, `Metadata_ObjectNumber`; the image table's
  * `Metadata_Plate`, `Metadata_Well`, `Image_Metadata_Site`, `Image_FileName_*`/`Image_PathName_*`
  * and `Image_Count_*`; compartment features with their `Cells_`/`Cytoplasm_`/`Nuclei_` prefixes.
- * Values are the stored ones (float32 features, float64 positions). Streamed a row group at a time.
+ * Values are the stored ones (float32 features, float64 positions); cells touching the border are
+ * left out (fieldKeys.ts says why). Streamed a row group at a time.
  */
 export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: string }, out: string): Promise<CytotableSummary> {
   const pf = await openParquet(set.cellsPath!);
@@ -74,7 +75,8 @@ export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: st
     for await (const group of decodedGroups(pf)) {
       g = group.columns;
       const keep: number[] = [];
-      for (let i = 0; i < group.rows; i++) if (joined.every((c) => present(g.get(`${c}_Number_Object_Number`), i))) keep.push(i);
+      const border = g.get('Metadata_TouchesBorder');
+      for (let i = 0; i < group.rows; i++) if (kept(border, i) && joined.every((c) => present(g.get(`${c}_Number_Object_Number`), i))) keep.push(i);
       const all = keep.length === group.rows;
       const cols = specs.map((c): ColumnValues => {
         if ('fn' in c.from) {

@@ -46,7 +46,7 @@ export interface ExportSummary {
   setId: number;
   /** the tables of a CellProfiler SQLite export */
   tables?: Array<{ name: string; rows: number; columns: number }>;
-  /** cells a field layout's join leaves out (CytoTable: cells without a cytoplasm or nucleus) */
+  /** cells a field layout leaves out (touching the border; for CytoTable's join also those without a cytoplasm or nucleus) */
   leftOut?: number;
 }
 
@@ -94,7 +94,7 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   const base = { out: p.out, level: 'cell' as const, format: p.format, setId: set.id };
   if (p.format === 'sqlite') {
     const r = await exportCellProfilerSqlite(db, set, p.out);
-    return { ...base, layout: 'cellprofiler', rows: r.rows, columns: r.columns, tables: r.tables };
+    return { ...base, layout: 'cellprofiler', rows: r.rows, columns: r.columns, tables: r.tables, leftOut: r.leftOut };
   }
   if (layout === 'cytotable') {
     const r = await exportCytotable(db, set, p.out);

@@ -14,6 +14,9 @@ import { decodedGroups } from './cellGroups';
  *
  * Stainless' per-cell row is one cell with its nucleus and cytoplasm under the same object number
  * (cellTable joins them so); a compartment is present in a row when its Number_Object_Number is.
+ * Cells touching the image border are left out, as CellProfiler's IdentifyPrimaryObjects discards
+ * them and Stainless' per-well profiles leave them out: pycytominer's aggregation of these files
+ * then sees the cells Stainless' profiles are the medians of. (Object numbers keep their gaps.)
  */
 export const COMPARTMENTS = ['Cells', 'Cytoplasm', 'Nuclei'] as const;
 export type Compartment = (typeof COMPARTMENTS)[number];
@@ -46,24 +49,29 @@ export function present(col: ArrayLike<unknown> | undefined, i: number): boolean
   return typeof v === 'number' ? Number.isFinite(v) : v !== null && v !== undefined;
 }
 
+/** Row i is a cell the field layouts carry (not touching the border; every row when the file has no flag). */
+export const kept = (touchesBorder: ArrayLike<unknown> | undefined, i: number): boolean => !touchesBorder || Number(touchesBorder[i]) === 0;
+
 /**
  * Every site of a per-cell file in file order (plate order), numbered 1… as CellProfiler numbers
- * image sets, with its object counts: one pass over four narrow columns.
+ * image sets, with its counts of the objects kept: one pass over five narrow columns.
  */
 export async function indexSites(pf: ParquetFile): Promise<Map<string, SiteEntry>> {
   const number = (c: Compartment) => `${c}_Number_Object_Number`;
-  const keys = ['Metadata_Well', 'Metadata_Site', ...COMPARTMENTS.map(number).filter((n) => pf.columns.includes(n))];
+  const keys = ['Metadata_Well', 'Metadata_Site', ...['Metadata_TouchesBorder', ...COMPARTMENTS.map(number)].filter((n) => pf.columns.includes(n))];
   const sites = new Map<string, SiteEntry>();
   for await (const g of decodedGroups(pf, keys)) {
     const well = g.columns.get('Metadata_Well')!;
     const site = g.columns.get('Metadata_Site')!;
     const nums = COMPARTMENTS.map((c) => g.columns.get(number(c)));
+    const border = g.columns.get('Metadata_TouchesBorder');
     for (let i = 0; i < g.rows; i++) {
       const k = siteKey(well[i], site[i]);
       let e = sites.get(k);
       if (!e) sites.set(k, (e = { imageNumber: sites.size + 1, well: String(well[i]), site: Number(site[i]), counts: { Cells: 0, Cytoplasm: 0, Nuclei: 0 } }));
       // the row is a cell; its nucleus and cytoplasm count where the file has them
-      COMPARTMENTS.forEach((c, j) => (e.counts[c] += j === 0 || present(nums[j], i) ? 1 : 0));
+      if (kept(border, i))
+        COMPARTMENTS.forEach((c, j) => (e.counts[c] += j === 0 || present(nums[j], i) ? 1 : 0));
     }
   }
   return sites;
