@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readParquet } from 'parquet-wasm';
@@ -11,6 +12,7 @@ import { createCore } from '../../src/main/core/core';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { wellName } from '../../src/shared/channels';
 import { planTables } from '../../src/main/core/export/cellprofilerSqlite';
+import { allFeatureColumns, setWellIds, wellPositions } from '../../src/main/core/features/store';
 import { cytotableRank } from '../../src/main/core/export/cytotable';
 
 /**
@@ -142,7 +144,8 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
   assert.deepEqual(Object.keys(db), ['Cells', 'Cytoplasm', 'Image', 'Nuclei']);
   assert.deepEqual(db.Image.pk, ['TableNumber', 'ImageNumber']);
   assert.equal(db.Image.rows, 6);
-  for (const n of ['Image_Metadata_Plate', 'Image_Metadata_Well', 'Image_Metadata_Site', 'Image_FileName_OrigDNA', 'Image_PathName_OrigDNA', 'Image_Count_Cells']) assert.ok(db.Image.columns.includes(n), n);
+  // SingleCells' defaults: strata Metadata_Plate/Metadata_Well, image column Metadata_Site, Count_Cells
+  for (const n of ['Metadata_Plate', 'Metadata_Well', 'Metadata_Site', 'FileName_OrigDNA', 'PathName_OrigDNA', 'Count_Cells', 'Count_Nuclei', 'Count_Cytoplasm']) assert.ok(db.Image.columns.includes(n), n);
   for (const t of ['Cells', 'Cytoplasm', 'Nuclei']) {
     assert.deepEqual(db[t].pk, ['TableNumber', 'ImageNumber', 'ObjectNumber']);
     assert.deepEqual(db[t].columns.slice(0, 3), ['TableNumber', 'ImageNumber', 'ObjectNumber']);
@@ -166,7 +169,7 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
   for (const t of ['Cells', 'Cytoplasm', 'Nuclei']) {
     const per = new Map<unknown, number>();
     for (const r of db[t].data) per.set(r[1], (per.get(r[1]) ?? 0) + 1);
-    for (const [n, im] of image) assert.equal(im[`Image_Count_${t}`], per.get(n) ?? 0, `${t} count of image ${n}`);
+    for (const [n, im] of image) assert.equal(im[`Count_${t}`], per.get(n) ?? 0, `${t} count of image ${n}`);
   }
   // per well, the image counts add up to the Count_Cells of Stainless' per-well profile
   const core = createCore({ workspace: ws, transport: 'inprocess' });
@@ -174,7 +177,7 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
     const setId = (core.db.prepare(`SELECT id FROM feature_sets WHERE source = 'acquired'`).get() as { id: number }).id;
     const wv = (await dispatch(core, handlers, 'features.wellValues', { setId, name: 'Count_Cells' })) as { wells: Array<{ row: number; col: number; value: number | null }> };
     const perWell = new Map<string, number>();
-    for (const im of image.values()) perWell.set(String(im.Image_Metadata_Well), (perWell.get(String(im.Image_Metadata_Well)) ?? 0) + Number(im.Image_Count_Cells));
+    for (const im of image.values()) perWell.set(String(im.Metadata_Well), (perWell.get(String(im.Metadata_Well)) ?? 0) + Number(im.Count_Cells));
     for (const [w, n] of perWell) assert.equal(n, wv.wells.find((x) => wellName(x.row, x.col) === w)!.value, `Count_Cells of ${w}`);
   } finally {
     core.close();
@@ -185,7 +188,7 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
     const feats = db[t].columns.map((c, j) => [c, j] as const).filter(([c]) => storeCols.has(c));
     for (const r of db[t].data) {
       const im = image.get(r[1])!;
-      const i = store.rowOf.get(`${im.Image_Metadata_Well}/${im.Image_Metadata_Site}/${r[2]}`);
+      const i = store.rowOf.get(`${im.Metadata_Well}/${im.Metadata_Site}/${r[2]}`);
       assert.ok(i !== undefined, `${t} image ${r[1]} object ${r[2]} is a stored cell`);
       for (const [c, j] of feats) assert.equal(r[j], num(storeCols.get(c)![i]), `${t}.${c} image ${r[1]} object ${r[2]}`);
       if (t === 'Cytoplasm') {
@@ -194,14 +197,57 @@ test('CellProfiler SQLite: Image, Cells, Cytoplasm, Nuclei keyed by TableNumber/
       }
     }
   }
-  // the image rows carry the site's stored Image_ features and annotations
-  const imageFeats = db.Image.columns.filter((c) => c.startsWith('Image_') && storeCols.has(c));
+  // the image rows carry the site's stored Image_ features (under Image.csv's names) and annotations
+  const imageFeats = store.names.filter((n) => n.startsWith('Image_'));
   assert.ok(imageFeats.length > 500);
+  assert.deepEqual(imageFeats.filter((n) => !db.Image.columns.includes(n.slice(6))), []);
   for (const im of image.values()) {
-    const i = [...store.rowOf.entries()].find(([k]) => k.startsWith(`${im.Image_Metadata_Well}/${im.Image_Metadata_Site}/`))![1];
-    for (const c of imageFeats) assert.equal(im[c], num(storeCols.get(c)![i]), c);
-    assert.equal(im.Image_Metadata_Plate, PLATE);
-    assert.equal(im.Image_Metadata_broad_sample, storeCols.get('Metadata_broad_sample')![i]);
+    const i = [...store.rowOf.entries()].find(([k]) => k.startsWith(`${im.Metadata_Well}/${im.Metadata_Site}/`))![1];
+    for (const c of imageFeats) assert.equal(im[c.slice(6)], num(storeCols.get(c)![i]), c);
+    assert.equal(im.Metadata_Plate, PLATE);
+    assert.equal(im.Metadata_broad_sample, storeCols.get('Metadata_broad_sample')![i]);
+  }
+});
+
+test("pycytominer's SingleCells (defaults) on the SQLite export: its per-well medians and cell counts are Stainless' profiles (fixture)", async () => {
+  await ready;
+  // made by test/fixtures/export/make_pycytominer_sqlite.py (pycytominer v1.6.1) on this plate
+  const ref = JSON.parse(gunzipSync(readFileSync(new URL('../fixtures/export/pycytominer-singlecells.json.gz', import.meta.url))).toString()) as {
+    plate: string;
+    merged: { rows: number; metadata: string[] };
+    cell_count: Record<string, number>;
+    wells: string[];
+    features: string[];
+    median: Array<Array<number | null>>;
+  };
+  assert.equal(ref.plate, PLATE);
+  for (const k of ['Metadata_TableNumber', 'Metadata_ImageNumber', 'Metadata_Plate', 'Metadata_Well', 'Metadata_Site', 'Metadata_Cytoplasm_Parent_Cells', 'Metadata_Cytoplasm_Parent_Nuclei']) assert.ok(ref.merged.metadata.includes(k), k);
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const setId = (core.db.prepare(`SELECT id FROM feature_sets WHERE source = 'acquired'`).get() as { id: number }).id;
+    const { names, columns } = allFeatureColumns(core.db, setId, 'none');
+    const wellIds = Array.from(setWellIds(core.db, setId));
+    const pos = wellPositions(core.db, wellIds).map((p) => wellName(p.row, p.col));
+    const at = (name: string, well: string) => columns[names.indexOf(name)][pos.indexOf(well)];
+    assert.equal(ref.merged.rows, ref.wells.reduce((n, w) => n + at('Count_Cells', w), 0));
+    for (const w of ref.wells) assert.equal(ref.cell_count[w], at('Count_Cells', w), `cell count of ${w}`);
+    // every compartment feature pycytominer aggregates, but the parent link it reads as a feature
+    assert.deepEqual(ref.features.filter((f) => !names.includes(f)), ['Cells_Parent_Nuclei']);
+    let compared = 0;
+    ref.features.forEach((f, k) => {
+      if (!names.includes(f)) return;
+      ref.wells.forEach((w, j) => {
+        const theirs = ref.median[k][j];
+        const ours = at(f, w);
+        if (theirs === null) return assert.ok(!Number.isFinite(ours), `${f} ${w}: pycytominer has no value, Stainless ${ours}`);
+        // the file holds the float32-stored values; Stainless' medians are of the float64 measurements
+        assert.ok(Math.abs(ours - theirs) <= 1e-6 * Math.max(Math.abs(ours), Math.abs(theirs)), `${f} ${w}: Stainless ${ours}, pycytominer ${theirs}`);
+        compared++;
+      });
+    });
+    assert.ok(compared > 10_000, `${compared} values compared`);
+  } finally {
+    core.close();
   }
 });
 

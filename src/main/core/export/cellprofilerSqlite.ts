@@ -35,8 +35,11 @@ const sqlType = (c: ColumnSpec): SqlType => (c.kind === 'string' ? 'TEXT' : c.ki
  * stores them and pycytominer's SingleCells reads them (its defaults: image table `image`,
  * compartments `cells`/`cytoplasm`/`nuclei` merged on TableNumber + ImageNumber, linked by
  * `Cytoplasm_Parent_Cells`/`Cytoplasm_Parent_Nuclei` = ObjectNumber):
- * - Image: TableNumber, ImageNumber, `Image_Metadata_*` (plate, well, site, annotations),
- *   `Image_FileName_*`/`Image_PathName_*`, `Image_Count_<Object>`, the site's `Image_*` features;
+ * - Image: TableNumber, ImageNumber and the image measurements under the names CellProfiler's
+ *   Image.csv gives them, which SingleCells' defaults read (strata `Metadata_Plate`/`Metadata_Well`,
+ *   `Metadata_Site`, `Count_Cells`; image feature categories such as `Granularity` it prefixes with
+ *   `Image_` itself): `Metadata_*` (plate, well, site, annotations), `FileName_*`/`PathName_*`,
+ *   `Count_<Object>` and the site's features (Stainless' `Image_Granularity_1_DNA` → `Granularity_1_DNA`);
  * - Cells, Cytoplasm, Nuclei: TableNumber, ImageNumber, ObjectNumber, the compartment's prefixed
  *   features as stored (with `<Object>_Number_Object_Number`, CellProfiler's key in this layout),
  *   the parent columns. Cells touching the border are left out, as CellProfiler discards them.
@@ -54,10 +57,10 @@ export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = 
       key('ImageNumber', 'image'),
       ...stored
         .filter((c) => c.name.startsWith('Metadata_') && c.name !== 'Metadata_ObjectNumber' && c.name !== 'Metadata_TouchesBorder')
-        .map((c) => ({ name: `Image_${c.name}`, type: sqlType(c), from: { store: c.name } })),
-      ...fileColumns.map((f): PlannedColumn => ({ name: `Image_${f}`, type: 'TEXT', from: { file: f } })),
-      ...COMPARTMENTS.map((c): PlannedColumn => ({ name: `Image_Count_${c}`, type: 'INTEGER', from: { count: c } })),
-      ...stored.filter((c) => c.name.startsWith('Image_')).map((c) => ({ name: c.name, type: sqlType(c), from: { store: c.name } })),
+        .map((c) => ({ name: c.name, type: sqlType(c), from: { store: c.name } })),
+      ...fileColumns.map((f): PlannedColumn => ({ name: f, type: 'TEXT', from: { file: f } })),
+      ...COMPARTMENTS.map((c): PlannedColumn => ({ name: `Count_${c}`, type: 'INTEGER', from: { count: c } })),
+      ...stored.filter((c) => c.name.startsWith('Image_')).map((c) => ({ name: c.name.slice('Image_'.length), type: sqlType(c), from: { store: c.name } })),
     ],
   };
   const tables = [image];
