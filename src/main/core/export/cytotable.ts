@@ -1,7 +1,8 @@
 import type { Db } from '../catalog/db';
 import { openParquet } from '../io/parquetRead';
 import type { FeatureSetRow } from '../features/store';
-import { cellSpecs, decodedGroups, toValues } from './cellGroups';
+import { REWRITE_SLICE_VALUES } from '../features/cellStore';
+import { cellSpecs, decodedGroups, sliceOf, toValues } from './cellGroups';
 import { compartmentOf, COMPARTMENTS, indexSites, kept, present, siteFiles, siteKey, tableNumber } from './fieldKeys';
 import { parquetSink } from './parquet';
 import type { ColumnSpec, ColumnValues } from './table';
@@ -77,20 +78,26 @@ export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: st
       const keep: number[] = [];
       const border = g.get('Metadata_TouchesBorder');
       for (let i = 0; i < group.rows; i++) if (kept(border, i) && joined.every((c) => present(g.get(`${c}_Number_Object_Number`), i))) keep.push(i);
-      const all = keep.length === group.rows;
-      const cols = specs.map((c): ColumnValues => {
-        if ('fn' in c.from) {
-          const fn = c.from.fn;
-          return c.kind === 'int' ? Int32Array.from(keep, (i) => fn(i) as number) : keep.map((i) => fn(i));
-        }
-        const v = toValues(g.get(c.from.store)!, c.kind);
-        if (all) return v;
-        return Array.isArray(v) ? keep.map((i) => v[i]) : gather(v, keep);
-      });
+      // slices of the group (one copy of a slice's kept rows at a time, as exportCells rewrites)
+      const vals = specs.map((c) => ('store' in c.from ? toValues(g.get(c.from.store)!, c.kind) : null));
+      const step = Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
+      for (let a = 0; a < keep.length; a += step) {
+        const idx = keep.slice(a, a + step);
+        const run = idx[idx.length - 1] - idx[0] === idx.length - 1;
+        const cols = specs.map((c, j): ColumnValues => {
+          if ('fn' in c.from) {
+            const fn = c.from.fn;
+            return c.kind === 'int' ? Int32Array.from(idx, (i) => fn(i) as number) : idx.map((i) => fn(i));
+          }
+          const v = vals[j]!;
+          if (run) return sliceOf(v, idx[0], idx[0] + idx.length);
+          return Array.isArray(v) ? idx.map((i) => v[i]) : gather(v, idx);
+        });
+        await sink.write(cols);
+      }
+      rows += keep.length;
       g = new Map();
       group.columns.clear();
-      rows += keep.length;
-      await sink.write(cols);
     }
     await sink.finish();
   } catch (e) {
