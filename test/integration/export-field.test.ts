@@ -77,6 +77,11 @@ test("CytoTable layout: CytoTable's key and column names and order, one row per 
   const features = store.names.filter((n) => /^(Cells|Cytoplasm|Nuclei|Image)_/.test(n));
   assert.deepEqual(features.filter((n) => !names.includes(n)), []);
   assert.equal(String(t.schema.fields.find((f) => f.name === 'Cells_AreaShape_Area')!.type), 'Float32');
+  const wide = join(root, 'cytotable-double.parquet');
+  assert.equal(await cli('export', '--plate', PLATE, '--source', 'acquired', '--layout', 'cytotable', '--precision', 'double', '--out', wide), 0);
+  const td = readBack(wide);
+  assert.equal(String(td.schema.fields.find((f) => f.name === 'Cells_AreaShape_Area')!.type), 'Float64');
+  assert.deepEqual(column(td, 'Cells_AreaShape_Area'), column(t, 'Cells_AreaShape_Area'), 'the stored values, widened');
   // rows: the cells off the border (as CellProfiler keeps them) that CytoTable's join keeps (a cytoplasm and a nucleus)
   const cyto = column(store.t, 'Cytoplasm_Number_Object_Number').map(num);
   const nuc = column(store.t, 'Nuclei_Number_Object_Number').map(num);

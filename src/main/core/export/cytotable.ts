@@ -42,12 +42,13 @@ export interface CytotableSummary {
  * `Metadata_TableNumber`, `Metadata_ImageNumber`, `Metadata_ObjectNumber`; the image table's
  * `Metadata_Plate`, `Metadata_Well`, `Image_Metadata_Site`, `Image_FileName_*`/`Image_PathName_*`
  * and `Image_Count_*`; compartment features with their `Cells_`/`Cytoplasm_`/`Nuclei_` prefixes.
- * Values are the stored ones (float32 features, float64 positions); cells touching the border are
+ * Values are the stored ones (float32 features, float64 positions; all float64 with 'double'); cells touching the border are
  * left out (fieldKeys.ts says why). Streamed a row group at a time.
  */
-export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: string }, out: string): Promise<CytotableSummary> {
+export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: string }, out: string, precision: 'single' | 'double' = 'single'): Promise<CytotableSummary> {
   const pf = await openParquet(set.cellsPath!);
-  const stored = cellSpecs(pf);
+  // 'double': every float32 feature written as float64 (the stored values, widened)
+  const stored = cellSpecs(pf).map((c) => (precision === 'double' && c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c));
   const has = new Set(pf.columns);
   const sites = await indexSites(pf);
   const files = siteFiles(db, set.plateId, set);

@@ -97,7 +97,7 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
     return { ...base, layout: 'cellprofiler', rows: r.rows, columns: r.columns, tables: r.tables, leftOut: r.leftOut };
   }
   if (layout === 'cytotable') {
-    const r = await exportCytotable(db, set, p.out);
+    const r = await exportCytotable(db, set, p.out, p.precision);
     return { ...base, layout: 'cytotable', rows: r.rows, columns: r.columns, leftOut: r.leftOut };
   }
   return exportCells(set, p);
