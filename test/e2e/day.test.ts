@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -243,6 +244,21 @@ test('export a per-well table of the synthetic run', async () => {
   assert.match(lines[0], /Metadata_Well/);
   assert.match((await page.getByTestId('export-result').textContent()) ?? '', new RegExp(`Wrote ${DEMO_WELLS.length} rows`));
   await shot(page, 'day-12-export');
+  // per cell in CellProfiler's SQLite layout (what pycytominer's SingleCells reads), checked by Python's sqlite3
+  await page.getByText('Per cell', { exact: true }).click();
+  await page.getByTestId('export-layout').getByText('CellProfiler SQLite', { exact: true }).click();
+  await page.getByTestId('export-layout-note').waitFor();
+  const sqlite = join(ws, 'export', 'cells.sqlite');
+  await page.getByTestId('export-out').fill(sqlite);
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-result').filter({ hasText: 'cells.sqlite' }).waitFor({ timeout: 120_000 });
+  const py = `import sqlite3, sys, json
+c = sqlite3.connect(sys.argv[1])
+print(json.dumps({t: c.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}))`;
+  const tables = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, sqlite], { encoding: 'utf8' })) as Record<string, number>;
+  assert.deepEqual(Object.keys(tables).sort(), ['Cells', 'Cytoplasm', 'Image', 'Nuclei']);
+  assert.ok(tables.Cells > 0 && tables.Image > 0, JSON.stringify(tables));
+  await shot(page, 'day-12b-export-sqlite');
   await goSection(page, 'jobs');
   assert.equal(await page.locator('[data-status="failed"]').count(), 0, 'no job failed');
   await shot(page, 'day-13-jobs');

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { openCatalog } from '../../src/main/core/catalog/db';
 import { importPlate, previewImport } from '../../src/main/core/catalog/importPlate';
 import { readHarmonyIndex } from '../../src/main/core/io/harmony';
-import { block, writePhenixPlate } from '../fixtures/import/plates';
+import { writePhenixPlate } from '../fixtures/import/plates';
 import { simulatePlate } from '../../src/main/core/simulate';
 import { readParquet } from 'parquet-wasm';
 import { tableFromIPC } from 'apache-arrow';
@@ -18,94 +18,128 @@ import type { JobInfo } from '../../src/shared/contract/jobs';
 
 const repo = resolve(import.meta.dirname, '../..');
 
+// real Harmony exports from pe2loaddata's test data (README beside them says which and where from)
 const fixtures = resolve(import.meta.dirname, '../fixtures/import/harmony');
-const JUMP = join(fixtures, 'harmony5-jump.idx.xml');
-const OPERETTA = join(fixtures, 'harmony4-operetta.idx.xml');
+const JUMP = join(fixtures, 'BR00121482.Index.idx.xml');
+const PHASE = join(fixtures, 'BR00122249.Index.idx.xml');
+const V7 = join(fixtures, 'WES-96.Index.xml');
+const PX = 0.5979760809567617;
 const root = mkdtempSync(join(tmpdir(), 'stainless-harmony-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 const close = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
 
-test('Harmony 5 index (channels in <Maps>): pixel size, channel names and numbers, plane z, field positions', async () => {
+/** A copy of a real index with its <Image> elements repeated, edited by `edit(image text, copy number)`: more planes or fields than the export has. */
+function repeatImages(file: string, copies: number, edit: (img: string, k: number) => string): string {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('<Image Version=');
+  const end = text.lastIndexOf('</Images>');
+  const images = text.slice(start, end);
+  const out = join(root, `${copies}-${Math.random().toString(36).slice(2)}.idx.xml`);
+  writeFileSync(out, text.slice(0, start) + Array.from({ length: copies }, (_, k) => edit(images, k + 1)).join('') + text.slice(end));
+  return out;
+}
+
+test('a real Harmony V5 export (JUMP plate BR00121482): plate, objective, channel names, numbers and wavelengths, pixel size, plane z, field position', async () => {
   const h = await readHarmonyIndex(JUMP);
-  assert.deepEqual(h.plate, { id: 'PHX5', name: 'PHX5', rows: 16, cols: 24, typeName: 'PerkinElmer CellCarrier Ultra 384' });
+  assert.deepEqual(h.plate, { id: 'BR00121482', name: 'BR00121482', rows: 16, cols: 24, typeName: '384 PerkinElmer CellCarrier Ultra' });
   assert.deepEqual(h.objective, { magnification: 20, na: 1 });
   assert.deepEqual(h.channels.map((c) => [c.number, c.name, c.excitationNm, c.emissionNm]), [
     [1, 'Alexa 647', 640, 706],
     [2, 'Alexa 568', 561, 599],
     [3, '488 long', 488, 599],
     [4, 'Alexa 488', 488, 522],
-    [5, 'HOECHST 33342', 375, 456],
-    [6, 'Brightfield H', 740, 740],
-    [7, 'Brightfield L', 740, 740],
-    [8, 'Brightfield', 740, 740],
+    [5, 'HOECHST 33342', 405, 456],
+    [6, 'Brightfield', 740, 0],
   ]);
-  for (const c of h.channels) close(c.pixelSizeUm, 0.59813);
-  assert.equal(h.planes.length, 1);
-  close(h.planes[0].zUm, 2);
-  assert.deepEqual(h.fields.map((f) => f.field), [1, 2]);
-  close(h.fields[0].xUm, -320);
-  close(h.fields[0].yUm, 320);
-  close(h.fields[1].xUm, 0);
-  assert.equal(h.images, 16);
+  for (const c of h.channels) close(c.pixelSizeUm, PX);
+  assert.deepEqual(h.planes.length, 1);
+  close(h.planes[0].zUm, -5);
+  assert.deepEqual(h.fields.map((f) => f.field), [1]);
+  close(h.fields[0].xUm, 0);
+  assert.equal(h.images, 6);
 });
 
-test('Harmony 4 index (channels on every <Image>): two planes, three channels', async () => {
-  const h = await readHarmonyIndex(OPERETTA);
-  assert.deepEqual(h.channels.map((c) => c.name), ['DAPI', 'Alexa 488', 'MitoTracker Deep Red']);
-  for (const c of h.channels) close(c.pixelSizeUm, 0.64958);
+test('a real Harmony V5 export with phase contrast (BR00122249) and a real Harmony V7 Index.xml (96-well): both read, skipping the flat-field blobs', async () => {
+  const p = await readHarmonyIndex(PHASE);
+  assert.equal(p.plate.id, 'BR00122249');
+  assert.deepEqual(p.channels.map((c) => c.name), ['Digital Phase Contrast', 'Brightfield high', '488 650', 'Alexa 488', 'Alexa 568', 'Alexa 647']);
+  for (const c of p.channels) close(c.pixelSizeUm, PX);
+  // the plane's z is its first image's (each channel of this export has its own PositionZ)
+  close(p.planes[0].zUm, -3.016);
+  close(p.fields[0].xUm, -322.907);
+  close(p.fields[0].yUm, -322.907);
+  const v = await readHarmonyIndex(V7);
+  assert.deepEqual(v.plate, { id: '240624_WES_Perturbs_n_densities_1.1', name: '240624_WES_Perturbs_n_densities_1.1', rows: 8, cols: 12, typeName: '96 PerkinElmer CellCarrier Ultra' });
+  assert.deepEqual(v.channels.map((c) => [c.number, c.name]), [
+    [1, 'Alexa 488'],
+    [2, 'Alexa 568'],
+    [3, 'Alexa 488 Em 650'],
+    [4, '405ex, 570-630-em)'],
+    [5, 'Alexa 647'],
+    [6, 'HOECHST 33342'],
+    [7, 'Brightfield'],
+  ]);
+  for (const c of v.channels) close(c.pixelSizeUm, 0.29668813247470105);
+  assert.equal(v.images, 7);
+});
+
+test('planes: a real index repeated as two planes gives both z positions', async () => {
+  const two = repeatImages(JUMP, 2, (img, k) => img.replace(/<PlaneID>1<\/PlaneID>/g, `<PlaneID>${k}</PlaneID>`).replace(/<PositionZ Unit="m">[^<]*</g, `<PositionZ Unit="m">${k === 1 ? '-3E-06' : '0'}<`));
+  const h = await readHarmonyIndex(two);
   assert.deepEqual(h.planes.map((p) => p.plane), [1, 2]);
   close(h.planes[0].zUm, -3);
   close(h.planes[1].zUm, 0);
-  close(h.fields[1].xUm, 400);
-  assert.deepEqual(h.objective, { magnification: 20, na: 0.8 });
+  assert.equal(h.images, 12);
 });
 
-test('a JUMP Phenix export with Index.idx.xml imports with its pixel size and channel names; the JUMP channel map stays', async () => {
-  const dir = join(root, 'PHX5');
-  writePhenixPlate(dir, { wells: block(1, 2), fields: 2, channels: [1, 2, 3, 4, 5, 6, 7, 8] });
+test('a JUMP Phenix export with its real Index.idx.xml imports with its pixel size and channel names; the JUMP channel map stays', async () => {
+  const dir = join(root, 'BR00121482');
+  writePhenixPlate(dir, { wells: [[0, 0]], fields: 1, channels: [1, 2, 3, 4, 5, 6] });
   copyFileSync(JUMP, join(dir, 'Images', 'Index.idx.xml'));
-  const db = openCatalog(join(root, 'phx5.sqlite'));
+  const db = openCatalog(join(root, 'jump.sqlite'));
   const r = await importPlate(db, { dir });
   assert.ok(r.ok, JSON.stringify(r.problems));
   assert.deepEqual(r.problems, []);
   assert.deepEqual(r.channelMap, { ch1: 'Mito', ch2: 'AGP', ch3: 'RNA', ch4: 'ER', ch5: 'DNA', ch6: 'BFHigh', ch7: 'BFLow', ch8: 'BF' });
-  close(r.harmony!.pixelSizeUm, 0.59813);
+  close(r.harmony!.pixelSizeUm, PX);
   assert.equal(r.harmony!.file, join(dir, 'Images', 'Index.idx.xml'));
   const plate = db.prepare(`SELECT pixel_size_um AS px, acquisition FROM plates`).get() as { px: number; acquisition: string };
-  close(plate.px, 0.59813);
+  close(plate.px, PX);
   const acq = JSON.parse(plate.acquisition);
   assert.deepEqual(acq.objective, { magnification: 20, na: 1 });
-  assert.equal(acq.fields.length, 2);
+  assert.equal(acq.fields.length, 1);
   const chans = db.prepare(`SELECT channel, number, name, pixel_size_um AS px, excitation_nm AS ex FROM plate_channels ORDER BY number`).all() as Array<{ channel: string; number: number; name: string; px: number; ex: number }>;
   assert.deepEqual(chans.map((c) => [c.number, c.channel, c.name, c.ex]), [
     [1, 'Mito', 'Alexa 647', 640],
     [2, 'AGP', 'Alexa 568', 561],
     [3, 'RNA', '488 long', 488],
     [4, 'ER', 'Alexa 488', 488],
-    [5, 'DNA', 'HOECHST 33342', 375],
-    [6, 'BFHigh', 'Brightfield H', 740],
-    [7, 'BFLow', 'Brightfield L', 740],
-    [8, 'BF', 'Brightfield', 740],
+    [5, 'DNA', 'HOECHST 33342', 405],
+    [6, 'BFHigh', 'Brightfield', 740],
   ]);
   db.close();
 });
 
-test('an export numbered its own way: Harmony channel names drive the channel map (the user map still wins)', async () => {
-  const dir = join(root, 'OPR4');
-  writePhenixPlate(dir, { wells: [[0, 1]], fields: 2, channels: [1, 2, 3] });
-  copyFileSync(OPERETTA, join(dir, 'Images', 'Index.idx.xml'));
+test('an export numbered its own way (real Harmony V7 Index.xml): Harmony channel names drive the channel map (the user map still wins)', async () => {
+  const dir = join(root, 'WES');
+  writePhenixPlate(dir, { wells: [[0, 1]], fields: 1, channels: [1, 2, 3, 4, 5, 6, 7] });
+  rmSync(join(dir, 'Images', 'Index.idx.xml'), { force: true });
+  copyFileSync(V7, join(dir, 'Images', 'Index.xml'));
   const p = await previewImport({ dir });
-  assert.deepEqual(p.channels, ['Alexa 488', 'DNA', 'Mito']);
   assert.deepEqual(p.harmony!.channels.map((c) => [c.number, c.name, c.channel]), [
-    [1, 'DAPI', 'DNA'],
-    [2, 'Alexa 488', 'Alexa 488'],
-    [3, 'MitoTracker Deep Red', 'Mito'],
+    [1, 'Alexa 488', 'Alexa 488'],
+    [2, 'Alexa 568', 'Alexa 568'],
+    [3, 'Alexa 488 Em 650', 'Alexa 488 Em 650'],
+    [4, '405ex, 570-630-em)', '405ex, 570-630-em)'],
+    [5, 'Alexa 647', 'Alexa 647'],
+    [6, 'HOECHST 33342', 'DNA'],
+    [7, 'Brightfield', 'Brightfield'],
   ]);
-  const db = openCatalog(join(root, 'opr4.sqlite'));
-  const r = await importPlate(db, { dir, channelMap: 'ch2=ER' });
-  assert.deepEqual(r.channels, ['DNA', 'ER', 'Mito']);
-  close(db.prepare(`SELECT pixel_size_um FROM plates`).pluck().get() as number, 0.64958);
-  assert.deepEqual(db.prepare(`SELECT channel FROM plate_channels ORDER BY number`).pluck().all(), ['DNA', 'ER', 'Mito']);
+  const db = openCatalog(join(root, 'wes.sqlite'));
+  const r = await importPlate(db, { dir, channelMap: 'ch1=ER,ch5=Mito,ch7=BF' });
+  assert.ok(r.ok, JSON.stringify(r.problems));
+  assert.deepEqual(db.prepare(`SELECT channel FROM plate_channels ORDER BY number`).pluck().all(), ['ER', 'Alexa 568', 'Alexa 488 Em 650', '405ex, 570-630-em)', 'Mito', 'DNA', 'BF']);
+  close(db.prepare(`SELECT pixel_size_um FROM plates`).pluck().get() as number, 0.29668813247470105);
   db.close();
 });
 
@@ -126,17 +160,10 @@ test('without a usable index the import behaves as before: no pixel size, channe
   db.close();
 });
 
-test('a big index streams across read chunks: every image and field counted', async () => {
-  const text = readFileSync(OPERETTA, 'utf8');
-  const start = text.indexOf('    <Image Version="1">');
-  const end = text.lastIndexOf('</Images>');
-  const one = text.slice(start, end);
-  const fields: string[] = [];
-  for (let f = 1; f <= 300; f++) fields.push(one.replace(/<FieldID>\d+<\/FieldID>/g, `<FieldID>${f}</FieldID>`).replace(/<PositionX Unit="m">[^<]*</g, `<PositionX Unit="m">${f}E-06<`));
-  const big = join(root, 'big.idx.xml');
-  writeFileSync(big, text.slice(0, start) + fields.join('') + text.slice(end));
+test('a big index (a real one repeated over 300 fields) streams across read chunks: every image and field counted', async () => {
+  const big = repeatImages(PHASE, 300, (img, f) => img.replace(/<FieldID>\d+<\/FieldID>/g, `<FieldID>${f}</FieldID>`).replace(/<PositionX Unit="m">[^<]*</g, `<PositionX Unit="m">${f}E-06<`));
   const h = await readHarmonyIndex(big);
-  assert.equal(h.images, 300 * 12);
+  assert.equal(h.images, 300 * 6);
   assert.deepEqual(h.fields.map((f) => f.field), Array.from({ length: 300 }, (_, i) => i + 1));
   for (const f of h.fields) close(f.xUm, f.field);
 });
@@ -153,7 +180,7 @@ test("inference takes the plate's pixel size from its index unless one is given"
     assert.equal(done.status, 'done', done.error ?? '');
     return (await dispatch(core, handlers, 'runs.get', { id: (done.result as InferSummary).runId })) as RunInfo;
   };
-  close((await run({})).params.pixelSizeUm, 0.59813);
+  close((await run({})).params.pixelSizeUm, PX);
   close((await run({ pixelSizeUm: 0.65 })).params.pixelSizeUm, 0.65);
 });
 
@@ -172,6 +199,6 @@ test("the feature export's Parquet metadata carries the plate's pixel size", { t
     assert.equal(fin.status, 'done', fin.error ?? '');
     // read back by Arrow's own Parquet reader (parquet-wasm), not ours
     const schema = tableFromIPC(readParquet(readFileSync(out)).intoIPCStream()).schema;
-    assert.equal(schema.metadata.get('stainless.pixel_size_um'), '0.59813', `${level}: ${[...schema.metadata.keys()].join(', ')}`);
+    assert.equal(schema.metadata.get('stainless.pixel_size_um'), String(PX), `${level}: ${[...schema.metadata.keys()].join(', ')}`);
   }
 });

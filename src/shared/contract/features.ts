@@ -60,15 +60,19 @@ export type SegmentStartInput = z.input<typeof SegmentStartInput>;
 export const ExportStartInput = z
   .object({
     plate: Plate,
-    level: z.enum(['well', 'cell']).default('well'),
-    format: z.enum(['csv', 'parquet']).default('csv'),
+    /** default: 'cell' for the field's per-cell layouts (sqlite, cytotable), else 'well' */
+    level: z.enum(['well', 'cell']).optional(),
+    /** 'sqlite': CellProfiler ExportToDatabase, one table per compartment (what pycytominer's SingleCells reads) */
+    format: z.enum(['csv', 'parquet', 'sqlite']).default('csv'),
+    /** per-cell Parquet: Stainless' columns, or CytoTable's joined layout (Metadata_TableNumber/ImageNumber/ObjectNumber, Image_*) */
+    layout: z.enum(['stainless', 'cytotable']).default('stainless'),
     source: Source.default('synthetic'),
     runId: z.number().int().positive().optional(),
     method: Method.optional(),
     normalize: z.enum(['none', 'robustz']).default('none'),
     /** per-cell feature columns: 'single' as stored (float32, positions float64), 'double' all float64 */
     precision: z.enum(['single', 'double']).default('single'),
-    /** the file to write, ending in .csv or .parquet: a save handle (files.pick / files.child with save) */
+    /** the file to write, ending in .csv, .parquet or .sqlite: a save handle (files.pick / files.child with save) */
     out: FileRef,
     /** replace an existing file (else an existing file is refused) */
     overwrite: z.boolean().default(false),
@@ -122,6 +126,6 @@ export const featuresContract = {
     'The segmented cell under a pixel of a site, with key measurements',
   ).returns<CellAtResult | null>(),
   'segment.start': request(SegmentStartInput, 'Segment and measure a plate (job "features")').returns<JobInfo>(),
-  'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell) as a job').returns<JobInfo>(),
+  'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell; per cell also CytoTable Parquet or CellProfiler SQLite) as a job').returns<JobInfo>(),
   'export.loadData': request(ExportLoadDataInput, "A CellProfiler LoadData CSV of a plate's images (acquired Orig<Ch>, synthetic Synth<Ch>)").returns<LoadDataExport>(),
 };

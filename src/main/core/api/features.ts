@@ -60,7 +60,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
   'export.start': (request, core) => {
     const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };
     // the renderer names the file; only an absolute .csv/.parquet path in an existing folder is accepted
-    if (!isAbsolute(input.out) || !/\.(csv|parquet)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv or .parquet`);
+    if (!isAbsolute(input.out) || !/\.(csv|parquet|sqlite)$/i.test(input.out)) throw new ApiError('bad_request', `${input.out}: give an absolute path ending in .csv, .parquet or .sqlite`);
     try {
       checkOutputFile(input.out, input.overwrite ?? false);
     } catch (e) {
@@ -70,10 +70,16 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ApiError('bad_request', `${dir}: no such folder`);
     if (!input.out.toLowerCase().endsWith(`.${input.format ?? 'csv'}`))
       throw new ApiError('bad_request', `${input.out}: the file extension does not match format ${input.format ?? 'csv'}`);
+    const layout = input.layout ?? 'stainless';
+    const level = input.level ?? (input.format === 'sqlite' || layout === 'cytotable' ? 'cell' : 'well');
+    if ((input.format === 'sqlite' || layout === 'cytotable') && level !== 'cell')
+      throw new ApiError('bad_request', `${input.format === 'sqlite' ? 'CellProfiler SQLite' : 'the CytoTable layout'} holds single cells: use level cell`);
+    if (layout === 'cytotable' && input.format !== 'parquet') throw new ApiError('bad_request', 'the CytoTable layout is Parquet: use format parquet');
     plateOr404(core.db, input.plate);
     return core.jobs.submit('export', {
       plate: input.plate,
-      level: input.level ?? 'well',
+      level,
+      layout,
       format: input.format ?? 'csv',
       source: input.source ?? 'synthetic',
       runId: input.runId ?? null,

@@ -5,17 +5,22 @@ import type { Db } from '../catalog/db';
 import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { checkOutputFile, writeError } from '../io/output';
-import { openParquet, rowGroups, type ParquetFile } from '../io/parquetRead';
+import { openParquet } from '../io/parquetRead';
+import { cellSpecs, decodedGroups, sliceOf, toValues } from './cellGroups';
 import { REWRITE_SLICE_VALUES } from '../features/cellStore';
+import { exportCellProfilerSqlite } from './cellprofilerSqlite';
 import { csvSink } from './csv';
+import { exportCytotable } from './cytotable';
 import { WELL_METADATA, wellMetadata } from './metadata';
 import { parquetSink } from './parquet';
-import { isDense, type ColumnKind, type ColumnSpec, type ColumnValues, type TableSink } from './table';
+import type { ColumnSpec, ColumnValues, TableSink } from './table';
 
 export interface ExportParams {
   plate: string | number;
   level: 'well' | 'cell';
-  format: 'csv' | 'parquet';
+  format: 'csv' | 'parquet' | 'sqlite';
+  /** per-cell Parquet columns: Stainless' own (default) or CytoTable's joined layout */
+  layout?: 'stainless' | 'cytotable';
   source: Source;
   runId?: number | null;
   /** segmentation method of the feature set; default: model for synthetic when present, else classical */
@@ -36,8 +41,13 @@ export interface ExportSummary {
   rows: number;
   columns: number;
   level: 'well' | 'cell';
-  format: 'csv' | 'parquet';
+  format: 'csv' | 'parquet' | 'sqlite';
+  layout: 'stainless' | 'cytotable' | 'cellprofiler';
   setId: number;
+  /** the tables of a CellProfiler SQLite export */
+  tables?: Array<{ name: string; rows: number; columns: number }>;
+  /** cells a field layout leaves out (touching the border; for CytoTable's join also those without a cytoplasm or nucleus) */
+  leftOut?: number;
 }
 
 /** The feature set an export reads, with a message saying what to run when there is none. */
@@ -61,7 +71,7 @@ function runDomainVerdict(db: Db, runId: number | null): string {
   return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
 }
 
-const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
+const sinkFor = (format: 'csv' | 'parquet' | 'sqlite', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
   format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
 
 /**
@@ -70,13 +80,26 @@ const sinkFor = (format: 'csv' | 'parquet', out: string, cols: ColumnSpec[], met
  */
 export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummary> {
   checkOutputFile(p.out, !!p.overwrite);
-  if (!/\.(csv|parquet)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv or .parquet`);
+  if (!/\.(csv|parquet|sqlite)$/i.test(p.out)) throw new Error(`${p.out}: the output file should end in .csv, .parquet or .sqlite`);
+  const layout = p.layout ?? 'stainless';
+  if ((p.format === 'sqlite' || layout === 'cytotable') && p.level !== 'cell')
+    throw new Error(`${p.format === 'sqlite' ? 'CellProfiler SQLite' : 'the CytoTable layout'} holds single cells; use --level cell`);
+  if (layout === 'cytotable' && p.format !== 'parquet') throw new Error('the CytoTable layout is Parquet; use --format parquet');
   const set = chooseFeatureSet(db, p);
   const domain = runDomainVerdict(db, set.runId);
   const meta = { 'stainless.plate': set.barcode, 'stainless.source': set.source, 'stainless.model': set.modelName ?? '', 'stainless.normalize': p.normalize, 'stainless.domain': domain, 'stainless.pixel_size_um': String(platePixelSize(db, set.plateId) ?? '') };
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
+  const base = { out: p.out, level: 'cell' as const, format: p.format, setId: set.id };
+  if (p.format === 'sqlite') {
+    const r = await exportCellProfilerSqlite(db, set, p.out);
+    return { ...base, layout: 'cellprofiler', rows: r.rows, columns: r.columns, tables: r.tables, leftOut: r.leftOut };
+  }
+  if (layout === 'cytotable') {
+    const r = await exportCytotable(db, set, p.out, p.precision);
+    return { ...base, layout: 'cytotable', rows: r.rows, columns: r.columns, leftOut: r.leftOut };
+  }
   return exportCells(set, p);
 }
 
@@ -110,20 +133,8 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
     await sink.abort();
     throw e;
   }
-  return { out: p.out, rows: rows.length, columns: specs.length, level: 'well', format: p.format, setId: set.id };
+  return { out: p.out, rows: rows.length, columns: specs.length, level: 'well', format: p.format, layout: 'stainless', setId: set.id };
 }
-
-/** The column kinds of a per-cell file, from its schema (whatever layout wrote it). */
-function cellSpecs(pf: ParquetFile): ColumnSpec[] {
-  return pf.metadata.schema.slice(1).map((e): ColumnSpec => {
-    const kind: ColumnKind =
-      e.type === 'FLOAT' ? 'float32' : e.type === 'DOUBLE' ? (e.repetition_type === 'REQUIRED' ? 'float64' : 'double') : e.type === 'INT32' || e.type === 'INT64' ? 'int' : 'string';
-    return { name: e.name, kind };
-  });
-}
-
-/** Columns decoded per read while a whole row group is exported. */
-const DECODE_COLUMNS = 256;
 
 /** Rows per CSV write: one row group as text would be hundreds of MB. */
 const CSV_ROWS = 512;
@@ -136,7 +147,7 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   const pf = await openParquet(set.cellsPath!);
   const stored = cellSpecs(pf);
   const specs = p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored;
-  const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, setId: set.id };
+  const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, layout: 'stainless' as const, setId: set.id };
   if (p.format === 'parquet' && specs.every((c, j) => c.kind === stored[j].kind)) {
     try {
       await mkdir(dirname(p.out), { recursive: true });
@@ -151,18 +162,10 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
   const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
   try {
-    for (let gi = 0; gi < pf.metadata.row_groups.length; gi++) {
-      // a group decoded a few hundred columns at a time: the decoder's page buffers then cover one
-      // batch, and what stays is the group's typed arrays (4 bytes a float32 value)
-      const decoded = new Map<string, ArrayLike<unknown>>();
-      let rows = 0;
-      for (let c0 = 0; c0 < specs.length; c0 += DECODE_COLUMNS)
-        for await (const g of rowGroups(pf, pf.columns.slice(c0, c0 + DECODE_COLUMNS), [gi])) {
-          for (const [k, v] of g.columns) decoded.set(k, v);
-          rows = g.rows;
-        }
-      const cols = specs.map((c) => toValues(decoded.get(c.name)!, c.kind));
-      decoded.clear();
+    for await (const g of decodedGroups(pf, specs.map((c) => c.name))) {
+      const rows = g.rows;
+      const cols = specs.map((c) => toValues(g.columns.get(c.name)!, c.kind));
+      g.columns.clear();
       // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
       const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
       for (let r = 0; r < rows; r += step) await sink.write(cols.map((c) => sliceOf(c, r, r + step)));
@@ -173,13 +176,4 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
     throw e;
   }
   return summary;
-}
-
-const sliceOf = (c: ColumnValues, a: number, b: number): ColumnValues => (Array.isArray(c) ? c.slice(a, b) : c.subarray(a, b));
-
-/** A decoded column as sink input: dense kinds as typed arrays, INT64 as numbers, nulls kept. */
-function toValues(src: ArrayLike<unknown>, kind: ColumnKind): ColumnValues {
-  if (isDense(kind)) return src instanceof Float32Array || src instanceof Float64Array ? src : Float64Array.from(src as ArrayLike<number | null>, (v) => (v === null ? NaN : v));
-  if (kind === 'int' && src instanceof Int32Array) return src;
-  return Array.from(src, (v) => (v === undefined || v === null ? null : typeof v === 'bigint' ? Number(v) : (v as string | number)));
 }

@@ -24,6 +24,10 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
   const sets = useApi(plateId ? 'features.sets' : null, { plate: plateId ?? 1 }, (e) => e.type === 'catalog' && e.what === 'features');
   const [level, setLevel] = useState<'well' | 'cell'>('well');
   const [format, setFormat] = useState<'csv' | 'parquet'>('csv');
+  // per cell, the field's layouts: CytoTable's joined Parquet or CellProfiler's SQLite tables (pycytominer)
+  const [layout, setLayout] = useState<'stainless' | 'cytotable' | 'cellprofiler'>('stainless');
+  const fieldLayout = level === 'cell' ? layout : 'stainless';
+  const ext = fieldLayout === 'cellprofiler' ? 'sqlite' : fieldLayout === 'cytotable' ? 'parquet' : format;
   const [setKey, setSetKey] = useState<string | null>(null);
   const [normalize, setNormalize] = useState<'none' | 'robustz'>('none');
   const [out, setOut] = useState('');
@@ -46,8 +50,9 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
     if (!home && isChosen('save', out)) return;
     const dir = out.includes('/') ? out.slice(0, out.lastIndexOf('/') + 1) : home;
     const src = chosen ? (chosen.source === 'synthetic' ? `synthetic-run${chosen.runId}` : chosen.source) : 'features';
-    setOut(`${dir}${barcode}_${src}_${level}${normalize === 'robustz' ? '_robustz' : ''}.${format}`);
-  }, [barcode, chosen?.id, level, format, normalize, home]);
+    const tag = fieldLayout === 'stainless' ? '' : `_${fieldLayout}`;
+    setOut(`${dir}${barcode}_${src}_${level}${normalize === 'robustz' ? '_robustz' : ''}${tag}.${ext}`);
+  }, [barcode, chosen?.id, level, ext, fieldLayout, normalize, home]);
 
   const start = () => {
     if (!plateId || !chosen) return;
@@ -58,7 +63,8 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
         api.call('export.start', {
         plate: plateId,
         level,
-        format,
+        format: ext,
+        layout: fieldLayout === 'cytotable' ? 'cytotable' : 'stainless',
         source: chosen.source === 'acquired' ? 'acquired' : 'synthetic',
         runId: chosen.runId ?? undefined,
         method: chosen.method === 'truth' ? undefined : chosen.method,
@@ -104,8 +110,33 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
             <Text size="sm" fw={500}>
               Format
             </Text>
-            <SegmentedControl value={format} onChange={(v) => setFormat(v as 'csv' | 'parquet')} data={[{ label: 'CSV', value: 'csv' }, { label: 'Parquet', value: 'parquet' }]} />
+            <SegmentedControl
+              value={format}
+              onChange={(v) => setFormat(v as 'csv' | 'parquet')}
+              disabled={fieldLayout !== 'stainless'}
+              data={[
+                { label: 'CSV', value: 'csv' },
+                { label: 'Parquet', value: 'parquet' },
+              ]}
+            />
           </Stack>
+          {level === 'cell' && (
+            <Stack gap={2}>
+              <Text size="sm" fw={500}>
+                Layout
+              </Text>
+              <SegmentedControl
+                value={layout}
+                onChange={(v) => setLayout(v as 'stainless' | 'cytotable' | 'cellprofiler')}
+                data-testid="export-layout"
+                data={[
+                  { label: 'Stainless', value: 'stainless' },
+                  { label: 'CytoTable', value: 'cytotable' },
+                  { label: 'CellProfiler SQLite', value: 'cellprofiler' },
+                ]}
+              />
+            </Stack>
+          )}
           <Stack gap={2}>
             <Text size="sm" fw={500}>
               Normalisation
@@ -120,7 +151,14 @@ export function ExportDialog({ plateParam }: { plateParam: string | null }) {
             />
           </Stack>
         </Group>
-        <PathField kind="save" label="Destination file" description="a file ending in .csv or .parquet" value={out} onChange={setOut} testId="export-out" extensions={[format]} />
+        {fieldLayout !== 'stainless' && (
+          <Text size="sm" c="dimmed" data-testid="export-layout-note">
+            {fieldLayout === 'cytotable'
+              ? 'One Parquet file in CytoTable’s layout: Metadata_TableNumber/ImageNumber/ObjectNumber keys, each cell joined with its nucleus and cytoplasm, Image_* columns.'
+              : 'One SQLite file as CellProfiler’s ExportToDatabase writes it (Image, Cells, Cytoplasm, Nuclei tables), which pycytominer’s SingleCells reads.'}
+          </Text>
+        )}
+        <PathField kind="save" label="Destination file" description="a file ending in .csv, .parquet or .sqlite" value={out} onChange={setOut} testId="export-out" extensions={[ext]} />
         <Checkbox label="Replace the file if it exists" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} data-testid="export-overwrite" />
         <Group>
           <Button onClick={start} loading={busy} disabled={!chosen || !out.trim()} data-testid="export-start">

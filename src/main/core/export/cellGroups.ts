@@ -1,0 +1,48 @@
+import { rowGroups, type ParquetFile } from '../io/parquetRead';
+import { isDense, type ColumnKind, type ColumnSpec, type ColumnValues } from './table';
+
+/** Columns decoded per read while a whole row group is exported. */
+const DECODE_COLUMNS = 256;
+
+/** One row group of a per-cell file with the named columns decoded. */
+export interface DecodedGroup {
+  index: number;
+  rows: number;
+  columns: Map<string, ArrayLike<unknown>>;
+}
+
+/**
+ * A per-cell file's row groups one at a time, every named column decoded. A group is decoded a
+ * few hundred columns at a time: the decoder's page buffers then cover one batch, and what stays
+ * is the group's typed arrays (4 bytes a float32 value). Memory: one group, never the file.
+ */
+export async function* decodedGroups(pf: ParquetFile, names: string[] = pf.columns): AsyncGenerator<DecodedGroup> {
+  for (let gi = 0; gi < pf.metadata.row_groups.length; gi++) {
+    const columns = new Map<string, ArrayLike<unknown>>();
+    let rows = Number(pf.metadata.row_groups[gi].num_rows);
+    for (let c0 = 0; c0 < names.length; c0 += DECODE_COLUMNS)
+      for await (const g of rowGroups(pf, names.slice(c0, c0 + DECODE_COLUMNS), [gi])) {
+        for (const [k, v] of g.columns) columns.set(k, v);
+        rows = g.rows;
+      }
+    yield { index: gi, rows, columns };
+  }
+}
+
+/** The column kinds of a per-cell file, from its schema (whatever layout wrote it). */
+export function cellSpecs(pf: ParquetFile): ColumnSpec[] {
+  return pf.metadata.schema.slice(1).map((e): ColumnSpec => {
+    const kind: ColumnKind =
+      e.type === 'FLOAT' ? 'float32' : e.type === 'DOUBLE' ? (e.repetition_type === 'REQUIRED' ? 'float64' : 'double') : e.type === 'INT32' || e.type === 'INT64' ? 'int' : 'string';
+    return { name: e.name, kind };
+  });
+}
+
+export const sliceOf = (c: ColumnValues, a: number, b: number): ColumnValues => (Array.isArray(c) ? c.slice(a, b) : c.subarray(a, b));
+
+/** A decoded column as sink input: dense kinds as typed arrays, INT64 as numbers, nulls kept. */
+export function toValues(src: ArrayLike<unknown>, kind: ColumnKind): ColumnValues {
+  if (isDense(kind)) return src instanceof Float32Array || src instanceof Float64Array ? src : Float64Array.from(src as ArrayLike<number | null>, (v) => (v === null ? NaN : v));
+  if (kind === 'int' && src instanceof Int32Array) return src;
+  return Array.from(src, (v) => (v === undefined || v === null ? null : typeof v === 'bigint' ? Number(v) : (v as string | number)));
+}
