@@ -1,3 +1,4 @@
+import { campaignHandlers } from './campaign';
 import type { Handlers } from './dispatch';
 import type { RequestName } from '../../../shared/contract';
 import { appHandlers } from './app';
@@ -19,6 +20,7 @@ export const handlers = {
   ...featuresHandlers,
   ...demoHandlers,
   ...filesHandlers,
+  ...campaignHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';
