@@ -79,6 +79,8 @@ export function mergeCatalog(db: Db, file: string): CatalogMergeSummary {
   if (realpathSync(db.name) === (existsSync(file) ? realpathSync(file) : file)) throw new Error(`${file}: is this workspace's own catalog`);
   const other = openOther(file);
   try {
+    // one read snapshot of the other catalog: its app may be writing while we read
+    other.exec('BEGIN');
     const theirs = new Set(tables(other));
     const infos = new Map(
       tables(db)
@@ -175,6 +177,8 @@ export function mergeCatalog(db: Db, file: string): CatalogMergeSummary {
               else inScope = true;
               return n ?? null;
             }
+            // a link to a table not folded (job history): it would name another catalog's row
+            if (fk && !infos.has(fk.table)) return null;
             const blobOf = ID_BLOBS[`${t.name}.${c}`];
             if (blobOf && Buffer.isBuffer(v)) {
               const ids = new Int32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
@@ -196,6 +200,7 @@ export function mergeCatalog(db: Db, file: string): CatalogMergeSummary {
     })();
     return { from: file, plates: plates.map((p) => p.barcode), rows, modelsReused, compoundsReused, missingFiles: { count: missingCount, examples: missing } };
   } finally {
+    if (other.inTransaction) other.exec('COMMIT');
     other.close();
   }
 }
