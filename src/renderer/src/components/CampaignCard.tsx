@@ -1,6 +1,6 @@
 import { Badge, Group, Paper, Progress, Table, Text } from '@mantine/core';
 import { useEffect } from 'react';
-import type { CampaignInfo, ShardJobState } from '../../../shared/contract/campaign';
+import type { CampaignInfo, ShardJobState, ShardStatus } from '../../../shared/contract/campaign';
 import { useApi } from '../lib/useApi';
 import { formatTime } from '../lib/format';
 
@@ -11,6 +11,13 @@ const STATE_COLOUR: Record<ShardJobState, string> = {
   done: 'teal',
   failed: 'red',
   stopped: 'orange',
+};
+
+/** The scheduler's own word only where it says more than the state (e.g. REQUEUED, NODE_FAIL), the worker's failure always. */
+const shardDetail = (x: ShardStatus): string => {
+  if (x.state === 'done' || !x.detail) return '';
+  if ((x.state === 'running' && x.detail === 'RUNNING') || (x.state === 'queued' && x.detail === 'PENDING')) return '';
+  return x.detail;
 };
 
 /** How often a campaign with shards still to finish asks the scheduler again. */
@@ -105,7 +112,7 @@ export function CampaignCard({ campaign }: { campaign: CampaignInfo }) {
                 <Table.Td className="num">{x.jobId ?? '—'}</Table.Td>
                 <Table.Td>
                   <Text size="sm" c={x.state === 'failed' ? 'red' : 'dimmed'} lineClamp={3} title={x.detail ?? undefined} style={{ wordBreak: 'break-all' }}>
-                    {x.state === 'done' ? '' : (x.detail ?? '')}
+                    {shardDetail(x)}
                   </Text>
                 </Table.Td>
               </Table.Tr>
