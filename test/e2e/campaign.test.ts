@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { goSection, openSession, shot, tempWorkspace } from './helpers';
@@ -79,6 +79,7 @@ test("the Jobs page shows a campaign's shards as jobs: done, failed with its rea
     await shot(s.page, 'campaign-merged');
   } finally {
     await s.close();
+    rmSync(ws, { recursive: true, force: true });
   }
 });
 
@@ -108,5 +109,6 @@ test('with a Slurm cluster, shards show as running and queued from squeue', { ti
   } finally {
     execFileSync('scancel', jobs.map((j) => j.jobId));
     await s.close();
+    rmSync(ws, { recursive: true, force: true });
   }
 });
