@@ -50,3 +50,25 @@ test('the array script: one task per shard, requeue, a log per task, resources o
   assert.match(lines[7], /^# stainless \d+\.\d+\.\d+/);
   assert.match(lines.at(-2)!, /^exec '.+node[^']*' '.+\/bin\/stainless\.mjs' work --plan '\/shared\/c\/plan\.json' --shard "\$SLURM_ARRAY_TASK_ID"$/);
 });
+
+test('campaign requests through dispatch: Slurm words cannot reach the script, the web host takes no paths', async () => {
+  const { createCore } = await import('../../src/main/core/core');
+  const { dispatch, handlers, ApiError } = await import('../../src/main/core/api');
+  const http = createCore({ workspace: join(dir, 'ws-http'), transport: 'http' });
+  try {
+    const refused = async (name: string, body: unknown, message: RegExp) =>
+      assert.rejects(dispatch(http, handlers, name, body), (e: unknown) => e instanceof ApiError && e.code === 'bad_request' && message.test(e.message));
+    // a newline in a Slurm option would add a line to the sbatch script
+    await refused('slurm.submit', { plan: 'h:aaaaaaaaaaaaaaaaaaaa', partition: 'debug\n#SBATCH --uid=0' }, /must be a Slurm partition/);
+    await refused('slurm.submit', { plan: 'h:aaaaaaaaaaaaaaaaaaaa', mem: '8G; rm -rf /' }, /must be a Slurm memory size/);
+    await refused('campaign.status', {}, /give a campaign id or a plan, one of them/);
+    await refused('campaign.status', { id: 'abc' }, /must be a campaign id/);
+    // the renderer names files with handles only
+    await refused('campaign.merge', { plan: '/etc/passwd' }, /^plan: the UI must choose files with Browse… \(a handle\); paths are not accepted here$/);
+    await refused('campaign.mergeCatalog', { catalog: '/tmp/other.sqlite' }, /^catalog: the UI must choose files/);
+    await assert.rejects(dispatch(http, handlers, 'campaign.status', { id: 'a'.repeat(64) }), (e: unknown) => e instanceof ApiError && e.code === 'not_found');
+    assert.deepEqual(await dispatch(http, handlers, 'campaign.list', {}), []);
+  } finally {
+    http.close();
+  }
+});

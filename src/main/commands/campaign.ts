@@ -1,9 +1,8 @@
 import type { Command } from './types';
 import { UsageError } from './types';
-import { makePlan, type Step } from '../core/campaign/plan';
+import { resolve } from 'node:path';
 import { runShard } from '../core/campaign/work';
-import { mergeCampaign, shardStates } from '../core/campaign/merge';
-import { slurmStatus, slurmSubmit } from '../core/campaign/slurm';
+import type { CampaignStatus } from '../../shared/contract/campaign';
 
 const int = (v: unknown, flag: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -20,25 +19,28 @@ export const planCommand: Command = {
   async run({ values }, ctx) {
     if (!values.plate || !values.model || !values.shards || !values.campaign) throw new UsageError('plan: --plate, --model, --shards and --campaign are required');
     const steps = ((values.steps as string | undefined) ?? 'infer,segment').split(',').map((s) => s.trim());
-    for (const s of steps) if (s !== 'infer' && s !== 'segment') throw new UsageError(`--steps: "${s}" is not infer or segment`);
-    const provider = values.provider as string | undefined;
-    if (provider !== undefined && !['auto', 'cpu', 'cuda'].includes(provider)) throw new UsageError(`--provider: "${provider}" is not auto, cpu or cuda`);
-    const core = await ctx.coreWithModels();
-    const plan = await makePlan(core.db, {
+    const num = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
+    await ctx.coreWithModels(); // the bundled models, as the app registers them on start
+    const p = await ctx.call('campaign.plan', {
       plate: values.plate as string,
       model: values.model as string,
-      steps: steps as Step[],
-      shards: int(values.shards, 'shards')!,
-      dir: values.campaign as string,
-      seed: int(values.seed, 'seed'),
-      samplerSteps: int(values['sampler-steps'], 'sampler-steps'),
-      provider: provider as 'auto' | undefined,
+      steps: steps as Array<'infer'>,
+      shards: num('shards')!,
+      campaign: resolve(values.campaign as string),
+      seed: num('seed'),
+      samplerSteps: num('sampler-steps'),
+      provider: values.provider as 'auto' | undefined,
     });
-    ctx.say(`plan ${plan.id.slice(0, 12)}: plate ${plan.plate.barcode}, ${plan.sites.length} sites in ${plan.shards} shards, ${plan.model.name} ${plan.model.version} (${plan.steps.join(' + ')}) → ${values.campaign}/plan.json`);
-    return { id: plan.id, plate: plan.plate.barcode, sites: plan.sites.length, shards: plan.shards, shardFiles: plan.shardFiles };
+    ctx.say(`plan ${p.id.slice(0, 12)}: plate ${p.plate}, ${p.sites} sites in ${p.shards} shards → ${p.planFile}`);
+    return p;
   },
 };
 
+/**
+ * CLI-only, no request: a worker runs on a cluster node with no catalog at all (the plan and its
+ * shard CSV are its whole input, its site folders its whole output), so there is no workspace to
+ * dispatch against; the UI and web host never run shards, they read their state (campaign.status).
+ */
 export const workCommand: Command = {
   name: 'work',
   summary: 'Run one shard of a campaign (no catalog; re-running skips finished sites and redoes partial ones)',
@@ -61,21 +63,34 @@ export const workCommand: Command = {
   },
 };
 
+const shardLines = (s: CampaignStatus, say: (l: string) => void) => {
+  for (const x of s.shards) say(`shard ${x.shard}: ${x.state}${x.jobId ? ` (job ${x.jobId})` : ''}, ${x.sitesDone}/${x.sites} sites${x.detail && x.state !== 'done' ? ` — ${x.detail}` : ''}`);
+  if (s.merge) say(`merge: job ${s.merge.jobId} ${s.merge.state}`);
+  if (s.mergedRunId) say(`merged into run ${s.mergedRunId}`);
+};
+
 export const mergeCommand: Command = {
   name: 'merge',
-  summary: "Fold a finished campaign's shards into the catalog in one transaction (once)",
-  usage: 'stainless merge --plan DIR/plan.json [--check (only list each shard\'s state)] [--json]',
-  options: { plan: { type: 'string' }, check: { type: 'boolean' } },
+  summary: "Fold a finished campaign's shards into the catalog in one transaction (once), or another workstation's catalog (--catalog)",
+  usage: "stainless merge --plan DIR/plan.json [--check (only list each shard's state)] [--json]\nstainless merge --catalog OTHER/catalog.sqlite [--json]",
+  options: { plan: { type: 'string' }, check: { type: 'boolean' }, catalog: { type: 'string' } },
   async run({ values }, ctx) {
-    if (!values.plan) throw new UsageError('merge: --plan is required');
-    const planFile = values.plan as string;
-    if (values.check) {
-      const states = shardStates(planFile);
-      for (const s of states) ctx.say(`shard ${s.shard}: ${s.done}/${s.sites} sites${s.failed ? `, failed: ${s.failed}` : ''}`);
-      return states;
+    if (!values.plan === !values.catalog) throw new UsageError('merge: give --plan or --catalog, one of them');
+    if (values.catalog) {
+      const r = await ctx.call('campaign.mergeCatalog', { catalog: resolve(values.catalog as string) });
+      const counts = Object.entries(r.rows).map(([t, n]) => `${n} ${t}`).join(', ');
+      ctx.say(`merged plate${r.plates.length > 1 ? 's' : ''} ${r.plates.join(', ')} from ${r.from}: ${counts} (${r.modelsReused} models and ${r.compoundsReused} compounds already here)`);
+      if (r.missingFiles.count) ctx.note(`warning: ${r.missingFiles.count} files the merged rows name are not on this machine, e.g. ${r.missingFiles.examples[0]}`);
+      return r;
     }
-    const core = await ctx.coreWithModels();
-    const r = await mergeCampaign(core, planFile);
+    const plan = resolve(values.plan as string);
+    if (values.check) {
+      const s = await ctx.call('campaign.status', { plan });
+      shardLines(s, ctx.say);
+      return s;
+    }
+    await ctx.coreWithModels();
+    const r = await ctx.call('campaign.merge', { plan });
     ctx.say(`merged campaign ${r.planId.slice(0, 12)} into run ${r.runId}: plate ${r.plate}, ${r.sites} sites, ${r.cells} cells${r.setId ? `, feature set ${r.setId}` : ''}`);
     return r;
   },
@@ -92,22 +107,22 @@ export const slurmCommand: Command = {
     const sub = positionals[0];
     if (sub !== 'submit' && sub !== 'status') throw new UsageError('slurm: say `submit` or `status`');
     if (!values.plan) throw new UsageError(`slurm ${sub}: --plan is required`);
-    const planFile = values.plan as string;
+    const plan = resolve(values.plan as string);
     if (sub === 'status') {
-      const s = slurmStatus(planFile);
-      for (const x of s.shards) ctx.say(`shard ${x.shard}: ${x.state}${x.jobId ? ` (job ${x.jobId})` : ''}, ${x.sitesDone}/${x.sites} sites${x.detail && x.state !== 'done' ? ` — ${x.detail}` : ''}`);
-      if (s.merge) ctx.say(`merge: job ${s.merge.jobId} ${s.merge.state}`);
+      const s = await ctx.call('campaign.status', { plan });
+      shardLines(s, ctx.say);
       return s;
     }
-    const shards = typeof values.shards === 'string' ? values.shards.split(',').map((k) => int(k.trim(), 'shards')!) : undefined;
-    const r = slurmSubmit(planFile, {
+    const num = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
+    const r = await ctx.call('slurm.submit', {
+      plan,
       partition: values.partition as string | undefined,
-      cpusPerTask: int(values['cpus-per-task'], 'cpus-per-task'),
+      cpusPerTask: num('cpus-per-task'),
       mem: values.mem as string | undefined,
       gres: values.gres as string | undefined,
-      shards,
+      shards: typeof values.shards === 'string' ? values.shards.split(',').map((k) => Number(k.trim())) : undefined,
       // the merge job writes to this workspace's catalog (it must be on storage the node sees)
-      thenMerge: values['then-merge'] ? ctx.core().workspace : null,
+      thenMerge: values['then-merge'] === true,
     });
     ctx.say(`submitted array job ${r.jobId} (shards ${r.shards.join(',')})${r.mergeJobId ? `, merge job ${r.mergeJobId} after it` : ''}; script ${r.script}`);
     return r;

@@ -1,3 +1,4 @@
+import { campaignHandlers } from './campaign';
 import type { Handlers } from './dispatch';
 import type { RequestName } from '../../../shared/contract';
 import { appHandlers } from './app';
@@ -21,6 +22,7 @@ export const handlers = {
   ...demoHandlers,
   ...filesHandlers,
   ...profilesHandlers,
+  ...campaignHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

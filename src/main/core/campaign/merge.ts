@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Db } from '../catalog/db';
 import { findPlate } from '../catalog/queries';
 import { getModel } from '../inference/registry';
@@ -13,6 +13,8 @@ import type { CellTable } from '../features/cellTable';
 import { columnMedians } from '../features/profiles';
 import { openFeatureSet } from '../features/store';
 import { campaignDir, readPlan, siteDir, type Plan } from './plan';
+import type { CampaignMergeSummary } from '../../../shared/contract/campaign';
+import { markMerged, recordCampaign } from './registry';
 import { failedFile, labelFiles, readSiteDone, siteCells, syntheticFile, type SiteDone } from './work';
 
 export interface ShardState {
@@ -33,15 +35,7 @@ export function shardStates(planFile: string, plan: Plan = readPlan(planFile)): 
   });
 }
 
-export interface MergeSummary {
-  planId: string;
-  plate: string;
-  runId: number;
-  sites: number;
-  cells: number;
-  setId: number | null;
-  cellsPath: string | null;
-}
+type MergeSummary = CampaignMergeSummary;
 
 /** The params JSON `stainless infer` records for the same request (same key order), so a merged run reads as one. */
 const inferParamsKey = (p: Plan) =>
@@ -151,6 +145,8 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
           )
           .get(plate.id, model.id, modelName, d0.provider, d0.providerReason, d0.device, inferParamsKey(plan), JSON.stringify(timings), JSON.stringify(plan.domain)) as { id: number }
       ).id;
+      recordCampaign(db, resolve(planFile), plan);
+      markMerged(db, plan.id, runId);
       const insImage = db.prepare(`INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth, run_id) VALUES (?, ?, 'synthetic', ?, ?, ?, 16, ?)`);
       const insSite = db.prepare(`INSERT INTO run_sites (run_id, site_id, seconds) VALUES (?, ?, ?)`);
       const insSeg = db.prepare(`INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, 'synthetic', ?, ?, ?, ?, ?, ?)`);

@@ -48,7 +48,8 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  plate: string;
+  /** catalog id or barcode */
+  plate: string | number;
   model: string;
   steps: Step[];
   shards: number;

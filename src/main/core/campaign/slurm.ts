@@ -5,6 +5,7 @@ import { appRoot } from '../paths';
 import { APP_VERSION } from '../version';
 import { campaignDir, readPlan, writeAtomic } from './plan';
 import { shardStates } from './merge';
+import type { CampaignStatus, ShardJobState, Submission } from '../../../shared/contract/campaign';
 
 export interface SlurmOptions {
   partition?: string;
@@ -17,13 +18,6 @@ export interface SlurmOptions {
   thenMerge?: string | null;
 }
 
-export interface Submission {
-  jobId: string;
-  shards: number[];
-  mergeJobId: string | null;
-  script: string;
-  submittedAt: string;
-}
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -114,12 +108,7 @@ export function slurmSubmit(planFile: string, o: SlurmOptions): Submission {
   return sub;
 }
 
-export type ShardJobState = 'not submitted' | 'queued' | 'running' | 'done' | 'failed' | 'stopped';
-
-export interface SlurmStatus {
-  shards: Array<{ shard: number; state: ShardJobState; jobId: string | null; sitesDone: number; sites: number; detail: string | null }>;
-  merge: { jobId: string; state: string } | null;
-}
+export type SlurmStatus = Pick<CampaignStatus, 'shards' | 'merge'>;
 
 /** `squeue` (and `sacct` where accounting is on) for the campaign's jobs, beside the workers' own markers. */
 function schedulerStates(jobIds: string[]): Map<string, string> {

@@ -246,6 +246,29 @@ CREATE TABLE plate_channels (
 );
 `,
   },
+  /**
+   * Migration 8 (campaigns). A plate planned for a cluster: the plan file on shared storage is the
+   * truth (shard states come from it and the scheduler); the catalog keeps where it is, so the UI
+   * can show its shards, and which run the merge made.
+   */
+  {
+    version: 8,
+    name: 'campaigns: plans of plates sharded for a cluster',
+    sql: `
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  plan_path TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  steps TEXT NOT NULL,
+  shards INTEGER NOT NULL,
+  sites INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  merged_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL
+);
+CREATE INDEX campaigns_plate ON campaigns (plate_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { JobCard } from '../components/JobCard';
+import { CampaignCard } from '../components/CampaignCard';
+import { useApi } from '../lib/useApi';
 
 export function useJobs(): { jobs: JobInfo[]; error: string | null } {
   const [jobs, setJobs] = useState<Map<number, JobInfo>>(new Map());
@@ -33,9 +35,20 @@ export function useJobs(): { jobs: JobInfo[]; error: string | null } {
 /** One job; `compact` stacks it for narrow side panels. */
 export function JobsPage() {
   const { jobs, error } = useJobs();
+  // campaigns run on a cluster, outside this app's job queue: shown only when the catalog has one
+  const campaigns = useApi('campaign.list', {}, (e) => e.type === 'catalog');
   return (
     <Stack maw={1000}>
       <Title order={2}>Jobs</Title>
+      {!!campaigns.data?.length && (
+        <Stack gap="xs" data-testid="campaigns">
+          <Title order={4}>Cluster campaigns</Title>
+          {campaigns.data.map((c) => (
+            <CampaignCard key={c.id} campaign={c} />
+          ))}
+        </Stack>
+      )}
+      {!!campaigns.data?.length && <Title order={4}>This workstation</Title>}
       {error && <Text c="red">{error}</Text>}
       {jobs.length === 0 && !error && <Text c="dimmed">No jobs yet. Imports, inference, measurements and exports appear here.</Text>}
       {jobs.map((j) => (
