@@ -1,3 +1,4 @@
+import { maxTree, reconstructUnder } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -95,8 +96,7 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
 }
 
 /** 3×3 cross erosion (disk(1)) with reflect edges: the mirrored neighbour is the pixel itself */
-function erodeCross(src: Float64Array, w: number, h: number): Float64Array {
-  const out = new Float64Array(src.length);
+function erodeCross(src: Float64Array, w: number, h: number, out: Float64Array): Float64Array {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -109,61 +109,6 @@ function erodeCross(src: Float64Array, w: number, h: number): Float64Array {
     }
   }
   return out;
-}
-
-/**
- * Grey reconstruction by dilation of `seed` under `mask`, 4-connected (skimage.morphology
- * .reconstruction with footprint disk(1)); Vincent's hybrid raster + queue algorithm.
- */
-export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w: number, h: number, scratchQueue?: Int32Array): Float64Array {
-  const J = new Float64Array(seed.length);
-  for (let i = 0; i < J.length; i++) J[i] = Math.min(seed[i], mask[i]);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      let v = J[i];
-      if (x > 0 && J[i - 1] > v) v = J[i - 1];
-      if (y > 0 && J[i - w] > v) v = J[i - w];
-      J[i] = Math.min(v, mask[i]);
-    }
-  }
-  const queue = scratchQueue && scratchQueue.length >= J.length * 4 + 16 ? scratchQueue : new Int32Array(J.length * 4 + 16);
-  let qh = 0, qt = 0;
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      let v = J[i];
-      if (x < w - 1 && J[i + 1] > v) v = J[i + 1];
-      if (y < h - 1 && J[i + w] > v) v = J[i + w];
-      v = Math.min(v, mask[i]);
-      J[i] = v;
-      if ((x < w - 1 && J[i + 1] < v && J[i + 1] < mask[i + 1]) || (y < h - 1 && J[i + w] < v && J[i + w] < mask[i + w])) queue[qt++] = i;
-    }
-  }
-  const size = queue.length;
-  // FIFO ring; neighbours unrolled (this loop dominates the granularity spectrum)
-  const push = (j: number, v: number) => {
-    const mj = mask[j];
-    J[j] = v < mj ? v : mj;
-    queue[qt] = j;
-    if (++qt === size) qt = 0;
-  };
-  while (qh !== qt) {
-    const i = queue[qh];
-    if (++qh === size) qh = 0;
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    const v = J[i];
-    let j = i - 1;
-    if (x > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i + 1;
-    if (x < w - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i - w;
-    if (y > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i + w;
-    if (y < h - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
-  }
-  return J;
 }
 
 export function granularitySpectrum(img: Float64Array, width: number, height: number, opts: { subsample?: number; imageSample?: number; elementSize?: number; steps?: number } = {}): GranularitySpectrum {
@@ -193,16 +138,16 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   const base = new Float64Array(w * h);
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, pixels[i] - back[i]);
   const out: Float64Array[] = [];
+  // every step reconstructs under the same image, so its max-tree is built once
+  const tree = maxTree(base, w, h);
+  const scratch = new Float64Array(2 * w * h);
   let ero: Float64Array = base;
-  const queue = new Int32Array(w * h * 4 + 16);
-  // markers shrink step by step, so each reconstruction lies under the previous one: using that
-  // as the mask gives the same image (grey reconstruction is levelwise connectivity) with less
-  // propagation
-  let mask: Float64Array = base;
+  let next: Float64Array = new Float64Array(w * h);
   for (let s = 0; s < steps; s++) {
-    ero = erodeCross(ero, w, h);
-    mask = reconstructByDilation(ero, mask, w, h, queue);
-    out.push(mask);
+    const e = erodeCross(ero, w, h, next);
+    next = ero === base ? new Float64Array(w * h) : ero;
+    ero = e;
+    out.push(reconstructUnder(tree, ero, new Float64Array(w * h), scratch));
   }
   return { width: w, height: h, fullWidth: width, fullHeight: height, scale: subsample < 1 ? subsample : 1, base, steps: out };
 }
