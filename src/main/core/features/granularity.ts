@@ -34,28 +34,47 @@ const mirror = (i: number, n: number) => {
 /** scipy.ndimage.map_coordinates(order=1) on the grid k/scale (coordinates never leave the image here). */
 function resample(src: Float64Array, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): Float64Array {
   const out = new Float64Array(nw * nh);
+  // the column weights are the same on every row
+  const cx0 = new Int32Array(nw), cx1 = new Int32Array(nw), ctx = new Float64Array(nw);
+  for (let c = 0; c < nw; c++) {
+    const x = fx(c);
+    const x0 = Math.min(w - 1, Math.floor(x));
+    cx0[c] = x0;
+    cx1[c] = Math.min(w - 1, x0 + 1);
+    ctx[c] = x - x0;
+  }
   for (let r = 0; r < nh; r++) {
     const y = fy(r);
     const y0 = Math.min(h - 1, Math.floor(y));
     const ty = y - y0;
-    const y1 = Math.min(h - 1, y0 + 1);
+    const o0 = y0 * w, o1 = Math.min(h - 1, y0 + 1) * w;
     for (let c = 0; c < nw; c++) {
-      const x = fx(c);
-      const x0 = Math.min(w - 1, Math.floor(x));
-      const tx = x - x0;
-      const x1 = Math.min(w - 1, x0 + 1);
-      out[r * nw + c] =
-        (1 - ty) * ((1 - tx) * src[y0 * w + x0] + tx * src[y0 * w + x1]) + ty * ((1 - tx) * src[y1 * w + x0] + tx * src[y1 * w + x1]);
+      const x0 = cx0[c], x1 = cx1[c], tx = ctx[c];
+      out[r * nw + c] = (1 - ty) * ((1 - tx) * src[o0 + x0] + tx * src[o0 + x1]) + ty * ((1 - tx) * src[o1 + x0] + tx * src[o1 + x1]);
     }
   }
   return out;
 }
 
+/** sliding-window max of width 2·hw + 1 along each row, reflect edges (van Herk / Gil–Werman: O(1) per pixel) */
+function rowMax(src: Float64Array, w: number, h: number, hw: number, out: Float64Array): void {
+  const k = 2 * hw + 1;
+  const len = w + 2 * hw;
+  const pad = new Float64Array(len), g = new Float64Array(len), hh = new Float64Array(len);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let t = 0; t < len; t++) pad[t] = src[row + mirror(t - hw, w)];
+    for (let t = 0; t < len; t++) g[t] = t % k === 0 || pad[t] > g[t - 1] ? pad[t] : g[t - 1];
+    for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 || pad[t] > hh[t + 1] ? pad[t] : hh[t + 1];
+    for (let x = 0; x < w; x++) out[row + x] = hh[x] > g[x + k - 1] ? hh[x] : g[x + k - 1];
+  }
+}
+
 /**
  * greyMorph with disk(r), decomposed into its rows: the disk is the union of horizontal chords
  * (half-width ⌊√(r² − dy²)⌋ at row offset dy), so the result is the min (max) over dy of a
- * sliding-window min (max) of that width on row y + dy (van Herk / Gil–Werman, O(1) per pixel
- * per width). Same values as the direct footprint, reflect edges included.
+ * sliding-window min (max) of that width on row y + dy. Same values as the direct footprint,
+ * reflect edges included; the minimum is the maximum of the negated image (negation is exact).
  */
 export function diskMorph(src: Float64Array, w: number, h: number, r: number, max: boolean): Float64Array {
   const widths = new Int32Array(2 * r + 1);
@@ -64,34 +83,27 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
     while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
     widths[dy + r] = hw;
   }
-  const distinct = [...new Set(widths)];
-  const better = max ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
-  const rows = new Map<number, Float64Array>();
-  for (const hw of distinct) {
+  const img = max ? src : Float64Array.from(src, (v) => -v);
+  const byWidth = new Map<number, Float64Array>();
+  for (const hw of new Set(widths)) {
     const out = new Float64Array(w * h);
-    const k = 2 * hw + 1;
-    const len = w + 2 * hw;
-    const pad = new Float64Array(len);
-    const g = new Float64Array(len), hh = new Float64Array(len);
-    for (let y = 0; y < h; y++) {
-      for (let t = 0; t < len; t++) pad[t] = src[y * w + mirror(t - hw, w)];
-      for (let t = 0; t < len; t++) g[t] = t % k === 0 ? pad[t] : better(g[t - 1], pad[t]);
-      for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 ? pad[t] : better(hh[t + 1], pad[t]);
-      for (let x = 0; x < w; x++) out[y * w + x] = better(hh[x], g[x + k - 1]);
-    }
-    rows.set(hw, out);
+    rowMax(img, w, h, hw, out);
+    byWidth.set(hw, out);
   }
-  const res = new Float64Array(w * h);
+  const rowsOf = Array.from(widths, (hw) => byWidth.get(hw)!);
+  const res = new Float64Array(w * h).fill(-Infinity);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let m = max ? -Infinity : Infinity;
-      for (let dy = -r; dy <= r; dy++) {
-        const v = rows.get(widths[dy + r])![mirror(y + dy, h) * w + x];
-        if (max ? v > m : v < m) m = v;
+    const o = y * w;
+    for (let dy = -r; dy <= r; dy++) {
+      const rows = rowsOf[dy + r];
+      const s = mirror(y + dy, h) * w;
+      for (let x = 0; x < w; x++) {
+        const v = rows[s + x];
+        if (v > res[o + x]) res[o + x] = v;
       }
-      res[y * w + x] = m;
     }
   }
+  if (!max) for (let i = 0; i < res.length; i++) res[i] = -res[i];
   return res;
 }
 
