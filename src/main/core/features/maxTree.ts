@@ -7,7 +7,7 @@
  * any exact reconstruction (skimage.morphology.reconstruction with footprint disk(1)) bit for bit.
  */
 export interface MaxTree {
-  /** pixels by decreasing mask value: tree node i is pixel order[i] */
+  /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
   order: Int32Array;
   /** parent node of node i (always > i; the root, node n − 1, is its own parent) */
   parent: Int32Array;
@@ -85,17 +85,37 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     const q = par[p];
     if (mask[par[q]] === mask[q]) par[p] = par[q];
   }
-  // renumber in tree order, so the per-seed passes run over consecutive nodes
-  const node = zpar; // reused: pixel → node
-  for (let t = 0; t < n; t++) node[order[t]] = t;
-  const parent = new Int32Array(n);
-  const level = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const p = order[t];
-    parent[t] = node[par[p]];
-    level[t] = mask[p];
+  // number the nodes in post-order (a depth-first walk, reversed): children still come before
+  // their parents, and a chain of single children (most of a tree of float levels) gets
+  // consecutive numbers, so the per-seed passes read their parents, and pixels that lie
+  // together, from nearby memory
+  const rank = zpar; // reused: pixel → position in `order`
+  for (let t = 0; t < n; t++) rank[order[t]] = t;
+  const up = new Int32Array(n);
+  for (let t = 0; t < n; t++) up[t] = rank[par[order[t]]];
+  const first = new Int32Array(n + 1);
+  for (let t = 0; t < n - 1; t++) first[up[t] + 1]++;
+  for (let t = 0; t < n; t++) first[t + 1] += first[t];
+  const kids = new Int32Array(Math.max(0, n - 1));
+  const fill = first.slice(0, n);
+  for (let t = 0; t < n - 1; t++) kids[fill[up[t]]++] = t;
+  const pos = new Int32Array(n);
+  const stack = new Int32Array(n);
+  let sp = 0, m = n;
+  stack[sp++] = n - 1;
+  while (sp) {
+    const u = stack[--sp];
+    pos[u] = --m;
+    for (let c = first[u]; c < first[u + 1]; c++) stack[sp++] = kids[c];
   }
-  return { order, parent, level };
+  const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const q = pos[t];
+    nodeOrder[q] = order[t];
+    parent[q] = pos[up[t]];
+    level[q] = mask[order[t]];
+  }
+  return { order: nodeOrder, parent, level };
 }
 
 /**

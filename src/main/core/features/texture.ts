@@ -99,31 +99,54 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const y = (i / w) | 0;
       crop[(y - y0) * bw + (i - y * w - x0)] = a - gmin + 1;
     }
-    for (let d = 0; d < 4; d++) {
-      const dy = DIRS[d][0] * scale, dx = DIRS[d][1] * scale;
-      const cm = cms[d];
-      const touched = touchedAll[d];
-      let t = 0, pairs = 0;
-      const xs = dx < 0 ? -dx : 0, xe = dx > 0 ? bw - dx : bw;
-      for (let yy = 0; yy + dy < bh; yy++) {
-        const r0 = yy * bw, r1 = (yy + dy) * bw + dx;
-        for (let x = xs; x < xe; x++) {
-          const a = crop[r0 + x];
-          if (!a) continue;
-          const b = crop[r1 + x];
-          if (!b) continue;
-          // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
-          const qa = a - 1, qb = b - 1;
-          const ab = qa * R + qb;
-          // touched keeps (row, column) packed by 8 bits each, so decoding needs no division
-          if (cm[ab] === 0) touched[t++] = (qa << 8) | qb;
-          cm[ab]++;
-          pairs++;
+    // one raster pass over the crop counts all four directions (0,1) (1,1) (1,0) (1,−1) × scale
+    const [c0, c1, c2, c3] = cms;
+    const [t0, t1, t2, t3] = touchedAll;
+    let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+    for (let yy = 0; yy < bh; yy++) {
+      const r0 = yy * bw;
+      const down = yy + scale < bh;
+      const r1 = (yy + scale) * bw;
+      for (let x = 0; x < bw; x++) {
+        const a = crop[r0 + x];
+        if (!a) continue;
+        // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below).
+        // touched keeps (row, column) packed by 8 bits each, so decoding needs no division
+        const rowA = (a - 1) * R - 1, keyA = (a - 1) << 8;
+        const right = x + scale < bw;
+        if (right) {
+          const b = crop[r0 + x + scale];
+          if (b) {
+            if (c0[rowA + b]++ === 0) t0[n0++] = keyA | (b - 1);
+            total[0] += 2;
+          }
+        }
+        if (!down) continue;
+        if (right) {
+          const b = crop[r1 + x + scale];
+          if (b) {
+            if (c1[rowA + b]++ === 0) t1[n1++] = keyA | (b - 1);
+            total[1] += 2;
+          }
+        }
+        const b2 = crop[r1 + x];
+        if (b2) {
+          if (c2[rowA + b2]++ === 0) t2[n2++] = keyA | (b2 - 1);
+          total[2] += 2;
+        }
+        if (x >= scale) {
+          const b = crop[r1 + x - scale];
+          if (b) {
+            if (c3[rowA + b]++ === 0) t3[n3++] = keyA | (b - 1);
+            total[3] += 2;
+          }
         }
       }
-      nt[d] = t;
-      total[d] = 2 * pairs;
     }
+    nt[0] = n0;
+    nt[1] = n1;
+    nt[2] = n2;
+    nt[3] = n3;
     crop.fill(0, 0, bw * bh);
     const side = gmax + 1;
     const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
