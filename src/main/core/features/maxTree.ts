@@ -47,15 +47,14 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const order = orderDecreasing(mask);
   const par = new Int32Array(n);
   const zpar = new Int32Array(n).fill(-1);
+  // union-find root with path halving
   const find = (q: number) => {
-    let r = q;
-    while (zpar[r] !== r) r = zpar[r];
-    while (zpar[q] !== r) {
-      const nx = zpar[q];
-      zpar[q] = r;
-      q = nx;
+    while (zpar[q] !== q) {
+      const g = zpar[zpar[q]];
+      zpar[q] = g;
+      q = g;
     }
-    return r;
+    return q;
   };
   for (let t = 0; t < n; t++) {
     const p = order[t];
@@ -119,7 +118,7 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
 }
 
 /**
- * Reconstruction by dilation of `seed` (≤ the mask everywhere) under the tree's mask, written to
+ * Reconstruction by dilation of `seed` (0 ≤ seed ≤ mask everywhere) under the tree's mask, written to
  * `out` (raster order); `scratch` holds 2·n doubles and is overwritten.
  */
 export function reconstructUnder(tree: MaxTree, seed: Float64Array, out: Float64Array, scratch: Float64Array): Float64Array {
@@ -127,11 +126,14 @@ export function reconstructUnder(tree: MaxTree, seed: Float64Array, out: Float64
   const n = order.length;
   if (!n) return out;
   const ms = scratch.subarray(0, n), v = scratch.subarray(n, 2 * n);
-  for (let i = 0; i < n; i++) ms[i] = seed[order[i]];
-  // highest seed value in each node's subtree (children come before their parents)
-  for (let i = 0; i < n - 1; i++) {
+  // highest seed value in each node's subtree (children come before their parents; seeds ≥ 0)
+  ms.fill(0);
+  for (let i = 0; i < n; i++) {
+    const s = seed[order[i]];
+    const m = ms[i] > s ? ms[i] : s;
+    ms[i] = m;
     const j = parent[i];
-    if (ms[i] > ms[j]) ms[j] = ms[i];
+    if (m > ms[j]) ms[j] = m;
   }
   // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max);
   // a non-canonical node (same level as its parent) cannot beat its parent, so no test is needed
