@@ -110,13 +110,17 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
 /** 3×3 cross erosion (disk(1)) with reflect edges: the mirrored neighbour is the pixel itself */
 function erodeCross(src: Float64Array, w: number, h: number, out: Float64Array): Float64Array {
   for (let y = 0; y < h; y++) {
+    const o = y * w;
+    // rows above and below, mirrored at the border (then the pixel's own row)
+    const up = y > 0 ? -w : 0, dn = y < h - 1 ? w : 0;
     for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+      const i = o + x;
       let m = src[i];
-      if (x > 0 && src[i - 1] < m) m = src[i - 1];
-      if (x < w - 1 && src[i + 1] < m) m = src[i + 1];
-      if (y > 0 && src[i - w] < m) m = src[i - w];
-      if (y < h - 1 && src[i + w] < m) m = src[i + w];
+      const l = x > 0 ? src[i - 1] : m, r = x < w - 1 ? src[i + 1] : m, u = src[i + up], d = src[i + dn];
+      if (l < m) m = l;
+      if (r < m) m = r;
+      if (u < m) m = u;
+      if (d < m) m = d;
       out[i] = m;
     }
   }

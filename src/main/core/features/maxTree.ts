@@ -40,7 +40,7 @@ function orderDecreasing(v: Float64Array): Int32Array {
   return a;
 }
 
-/** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order, then canonical parents). */
+/** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order). */
 export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const n = w * h;
   for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
@@ -78,12 +78,8 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
       if (r !== p) par[r] = zpar[r] = p;
     }
   }
-  // canonical parents (root first): a parent at the same level as its own parent is skipped
-  for (let t = n - 1; t >= 0; t--) {
-    const p = order[t];
-    const q = par[p];
-    if (mask[par[q]] === mask[q]) par[p] = par[q];
-  }
+  // no canonical step: with ties, a node's subtree may be only part of its level's component,
+  // but that component's last pixel is one of its ancestors, which the top-down maximum reaches
   // number the nodes in post-order (a depth-first walk, reversed): children still come before
   // their parents, and a chain of single children (most of a tree of float levels) gets
   // consecutive numbers, so the per-seed passes read their parents, and pixels that lie
@@ -135,8 +131,7 @@ export function reconstructUnder(tree: MaxTree, seed: Float64Array, out: Float64
     const j = parent[i];
     if (m > ms[j]) ms[j] = m;
   }
-  // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max);
-  // a non-canonical node (same level as its parent) cannot beat its parent, so no test is needed
+  // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
   v[n - 1] = level[n - 1] < ms[n - 1] ? level[n - 1] : ms[n - 1];
   for (let i = n - 2; i >= 0; i--) {
     const a = level[i] < ms[i] ? level[i] : ms[i];
