@@ -45,6 +45,7 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const n = w * h;
   for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
   const order = orderDecreasing(mask);
+  if (!n) return { order, parent: new Int32Array(0), level: new Float64Array(0) };
   const par = new Int32Array(n);
   const zpar = new Int32Array(n).fill(-1);
   // union-find root with path halving
@@ -79,8 +80,9 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     }
   }
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
-  // but that component's last pixel is one of its ancestors, which the top-down maximum reaches
-  // number the nodes in post-order (a depth-first walk, reversed): children still come before
+  // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
+  // The grid is connected, so the last pixel processed is the root.
+  // Number the nodes in post-order (a depth-first walk, reversed): children still come before
   // their parents, and a chain of single children (most of a tree of float levels) gets
   // consecutive numbers, so the per-seed passes read their parents, and pixels that lie
   // together, from nearby memory
