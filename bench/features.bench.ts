@@ -98,7 +98,9 @@ export default async function (): Promise<BenchRow[]> {
 const MODULE_NOTES: Record<string, string> = {
   granularity: 'spectra (16 reconstructions per channel) + per-object means, 3 compartments',
   texture: 'Haralick, scales 3, 5, 10, 4 directions, 3 compartments',
-  image: 'Image_ set: granularity, texture, intensity, quality',
+  image: 'Image_ set: granularity, texture, intensity, quality, thresholds',
+  centredRadial: 'mito_tubeness around the nuclei, Cells and Cytoplasm',
+  tubeness: 'EnhanceOrSuppressFeatures on Mito',
   areaShape: 'incl. Zernike and Feret',
   objects: 'object index, distances to the edge, outlines',
   other: 'cytoplasm labels, relations, table assembly',
