@@ -1,3 +1,4 @@
+import { maxTree, reconstructUnder } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -33,28 +34,47 @@ const mirror = (i: number, n: number) => {
 /** scipy.ndimage.map_coordinates(order=1) on the grid k/scale (coordinates never leave the image here). */
 function resample(src: Float64Array, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): Float64Array {
   const out = new Float64Array(nw * nh);
+  // the column weights are the same on every row
+  const cx0 = new Int32Array(nw), cx1 = new Int32Array(nw), ctx = new Float64Array(nw);
+  for (let c = 0; c < nw; c++) {
+    const x = fx(c);
+    const x0 = Math.min(w - 1, Math.floor(x));
+    cx0[c] = x0;
+    cx1[c] = Math.min(w - 1, x0 + 1);
+    ctx[c] = x - x0;
+  }
   for (let r = 0; r < nh; r++) {
     const y = fy(r);
     const y0 = Math.min(h - 1, Math.floor(y));
     const ty = y - y0;
-    const y1 = Math.min(h - 1, y0 + 1);
+    const o0 = y0 * w, o1 = Math.min(h - 1, y0 + 1) * w;
     for (let c = 0; c < nw; c++) {
-      const x = fx(c);
-      const x0 = Math.min(w - 1, Math.floor(x));
-      const tx = x - x0;
-      const x1 = Math.min(w - 1, x0 + 1);
-      out[r * nw + c] =
-        (1 - ty) * ((1 - tx) * src[y0 * w + x0] + tx * src[y0 * w + x1]) + ty * ((1 - tx) * src[y1 * w + x0] + tx * src[y1 * w + x1]);
+      const x0 = cx0[c], x1 = cx1[c], tx = ctx[c];
+      out[r * nw + c] = (1 - ty) * ((1 - tx) * src[o0 + x0] + tx * src[o0 + x1]) + ty * ((1 - tx) * src[o1 + x0] + tx * src[o1 + x1]);
     }
   }
   return out;
 }
 
+/** sliding-window max of width 2·hw + 1 along each row, reflect edges (van Herk / Gil–Werman: O(1) per pixel) */
+function rowMax(src: Float64Array, w: number, h: number, hw: number, out: Float64Array): void {
+  const k = 2 * hw + 1;
+  const len = w + 2 * hw;
+  const pad = new Float64Array(len), g = new Float64Array(len), hh = new Float64Array(len);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let t = 0; t < len; t++) pad[t] = src[row + mirror(t - hw, w)];
+    for (let t = 0; t < len; t++) g[t] = t % k === 0 || pad[t] > g[t - 1] ? pad[t] : g[t - 1];
+    for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 || pad[t] > hh[t + 1] ? pad[t] : hh[t + 1];
+    for (let x = 0; x < w; x++) out[row + x] = hh[x] > g[x + k - 1] ? hh[x] : g[x + k - 1];
+  }
+}
+
 /**
  * greyMorph with disk(r), decomposed into its rows: the disk is the union of horizontal chords
  * (half-width ⌊√(r² − dy²)⌋ at row offset dy), so the result is the min (max) over dy of a
- * sliding-window min (max) of that width on row y + dy (van Herk / Gil–Werman, O(1) per pixel
- * per width). Same values as the direct footprint, reflect edges included.
+ * sliding-window min (max) of that width on row y + dy. Same values as the direct footprint,
+ * reflect edges included; the minimum is the maximum of the negated image (negation is exact).
  */
 export function diskMorph(src: Float64Array, w: number, h: number, r: number, max: boolean): Float64Array {
   const widths = new Int32Array(2 * r + 1);
@@ -63,107 +83,48 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
     while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
     widths[dy + r] = hw;
   }
-  const distinct = [...new Set(widths)];
-  const better = max ? (a: number, b: number) => (a > b ? a : b) : (a: number, b: number) => (a < b ? a : b);
-  const rows = new Map<number, Float64Array>();
-  for (const hw of distinct) {
+  const img = max ? src : Float64Array.from(src, (v) => -v);
+  const byWidth = new Map<number, Float64Array>();
+  for (const hw of new Set(widths)) {
     const out = new Float64Array(w * h);
-    const k = 2 * hw + 1;
-    const len = w + 2 * hw;
-    const pad = new Float64Array(len);
-    const g = new Float64Array(len), hh = new Float64Array(len);
-    for (let y = 0; y < h; y++) {
-      for (let t = 0; t < len; t++) pad[t] = src[y * w + mirror(t - hw, w)];
-      for (let t = 0; t < len; t++) g[t] = t % k === 0 ? pad[t] : better(g[t - 1], pad[t]);
-      for (let t = len - 1; t >= 0; t--) hh[t] = t === len - 1 || (t + 1) % k === 0 ? pad[t] : better(hh[t + 1], pad[t]);
-      for (let x = 0; x < w; x++) out[y * w + x] = better(hh[x], g[x + k - 1]);
-    }
-    rows.set(hw, out);
+    rowMax(img, w, h, hw, out);
+    byWidth.set(hw, out);
   }
-  const res = new Float64Array(w * h);
+  const rowsOf = Array.from(widths, (hw) => byWidth.get(hw)!);
+  const res = new Float64Array(w * h).fill(-Infinity);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let m = max ? -Infinity : Infinity;
-      for (let dy = -r; dy <= r; dy++) {
-        const v = rows.get(widths[dy + r])![mirror(y + dy, h) * w + x];
-        if (max ? v > m : v < m) m = v;
+    const o = y * w;
+    for (let dy = -r; dy <= r; dy++) {
+      const rows = rowsOf[dy + r];
+      const s = mirror(y + dy, h) * w;
+      for (let x = 0; x < w; x++) {
+        const v = rows[s + x];
+        if (v > res[o + x]) res[o + x] = v;
       }
-      res[y * w + x] = m;
     }
   }
+  if (!max) for (let i = 0; i < res.length; i++) res[i] = -res[i];
   return res;
 }
 
 /** 3×3 cross erosion (disk(1)) with reflect edges: the mirrored neighbour is the pixel itself */
-function erodeCross(src: Float64Array, w: number, h: number): Float64Array {
-  const out = new Float64Array(src.length);
+function erodeCross(src: Float64Array, w: number, h: number, out: Float64Array): Float64Array {
   for (let y = 0; y < h; y++) {
+    const o = y * w;
+    // rows above and below, mirrored at the border (then the pixel's own row)
+    const up = y > 0 ? -w : 0, dn = y < h - 1 ? w : 0;
     for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+      const i = o + x;
       let m = src[i];
-      if (x > 0 && src[i - 1] < m) m = src[i - 1];
-      if (x < w - 1 && src[i + 1] < m) m = src[i + 1];
-      if (y > 0 && src[i - w] < m) m = src[i - w];
-      if (y < h - 1 && src[i + w] < m) m = src[i + w];
+      const l = x > 0 ? src[i - 1] : m, r = x < w - 1 ? src[i + 1] : m, u = src[i + up], d = src[i + dn];
+      if (l < m) m = l;
+      if (r < m) m = r;
+      if (u < m) m = u;
+      if (d < m) m = d;
       out[i] = m;
     }
   }
   return out;
-}
-
-/**
- * Grey reconstruction by dilation of `seed` under `mask`, 4-connected (skimage.morphology
- * .reconstruction with footprint disk(1)); Vincent's hybrid raster + queue algorithm.
- */
-export function reconstructByDilation(seed: Float64Array, mask: Float64Array, w: number, h: number, scratchQueue?: Int32Array): Float64Array {
-  const J = new Float64Array(seed.length);
-  for (let i = 0; i < J.length; i++) J[i] = Math.min(seed[i], mask[i]);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      let v = J[i];
-      if (x > 0 && J[i - 1] > v) v = J[i - 1];
-      if (y > 0 && J[i - w] > v) v = J[i - w];
-      J[i] = Math.min(v, mask[i]);
-    }
-  }
-  const queue = scratchQueue && scratchQueue.length >= J.length * 4 + 16 ? scratchQueue : new Int32Array(J.length * 4 + 16);
-  let qh = 0, qt = 0;
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      let v = J[i];
-      if (x < w - 1 && J[i + 1] > v) v = J[i + 1];
-      if (y < h - 1 && J[i + w] > v) v = J[i + w];
-      v = Math.min(v, mask[i]);
-      J[i] = v;
-      if ((x < w - 1 && J[i + 1] < v && J[i + 1] < mask[i + 1]) || (y < h - 1 && J[i + w] < v && J[i + w] < mask[i + w])) queue[qt++] = i;
-    }
-  }
-  const size = queue.length;
-  // FIFO ring; neighbours unrolled (this loop dominates the granularity spectrum)
-  const push = (j: number, v: number) => {
-    const mj = mask[j];
-    J[j] = v < mj ? v : mj;
-    queue[qt] = j;
-    if (++qt === size) qt = 0;
-  };
-  while (qh !== qt) {
-    const i = queue[qh];
-    if (++qh === size) qh = 0;
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    const v = J[i];
-    let j = i - 1;
-    if (x > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i + 1;
-    if (x < w - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i - w;
-    if (y > 0 && J[j] < v && mask[j] !== J[j]) push(j, v);
-    j = i + w;
-    if (y < h - 1 && J[j] < v && mask[j] !== J[j]) push(j, v);
-  }
-  return J;
 }
 
 export function granularitySpectrum(img: Float64Array, width: number, height: number, opts: { subsample?: number; imageSample?: number; elementSize?: number; steps?: number } = {}): GranularitySpectrum {
@@ -193,16 +154,16 @@ export function granularitySpectrum(img: Float64Array, width: number, height: nu
   const base = new Float64Array(w * h);
   for (let i = 0; i < base.length; i++) base[i] = Math.max(0, pixels[i] - back[i]);
   const out: Float64Array[] = [];
+  // every step reconstructs under the same image, so its max-tree is built once
+  const tree = maxTree(base, w, h);
+  const scratch = new Float64Array(2 * w * h);
   let ero: Float64Array = base;
-  const queue = new Int32Array(w * h * 4 + 16);
-  // markers shrink step by step, so each reconstruction lies under the previous one: using that
-  // as the mask gives the same image (grey reconstruction is levelwise connectivity) with less
-  // propagation
-  let mask: Float64Array = base;
+  let next: Float64Array = new Float64Array(w * h);
   for (let s = 0; s < steps; s++) {
-    ero = erodeCross(ero, w, h);
-    mask = reconstructByDilation(ero, mask, w, h, queue);
-    out.push(mask);
+    const e = erodeCross(ero, w, h, next);
+    next = ero === base ? new Float64Array(w * h) : ero;
+    ero = e;
+    out.push(reconstructUnder(tree, ero, new Float64Array(w * h), scratch));
   }
   return { width: w, height: h, fullWidth: width, fullHeight: height, scale: subsample < 1 ? subsample : 1, base, steps: out };
 }

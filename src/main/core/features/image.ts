@@ -40,11 +40,76 @@ function percentile(a: Float64Array, q: number, from = 0): { value: number; inde
   return { value: a[i] + (next - a[i]) * f, index: i };
 }
 
+/**
+ * Counts per 16-bit grey value when every value is k/65535 exactly (8-bit k/255 is the same
+ * double as 257k/65535), else null: order statistics then come from the counts, with no sort.
+ */
+const GRID = 65535;
+function gridCounts(v: Float64Array): Int32Array | null {
+  const c = new Int32Array(GRID + 1);
+  for (let i = 0; i < v.length; i++) {
+    const k = Math.round(v[i] * GRID);
+    if (!(k >= 0 && k <= GRID) || k / GRID !== v[i]) return null;
+    c[k]++;
+  }
+  return c;
+}
+
+/** the value at rank r (0-based) of the sorted sample described by counts */
+function rankValue(c: Int32Array, r: number): number {
+  for (let k = 0, seen = 0; k <= GRID; k++) {
+    seen += c[k];
+    if (seen > r) return k / GRID;
+  }
+  return NaN;
+}
+
+/** numpy.percentile (linear) from counts: same values as `percentile` on the sample */
+function countsPercentile(c: Int32Array, n: number, q: number): number {
+  const pos = (n - 1) * q;
+  const i = Math.floor(pos);
+  const f = pos - i;
+  const a = rankValue(c, i);
+  if (f === 0 || i + 1 >= n) return a;
+  return a + (rankValue(c, i + 1) - a) * f;
+}
+
+/**
+ * Median of |v − m| from counts: below m the deviations grow as k falls, above m as k rises
+ * (rounding is monotonic), so merging the two runs walks the deviations in sorted order.
+ */
+function countsMad(c: Int32Array, n: number, m: number): number {
+  const pos = (n - 1) * 0.5;
+  const i = Math.floor(pos);
+  const f = pos - i;
+  const want = f === 0 || i + 1 >= n ? 1 : 2;
+  const got: number[] = [];
+  let lo = Math.min(GRID, Math.floor(m * GRID) + 1);
+  while (lo >= 0 && lo / GRID > m) lo--;
+  let hi = lo + 1;
+  let seen = 0;
+  while (got.length < want) {
+    while (lo >= 0 && !c[lo]) lo--;
+    while (hi <= GRID && !c[hi]) hi++;
+    const dl = lo >= 0 ? Math.abs(lo / GRID - m) : Infinity;
+    const dh = hi <= GRID ? Math.abs(hi / GRID - m) : Infinity;
+    const takeLo = dl <= dh;
+    const cnt = takeLo ? c[lo] : c[hi];
+    const d = takeLo ? dl : dh;
+    // ranks seen .. seen + cnt − 1 have deviation d
+    while (got.length < want && seen + cnt > i + got.length) got.push(d);
+    seen += cnt;
+    if (takeLo) lo--;
+    else hi++;
+  }
+  return got.length === 1 ? got[0] : got[0] + (got[1] - got[0]) * f;
+}
+
 /** MeasureImageIntensity of one set of pixel values (0–1) */
 export function imageIntensity(values: Float64Array): number[] {
   const n = values.length;
   if (!n) return INTENSITY.map(() => 0);
-  const v = Float64Array.from(values);
+  const v = values;
   let sum = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) {
     sum += v[i];
@@ -57,12 +122,18 @@ export function imageIntensity(values: Float64Array): number[] {
     ss += (v[i] - mean) ** 2;
     if (v[i] === max) atMax++;
   }
-  const lq = percentile(v, 0.25);
-  const median = percentile(v, 0.5, lq.index).value;
-  const uq = percentile(v, 0.75, lq.index).value;
-  for (let i = 0; i < n; i++) v[i] = Math.abs(v[i] - median);
-  const mad = percentile(v, 0.5).value;
-  return [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq.value, uq];
+  const stats = (lq: number, median: number, uq: number, mad: number) => [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq];
+  const c = gridCounts(v);
+  if (c) {
+    const median = countsPercentile(c, n, 0.5);
+    return stats(countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median));
+  }
+  const w = Float64Array.from(v);
+  const lq = percentile(w, 0.25);
+  const median = percentile(w, 0.5, lq.index).value;
+  const uq = percentile(w, 0.75, lq.index).value;
+  for (let i = 0; i < n; i++) w[i] = Math.abs(w[i] - median);
+  return stats(lq.value, median, uq, percentile(w, 0.5).value);
 }
 
 /** MeasureGranularity's image measurement: drops of the spectrum's mean over the whole (subsampled) image */

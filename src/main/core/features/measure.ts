@@ -41,6 +41,18 @@ export interface MeasureOptions {
   greyLevels?: number;
   /** the channel JUMP's mitochondria steps (tubeness, mito_bw, its radial distributions) use; default Mito */
   mito?: string;
+  /** when given, CPU-seconds per measurement module are added to it (the bench's breakdown) */
+  cpu?: Record<string, number>;
+}
+
+/** f(), its CPU time (this process) added to acc[key] */
+function timed<T>(acc: Record<string, number> | undefined, key: string, f: () => T): T {
+  if (!acc) return f();
+  const a = process.cpuUsage();
+  const out = f();
+  const b = process.cpuUsage(a);
+  acc[key] = (acc[key] ?? 0) + (b.user + b.system) / 1e6;
+  return out;
 }
 
 /** The channels present in `images`, in Cell Painting order, then any others by name. */
@@ -78,17 +90,18 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   const unit = new Map<string, Float64Array>();
   const grey = new Map<string, Uint16Array>();
   const spectra = new Map<string, GranularitySpectrum>();
+  const t = opts.cpu;
   for (const c of channels) {
-    const u = unitImage(images[c]);
+    const u = timed(t, 'scaling', () => unitImage(images[c]));
     unit.set(c, u);
-    grey.set(c, quantize(u, opts.greyLevels ?? 256));
-    spectra.set(c, granularitySpectrum(u, width, height));
+    grey.set(c, timed(t, 'scaling', () => quantize(u, opts.greyLevels ?? 256)));
+    spectra.set(c, timed(t, 'granularity', () => granularitySpectrum(u, width, height)));
   }
   const out: Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } = {};
   // JUMP's EnhanceOrSuppressFeatures on Mito, for mito_bw and the radial distributions around the nuclei
   const mito = unit.get(opts.mito ?? 'Mito');
-  const tube = mito && channels.includes(opts.mito ?? 'Mito') ? tubeness(mito, width, height) : undefined;
-  if ((opts.image ?? true) && channels.length) out.Image = measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube);
+  const tube = mito && channels.includes(opts.mito ?? 'Mito') ? timed(t, 'tubeness', () => tubeness(mito, width, height)) : undefined;
+  if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
   const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
   for (const comp of COMPARTMENTS) {
     const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
@@ -129,12 +142,13 @@ function measureCompartment(
   related: FeatureBlock | null,
   centred?: { nuclei: Labels; tube: Float64Array },
 ): ObjectTable {
-  const ix = indexObjects(labels);
-  const edge = distanceToEdge(ix);
-  const outline = outlineMask(labels.data, labels.width, labels.height);
-  const edgePixels = innerBoundary(labels.data, labels.width, labels.height);
+  const t = opts.cpu;
+  const ix = timed(t, 'objects', () => indexObjects(labels));
+  const edge = timed(t, 'objects', () => distanceToEdge(ix));
+  const outline = timed(t, 'objects', () => outlineMask(labels.data, labels.width, labels.height));
+  const edgePixels = timed(t, 'objects', () => innerBoundary(labels.data, labels.width, labels.height));
   const blocks: FeatureBlock[] = [];
-  const shape = measureAreaShape(ix, edge);
+  const shape = timed(t, 'areaShape', () => measureAreaShape(ix, edge));
   blocks.push(shape);
   const cx = shape.values[shape.names.indexOf('AreaShape_Center_X')];
   const cy = shape.values[shape.names.indexOf('AreaShape_Center_Y')];
@@ -143,33 +157,33 @@ function measureCompartment(
   if (related) blocks.push(related);
   // JUMP_analysis_v3: Cells Adjacent and within 5 px, Nuclei within 1 px (and Adjacent)
   if (comp !== 'Cytoplasm') {
-    blocks.push(measureNeighbors(ix, outline, cx, cy, 1, 'Adjacent', edgePixels));
+    blocks.push(timed(t, 'neighbors', () => measureNeighbors(ix, outline, cx, cy, 1, 'Adjacent', edgePixels)));
     const d = comp === 'Cells' ? 5 : 1;
-    blocks.push(measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels));
+    blocks.push(timed(t, 'neighbors', () => measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels)));
   }
-  const geo = radialGeometry(ix);
+  const geo = timed(t, 'radial', () => radialGeometry(ix));
   const first = spectra.values().next().value;
-  const upsample = first ? upsampleMeans(ix, first) : null;
-  const ranks = new Map(channels.map((c) => [c, objectPixelRanks(ix, images[c].data, images[c].bitDepth)]));
+  const upsample = first ? timed(t, 'granularity', () => upsampleMeans(ix, first)) : null;
+  const ranks = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => objectPixelRanks(ix, images[c].data, images[c].bitDepth))]));
   for (const c of channels) {
     const img = unit.get(c)!;
-    blocks.push(measureIntensity(ix, img, edgePixels, c));
-    blocks.push(measureGranularity(spectra.get(c)!, ix, img, upsample!, c));
-    for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256));
-    blocks.push(measureRadial(ix, geo, img, c));
+    blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
+    blocks.push(timed(t, 'granularity', () => measureGranularity(spectra.get(c)!, ix, img, upsample!, c)));
+    for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(timed(t, 'texture', () => measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256)));
+    blocks.push(timed(t, 'radial', () => measureRadial(ix, geo, img, c)));
   }
   if (centred) {
     // JUMP_analysis_v3: mito_tubeness around the Nuclei, 16 scaled bins, and 20 bins of 10 px with an Overflow
-    const g = centredGeometry(ix, centred.nuclei);
-    blocks.push(measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 16, true, 100));
-    blocks.push(measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 20, false, 200));
+    const g = timed(t, 'centredRadial', () => centredGeometry(ix, centred.nuclei));
+    blocks.push(timed(t, 'centredRadial', () => measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 16, true, 100)));
+    blocks.push(timed(t, 'centredRadial', () => measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 20, false, 200)));
   }
   // pairs in name order, as JUMP_analysis_v3 lists its images (Correlation_Correlation_AGP_DNA)
   const byName = [...channels].sort();
   for (let i = 0; i < byName.length; i++)
     for (let j = i + 1; j < byName.length; j++) {
       const a = byName[i], b = byName[j];
-      blocks.push(measureCorrelation(ix, { name: a, img: unit.get(a)!, ranks: ranks.get(a)! }, { name: b, img: unit.get(b)!, ranks: ranks.get(b)! }));
+      blocks.push(timed(t, 'colocalization', () => measureCorrelation(ix, { name: a, img: unit.get(a)!, ranks: ranks.get(a)! }, { name: b, img: unit.get(b)!, ranks: ranks.get(b)! })));
     }
   const flags = borderTouching(labels);
   return {

@@ -46,8 +46,8 @@ const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.lo
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array } | null = null;
-function scratchFor(L: number) {
+let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array } | null = null;
+function scratchFor(L: number, cropSize: number) {
   if (!scratch || scratch.L !== L)
     scratch = {
       L,
@@ -56,25 +56,26 @@ function scratchFor(L: number) {
       px: new Float64Array(L),
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
+      crop: new Uint16Array(0),
     };
+  if (scratch.crop.length < cropSize) scratch.crop = new Uint16Array(cropSize);
   return scratch;
 }
 
 /** ignoreZeros false: the whole-image variant (MeasureTexture on images calls mahotas without ignore_zeros) */
 export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256, ignoreZeros = true): FeatureBlock {
-  const { width: w, height: h, labels, ids, start, pixels } = ix;
+  const { width: w, ids, start, pixels, bbox } = ix;
   const n = ids.length;
   if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
   const names = textureNames(channel, scale, levels);
   const block = newBlock(names, n);
   const L = levels;
-  const { cm: cms, touched: touchedAll, px, pSum, pDiff } = scratchFor(L);
+  let maxCrop = 0;
+  for (let k = 0; k < n; k++) maxCrop = Math.max(maxCrop, (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1));
+  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop } = scratchFor(L, maxCrop);
   const nt = new Int32Array(4);
   const total = new Float64Array(4);
-  const dys = DIRS.map(([dy]) => dy * scale);
-  const dxs = DIRS.map(([, dx]) => dx * scale);
   for (let k = 0; k < n; k++) {
-    const id = ids[k];
     let gmax = 0;
     let gmin = L;
     nt.fill(0);
@@ -87,31 +88,66 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     // counts live on the object's own level range: an R×R corner of the scratch matrices, small
     // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
     const R = gmax >= gmin ? gmax - gmin + 1 : 1;
-    // one pass over the object's pixels fills the four directions' co-occurrence counts
+    // the object's bounding-box crop holds level − gmin + 1, and 0 where a pixel does not count
+    // (another object, background, or grey 0 when ignored): pairs then need no label tests
+    const x0 = bbox[4 * k], y0 = bbox[4 * k + 1];
+    const bw = bbox[4 * k + 2] - x0 + 1, bh = bbox[4 * k + 3] - y0 + 1;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const a = grey[i];
       if (!a && ignoreZeros) continue;
       const y = (i / w) | 0;
-      const x = i - y * w;
-      for (let d = 0; d < 4; d++) {
-        const yy = y + dys[d], xx = x + dxs[d];
-        if (yy >= h || xx < 0 || xx >= w) continue;
-        const j = yy * w + xx;
-        if (labels[j] !== id) continue;
-        const b = grey[j];
-        if (!b && ignoreZeros) continue;
-        const cm = cms[d];
-        const touched = touchedAll[d];
-        // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below)
-        const qa = a - gmin, qb = b - gmin;
-        const ab = qa * R + qb;
+      crop[(y - y0) * bw + (i - y * w - x0)] = a - gmin + 1;
+    }
+    // one raster pass over the crop counts all four directions (0,1) (1,1) (1,0) (1,−1) × scale
+    const [c0, c1, c2, c3] = cms;
+    const [t0, t1, t2, t3] = touchedAll;
+    let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+    for (let yy = 0; yy < bh; yy++) {
+      const r0 = yy * bw;
+      const down = yy + scale < bh;
+      const r1 = (yy + scale) * bw;
+      for (let x = 0; x < bw; x++) {
+        const a = crop[r0 + x];
+        if (!a) continue;
+        // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below).
         // touched keeps (row, column) packed by 8 bits each, so decoding needs no division
-        if (cm[ab] === 0) touched[nt[d]++] = (qa << 8) | qb;
-        cm[ab]++;
-        total[d] += 2;
+        const rowA = (a - 1) * R - 1, keyA = (a - 1) << 8;
+        const right = x + scale < bw;
+        if (right) {
+          const b = crop[r0 + x + scale];
+          if (b) {
+            if (c0[rowA + b]++ === 0) t0[n0++] = keyA | (b - 1);
+            total[0] += 2;
+          }
+        }
+        if (!down) continue;
+        if (right) {
+          const b = crop[r1 + x + scale];
+          if (b) {
+            if (c1[rowA + b]++ === 0) t1[n1++] = keyA | (b - 1);
+            total[1] += 2;
+          }
+        }
+        const b2 = crop[r1 + x];
+        if (b2) {
+          if (c2[rowA + b2]++ === 0) t2[n2++] = keyA | (b2 - 1);
+          total[2] += 2;
+        }
+        if (x >= scale) {
+          const b = crop[r1 + x - scale];
+          if (b) {
+            if (c3[rowA + b]++ === 0) t3[n3++] = keyA | (b - 1);
+            total[3] += 2;
+          }
+        }
       }
     }
+    nt[0] = n0;
+    nt[1] = n1;
+    nt[2] = n2;
+    nt[3] = n3;
+    crop.fill(0, 0, bw * bh);
     const side = gmax + 1;
     const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
     for (let d = 0; d < 4; d++) {

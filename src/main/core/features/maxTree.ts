@@ -1,0 +1,147 @@
+/**
+ * Grey reconstruction by dilation through the mask's max-tree (component tree of its upper level
+ * sets, 4-connected). The reconstruction of a seed under the mask is, at each pixel, the highest
+ * level t such that the pixel's component of {mask ≥ t} holds a seed value ≥ t; with the tree
+ * built once, every seed (the granularity spectrum's 16 erosions) costs a few linear passes
+ * instead of a flood. Values are only selected (min/max), never computed, so the result equals
+ * any exact reconstruction (skimage.morphology.reconstruction with footprint disk(1)) bit for bit.
+ */
+export interface MaxTree {
+  /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
+  order: Int32Array;
+  /** parent node of node i (always > i; the root, node n − 1, is its own parent) */
+  parent: Int32Array;
+  /** mask value of node i */
+  level: Float64Array;
+}
+
+/** Pixel indices by decreasing value; LSD radix sort on the IEEE-754 bits (values ≥ +0 order like their bits). */
+function orderDecreasing(v: Float64Array): Int32Array {
+  const n = v.length;
+  const bits = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
+  let a = new Int32Array(n), b = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  const count = new Int32Array(65537);
+  // 16-bit digits from the least significant; digit' = 0xffff − digit sorts decreasing
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass >> 1, shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[0xffff - ((bits[2 * i + word] >>> shift) & 0xffff) + 1]++;
+    if (count[0xffff - ((bits[word] >>> shift) & 0xffff) + 1] === n) continue; // one digit for all: order unchanged
+    for (let d = 1; d <= 65536; d++) count[d] += count[d - 1];
+    for (let t = 0; t < n; t++) {
+      const i = a[t];
+      b[count[0xffff - ((bits[2 * i + word] >>> shift) & 0xffff)]++] = i;
+    }
+    const s = a;
+    a = b;
+    b = s;
+  }
+  return a;
+}
+
+/** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order). */
+export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
+  const n = w * h;
+  for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
+  const order = orderDecreasing(mask);
+  if (!n) return { order, parent: new Int32Array(0), level: new Float64Array(0) };
+  const par = new Int32Array(n);
+  const zpar = new Int32Array(n).fill(-1);
+  // union-find root with path halving
+  const find = (q: number) => {
+    while (zpar[q] !== q) {
+      const g = zpar[zpar[q]];
+      zpar[q] = g;
+      q = g;
+    }
+    return q;
+  };
+  for (let t = 0; t < n; t++) {
+    const p = order[t];
+    par[p] = p;
+    zpar[p] = p;
+    const y = (p / w) | 0, x = p - y * w;
+    if (x > 0 && zpar[p - 1] !== -1) {
+      const r = find(p - 1);
+      if (r !== p) par[r] = zpar[r] = p;
+    }
+    if (x < w - 1 && zpar[p + 1] !== -1) {
+      const r = find(p + 1);
+      if (r !== p) par[r] = zpar[r] = p;
+    }
+    if (y > 0 && zpar[p - w] !== -1) {
+      const r = find(p - w);
+      if (r !== p) par[r] = zpar[r] = p;
+    }
+    if (y < h - 1 && zpar[p + w] !== -1) {
+      const r = find(p + w);
+      if (r !== p) par[r] = zpar[r] = p;
+    }
+  }
+  // no canonical step: with ties, a node's subtree may be only part of its level's component,
+  // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
+  // The grid is connected, so the last pixel processed is the root.
+  // Number the nodes in post-order (a depth-first walk, reversed): children still come before
+  // their parents, and a chain of single children (most of a tree of float levels) gets
+  // consecutive numbers, so the per-seed passes read their parents, and pixels that lie
+  // together, from nearby memory
+  const rank = zpar; // reused: pixel → position in `order`
+  for (let t = 0; t < n; t++) rank[order[t]] = t;
+  const up = new Int32Array(n);
+  for (let t = 0; t < n; t++) up[t] = rank[par[order[t]]];
+  const first = new Int32Array(n + 1);
+  for (let t = 0; t < n - 1; t++) first[up[t] + 1]++;
+  for (let t = 0; t < n; t++) first[t + 1] += first[t];
+  const kids = new Int32Array(Math.max(0, n - 1));
+  const fill = first.slice(0, n);
+  for (let t = 0; t < n - 1; t++) kids[fill[up[t]]++] = t;
+  const pos = new Int32Array(n);
+  const stack = new Int32Array(n);
+  let sp = 0, m = n;
+  stack[sp++] = n - 1;
+  while (sp) {
+    const u = stack[--sp];
+    pos[u] = --m;
+    for (let c = first[u]; c < first[u + 1]; c++) stack[sp++] = kids[c];
+  }
+  const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const q = pos[t];
+    nodeOrder[q] = order[t];
+    parent[q] = pos[up[t]];
+    level[q] = mask[order[t]];
+  }
+  return { order: nodeOrder, parent, level };
+}
+
+/**
+ * Reconstruction by dilation of `seed` (0 ≤ seed ≤ mask everywhere) under the tree's mask, written to
+ * `out` (raster order); `scratch` holds 2·n doubles and is overwritten.
+ */
+export function reconstructUnder(tree: MaxTree, seed: Float64Array, out: Float64Array, scratch: Float64Array): Float64Array {
+  const { order, parent, level } = tree;
+  const n = order.length;
+  if (!n) return out;
+  const ms = scratch.subarray(0, n), v = scratch.subarray(n, 2 * n);
+  // highest seed value in each node's subtree (children come before their parents; seeds ≥ 0)
+  ms.fill(0);
+  for (let i = 0; i < n; i++) {
+    const s = seed[order[i]];
+    const m = ms[i] > s ? ms[i] : s;
+    ms[i] = m;
+    const j = parent[i];
+    if (m > ms[j]) ms[j] = m;
+  }
+  // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
+  v[n - 1] = level[n - 1] < ms[n - 1] ? level[n - 1] : ms[n - 1];
+  for (let i = n - 2; i >= 0; i--) {
+    const a = level[i] < ms[i] ? level[i] : ms[i];
+    const up = v[parent[i]];
+    const r = a > up ? a : up;
+    v[i] = r;
+    out[order[i]] = r;
+  }
+  out[order[n - 1]] = v[n - 1];
+  return out;
+}
