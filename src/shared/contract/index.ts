@@ -6,6 +6,7 @@ import { metricsContract } from './metrics';
 import { featuresContract } from './features';
 import { demoContract } from './demo';
 import { filesContract } from './files';
+import { trainingContract } from './training';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -21,6 +22,7 @@ export const contract = {
   ...featuresContract,
   ...demoContract,
   ...filesContract,
+  ...trainingContract,
 };
 
 export type Contract = typeof contract;

@@ -8,6 +8,7 @@ import { metricsHandlers } from './metrics';
 import { featuresHandlers } from './features';
 import { demoHandlers } from './demo';
 import { filesHandlers } from './files';
+import { trainingHandlers } from './training';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -19,6 +20,7 @@ export const handlers = {
   ...featuresHandlers,
   ...demoHandlers,
   ...filesHandlers,
+  ...trainingHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';
