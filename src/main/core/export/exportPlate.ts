@@ -77,7 +77,7 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   if (p.level === 'well') return exportWells(db, set, p, meta);
   if (p.normalize !== 'none') throw new Error('robust z normalisation is computed per well (against the DMSO wells); use --level well or --normalize none');
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
-  return exportCells(set, p);
+  return exportCells(set, p, set.runId === null ? null : domain);
 }
 
 async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: ExportParams, meta: Record<string, string>): Promise<ExportSummary> {
@@ -131,13 +131,19 @@ const CSV_ROWS = 512;
 /**
  * Per-cell rows streamed from the set's Parquet file one row group at a time (memory: one group).
  * Parquet in the stored layout is a copy of the file; 'double' rewrites float32 columns as float64.
+ * Cells of a model's run also get the run's domain verdict as Metadata_DomainVerdict (so that
+ * export is always a rewrite: the verdict is the run's, not the measurement's).
  */
-async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportSummary> {
+async function exportCells(set: FeatureSetRow, p: ExportParams, domain: string | null): Promise<ExportSummary> {
   const pf = await openParquet(set.cellsPath!);
   const stored = cellSpecs(pf);
-  const specs = p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored;
+  const addVerdict = domain !== null && !stored.some((c) => c.name === 'Metadata_DomainVerdict');
+  const specs = [
+    ...(p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored),
+    ...(addVerdict ? [{ name: 'Metadata_DomainVerdict', kind: 'string' as const }] : []),
+  ];
   const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, setId: set.id };
-  if (p.format === 'parquet' && specs.every((c, j) => c.kind === stored[j].kind)) {
+  if (p.format === 'parquet' && !addVerdict && specs.every((c, j) => c.kind === stored[j].kind)) {
     try {
       await mkdir(dirname(p.out), { recursive: true });
       await copyFile(set.cellsPath!, `${p.out}.partial`);
@@ -156,12 +162,13 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
       // batch, and what stays is the group's typed arrays (4 bytes a float32 value)
       const decoded = new Map<string, ArrayLike<unknown>>();
       let rows = 0;
-      for (let c0 = 0; c0 < specs.length; c0 += DECODE_COLUMNS)
+      for (let c0 = 0; c0 < stored.length; c0 += DECODE_COLUMNS)
         for await (const g of rowGroups(pf, pf.columns.slice(c0, c0 + DECODE_COLUMNS), [gi])) {
           for (const [k, v] of g.columns) decoded.set(k, v);
           rows = g.rows;
         }
-      const cols = specs.map((c) => toValues(decoded.get(c.name)!, c.kind));
+      const cols = specs.slice(0, stored.length).map((c) => toValues(decoded.get(c.name)!, c.kind));
+      if (addVerdict) cols.push(new Array<string>(rows).fill(domain!));
       decoded.clear();
       // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
       const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
