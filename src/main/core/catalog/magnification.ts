@@ -1,8 +1,8 @@
 import type { Db } from './db';
 import { parseMagnification } from '../inference/domain';
 
-/** LoadData columns that name the objective (Metadata_ prefixed, as JUMP-style CSVs carry them). */
-const KEYS = ['Metadata_ObjectiveMagnification', 'Metadata_Magnification', 'Metadata_Objective'];
+/** LoadData columns that name the objective (Metadata_ObjectiveMagnification etc.; kept without the prefix). */
+const KEYS = ['ObjectiveMagnification', 'Magnification', 'Objective'];
 
 /**
  * The objective magnification a plate was imaged with: Harmony's Index.idx.xml (kept at import in
