@@ -96,6 +96,10 @@ test('stainless train --preset fast trains, scores held-out well A04 with the ba
     const m = d.manifest;
     assert.deepEqual(m.inputs, ['BFLow', 'BF', 'BFHigh']);
     assert.deepEqual(m.outputs, ['DNA', 'ER', 'RNA', 'AGP', 'Mito', 'NucleiBoundary', 'CellBoundary']);
+    // measured on the training sites as infer measures plates: the domain check has a reference
+    assert.equal(m.trainingConditions?.sites, 3);
+    assert.deepEqual(m.trainingConditions?.cellLines, ['A549']);
+    assert.ok(m.trainingConditions!.stats.BF.focus.hi >= m.trainingConditions!.stats.BF.focus.lo);
     const prov = m.provenance as { data: { plate: string; heldOutWells: string[]; trainWells: string[] }; seed: number; steps: number; epochs: number; app: { version: string } };
     assert.equal(prov.data.plate, 'SIM-A549-96-5');
     assert.deepEqual(prov.data.heldOutWells, ['A04']);

@@ -3,7 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Core } from '../core';
 import { JobCancelled } from '../jobs/manager';
-import { getPlate } from '../catalog/queries';
+import { getPlate, platePixelSize } from '../catalog/queries';
+import { plateMagnification } from '../catalog/magnification';
+import { trainingConditionsOf } from './conditions';
 import { loadModel } from '../inference/model';
 import { addModel } from '../inference/registry';
 import { parseManifest } from '../../../shared/manifest';
@@ -71,6 +73,7 @@ export function registerTrainJob(core: Core): void {
       const length = p.epochs ? ['--epochs', String(p.epochs)] : 'steps' in preset.length ? ['--steps', String(preset.length.steps)] : ['--epochs', String(preset.length.epochs)];
       const name = p.name ?? safe(`trained-${plate.barcode}-${p.model}`);
       const version = `1.0.${ctx.id}`;
+      const pixelSizeUm = platePixelSize(core.db, plate.id, ch.inputs);
       const args = [
         join(trainingScriptsDir(), 'train.py'),
         '--model', p.model === 'resdiff' ? 'residual-diffusion' : 'direct',
@@ -78,6 +81,7 @@ export function registerTrainJob(core: Core): void {
         '--name', name, '--version', version, '--seed', String(p.seed), ...length,
         '--threads', String(Math.min(availableParallelism(), 16)), '--progress-json',
         '--source', `Stainless train job ${ctx.id} on plate ${plate.barcode}`,
+        ...(pixelSizeUm ? ['--pixel-size-um', String(pixelSizeUm)] : []),
         ...(p.model === 'direct' ? ['--inputs', ch.inputs.join(','), '--outputs', [...ch.stains, ...ch.boundaries].join(',')] : []),
         ...preset.args,
       ];
@@ -117,8 +121,10 @@ export function registerTrainJob(core: Core): void {
       const prov = trained.provenance as Record<string, unknown>;
       const trainWells = [...new Set(split.train.map((e) => e.site.well))];
       const heldWells = [...new Set(split.heldOut.map((e) => e.site.well))];
+      const trainingConditions = await trainingConditionsOf(trained, split.train, { cellLine: plate.cellLine ?? null, magnification: plateMagnification(core.db, plate.id), jobId: ctx.id, plate: plate.barcode });
       const manifest = {
         ...trained,
+        trainingConditions,
         description: `Trained by Stainless on plate ${plate.barcode} (${ch.inputs.join(', ')} → ${[...ch.stains, ...ch.boundaries].join(', ')}), preset ${p.preset}`,
         provenance: {
           ...prov,
