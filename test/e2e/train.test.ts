@@ -23,7 +23,7 @@ test('a fast-preset training started from the plate page ends on the Models page
 
     // the Jobs panel: the running job with its progress, ETA and a Cancel button
     await page.evaluate(`location.hash = '#/jobs'`);
-    const card = page.locator('[data-job][data-status="running"]', { hasText: 'Train a direct model' });
+    const card = page.locator('[data-job][data-status="running"]', { hasText: 'Train a direct model on E2E-DEMO (fast)' });
     await card.getByText(/step \d+\/\d+, loss/).first().waitFor({ timeout: 300_000 });
     await card.getByRole('button', { name: 'Cancel' }).waitFor();
     await shot(page, 'train-jobs');

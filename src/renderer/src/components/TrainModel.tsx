@@ -67,7 +67,7 @@ export function TrainModel({ plateId, channels, wells }: { plateId: number; chan
           </Text>
         )}
       </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title="Train a model on this plate" data-testid="train-form">
+      <Modal opened={open} onClose={() => setOpen(false)} title="Train a model on this plate" size="lg" data-testid="train-form">
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             The plate&apos;s acquired brightfield planes are the input and its acquired stains the targets. Training runs in your Python with PyTorch (CUDA when it sees a GPU); the held-out part is scored with Stainless&apos; metrics beside a constant baseline, and the model is registered on the Models page.
@@ -92,9 +92,10 @@ export function TrainModel({ plateId, channels, wells }: { plateId: number; chan
               value={preset}
               onChange={(v) => setPreset(v as 'fast' | 'full')}
               data={[
-                { label: 'Fast (minutes on a CPU, a demonstration)', value: 'fast' },
-                { label: 'Full (the bundled recipe)', value: 'full' },
+                { label: 'Fast: a demo, minutes on a CPU', value: 'fast' },
+                { label: 'Full: the bundled recipe', value: 'full' },
               ]}
+              fullWidth
               data-testid="train-preset"
             />
           </div>
