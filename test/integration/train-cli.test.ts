@@ -52,7 +52,7 @@ function processesNaming(path: string): number[] {
 test.before(async () => {
   const r = await cli('demo', '--out', plate, '--format', '96', '--sites', '1', '--size', '128', '--seed', '5', '--wells', 'A01,A02,A03,A04', '--workers', '1');
   assert.equal(r.code, 0, r.err);
-  assert.equal((await cli('import', plate)).code, 0);
+  assert.equal((await cli('import', plate, '--cell-line', 'A549')).code, 0);
 });
 
 test('without a Python that has torch the job fails with one line saying what to install', { timeout: 120_000 }, async () => {
