@@ -146,3 +146,15 @@ test('cancelling a train job kills the training process group', { timeout: 600_0
     core.close();
   }
 });
+
+test('the stains a lab has to the ones it lacks: --inputs DNA,AGP --outputs ER,RNA,Mito trains, and infer runs it on the plate', { timeout: 1_200_000 }, async () => {
+  const r = await cli('train', '--plate', 'SIM-A549-96-5', '--preset', 'fast', '--epochs', '4', '--holdout-wells', 'A04', '--inputs', 'DNA,AGP', '--outputs', 'ER,RNA,Mito', '--name', 'stains-to-stains', '--json');
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out) as TrainSummary;
+  assert.deepEqual(Object.keys(s.heldOut.channels), ['ER', 'RNA', 'Mito']);
+  const inf = await cli('infer', '--plate', 'SIM-A549-96-5', '--model', `stains-to-stains@${s.model.version}`, '--json');
+  assert.equal(inf.code, 0, inf.err);
+  const run = JSON.parse(inf.out) as { outputDir: string; imagesWritten: number };
+  assert.equal(run.imagesWritten, 4 * 3, 'three synthetic stains per site');
+  assert.ok(readdirSync(join(run.outputDir, 'A01')).some((f) => f.endsWith('_Mito.tiff')));
+});
