@@ -84,10 +84,10 @@ export function nanMedian(x: ArrayLike<number>): number {
 export const MAD_SCALE = 1.4826;
 export const ROBUSTZ_EPSILON = 1e-18;
 
-/** Scaled median absolute deviation, MAD·1.4826, of the finite values. */
+/** Scaled median absolute deviation, MAD·1.4826, of the finite values (as scipy's median_abs_deviation(scale=1/1.4826) divides). */
 export function scaledMad(x: ArrayLike<number>): number {
   const m = nanMedian(x);
-  return nanMedian(Array.from(x, (a) => Math.abs(a - m))) * MAD_SCALE;
+  return nanMedian(Array.from(x, (a) => Math.abs(a - m))) / (1 / MAD_SCALE);
 }
 
 /**

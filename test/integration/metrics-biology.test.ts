@@ -133,6 +133,7 @@ test('run metrics read profiles and per-cell features from the features store', 
   assert.equal(act.compounds, 6);
   assert.ok(act.meanMAP! > 0.8 && act.fractionActive === 1, JSON.stringify(act));
   assert.ok(act.perCompound.every((c) => c.correctedP >= c.pValue), 'BH never lowers a p-value');
+  assert.ok(act.features && act.features.selected > 0 && act.features.selected <= act.features.profile, `mAP on pycytominer's selected features: ${JSON.stringify(act.features)}`);
 
   const want = frechetDistance(
     await (async () => ({ rows: 1200, cols: FEATURES.length, data: await readAll(acqCells) }))(),

@@ -11,6 +11,7 @@ import { registerMetricsJob } from './metrics/job';
 import { registerFeaturesJobs } from './features/job';
 import { registerDemoJob } from './demo';
 import { registerTrainJob } from './training/job';
+import { registerProfilesJob } from './profiles/job';
 
 export interface CoreOptions {
   workspace?: string | null;
@@ -64,4 +65,5 @@ function registerJobKinds(core: Core): void {
   registerFeaturesJobs(core);
   registerDemoJob(core);
   registerTrainJob(core);
+  registerProfilesJob(core);
 }

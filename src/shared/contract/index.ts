@@ -7,6 +7,7 @@ import { featuresContract } from './features';
 import { demoContract } from './demo';
 import { filesContract } from './files';
 import { trainingContract } from './training';
+import { profilesContract } from './profiles';
 import type { InputOf, OutputOf } from './define';
 
 /**
@@ -23,6 +24,7 @@ export const contract = {
   ...demoContract,
   ...filesContract,
   ...trainingContract,
+  ...profilesContract,
 };
 
 export type Contract = typeof contract;

@@ -102,6 +102,8 @@ export interface ActivitySummary {
   fractionActive: number | null;
   nullSize: number;
   threshold: number;
+  /** the profiles it ran on: pycytominer's recipe kept `selected` of the `profile` features */
+  features?: { profile: number; selected: number };
   perCompound: Array<{ compound: string; replicates: number; mAP: number; pValue: number; correctedP: number; active: boolean }>;
 }
 

@@ -9,6 +9,7 @@ import { featuresHandlers } from './features';
 import { demoHandlers } from './demo';
 import { filesHandlers } from './files';
 import { trainingHandlers } from './training';
+import { profilesHandlers } from './profiles';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
 export const handlers = {
@@ -21,6 +22,7 @@ export const handlers = {
   ...demoHandlers,
   ...filesHandlers,
   ...trainingHandlers,
+  ...profilesHandlers,
 } satisfies Handlers<RequestName>;
 
 export { dispatch, ApiError } from './dispatch';

@@ -3,12 +3,16 @@ import type { Labels } from '../segment/labels';
 import type { GranularitySpectrum } from './granularity';
 import { indexObjects, selectInPlace, type FeatureBlock } from './objects';
 import { measureTexture } from './texture';
+import { haralickCorrelation, powerLogLogSlope } from './quality';
+import { otsuThreshold } from './threshold';
+import { jumpThresholds } from './thresholdStep';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
  * MeasureGranularity's image spectrum, MeasureTexture on whole images, and MeasureImageIntensity
  * of each channel and of its background (the channel masked to the pixels outside every cell,
- * including cells on the border: MaskImage with CellsIncludingEdges, inverted).
+ * including cells on the border: MaskImage with CellsIncludingEdges, inverted), and the
+ * Image_Threshold_* of JUMP's threshold steps (thresholdStep.ts).
  */
 export interface ImageMeasurements {
   names: string[];
@@ -90,7 +94,8 @@ export const QUALITY_SCALES = [5, 10, 20, 50];
  * MeasureImageQuality of one image as JUMP_analysis_v3 runs it on the original channels (names
  * …_Orig<channel>): Scaling (the bit depth's maximum), intensity metrics, saturation (percent of
  * pixels at the maximum and at the minimum), FocusScore (normalised variance) and LocalFocusScore
- * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles).
+ * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles),
+ * Correlation per scale (quality.ts), PowerLogLogSlope, and JUMP's two Otsu thresholds (threshold.ts).
  */
 export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string): ImageMeasurements {
   const names: string[] = [];
@@ -151,6 +156,20 @@ export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: nu
     names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
     values.push(score);
   }
+  for (const scale of QUALITY_SCALES) {
+    names.push(`ImageQuality_Correlation_Orig${channel}_${scale}`);
+    values.push(haralickCorrelation(u, w, h, scale));
+  }
+  put('PowerLogLogSlope', powerLogLogSlope(u, w, h));
+  // JUMP_analysis_v3 thresholds OrigDNA with two classes (2W) and OrigRNA with three, middle to the foreground (3FW)
+  if (channel === 'DNA') {
+    names.push('ImageQuality_ThresholdOtsu_OrigDNA_2W');
+    values.push(otsuThreshold(u, 2));
+  }
+  if (channel === 'RNA') {
+    names.push('ImageQuality_ThresholdOtsu_OrigRNA_3FW');
+    values.push(otsuThreshold(u, 3, true));
+  }
   return { names, values };
 }
 
@@ -163,6 +182,7 @@ export function measureImage(
   cells: Labels | undefined,
   textureScales: number[],
   greyLevels: number,
+  tube?: Float64Array,
 ): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
@@ -200,5 +220,9 @@ export function measureImage(
     names.push(...q.names);
     values.push(...q.values);
   }
+  // JUMP's threshold steps, computed on the site's channels whatever made its objects
+  const t = jumpThresholds(unit, width, height, tube);
+  names.push(...t.names);
+  values.push(...t.values);
   return { names, values };
 }

@@ -11,6 +11,8 @@ import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock 
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
 import { measureImage, type ImageMeasurements } from './image';
+import { centredGeometry, measureCentredRadial } from './centredRadial';
+import { tubeness } from './tubeness';
 
 export const TEXTURE_SCALES = [3, 5, 10];
 
@@ -37,6 +39,8 @@ export interface MeasureOptions {
   /** MeasureTexture scales; default JUMP_analysis_v3's 3, 5 and 10 */
   textureScales?: number[];
   greyLevels?: number;
+  /** the channel JUMP's mitochondria steps (tubeness, mito_bw, its radial distributions) use; default Mito */
+  mito?: string;
 }
 
 /** The channels present in `images`, in Cell Painting order, then any others by name. */
@@ -81,11 +85,15 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
     spectra.set(c, granularitySpectrum(u, width, height));
   }
   const out: Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } = {};
-  if ((opts.image ?? true) && channels.length) out.Image = measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256);
+  // JUMP's EnhanceOrSuppressFeatures on Mito, for mito_bw and the radial distributions around the nuclei
+  const mito = unit.get(opts.mito ?? 'Mito');
+  const tube = mito && channels.includes(opts.mito ?? 'Mito') ? tubeness(mito, width, height) : undefined;
+  if ((opts.image ?? true) && channels.length) out.Image = measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube);
   const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
   for (const comp of COMPARTMENTS) {
     const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
-    if (labels) out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto));
+    if (labels)
+      out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
   }
   return out;
 }
@@ -119,6 +127,7 @@ function measureCompartment(
   spectra: Map<string, GranularitySpectrum>,
   opts: MeasureOptions,
   related: FeatureBlock | null,
+  centred?: { nuclei: Labels; tube: Float64Array },
 ): ObjectTable {
   const ix = indexObjects(labels);
   const edge = distanceToEdge(ix);
@@ -148,6 +157,12 @@ function measureCompartment(
     blocks.push(measureGranularity(spectra.get(c)!, ix, img, upsample!, c));
     for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256));
     blocks.push(measureRadial(ix, geo, img, c));
+  }
+  if (centred) {
+    // JUMP_analysis_v3: mito_tubeness around the Nuclei, 16 scaled bins, and 20 bins of 10 px with an Overflow
+    const g = centredGeometry(ix, centred.nuclei);
+    blocks.push(measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 16, true, 100));
+    blocks.push(measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 20, false, 200));
   }
   // pairs in name order, as JUMP_analysis_v3 lists its images (Correlation_Correlation_AGP_DNA)
   const byName = [...channels].sort();

@@ -5,6 +5,7 @@ import type { DemoParams } from '../../../shared/contract/demo';
 import type { FeaturesParams, FeaturesSummary } from '../features/pipeline';
 import type { ExportParams, ExportSummary } from '../export/exportPlate';
 import type { TrainParams, TrainSummary } from '../../../shared/contract/training';
+import type { ProfileParams, ProfileSummary } from '../profiles/plate';
 
 export interface DemoResult {
   barcode: string;
@@ -22,6 +23,7 @@ export interface JobTypes {
   export: { params: ExportParams; result: ExportSummary };
   demo: { params: DemoParams; result: DemoResult };
   train: { params: TrainParams; result: TrainSummary };
+  profiles: { params: ProfileParams; result: ProfileSummary };
 }
 
 export type JobKindName = keyof JobTypes;

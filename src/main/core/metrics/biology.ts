@@ -2,6 +2,8 @@ import type { ActivitySummary, GroupChannelCorrelation, QcSummary, SeparationSum
 import { featureAgreement, type WellProfiles } from './agreement';
 import { crossValidatedF1 } from './classify';
 import { phenotypicActivity } from './activity';
+import { isProfileFeature, madRobustize } from '../profiles/recipe';
+import { selectFeatures } from '../profiles/select';
 import { frechetDistance, type Matrix } from './frechet';
 import { zPrime, ssmd, pearson } from '../../../shared/stats';
 
@@ -69,21 +71,21 @@ function commonFeatures(a: WellProfiles, b: WellProfiles, wells: string[]): stri
   return a.features.filter((f) => !f.startsWith('Metadata_') && inB.has(f) && ok(a, f) && ok(b, f));
 }
 
-/** Standardise columns by the negative-control wells' mean and sd (pycytominer normalize, samples = negcon). */
-function standardiseByNegcon(m: Float64Array, d: number, negcon: boolean[]): Float64Array {
-  const n = negcon.length;
-  const idx = negcon.map((x, i) => (x ? i : -1)).filter((i) => i >= 0);
-  const out = new Float64Array(m.length);
-  for (let c = 0; c < d; c++) {
-    let mu = 0;
-    for (const i of idx) mu += m[i * d + c] / idx.length;
-    let v = 0;
-    for (const i of idx) v += (m[i * d + c] - mu) ** 2 / Math.max(1, idx.length - 1);
-    const sd = Math.sqrt(v);
-    // a feature constant in DMSO carries no scale: leave it out of the retrieval (0 everywhere)
-    for (let i = 0; i < n; i++) out[i * d + c] = sd > 0 ? (m[i * d + c] - mu) / sd : 0;
-  }
-  return out;
+/**
+ * Wells × features after pycytominer's recipe (mad_robustize against the negcon wells, then
+ * feature_select's default operations) on the profile features (Cells_/Nuclei_/Cytoplasm_).
+ */
+function recipeProfiles(m: Float64Array, n: number, features: string[], negcon: boolean[]): { data: Float64Array; total: number; selected: number } {
+  const d0 = features.length;
+  const keep = features.flatMap((f, j) => (isProfileFeature(f) ? [j] : []));
+  const columns = madRobustize(
+    keep.map((j) => Float64Array.from({ length: n }, (_, i) => m[i * d0 + j])),
+    negcon,
+  );
+  const { kept } = selectFeatures(keep.map((j) => features[j]), columns);
+  const data = new Float64Array(n * kept.length);
+  kept.forEach((k, c) => columns[k].forEach((v, i) => (data[i * kept.length + c] = v)));
+  return { data, total: keep.length, selected: kept.length };
 }
 
 export function computeBiology(input: BiologyInput): BiologyResult {
@@ -142,8 +144,13 @@ export function computeBiology(input: BiologyInput): BiologyResult {
   if (feats.length && !negcon.some(Boolean)) notes.push('phenotypic activity not computed: no negative-control (DMSO) wells');
   else if (feats.length)
     for (const [source, p] of sources) {
-      const data = standardiseByNegcon(usableMatrix(p, wells, feats), feats.length, negcon);
-      const r = phenotypicActivity({ data, features: feats.length, group, negcon }, { nullSize: input.nullSize ?? 10000 });
+      // on the profiles pycytominer's recipe makes: mad_robustize vs DMSO, then feature_select
+      const prof = recipeProfiles(usableMatrix(p, wells, feats), wells.length, feats, negcon);
+      if (!prof.selected) {
+        notes.push(`phenotypic activity (${source}) not computed: pycytominer's feature selection kept none of ${prof.total} features`);
+        continue;
+      }
+      const r = phenotypicActivity({ data: prof.data, features: prof.selected, group, negcon }, { nullSize: input.nullSize ?? 10000 });
       if (!r.compounds.length) {
         if (source === 'acquired') notes.push('phenotypic activity not computed: no compound with 2 or more replicate wells');
         continue;
@@ -155,6 +162,7 @@ export function computeBiology(input: BiologyInput): BiologyResult {
         fractionActive: fin(r.fractionActive),
         nullSize: r.nullSize,
         threshold: r.threshold,
+        features: { profile: prof.total, selected: prof.selected },
         perCompound: r.compounds.map((c) => ({ compound: c.group, replicates: c.replicates, mAP: c.mAP, pValue: c.pValue, correctedP: c.correctedP, active: c.active })),
       });
     }

@@ -223,7 +223,9 @@ function MetricsBody({ d }: { d: RunMetrics }) {
                   <Table.Td>{a.source}</Table.Td>
                   <Table.Td fw={600}>{formatValue(a.meanMAP)}</Table.Td>
                   <Table.Td>{a.fractionActive != null ? `${formatValue(a.fractionActive * 100)} % active` : '—'}</Table.Td>
-                  <Table.Td>{a.compounds} compounds</Table.Td>
+                  <Table.Td>
+                    {a.compounds} compounds{a.features ? ` · ${a.features.selected} of ${a.features.profile} features (pycytominer recipe)` : ''}
+                  </Table.Td>
                 </Table.Tr>
               ))}
               {d.qc.map((q) => (

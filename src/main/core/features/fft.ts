@@ -1,0 +1,198 @@
+/**
+ * In-place complex DFT of any length (radix-2 for powers of two, mixed radix for lengths made of
+ * 2, 3, 5 and 7 such as 1080, Bluestein's chirp-z otherwise), and the 2-D DFT of a real image:
+ * what scipy.fftpack.fft2 gives, for MeasureImageQuality's power spectrum.
+ */
+
+function radix2(re: Float64Array, im: Float64Array, inverse: boolean): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      let t = re[i]; re[i] = re[j]; re[j] = t;
+      t = im[i]; im[i] = im[j]; im[j] = t;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = ((inverse ? 2 : -2) * Math.PI) / len;
+    const half = len >> 1;
+    // twiddles computed directly (not by repeated multiplication) to keep round-off at 1 ulp
+    const wr = new Float64Array(half), wi = new Float64Array(half);
+    for (let k = 0; k < half; k++) {
+      wr[k] = Math.cos(ang * k);
+      wi[k] = Math.sin(ang * k);
+    }
+    for (let i = 0; i < n; i += len)
+      for (let k = 0; k < half; k++) {
+        const a = i + k, b = a + half;
+        const xr = re[b] * wr[k] - im[b] * wi[k], xi = re[b] * wi[k] + im[b] * wr[k];
+        re[b] = re[a] - xr; im[b] = im[a] - xi;
+        re[a] += xr; im[a] += xi;
+      }
+  }
+}
+
+/** smallest prime factor of n */
+function factor(n: number): number {
+  for (let p = 2; p * p <= n; p++) if (n % p === 0) return p;
+  return n;
+}
+
+/**
+ * Mixed-radix decimation in time for lengths whose prime factors are all ≤ 7: a radix-p pass per
+ * factor, with direct twiddles (cos/sin of 2πk/n) so round-off stays near 1 ulp per pass.
+ */
+function mixedRadix(n: number): (re: Float64Array, im: Float64Array) => void {
+  const factors: number[] = [];
+  for (let m = n; m > 1; ) {
+    const p = factor(m);
+    factors.push(p);
+    m /= p;
+  }
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    cr[k] = Math.cos((-2 * Math.PI * k) / n);
+    ci[k] = Math.sin((-2 * Math.PI * k) / n);
+  }
+  // digit-reversed order of the input for the factor sequence
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = i, r = 0, span = n;
+    for (const p of factors) {
+      span /= p;
+      r += (x % p) * span;
+      x = Math.floor(x / p);
+    }
+    perm[r] = i;
+  }
+  const tr = new Float64Array(n), ti = new Float64Array(n);
+  const br = new Float64Array(8), bi = new Float64Array(8);
+  return (re, im) => {
+    for (let i = 0; i < n; i++) {
+      tr[i] = re[perm[i]];
+      ti[i] = im[perm[i]];
+    }
+    let len = 1;
+    for (let f = factors.length - 1; f >= 0; f--) {
+      const p = factors[f];
+      const size = len * p, stride = n / size;
+      // w_p^(o·q) for the butterfly, as indexes into the n-point twiddles
+      const wq = new Int32Array(p * p);
+      for (let o = 0; o < p; o++) for (let q = 0; q < p; q++) wq[o * p + q] = ((o * q) % p) * (n / p);
+      for (let s0 = 0; s0 < n; s0 += size)
+        for (let k = 0; k < len; k++) {
+          // inputs of this butterfly, twiddled by w_size^(q·k) (q·k·stride < n)
+          for (let q = 0; q < p; q++) {
+            const at = s0 + q * len + k;
+            const t = q * k * stride;
+            br[q] = tr[at] * cr[t] - ti[at] * ci[t];
+            bi[q] = tr[at] * ci[t] + ti[at] * cr[t];
+          }
+          for (let o = 0; o < p; o++) {
+            let sr = br[0], si = bi[0];
+            for (let q = 1; q < p; q++) {
+              const t = wq[o * p + q];
+              sr += br[q] * cr[t] - bi[q] * ci[t];
+              si += br[q] * ci[t] + bi[q] * cr[t];
+            }
+            const at = s0 + o * len + k;
+            tr[at] = sr;
+            ti[at] = si;
+          }
+        }
+      len = size;
+    }
+    re.set(tr);
+    im.set(ti);
+  };
+}
+
+/** A reusable forward DFT of length n. */
+export function dftPlan(n: number): (re: Float64Array, im: Float64Array) => void {
+  if ((n & (n - 1)) === 0) return (re, im) => radix2(re, im, false);
+  let big = n;
+  for (const p of [2, 3, 5, 7]) while (big % p === 0) big /= p;
+  if (big === 1) return mixedRadix(n);
+  let m = 1;
+  while (m < 2 * n - 1) m <<= 1;
+  // chirp w_k = exp(−iπk²/n); k² mod 2n keeps the angle exact for large k
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = (Math.PI * ((k * k) % (2 * n))) / n;
+    cr[k] = Math.cos(a);
+    ci[k] = -Math.sin(a);
+  }
+  const br = new Float64Array(m), bi = new Float64Array(m);
+  br[0] = cr[0]; bi[0] = -ci[0];
+  for (let k = 1; k < n; k++) {
+    br[k] = br[m - k] = cr[k];
+    bi[k] = bi[m - k] = -ci[k];
+  }
+  radix2(br, bi, false);
+  const ar = new Float64Array(m), ai = new Float64Array(m);
+  return (re, im) => {
+    ar.fill(0);
+    ai.fill(0);
+    for (let k = 0; k < n; k++) {
+      ar[k] = re[k] * cr[k] - im[k] * ci[k];
+      ai[k] = re[k] * ci[k] + im[k] * cr[k];
+    }
+    radix2(ar, ai, false);
+    for (let k = 0; k < m; k++) {
+      const r = ar[k] * br[k] - ai[k] * bi[k];
+      ai[k] = ar[k] * bi[k] + ai[k] * br[k];
+      ar[k] = r;
+    }
+    radix2(ar, ai, true);
+    for (let k = 0; k < n; k++) {
+      const r = ar[k] / m, i = ai[k] / m;
+      re[k] = r * cr[k] - i * ci[k];
+      im[k] = r * ci[k] + i * cr[k];
+    }
+  };
+}
+
+/**
+ * The 2-D DFT of a real h×w image (row-major): real and imaginary parts of the spectrum; only the
+ * columns `column(x)` accepts are transformed along y (the others hold the row transforms).
+ */
+export function fft2(img: Float64Array, w: number, h: number, column: (x: number) => boolean = () => true): { re: Float64Array; im: Float64Array } {
+  const re = new Float64Array(w * h), im = new Float64Array(w * h);
+  const row = dftPlan(w);
+  const rr = new Float64Array(w), ri = new Float64Array(w);
+  // two real rows per complex transform: a + ib → A(k) = (Z(k) + conj Z(−k))/2, B(k) = (Z(k) − conj Z(−k))/2i
+  for (let y = 0; y < h; y += 2) {
+    const two = y + 1 < h;
+    rr.set(img.subarray(y * w, y * w + w));
+    if (two) ri.set(img.subarray((y + 1) * w, (y + 2) * w));
+    else ri.fill(0);
+    row(rr, ri);
+    for (let k = 0; k < w; k++) {
+      const m = k ? w - k : 0;
+      const zr = rr[k], zi = ri[k], cr = rr[m], ci = -ri[m];
+      re[y * w + k] = (zr + cr) / 2;
+      im[y * w + k] = (zi + ci) / 2;
+      if (two) {
+        re[(y + 1) * w + k] = (zi - ci) / 2;
+        im[(y + 1) * w + k] = -(zr - cr) / 2;
+      }
+    }
+  }
+  const col = dftPlan(h);
+  const cr = new Float64Array(h), ci = new Float64Array(h);
+  for (let x = 0; x < w; x++) {
+    if (!column(x)) continue;
+    for (let y = 0; y < h; y++) {
+      cr[y] = re[y * w + x];
+      ci[y] = im[y * w + x];
+    }
+    col(cr, ci);
+    for (let y = 0; y < h; y++) {
+      re[y * w + x] = cr[y];
+      im[y * w + x] = ci[y];
+    }
+  }
+  return { re, im };
+}

@@ -1,0 +1,262 @@
+import { gaussianFilter } from './gaussian';
+import { numpyNormals } from './numpyRandom';
+import { sortedValues } from './threshold';
+
+/**
+ * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
+ * global strategy, no mask): the threshold (minimum cross-entropy = scikit-image threshold_li,
+ * or three-class Otsu = threshold_multiotsu with 128 bins, optionally on centrosome's log image),
+ * corrected and bounded; the foreground (the image, smoothed by a Gaussian of σ = scale/0.6744/2
+ * normalised at the border, ≥ the threshold); and centrosome's WeightedVariance and
+ * SumOfEntropies of that split.
+ */
+export interface ThresholdSettings {
+  method: 'li' | 'otsu3';
+  smoothing: number;
+  correction: number;
+  bounds: [number, number];
+  log?: boolean;
+  /** three-class Otsu: the middle class in the foreground (lower threshold) */
+  middleToForeground?: boolean;
+}
+
+/** JUMP_analysis_v3's threshold steps: image, step name, settings */
+const JUMP_THRESHOLDS: Array<[string, string, ThresholdSettings, boolean]> = [
+  ['DNA', 'NucleiIncludingEdges', { method: 'li', smoothing: 1, correction: 1, bounds: [0.005, 1] }, false],
+  ['RNA', 'CellsIncludingEdges', { method: 'otsu3', smoothing: 0, correction: 0.7, bounds: [0.005, 0.06], log: true, middleToForeground: true }, false],
+  // the Threshold module on EnhanceOrSuppressFeatures' tubeness of Mito
+  ['Mito', 'mito_bw', { method: 'li', smoothing: 1.3488, correction: 1, bounds: [0, 1] }, true],
+];
+
+const EPS = 2.220446049250313e-16;
+
+function extrema(a: Float64Array): [number, number] {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < min) min = a[i];
+    if (a[i] > max) max = a[i];
+  }
+  return [min, max];
+}
+
+/** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
+function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) => number } {
+  const [min, max] = extrema(u);
+  const floor = min + (max - min) / 256 + EPS;
+  const l = Float64Array.from(u, (v) => Math.log(v < floor ? floor : v));
+  const [lmin, lmax] = extrema(l);
+  const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
+  return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
+}
+
+/** sorted distinct values and their counts */
+function distinct(a: Float64Array): { v: Float64Array; n: Float64Array } {
+  const s = sortedValues(a);
+  const v: number[] = [], n: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (i && s[i] === s[i - 1]) n[n.length - 1]++;
+    else {
+      v.push(s[i]);
+      n.push(1);
+    }
+  }
+  return { v: Float64Array.from(v), n: Float64Array.from(n) };
+}
+
+/** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
+function thresholdLi(a: Float64Array): number {
+  const { v, n } = distinct(a);
+  let gap = Infinity;
+  for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i] - v[i - 1]);
+  const tol = Math.max(gap / 2, 0.5 / 65536);
+  const min = v[0];
+  const x = v.map((t) => t - min);
+  // prefix sums over the distinct values: means of the classes above and below t
+  const cn = new Float64Array(x.length + 1), cs = new Float64Array(x.length + 1);
+  for (let i = 0; i < x.length; i++) {
+    cn[i + 1] = cn[i] + n[i];
+    cs[i + 1] = cs[i] + n[i] * x[i];
+  }
+  const N = cn[x.length], S = cs[x.length];
+  let next = S / N, cur = -2 * tol;
+  while (Math.abs(next - cur) > tol) {
+    cur = next;
+    // first distinct value > cur
+    let lo = 0, hi = x.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (x[m] > cur) hi = m;
+      else lo = m + 1;
+    }
+    const fore = (S - cs[lo]) / (N - cn[lo]), back = cs[lo] / cn[lo];
+    next = (back - fore) / (Math.log(back) - Math.log(fore));
+  }
+  return next + min;
+}
+
+/** numpy.histogram with equal bins over [lo, hi] (its index arithmetic and edge corrections) */
+function histogram(a: Float64Array, bins: number, lo: number, hi: number): { counts: Float64Array; edges: Float64Array } {
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const edges = new Float64Array(bins + 1);
+  const step = (hi - lo) / bins;
+  for (let k = 0; k <= bins; k++) edges[k] = k * step + lo;
+  edges[bins] = hi;
+  const norm = bins / (hi - lo);
+  const counts = new Float64Array(bins);
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i];
+    if (!(t >= lo && t <= hi)) continue;
+    let k = Math.trunc((t - lo) * norm);
+    if (k === bins) k--;
+    if (t < edges[k]) k--;
+    else if (t >= edges[k + 1] && k !== bins - 1) k++;
+    counts[k]++;
+  }
+  return { counts, edges };
+}
+
+/** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT */
+function multiOtsu3(a: Float64Array): [number, number] {
+  const [min, max] = extrema(a);
+  const { counts, edges } = histogram(a, 128, min, max);
+  const nb = 128;
+  const centre = (k: number) => (edges[k] + edges[k + 1]) / 2;
+  const total = counts.reduce((s, c) => s + c, 0);
+  const prob = Float32Array.from(counts, (c) => c / total);
+  const nz: number[] = [];
+  prob.forEach((p, k) => p > 0 && nz.push(k));
+  if (nz.length < 3) return [NaN, NaN];
+  if (nz.length === 3) return [centre(nz[0]), centre(nz[1])];
+  const f = Math.fround;
+  const zm = new Float32Array(nb), fm = new Float32Array(nb);
+  const lut = new Float32Array((nb * (nb + 1)) / 2);
+  zm[0] = prob[0];
+  fm[0] = prob[0];
+  for (let i = 1; i < nb; i++) {
+    zm[i] = f(zm[i - 1] + prob[i]);
+    fm[i] = f(fm[i - 1] + f(i * prob[i]));
+    if (zm[i] > 0) lut[i] = f(f(fm[i] * fm[i]) / zm[i]);
+  }
+  let idx = nb;
+  for (let i = 1; i < nb; i++)
+    for (let j = i; j < nb; j++, idx++) {
+      const z = f(zm[j] - zm[i - 1]);
+      if (z > 0) {
+        const m = f(fm[j] - fm[i - 1]);
+        lut[idx] = f(f(m * m) / z);
+      }
+    }
+  const at = (i: number, j: number) => lut[(i * (2 * nb - i + 1)) / 2 + j - i];
+  let best = 0, b0 = 0, b1 = 0;
+  for (let i = 0; i < nb - 2; i++)
+    for (let j = i + 1; j < nb - 1; j++) {
+      const sigma = f(f(at(0, i) + at(j + 1, nb - 1)) + at(i + 1, j));
+      if (sigma > best) {
+        best = sigma;
+        b0 = i;
+        b1 = j;
+      }
+    }
+  return [centre(b0), centre(b1)];
+}
+
+/** the values of `a` where fg is (or is not) set */
+function split(a: Float64Array, fg: Uint8Array): [Float64Array, Float64Array] {
+  let n = 0;
+  for (let i = 0; i < fg.length; i++) n += fg[i];
+  const f = new Float64Array(n), b = new Float64Array(a.length - n);
+  for (let i = 0, x = 0, y = 0; i < a.length; i++) if (fg[i]) f[x++] = a[i];
+  else b[y++] = a[i];
+  return [f, b];
+}
+
+const variance = (a: Float64Array) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m += a[i];
+  m /= a.length;
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += (a[i] - m) ** 2;
+  return v / a.length;
+};
+
+/** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
+function weightedVariance(u: Float64Array, fg: Uint8Array): number {
+  const floor = extrema(u)[1] / 256;
+  if (floor === 0) return 0;
+  const [a, b] = split(u.map((v) => Math.log2(Math.max(v, floor))), fg);
+  if (!a.length) return variance(b);
+  if (!b.length) return variance(a);
+  return (variance(a) * a.length + variance(b) * b.length) / (a.length + b.length);
+}
+
+// the same RandomState(0) noise for every step of a site: drawn once per image size
+let cached: Float64Array | null = null;
+const noise = (n: number) => (cached?.length === n ? cached : (cached = numpyNormals(0, n)));
+
+/**
+ * centrosome.threshold.sum_of_entropies: the image floored at max/256, perturbed by
+ * smooth_with_noise (8 bits, numpy RandomState(0) normals), log2-histograms (256 bins over the
+ * image's log2 range) of both classes, Σ p·log2 p of each.
+ */
+function sumOfEntropies(u: Float64Array, fg: Uint8Array): number {
+  const floor = extrema(u)[1] / 256;
+  if (floor === 0) return 0;
+  const r = noise(u.length);
+  const delta = 2 ** -8;
+  const img = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) {
+    const c = Math.min(Math.max(Math.max(u[i], floor), delta), 1);
+    const v = 2 ** (Math.log2(c + delta) * r[i] + (1 - r[i]) * Math.log2(c));
+    img[i] = v > 1 ? 1 : v < 0 ? 0 : v;
+  }
+  const [mn, mx] = extrema(img);
+  const upper = Math.log2(mx), lower = Math.log2(mn);
+  if (upper === lower) return Math.log2(u.length);
+  const [lf, lb] = split(img.map(Math.log2), fg);
+  if (!lf.length || !lb.length) return 0;
+  const entropy = (l: Float64Array) => {
+    const h = Array.from(histogram(l, 256, lower, upper).counts).filter((c) => c > 0);
+    const hs = h.length ? h : [1];
+    const n = hs.reduce((s, c) => s + c, 0);
+    return hs.reduce((s, c) => s + (c / n) * Math.log2(c / n), 0);
+  };
+  return entropy(lf) + entropy(lb);
+}
+
+/** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
+export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings): Record<string, number> {
+  const { data, back } = s.log ? logTransform(u) : { data: u, back: (t: number) => t };
+  let orig: number;
+  if (!data.length) orig = 0;
+  else if (data.every((v) => v === data[0])) orig = data[0];
+  else orig = s.method === 'li' ? thresholdLi(data) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
+  orig = back(orig);
+  const final = Math.min(Math.max(orig * s.correction, s.bounds[0]), s.bounds[1]);
+  let test = u;
+  if (s.smoothing) {
+    const sigma = s.smoothing / 0.6744 / 2;
+    const bleed = gaussianFilter(new Float64Array(u.length).fill(1), w, h, sigma, 'constant');
+    const sm = gaussianFilter(u, w, h, sigma, 'constant');
+    test = sm.map((v, i) => v / (bleed[i] + EPS));
+  }
+  const fg = Uint8Array.from(test, (v) => (v >= final ? 1 : 0));
+  return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg), SumOfEntropies: sumOfEntropies(u, fg) };
+}
+
+/** JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito channel's tubeness */
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array): { names: string[]; values: number[] } {
+  const names: string[] = [], values: number[] = [];
+  for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
+    const u = enhance ? tube : unit.get(channel);
+    if (!u) continue;
+    const r = thresholdStep(u, w, h, settings);
+    for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
+      names.push(`Threshold_${f}_${step}`);
+      values.push(r[f]);
+    }
+  }
+  return { names, values };
+}
