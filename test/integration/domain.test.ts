@@ -70,6 +70,15 @@ test('the real phase-contrast field is flagged out of range by the bundled model
   const col = header.split(',').indexOf('Metadata_DomainVerdict');
   assert.ok(col > 0, 'the export carries the verdict as a Metadata_ column');
   assert.equal(first.split(',')[col].replace(/"/g, ''), 'out of range');
+
+  // per cell too: every row of the run's cells carries the run's verdict
+  const cellsCsv = join(root, 'isl-cells.csv');
+  const exc = await cli('export', '--plate', 'ISL-A4', '--level', 'cell', '--format', 'csv', '--source', 'synthetic', '--run', String(run.id), '--out', cellsCsv);
+  assert.equal(exc.code, 0, exc.err);
+  const [cellHeader, ...cellRows] = readFileSync(cellsCsv, 'utf8').trim().split('\n');
+  assert.equal(cellHeader.split(',').at(-1), 'Metadata_DomainVerdict', 'the per-cell export carries the verdict (last column)');
+  assert.ok(cellRows.length > 0);
+  for (const r of cellRows) assert.equal(r.slice(r.lastIndexOf(',') + 1).replace(/"/g, ''), 'out of range');
 });
 
 test('a held-out simulator plate (seed 21, never trained on) is in range for the same model', { timeout: 300_000 }, async () => {

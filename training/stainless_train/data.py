@@ -18,7 +18,7 @@ import numpy as np
 import tifffile
 from skimage.segmentation import find_boundaries
 
-from .channels import BRIGHTFIELD, PAINT, PHENIX
+from .channels import BOUNDARY, BRIGHTFIELD, OUTPUTS, PAINT, PHENIX
 
 NAME_RE = re.compile(r"^r(\d\d)c(\d\d)f(\d\d)p(\d\d)-ch(\d+)sk\d+fk\d+fl\d+\.tiff?$", re.IGNORECASE)
 LOW_PCT, HIGH_PCT = 0.5, 99.5
@@ -57,7 +57,8 @@ class Plate:
     cell_line: str | None = None
 
 
-def scan_plate(root: str) -> Plate:
+def scan_plate(root: str, need: list[str] | None = None) -> Plate:
+    """need: the channels every site must have (default: three brightfield planes + five stains)."""
     img_dir = os.path.join(root, "Images")
     if not os.path.isdir(img_dir):
         raise DataError(f"{root}: no Images/ folder (expected the simulator / export --pairs layout)")
@@ -76,7 +77,7 @@ def scan_plate(root: str) -> Plate:
     plate = Plate(root=root, cell_line=read_cell_line(root))
     gt = os.path.join(root, "groundtruth")
     for key, files in by_site.items():
-        missing = [c for c in BRIGHTFIELD + PAINT if c not in files]
+        missing = [c for c in (need or BRIGHTFIELD + PAINT) if c not in files]
         if missing:
             raise DataError(f"{img_dir}: site {key} lacks channel(s) {', '.join(missing)}")
         nuc, cel = os.path.join(gt, f"{key}-nuclei.tiff"), os.path.join(gt, f"{key}-cells.tiff")
@@ -107,10 +108,12 @@ def read_gray(path: str) -> np.ndarray:
     return a
 
 
-def load_site(site: Site, need_labels: bool = True) -> dict[str, np.ndarray]:
-    """Normalised planes of one site: 'bf' [3,H,W], 'paint' [5,H,W], 'boundary' [2,H,W], 'nuclei'/'cells' labels."""
-    bf = np.stack([percentile_normalise(read_gray(site.files[c])) for c in BRIGHTFIELD])
-    paint = np.stack([percentile_normalise(read_gray(site.files[c])) for c in PAINT])
+def load_site(site: Site, need_labels: bool = True, inputs: list[str] | None = None,
+              paint_channels: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Normalised planes of one site: 'bf' [inputs,H,W] (default the three brightfield planes), 'paint'
+    [stains,H,W] (default the five), 'boundary' [2,H,W], 'nuclei'/'cells' labels."""
+    bf = np.stack([percentile_normalise(read_gray(site.files[c])) for c in (inputs or BRIGHTFIELD)])
+    paint = np.stack([percentile_normalise(read_gray(site.files[c])) for c in (paint_channels or PAINT)])
     out = {"bf": bf, "paint": paint}
     if site.nuclei and site.cells:
         nuc, cel = read_gray(site.nuclei), read_gray(site.cells)
@@ -126,7 +129,12 @@ def load_site(site: Site, need_labels: bool = True) -> dict[str, np.ndarray]:
 class SiteBank:
     """All sites of some plates in memory (float16), serving random aligned crops for training."""
 
-    def __init__(self, plates: list[Plate], max_sites_per_plate: int | None = None, seed: int = 0):
+    def __init__(self, plates: list[Plate], max_sites_per_plate: int | None = None, seed: int = 0,
+                 inputs: list[str] | None = None, outputs: list[str] | None = None):
+        """outputs: stains first, then NucleiBoundary/CellBoundary when wanted (default all seven)."""
+        outputs = outputs or OUTPUTS
+        stains = [c for c in outputs if c not in BOUNDARY]
+        boundaries = [c for c in outputs if c in BOUNDARY]
         rng = np.random.default_rng(seed)
         self.inputs: list[np.ndarray] = []  # [3,H,W]
         self.targets: list[np.ndarray] = []  # [7,H,W]
@@ -136,9 +144,10 @@ class SiteBank:
                 idx = rng.choice(len(sites), max_sites_per_plate, replace=False)
                 sites = [sites[i] for i in sorted(idx)]
             for s in sites:
-                d = load_site(s)
+                d = load_site(s, need_labels=bool(boundaries), inputs=inputs, paint_channels=stains)
+                parts = [d["paint"]] + ([d["boundary"][[BOUNDARY.index(b) for b in boundaries]]] if boundaries else [])
                 self.inputs.append(d["bf"].astype(np.float16))
-                self.targets.append(np.concatenate([d["paint"], d["boundary"]]).astype(np.float16))
+                self.targets.append(np.concatenate(parts).astype(np.float16))
         if not self.inputs:
             raise DataError("no training sites")
 

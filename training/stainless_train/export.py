@@ -23,7 +23,8 @@ def sha256(path: str) -> str:
 
 def export_onnx(model: torch.nn.Module, kind: str, path: str, n_steps: int = 0) -> None:
     model = model.eval().cpu()
-    x = torch.zeros(1, 3, 64, 64)
+    c_in = model.net.down[0][0].in_channels if kind == "direct" else 3
+    x = torch.zeros(1, c_in, 64, 64)
     with torch.no_grad():
         if kind == "direct":
             torch.onnx.export(model, (x,), path, opset_version=OPSET, input_names=["bf"], output_names=["paint"],
@@ -89,10 +90,11 @@ def write_sampler_run(model, schedule, y0: np.ndarray, folder: str, rng: np.rand
 
 def write_manifest(path: str, *, name: str, version: str, kind: str, description: str, tile: int,
                    overlap: int, pixel_size_um: float | None, sampler: dict | None, provenance: dict,
-                   metrics: dict, onnx_file: str) -> dict:
+                   metrics: dict, onnx_file: str, inputs: list[str] | None = None,
+                   outputs: list[str] | None = None) -> dict:
     """model.json in the schema of src/shared/manifest.ts. The diffusion model lists BF first: y0 is
     the first input plane replicated over the outputs, then the other planes."""
-    inputs = list(BRIGHTFIELD) if kind == "direct" else ["BF", "BFLow", "BFHigh"]
+    inputs = list(inputs or BRIGHTFIELD) if kind == "direct" else ["BF", "BFLow", "BFHigh"]
     manifest = {
         "name": name,
         "version": version,
@@ -100,7 +102,7 @@ def write_manifest(path: str, *, name: str, version: str, kind: str, description
         "description": description,
         "file": os.path.basename(onnx_file),
         "inputs": inputs,
-        "outputs": list(OUTPUTS),
+        "outputs": list(outputs or OUTPUTS),
         "onnx": {"inputs": ["bf"], "outputs": ["paint"]} if kind == "direct"
         else {"inputs": ["x_t", "y0", "t"], "outputs": ["x0"]},
         "tile": {"size": tile, "overlap": overlap, "batch": 4},

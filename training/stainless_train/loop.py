@@ -19,14 +19,18 @@ POS_WEIGHT = 4.0  # boundary pixels are rare (~5 %); weigh them up so the maps d
 WIDTHS = (16, 32, 64, 128, 128)
 
 
-def build(kind: str, schedule: Schedule | None = None, widths=WIDTHS) -> torch.nn.Module:
-    return DirectModel(widths) if kind == "direct" else Denoiser(schedule.steps, widths)
+def build(kind: str, schedule: Schedule | None = None, widths=WIDTHS, c_in: int = 3, c_out: int = 7,
+          ) -> torch.nn.Module:
+    return DirectModel(widths, c_in, c_out) if kind == "direct" else Denoiser(schedule.steps, widths)
 
 
-def direct_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    paint = F.l1_loss(out[:, :5], y[:, :5])
-    p = ((out[:, 5:] + 1) / 2).clamp(1e-4, 1 - 1e-4)
-    tgt = (y[:, 5:] + 1) / 2
+def direct_loss(out: torch.Tensor, y: torch.Tensor, n_stains: int = 5) -> torch.Tensor:
+    """L1 on the stains (the first n_stains outputs) + 0.5 x weighted BCE on the boundary maps after them."""
+    paint = F.l1_loss(out[:, :n_stains], y[:, :n_stains])
+    if out.shape[1] == n_stains:
+        return paint
+    p = ((out[:, n_stains:] + 1) / 2).clamp(1e-4, 1 - 1e-4)
+    tgt = (y[:, n_stains:] + 1) / 2
     w = 1 + (POS_WEIGHT - 1) * tgt
     bound = F.binary_cross_entropy(p, tgt, weight=w)
     return paint + 0.5 * bound
@@ -46,10 +50,12 @@ def lr_at(step: int, progress: float, base: float) -> float:
 
 def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop: int, lr: float, seed: int,
           schedule: Schedule | None, gan_weight: float = 0.0, max_minutes: float | None = None,
-          widths=WIDTHS, log=print) -> dict:
+          widths=WIDTHS, log=print, n_stains: int = 5, on_step=None) -> dict:
+    """on_step(step, steps, loss, seconds) after every step, for a caller that reports it (the app's job)."""
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(seed)
-    model = build(kind, schedule, widths).to(dev)
+    c_in, c_out = bank.inputs[0].shape[0], bank.targets[0].shape[0]
+    model = build(kind, schedule, widths, c_in, c_out).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.99))
     disc = d_opt = None
     if gan_weight > 0 and kind == "direct":
@@ -82,7 +88,7 @@ def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop:
         x, y = torch.from_numpy(xb).to(dev), torch.from_numpy(yb).to(dev)
         if kind == "direct":
             out = model(x)
-            loss = direct_loss(out, y)
+            loss = direct_loss(out, y, n_stains)
             if disc is not None:
                 fake = disc(torch.cat([x, out], 1))
                 loss = loss + gan_weight * F.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
@@ -107,24 +113,26 @@ def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop:
             d_opt.step()
         state["step"] += 1
         state["losses"].append(float(loss))
+        if on_step:
+            on_step(state["step"], steps, float(loss), seconds0 + time.time() - t0)
         if state["step"] % 25 == 0:
             el = seconds0 + time.time() - t0
             log(f"step {state['step']}/{steps} loss {np.mean(state['losses'][-25:]):.4f} {el / 60:.1f} min")
         if time.time() - last_save > 120 or state["step"] == steps:
             state["seconds"] = seconds0 + time.time() - t0
-            save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths)
+            save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths, (c_in, c_out))
             last_save = time.time()
     state["seconds"] = seconds0 + time.time() - t0
-    save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths)
+    save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths, (c_in, c_out))
     return state
 
 
-def save(path, model, opt, disc, d_opt, state, kind, schedule, widths):
+def save(path, model, opt, disc, d_opt, state, kind, schedule, widths, channels=(3, 7)):
     tmp = path + ".partial"
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
                 "disc": disc.state_dict() if disc is not None else None,
                 "d_opt": d_opt.state_dict() if d_opt is not None else None,
-                "state": state, "kind": kind, "widths": list(widths),
+                "state": state, "kind": kind, "widths": list(widths), "channels": list(channels),
                 "schedule": schedule.__dict__ if schedule else None}, tmp)
     os.replace(tmp, path)
 
@@ -132,6 +140,6 @@ def save(path, model, opt, disc, d_opt, state, kind, schedule, widths):
 def load_model(path: str) -> tuple[torch.nn.Module, str, Schedule | None, dict]:
     saved = torch.load(path, map_location="cpu")
     schedule = Schedule(**saved["schedule"]) if saved["schedule"] else None
-    model = build(saved["kind"], schedule, tuple(saved["widths"]))
+    model = build(saved["kind"], schedule, tuple(saved["widths"]), *saved.get("channels", (3, 7)))
     model.load_state_dict(saved["model"])
     return model.eval(), saved["kind"], schedule, saved["state"]

@@ -82,11 +82,12 @@ class PatchDiscriminator(nn.Module):
 
 
 class DirectModel(nn.Module):
-    """BF planes [N,3,H,W] -> 5 paint channels + 2 boundary maps [N,7,H,W], all in [-1, 1]."""
+    """BF planes [N,3,H,W] -> 5 paint channels + 2 boundary maps [N,7,H,W], all in [-1, 1] (or any
+    c_in input planes -> c_out outputs, e.g. phase planes -> DNA, or stains a lab has -> ones it lacks)."""
 
-    def __init__(self, widths=(16, 32, 64, 128, 128)):
+    def __init__(self, widths=(16, 32, 64, 128, 128), c_in: int = 3, c_out: int = 7):
         super().__init__()
-        self.net = UNet(3, 7, widths)
+        self.net = UNet(c_in, c_out, widths)
 
     def forward(self, bf: torch.Tensor) -> torch.Tensor:
         return self.net(bf)

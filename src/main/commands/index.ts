@@ -12,6 +12,7 @@ import { measureCommand } from './measure';
 import { exportCommand } from './export';
 import { profileCommand } from './profile';
 import { mergeCommand, planCommand, slurmCommand, workCommand } from './campaign';
+import { trainCommand } from './train';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand, profileCommand, planCommand, workCommand, mergeCommand, slurmCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, trainCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand, profileCommand, planCommand, workCommand, mergeCommand, slurmCommand];

@@ -10,6 +10,7 @@ import { registerInferJob } from './inference/job';
 import { registerMetricsJob } from './metrics/job';
 import { registerFeaturesJobs } from './features/job';
 import { registerDemoJob } from './demo';
+import { registerTrainJob } from './training/job';
 import { registerProfilesJob } from './profiles/job';
 
 export interface CoreOptions {
@@ -63,5 +64,6 @@ function registerJobKinds(core: Core): void {
   registerMetricsJob(core);
   registerFeaturesJobs(core);
   registerDemoJob(core);
+  registerTrainJob(core);
   registerProfilesJob(core);
 }

@@ -19,3 +19,5 @@ export function appRoot(): string {
 
 export const rendererDir = () => join(appRoot(), 'out', 'renderer');
 export const resourcesDir = () => join(appRoot(), 'resources');
+/** training/ (the Python that trains models): STAINLESS_TRAINING_DIR, else beside the install. */
+export const trainingScriptsDir = () => process.env.STAINLESS_TRAINING_DIR || join(appRoot(), 'training');

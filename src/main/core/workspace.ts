@@ -30,6 +30,7 @@ export const workspacePaths = (ws: string) => ({
   features: join(ws, 'features'),
   demo: join(ws, 'demo'),
   models: join(ws, 'models'),
+  training: join(ws, 'training'),
 });
 
 // Every file Stainless writes in a workspace is named here (callers pass the folder from
@@ -59,3 +60,9 @@ export const siteCheckpointDir = (featuresDir: string, barcode: string, setKey: 
 
 /** The per-cell Parquet file of a feature set. */
 export const cellsFilePath = (featuresDir: string, barcode: string, setKey: string) => join(featuresDir, barcode, `${setKey}.cells.parquet`);
+
+/** The working folder of one train job: exported pairs, checkpoint, the model before it is registered. */
+export function trainJobDir(trainingDir: string, jobId: number): { root: string; pairs: string; work: string; model: string } {
+  const root = join(trainingDir, `job-${jobId}`);
+  return { root, pairs: join(root, 'pairs'), work: join(root, 'checkpoint'), model: join(root, 'model') };
+}

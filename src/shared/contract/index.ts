@@ -6,6 +6,7 @@ import { metricsContract } from './metrics';
 import { featuresContract } from './features';
 import { demoContract } from './demo';
 import { filesContract } from './files';
+import { trainingContract } from './training';
 import { profilesContract } from './profiles';
 import { campaignContract } from './campaign';
 import type { InputOf, OutputOf } from './define';
@@ -23,6 +24,7 @@ export const contract = {
   ...featuresContract,
   ...demoContract,
   ...filesContract,
+  ...trainingContract,
   ...profilesContract,
   ...campaignContract,
 };

@@ -9,6 +9,7 @@ import { metricsHandlers } from './metrics';
 import { featuresHandlers } from './features';
 import { demoHandlers } from './demo';
 import { filesHandlers } from './files';
+import { trainingHandlers } from './training';
 import { profilesHandlers } from './profiles';
 
 /** Every request's handler. The `satisfies` makes a request without a handler a type error. */
@@ -21,6 +22,7 @@ export const handlers = {
   ...featuresHandlers,
   ...demoHandlers,
   ...filesHandlers,
+  ...trainingHandlers,
   ...profilesHandlers,
   ...campaignHandlers,
 } satisfies Handlers<RequestName>;

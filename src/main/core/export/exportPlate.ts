@@ -100,7 +100,7 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
     const r = await exportCytotable(db, set, p.out, p.precision);
     return { ...base, layout: 'cytotable', rows: r.rows, columns: r.columns, leftOut: r.leftOut };
   }
-  return exportCells(set, p);
+  return exportCells(set, p, set.runId === null ? null : domain);
 }
 
 async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: ExportParams, meta: Record<string, string>): Promise<ExportSummary> {
@@ -142,13 +142,19 @@ const CSV_ROWS = 512;
 /**
  * Per-cell rows streamed from the set's Parquet file one row group at a time (memory: one group).
  * Parquet in the stored layout is a copy of the file; 'double' rewrites float32 columns as float64.
+ * Cells of a model's run also get the run's domain verdict as Metadata_DomainVerdict (so that
+ * export is always a rewrite: the verdict is the run's, not the measurement's).
  */
-async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportSummary> {
+async function exportCells(set: FeatureSetRow, p: ExportParams, domain: string | null): Promise<ExportSummary> {
   const pf = await openParquet(set.cellsPath!);
   const stored = cellSpecs(pf);
-  const specs = p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored;
+  const addVerdict = domain !== null && !stored.some((c) => c.name === 'Metadata_DomainVerdict');
+  const specs = [
+    ...(p.precision === 'double' ? stored.map((c) => (c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c)) : stored),
+    ...(addVerdict ? [{ name: 'Metadata_DomainVerdict', kind: 'string' as const }] : []),
+  ];
   const summary = { out: p.out, rows: pf.rows, columns: specs.length, level: 'cell' as const, format: p.format, layout: 'stainless' as const, setId: set.id };
-  if (p.format === 'parquet' && specs.every((c, j) => c.kind === stored[j].kind)) {
+  if (p.format === 'parquet' && !addVerdict && specs.every((c, j) => c.kind === stored[j].kind)) {
     try {
       await mkdir(dirname(p.out), { recursive: true });
       await copyFile(set.cellsPath!, `${p.out}.partial`);
@@ -162,9 +168,10 @@ async function exportCells(set: FeatureSetRow, p: ExportParams): Promise<ExportS
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
   const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
   try {
-    for await (const g of decodedGroups(pf, specs.map((c) => c.name))) {
+    for await (const g of decodedGroups(pf, stored.map((c) => c.name))) {
       const rows = g.rows;
-      const cols = specs.map((c) => toValues(g.columns.get(c.name)!, c.kind));
+      const cols = specs.slice(0, stored.length).map((c) => toValues(g.columns.get(c.name)!, c.kind));
+      if (addVerdict) cols.push(new Array<string>(rows).fill(domain!));
       g.columns.clear();
       // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
       const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));

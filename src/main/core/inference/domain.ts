@@ -123,7 +123,7 @@ const fmt = (v: number) => (Math.abs(v) >= 100 || Math.abs(v) < 0.01 ? v.toPreci
  * conditions. A model without recorded conditions gets "shifted" with that reason: unchecked is
  * never shown as in range.
  */
-export function compareDomain(tc: TrainingConditions | undefined, sites: SiteStats[], meta: { cellLine: string | null; pixelSizeUm: number | null; modelPixelSizeUm: number | null }): DomainCheck {
+export function compareDomain(tc: TrainingConditions | undefined, sites: SiteStats[], meta: { cellLine: string | null; pixelSizeUm: number | null; modelPixelSizeUm: number | null; magnification?: number | null }): DomainCheck {
   const plate = plateMedians(sites);
   const reasons: Array<DomainReason & { stat?: string; d?: number }> = [];
   const notes: string[] = [];
@@ -139,6 +139,12 @@ export function compareDomain(tc: TrainingConditions | undefined, sites: SiteSta
     else if (Math.abs(meta.pixelSizeUm / tc.pixelSizeUm - 1) > 1e-6) notes.push(`resampled from ${meta.pixelSizeUm} µm to the model's ${tc.pixelSizeUm} µm`);
   }
   notes.push(`trained on ${tc.modality} (${tc.planes.join(', ')})${tc.magnification ? ` at ${tc.magnification}` : ''}`);
+  // resampling matches the sampling, not the optics (NA, depth of field, phase rings): another objective is a shift
+  const trainedMag = parseMagnification(tc.magnification);
+  const plateMag = meta.magnification ?? null;
+  if (trainedMag && plateMag && Math.abs(plateMag / trainedMag - 1) > 1e-6) reasons.push({ severity: 'shifted', text: `objective ${plateMag}× vs training ${trainedMag}×` });
+  else if (plateMag && !trainedMag) notes.push(`imaged at ${plateMag}× (the model records no objective magnification)`);
+  else if (trainedMag && !plateMag) notes.push(`objective magnification unknown (trained at ${trainedMag}×)`);
   for (const [ch, stats] of Object.entries(tc.stats))
     for (const [k, r] of Object.entries(stats)) {
       const v = plate[ch]?.[k];
@@ -161,3 +167,8 @@ export function compareDomain(tc: TrainingConditions | undefined, sites: SiteSta
   return { verdict, reasons: reasons.map(({ severity, text }) => ({ severity, text })), notes, sites: sites.length, plate };
 }
 
+/** "20x", "20×", "20X water" or a bare "20" → 20; anything else (e.g. "simulated") → null. */
+export function parseMagnification(s: string | null | undefined): number | null {
+  const m = s ? /^\s*(\d+(?:\.\d+)?)\s*(?:[x×X]|$)/.exec(s) : null;
+  return m ? Number(m[1]) : null;
+}

@@ -15,6 +15,7 @@ import { runDir, syntheticPath } from '../workspace';
 import { acquireLock } from '../jobs/runLock';
 import { checkFreeSpace, writeError } from '../io/output';
 import { compareDomain, sampleIndices, siteStats } from './domain';
+import { plateMagnification } from '../catalog/magnification';
 import type { DomainCheck } from '../../../shared/domain';
 
 /** Sites sampled from a plate for the domain check. */
@@ -138,7 +139,7 @@ async function inferLocked(
   try {
     hooks.progress?.(0, sites.length, 'domain check');
     const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await readInputs(sites[i]), m, params.pixelSizeUm)));
-    domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm });
+    domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: params.pixelSizeUm, modelPixelSizeUm: m.pixelSizeUm, magnification: plateMagnification(db, plate.id) });
   } catch (e) {
     const cancelled = hooks.signal?.aborted || e instanceof JobCancelled;
     setStatus(cancelled ? 'cancelled' : 'failed', cancelled ? null : (e as Error).message);

@@ -4,6 +4,7 @@ import type { MetricsParams } from '../../../shared/contract/metrics';
 import type { DemoParams } from '../../../shared/contract/demo';
 import type { FeaturesParams, FeaturesSummary } from '../features/pipeline';
 import type { ExportParams, ExportSummary } from '../export/exportPlate';
+import type { TrainParams, TrainSummary } from '../../../shared/contract/training';
 import type { ProfileParams, ProfileSummary } from '../profiles/plate';
 
 export interface DemoResult {
@@ -21,6 +22,7 @@ export interface JobTypes {
   features: { params: FeaturesParams; result: FeaturesSummary };
   export: { params: ExportParams; result: ExportSummary };
   demo: { params: DemoParams; result: DemoResult };
+  train: { params: TrainParams; result: TrainSummary };
   profiles: { params: ProfileParams; result: ProfileSummary };
 }
 

@@ -107,10 +107,15 @@ function ModelDetailCard({ name }: { name: string }) {
 /** "A549 + U2OS · 9000 steps · 85 min · 837,583 parameters" from a manifest's provenance, when it says. */
 function training(p: Record<string, unknown> | undefined): string | null {
   if (!p) return null;
+  // a model the train job made names its plate and how it was split
+  const data = typeof p.data === 'object' && p.data !== null ? (p.data as Record<string, unknown>) : {};
   const parts = [
+    typeof data.plate === 'string' ? `plate ${data.plate}` : null,
+    typeof data.split === 'string' ? data.split : null,
     Array.isArray(p.cellLines) ? p.cellLines.join(' + ') : null,
     typeof p.steps === 'number' ? `${p.steps.toLocaleString('en-US')} steps` : null,
-    typeof p.trainingMinutes === 'number' ? `${Math.round(p.trainingMinutes)} min` : null,
+    typeof p.epochs === 'number' && typeof data.plate === 'string' ? `${p.epochs} epochs` : null,
+    typeof p.trainingMinutes === 'number' ? `${p.trainingMinutes < 10 ? p.trainingMinutes : Math.round(p.trainingMinutes)} min` : null,
     typeof p.parameters === 'number' ? `${p.parameters.toLocaleString('en-US')} parameters` : null,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : null;

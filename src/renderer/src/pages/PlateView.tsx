@@ -12,6 +12,7 @@ import { loadExtraValues, useExtraOptions } from '../lib/extraSources';
 import { PlateMap } from '../components/PlateMap';
 import { Legend } from '../components/Legend';
 import { RunModel } from '../components/RunModel';
+import { TrainModel } from '../components/TrainModel';
 import { PlateRuns } from '../components/DomainBadge';
 
 export function PlateView({ plateId, route }: { plateId: number; route: Route }) {
@@ -187,6 +188,7 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
             )}
           </Paper>
           <RunModel plateId={plateId} />
+          <TrainModel plateId={plateId} channels={p.channels} wells={d.wells.filter((w) => w.sites > 0).length} />
           <PlateRuns plateId={plateId} />
           <Text size="xs" c="dimmed" className="num" data-testid="recolour-ms">
             {recolourMs != null ? `recoloured in ${formatValue(Math.round(recolourMs))} ms` : ''}
