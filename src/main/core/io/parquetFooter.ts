@@ -44,7 +44,8 @@ export interface FooterIndex {
   chunkStride: number;
 }
 
-class Walker {
+/** Walks thrift compact bytes (layout only). */
+export class Walker {
   pos = 0;
   constructor(readonly b: Uint8Array) {}
   byte(): number {
@@ -208,8 +209,8 @@ export function indexFooter(bytes: Uint8Array): FooterIndex {
   return { bytes, names, flat, rowsPerGroup, schemaList, schemaElements, groupList, groups: Uint32Array.from(groups), chunks, chunkStride: stride };
 }
 
-/** Byte sink for the small footer. */
-class Out {
+/** Byte sink for thrift compact output. */
+export class Out {
   parts: Uint8Array[] = [];
   length = 0;
   push(b: Uint8Array) {
