@@ -87,7 +87,7 @@ function footerMemory(file: string): Promise<{ mib: number; bytes: number; secon
 }
 
 export default async function (): Promise<BenchRow[]> {
-  const base = demoCells(48, (m) => console.error(m));
+  const base = demoCells(96, (m) => console.error(m));
   const pool = base.columns[0].length;
   const ws = mkdtempSync(join(tmpdir(), 'stainless-bench-cellmem-'));
   try {
@@ -106,7 +106,7 @@ export default async function (): Promise<BenchRow[]> {
       return { name: wellName(row, col), id: (insWell.get(plateId, row, col, wellName(row, col), neg ? 'negcon' : 'trt', neg ? dmso : cpds[col - 2]) as { id: number }).id };
     });
 
-    // two distinct row groups of real cells (the pool read from a rotating start), written by
+    // two distinct row groups of real cells (consecutive windows of the pool, so no cell repeats inside a group), written by
     // the pipeline's sink in its row-group size, then repeated to CELLS rows
     const specs = [...CELL_METADATA, ...cellFeatureSpecs(base.names)];
     const group = cellRowGroupRows(specs.length);
@@ -139,6 +139,7 @@ export default async function (): Promise<BenchRow[]> {
     await sink.finish();
     const writeS = (performance.now() - t) / 1000;
     const file = join(ws, 'features', 'MEM384', 'acquired.cells.parquet');
+    mkdirSync(dirname(file), { recursive: true });
     t = performance.now();
     const cells = repeatRowGroups(seed, file, groups);
     const repeatS = (performance.now() - t) / 1000;
