@@ -6,7 +6,9 @@
 // groups, columns, page sizes and footer as a written plate, in minutes instead of ~1.5 h.
 // BENCH_PEAKMEM_CELLS sets the cells (default 1,000,000); BENCH_PEAKMEM_EXPORT_S stops an export
 // after that many seconds (default 300; 0 = run to the end, ~2 h for --precision double here):
-// the readers stream one group at a time, so the peak is reached within the first groups.
+// the readers stream one group at a time, so the peak is reached within the first groups; the
+// writer's footer, which grows to the end, is measured apart (BENCH_PEAKMEM_FOOTER_ONLY=1 runs
+// only that).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { synthCells } from './cellRows';
 import { createCore } from '../src/main/core/core';
 import { openFeatureSet, saveWellProfiles } from '../src/main/core/features/store';
 import { CELL_METADATA } from '../src/main/core/features/pipeline';
-import { cellFeatureSpecs, cellRowGroupRows } from '../src/main/core/features/cellStore';
+import { cellFeatureSpecs, cellRowGroupRows, REWRITE_SLICE_VALUES } from '../src/main/core/features/cellStore';
 import { parquetSink } from '../src/main/core/export/parquet';
 import { wellName } from '../src/shared/channels';
 
@@ -86,8 +88,39 @@ function footerMemory(file: string): Promise<{ mib: number; bytes: number; secon
   });
 }
 
+/**
+ * Bytes the export's writer holds at its end, beyond what it holds from the first group on: its
+ * footer, kept as thrift bytes. Measured as the footer of a file with the export's row groups
+ * and columns, one row a group (a chunk's footer entry does not depend on its rows).
+ */
+async function outputFooterBytes(dir: string, names: string[], groups: number): Promise<number> {
+  const specs = [...CELL_METADATA, ...cellFeatureSpecs(names, 'double')];
+  const file = join(dir, 'footer-only.parquet');
+  const sink = await parquetSink(file, specs, { 'stainless.plate': 'MEM384' });
+  const row = specs.map((c) => (c.kind === 'int' ? Int32Array.of(1) : c.kind === 'float64' || c.kind === 'float32' ? Float64Array.of(0.123456789) : [c.kind === 'string' ? 'A01' : null]));
+  for (let g = 0; g < groups; g++) await sink.write(row);
+  await sink.finish();
+  const buf = readFileSync(file);
+  rmSync(file);
+  return buf.readUInt32LE(buf.length - 8);
+}
+
 export default async function (): Promise<BenchRow[]> {
   const base = demoCells(96, (m) => console.error(m));
+  if (process.env.BENCH_PEAKMEM_FOOTER_ONLY) {
+    const specsN = CELL_METADATA.length + base.names.length;
+    const groupRows = cellRowGroupRows(specsN);
+    const inGroups = Math.ceil(CELLS / groupRows);
+    const slices = Math.ceil((groupRows * specsN) / REWRITE_SLICE_VALUES);
+    const dir = mkdtempSync(join(tmpdir(), 'stainless-bench-footer-'));
+    try {
+      const t = performance.now();
+      const bytes = await outputFooterBytes(dir, base.names, inGroups * slices);
+      return [{ stage: 'cells 1M', figure: 'export --precision double: output footer at the end', value: bytes / 2 ** 20, unit: 'MiB', note: `${inGroups} groups × ${slices} slices × ${specsN} columns = ${inGroups * slices * specsN} chunks, ${(bytes / (inGroups * slices * specsN)).toFixed(0)} B each; ${((performance.now() - t) / 1000).toFixed(0)} s` }];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const pool = base.columns[0].length;
   const ws = mkdtempSync(join(tmpdir(), 'stainless-bench-cellmem-'));
   try {
