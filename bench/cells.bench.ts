@@ -1,13 +1,17 @@
-// Per-cell feature storage for a 384-well demo-like plate (292 cells per well ≈ the 112,275 cells
-// of the demo plate): bytes per stored value, write and read throughput, a 10-column read.
-// Rows are synthesised from real measurements of simulated sites (bench/cellRows.ts).
+// Per-cell feature storage for a 384-well demo plate (292 cells per well ≈ the 112,275 cells of
+// the demo plate): bytes per stored value, write and read throughput, a 10-column read.
+// Rows are real cells of 96 demo sites (bench/demoCells.ts, ~28k cells) laid out in turn, so a
+// row group (≤ 15k rows) never holds the same cell twice: each page compresses only distinct real
+// cells. BENCH_CELLS_ROWS=jitter uses the earlier rows instead (4 measured sites resampled with 5 %
+// per-value jitter), to compare.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openParquet, rowGroups } from '../src/main/core/io/parquetRead';
 import { cellFeatureSpecs, cellRowGroupRows } from '../src/main/core/features/cellStore';
 import type { BenchRow } from './types';
-import { measureBaseCells, synthCells, type BaseCells } from './cellRows';
+import { measureBaseCells, synthCells } from './cellRows';
+import { demoCells } from './demoCells';
 import { parquetSink } from '../src/main/core/export/parquet';
 import { CELL_METADATA } from '../src/main/core/features/pipeline';
 import { wellName } from '../src/shared/channels';
@@ -29,15 +33,42 @@ const LAYOUTS: Layout[] = [
   { label: 'after: float32 (positions float64), zstd, BYTE_STREAM_SPLIT', features: cellFeatureSpecs, codec: 'ZSTD', rowGroup: cellRowGroupRows },
 ];
 
-export default async function (): Promise<BenchRow[]> {
+/** Feature rows: names, and `n` rows for well `w` as float64 columns. */
+interface Rows {
+  label: string;
+  names: string[];
+  well: (w: number, n: number) => Float64Array[];
+}
+
+function realRows(): Rows {
+  const d = demoCells(96, (m) => console.error(m));
+  const pool = d.columns[0].length;
+  return {
+    label: `real cells of ${d.sites.length} demo sites (${pool} cells) laid out in turn`,
+    names: d.names,
+    well: (w, n) =>
+      d.columns.map((c) => {
+        const out = new Float64Array(n);
+        for (let i = 0; i < n; i++) out[i] = c[(w * n + i) % pool];
+        return out;
+      }),
+  };
+}
+
+function jitterRows(): Rows {
   const base = measureBaseCells(4);
+  return { label: '4 measured sites resampled with 5 % jitter', names: base.names, well: (w, n) => synthCells(base, n, w + 1) };
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const base = process.env.BENCH_CELLS_ROWS === 'jitter' ? jitterRows() : realRows();
   const only = process.env.BENCH_CELLS_LAYOUT;
   const rows: BenchRow[] = [];
   for (const layout of LAYOUTS) if (!only || layout.label.startsWith(only)) rows.push(...(await benchLayout(base, layout)));
   return rows;
 }
 
-async function benchLayout(base: BaseCells, layout: Layout): Promise<BenchRow[]> {
+async function benchLayout(base: Rows, layout: Layout): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'stainless-bench-cells-'));
   try {
     const file = join(dir, 'plate.cells.parquet');
@@ -68,7 +99,7 @@ async function benchLayout(base: BaseCells, layout: Layout): Promise<BenchRow[]>
     };
     for (let w = 0; w < WELLS; w++) {
       const n = PER_WELL;
-      const feats = synthCells(base, n, w + 1);
+      const feats = base.well(w, n);
       const rep = <T>(v: T) => Array.from({ length: n }, () => v);
       const neg = w % 24 < 2;
       const t = performance.now();
@@ -115,7 +146,7 @@ async function benchLayout(base: BaseCells, layout: Layout): Promise<BenchRow[]>
 
     const stage = `cells ${layout.label.split(':')[0]}`;
     return [
-      { stage, figure: 'bytes per stored value', value: bytes / values, unit: 'B', note: `${layout.label}; ${(bytes / 2 ** 20).toFixed(0)} MiB for ${cells} cells × ${specs.length} columns, ${pf.metadata.row_groups.length} row groups` },
+      { stage, figure: 'bytes per stored value', value: bytes / values, unit: 'B', note: `${layout.label}; ${base.label}; ${(bytes / 2 ** 20).toFixed(0)} MiB for ${cells} cells × ${specs.length} columns, ${pf.metadata.row_groups.length} row groups` },
       { stage, figure: 'write throughput', value: cells / writeS, unit: 'cells/s', note: `${(values / writeS / 1e6).toFixed(2)} M values/s; ${writeS.toFixed(1)} s to buffer, encode and write` },
       { stage, figure: 'read throughput, all columns', value: cells / readAllS, unit: 'cells/s', note: `${readAllS.toFixed(1)} s for the plate, by row group (hyparquet)` },
       { stage, figure: 'open: parse the footer', value: openS, unit: 's', note: `once per file (then cached); ${pf.metadata.row_groups.length * specs.length} column chunks` },

@@ -17,7 +17,8 @@ import { cellTable } from '../../src/main/core/features/cellTable';
 import { cellFeatureKind, cellFeatureSpecs, cellRowGroupRows } from '../../src/main/core/features/cellStore';
 import { parquetSink } from '../../src/main/core/export/parquet';
 import { float32String } from '../../src/main/core/export/csv';
-import { openParquet, rowGroups, groupsMayHold } from '../../src/main/core/io/parquetRead';
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import { chunkMetadata, openParquet, rowGroups, groupsMayHold } from '../../src/main/core/io/parquetRead';
 import type { Gray } from '../../src/main/core/io/tiff';
 
 const dir = mkdtempSync(join(tmpdir(), 'stainless-cell-storage-'));
@@ -81,7 +82,7 @@ test('the file is zstd with BYTE_STREAM_SPLIT floats, statistics per row group, 
   const pf = await openParquet(file);
   assert.equal(pf.metadata.row_groups.length, 3);
   const area = 'Cells_AreaShape_Area';
-  for (const rg of pf.metadata.row_groups)
+  for (const rg of chunkMetadata(pf, [0, 1, 2], pf.columns).row_groups)
     for (const c of rg.columns) {
       const md = c.meta_data!;
       assert.equal(md.codec, 'ZSTD', md.path_in_schema.join('.'));
@@ -103,6 +104,32 @@ test('the file is zstd with BYTE_STREAM_SPLIT floats, statistics per row group, 
     assert.equal(areas[i], Math.fround(t.columns[j][thirds[1] + i]));
   }
   assert.ok(cellRowGroupRows(4507) >= 8192 && cellRowGroupRows(4507) * 4507 <= 2 ** 26 && cellRowGroupRows(100) === 65536, 'row groups of 2^26 values, 64k rows at most');
+});
+
+test('the indexed footer gives the same chunks as the Parquet library parsing the whole footer', async () => {
+  await ready;
+  const pf = await openParquet(file);
+  const whole = await parquetMetadataAsync(await asyncBufferFromFile(file));
+  assert.deepEqual(pf.metadata.schema, whole.schema);
+  assert.equal(pf.metadata.num_rows, whole.num_rows);
+  assert.deepEqual(pf.metadata.key_value_metadata, whole.key_value_metadata);
+  assert.deepEqual(
+    pf.metadata.row_groups.map((rg) => rg.num_rows),
+    whole.row_groups.map((rg) => rg.num_rows),
+  );
+  // a few columns of two groups, in the file's order: chunk for chunk what the full parse has
+  const pick = [pf.columns[1], pf.columns[7], pf.columns[pf.columns.length - 1]];
+  const sub = chunkMetadata(pf, [2, 0], pick);
+  assert.deepEqual(
+    sub.schema.slice(1).map((s) => s.name),
+    pick,
+  );
+  for (const [k, g] of [2, 0].entries())
+    pick.forEach((name, c) => {
+      const want = whole.row_groups[g].columns.find((x) => x.meta_data?.path_in_schema[0] === name);
+      assert.deepEqual(sub.row_groups[k].columns[c], want, `group ${g} ${name}`);
+    });
+  assert.ok(pf.footer.bytes.length < whole.metadata_length + 1 && pf.footer.chunks.length === 3 * (pf.columns.length + 1));
 });
 
 test('CSV writes the shortest decimal that reads back as the stored float32', () => {

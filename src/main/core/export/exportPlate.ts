@@ -174,7 +174,9 @@ async function exportCells(set: FeatureSetRow, p: ExportParams, domain: string |
       if (addVerdict) cols.push(new Array<string>(rows).fill(domain!));
       g.columns.clear();
       // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
-      const step = p.format === 'csv' ? CSV_ROWS : Math.max(1, Math.floor(REWRITE_SLICE_VALUES / specs.length));
+      // (Parquet slices split the group evenly: a remainder slice would be one more row group of
+      // every column in the output's footer)
+      const step = p.format === 'csv' ? CSV_ROWS : Math.ceil(rows / Math.ceil((rows * specs.length) / REWRITE_SLICE_VALUES));
       for (let r = 0; r < rows; r += step) await sink.write(cols.map((c) => sliceOf(c, r, r + step)));
     }
     await sink.finish();
