@@ -77,10 +77,10 @@ test(
       const s = shardStates(planFile);
       return [0, 1, 3].every((k) => s[k].done === s[k].sites) && s[2].done === 1;
     });
-    assert.equal(slurmStatus(planFile).shards[2].state, 'running');
+    assert.equal((await slurmStatus(planFile)).shards[2].state, 'running');
     execFileSync('scancel', [`${first.jobId}_2`]);
     await until('the killed task to leave the queue', () => queued(first.jobId).length === 0, 60_000);
-    const st = slurmStatus(planFile);
+    const st = await slurmStatus(planFile);
     assert.deepEqual(st.shards.map((s) => s.state), ['done', 'done', 'stopped', 'done']);
     assert.equal(st.shards[2].sitesDone, 1);
 
@@ -95,7 +95,7 @@ test(
     const mergeLog = join(camp, 'slurm', 'logs', `merge.job-${second.mergeJobId}.log`);
     assert.ok(existsSync(mergeLog));
     assert.match(readFileSync(mergeLog, 'utf8'), /merged campaign [0-9a-f]{12} into run 1/);
-    assert.deepEqual(slurmStatus(planFile).shards.map((s) => s.state), ['done', 'done', 'done', 'done']);
+    assert.deepEqual((await slurmStatus(planFile)).shards.map((s) => s.state), ['done', 'done', 'done', 'done']);
 
     const a = await catalogSnapshot(single);
     const b = await catalogSnapshot(ws);

@@ -42,9 +42,9 @@ export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'cam
       if (!c) throw new ApiError('not_found', `no campaign ${input.id.slice(0, 12)}… in this catalog`);
       planFile = c.planFile;
     } else planFile = resolveRef(core, input.plan!, 'file', 'plan');
-    return refusing(() => {
+    return refusing(async () => {
       const plan = readPlan(planFile);
-      const s = slurmStatus(planFile);
+      const s = await slurmStatus(planFile);
       return { id: plan.id, plate: plan.plate.barcode, planFile, ...s, mergedRunId: getCampaign(core.db, plan.id)?.mergedRunId ?? null };
     });
   },

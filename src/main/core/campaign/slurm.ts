@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../paths';
@@ -110,33 +111,37 @@ export function slurmSubmit(planFile: string, o: SlurmOptions): Submission {
 
 export type SlurmStatus = Pick<CampaignStatus, 'shards' | 'merge'>;
 
-/** `squeue` (and `sacct` where accounting is on) for the campaign's jobs, beside the workers' own markers. */
-function schedulerStates(jobIds: string[]): Map<string, string> {
+const execFileAsync = promisify(execFile);
+
+/**
+ * `squeue` (and `sacct` where accounting is on) for the campaign's jobs, beside the workers' own markers.
+ * Asynchronous, with a time limit: the UI polls this, and a slow controller must not stall the main process.
+ */
+async function schedulerStates(jobIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!jobIds.length) return out;
-  const run = (cmd: string, args: string[]) => {
+  const run = async (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      return (await execFileAsync(cmd, args, { encoding: 'utf8', timeout: 15_000 })).stdout;
     } catch {
-      return ''; // not installed, accounting disabled, or the jobs aged out: the markers still tell done/failed
+      return ''; // not installed, accounting disabled, timed out, or the jobs aged out: the markers still tell done/failed
     }
   };
-  for (const line of run('sacct', ['-n', '-P', '-X', '-o', 'JobID,State', '-j', jobIds.join(',')]).split('\n')) {
+  const ids = jobIds.join(',');
+  const [acct, queue] = await Promise.all([run('sacct', ['-n', '-P', '-X', '-o', 'JobID,State', '-j', ids]), run('squeue', ['-h', '-r', '-o', '%i|%T', '-j', ids])]);
+  // squeue after sacct: it is the live word for jobs still queued or running
+  for (const line of [...acct.split('\n'), ...queue.split('\n')]) {
     const [id, st] = line.split('|');
     if (id && st) out.set(id, st.split(' ')[0]);
-  }
-  for (const line of run('squeue', ['-h', '-r', '-o', '%i|%T', '-j', jobIds.join(',')]).split('\n')) {
-    const [id, st] = line.split('|');
-    if (id && st) out.set(id, st);
   }
   return out;
 }
 
-export function slurmStatus(planFile: string): SlurmStatus {
+export async function slurmStatus(planFile: string): Promise<SlurmStatus> {
   const plan = readPlan(planFile);
   const dir = campaignDir(planFile);
   const subs = readSubmissions(dir);
-  const states = schedulerStates([...subs.map((s) => s.jobId), ...subs.flatMap((s) => (s.mergeJobId ? [s.mergeJobId] : []))]);
+  const states = await schedulerStates([...subs.map((s) => s.jobId), ...subs.flatMap((s) => (s.mergeJobId ? [s.mergeJobId] : []))]);
   const shards = shardStates(planFile, plan).map((s) => {
     const sub = [...subs].reverse().find((x) => x.shards.includes(s.shard)) ?? null;
     const task = sub ? `${sub.jobId}_${s.shard}` : null;
