@@ -120,48 +120,57 @@ function propagate(seeds: Int32Array, mask: Uint8Array, w: number, h: number): {
   for (let p = 0; p < n; p++) if (seeds[p] > 0) distance[p] = 0;
   const f = new Float64Array(1);
   const words = new Uint32Array(f.buffer);
-  type E = [number, number, number, number, number];
-  const key = (d: number): [number, number] => {
-    f[0] = d;
-    return [words[1] & 0x7fffffff, words[0] >>> 1];
-  };
-  const less = (a: E, b: E) => {
-    for (let k = 0; k < 5; k++) if (a[k] !== b[k]) return a[k] < b[k];
+  // a binary heap of entries of 5 int32 (key high, key low, label, row, column), compared in that order
+  let heap = new Int32Array(5 * 1024);
+  let size = 0;
+  const less = (a: number, b: number) => {
+    for (let k = 0; k < 5; k++) if (heap[a + k] !== heap[b + k]) return heap[a + k] < heap[b + k];
     return false;
   };
-  const heap: E[] = [];
-  const push = (e: E) => {
-    heap.push(e);
-    let i = heap.length - 1;
+  const swap = (a: number, b: number) => {
+    for (let k = 0; k < 5; k++) {
+      const t = heap[a + k];
+      heap[a + k] = heap[b + k];
+      heap[b + k] = t;
+    }
+  };
+  const push = (d: number, label: number, y: number, x: number) => {
+    if (5 * (size + 1) > heap.length) {
+      const grown = new Int32Array(heap.length * 2);
+      grown.set(heap);
+      heap = grown;
+    }
+    f[0] = d;
+    let i = size++;
+    heap.set([words[1] & 0x7fffffff, words[0] >>> 1, label, y, x], 5 * i);
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (!less(heap[i], heap[up])) break;
-      [heap[i], heap[up]] = [heap[up], heap[i]];
+      if (!less(5 * i, 5 * up)) break;
+      swap(5 * i, 5 * up);
       i = up;
     }
   };
-  const pop = (): E => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
+  const pop = () => {
+    const top = [heap[2], heap[3], heap[4]];
+    size--;
+    if (size > 0) {
+      heap.copyWithin(0, 5 * size, 5 * size + 5);
       let i = 0;
       for (;;) {
         const l = 2 * i + 1, r = l + 1;
         let s = i;
-        if (l < heap.length && less(heap[l], heap[s])) s = l;
-        if (r < heap.length && less(heap[r], heap[s])) s = r;
+        if (l < size && less(5 * l, 5 * s)) s = l;
+        if (r < size && less(5 * r, 5 * s)) s = r;
         if (s === i) break;
-        [heap[i], heap[s]] = [heap[s], heap[i]];
+        swap(5 * i, 5 * s);
         i = s;
       }
     }
     return top;
   };
-  const [z0, z1] = key(0);
-  for (let p = 0; p < n; p++) if (seeds[p] && mask[p]) push([z0, z1, seeds[p], Math.floor(p / w), p % w]);
-  while (heap.length) {
-    const [, , label, y, x] = pop();
+  for (let p = 0; p < n; p++) if (seeds[p] && mask[p]) push(0, seeds[p], Math.floor(p / w), p % w);
+  while (size > 0) {
+    const [label, y, x] = pop();
     const p = y * w + x;
     if (labels[p]) continue;
     labels[p] = label;
@@ -176,8 +185,7 @@ function propagate(seeds: Int32Array, mask: Uint8Array, w: number, h: number): {
         const d = Math.sqrt(Math.abs(dy) + Math.abs(dx)) + d0;
         if (distance[q] === -1 || distance[q] > d) {
           distance[q] = d;
-          const [k0, k1] = key(d);
-          push([k0, k1, label, yy, xx]);
+          push(d, label, yy, xx);
         }
       }
   }
@@ -215,6 +223,7 @@ export function measureObjectSkeleton(labels: Int32Array, skeleton: Uint8Array, 
   // only branchings within one pixel (8-connected) of the skeleton outside the seeds
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
+      if (!extra[y * w + x]) continue;
       let near = false;
       for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1) && !near; yy++)
         for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) if (outside[yy * w + xx]) near = true;

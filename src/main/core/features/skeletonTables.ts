@@ -63,11 +63,12 @@ const LENGTH = (() => {
   return t;
 })();
 
-/** each pixel's neighbourhood index in a binary image */
+/** each on pixel's neighbourhood index in a binary image (0 at off pixels: every table here is 0 there) */
 function indices(img: Uint8Array, w: number, h: number): Uint16Array {
   const out = new Uint16Array(w * h);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
+      if (!img[y * w + x]) continue;
       let v = 0;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
@@ -84,7 +85,9 @@ function indices(img: Uint8Array, w: number, h: number): Uint16Array {
 
 const lookup = (tbl: Uint8Array) => (img: Uint8Array, w: number, h: number) => {
   const ix = indices(img, w, h);
-  return Uint8Array.from(ix, (i) => tbl[i]);
+  const out = new Uint8Array(ix.length);
+  for (let p = 0; p < ix.length; p++) out[p] = tbl[ix[p]];
+  return out;
 };
 export const branchpoints = lookup(BRANCHPOINT);
 export const extraBranches = lookup(EXTRA_BRANCHES);
@@ -100,12 +103,18 @@ export function skeletonize(img: Uint8Array, w: number, h: number): Uint8Array {
   const dist = squaredDistanceTransform(img, w, h);
   const ix = indices(img, w, h);
   const tie = numpyPermutation(0, w * h);
-  const fg: number[] = [];
-  for (let p = 0; p < img.length; p++) if (img[p]) fg.push(p);
-  // squared distances order as the distances do; cornerness 9 − popcount
-  fg.sort((a, b) => dist[a] - dist[b] || popcount(ix[b]) - popcount(ix[a]) || tie[a] - tie[b]);
+  // one sort key: distance², then cornerness (9 − neighbours), then the permutation (unique, < 2^21·8)
+  const pixelOf = new Int32Array(w * h);
+  const keys: number[] = [];
+  for (let p = 0; p < img.length; p++)
+    if (img[p]) {
+      pixelOf[tie[p]] = p;
+      keys.push((Math.min(dist[p], 2 ** 26) * 10 + 9 - popcount(ix[p])) * w * h + tie[p]);
+    }
+  const fg = Float64Array.from(keys).sort();
   const r = img.slice();
-  for (const p of fg) {
+  for (const key of fg) {
+    const p = pixelOf[key % (w * h)];
     const y = Math.floor(p / w), x = p - y * w;
     if (y === 0) continue;
     let acc = 16;
