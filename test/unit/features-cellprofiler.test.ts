@@ -5,6 +5,8 @@ import { gunzipSync } from 'node:zlib';
 import { readGray, type Gray } from '../../src/main/core/io/tiff';
 import { grayToLabels } from '../../src/main/core/segment/labels';
 import { measureSite, tableToObjects, COMPARTMENTS, type SiteMeasurements } from '../../src/main/core/features/measure';
+import { measureObjectSkeleton } from '../../src/main/core/features/objectSkeleton';
+import { indexObjects } from '../../src/main/core/features/objects';
 
 // Reference values computed by CellProfiler's own measurement code (cp_measure on centrosome and
 // mahotas; CellProfiler 4.2.8's source where cp_measure departs from it), made by
@@ -156,6 +158,32 @@ for (const s of ['demo', 'examplehuman', 'edge'])
       assert.deepEqual(r.missing, [], `${module}: columns without a CellProfiler reference`);
       assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
     });
+
+// MeasureObjectSkeleton of the Nuclei on CellProfiler's mito_skel (skimage's skeletonize of
+// mito_bw, written by the reference script): Stainless' module is checked on the same skeleton.
+for (const s of ['demo', 'examplehuman', 'edge'])
+  test(`${s} site: MeasureObjectSkeleton (Nuclei on mito_skel) equals CellProfiler's code on every nucleus`, async () => {
+    const ref = load(s);
+    const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
+    const skel = await readGray(fileUrl(ref.files.mito_skel).pathname);
+    const ids = indexObjects(nuclei).ids;
+    const b = measureObjectSkeleton(nuclei.data, Uint8Array.from(skel.data, (v) => (v ? 1 : 0)), nuclei.width, nuclei.height, ids, 'mito_skel');
+    const want = ref.reference.Nuclei;
+    assert.deepEqual(Array.from(ids, String), Object.keys(want).sort((a, c) => +a - +c), `${s}: nucleus numbers`);
+    const bad: string[] = [];
+    let nonzero = 0;
+    b.names.forEach((name, j) =>
+      ids.forEach((id, k) => {
+        const w = want[String(id)][name];
+        if (w) nonzero++;
+        if (!equal(b.values[j][k], w) && bad.length < 12) bad.push(`Nuclei_${name}#${id}: ${b.values[j][k]} vs ${w}`);
+      }),
+    );
+    assert.equal(b.names.length, 4);
+    assert.deepEqual(bad, []);
+    // the sites' skeletons reach their nuclei: not a comparison of zeros only
+    assert.ok(nonzero > 0, `${s}: every reference value is 0`);
+  });
 
 test('summary: columns equal to CellProfiler per module and site', async (t) => {
   for (const s of ['demo', 'examplehuman', 'edge'])
