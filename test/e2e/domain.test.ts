@@ -68,6 +68,22 @@ test('out-of-range badge on the run, the plate page and the metrics page; skill 
     assert.equal(await page.getByTestId('skill-table').locator('[data-channel]').count(), 5, 'one row per Cell Painting channel');
     assert.equal(await page.getByTestId('domain-badge').first().getAttribute('data-verdict'), 'in range');
     await shot(page, 'domain-skill');
+
+    // the plate page says how the plate was imaged (this folder import records no objective)
+    await page.evaluate(`location.hash = '#/plates/${isl.plateId}'`);
+    assert.equal(await page.getByTestId('plate-objective').textContent(), 'objective not recorded');
+
+    // the Models page: a bundled model's held-out SSIM, baseline, skill and r per channel
+    await page.evaluate(`location.hash = '#/models'`);
+    await page.getByTestId('model-table').locator('[data-model="stainless-unet-direct"]').click();
+    const perChannel = page.getByTestId('model-detail').getByTestId('held-out-channels');
+    await perChannel.waitFor();
+    assert.equal(await perChannel.locator('[data-channel]').count(), 10, '5 channels × 2 held-out plates');
+    const cells = await perChannel.locator('[data-channel="Mito"]').first().locator('td').allTextContents();
+    assert.equal(cells[1], 'Mito');
+    assert.ok(cells.slice(2, 6).every((c) => Number.isFinite(Number(c))), cells.join(' | '));
+    await perChannel.scrollIntoViewIfNeeded();
+    await shot(page, 'models-per-channel');
   } finally {
     await s.close();
     core.close();

@@ -279,3 +279,47 @@ test('the field layouts are per cell: a per-well request is refused in one line'
   const code = await cli('export', '--plate', PLATE, '--source', 'acquired', '--format', 'sqlite', '--level', 'well', '--out', join(root, 'w.sqlite'));
   assert.notEqual(code, 0);
 });
+
+test("a model's run: both field layouts carry its domain verdict as an image-level Metadata_ column; acquired exports have none", { timeout: 900_000 }, async () => {
+  await ready;
+  assert.equal(await cli('infer', '--plate', PLATE, '--model', 'stainless-unet-direct'), 0);
+  const core0 = createCore({ workspace: ws, transport: 'inprocess' });
+  let runId: number;
+  let verdict: string;
+  try {
+    const run = core0.db.prepare(`SELECT id, domain FROM runs ORDER BY id DESC LIMIT 1`).get() as { id: number; domain: string };
+    runId = run.id;
+    verdict = JSON.parse(run.domain).verdict;
+  } finally {
+    core0.close();
+  }
+  assert.ok(['in range', 'shifted', 'out of range'].includes(verdict), verdict);
+  assert.equal(await cli('segment', '--plate', PLATE, '--source', 'synthetic', '--run', String(runId), '--method', 'classical', '--workers', '0'), 0);
+
+  const pq = join(root, 'run-cytotable.parquet');
+  assert.equal(await cli('export', '--plate', PLATE, '--source', 'synthetic', '--run', String(runId), '--layout', 'cytotable', '--format', 'parquet', '--out', pq), 0);
+  const t = readBack(pq);
+  const names = t.schema.fields.map((f) => f.name);
+  assert.ok(names.includes('Image_Metadata_DomainVerdict'), 'CytoTable layout: Image_Metadata_DomainVerdict');
+  assert.ok(!names.includes('Metadata_DomainVerdict'));
+  assert.deepEqual(names, [...names].sort((a, b) => cytotableRank(a) - cytotableRank(b) || (a < b ? -1 : a > b ? 1 : 0)), "in CytoTable's order");
+  const values = column(t, 'Image_Metadata_DomainVerdict');
+  assert.ok(values.length > 0);
+  assert.deepEqual([...new Set(values)], [verdict], 'every row carries the run verdict');
+
+  const sq = join(root, 'run-cells.sqlite');
+  assert.equal(await cli('export', '--plate', PLATE, '--source', 'synthetic', '--run', String(runId), '--format', 'sqlite', '--out', sq), 0);
+  const db = JSON.parse(execFileSync('/usr/bin/python3', ['-c', SQLITE_PY, sq], { encoding: 'utf8', maxBuffer: 1 << 30 })) as Record<string, { columns: string[]; types: Record<string, string>; data: unknown[][] }>;
+  const j = db.Image.columns.indexOf('Metadata_DomainVerdict');
+  assert.ok(j > 0, 'CellProfiler SQLite: Image.Metadata_DomainVerdict');
+  assert.equal(db.Image.types.Metadata_DomainVerdict, 'TEXT');
+  assert.equal(db.Image.data.length, 6);
+  assert.deepEqual([...new Set(db.Image.data.map((r) => r[j]))], [verdict]);
+  for (const c of ['Cells', 'Cytoplasm', 'Nuclei']) assert.ok(!db[c].columns.includes('Metadata_DomainVerdict'), `${c}: image-level only`);
+
+  // the acquired images have no model, so no verdict
+  const acq = join(root, 'acq-cells.sqlite');
+  assert.equal(await cli('export', '--plate', PLATE, '--source', 'acquired', '--format', 'sqlite', '--out', acq), 0);
+  const adb = JSON.parse(execFileSync('/usr/bin/python3', ['-c', SQLITE_PY, acq], { encoding: 'utf8', maxBuffer: 1 << 30 })) as Record<string, { columns: string[] }>;
+  assert.ok(!adb.Image.columns.includes('Metadata_DomainVerdict'));
+});

@@ -6,6 +6,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { openCatalog } from '../../src/main/core/catalog/db';
 import { importPlate } from '../../src/main/core/catalog/importPlate';
 import { plateMagnification } from '../../src/main/core/catalog/magnification';
+import { findPlate } from '../../src/main/core/catalog/queries';
+import { makePlan } from '../../src/main/core/campaign/plan';
+import { createCore } from '../../src/main/core/core';
+import { registerBundledModels } from '../../src/main/core/inference';
 import { compareDomain, parseMagnification } from '../../src/main/core/inference/domain';
 import { writeLoadData } from '../../src/main/core/io/loaddata';
 import { simulatePlate } from '../../src/main/core/simulate';
@@ -14,12 +18,13 @@ import type { TrainingConditions } from '../../src/shared/domain';
 
 /**
  * The objective magnification a plate was imaged with, from its Harmony index or its LoadData
- * Metadata_ columns, and its use in the domain check (a model trained at another magnification is
+ * Metadata_ columns, recorded at import in plates.acquisition (the plate page shows it), and its use
+ * in the domain check of infer and of a campaign plan (a model trained at another magnification is
  * a shift: resampling matches the sampling, not the optics).
  */
 const root = mkdtempSync(join(tmpdir(), 'stainless-mag-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
-const JUMP = resolve(import.meta.dirname, '../fixtures/import/harmony/harmony5-jump.idx.xml');
+const JUMP = resolve(import.meta.dirname, '../fixtures/import/harmony/BR00121482.Index.idx.xml');
 
 test("a Phenix export's Index.idx.xml gives the plate's magnification (20×)", async () => {
   const dir = join(root, 'PHX');
@@ -30,6 +35,7 @@ test("a Phenix export's Index.idx.xml gives the plate's magnification (20×)", a
     const r = await importPlate(db, { dir });
     assert.ok(r.ok, JSON.stringify(r.problems));
     assert.equal(plateMagnification(db, r.plateId), 20);
+    assert.equal(findPlate(db, r.plateId)?.magnification, 20, 'plates.get carries it to the plate page');
   } finally {
     db.close();
   }
@@ -61,6 +67,10 @@ test('a LoadData Metadata_Magnification column gives it too; disagreeing sites o
       const r = await importPlate(db, { dir: sim.out, loadData: await csvFor(name, mag), channelMap: 'BF=BF,BFLow=BFLow,BFHigh=BFHigh,DNA=DNA,ER=ER,RNA=RNA,AGP=AGP,Mito=Mito' });
       assert.ok(r.ok, JSON.stringify(r.problems));
       assert.equal(plateMagnification(db, r.plateId), want, name);
+      // recorded at import, not re-derived from the metadata later
+      const acq = db.prepare(`SELECT acquisition FROM plates WHERE id = ?`).pluck().get(r.plateId) as string | null;
+      assert.deepEqual(acq && JSON.parse(acq), want ? { source: join(root, `${name}.csv`), objective: { magnification: want, na: null } } : null, name);
+      assert.equal(findPlate(db, r.plateId)?.magnification, want, name);
     } finally {
       db.close();
     }
@@ -83,4 +93,21 @@ test('the domain check: another objective than the training one is a shift, with
   const unknown = compareDomain(tc, site, meta);
   assert.equal(unknown.verdict, 'in range');
   assert.ok(unknown.notes.includes('objective magnification unknown (trained at 20×)'));
+});
+
+test("a campaign plan's domain verdict sees the recorded magnification, as infer's does", { timeout: 120_000 }, async () => {
+  const sim = await simulatePlate({ out: join(root, 'plan-sim'), format: 96, wells: ['A01'], sites: 2, size: 96, seed: 4, barcode: 'PLANMAG', workers: 0 });
+  const core = createCore({ workspace: join(root, 'plan-ws'), transport: 'inprocess' });
+  try {
+    const r = await importPlate(core.db, { dir: sim.out });
+    assert.ok(r.ok, JSON.stringify(r.problems));
+    await registerBundledModels(core);
+    // as a LoadData or Harmony import records it
+    core.db.prepare(`UPDATE plates SET acquisition = ? WHERE id = ?`).run(JSON.stringify({ objective: { magnification: 40, na: null } }), r.plateId);
+    const plan = await makePlan(core.db, { plate: 'PLANMAG', model: 'stainless-unet-direct', steps: ['infer'], shards: 1, dir: join(root, 'plan') });
+    // the bundled model names no parsable objective: the plate's 40× is a note, never dropped
+    assert.ok(plan.domain.notes.includes('imaged at 40× (the model records no objective magnification)'), plan.domain.notes.join('; '));
+  } finally {
+    core.close();
+  }
 });

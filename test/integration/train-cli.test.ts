@@ -147,6 +147,44 @@ test('cancelling a train job kills the training process group', { timeout: 600_0
   }
 });
 
+test('after a cancel, the same train request resumes that job from the checkpoint the cancel saved', { timeout: 600_000 }, async () => {
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  const params = { plate: 'SIM-A549-96-5', preset: 'fast', holdoutWells: ['A04'], seed: 11 };
+  const stepOf = (j: JobInfo) => Number(/^step (\d+)\//.exec(j.message ?? '')?.[1] ?? NaN);
+  /** resolves with the first training step the job reports at or past `min` */
+  const reached = (id: number, min: number) =>
+    new Promise<number>((res) => {
+      const off = core.events.on((e) => {
+        if (e.type === 'job' && e.job.id === id && stepOf(e.job) >= min) {
+          off();
+          res(stepOf(e.job));
+        }
+      });
+    });
+  try {
+    const job = (await dispatch(core, handlers, 'train.start', params)) as JobInfo;
+    const stoppedAt = await reached(job.id, 3);
+    core.jobs.cancel(job.id);
+    assert.equal((await core.jobs.wait(job.id)).status, 'cancelled');
+    const ckpt = join(ws, 'training', `job-${job.id}`, 'checkpoint', 'checkpoint.pt');
+    assert.ok(existsSync(ckpt), 'the cancel saved a checkpoint');
+    // the same request again: the same job, its first step after the saved one (not step 1)
+    const again = (await dispatch(core, handlers, 'train.start', params)) as JobInfo;
+    assert.equal(again.id, job.id, 'resumed, not a new job');
+    const first = await reached(job.id, 1);
+    assert.ok(first > stoppedAt, `resumed at step ${first}, after the ${stoppedAt} steps done before the cancel`);
+    core.jobs.cancel(job.id);
+    assert.equal((await core.jobs.wait(job.id)).status, 'cancelled');
+    // other parameters are another job
+    const other = (await dispatch(core, handlers, 'train.start', { ...params, seed: 12 })) as JobInfo;
+    assert.notEqual(other.id, job.id);
+    core.jobs.cancel(other.id);
+    await core.jobs.wait(other.id);
+  } finally {
+    core.close();
+  }
+});
+
 test('the stains a lab has to the ones it lacks: --inputs DNA,AGP --outputs ER,RNA,Mito trains, and infer runs it on the plate', { timeout: 1_200_000 }, async () => {
   const r = await cli('train', '--plate', 'SIM-A549-96-5', '--preset', 'fast', '--epochs', '4', '--holdout-wells', 'A04', '--inputs', 'DNA,AGP', '--outputs', 'ER,RNA,Mito', '--name', 'stains-to-stains', '--json');
   assert.equal(r.code, 0, r.err);

@@ -76,7 +76,7 @@ test('auto contrast: percentile window, and min..max for near-constant images', 
   assert.deepEqual(autoWindow({ width: 4, height: 1, bitDepth: 8, data: new Uint8Array([7, 7, 7, 7]) }), [7, 8]);
 });
 
-type Row = { label: string; source: string; ssim: Record<string, number | null>; meanSsim: number | null; nucleiF1: number | null; cellsF1: number | null; featureR: number | null };
+type Row = { label: string; source: string; ssim: Record<string, number | null>; meanSsim: number | null; nucleiF1: number | null; cellsF1: number | null; featureR: number | null; channels: Array<{ channel: string; ssim: number | null; baselineSsim: number | null; skillSsim: number | null; r: number | null; nucleiSsim: number | null; cellsSsim: number | null }> };
 
 test('held-out metrics of the bundled manifests become table rows (training and Stainless figures)', () => {
   for (const name of ['stainless-unet-direct', 'stainless-resdiff']) {
@@ -92,8 +92,21 @@ test('held-out metrics of the bundled manifests become table rows (training and 
       assert.ok(r.meanSsim! > 0 && r.meanSsim! < 1 && r.nucleiF1! > 0 && r.cellsF1! > 0, `${name} ${r.label}`);
     }
     const app = m.heldOutMetrics.app;
-    if (app) assert.equal(rows.filter((r) => r.source === 'Stainless').length, app.plates.length);
+    if (app) {
+      const appRows = rows.filter((r) => r.source === 'Stainless');
+      assert.equal(appRows.length, app.plates.length);
+      // the per-channel table shows the manifest's own figures for each channel it scored
+      for (const [i, r] of appRows.entries()) {
+        const honest = app.plates[i].honest;
+        assert.deepEqual(r.channels.map((c) => c.channel), Object.keys(honest), name);
+        for (const c of r.channels)
+          assert.deepEqual([c.ssim, c.baselineSsim, c.skillSsim, c.r, c.nucleiSsim, c.cellsSsim], ['ssim', 'baselineSsim', 'skillSsim', 'r', 'nucleiSsim', 'cellsSsim'].map((k) => honest[c.channel][k]), `${name} ${c.channel}`);
+      }
+    }
   }
+  // a train job's model: one channel, no inside-object figures
+  const trained: { rows: Row[] } = heldOutRows({ app: { plates: [{ cellLine: 'A549', plate: 'P', sites: 2, honest: { DNA: { ssim: 0.5, r: 0.7, mse: 30, baselineSsim: 0.4, baselineMse: 60, skillSsim: 0.1667, skillMse: 0.5 } } }] } });
+  assert.deepEqual(trained.rows[0].channels, [{ channel: 'DNA', ssim: 0.5, baselineSsim: 0.4, skillSsim: 0.1667, r: 0.7, nucleiSsim: null, cellsSsim: null }]);
   const odd: { rows: Row[]; other: unknown[] } = heldOutRows({ A549: { channels: { DNA: { ssim: 0.9 } }, meanSsim: 0.7 }, note: 'free text', app: { plates: [{ cellLine: 'U2OS', plate: 'p', ssim: { DNA: 0.8 }, features: { meanR: 0.3 } }], steps: 15 } });
   assert.deepEqual(odd.other, [['note', 'free text']]);
   assert.deepEqual(odd.rows.map((r) => [r.label, r.ssim.DNA, r.ssim.ER, r.featureR]), [['A549', 0.9, null, null], ['U2OS (15 sampling steps)', 0.8, null, 0.3]]);

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 import os
+import signal
+import sys
 import time
 
 import numpy as np
@@ -75,7 +77,16 @@ def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop:
     t0, last_save = time.time(), time.time()
     seconds0 = state["seconds"]
     model.train()
+    # a cancel (the app's SIGTERM to the process group) saves the checkpoint after the current
+    # step, so re-running the same job resumes where it stopped, not from the last 2-minute save
+    stop = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     while state["step"] < steps:
+        if stop:
+            state["seconds"] = seconds0 + time.time() - t0
+            save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths, (c_in, c_out))
+            log(f"stopped at step {state['step']}; checkpoint saved in {ckpt}")
+            sys.exit(143)
         elapsed = seconds0 + time.time() - t0
         if max_minutes and elapsed > max_minutes * 60:
             log(f"time budget of {max_minutes} min reached at step {state['step']}")
@@ -122,6 +133,7 @@ def train(kind: str, bank: SiteBank, ckpt: str, *, steps: int, batch: int, crop:
             state["seconds"] = seconds0 + time.time() - t0
             save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths, (c_in, c_out))
             last_save = time.time()
+    signal.signal(signal.SIGTERM, previous)
     state["seconds"] = seconds0 + time.time() - t0
     save(ckpt, model, opt, disc, d_opt, state, kind, schedule, widths, (c_in, c_out))
     return state

@@ -7,7 +7,7 @@ const f3 = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v.
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: "Train a model on a plate's own acquired images (Python + PyTorch), score it on held-out wells, register it",
+  summary: "Train a model on a plate's own acquired images (Python + PyTorch), score it on held-out wells, register it; re-running the same command after a Ctrl-C resumes from its checkpoint",
   usage:
     'stainless train --plate B [--model direct|resdiff] [--preset fast|full] [--epochs N] [--holdout-wells A03,H12 | --holdout-region bottom-quarter]\n' +
     '                [--inputs BFLow,BF,BFHigh] [--outputs DNA,...] [--name NAME] [--seed N] [--json]\n' +

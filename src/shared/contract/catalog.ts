@@ -165,6 +165,9 @@ export interface PlateSummary {
   naming: string | null;
   isDemo: boolean;
   importedAt: string;
+  /** recorded at import (Harmony's index, LoadData's Metadata_ columns); null when unknown */
+  pixelSizeUm: number | null;
+  magnification: number | null;
   wells: number;
   sites: number;
   images: number;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Db } from '../catalog/db';
 import { findPlate } from '../catalog/queries';
+import { plateMagnification } from '../catalog/magnification';
 import { getModel } from '../inference/registry';
 import { sha256File } from '../inference/model';
 import { readGray } from '../io/tiff';
@@ -93,7 +94,7 @@ export async function makePlan(db: Db, o: PlanOptions): Promise<Plan> {
   }
   // the run's domain verdict, computed here as `infer` computes it, so the merged run records it
   const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(m.inputs.map((ch) => readGray(sites[i].inputs[ch].path))), m, null)));
-  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: null, modelPixelSizeUm: m.pixelSizeUm });
+  const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: null, modelPixelSizeUm: m.pixelSizeUm, magnification: plateMagnification(db, plate.id) });
   const dir = resolve(o.dir);
   const shardFiles = Array.from({ length: o.shards }, (_, k) => `shards/shard-${k}.csv`);
   const body: Omit<Plan, 'id' | 'createdAt'> = {

@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { scanPlate, type ScanResult } from './scan';
 import { registerTruthLabels } from './truthLabels';
 import { platePixelSize } from './harmonyScan';
+import { magnificationOfMetadata } from './magnification';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -203,6 +204,7 @@ function writePlate(
     dropImage: db.prepare(`DELETE FROM images WHERE id = ?`),
     wellMeta: db.prepare(`UPDATE wells SET metadata = ? WHERE id = ?`),
     acquisition: db.prepare(`UPDATE plates SET pixel_size_um = ?, acquisition = ? WHERE id = ?`),
+    objective: db.prepare(`UPDATE plates SET acquisition = ? WHERE id = ?`),
     plateChannel: db.prepare(`
       INSERT INTO plate_channels (plate_id, channel, number, name, pixel_size_um, excitation_nm, emission_nm) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (plate_id, channel) DO UPDATE SET number = excluded.number, name = excluded.name, pixel_size_um = excluded.pixel_size_um,
@@ -283,6 +285,11 @@ function writePlate(
       const nameOf = (k: string) => s.channelMap[k] ?? k;
       st.acquisition.run(platePixelSize(h, nameOf), JSON.stringify({ source: h.file, plate: h.plate, objective: h.objective, planes: h.planes, fields: h.fields }), plateId);
       for (const c of h.channels) st.plateChannel.run(plateId, nameOf(`ch${c.number}`), c.number, c.name, c.pixelSizeUm, c.excitationNm, c.emissionNm);
+    } else if (s.wellMetadata || s.siteMetadata) {
+      // LoadData's Metadata_(Objective)Magnification: recorded like Harmony's objective, so the
+      // domain check and the plate page read one place (when every row that names one agrees)
+      const magnification = magnificationOfMetadata([...(s.wellMetadata?.values() ?? []), ...(s.siteMetadata?.values() ?? [])]);
+      if (magnification) st.objective.run(JSON.stringify({ source: opts.loadData ?? null, objective: { magnification, na: null } }), plateId);
     }
     // LoadData's Metadata_* columns: a re-import from the CSV replaces them
     for (const [k, m] of s.wellMetadata ?? []) {

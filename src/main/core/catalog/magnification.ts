@@ -5,25 +5,15 @@ import { parseMagnification } from '../inference/domain';
 const KEYS = ['ObjectiveMagnification', 'Magnification', 'Objective'];
 
 /**
- * The objective magnification a plate was imaged with: Harmony's Index.idx.xml (kept at import in
- * plates.acquisition), else a LoadData Metadata_ column kept on its wells or sites, when every
- * site that has one agrees. null when unknown.
+ * The objective magnification LoadData Metadata_ columns give (kept on wells or sites), when
+ * every row that has one agrees; null when none does or they disagree. Called at import, which
+ * records it in plates.acquisition.
  */
-export function plateMagnification(db: Db, plateId: number): number | null {
-  const p = db.prepare(`SELECT acquisition FROM plates WHERE id = ?`).get(plateId) as { acquisition: string | null } | undefined;
-  if (p?.acquisition) {
-    const m = (JSON.parse(p.acquisition) as { objective?: { magnification?: number | null } }).objective?.magnification;
-    if (typeof m === 'number' && m > 0) return m;
-  }
-  const rows = db
-    .prepare(`SELECT w.metadata AS well, s.metadata AS site FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ? AND (w.metadata IS NOT NULL OR s.metadata IS NOT NULL)`)
-    .all(plateId) as Array<{ well: string | null; site: string | null }>;
+export function magnificationOfMetadata(rows: Iterable<Record<string, string>>): number | null {
   const seen = new Set<number>();
-  for (const r of rows) {
-    const meta = { ...(r.well ? JSON.parse(r.well) : {}), ...(r.site ? JSON.parse(r.site) : {}) } as Record<string, unknown>;
+  for (const meta of rows) {
     for (const k of KEYS) {
-      const v = meta[k];
-      const n = typeof v === 'number' ? v : parseMagnification(typeof v === 'string' ? v : null);
+      const n = parseMagnification(meta[k] ?? null);
       if (n && n > 0) {
         seen.add(n);
         break;
@@ -31,4 +21,10 @@ export function plateMagnification(db: Db, plateId: number): number | null {
     }
   }
   return seen.size === 1 ? [...seen][0] : null;
+}
+
+/** The objective magnification recorded at import (Index.idx.xml or LoadData); null when unknown. */
+export function plateMagnification(db: Db, plateId: number): number | null {
+  const m = db.prepare(`SELECT json_extract(acquisition, '$.objective.magnification') FROM plates WHERE id = ?`).pluck().get(plateId);
+  return typeof m === 'number' && m > 0 ? m : null;
 }

@@ -5,7 +5,8 @@ export class NotFound extends Error {}
 
 const PLATE_SQL = `
   SELECT p.id, p.barcode, p.cell_line AS cellLine, p.format, p.platemap_name AS platemapName, p.source_dir AS sourceDir,
-    p.naming, p.is_demo AS isDemo, p.imported_at AS importedAt,
+    p.naming, p.is_demo AS isDemo, p.imported_at AS importedAt, p.pixel_size_um AS pixelSizeUm,
+    json_extract(p.acquisition, '$.objective.magnification') AS magnification,
     (SELECT count(*) FROM wells w WHERE w.plate_id = p.id) AS wells,
     (SELECT count(*) FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = p.id) AS sites,
     (SELECT count(*) FROM images i JOIN sites s ON s.id = i.site_id JOIN wells w ON w.id = s.well_id WHERE w.plate_id = p.id AND i.kind = 'acquired') AS images,

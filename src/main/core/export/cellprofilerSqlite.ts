@@ -14,7 +14,7 @@ export const SQLITE_MAX_COLUMNS = 2000;
 
 type SqlType = 'INTEGER' | 'REAL' | 'TEXT';
 /** An output column: a stored per-cell column, or a value made from the row (keys, parents, files, counts). */
-type From = { store: string } | { key: 'table' | 'image' | 'object' | 'nucleus' } | { file: string } | { count: Compartment };
+type From = { store: string } | { key: 'table' | 'image' | 'object' | 'nucleus' } | { file: string } | { count: Compartment } | { value: string };
 
 interface PlannedColumn {
   name: string;
@@ -43,11 +43,13 @@ const sqlType = (c: ColumnSpec): SqlType => (c.kind === 'string' ? 'TEXT' : c.ki
  * - Cells, Cytoplasm, Nuclei: TableNumber, ImageNumber, ObjectNumber, the compartment's prefixed
  *   features as stored (with `<Object>_Number_Object_Number`, CellProfiler's key in this layout),
  *   the parent columns. Cells touching the border are left out, as CellProfiler discards them.
+ * A model's run adds its domain verdict to the Image table as `Metadata_DomainVerdict`, as the
+ * Stainless layout carries it on every row (`domain`; null for acquired images).
  * One table per object is CellProfiler's own answer to the 2,000-column limit; a table that
  * would still exceed it is refused before anything is written, as CellProfiler stops with
  * "maximum columns reached".
  */
-export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = SQLITE_MAX_COLUMNS): PlannedTable[] {
+export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = SQLITE_MAX_COLUMNS, domain: string | null = null): PlannedTable[] {
   const key = (name: string, k: 'table' | 'image' | 'object'): PlannedColumn => ({ name, type: 'INTEGER', from: { key: k } });
   const image: PlannedTable = {
     name: 'Image',
@@ -58,6 +60,7 @@ export function planTables(stored: ColumnSpec[], fileColumns: string[], limit = 
       ...stored
         .filter((c) => c.name.startsWith('Metadata_') && c.name !== 'Metadata_ObjectNumber' && c.name !== 'Metadata_TouchesBorder')
         .map((c) => ({ name: c.name, type: sqlType(c), from: { store: c.name } })),
+      ...(domain !== null && !stored.some((c) => c.name === 'Metadata_DomainVerdict') ? [{ name: 'Metadata_DomainVerdict', type: 'TEXT' as const, from: { value: domain } }] : []),
       ...fileColumns.map((f): PlannedColumn => ({ name: f, type: 'TEXT', from: { file: f } })),
       ...COMPARTMENTS.map((c): PlannedColumn => ({ name: `Count_${c}`, type: 'INTEGER', from: { count: c } })),
       ...stored.filter((c) => c.name.startsWith('Image_')).map((c) => ({ name: c.name.slice('Image_'.length), type: sqlType(c), from: { store: c.name } })),
@@ -111,12 +114,12 @@ const ROWS_PER_TRANSACTION = 4096;
  * transactions, renamed into place at the end. Missing measurements (NaN) are NULL, as
  * ExportToDatabase writes them.
  */
-export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { barcode: string }, out: string): Promise<SqliteSummary> {
+export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { barcode: string }, out: string, domain: string | null = null): Promise<SqliteSummary> {
   const pf = await openParquet(set.cellsPath!);
   const stored = cellSpecs(pf);
   const sites = await indexSites(pf);
   const files = siteFiles(db, set.plateId, set);
-  const tables = planTables(stored, files.names);
+  const tables = planTables(stored, files.names, SQLITE_MAX_COLUMNS, domain);
   const tn = tableNumber(set.barcode, set);
   const tmp = `${out}.partial`;
   let sq: Database.Database;
@@ -150,6 +153,7 @@ export async function exportCellProfilerSqlite(db: Db, set: FeatureSetRow & { ba
           if (typeof v === 'number') return Number.isFinite(v) ? v : null;
           return typeof v === 'bigint' ? Number(v) : ((v as string | null | undefined) ?? null);
         }
+        if ('value' in f) return f.value;
         const k = siteKey(well[i], siteCol[i]);
         if ('file' in f) return files.bySite.get(k)?.[f.file] ?? null;
         if ('count' in f) return sites.get(k)!.counts[f.count];

@@ -43,9 +43,10 @@ export interface CytotableSummary {
  * `Metadata_Plate`, `Metadata_Well`, `Image_Metadata_Site`, `Image_FileName_*`/`Image_PathName_*`
  * and `Image_Count_*`; compartment features with their `Cells_`/`Cytoplasm_`/`Nuclei_` prefixes.
  * Values are the stored ones (float32 features, float64 positions; all float64 with 'double'); cells touching the border are
- * left out (fieldKeys.ts says why). Streamed a row group at a time.
+ * left out (fieldKeys.ts says why). A model's run adds its domain verdict as the image-level
+ * `Image_Metadata_DomainVerdict` (`domain`; null for acquired images). Streamed a row group at a time.
  */
-export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: string }, out: string, precision: 'single' | 'double' = 'single'): Promise<CytotableSummary> {
+export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: string }, out: string, precision: 'single' | 'double' = 'single', domain: string | null = null): Promise<CytotableSummary> {
   const pf = await openParquet(set.cellsPath!);
   // 'double': every float32 feature written as float64 (the stored values, widened)
   const stored = cellSpecs(pf).map((c) => (precision === 'double' && c.kind === 'float32' ? { ...c, kind: 'float64' as const } : c));
@@ -64,6 +65,7 @@ export async function exportCytotable(db: Db, set: FeatureSetRow & { barcode: st
     { name: 'Metadata_Cytoplasm_Parent_Nuclei', kind: 'int', from: { fn: objectOf('Nuclei') } },
     { name: 'Metadata_Cells_Parent_Nuclei', kind: 'int', from: { fn: objectOf('Nuclei') } },
     ...files.names.map((n) => ({ name: `Image_${n}`, kind: 'string' as const, from: { fn: (i: number) => files.bySite.get(siteKey(g.get('Metadata_Well')![i], g.get('Metadata_Site')![i]))?.[n] ?? null } })),
+    ...(domain !== null && !has.has('Metadata_DomainVerdict') ? [{ name: 'Image_Metadata_DomainVerdict', kind: 'string' as const, from: { fn: () => domain } }] : []),
     ...COMPARTMENTS.map((c) => ({ name: `Image_Count_${c}`, kind: 'int' as const, from: { fn: (i: number) => site(i).counts[c] } })),
     ...stored.map((c) => ({ ...c, name: c.name === 'Metadata_Site' ? 'Image_Metadata_Site' : c.name, from: { store: c.name } })),
   ];

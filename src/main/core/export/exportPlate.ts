@@ -93,11 +93,11 @@ export async function exportPlate(db: Db, p: ExportParams): Promise<ExportSummar
   if (!set.cellsPath) throw new Error(`feature set ${set.id} has no per-cell file`);
   const base = { out: p.out, level: 'cell' as const, format: p.format, setId: set.id };
   if (p.format === 'sqlite') {
-    const r = await exportCellProfilerSqlite(db, set, p.out);
+    const r = await exportCellProfilerSqlite(db, set, p.out, set.runId === null ? null : domain);
     return { ...base, layout: 'cellprofiler', rows: r.rows, columns: r.columns, tables: r.tables, leftOut: r.leftOut };
   }
   if (layout === 'cytotable') {
-    const r = await exportCytotable(db, set, p.out, p.precision);
+    const r = await exportCytotable(db, set, p.out, p.precision, set.runId === null ? null : domain);
     return { ...base, layout: 'cytotable', rows: r.rows, columns: r.columns, leftOut: r.leftOut };
   }
   return exportCells(set, p, set.runId === null ? null : domain);

@@ -130,6 +130,19 @@ export class JobManager {
     return this.get(id)!;
   }
 
+  /**
+   * The latest job of this kind with these parameters when it was cancelled or interrupted (not
+   * when it finished or failed since): what re-running the same command resumes.
+   */
+  latestStopped<K extends JobKindName>(kind: K, params: JobParams<K>): JobInfo | null {
+    const want = canonical(params);
+    for (const r of this.db.prepare(`SELECT id, status, params FROM jobs WHERE kind = ? ORDER BY id DESC`).iterate(kind) as Iterable<{ id: number; status: string; params: string }>) {
+      if (canonical(JSON.parse(r.params)) !== want) continue;
+      return r.status === 'cancelled' || r.status === 'interrupted' ? this.get(r.id) : null;
+    }
+    return null;
+  }
+
   list(limit = 100): JobInfo[] {
     const rows = this.db.prepare(`SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(limit) as JobRow[];
     return rows.map((r) => this.toInfo(r));
@@ -244,3 +257,10 @@ export class JobManager {
 }
 
 const isFinal = (s: JobStatus) => s === 'done' || s === 'failed' || s === 'cancelled';
+
+/** JSON with sorted keys and undefined left out: equal parameters compare equal whatever their order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
+}

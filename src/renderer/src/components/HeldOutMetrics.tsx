@@ -1,7 +1,7 @@
 import { Table, Text } from '@mantine/core';
 import { PAINT_CHANNELS } from '../../../shared/channels';
 import { formatValue } from '../lib/format';
-import { heldOutRows, type Obj } from '../lib/heldOut';
+import { heldOutRows, type HeldOutRow, type Obj } from '../lib/heldOut';
 
 const cell = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 
@@ -80,6 +80,7 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      <PerChannel rows={rows} />
       {targets && (
         <Text size="sm" mt={4} data-testid="held-out-targets">
           <Text span fw={600} c={targets.missed.length ? 'red' : 'teal'}>
@@ -98,6 +99,54 @@ export function HeldOutMetrics({ held }: { held: Obj }) {
           {typeof v === 'number' ? formatValue(v) : JSON.stringify(v).slice(0, 300)}
         </Text>
       ))}
+    </>
+  );
+}
+
+/** Held-out SSIM, Pearson r and skill over the constant baseline per channel, for the rows the app's metrics scored. */
+function PerChannel({ rows }: { rows: HeldOutRow[] }) {
+  const scored = rows.filter((r) => r.channels.length > 0);
+  if (!scored.length) return null;
+  const inside = scored.some((r) => r.channels.some((c) => c.nucleiSsim !== null || c.cellsSsim !== null));
+  return (
+    <>
+      <Text size="xs" c="dimmed" mt="sm" mb={4}>
+        Per channel, by Stainless&apos; metrics: skill = (SSIM − baseline)/(1 − baseline); baseline = a constant image at the other sites&apos; median level.
+      </Text>
+      <Table fz="sm" striped withTableBorder verticalSpacing={2} w="auto" style={{ whiteSpace: 'nowrap' }} data-testid="held-out-channels">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>held-out plate</Table.Th>
+            <Table.Th>channel</Table.Th>
+            <Table.Th ta="right">SSIM</Table.Th>
+            <Table.Th ta="right">baseline</Table.Th>
+            <Table.Th ta="right">skill</Table.Th>
+            <Table.Th ta="right">Pearson r</Table.Th>
+            {inside && <Table.Th ta="right">SSIM in nuclei</Table.Th>}
+            {inside && <Table.Th ta="right">SSIM in cells</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {scored.flatMap((r, i) =>
+            r.channels.map((c, j) => (
+              <Table.Tr key={`${i}-${c.channel}`} data-channel={c.channel}>
+                <Table.Td c={j ? 'dimmed' : undefined}>{j ? '' : r.label}</Table.Td>
+                <Table.Td>{c.channel}</Table.Td>
+                <Table.Td ta="right">{cell(c.ssim)}</Table.Td>
+                <Table.Td ta="right" c="dimmed">
+                  {cell(c.baselineSsim)}
+                </Table.Td>
+                <Table.Td ta="right" fw={600} c={c.skillSsim !== null && c.skillSsim <= 0 ? 'red' : undefined}>
+                  {cell(c.skillSsim)}
+                </Table.Td>
+                <Table.Td ta="right">{cell(c.r)}</Table.Td>
+                {inside && <Table.Td ta="right">{cell(c.nucleiSsim)}</Table.Td>}
+                {inside && <Table.Td ta="right">{cell(c.cellsSsim)}</Table.Td>}
+              </Table.Tr>
+            )),
+          )}
+        </Table.Tbody>
+      </Table>
     </>
   );
 }

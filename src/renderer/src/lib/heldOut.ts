@@ -13,6 +13,19 @@ export interface HeldOutRow {
   /** app metrics: mean SSIM of the constant baseline, and the skill over it */
   baselineSsim: number | null;
   skillSsim: number | null;
+  /** app metrics per channel (the `honest` figures), in the manifest's order; empty when it has none */
+  channels: HeldOutChannel[];
+}
+
+/** One channel's held-out figures by Stainless' metrics: beside the constant baseline, and inside objects. */
+export interface HeldOutChannel {
+  channel: string;
+  ssim: number | null;
+  baselineSsim: number | null;
+  skillSsim: number | null;
+  r: number | null;
+  nucleiSsim: number | null;
+  cellsSsim: number | null;
 }
 
 /** heldOutMetrics.targets (training/restate_targets.ts): the targets judged on the app's figures. */
@@ -52,6 +65,7 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
           featureR: isObj(p.features) ? num(p.features.meanR) : null,
           baselineSsim: num(p.meanBaselineSsim),
           skillSsim: num(p.meanSsim) !== null && num(p.meanBaselineSsim) !== null && num(p.meanBaselineSsim) !== 1 ? (num(p.meanSsim)! - num(p.meanBaselineSsim)!) / (1 - num(p.meanBaselineSsim)!) : null,
+          channels: isObj(p.honest) ? honestChannels(p.honest) : [],
         });
       }
     } else if (isObj(v) && isObj(v.channels)) {
@@ -67,8 +81,24 @@ export function heldOutRows(held: Obj): { rows: HeldOutRow[]; other: Array<[stri
         featureR: null,
         baselineSsim: null,
         skillSsim: null,
+        channels: [],
       });
     } else other.push([key, v]);
   }
   return { rows, other, targets };
+}
+
+/** The per-channel figures the app's metrics wrote (evaluate_app.ts, the train job): skill is stated there, not re-derived. */
+function honestChannels(honest: Obj): HeldOutChannel[] {
+  return Object.entries(honest)
+    .filter((e): e is [string, Obj] => isObj(e[1]))
+    .map(([channel, f]) => ({
+      channel,
+      ssim: num(f.ssim),
+      baselineSsim: num(f.baselineSsim),
+      skillSsim: num(f.skillSsim),
+      r: num(f.r),
+      nucleiSsim: num(f.nucleiSsim),
+      cellsSsim: num(f.cellsSsim),
+    }));
 }

@@ -114,7 +114,7 @@ function training(p: Record<string, unknown> | undefined): string | null {
     typeof data.split === 'string' ? data.split : null,
     Array.isArray(p.cellLines) ? p.cellLines.join(' + ') : null,
     typeof p.steps === 'number' ? `${p.steps.toLocaleString('en-US')} steps` : null,
-    typeof p.epochs === 'number' && typeof data.plate === 'string' ? `${p.epochs} epochs` : null,
+    typeof p.epochs === 'number' && typeof data.plate === 'string' ? `${p.epochs} epoch${p.epochs === 1 ? '' : 's'}` : null,
     typeof p.trainingMinutes === 'number' ? `${p.trainingMinutes < 10 ? p.trainingMinutes : Math.round(p.trainingMinutes)} min` : null,
     typeof p.parameters === 'number' ? `${p.parameters.toLocaleString('en-US')} parameters` : null,
   ].filter(Boolean);

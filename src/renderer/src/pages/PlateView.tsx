@@ -117,7 +117,8 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
             Plate {p.barcode}
           </Title>
           <Text c="dimmed" size="sm">
-            {p.format}-well · {p.cellLine ?? 'cell line not set'} · {p.wells} wells, {p.sites} sites · channels {p.channels.join(', ')}
+            {p.format}-well · {p.cellLine ?? 'cell line not set'} · <span data-testid="plate-objective">{p.magnification ? `${p.magnification}× objective` : 'objective not recorded'}</span>
+            {p.pixelSizeUm ? ` · ${p.pixelSizeUm} µm/px` : ''} · {p.wells} {p.wells === 1 ? 'well' : 'wells'}, {p.sites} {p.sites === 1 ? 'site' : 'sites'} · channels {p.channels.join(', ')}
           </Text>
         </Stack>
         <Group gap="md" align="flex-end">
