@@ -40,17 +40,29 @@ function extrema(a: Float64Array): [number, number] {
 }
 
 /** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
-function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) => number } {
+function logTransform(u: Float64Array, grid: Uint16Array | null): { data: Float64Array; back: (t: number) => number } {
   const [min, max] = extrema(u);
   const floor = min + (max - min) / 256 + EPS;
-  const l = Float64Array.from(u, (v) => Math.log(v < floor ? floor : v));
+  const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
   const [lmin, lmax] = extrema(l);
   const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
   return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
 }
 
 /** sorted distinct values and their counts */
-function distinct(a: Float64Array): { v: Float64Array; n: Float64Array } {
+function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array; n: Float64Array } {
+  if (grid) {
+    // on the 16-bit grid the levels present are the distinct values, in order
+    const c = new Float64Array(65536);
+    for (let i = 0; i < grid.length; i++) c[grid[i]]++;
+    const v: number[] = [], n: number[] = [];
+    for (let l = 0; l < 65536; l++)
+      if (c[l]) {
+        v.push(l / 65535);
+        n.push(c[l]);
+      }
+    return { v: Float64Array.from(v), n: Float64Array.from(n) };
+  }
   const s = sortedValues(a);
   const v: number[] = [], n: number[] = [];
   for (let i = 0; i < s.length; i++) {
@@ -64,8 +76,8 @@ function distinct(a: Float64Array): { v: Float64Array; n: Float64Array } {
 }
 
 /** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
-function thresholdLi(a: Float64Array): number {
-  const { v, n } = distinct(a);
+function thresholdLi(a: Float64Array, grid: Uint16Array | null): number {
+  const { v, n } = distinct(a, grid);
   let gap = Infinity;
   for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i] - v[i - 1]);
   const tol = Math.max(gap / 2, 0.5 / 65536);
@@ -259,11 +271,13 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
 
 /** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
 export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings): Record<string, number> {
-  const { data, back } = s.log ? logTransform(u) : { data: u, back: (t: number) => t };
+  const grid = gridLevels(u);
+  const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
   else if (data.every((v) => v === data[0])) orig = data[0];
-  else orig = s.method === 'li' ? thresholdLi(data) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
+  // the log image is no longer on the grid
+  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
   orig = back(orig);
   const final = Math.min(Math.max(orig * s.correction, s.bounds[0]), s.bounds[1]);
   const fg = new Uint8Array(u.length);
@@ -273,7 +287,6 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
     const sm = gaussianFilter(u, w, h, sigma, 'constant');
     for (let i = 0; i < u.length; i++) fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
   } else for (let i = 0; i < u.length; i++) fg[i] = u[i] >= final ? 1 : 0;
-  const grid = gridLevels(u);
   const max = extrema(u)[1];
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
