@@ -95,16 +95,16 @@ function logSpace(values: Float32Array): { data: Float64Array; back: (t: number)
 }
 
 /** centrosome.otsu.running_variance: variance of x[0..i] for every i (0 for i = 0) */
-function runningVariance(x: Float64Array, reverse: boolean): Float64Array {
-  const n = x.length;
-  const at = (i: number) => (reverse ? x[n - 1 - i] : x[i]);
+function runningVariance(values: Float64Array, reverse: boolean): Float64Array {
+  const n = values.length;
+  const x = reverse ? values.slice().reverse() : values;
   const m = new Float64Array(n);
   let cs = 0;
-  for (let i = 0; i < n; i++) m[i] = (cs += at(i)) / (i + 1);
+  for (let i = 0; i < n; i++) m[i] = (cs += x[i]) / (i + 1);
   const v = new Float64Array(n);
   let s = 0;
   for (let i = 1; i < n; i++) {
-    s += (at(i) - m[i - 1]) * (at(i) - m[i]);
+    s += (x[i] - m[i - 1]) * (x[i] - m[i]);
     v[i] = s / i;
   }
   if (reverse) v.reverse();
@@ -174,7 +174,12 @@ function otsu3(d: Float64Array): [number, number] {
  * middle class in the foreground (the lower threshold) or background (the upper one).
  */
 export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true): number {
-  const values = Float32Array.from(sortedValues(u)).filter((x) => x >= 0);
+  // sorted, and float32 rounding keeps the order: the values ≥ 0 are one run (NaN sorts last)
+  const all = Float32Array.from(sortedValues(u));
+  let from = 0, to = all.length;
+  while (from < to && !(all[from] >= 0)) from++;
+  while (to > from && !(all[to - 1] >= 0)) to--;
+  const values = all.subarray(from, to);
   if (!values.length) return 1;
   const { data, back } = logSpace(values);
   if (classes === 2) return back(otsu2(data));
