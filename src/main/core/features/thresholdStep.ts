@@ -64,15 +64,16 @@ function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array;
     return { v: Float64Array.from(v), n: Float64Array.from(n) };
   }
   const s = sortedValues(a);
-  const v: number[] = [], n: number[] = [];
+  const v = new Float64Array(s.length), n = new Float64Array(s.length);
+  let m = 0;
   for (let i = 0; i < s.length; i++) {
-    if (i && s[i] === s[i - 1]) n[n.length - 1]++;
+    if (i && s[i] === s[i - 1]) n[m - 1]++;
     else {
-      v.push(s[i]);
-      n.push(1);
+      v[m] = s[i];
+      n[m++] = 1;
     }
   }
-  return { v: Float64Array.from(v), n: Float64Array.from(n) };
+  return { v: v.subarray(0, m), n: n.subarray(0, m) };
 }
 
 /** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
@@ -208,9 +209,19 @@ function gridLevels(u: Float64Array): Uint16Array | null {
   return k;
 }
 
-/** f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid */
+/**
+ * f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid; off the
+ * grid (tubeness, mostly runs of 0) f is taken again only where the value changes.
+ */
 function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => number): Float64Array {
-  if (!grid) return u.map(f);
+  if (!grid) {
+    const out = new Float64Array(u.length);
+    for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
+      if (u[i] !== prev) last = f((prev = u[i]));
+      out[i] = last;
+    }
+    return out;
+  }
   const table = new Float64Array(65536);
   for (let l = 0; l < 65536; l++) table[l] = f(l / 65535);
   const out = new Float64Array(u.length);
