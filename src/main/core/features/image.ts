@@ -281,6 +281,14 @@ export function measureImage(
   const values: number[] = [];
   const { width, height } = images[channels[0]];
   const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  // the pixels outside every cell, found once for all channels' background sets
+  let outside: Int32Array | null = null;
+  if (cells) {
+    let nb = 0;
+    for (let i = 0; i < cells.data.length; i++) if (!cells.data[i]) nb++;
+    outside = new Int32Array(nb);
+    for (let i = 0, t = 0; i < cells.data.length; i++) if (!cells.data[i]) outside[t++] = i;
+  }
   for (const c of channels) {
     imageGranularity(spectra.get(c)!).forEach((v, k) => {
       names.push(`Granularity_${k + 1}_${c}`);
@@ -295,11 +303,9 @@ export function measureImage(
     }
     const u = unit.get(c)!;
     const sets: Array<[string, Float64Array]> = [[c, u]];
-    if (cells) {
-      let nb = 0;
-      for (let i = 0; i < cells.data.length; i++) if (!cells.data[i]) nb++;
-      const bg = new Float64Array(nb);
-      for (let i = 0, t = 0; i < cells.data.length; i++) if (!cells.data[i]) bg[t++] = u[i];
+    if (outside) {
+      const bg = new Float64Array(outside.length);
+      for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
       sets.push([backgroundName(c), bg]);
     }
     const moments = intensityMoments(u);
