@@ -103,7 +103,8 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number): number 
   for (let y = 0; y < h; y++) {
     const iy = Math.min(y * y, (h - 1 - y) ** 2);
     if (iy >= last * last) continue;
-    for (let x = 0; x < w; x++) {
+    // columns with min(x, w − 1 − x) ≥ last fall outside every ring: only the two ends are visited
+    for (let x = 0; x < w; x = x + 1 === last && w - last > x + 1 ? w - last : x + 1) {
       const r = Math.floor(Math.sqrt(iy + Math.min(x * x, (w - 1 - x) ** 2))) + 1;
       if (r < 2 || r >= last) continue;
       const k = y * w + x;
