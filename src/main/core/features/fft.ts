@@ -69,23 +69,34 @@ function mixedRadix(n: number): (re: Float64Array, im: Float64Array) => void {
   }
   const tr = new Float64Array(n), ti = new Float64Array(n);
   const br = new Float64Array(8), bi = new Float64Array(8);
+  // each pass's factor, sizes and butterfly weights w_p^(o·q) (as indexes into the n-point
+  // twiddles, and their values), made once per plan
+  const passes: Array<{ p: number; size: number; stride: number; wq: Int32Array; wr: Float64Array; wi: Float64Array; kernel: Pass | null }> = [];
+  for (let f = factors.length - 1, len = 1; f >= 0; f--) {
+    const p = factors[f];
+    const size = len * p;
+    const wq = new Int32Array(p * p);
+    for (let o = 0; o < p; o++) for (let q = 0; q < p; q++) wq[o * p + q] = ((o * q) % p) * (n / p);
+    const kernel = p === 2 ? pass2 : p === 3 ? pass3 : p === 5 ? pass5 : null;
+    passes.push({ p, size, stride: n / size, wq, wr: Float64Array.from(wq, (t) => cr[t]), wi: Float64Array.from(wq, (t) => ci[t]), kernel });
+    len = size;
+  }
   return (re, im) => {
     for (let i = 0; i < n; i++) {
       tr[i] = re[perm[i]];
       ti[i] = im[perm[i]];
     }
-    let len = 1;
-    for (let f = factors.length - 1; f >= 0; f--) {
-      const p = factors[f];
-      const size = len * p, stride = n / size;
-      // w_p^(o·q) for the butterfly, as indexes into the n-point twiddles
-      const wq = new Int32Array(p * p);
-      for (let o = 0; o < p; o++) for (let q = 0; q < p; q++) wq[o * p + q] = ((o * q) % p) * (n / p);
+    for (const { p, size, stride, wq, wr, wi, kernel } of passes) {
+      if (kernel) {
+        kernel(tr, ti, cr, ci, n, size / p, stride, wr, wi);
+        continue;
+      }
+      const span = size / p;
       for (let s0 = 0; s0 < n; s0 += size)
-        for (let k = 0; k < len; k++) {
+        for (let k = 0; k < span; k++) {
           // inputs of this butterfly, twiddled by w_size^(q·k) (q·k·stride < n)
           for (let q = 0; q < p; q++) {
-            const at = s0 + q * len + k;
+            const at = s0 + q * span + k;
             const t = q * k * stride;
             br[q] = tr[at] * cr[t] - ti[at] * ci[t];
             bi[q] = tr[at] * ci[t] + ti[at] * cr[t];
@@ -97,17 +108,75 @@ function mixedRadix(n: number): (re: Float64Array, im: Float64Array) => void {
               sr += br[q] * cr[t] - bi[q] * ci[t];
               si += br[q] * ci[t] + bi[q] * cr[t];
             }
-            const at = s0 + o * len + k;
+            const at = s0 + o * span + k;
             tr[at] = sr;
             ti[at] = si;
           }
         }
-      len = size;
     }
     re.set(tr);
     im.set(ti);
   };
 }
+
+/*
+ * Radix-2, 3 and 5 passes of mixedRadix written out: the same products and sums, in the same
+ * order, as its general butterfly (so the same bits), without the per-term loops and scratch
+ * arrays. wr/wi: w_p^(o·q) of the general loop at [o·p + q]; the input of term q is twiddled by
+ * the n-point table at q·k·stride.
+ */
+type Pass = (tr: Float64Array, ti: Float64Array, cr: Float64Array, ci: Float64Array, n: number, len: number, stride: number, wr: Float64Array, wi: Float64Array) => void;
+
+const pass2: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
+  const c0 = cr[0], s0 = ci[0];
+  const w01r = wr[1], w01i = wi[1], w11r = wr[3], w11i = wi[3];
+  for (let b = 0; b < n; b += 2 * len)
+    for (let k = 0; k < len; k++) {
+      const a0 = b + k, a1 = a0 + len, t1 = k * stride;
+      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
+      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
+      tr[a0] = x0r + (x1r * w01r - x1i * w01i);
+      ti[a0] = x0i + (x1r * w01i + x1i * w01r);
+      tr[a1] = x0r + (x1r * w11r - x1i * w11i);
+      ti[a1] = x0i + (x1r * w11i + x1i * w11r);
+    }
+};
+
+const pass3: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
+  const c0 = cr[0], s0 = ci[0];
+  for (let b = 0; b < n; b += 3 * len)
+    for (let k = 0; k < len; k++) {
+      const a0 = b + k, a1 = a0 + len, a2 = a1 + len, t1 = k * stride, t2 = 2 * k * stride;
+      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
+      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
+      const x2r = tr[a2] * cr[t2] - ti[a2] * ci[t2], x2i = tr[a2] * ci[t2] + ti[a2] * cr[t2];
+      for (let o = 0, at = a0; o < 3; o++, at += len) {
+        const r1 = wr[o * 3 + 1], i1 = wi[o * 3 + 1], r2 = wr[o * 3 + 2], i2 = wi[o * 3 + 2];
+        tr[at] = x0r + (x1r * r1 - x1i * i1) + (x2r * r2 - x2i * i2);
+        ti[at] = x0i + (x1r * i1 + x1i * r1) + (x2r * i2 + x2i * r2);
+      }
+    }
+};
+
+const pass5: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
+  const c0 = cr[0], s0 = ci[0];
+  for (let b = 0; b < n; b += 5 * len)
+    for (let k = 0; k < len; k++) {
+      const a0 = b + k, a1 = a0 + len, a2 = a1 + len, a3 = a2 + len, a4 = a3 + len;
+      const t1 = k * stride, t2 = 2 * k * stride, t3 = 3 * k * stride, t4 = 4 * k * stride;
+      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
+      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
+      const x2r = tr[a2] * cr[t2] - ti[a2] * ci[t2], x2i = tr[a2] * ci[t2] + ti[a2] * cr[t2];
+      const x3r = tr[a3] * cr[t3] - ti[a3] * ci[t3], x3i = tr[a3] * ci[t3] + ti[a3] * cr[t3];
+      const x4r = tr[a4] * cr[t4] - ti[a4] * ci[t4], x4i = tr[a4] * ci[t4] + ti[a4] * cr[t4];
+      for (let o = 0, at = a0; o < 5; o++, at += len) {
+        const q = o * 5;
+        const r1 = wr[q + 1], i1 = wi[q + 1], r2 = wr[q + 2], i2 = wi[q + 2], r3 = wr[q + 3], i3 = wi[q + 3], r4 = wr[q + 4], i4 = wi[q + 4];
+        tr[at] = x0r + (x1r * r1 - x1i * i1) + (x2r * r2 - x2i * i2) + (x3r * r3 - x3i * i3) + (x4r * r4 - x4i * i4);
+        ti[at] = x0i + (x1r * i1 + x1i * r1) + (x2r * i2 + x2i * r2) + (x3r * i3 + x3i * r3) + (x4r * i4 + x4i * r4);
+      }
+    }
+};
 
 /** A reusable forward DFT of length n. */
 export function dftPlan(n: number): (re: Float64Array, im: Float64Array) => void {

@@ -3,7 +3,7 @@ import type { Labels } from '../segment/labels';
 import type { GranularitySpectrum } from './granularity';
 import { indexObjects, selectInPlace, type FeatureBlock } from './objects';
 import { measureTexture } from './texture';
-import { haralickCorrelation, powerLogLogSlope } from './quality';
+import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
 
@@ -107,8 +107,16 @@ function countsMad(c: Int32Array, n: number, m: number): number {
 
 /** MeasureImageIntensity of one set of pixel values (0–1) */
 export function imageIntensity(values: Float64Array): number[] {
+  return intensityMoments(values).stats;
+}
+
+/**
+ * imageIntensity's values, with the sum of squared deviations from the mean and the count at the
+ * minimum, which ImageQuality's FocusScore and PercentMinimal reuse (the same sums, computed once).
+ */
+function intensityMoments(values: Float64Array): { stats: number[]; ss: number; atMin: number } {
   const n = values.length;
-  if (!n) return INTENSITY.map(() => 0);
+  if (!n) return { stats: INTENSITY.map(() => 0), ss: 0, atMin: 0 };
   const v = values;
   let sum = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -117,12 +125,13 @@ export function imageIntensity(values: Float64Array): number[] {
     if (v[i] > max) max = v[i];
   }
   const mean = sum / n;
-  let ss = 0, atMax = 0;
+  let ss = 0, atMax = 0, atMin = 0;
   for (let i = 0; i < n; i++) {
     ss += (v[i] - mean) ** 2;
     if (v[i] === max) atMax++;
+    if (v[i] === min) atMin++;
   }
-  const stats = (lq: number, median: number, uq: number, mad: number) => [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq];
+  const stats = (lq: number, median: number, uq: number, mad: number) => ({ stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin });
   const c = gridCounts(v);
   if (c) {
     const median = countsPercentile(c, n, 0.5);
@@ -162,13 +171,58 @@ export function imageGranularity(spec: GranularitySpectrum): number[] {
 export const QUALITY_SCALES = [5, 10, 20, 50];
 
 /**
+ * LocalFocusScore at one scale: the normalised variance of each of a grid of ⌈h/scale⌉×⌈w/scale⌉
+ * tiles (tile of pixel (y, x) = ⌊y·m/h⌋, ⌊x·n/w⌋), then their variance over their median. Tiles
+ * are runs of whole rows and columns, so each row adds to its tiles run by run, in raster order
+ * as a per-pixel loop would (the same sums).
+ */
+function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
+  const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
+  const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
+  // column runs: tile column j holds x = from[j] .. from[j + 1] − 1
+  const from = new Int32Array(nn + 1).fill(w);
+  for (let x = w - 1; x >= 0; x--) from[Math.floor((x * nn) / w)] = x;
+  const rowsIn = new Float64Array(m);
+  for (let y = 0; y < h; y++) rowsIn[rowOf[y]]++;
+  const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
+  for (let g = 0; g < m * nn; g++) cnt[g] = rowsIn[(g / nn) | 0] * (from[(g % nn) + 1] - from[g % nn]);
+  for (let y = 0; y < h; y++) {
+    const base = rowOf[y] * nn, o = y * w;
+    for (let j = 0; j < nn; j++) {
+      let s = sum[base + j];
+      for (let x = from[j], e = from[j + 1]; x < e; x++) s += u[o + x];
+      sum[base + j] = s;
+    }
+  }
+  const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
+  const sq = new Float64Array(m * nn);
+  for (let y = 0; y < h; y++) {
+    const base = rowOf[y] * nn, o = y * w;
+    for (let j = 0; j < nn; j++) {
+      const mu = lm[base + j];
+      let s = sq[base + j];
+      for (let x = from[j], e = from[j + 1]; x < e; x++) s += (u[o + x] - mu) ** 2;
+      sq[base + j] = s;
+    }
+  }
+  const nv: number[] = [];
+  for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
+  if (!nv.length) return 0;
+  const sorted = Float64Array.from(nv).sort();
+  const med = percentile(sorted, 0.5).value;
+  if (!(Number.isFinite(med) && med > 0)) return 0;
+  const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
+  return nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
+}
+
+/**
  * MeasureImageQuality of one image as JUMP_analysis_v3 runs it on the original channels (names
  * …_Orig<channel>): Scaling (the bit depth's maximum), intensity metrics, saturation (percent of
  * pixels at the maximum and at the minimum), FocusScore (normalised variance) and LocalFocusScore
  * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles),
  * Correlation per scale (quality.ts), PowerLogLogSlope, and JUMP's two Otsu thresholds (threshold.ts).
  */
-export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string): ImageMeasurements {
+function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
   const put = (n: string, v: number) => {
@@ -177,7 +231,7 @@ export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: nu
   };
   const n = u.length;
   put('Scaling', bitDepth === 16 ? 65535 : 255);
-  const it = imageIntensity(u);
+  const { stats: it, ss, atMin } = moments;
   // imageIntensity: Total, Mean, Median, Std, MAD, Max, Min, TotalArea, PercentMaximal, …
   put('TotalArea', it[7]);
   put('TotalIntensity', it[0]);
@@ -187,50 +241,18 @@ export function imageQuality(u: Float64Array, w: number, h: number, bitDepth: nu
   put('MADIntensity', it[4]);
   put('MaxIntensity', it[5]);
   put('MinIntensity', it[6]);
-  let atMin = 0;
-  for (let i = 0; i < n; i++) if (u[i] === it[6]) atMin++;
   put('PercentMaximal', it[8]);
   put('PercentMinimal', (100 * atMin) / n);
   const mean = it[1];
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (u[i] - mean) ** 2;
   put('FocusScore', mean > 0 ? ss / (n * mean) : 0);
   for (const scale of QUALITY_SCALES) {
-    const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
-    const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
-    const colOf = Int32Array.from({ length: w }, (_, j) => Math.floor((j * nn) / w));
-    const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const g = rowOf[y] * nn + colOf[x];
-        sum[g] += u[y * w + x];
-        cnt[g]++;
-      }
-    const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
-    const sq = new Float64Array(m * nn);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const g = rowOf[y] * nn + colOf[x];
-        sq[g] += (u[y * w + x] - lm[g]) ** 2;
-      }
-    const nv: number[] = [];
-    for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
-    let score = 0;
-    if (nv.length) {
-      const sorted = Float64Array.from(nv).sort();
-      const med = percentile(sorted, 0.5).value;
-      if (Number.isFinite(med) && med > 0) {
-        const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
-        score = nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
-      }
-    }
     names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
-    values.push(score);
+    values.push(localFocusScore(u, w, h, scale));
   }
-  for (const scale of QUALITY_SCALES) {
-    names.push(`ImageQuality_Correlation_Orig${channel}_${scale}`);
-    values.push(haralickCorrelation(u, w, h, scale));
-  }
+  haralickCorrelations(u, w, h, QUALITY_SCALES).forEach((v, k) => {
+    names.push(`ImageQuality_Correlation_Orig${channel}_${QUALITY_SCALES[k]}`);
+    values.push(v);
+  });
   put('PowerLogLogSlope', powerLogLogSlope(u, w, h));
   // JUMP_analysis_v3 thresholds OrigDNA with two classes (2W) and OrigRNA with three, middle to the foreground (3FW)
   if (channel === 'DNA') {
@@ -259,6 +281,14 @@ export function measureImage(
   const values: number[] = [];
   const { width, height } = images[channels[0]];
   const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  // the pixels outside every cell, found once for all channels' background sets
+  let outside: Int32Array | null = null;
+  if (cells) {
+    let nb = 0;
+    for (let i = 0; i < cells.data.length; i++) if (!cells.data[i]) nb++;
+    outside = new Int32Array(nb);
+    for (let i = 0, t = 0; i < cells.data.length; i++) if (!cells.data[i]) outside[t++] = i;
+  }
   for (const c of channels) {
     imageGranularity(spectra.get(c)!).forEach((v, k) => {
       names.push(`Granularity_${k + 1}_${c}`);
@@ -273,21 +303,20 @@ export function measureImage(
     }
     const u = unit.get(c)!;
     const sets: Array<[string, Float64Array]> = [[c, u]];
-    if (cells) {
-      let nb = 0;
-      for (let i = 0; i < cells.data.length; i++) if (!cells.data[i]) nb++;
-      const bg = new Float64Array(nb);
-      for (let i = 0, t = 0; i < cells.data.length; i++) if (!cells.data[i]) bg[t++] = u[i];
+    if (outside) {
+      const bg = new Float64Array(outside.length);
+      for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
       sets.push([backgroundName(c), bg]);
     }
+    const moments = intensityMoments(u);
     for (const [name, px] of sets)
-      imageIntensity(px).forEach((v, k) => {
+      (px === u ? moments.stats : imageIntensity(px)).forEach((v, k) => {
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
         values.push(v);
       });
     // Stainless measures the acquired channels as they are (no illumination correction yet), so
     // JUMP's "Orig" images are the channels themselves
-    const q = imageQuality(u, width, height, images[c].bitDepth, c);
+    const q = imageQuality(u, width, height, images[c].bitDepth, c, moments);
     names.push(...q.names);
     values.push(...q.values);
   }

@@ -2,12 +2,13 @@ import { fft2 } from './fft';
 import { selectInPlace } from './objects';
 
 /**
- * MeasureImageQuality's Correlation at one scale, as CellProfiler 4.2.8 computes it: centrosome's
+ * MeasureImageQuality's Correlation at each scale, as CellProfiler 4.2.8 computes it: centrosome's
  * Haralick H3 of the whole image as one object, offset (0, scale) (pixel pairs `scale` columns
  * apart), after stretching the image's min..max to 0..1 and quantising to 8 levels (⌊8·v⌋,
- * the top value in level 7). Non-finite (a flat image, no pairs) is stored as 0.
+ * the top value in level 7). Non-finite (a flat image, no pairs) is stored as 0. The quantised
+ * image does not depend on the scale, so it is made once.
  */
-export function haralickCorrelation(u: Float64Array, w: number, h: number, scale: number): number {
+export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[]): number[] {
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < u.length; i++) {
     if (u[i] < min) min = u[i];
@@ -21,6 +22,10 @@ export function haralickCorrelation(u: Float64Array, w: number, h: number, scale
     q[i] = l;
     if (l + 1 > levels) levels = l + 1;
   }
+  return scales.map((scale) => correlationAt(q, levels, w, h, scale));
+}
+
+function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scale: number): number {
   if (w <= scale) return 0;
   const counts = new Float64Array(levels * levels);
   let pairs = 0;
@@ -98,7 +103,8 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number): number 
   for (let y = 0; y < h; y++) {
     const iy = Math.min(y * y, (h - 1 - y) ** 2);
     if (iy >= last * last) continue;
-    for (let x = 0; x < w; x++) {
+    // columns with min(x, w − 1 − x) ≥ last fall outside every ring: only the two ends are visited
+    for (let x = 0; x < w; x = x + 1 === last && w - last > x + 1 ? w - last : x + 1) {
       const r = Math.floor(Math.sqrt(iy + Math.min(x * x, (w - 1 - x) ** 2))) + 1;
       if (r < 2 || r >= last) continue;
       const k = y * w + x;

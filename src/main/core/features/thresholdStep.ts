@@ -1,4 +1,4 @@
-import { gaussianFilter } from './gaussian';
+import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
 
@@ -40,32 +40,45 @@ function extrema(a: Float64Array): [number, number] {
 }
 
 /** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
-function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) => number } {
+function logTransform(u: Float64Array, grid: Uint16Array | null): { data: Float64Array; back: (t: number) => number } {
   const [min, max] = extrema(u);
   const floor = min + (max - min) / 256 + EPS;
-  const l = Float64Array.from(u, (v) => Math.log(v < floor ? floor : v));
+  const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
   const [lmin, lmax] = extrema(l);
   const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
   return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
 }
 
 /** sorted distinct values and their counts */
-function distinct(a: Float64Array): { v: Float64Array; n: Float64Array } {
+function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array; n: Float64Array } {
+  if (grid) {
+    // on the 16-bit grid the levels present are the distinct values, in order
+    const c = new Float64Array(65536);
+    for (let i = 0; i < grid.length; i++) c[grid[i]]++;
+    const v: number[] = [], n: number[] = [];
+    for (let l = 0; l < 65536; l++)
+      if (c[l]) {
+        v.push(l / 65535);
+        n.push(c[l]);
+      }
+    return { v: Float64Array.from(v), n: Float64Array.from(n) };
+  }
   const s = sortedValues(a);
-  const v: number[] = [], n: number[] = [];
+  const v = new Float64Array(s.length), n = new Float64Array(s.length);
+  let m = 0;
   for (let i = 0; i < s.length; i++) {
-    if (i && s[i] === s[i - 1]) n[n.length - 1]++;
+    if (i && s[i] === s[i - 1]) n[m - 1]++;
     else {
-      v.push(s[i]);
-      n.push(1);
+      v[m] = s[i];
+      n[m++] = 1;
     }
   }
-  return { v: Float64Array.from(v), n: Float64Array.from(n) };
+  return { v: v.subarray(0, m), n: n.subarray(0, m) };
 }
 
 /** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
-function thresholdLi(a: Float64Array): number {
-  const { v, n } = distinct(a);
+function thresholdLi(a: Float64Array, grid: Uint16Array | null): number {
+  const { v, n } = distinct(a, grid);
   let gap = Infinity;
   for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i] - v[i - 1]);
   const tol = Math.max(gap / 2, 0.5 / 65536);
@@ -182,11 +195,45 @@ const variance = (a: Float64Array) => {
   return v / a.length;
 };
 
+/**
+ * The 16-bit level k of every pixel when all values are k/65535 (acquired images), else null:
+ * per-pixel logs then come from a table of 65,536, the same bits as computing each one.
+ */
+function gridLevels(u: Float64Array): Uint16Array | null {
+  const k = new Uint16Array(u.length);
+  for (let i = 0; i < u.length; i++) {
+    const l = Math.round(u[i] * 65535);
+    if (!(l >= 0 && l <= 65535) || l / 65535 !== u[i]) return null;
+    k[i] = l;
+  }
+  return k;
+}
+
+/**
+ * f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid; off the
+ * grid (tubeness, mostly runs of 0) f is taken again only where the value changes.
+ */
+function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => number): Float64Array {
+  if (!grid) {
+    const out = new Float64Array(u.length);
+    for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
+      if (u[i] !== prev) last = f((prev = u[i]));
+      out[i] = last;
+    }
+    return out;
+  }
+  const table = new Float64Array(65536);
+  for (let l = 0; l < 65536; l++) table[l] = f(l / 65535);
+  const out = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = table[grid[i]];
+  return out;
+}
+
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
-function weightedVariance(u: Float64Array, fg: Uint8Array): number {
-  const floor = extrema(u)[1] / 256;
+function weightedVariance(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
+  const floor = max / 256;
   if (floor === 0) return 0;
-  const [a, b] = split(u.map((v) => Math.log2(Math.max(v, floor))), fg);
+  const [a, b] = split(perPixel(u, grid, (v) => Math.log2(Math.max(v, floor))), fg);
   if (!a.length) return variance(b);
   if (!b.length) return variance(a);
   return (variance(a) * a.length + variance(b) * b.length) / (a.length + b.length);
@@ -201,21 +248,28 @@ const noise = (n: number) => (cached?.length === n ? cached : (cached = numpyNor
  * smooth_with_noise (8 bits, numpy RandomState(0) normals), log2-histograms (256 bins over the
  * image's log2 range) of both classes, Σ p·log2 p of each.
  */
-function sumOfEntropies(u: Float64Array, fg: Uint8Array): number {
-  const floor = extrema(u)[1] / 256;
+function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
+  const floor = max / 256;
   if (floor === 0) return 0;
   const r = noise(u.length);
   const delta = 2 ** -8;
+  const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
+  // the two logs of each clipped pixel depend on its value only; the noise mixes them per pixel
+  const up = perPixel(u, grid, (v) => Math.log2(clip(v) + delta));
+  const at = perPixel(u, grid, (v) => Math.log2(clip(v)));
   const img = new Float64Array(u.length);
+  let mn = Infinity, mx = -Infinity;
   for (let i = 0; i < u.length; i++) {
-    const c = Math.min(Math.max(Math.max(u[i], floor), delta), 1);
-    const v = 2 ** (Math.log2(c + delta) * r[i] + (1 - r[i]) * Math.log2(c));
-    img[i] = v > 1 ? 1 : v < 0 ? 0 : v;
+    const v = 2 ** (up[i] * r[i] + (1 - r[i]) * at[i]);
+    const t = v > 1 ? 1 : v < 0 ? 0 : v;
+    img[i] = t;
+    if (t < mn) mn = t;
+    if (t > mx) mx = t;
   }
-  const [mn, mx] = extrema(img);
   const upper = Math.log2(mx), lower = Math.log2(mn);
   if (upper === lower) return Math.log2(u.length);
-  const [lf, lb] = split(img.map(Math.log2), fg);
+  for (let i = 0; i < img.length; i++) img[i] = Math.log2(img[i]);
+  const [lf, lb] = split(img, fg);
   if (!lf.length || !lb.length) return 0;
   const entropy = (l: Float64Array) => {
     const h = Array.from(histogram(l, 256, lower, upper).counts).filter((c) => c > 0);
@@ -228,22 +282,24 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array): number {
 
 /** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
 export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings): Record<string, number> {
-  const { data, back } = s.log ? logTransform(u) : { data: u, back: (t: number) => t };
+  const grid = gridLevels(u);
+  const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
   else if (data.every((v) => v === data[0])) orig = data[0];
-  else orig = s.method === 'li' ? thresholdLi(data) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
+  // the log image is no longer on the grid
+  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
   orig = back(orig);
   const final = Math.min(Math.max(orig * s.correction, s.bounds[0]), s.bounds[1]);
-  let test = u;
+  const fg = new Uint8Array(u.length);
   if (s.smoothing) {
     const sigma = s.smoothing / 0.6744 / 2;
-    const bleed = gaussianFilter(new Float64Array(u.length).fill(1), w, h, sigma, 'constant');
+    const bleed = gaussianOnes(w, h, sigma);
     const sm = gaussianFilter(u, w, h, sigma, 'constant');
-    test = sm.map((v, i) => v / (bleed[i] + EPS));
-  }
-  const fg = Uint8Array.from(test, (v) => (v >= final ? 1 : 0));
-  return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg), SumOfEntropies: sumOfEntropies(u, fg) };
+    for (let i = 0; i < u.length; i++) fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
+  } else for (let i = 0; i < u.length; i++) fg[i] = u[i] >= final ? 1 : 0;
+  const max = extrema(u)[1];
+  return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
 
 /** JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito channel's tubeness */
