@@ -7,6 +7,7 @@ import { simulatePlate } from '../../src/main/core/simulate';
 import { importPlate } from '../../src/main/core/catalog/importPlate';
 import { createCore } from '../../src/main/core/core';
 import { main } from '../../src/main/cli';
+import { runCli } from '../support/cli';
 import { readShardCsv } from '../../src/main/core/campaign/shardCsv';
 import { readPlan } from '../../src/main/core/campaign/plan';
 import { catalogSnapshot } from './campaignSnapshot';
@@ -26,17 +27,6 @@ async function workspaceWithPlate(name: string, plateDir: string): Promise<strin
   return ws;
 }
 
-/** stderr of a CLI call that should fail, and its exit code */
-async function failing(argv: string[]): Promise<{ code: number; err: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 test('a plate run as 4 shards (in any order) and merged equals the same plate run in one process', { timeout: 600_000 }, async () => {
   const sim = await simulatePlate({ out: join(root, 'plate'), format: 96, wells: ['A01', 'A02', 'B01', 'B02', 'C03'], sites: 2, size: 160, seed: 5, barcode: 'CAMP', workers: 0 });
@@ -63,7 +53,7 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   // shard 3 segments on a worker thread beside its inference, the others in-process: same results
   assert.equal(await main(['work', '--plan', planFile, '--shard', '3', '--workers', '1']), 0);
   assert.equal(await main(['work', '--plan', planFile, '--shard', '1']), 0);
-  const early = await failing(['--workspace', sharded, 'merge', '--plan', planFile]);
+  const early = await runCli(['--workspace', sharded, 'merge', '--plan', planFile]);
   assert.equal(early.code, 1);
   assert.match(early.err, /shard 0 missing 3 of 3 sites; shard 2 missing 3 of 3 sites/);
   for (const k of [2, 0]) assert.equal(await main(['work', '--plan', planFile, '--shard', String(k)]), 0);
@@ -79,7 +69,7 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   assert.deepEqual(readFileSync(join(sd, 'synthetic', 'DNA.tiff')), before);
 
   assert.equal(await main(['--workspace', sharded, 'merge', '--plan', planFile]), 0);
-  const again = await failing(['--workspace', sharded, 'merge', '--plan', planFile]);
+  const again = await runCli(['--workspace', sharded, 'merge', '--plan', planFile]);
   assert.equal(again.code, 1);
   assert.match(again.err, /already merged into this catalog as run \d+/);
 
@@ -94,16 +84,16 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   const plan2 = join(camp2, 'plan.json');
   const text = readFileSync(plan2, 'utf8');
   writeFileSync(plan2, text.replace('"seed": 0', '"seed": 1'));
-  const edited = await failing(['work', '--plan', plan2, '--shard', '0']);
+  const edited = await runCli(['work', '--plan', plan2, '--shard', '0']);
   assert.equal(edited.code, 1);
   assert.equal(edited.err.trim(), `stainless work: ${plan2}: the plan was edited after it was made (its id does not match its content); make a new plan`);
   writeFileSync(plan2, text);
   const victim = readPlan(plan2).sites.find((s) => s.shard === 1)!.inputs.BF.path;
   writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.from([0])]));
-  const changed = await failing(['work', '--plan', plan2, '--shard', '1']);
+  const changed = await runCli(['work', '--plan', plan2, '--shard', '1']);
   assert.equal(changed.code, 1);
   assert.match(changed.err, new RegExp(`${victim.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: changed since the plan was made`));
-  const incomplete = await failing(['--workspace', sharded, 'merge', '--plan', plan2]);
+  const incomplete = await runCli(['--workspace', sharded, 'merge', '--plan', plan2]);
   assert.match(incomplete.err, /not complete: shard 0 missing 5 of 5 sites; shard 1 failed \(.*changed since the plan was made/);
   assert.equal(await main(['work', '--plan', plan2, '--shard', '7']), 1);
 });

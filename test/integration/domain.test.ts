@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../src/main/cli';
+import { runCli } from '../support/cli';
 import { openCatalog } from '../../src/main/core/catalog/db';
 import type { RunInfo } from '../../src/shared/contract/inference';
 
@@ -18,19 +18,7 @@ const root = mkdtempSync(join(tmpdir(), 'stainless-domain-'));
 const ws = join(root, 'ws');
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const [o, e] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => (typeof s === 'string' ? ((out += s), true) : o(s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main([...args, '--workspace', ws]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = (...args: string[]) => runCli([...args, '--workspace', ws]);
 
 test('the real phase-contrast field is flagged out of range by the bundled model, with reasons, in the CLI, the catalog and the export', { timeout: 600_000 }, async () => {
   // a plate folder of copies named with a well (the import scan does not follow links; the

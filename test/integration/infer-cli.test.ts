@@ -3,27 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../src/main/cli';
+import { runCli } from '../support/cli';
 
 const FIX = resolve(import.meta.dirname, '../fixtures/models');
 const ws = mkdtempSync(join(tmpdir(), 'stainless-models-cli-'));
 test.after(() => rmSync(ws, { recursive: true, force: true }));
 
 /** Run the CLI in-process, capturing stdout/stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const [o, e] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  // the test runner itself reports through stdout in binary chunks: let those through
-  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => (typeof s === 'string' ? ((out += s), true) : o(s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main([...args, '--workspace', ws]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = (...args: string[]) => runCli([...args, '--workspace', ws]);
 
 test('stainless models add | list | show --json [--steps] | remove', async () => {
   const add = await cli('models', 'add', join(FIX, 'diffusion'), '--json');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { main } from '../../src/main/cli';
+import { runCli } from '../support/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'stainless-merge-catalog-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -15,17 +16,6 @@ async function cli(argv: string[]): Promise<void> {
   assert.equal(await main(argv), 0, `stainless ${argv.join(' ')}`);
 }
 
-/** stderr of a CLI call that should fail, and its exit code */
-async function failing(argv: string[]): Promise<{ code: number; err: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 /** A workspace made the way a user makes one: demo plate, import, infer, segment (+ a campaign plan). */
 async function workstation(name: string, barcode: string, seed: number): Promise<string> {
@@ -118,11 +108,11 @@ test("merge --catalog folds another workstation's plate in, refuses a second mer
 
   // the merged plate works through the contract like a local one
   const planFile = join(root, 'campaign-b', 'plan.json');
-  const status = await failing(['--workspace', a, '--json', 'slurm', 'status', '--plan', planFile]);
+  const status = await runCli(['--workspace', a, '--json', 'slurm', 'status', '--plan', planFile]);
   assert.equal(status.code, 0, status.err);
 
   // a second merge of the same catalog is refused by name, and changes nothing
-  const again = await failing(['--workspace', a, 'merge', '--catalog', otherFile]);
+  const again = await runCli(['--workspace', a, 'merge', '--catalog', otherFile]);
   assert.equal(again.code, 1);
   assert.equal(again.err.trim(), `stainless merge: ${otherFile}: already merged: its plate MB (same import) is in this catalog; nothing was changed`);
   assert.deepEqual(counts(a), merged);
@@ -130,22 +120,22 @@ test("merge --catalog folds another workstation's plate in, refuses a second mer
   // the same plate from two places: a third station imported MA too (another import) — a named conflict
   const c = join(root, 'station-c');
   await cli(['--workspace', c, 'import', join(root, 'station-a-plate')]);
-  const conflict = await failing(['--workspace', a, 'merge', '--catalog', join(c, 'catalog.sqlite')]);
+  const conflict = await runCli(['--workspace', a, 'merge', '--catalog', join(c, 'catalog.sqlite')]);
   assert.equal(conflict.code, 1);
   assert.match(conflict.err, /catalog\.sqlite: plate MA is in both catalogs \(same barcode\): merging would mix two plates' results; nothing was changed/);
   assert.deepEqual(counts(a), merged);
   assert.deepEqual(plateSnapshot(a, 'MA'), aBefore);
 
   // bad input: one line naming the file
-  const none = await failing(['--workspace', a, 'merge', '--catalog', join(root, 'nope.sqlite')]);
+  const none = await runCli(['--workspace', a, 'merge', '--catalog', join(root, 'nope.sqlite')]);
   assert.equal(none.err.trim(), `stainless merge: ${join(root, 'nope.sqlite')}: no such file`);
   const junk = join(root, 'junk.sqlite');
   writeFileSync(junk, 'not a database at all, just text that is long enough to have a header page\n'.repeat(20));
-  const notDb = await failing(['--workspace', a, 'merge', '--catalog', junk]);
+  const notDb = await runCli(['--workspace', a, 'merge', '--catalog', junk]);
   assert.equal(notDb.code, 1);
   assert.match(notDb.err, new RegExp(`^stainless merge: ${junk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a catalog this Stainless can merge \\(`));
-  const self = await failing(['--workspace', a, 'merge', '--catalog', join(a, 'catalog.sqlite')]);
+  const self = await runCli(['--workspace', a, 'merge', '--catalog', join(a, 'catalog.sqlite')]);
   assert.match(self.err, /is this workspace's own catalog/);
-  const both = await failing(['--workspace', a, 'merge', '--catalog', otherFile, '--plan', planFile]);
+  const both = await runCli(['--workspace', a, 'merge', '--catalog', otherFile, '--plan', planFile]);
   assert.equal(both.code, 2);
 });

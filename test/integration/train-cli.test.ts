@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/main/cli';
+import { runCli } from '../support/cli';
 import { createCore } from '../../src/main/core/core';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { readGray } from '../../src/main/core/io/tiff';
@@ -22,18 +22,7 @@ const ws = join(root, 'ws');
 const plate = join(root, 'plate');
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const [o, e] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => (typeof s === 'string' ? ((out += s), true) : o(s, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main([...args, '--workspace', ws]), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = (...args: string[]) => runCli([...args, '--workspace', ws]);
 
 /** Processes whose command line names a path (the training script's job folder). */
 function processesNaming(path: string): number[] {
