@@ -75,9 +75,10 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     if ((input.format === 'sqlite' || layout === 'cytotable') && level !== 'cell')
       throw new ApiError('bad_request', `${input.format === 'sqlite' ? 'CellProfiler SQLite' : 'the CytoTable layout'} holds single cells: use level cell`);
     if (layout === 'cytotable' && input.format !== 'parquet') throw new ApiError('bad_request', 'the CytoTable layout is Parquet: use format parquet');
-    plateOr404(core.db, input.plate);
+    // the barcode, not the id a UI sends: the job's title and record name the plate a user knows
+    const { barcode } = plateOr404(core.db, input.plate);
     return core.jobs.submit('export', {
-      plate: input.plate,
+      plate: barcode,
       level,
       layout,
       format: input.format ?? 'csv',

@@ -17,7 +17,7 @@ export function registerFeaturesJobs(core: Core): void {
     run: (ctx) => runFeatures(core, ctx.params, { progress: ctx.progress, signal: ctx.signal }),
   });
   core.jobs.register('export', {
-    title: (p) => `Export ${p.plate} ${p.level}s → ${p.out}`,
+    title: (p) => `Export ${p.plate} per ${p.level} → ${p.out}`,
     unit: 'files',
     emits: () => ({ what: 'features' }),
     run: async (ctx) => {
