@@ -21,92 +21,153 @@ export interface CentredGeometry {
   cj: Int32Array;
 }
 
-/** centrosome's heap of keys (high word, low word >> 1 of the distance, label, i, j), compared in that order */
+/**
+ * centrosome's heap order: distance without its last bit, then label, row, column. The distance
+ * is ≥ 0, so dropping the bit and comparing as doubles orders as its high and low words do;
+ * label·N + row·w + column orders as (label, row, column). The sifts make centrosome's moves, so
+ * the pops match its own even from the seed layout, which is not a heap.
+ */
 class PropagateHeap {
-  private keys = new Int32Array(5 * 1024);
-  private used = 0;
-  private ptr = new Int32Array(1024);
+  private dk = new Float64Array(1024);
+  private lk = new Float64Array(1024);
   items = 0;
   private readonly f = new Float64Array(1);
   private readonly u = new Uint32Array(this.f.buffer);
-  /** the popped key's label, i, j */
-  label = 0;
-  i = 0;
-  j = 0;
-  private add(d: number, label: number, i: number, j: number): number {
-    if (this.used * 5 === this.keys.length) {
-      const k = new Int32Array(this.keys.length * 2);
-      k.set(this.keys);
-      this.keys = k;
-    }
+  /** the popped key: label · N + pixel */
+  top = 0;
+  private grow() {
+    const dk = new Float64Array(this.dk.length * 2), lk = new Float64Array(this.lk.length * 2);
+    dk.set(this.dk);
+    lk.set(this.lk);
+    this.dk = dk;
+    this.lk = lk;
+  }
+  /** the seeds in their given order, as heap_from_numpy2 takes them (not heapified: all keys 0·, label ascending) */
+  seed(key: number) {
+    if (this.items === this.dk.length) this.grow();
+    this.dk[this.items] = 0;
+    this.lk[this.items++] = key;
+  }
+  push(d: number, key: number) {
+    if (this.items === this.dk.length) this.grow();
     this.f[0] = d;
-    const o = this.used * 5;
-    this.keys[o] = this.u[1] & 0x7fffffff;
-    this.keys[o + 1] = this.u[0] >>> 1;
-    this.keys[o + 2] = label;
-    this.keys[o + 3] = i;
-    this.keys[o + 4] = j;
-    if (this.items === this.ptr.length) {
-      const p = new Int32Array(this.ptr.length * 2);
-      p.set(this.ptr);
-      this.ptr = p;
+    this.u[0] &= ~1;
+    const dd = this.f[0];
+    const dk = this.dk, lk = this.lk;
+    let i = this.items++;
+    while (i > 0) {
+      const p = ((i + 1) >> 1) - 1;
+      if (dk[p] < dd || (dk[p] === dd && lk[p] <= key)) break;
+      dk[i] = dk[p];
+      lk[i] = lk[p];
+      i = p;
     }
-    return this.used++;
+    dk[i] = dd;
+    lk[i] = key;
   }
-  private smaller(a: number, b: number): boolean {
-    const x = this.ptr[a] * 5, y = this.ptr[b] * 5, k = this.keys;
-    for (let t = 0; t < 5; t++) if (k[x + t] !== k[y + t]) return k[x + t] < k[y + t];
-    return false;
-  }
-  private swap(a: number, b: number) {
-    const t = this.ptr[a];
-    this.ptr[a] = this.ptr[b];
-    this.ptr[b] = t;
-  }
-  /** the seeds in their given order, as heap_from_numpy2 takes them (not heapified) */
-  seed(label: number, i: number, j: number) {
-    // add() may grow ptr: take the slot after it
-    const slot = this.add(0, label, i, j);
-    this.ptr[this.items++] = slot;
-  }
-  push(d: number, label: number, i: number, j: number) {
-    let child = this.items;
-    const slot = this.add(d, label, i, j);
-    this.ptr[child] = slot;
-    this.items++;
-    while (child > 0) {
-      const parent = ((child + 1) >> 1) - 1;
-      if (!this.smaller(child, parent)) break;
-      this.swap(parent, child);
-      child = parent;
-    }
+  /** every key left, in no order, emptying the heap */
+  drain(f: (d: number, key: number) => void) {
+    for (let t = 0; t < this.items; t++) f(this.dk[t], this.lk[t]);
+    this.items = 0;
   }
   pop(): void {
-    const o = this.ptr[0] * 5;
-    this.label = this.keys[o + 2];
-    this.i = this.keys[o + 3];
-    this.j = this.keys[o + 4];
-    this.items--;
-    if (this.items === 0) {
-      this.used = 0;
-      return;
-    }
-    this.swap(0, this.items);
-    let i = 0, smallest = 0;
+    const dk = this.dk, lk = this.lk;
+    this.top = lk[0];
+    const n = --this.items;
+    if (n === 0) return;
+    const d = dk[n], l = lk[n];
+    let i = 0;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      if (l >= this.items) break;
-      if (this.smaller(l, i)) smallest = l;
-      if (r < this.items && this.smaller(r, smallest)) smallest = r;
-      if (smallest === i) break;
-      this.swap(i, smallest);
-      i = smallest;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && (dk[c + 1] < dk[c] || (dk[c + 1] === dk[c] && lk[c + 1] < lk[c]))) c++;
+      if (d < dk[c] || (d === dk[c] && l <= lk[c])) break;
+      dk[i] = dk[c];
+      lk[i] = lk[c];
+      i = c;
     }
+    dk[i] = d;
+    lk[i] = l;
+  }
+}
+
+/**
+ * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋; take(b) returns
+ * bucket b's keys in key order (distance, then key).
+ */
+class BucketQueue {
+  private d = new Float64Array(1 << 16);
+  private k = new Float64Array(1 << 16);
+  private next = new Int32Array(1 << 16);
+  private head: number[] = [];
+  private used = 0;
+  private readonly f = new Float64Array(1);
+  private readonly u = new Uint32Array(this.f.buffer);
+  /** keys are below `span` */
+  constructor(private readonly span: number) {}
+  buckets() {
+    return this.head.length;
+  }
+  push(d: number, key: number) {
+    if (this.used === this.d.length) {
+      const n = this.used * 2;
+      const dd = new Float64Array(n), kk = new Float64Array(n), nx = new Int32Array(n);
+      dd.set(this.d);
+      kk.set(this.k);
+      nx.set(this.next);
+      this.d = dd;
+      this.k = kk;
+      this.next = nx;
+    }
+    this.f[0] = d;
+    this.u[0] &= ~1;
+    const b = Math.floor(this.f[0]);
+    while (this.head.length <= b) this.head.push(-1);
+    const e = this.used++;
+    this.d[e] = this.f[0];
+    this.k[e] = key;
+    this.next[e] = this.head[b];
+    this.head[b] = e;
+  }
+  take(b: number): Float64Array {
+    let m = 0;
+    for (let e = this.head[b]; e >= 0; e = this.next[e]) m++;
+    const ds = new Float64Array(m);
+    for (let e = this.head[b], t = 0; e >= 0; e = this.next[e]) ds[t++] = this.d[e];
+    ds.sort();
+    // distinct distances, ranked: rank·span + key orders as (distance, key)
+    let u = 0;
+    for (let t = 0; t < m; t++) if (t === 0 || ds[t] !== ds[u - 1]) ds[u++] = ds[t];
+    const out = new Float64Array(m);
+    if (u * this.span >= 2 ** 53) {
+      // ranked keys would not be exact: sort the pairs themselves
+      const pairs: Array<[number, number]> = [];
+      for (let e = this.head[b]; e >= 0; e = this.next[e]) pairs.push([this.d[e], this.k[e]]);
+      pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      pairs.forEach(([, k], t) => (out[t] = k));
+      this.head[b] = -1;
+      return out;
+    }
+    for (let e = this.head[b], t = 0; e >= 0; e = this.next[e]) {
+      const x = this.d[e];
+      let lo = 0, hi = u - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ds[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      out[t++] = lo * this.span + this.k[e];
+    }
+    out.sort();
+    for (let t = 0; t < m; t++) out[t] %= this.span;
+    this.head[b] = -1;
+    return out;
   }
 }
 
 const DI = [-1, -1, -1, 0, 0, 1, 1, 1];
 const DJ = [-1, 0, 1, -1, 1, -1, 0, 1];
+const STEP = Float64Array.from(DI, (di, k) => Math.sqrt(Math.abs(di) + Math.abs(DJ[k])));
 
 /** centroids (row, column) of labels 1..max as scipy's center_of_mass; NaN for absent labels */
 function centroids(data: Int32Array, w: number): { ci: Float64Array; cj: Float64Array; n: Float64Array } {
@@ -144,24 +205,52 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeomet
   for (let p = 0; p < N; p++) {
     if (!seedAt[p]) continue;
     dist[p] = 0;
-    if (labels[p]) heap.seed(seedAt[p], (p / w) | 0, p % w);
+    if (labels[p]) heap.seed(seedAt[p] * N + p);
   }
-  while (heap.items > 0) {
-    heap.pop();
-    const i1 = heap.i, j1 = heap.j, p1 = i1 * w + j1, label = heap.label;
-    if (cl[p1]) continue;
-    cl[p1] = label;
+  // centrosome pops every seed (key 0) before any other key; the seed layout is not a heap, so
+  // that phase runs on the heap itself
+  let seedsLeft = heap.items;
+  const queue = new BucketQueue(N * (seedL.length + 1));
+  // pixel p1 takes `label` and offers its distance + a step to its free neighbours: into the
+  // heap while seeds are left, then into the buckets
+  const grow = (p1: number, label: number, toHeap: boolean) => {
+    const i1 = (p1 / w) | 0, j1 = p1 - i1 * w;
     const d0 = dist[p1];
+    const inner = i1 > 0 && i1 < h - 1 && j1 > 0 && j1 < w - 1;
     for (let k = 0; k < 8; k++) {
-      const i2 = i1 + DI[k], j2 = j1 + DJ[k];
-      if (i2 < 0 || i2 >= h || j2 < 0 || j2 >= w) continue;
-      const p2 = i2 * w + j2;
+      if (!inner) {
+        const i2 = i1 + DI[k], j2 = j1 + DJ[k];
+        if (i2 < 0 || i2 >= h || j2 < 0 || j2 >= w) continue;
+      }
+      const p2 = p1 + DI[k] * w + DJ[k];
       if (cl[p2] > 0 || !labels[p2]) continue;
-      const d = Math.sqrt(Math.abs(DI[k]) + Math.abs(DJ[k])) + d0;
+      const d = STEP[k] + d0;
       if (dist[p2] === -1 || dist[p2] > d) {
         dist[p2] = d;
-        heap.push(d, label, i2, j2);
+        if (toHeap) heap.push(d, label * N + p2);
+        else queue.push(d, label * N + p2);
       }
+    }
+  };
+  while (seedsLeft > 0) {
+    heap.pop();
+    seedsLeft--;
+    const label = Math.floor(heap.top / N), p1 = heap.top - label * N;
+    if (cl[p1]) continue;
+    cl[p1] = label;
+    grow(p1, label, true);
+  }
+  // Then the heap is a valid one (no later key sits above a seed, and sifting keeps the rest in
+  // order), so pops come in key order, which buckets reproduce: a step adds ≥ 1, so what
+  // bucket ⌊d⌋ pushes lands in later buckets, and each bucket is sorted once when reached.
+  heap.drain((d, key) => queue.push(d, key));
+  for (let b = 0; b < queue.buckets(); b++) {
+    const keys = queue.take(b);
+    for (let t = 0; t < keys.length; t++) {
+      const label = Math.floor(keys[t] / N), p1 = keys[t] - label * N;
+      if (cl[p1]) continue;
+      cl[p1] = label;
+      grow(p1, label, false);
     }
   }
   const ci = new Int32Array(N), cj = new Int32Array(N);
