@@ -1,7 +1,7 @@
 import type { Gray } from '../io/tiff';
 import type { Labels } from '../segment/labels';
 import type { GranularitySpectrum } from './granularity';
-import { indexObjects, selectInPlace, type FeatureBlock } from './objects';
+import { indexObjects, selectInPlace } from './objects';
 import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
@@ -294,8 +294,7 @@ export function measureImage(
       names.push(`Granularity_${k + 1}_${c}`);
       values.push(v);
     });
-    for (const scale of textureScales) {
-      const b: FeatureBlock = measureTexture(whole, grey.get(c)!, c, scale, greyLevels, false);
+    for (const b of measureTexture(whole, grey.get(c)!, c, textureScales, greyLevels, false)) {
       b.names.forEach((n, j) => {
         names.push(n);
         values.push(b.values[j][0]);

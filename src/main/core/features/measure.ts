@@ -169,7 +169,7 @@ function measureCompartment(
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
     blocks.push(timed(t, 'granularity', () => measureGranularity(spectra.get(c)!, ix, img, upsample!, c)));
-    for (const scale of opts.textureScales ?? TEXTURE_SCALES) blocks.push(timed(t, 'texture', () => measureTexture(ix, grey.get(c)!, c, scale, opts.greyLevels ?? 256)));
+    blocks.push(...timed(t, 'texture', () => measureTexture(ix, grey.get(c)!, c, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256)));
     blocks.push(timed(t, 'radial', () => measureRadial(ix, geo, img, c)));
   }
   if (centred) {

@@ -62,24 +62,49 @@ function scratchFor(L: number, cropSize: number) {
   return scratch;
 }
 
-/** ignoreZeros false: the whole-image variant (MeasureTexture on images calls mahotas without ignore_zeros) */
-export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scale = 3, levels = 256, ignoreZeros = true): FeatureBlock {
+/**
+ * One-sided co-occurrence counts of the crop (values level − gmin + 1, 0 = no pixel) for the
+ * offset (dy, dx), dy ≥ 0, into cm (entry (a, b) at a·R + b, both 0-based); touched gets each
+ * entry's first occurrence in raster order, packed (row << 8 | column). Returns how many.
+ */
+function countPairs(crop: Uint16Array, bw: number, bh: number, dy: number, dx: number, R: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
+  let n = 0, pairs = 0;
+  const x0 = dx < 0 ? -dx : 0, x1 = dx > 0 ? bw - dx : bw;
+  const off = dy * bw + dx;
+  for (let yy = 0; yy + dy < bh; yy++) {
+    const r0 = yy * bw;
+    for (let q = r0 + x0, e = r0 + x1; q < e; q++) {
+      const a = crop[q];
+      if (!a) continue;
+      const b = crop[q + off];
+      if (!b) continue;
+      pairs++;
+      if (cm[(a - 1) * R + b - 1]++ === 0) touched[n++] = ((a - 1) << 8) | (b - 1);
+    }
+  }
+  out.pairs = pairs;
+  return n;
+}
+
+/**
+ * MeasureTexture at each of `scales` (one block per scale). ignoreZeros false: the whole-image
+ * variant (MeasureTexture on images calls mahotas without ignore_zeros).
+ */
+export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: string, scales: number[], levels = 256, ignoreZeros = true): FeatureBlock[] {
   const { width: w, ids, start, pixels, bbox } = ix;
   const n = ids.length;
   if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
-  const names = textureNames(channel, scale, levels);
-  const block = newBlock(names, n);
+  const blocks = scales.map((scale) => newBlock(textureNames(channel, scale, levels), n));
   const L = levels;
   let maxCrop = 0;
   for (let k = 0; k < n; k++) maxCrop = Math.max(maxCrop, (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1));
   const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop } = scratchFor(L, maxCrop);
   const nt = new Int32Array(4);
   const total = new Float64Array(4);
+  const counted = { pairs: 0 };
   for (let k = 0; k < n; k++) {
     let gmax = 0;
     let gmin = L;
-    nt.fill(0);
-    total.fill(0);
     for (let p = start[k]; p < start[k + 1]; p++) {
       const a = grey[pixels[p]];
       if (a > gmax) gmax = a;
@@ -89,184 +114,149 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
     const R = gmax >= gmin ? gmax - gmin + 1 : 1;
     // the object's bounding-box crop holds level − gmin + 1, and 0 where a pixel does not count
-    // (another object, background, or grey 0 when ignored): pairs then need no label tests
+    // (another object, background, or grey 0 when ignored): pairs then need no label tests.
+    // Built once for all scales; pixels come in raster order, so the row is tracked, not divided.
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1];
     const bw = bbox[4 * k + 2] - x0 + 1, bh = bbox[4 * k + 3] - y0 + 1;
-    for (let p = start[k]; p < start[k + 1]; p++) {
+    for (let p = start[k], y = y0, rowStart = y0 * w; p < start[k + 1]; p++) {
       const i = pixels[p];
+      while (i >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
       const a = grey[i];
       if (!a && ignoreZeros) continue;
-      const y = (i / w) | 0;
-      crop[(y - y0) * bw + (i - y * w - x0)] = a - gmin + 1;
+      crop[(y - y0) * bw + (i - rowStart - x0)] = a - gmin + 1;
     }
-    // one raster pass over the crop counts all four directions (0,1) (1,1) (1,0) (1,−1) × scale
-    const [c0, c1, c2, c3] = cms;
-    const [t0, t1, t2, t3] = touchedAll;
-    let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-    for (let yy = 0; yy < bh; yy++) {
-      const r0 = yy * bw;
-      const down = yy + scale < bh;
-      const r1 = (yy + scale) * bw;
-      for (let x = 0; x < bw; x++) {
-        const a = crop[r0 + x];
-        if (!a) continue;
-        // one-sided counts C; the symmetric matrix mahotas uses is S = C + Cᵀ (handled below).
-        // touched keeps (row, column) packed by 8 bits each, so decoding needs no division
-        const rowA = (a - 1) * R - 1, keyA = (a - 1) << 8;
-        const right = x + scale < bw;
-        if (right) {
-          const b = crop[r0 + x + scale];
-          if (b) {
-            if (c0[rowA + b]++ === 0) t0[n0++] = keyA | (b - 1);
-            total[0] += 2;
-          }
-        }
-        if (!down) continue;
-        if (right) {
-          const b = crop[r1 + x + scale];
-          if (b) {
-            if (c1[rowA + b]++ === 0) t1[n1++] = keyA | (b - 1);
-            total[1] += 2;
-          }
-        }
-        const b2 = crop[r1 + x];
-        if (b2) {
-          if (c2[rowA + b2]++ === 0) t2[n2++] = keyA | (b2 - 1);
-          total[2] += 2;
-        }
-        if (x >= scale) {
-          const b = crop[r1 + x - scale];
-          if (b) {
-            if (c3[rowA + b]++ === 0) t3[n3++] = keyA | (b - 1);
-            total[3] += 2;
-          }
-        }
+    for (let si = 0; si < scales.length; si++) {
+      const scale = scales[si];
+      const block = blocks[si];
+      // each direction (0,1) (1,1) (1,0) (1,−1) × scale in its own raster pass over the crop
+      for (let d = 0; d < 4; d++) {
+        nt[d] = countPairs(crop, bw, bh, DIRS[d][0] * scale, DIRS[d][1] * scale, R, cms[d], touchedAll[d], counted);
+        total[d] = 2 * counted.pairs;
       }
+      const side = gmax + 1;
+      const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
+      for (let d = 0; d < 4; d++) {
+        const cm = cms[d];
+        const touched = touchedAll[d];
+        const col = (f: number) => block.values[f * 4 + d];
+        if (empty) {
+          for (let f = 0; f < 13; f++) col(f)[k] = 0;
+          continue;
+        }
+        // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
+        // differences on 0..gmax−gmin); the loops below stay inside those ranges
+        const lo = gmin, hi = gmax, dmax = gmax - gmin;
+        px.fill(0, lo, hi + 1);
+        pSum.fill(0, 2 * lo, 2 * hi + 1);
+        pDiff.fill(0, 0, dmax + 1);
+        // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
+        const T = total[d];
+        let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
+        for (let t = 0; t < nt[d]; t++) {
+          const key = touched[t];
+          const qi = key >> 8;
+          const qj = key & 255;
+          const c = cm[qi * R + qj];
+          const i = gmin + qi;
+          const j = gmin + qj;
+          // C(i,j) lands in S at (i,j) and (j,i)
+          px[j] += c;
+          px[i] += c;
+          pSum[i + j] += 2 * c;
+          pDiff[i > j ? i - j : j - i] += 2 * c;
+          idmC += 2 * c * IDM_TABLE[i > j ? i - j : j - i];
+          sijC += 2 * i * j * c;
+          // Σ S² and Σ S·log2 S need whole cells of S: S(i,j) = C(i,j) + C(j,i)
+          let sv: number;
+          let cells: number;
+          if (i === j) {
+            sv = 2 * c;
+            cells = 1;
+          } else {
+            const other = cm[qj * R + qi];
+            if (i > j && other !== 0) continue; // counted with its partner
+            sv = c + other;
+            cells = 2;
+          }
+          sc2 += cells * sv * sv;
+          clc += cells * sv * (sv < LOG2_TABLE.length ? LOG2_TABLE[sv] : log2(sv));
+        }
+        const asm = sc2 / (T * T);
+        const log2T = log2(T);
+        const ent = log2T - clc / T;
+        const idm = idmC / T;
+        const sij = sijC / T;
+        // px, pSum, pDiff hold integer counts here: moments divide by T, entropies use
+        // H = log2 T − Σ n·log2 n / T with the log table. S is symmetric, so py = px (HY = HX) and
+        // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
+        let ux = 0, vx = 0, hxc = 0, levelsUsed = 0;
+        for (let i = lo; i <= hi; i++) {
+          const n = px[i];
+          if (!n) continue;
+          levelsUsed++;
+          ux += i * n;
+          vx += i * i * n;
+          hxc += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
+        }
+        ux /= T;
+        // one grey level: the entropies and the variance are exactly 0 (mahotas' special cases
+        // key on that 0, which the count-based formulas only reach up to round-off)
+        const single = levelsUsed === 1;
+        vx = single ? 0 : vx / T - ux * ux;
+        const uy = ux, vy = vx;
+        const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
+        let contrast = 0, dm2 = 0, dEnt = 0;
+        for (let i = 0; i <= dmax; i++) {
+          const n = pDiff[i];
+          if (!n) continue;
+          contrast += i * i * n;
+          dm2 += n * n;
+          dEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
+        }
+        contrast /= T;
+        dm2 /= T * T;
+        let sumAvg = 0, sumSq = 0, sEnt = 0;
+        for (let i = 2 * lo; i <= 2 * hi; i++) {
+          const n = pSum[i];
+          if (!n) continue;
+          sumAvg += i * n;
+          sumSq += i * i * n;
+          sEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
+        }
+        sumAvg /= T;
+        sumSq /= T;
+        // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
+        const dm = 1 / side;
+        const diffVar = dm2 / side - dm * dm;
+        const hx = single ? 0 : log2T - hxc / T;
+        const hy = hx;
+        const hxy1 = 2 * hx;
+        // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
+        const hxy2 = hx + hy;
+        col(0)[k] = asm;
+        col(1)[k] = contrast;
+        col(2)[k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
+        col(3)[k] = vx;
+        col(4)[k] = idm;
+        col(5)[k] = sumAvg;
+        col(6)[k] = sumSq - sumAvg * sumAvg;
+        col(7)[k] = log2T - sEnt / T;
+        col(8)[k] = single ? 0 : ent;
+        col(9)[k] = diffVar;
+        col(10)[k] = log2T - dEnt / T;
+        const e = single ? 0 : ent;
+        // mahotas skips the division when both marginal entropies are 0
+        col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
+        col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
+      }
+      for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
     }
-    nt[0] = n0;
-    nt[1] = n1;
-    nt[2] = n2;
-    nt[3] = n3;
     crop.fill(0, 0, bw * bh);
-    const side = gmax + 1;
-    const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
-    for (let d = 0; d < 4; d++) {
-      const cm = cms[d];
-      const touched = touchedAll[d];
-      const col = (f: number) => block.values[f * 4 + d];
-      if (empty) {
-        for (let f = 0; f < 13; f++) col(f)[k] = 0;
-        continue;
-      }
-      // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
-      // differences on 0..gmax−gmin); the loops below stay inside those ranges
-      const lo = gmin, hi = gmax, dmax = gmax - gmin;
-      px.fill(0, lo, hi + 1);
-      pSum.fill(0, 2 * lo, 2 * hi + 1);
-      pDiff.fill(0, 0, dmax + 1);
-      // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
-      const T = total[d];
-      let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
-      for (let t = 0; t < nt[d]; t++) {
-        const key = touched[t];
-        const qi = key >> 8;
-        const qj = key & 255;
-        const c = cm[qi * R + qj];
-        const i = gmin + qi;
-        const j = gmin + qj;
-        // C(i,j) lands in S at (i,j) and (j,i)
-        px[j] += c;
-        px[i] += c;
-        pSum[i + j] += 2 * c;
-        pDiff[i > j ? i - j : j - i] += 2 * c;
-        idmC += 2 * c * IDM_TABLE[i > j ? i - j : j - i];
-        sijC += 2 * i * j * c;
-        // Σ S² and Σ S·log2 S need whole cells of S: S(i,j) = C(i,j) + C(j,i)
-        let sv: number;
-        let cells: number;
-        if (i === j) {
-          sv = 2 * c;
-          cells = 1;
-        } else {
-          const other = cm[qj * R + qi];
-          if (i > j && other !== 0) continue; // counted with its partner
-          sv = c + other;
-          cells = 2;
-        }
-        sc2 += cells * sv * sv;
-        clc += cells * sv * (sv < LOG2_TABLE.length ? LOG2_TABLE[sv] : log2(sv));
-      }
-      const asm = sc2 / (T * T);
-      const log2T = log2(T);
-      const ent = log2T - clc / T;
-      const idm = idmC / T;
-      const sij = sijC / T;
-      // px, pSum, pDiff hold integer counts here: moments divide by T, entropies use
-      // H = log2 T − Σ n·log2 n / T with the log table. S is symmetric, so py = px (HY = HX) and
-      // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
-      let ux = 0, vx = 0, hxc = 0, levelsUsed = 0;
-      for (let i = lo; i <= hi; i++) {
-        const n = px[i];
-        if (!n) continue;
-        levelsUsed++;
-        ux += i * n;
-        vx += i * i * n;
-        hxc += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
-      }
-      ux /= T;
-      // one grey level: the entropies and the variance are exactly 0 (mahotas' special cases
-      // key on that 0, which the count-based formulas only reach up to round-off)
-      const single = levelsUsed === 1;
-      vx = single ? 0 : vx / T - ux * ux;
-      const uy = ux, vy = vx;
-      const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
-      let contrast = 0, dm2 = 0, dEnt = 0;
-      for (let i = 0; i <= dmax; i++) {
-        const n = pDiff[i];
-        if (!n) continue;
-        contrast += i * i * n;
-        dm2 += n * n;
-        dEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
-      }
-      contrast /= T;
-      dm2 /= T * T;
-      let sumAvg = 0, sumSq = 0, sEnt = 0;
-      for (let i = 2 * lo; i <= 2 * hi; i++) {
-        const n = pSum[i];
-        if (!n) continue;
-        sumAvg += i * n;
-        sumSq += i * i * n;
-        sEnt += n * (n < LOG2_TABLE.length ? LOG2_TABLE[n] : log2(n));
-      }
-      sumAvg /= T;
-      sumSq /= T;
-      // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
-      const dm = 1 / side;
-      const diffVar = dm2 / side - dm * dm;
-      const hx = single ? 0 : log2T - hxc / T;
-      const hy = hx;
-      const hxy1 = 2 * hx;
-      // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
-      const hxy2 = hx + hy;
-      col(0)[k] = asm;
-      col(1)[k] = contrast;
-      col(2)[k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
-      col(3)[k] = vx;
-      col(4)[k] = idm;
-      col(5)[k] = sumAvg;
-      col(6)[k] = sumSq - sumAvg * sumAvg;
-      col(7)[k] = log2T - sEnt / T;
-      col(8)[k] = single ? 0 : ent;
-      col(9)[k] = diffVar;
-      col(10)[k] = log2T - dEnt / T;
-      const e = single ? 0 : ent;
-      // mahotas skips the division when both marginal entropies are 0
-      col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
-      col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
-    }
-    for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
   }
   // CellProfiler stores any non-finite Haralick value as 0
-  for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;
-  return block;
+  for (const block of blocks) for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;
+  return blocks;
 }
