@@ -1,4 +1,4 @@
-import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
 import { feretDiameters, pixelHull } from './feret';
 import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
@@ -44,10 +44,14 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const m = new Uint8Array(fw * fh);
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
-    for (let p = start[k]; p < start[k + 1]; p++) {
+    // pixels come in raster order: the row is tracked, not divided for
+    for (let p = start[k], y = y0, rowStart = y0 * w; p < start[k + 1]; p++) {
       const i = pixels[p];
-      const y = (i / w) | 0;
-      const x = i - y * w;
+      while (i >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
+      const x = i - rowStart;
       sx += x;
       sy += y;
       sxx += x * x;
@@ -60,10 +64,13 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     let mrr = 0, mcc = 0, mrc = 0;
     const radii = new Float64Array(area);
     let rsum = 0, rmax = 0;
-    for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) {
+    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
-      const y = (i / w) | 0;
-      const dx = i - y * w - cx;
+      while (i >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
+      const dx = i - rowStart - cx;
       const dy = y - cy;
       mrr += dy * dy;
       mcc += dx * dx;
@@ -73,7 +80,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
       rsum += r;
       if (r > rmax) rmax = r;
     }
-    radii.sort();
+    // the median by selection: the middle value(s), not a sort
+    const mid = area >> 1;
+    selectInPlace(radii, 0, area - 1, mid);
+    let below = -Infinity;
+    if (!(area % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
     A[k] = area;
     CX[k] = cx;
     CY[k] = cy;
@@ -86,7 +97,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ED[k] = Math.sqrt((4 * area) / Math.PI);
     MAXR[k] = rmax;
     MEANR[k] = rsum / area;
-    MEDR[k] = area % 2 ? radii[(area - 1) / 2] : (radii[area / 2 - 1] + radii[area / 2]) / 2;
+    MEDR[k] = area % 2 ? radii[mid] : (below + radii[mid]) / 2;
     // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
     const a = mcc / area;
     const b = -mrc / area;
@@ -166,26 +177,38 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
  */
 function convexArea(m: Uint8Array, fw: number, fh: number): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  const pts: number[] = [];
-  // candidate pixels: first/last of each row and column (skimage's possible_hull)
+  // candidate pixels: first/last of each row and column (skimage's possible_hull), found in one
+  // raster pass; each adds its four edge midpoints, sorted by (x, y) through packed integer keys
+  // (coordinates are small, non-negative after +2)
+  const colFirst = new Int32Array(fw).fill(-1), colLast = new Int32Array(fw);
+  const keys = new Int32Array(16 * (fw + fh));
+  let np = 0;
   const add = (x: number, y: number) => {
-    pts.push(2 * x - 1, 2 * y, 2 * x + 1, 2 * y, 2 * x, 2 * y - 1, 2 * x, 2 * y + 1);
+    keys[np++] = ((2 * x - 1 + 2) << 15) | (2 * y + 2);
+    keys[np++] = ((2 * x + 1 + 2) << 15) | (2 * y + 2);
+    keys[np++] = ((2 * x + 2) << 15) | (2 * y - 1 + 2);
+    keys[np++] = ((2 * x + 2) << 15) | (2 * y + 1 + 2);
   };
   for (let y = 0; y < fh; y++) {
     let first = -1, last = -1;
-    for (let x = 0; x < fw; x++) if (m[y * fw + x]) { if (first < 0) first = x; last = x; }
-    if (first >= 0) { add(first, y); if (last !== first) add(last, y); }
+    for (let x = 0, o = y * fw; x < fw; x++)
+      if (m[o + x]) {
+        if (first < 0) first = x;
+        last = x;
+        if (colFirst[x] < 0) colFirst[x] = y;
+        colLast[x] = y;
+      }
+    if (first >= 0) {
+      add(first, y);
+      if (last !== first) add(last, y);
+    }
   }
   for (let x = 0; x < fw; x++) {
-    let first = -1, last = -1;
-    for (let y = 0; y < fh; y++) if (m[y * fw + x]) { if (first < 0) first = y; last = y; }
-    if (first >= 0) { add(x, first); if (last !== first) add(x, last); }
+    if (colFirst[x] < 0) continue;
+    add(x, colFirst[x]);
+    if (colLast[x] !== colFirst[x]) add(x, colLast[x]);
   }
-  // sort by (x, y) through packed integer keys (coordinates are small, non-negative after +2)
-  const np = pts.length / 2;
-  const keys = new Int32Array(np);
-  for (let i = 0; i < np; i++) keys[i] = ((pts[2 * i] + 2) << 15) | (pts[2 * i + 1] + 2);
-  keys.sort();
+  keys.subarray(0, np).sort();
   const X = new Int32Array(np), Y = new Int32Array(np);
   for (let i = 0; i < np; i++) {
     X[i] = (keys[i] >> 15) - 2;
@@ -207,27 +230,29 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
   const hy = hull.map((i) => Y[i]);
   const nh = hull.length;
   if (nh < 3) return m.reduce((s, v) => s + v, 0);
-  // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count)
-  let count = 0;
-  for (let y = 0; y < fh; y++) {
-    const py = 2 * y;
-    let lo = Infinity, hi = -Infinity;
-    for (let e = 0; e < nh; e++) {
-      const f = (e + 1) % nh;
-      const ya = hy[e], yb = hy[f];
-      if ((py < ya && py < yb) || (py > ya && py > yb)) continue;
+  // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
+  // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
+  const lo = new Float64Array(fh).fill(Infinity), hi = new Float64Array(fh).fill(-Infinity);
+  for (let e = 0; e < nh; e++) {
+    const f = (e + 1) % nh;
+    const ya = hy[e], yb = hy[f];
+    for (let y = Math.max(0, Math.ceil(Math.min(ya, yb) / 2)), ye = Math.min(fh - 1, Math.floor(Math.max(ya, yb) / 2)); y <= ye; y++) {
+      const py = 2 * y;
       if (ya === yb) {
-        lo = Math.min(lo, hx[e], hx[f]);
-        hi = Math.max(hi, hx[e], hx[f]);
+        lo[y] = Math.min(lo[y], hx[e], hx[f]);
+        hi[y] = Math.max(hi[y], hx[e], hx[f]);
       } else {
         const x = hx[e] + ((py - ya) * (hx[f] - hx[e])) / (yb - ya);
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
+        if (x < lo[y]) lo[y] = x;
+        if (x > hi[y]) hi[y] = x;
       }
     }
-    if (hi < lo) continue;
-    const first = Math.ceil(lo / 2 - 1e-9);
-    const last = Math.floor(hi / 2 + 1e-9);
+  }
+  let count = 0;
+  for (let y = 0; y < fh; y++) {
+    if (hi[y] < lo[y]) continue;
+    const first = Math.ceil(lo[y] / 2 - 1e-9);
+    const last = Math.floor(hi[y] / 2 + 1e-9);
     if (last >= first) count += last - first + 1;
   }
   return count;

@@ -152,19 +152,40 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
     const r2 = x * x + yy * yy;
     // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
     if (r2 > 1) continue;
-    // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ra = ρ^{2a}
-    let zr = 1, zi = 0, j = 0;
-    for (let m = 0; m < 10; m++) {
-      let ra = 1;
-      for (let a = 0; 2 * a + m < 10; a++, j++) {
-        mr[j] += ra * zr;
-        mi[j] += ra * zi;
-        ra *= r2;
-      }
-      const t = zr * yy - zi * x;
-      zi = zr * x + zi * yy;
-      zr = t;
-    }
+    // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ρ^{2a} = p_a (the powers
+    // built by the same products as a running ρ² product would; written out per m)
+    const p1 = r2, p2 = p1 * r2, p3 = p2 * r2, p4 = p3 * r2;
+    let zr = 1, zi = 0, t = 0;
+    // m = 0: zr = 1, zi = 0
+    mr[0] += zr; mr[1] += p1 * zr; mr[2] += p2 * zr; mr[3] += p3 * zr; mr[4] += p4 * zr;
+    mi[0] += zi; mi[1] += p1 * zi; mi[2] += p2 * zi; mi[3] += p3 * zi; mi[4] += p4 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[5] += zr; mr[6] += p1 * zr; mr[7] += p2 * zr; mr[8] += p3 * zr; mr[9] += p4 * zr;
+    mi[5] += zi; mi[6] += p1 * zi; mi[7] += p2 * zi; mi[8] += p3 * zi; mi[9] += p4 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[10] += zr; mr[11] += p1 * zr; mr[12] += p2 * zr; mr[13] += p3 * zr;
+    mi[10] += zi; mi[11] += p1 * zi; mi[12] += p2 * zi; mi[13] += p3 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[14] += zr; mr[15] += p1 * zr; mr[16] += p2 * zr; mr[17] += p3 * zr;
+    mi[14] += zi; mi[15] += p1 * zi; mi[16] += p2 * zi; mi[17] += p3 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[18] += zr; mr[19] += p1 * zr; mr[20] += p2 * zr;
+    mi[18] += zi; mi[19] += p1 * zi; mi[20] += p2 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[21] += zr; mr[22] += p1 * zr; mr[23] += p2 * zr;
+    mi[21] += zi; mi[22] += p1 * zi; mi[23] += p2 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[24] += zr; mr[25] += p1 * zr;
+    mi[24] += zi; mi[25] += p1 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[26] += zr; mr[27] += p1 * zr;
+    mi[26] += zi; mi[27] += p1 * zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[28] += zr;
+    mi[28] += zi;
+    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+    mr[29] += zr;
+    mi[29] += zi;
   }
   const area = Math.PI * circle.r * circle.r;
   for (let f = 0; f < nz; f++) {
