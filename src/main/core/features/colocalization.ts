@@ -20,75 +20,97 @@ export const correlationNames = (a: string, b: string) => [
 ];
 
 /**
- * Dense ranks (0 = smallest value) of an image's values over the object pixels of `ix`. Images
- * are 8- or 16-bit, so ranks come from a presence table over the integer values (no sort); the
- * 0–1 scaling is monotonic, so the ranks are those of the scaled values.
+ * One channel over the objects of `ix`, as every pair it is in needs it: its values and dense
+ * ranks (0 = smallest value over all object pixels of the image) gathered in ix.pixels order, and
+ * per object the sums that depend on this channel alone (the same sums, in the same order, as a
+ * per-pair pass would make). Images are 8- or 16-bit, so ranks come from a presence table over
+ * the integer values (no sort); the 0–1 scaling is monotonic, so they are the scaled values' ranks.
  */
-export function objectPixelRanks(ix: ObjectIndex, raw: ArrayLike<number>, bitDepth: number): { ranks: Int32Array; max: number } {
-  const px = ix.pixels;
+export interface ColocChannel {
+  name: string;
+  v: Float64Array;
+  rank: Int32Array;
+  rankMax: number;
+  /** per object: mean, 15 %-of-maximum threshold, Σ(x − mean)², Σ x over x ≥ threshold, constant */
+  mean: Float64Array;
+  thr: Float64Array;
+  ss: Float64Array;
+  tot: Float64Array;
+  flat: Uint8Array;
+}
+
+export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, raw: ArrayLike<number>, bitDepth: number, thresholdPercent = 15): ColocChannel {
+  const { ids, start, pixels: px } = ix;
+  const n = ids.length;
   const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
   for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
   let r = -1;
   for (let v = 0; v < rankOf.length; v++) if (rankOf[v]) rankOf[v] = ++r;
-  const ranks = new Int32Array(raw.length);
-  for (let p = 0; p < px.length; p++) ranks[px[p]] = rankOf[raw[px[p]]];
-  return { ranks, max: Math.max(0, r) };
+  const rank = new Int32Array(px.length);
+  const v = new Float64Array(px.length);
+  for (let p = 0; p < px.length; p++) {
+    rank[p] = rankOf[raw[px[p]]];
+    v[p] = img[px[p]];
+  }
+  const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
+  const flat = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const s0 = start[k], s1 = start[k + 1];
+    let s = 0, max = -Infinity, min = Infinity;
+    for (let p = s0; p < s1; p++) {
+      s += v[p];
+      if (v[p] > max) max = v[p];
+      if (v[p] < min) min = v[p];
+    }
+    const m = s / (s1 - s0);
+    const t = (thresholdPercent / 100) * max;
+    let q = 0, above = 0;
+    for (let p = s0; p < s1; p++) {
+      const x = v[p];
+      q += (x - m) * (x - m);
+      if (x >= t) above += x;
+    }
+    mean[k] = m;
+    thr[k] = t;
+    ss[k] = q;
+    tot[k] = above;
+    flat[k] = min === max ? 1 : 0;
+  }
+  return { name, v, rank, rankMax: Math.max(0, r), mean, thr, ss, tot, flat };
 }
 
-export function measureCorrelation(
-  ix: ObjectIndex,
-  a: { name: string; img: Float64Array; ranks: { ranks: Int32Array; max: number } },
-  b: { name: string; img: Float64Array; ranks: { ranks: Int32Array; max: number } },
-  thresholdPercent = 15,
-): FeatureBlock {
-  const { ids, start, pixels } = ix;
+export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {
+  const { ids, start } = ix;
   const n = ids.length;
   const block = newBlock(correlationNames(a.name, b.name), n);
   const [CORR, OVL, KAB, KBA, MAB, MBA, RAB, RBA] = block.values;
-  const A = a.img, B = b.img;
-  const R = Math.max(a.ranks.max, b.ranks.max) + 1;
-  const ra = a.ranks.ranks, rb = b.ranks.ranks;
+  const A = a.v, B = b.v;
+  const R = Math.max(a.rankMax, b.rankMax) + 1;
+  const ra = a.rank, rb = b.rank;
   for (let k = 0; k < n; k++) {
     const s0 = start[k], s1 = start[k + 1];
-    const cnt = s1 - s0;
-    let sa = 0, sb = 0, maxA = -Infinity, maxB = -Infinity, minA = Infinity, minB = Infinity;
+    const ma = a.mean[k], mb = b.mean[k];
+    const ta = a.thr[k], tb = b.thr[k];
+    let vab = 0, aa = 0, bb = 0, ab = 0;
+    let coA = 0, coB = 0, rwA = 0, rwB = 0, both = 0;
     for (let p = s0; p < s1; p++) {
-      const i = pixels[p];
-      sa += A[i];
-      sb += B[i];
-      if (A[i] > maxA) maxA = A[i];
-      if (B[i] > maxB) maxB = B[i];
-      if (A[i] < minA) minA = A[i];
-      if (B[i] < minB) minB = B[i];
-    }
-    const ma = sa / cnt, mb = sb / cnt;
-    const ta = (thresholdPercent / 100) * maxA;
-    const tb = (thresholdPercent / 100) * maxB;
-    let vaa = 0, vbb = 0, vab = 0, aa = 0, bb = 0, ab = 0;
-    let totA = 0, totB = 0, coA = 0, coB = 0, rwA = 0, rwB = 0, both = 0;
-    for (let p = s0; p < s1; p++) {
-      const i = pixels[p];
-      const x = A[i], y = B[i];
-      vaa += (x - ma) * (x - ma);
-      vbb += (y - mb) * (y - mb);
+      const x = A[p], y = B[p];
       vab += (x - ma) * (y - mb);
-      const okA = x >= ta, okB = y >= tb;
-      if (okA) totA += x;
-      if (okB) totB += y;
-      if (okA && okB) {
+      if (x >= ta && y >= tb) {
         both++;
         aa += x * x;
         bb += y * y;
         ab += x * y;
         coA += x;
         coB += y;
-        const wgt = (R - Math.abs(ra[i] - rb[i])) / R;
+        const wgt = (R - Math.abs(ra[p] - rb[p])) / R;
         rwA += x * wgt;
         rwB += y * wgt;
       }
     }
+    const totA = a.tot[k], totB = b.tot[k];
     // a constant channel has no variance (rounding can leave a tiny one: CellProfiler's is 0)
-    CORR[k] = minA === maxA || minB === maxB ? NaN : vab / (Math.sqrt(vaa) * Math.sqrt(vbb));
+    CORR[k] = a.flat[k] || b.flat[k] ? NaN : vab / (Math.sqrt(a.ss[k]) * Math.sqrt(b.ss[k]));
     // no pixel above both thresholds: cp_measure reports 0s
     const any = both > 0;
     OVL[k] = any ? ab / Math.sqrt(aa * bb) : 0;

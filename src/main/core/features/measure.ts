@@ -2,7 +2,7 @@ import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { Gray } from '../io/tiff';
 import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
-import { measureCorrelation, objectPixelRanks } from './colocalization';
+import { colocChannel, measureCorrelation } from './colocalization';
 import { distanceToEdge } from './edgeDistance';
 import { granularitySpectrum, measureGranularity, upsampleMeans, type GranularitySpectrum } from './granularity';
 import { measureIntensity } from './intensity';
@@ -164,7 +164,7 @@ function measureCompartment(
   const geo = timed(t, 'radial', () => radialGeometry(ix));
   const first = spectra.values().next().value;
   const upsample = first ? timed(t, 'granularity', () => upsampleMeans(ix, first)) : null;
-  const ranks = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => objectPixelRanks(ix, images[c].data, images[c].bitDepth))]));
+  const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, images[c].data, images[c].bitDepth))]));
   for (const c of channels) {
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
@@ -183,7 +183,7 @@ function measureCompartment(
   for (let i = 0; i < byName.length; i++)
     for (let j = i + 1; j < byName.length; j++) {
       const a = byName[i], b = byName[j];
-      blocks.push(timed(t, 'colocalization', () => measureCorrelation(ix, { name: a, img: unit.get(a)!, ranks: ranks.get(a)! }, { name: b, img: unit.get(b)!, ranks: ranks.get(b)! })));
+      blocks.push(timed(t, 'colocalization', () => measureCorrelation(ix, coloc.get(a)!, coloc.get(b)!)));
     }
   const flags = borderTouching(labels);
   return {
