@@ -1,5 +1,4 @@
 import type { Labels } from '../segment/labels';
-import { squaredDistanceTransform } from '../segment/distance';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -184,8 +183,9 @@ function centroids(data: Int32Array, w: number): { ci: Float64Array; cj: Float64
   return { ci: si.map((s, l) => s / n[l]), cj: sj.map((s, l) => s / n[l]), n };
 }
 
-export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeometry {
-  const { width: w, height: h, labels, ids, start, pixels, bbox } = ix;
+/** `edge`: objectEdges' clipped distances to the edge (centrosome distance_to_edge; the image border bounds nothing) */
+export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64Array): CentredGeometry {
+  const { width: w, height: h, labels, ids, start, pixels } = ix;
   const N = w * h;
   // centre objects in label order (CellProfiler's 1..N keep Stainless' order)
   const c = centroids(centres.data, w);
@@ -255,7 +255,6 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeomet
   }
   const ci = new Int32Array(N), cj = new Int32Array(N);
   const own = centroids(labels, w);
-  const edge = new Float64Array(N);
   for (let k = 0; k < ids.length; k++) {
     // objects no seed reached: the seed nearest their centroid, straight distances
     let best = -1;
@@ -284,20 +283,6 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels): CentredGeomet
         ci[p] = seedI[cl[p] - 1];
         cj[p] = seedJ[cl[p] - 1];
       } else dist[p] = -1;
-    }
-    // centrosome distance_to_edge: the nearest pixel outside the object; the image border bounds nothing
-    const x0 = Math.max(0, bbox[4 * k] - 1), y0 = Math.max(0, bbox[4 * k + 1] - 1);
-    const x1 = Math.min(w - 1, bbox[4 * k + 2] + 1), y1 = Math.min(h - 1, bbox[4 * k + 3] + 1);
-    const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-    const inside = new Uint8Array(bw * bh);
-    for (let q = start[k]; q < start[k + 1]; q++) {
-      const p = pixels[q];
-      inside[(((p / w) | 0) - y0) * bw + (p % w) - x0] = 1;
-    }
-    const d2 = squaredDistanceTransform(inside, bw, bh);
-    for (let q = start[k]; q < start[k + 1]; q++) {
-      const p = pixels[q];
-      edge[p] = Math.sqrt(d2[(((p / w) | 0) - y0) * bw + (p % w) - x0]);
     }
   }
   return { dist, edge, ci, cj };

@@ -3,7 +3,7 @@ import type { Gray } from '../io/tiff';
 import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
 import { colocChannel, measureCorrelation } from './colocalization';
-import { distanceToEdge } from './edgeDistance';
+import { objectEdges } from './edgeDistance';
 import { granularitySpectrum, measureGranularity, upsampleMeans, type GranularitySpectrum } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
@@ -144,7 +144,8 @@ function measureCompartment(
 ): ObjectTable {
   const t = opts.cpu;
   const ix = timed(t, 'objects', () => indexObjects(labels));
-  const edge = timed(t, 'objects', () => distanceToEdge(ix));
+  const edges = timed(t, 'objects', () => objectEdges(ix));
+  const edge = edges.toEdge;
   const outline = timed(t, 'objects', () => outlineMask(labels.data, labels.width, labels.height));
   const edgePixels = timed(t, 'objects', () => innerBoundary(labels.data, labels.width, labels.height));
   const blocks: FeatureBlock[] = [];
@@ -161,7 +162,7 @@ function measureCompartment(
     const d = comp === 'Cells' ? 5 : 1;
     blocks.push(timed(t, 'neighbors', () => measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels)));
   }
-  const geo = timed(t, 'radial', () => radialGeometry(ix));
+  const geo = timed(t, 'radial', () => radialGeometry(ix, edges.clipped!));
   const first = spectra.values().next().value;
   const upsample = first ? timed(t, 'granularity', () => upsampleMeans(ix, first)) : null;
   const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, images[c].data, images[c].bitDepth))]));
@@ -174,7 +175,7 @@ function measureCompartment(
   }
   if (centred) {
     // JUMP_analysis_v3: mito_tubeness around the Nuclei, 16 scaled bins, and 20 bins of 10 px with an Overflow
-    const g = timed(t, 'centredRadial', () => centredGeometry(ix, centred.nuclei));
+    const g = timed(t, 'centredRadial', () => centredGeometry(ix, centred.nuclei, edges.clipped!));
     blocks.push(timed(t, 'centredRadial', () => measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 16, true, 100)));
     blocks.push(timed(t, 'centredRadial', () => measureCentredRadial(ix, g, centred.tube, 'mito_tubeness', 20, false, 200)));
   }

@@ -1,6 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
-import { squaredDistanceTransform } from '../segment/distance';
 
 /**
  * CellProfiler 4.2 MeasureObjectIntensityDistribution, 4 scaled bins, no centre objects, as its
@@ -23,80 +22,59 @@ export interface RadialGeometry {
   wedge: Int8Array;
 }
 
-/** binary min-heap of (key, node) for the propagation */
-class Heap {
-  keys = new Float64Array(64);
-  nodes = new Int32Array(64);
-  size = 0;
-  push(k: number, v: number) {
-    if (this.size === this.keys.length) {
-      const nk = new Float64Array(this.size * 2), nv = new Int32Array(this.size * 2);
-      nk.set(this.keys);
-      nv.set(this.nodes);
-      this.keys = nk;
-      this.nodes = nv;
+/**
+ * The propagation's queue: buckets of ⌊distance⌋. A step adds 1 or √2, so a pixel taken from
+ * bucket b sends its neighbours to b + 1 or b + 2 (three buckets in turn suffice), and every
+ * pixel in bucket b already has its final distance when b is reached (anything that could still
+ * lower it lies ≥ 1 closer, in an earlier bucket). The distances are those of a heap's order.
+ */
+class RingBuckets {
+  private items = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
+  private size = new Int32Array(3);
+  push(d: number, v: number) {
+    const b = Math.floor(d) % 3;
+    if (this.size[b] === this.items[b].length) {
+      const g = new Int32Array(this.items[b].length * 2);
+      g.set(this.items[b]);
+      this.items[b] = g;
     }
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.keys[p] <= k) break;
-      this.keys[i] = this.keys[p];
-      this.nodes[i] = this.nodes[p];
-      i = p;
-    }
-    this.keys[i] = k;
-    this.nodes[i] = v;
+    this.items[b][this.size[b]++] = v;
   }
-  /** pops the minimum; returns its node (key in this.top) */
-  top = 0;
-  pop(): number {
-    const v = this.nodes[0];
-    this.top = this.keys[0];
-    const k = this.keys[--this.size], x = this.nodes[this.size];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= this.size) break;
-      if (c + 1 < this.size && this.keys[c + 1] < this.keys[c]) c++;
-      if (this.keys[c] >= k) break;
-      this.keys[i] = this.keys[c];
-      this.nodes[i] = this.nodes[c];
-      i = c;
-    }
-    this.keys[i] = k;
-    this.nodes[i] = x;
-    return v;
+  /** bucket b's nodes (valid until the next push into it) and empties it */
+  take(b: number): { nodes: Int32Array; n: number } {
+    const nodes = this.items[b % 3], n = this.size[b % 3];
+    this.size[b % 3] = 0;
+    return { nodes, n };
+  }
+  empty() {
+    return this.size[0] + this.size[1] + this.size[2] === 0;
   }
 }
 
 const DY = [-1, -1, -1, 0, 0, 1, 1, 1];
 const DX = [-1, 0, 1, -1, 1, -1, 0, 1];
 
-export function radialGeometry(ix: ObjectIndex, bins = RADIAL_BINS): RadialGeometry {
+/** `edge`: objectEdges' clipped distances to the edge (edgeDistance.ts) */
+export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIAL_BINS): RadialGeometry {
   const { width: W, height: H, labels, ids, start, pixels, bbox } = ix;
   const bin = new Int8Array(labels.length).fill(-1);
   const wedge = new Int8Array(labels.length);
-  const heap = new Heap();
+  const queue = new RingBuckets();
   for (let k = 0; k < ids.length; k++) {
-    const id = ids[k];
-    // the object's bounding box plus one pixel, clipped to the image; beyond it nothing bounds
+    // the object's bounding box plus one pixel, clipped to the image (where its edge distances come from)
     const x0 = Math.max(0, bbox[4 * k] - 1), y0 = Math.max(0, bbox[4 * k + 1] - 1);
     const x1 = Math.min(W - 1, bbox[4 * k + 2] + 1), y1 = Math.min(H - 1, bbox[4 * k + 3] + 1);
     const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
     const inside = new Uint8Array(bw * bh);
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
-      const y = (i / W) | 0;
-      inside[(y - y0) * bw + (i - y * W - x0)] = 1;
-    }
-    const d2 = squaredDistanceTransform(inside, bw, bh);
+    // the centre: the first pixel (raster order) farthest from the edge
     let best = -1, bc = -1;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       const y = (i / W) | 0;
       const q = (y - y0) * bw + (i - y * W - x0);
-      if (d2[q] > best) {
-        best = d2[q];
+      inside[q] = 1;
+      if (edge[i] > best) {
+        best = edge[i];
         bc = q;
       }
     }
@@ -104,23 +82,26 @@ export function radialGeometry(ix: ObjectIndex, bins = RADIAL_BINS): RadialGeome
     const dist = new Float64Array(bw * bh).fill(-1);
     const done = new Uint8Array(bw * bh);
     dist[bc] = 0;
-    heap.size = 0;
-    heap.push(0, bc);
-    while (heap.size) {
-      const q = heap.pop();
-      if (done[q]) continue;
-      done[q] = 1;
-      const d0 = dist[q];
-      const qy = (q / bw) | 0, qx = q - qy * bw;
-      for (let e = 0; e < 8; e++) {
-        const yy = qy + DY[e], xx = qx + DX[e];
-        if (yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
-        const r = yy * bw + xx;
-        if (!inside[r] || done[r]) continue;
-        const d = (DY[e] && DX[e] ? Math.SQRT2 : 1) + d0;
-        if (dist[r] === -1 || dist[r] > d) {
-          dist[r] = d;
-          heap.push(d, r);
+    queue.push(0, bc);
+    for (let b = 0; !queue.empty(); b++) {
+      // nodes pushed while bucket b is worked on go to b + 1 or b + 2, never back into b
+      const { nodes, n } = queue.take(b);
+      for (let t = 0; t < n; t++) {
+        const q = nodes[t];
+        if (done[q]) continue;
+        done[q] = 1;
+        const d0 = dist[q];
+        const qy = (q / bw) | 0, qx = q - qy * bw;
+        for (let e = 0; e < 8; e++) {
+          const yy = qy + DY[e], xx = qx + DX[e];
+          if (yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
+          const r = yy * bw + xx;
+          if (!inside[r] || done[r]) continue;
+          const d = (DY[e] && DX[e] ? Math.SQRT2 : 1) + d0;
+          if (dist[r] === -1 || dist[r] > d) {
+            dist[r] = d;
+            queue.push(d, r);
+          }
         }
       }
     }
@@ -132,11 +113,10 @@ export function radialGeometry(ix: ObjectIndex, bins = RADIAL_BINS): RadialGeome
       const q = (y - y0) * bw + (x - x0);
       if (!done[q]) continue;
       const dc = dist[q];
-      const r = dc / (dc + Math.sqrt(d2[q]) + 0.001);
+      const r = dc / (dc + edge[i] + 0.001);
       bin[i] = Math.min(bins, Math.floor(r * bins));
       wedge[i] = (y > cy ? 1 : 0) + (x > cx ? 2 : 0) + (Math.abs(y - cy) > Math.abs(x - cx) ? 4 : 0);
     }
-    void id;
   }
   return { bin, wedge };
 }
