@@ -176,25 +176,6 @@ function multiOtsu3(a: Float64Array): [number, number] {
   return [centre(b0), centre(b1)];
 }
 
-/** the values of `a` where fg is (or is not) set */
-function split(a: Float64Array, fg: Uint8Array): [Float64Array, Float64Array] {
-  let n = 0;
-  for (let i = 0; i < fg.length; i++) n += fg[i];
-  const f = new Float64Array(n), b = new Float64Array(a.length - n);
-  for (let i = 0, x = 0, y = 0; i < a.length; i++) if (fg[i]) f[x++] = a[i];
-  else b[y++] = a[i];
-  return [f, b];
-}
-
-const variance = (a: Float64Array) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m += a[i];
-  m /= a.length;
-  let v = 0;
-  for (let i = 0; i < a.length; i++) v += (a[i] - m) ** 2;
-  return v / a.length;
-};
-
 /**
  * The 16-bit level k of every pixel when all values are k/65535 (acquired images), else null:
  * per-pixel logs then come from a table of 65,536, the same bits as computing each one.
@@ -229,19 +210,54 @@ function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => n
   return out;
 }
 
+/**
+ * Population variance of f(u) over the pixels where fg equals `side`, in pixel order (the sums a
+ * split into arrays would make), f through a table on the 16-bit grid or per change of value.
+ */
+function classVariance(u: Float64Array, fg: Uint8Array, side: number, grid: Uint16Array | null, table: Float64Array | null, f: (v: number) => number): { n: number; v: number } {
+  let n = 0, s = 0;
+  const at = (i: number, prev: { u: number; f: number }) => {
+    if (grid) return table![grid[i]];
+    if (u[i] !== prev.u) prev.f = f((prev.u = u[i]));
+    return prev.f;
+  };
+  const p1 = { u: NaN, f: NaN };
+  for (let i = 0; i < u.length; i++)
+    if (fg[i] === side) {
+      n++;
+      s += at(i, p1);
+    }
+  if (!n) return { n, v: NaN };
+  const m = s / n;
+  let q = 0;
+  const p2 = { u: NaN, f: NaN };
+  for (let i = 0; i < u.length; i++) if (fg[i] === side) q += (at(i, p2) - m) ** 2;
+  return { n, v: q / n };
+}
+
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
 function weightedVariance(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
   const floor = max / 256;
   if (floor === 0) return 0;
-  const [a, b] = split(perPixel(u, grid, (v) => Math.log2(Math.max(v, floor))), fg);
-  if (!a.length) return variance(b);
-  if (!b.length) return variance(a);
-  return (variance(a) * a.length + variance(b) * b.length) / (a.length + b.length);
+  const f = (v: number) => Math.log2(Math.max(v, floor));
+  const table = grid ? Float64Array.from({ length: 65536 }, (_, l) => f(l / 65535)) : null;
+  const a = classVariance(u, fg, 1, grid, table, f), b = classVariance(u, fg, 0, grid, table, f);
+  if (!a.n) return b.v;
+  if (!b.n) return a.v;
+  return (a.v * a.n + b.v * b.n) / (a.n + b.n);
 }
 
 // the same RandomState(0) noise for every step of a site: drawn once per image size
 let cached: Float64Array | null = null;
 const noise = (n: number) => (cached?.length === n ? cached : (cached = numpyNormals(0, n)));
+
+/**
+ * How far (in log2 units) a pixel's mixed exponent x may lie from a histogram edge and still be
+ * binned by x itself: log2(min(2^x, 1)) differs from x only by the round-off of the two calls
+ * (< 1e-14 here, |x| ≤ 9), so farther than this from every edge the two share a bin. Pixels
+ * nearer an edge, or near the extremes, take the two calls as centrosome does.
+ */
+const MARGIN = 1e-9;
 
 /**
  * centrosome.threshold.sum_of_entropies: the image floored at max/256, perturbed by
@@ -255,29 +271,69 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
   const delta = 2 ** -8;
   const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
   // the two logs of each clipped pixel depend on its value only; the noise mixes them per pixel
+  // into the exponent x, the smoothed pixel being 2^x clipped to [0, 1] and its log2 binned
   const up = perPixel(u, grid, (v) => Math.log2(clip(v) + delta));
   const at = perPixel(u, grid, (v) => Math.log2(clip(v)));
-  const img = new Float64Array(u.length);
+  const n = u.length;
+  const x = new Float64Array(n);
+  let xmin = Infinity, xmax = -Infinity, nf = 0;
+  for (let i = 0; i < n; i++) {
+    const e = up[i] * r[i] + (1 - r[i]) * at[i];
+    x[i] = e;
+    if (e < xmin) xmin = e;
+    if (e > xmax) xmax = e;
+    nf += fg[i];
+  }
+  const pixel = (e: number) => {
+    const v = 2 ** e;
+    return v > 1 ? 1 : v < 0 ? 0 : v;
+  };
+  // the extremes of the smoothed image, from the pixels whose exponent could give them
   let mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < u.length; i++) {
-    const v = 2 ** (up[i] * r[i] + (1 - r[i]) * at[i]);
-    const t = v > 1 ? 1 : v < 0 ? 0 : v;
-    img[i] = t;
-    if (t < mn) mn = t;
-    if (t > mx) mx = t;
+  for (let i = 0; i < n; i++) {
+    if (x[i] <= xmin + MARGIN) mn = Math.min(mn, pixel(x[i]));
+    if (x[i] >= xmax - MARGIN) mx = Math.max(mx, pixel(x[i]));
   }
   const upper = Math.log2(mx), lower = Math.log2(mn);
-  if (upper === lower) return Math.log2(u.length);
-  for (let i = 0; i < img.length; i++) img[i] = Math.log2(img[i]);
-  const [lf, lb] = split(img, fg);
-  if (!lf.length || !lb.length) return 0;
-  const entropy = (l: Float64Array) => {
-    const h = Array.from(histogram(l, 256, lower, upper).counts).filter((c) => c > 0);
+  if (upper === lower) return Math.log2(n);
+  if (!nf || nf === n) return 0;
+  // numpy.histogram's edges over [lower, upper], 256 bins, as histogram() makes them
+  const bins = 256;
+  const edges = new Float64Array(bins + 1);
+  const step = (upper - lower) / bins;
+  for (let k = 0; k <= bins; k++) edges[k] = k * step + lower;
+  edges[bins] = upper;
+  const norm = bins / (upper - lower);
+  const counts = [new Float64Array(bins), new Float64Array(bins)];
+  const lowEnd = lower + MARGIN, highEnd = Math.min(upper, 0) - MARGIN;
+  for (let i = 0; i < n; i++) {
+    const e = x[i];
+    let k = -1;
+    if (e > lowEnd && e < highEnd) {
+      k = Math.trunc((e - lower) * norm);
+      if (k >= bins) k = bins - 1;
+      while (k > 0 && e < edges[k]) k--;
+      while (k < bins - 1 && e >= edges[k + 1]) k++;
+      if (e - edges[k] < MARGIN || edges[k + 1] - e < MARGIN) k = -1;
+    }
+    if (k < 0) {
+      // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
+      const t = Math.log2(pixel(e));
+      if (!(t >= lower && t <= upper)) continue;
+      k = Math.trunc((t - lower) * norm);
+      if (k === bins) k--;
+      if (t < edges[k]) k--;
+      else if (t >= edges[k + 1] && k !== bins - 1) k++;
+    }
+    counts[fg[i]][k]++;
+  }
+  const entropy = (c: Float64Array) => {
+    const h = Array.from(c).filter((v) => v > 0);
     const hs = h.length ? h : [1];
-    const n = hs.reduce((s, c) => s + c, 0);
-    return hs.reduce((s, c) => s + (c / n) * Math.log2(c / n), 0);
+    const total = hs.reduce((s, v) => s + v, 0);
+    return hs.reduce((s, v) => s + (v / total) * Math.log2(v / total), 0);
   };
-  return entropy(lf) + entropy(lb);
+  return entropy(counts[1]) + entropy(counts[0]);
 }
 
 /** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
