@@ -63,16 +63,30 @@ function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array;
       }
     return { v: Float64Array.from(v), n: Float64Array.from(n) };
   }
-  const s = sortedValues(a);
-  const v = new Float64Array(s.length), n = new Float64Array(s.length);
-  let m = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (i && s[i] === s[i - 1]) n[m - 1]++;
-    else {
-      v[m] = s[i];
-      n[m++] = 1;
+  // derived images (tubeness) are mostly 0: only the other values are sorted, the zeros (one
+  // distinct value, −0 when any is −0, as a sort would put it first) go in between
+  let zeros = 0, negZero = false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] === 0) {
+      zeros++;
+      if (!negZero && Object.is(a[i], -0)) negZero = true;
     }
-  }
+  const rest = new Float64Array(a.length - zeros);
+  for (let i = 0, t = 0; i < a.length; i++) if (a[i] !== 0) rest[t++] = a[i];
+  const s = sortedValues(rest);
+  const v = new Float64Array(s.length + 1), n = new Float64Array(s.length + 1);
+  let m = 0;
+  const put = (x: number, c: number) => {
+    if (m && x === v[m - 1]) n[m - 1] += c;
+    else {
+      v[m] = x;
+      n[m++] = c;
+    }
+  };
+  let i = 0;
+  while (i < s.length && s[i] < 0) put(s[i++], 1);
+  if (zeros) put(negZero ? -0 : 0, zeros);
+  while (i < s.length) put(s[i++], 1);
   return { v: v.subarray(0, m), n: n.subarray(0, m) };
 }
 
@@ -211,37 +225,28 @@ function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => n
 }
 
 /**
- * Population variance of f(u) over the pixels where fg equals `side`, in pixel order (the sums a
- * split into arrays would make), f through a table on the 16-bit grid or per change of value.
+ * Population variances of f(u) over the foreground and the background (fg 1 / 0), each summed in
+ * pixel order (the sums a split into arrays would make); f through a table on the 16-bit grid,
+ * else once per run of equal values.
  */
-function classVariance(u: Float64Array, fg: Uint8Array, side: number, grid: Uint16Array | null, table: Float64Array | null, f: (v: number) => number): { n: number; v: number } {
-  let n = 0, s = 0;
-  const at = (i: number, prev: { u: number; f: number }) => {
-    if (grid) return table![grid[i]];
-    if (u[i] !== prev.u) prev.f = f((prev.u = u[i]));
-    return prev.f;
-  };
-  const p1 = { u: NaN, f: NaN };
-  for (let i = 0; i < u.length; i++)
-    if (fg[i] === side) {
-      n++;
-      s += at(i, p1);
-    }
-  if (!n) return { n, v: NaN };
-  const m = s / n;
-  let q = 0;
-  const p2 = { u: NaN, f: NaN };
-  for (let i = 0; i < u.length; i++) if (fg[i] === side) q += (at(i, p2) - m) ** 2;
-  return { n, v: q / n };
+function classVariances(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, f: (v: number) => number): Array<{ n: number; v: number }> {
+  const fu = perPixel(u, grid, f);
+  const n = [0, 0], s = [0, 0];
+  for (let i = 0; i < u.length; i++) {
+    n[fg[i]]++;
+    s[fg[i]] += fu[i];
+  }
+  const m = [s[0] / n[0], s[1] / n[1]];
+  const q = [0, 0];
+  for (let i = 0; i < u.length; i++) q[fg[i]] += (fu[i] - m[fg[i]]) ** 2;
+  return [0, 1].map((c) => ({ n: n[c], v: n[c] ? q[c] / n[c] : NaN }));
 }
 
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
 function weightedVariance(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
   const floor = max / 256;
   if (floor === 0) return 0;
-  const f = (v: number) => Math.log2(Math.max(v, floor));
-  const table = grid ? Float64Array.from({ length: 65536 }, (_, l) => f(l / 65535)) : null;
-  const a = classVariance(u, fg, 1, grid, table, f), b = classVariance(u, fg, 0, grid, table, f);
+  const [b, a] = classVariances(u, fg, grid, (v) => Math.log2(Math.max(v, floor)));
   if (!a.n) return b.v;
   if (!b.n) return a.v;
   return (a.v * a.n + b.v * b.n) / (a.n + b.n);
