@@ -7,7 +7,7 @@ import { grayToLabels } from '../../src/main/core/segment/labels';
 import { measureSite, tableToObjects, COMPARTMENTS, type SiteMeasurements } from '../../src/main/core/features/measure';
 import { measureObjectSkeleton } from '../../src/main/core/features/objectSkeleton';
 import { indexObjects } from '../../src/main/core/features/objects';
-import { centrosomeHullOrder } from '../../src/main/core/features/zernike';
+import { centrosomeCircle, centrosomeHullOrder } from '../../src/main/core/features/zernike';
 
 // Reference values computed by CellProfiler's own measurement code (cp_measure on centrosome and
 // mahotas; CellProfiler 4.2.8's source where cp_measure departs from it), made by
@@ -159,28 +159,20 @@ for (const s of ['demo', 'examplehuman', 'edge'])
       assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
     });
 
-/** Some 4 of the points on one circle: the in-circle determinant, exact in BigInt. */
-function fourConcyclic(xs: number[], ys: number[]): boolean {
-  const P = xs.map((x, i) => [BigInt(x), BigInt(ys[i])]);
-  const n = P.length;
-  for (let a = 0; a < n; a++)
-    for (let b = a + 1; b < n; b++)
-      for (let c = b + 1; c < n; c++)
-        for (let d = c + 1; d < n; d++) {
-          const [m0, m1, m2] = [b, c, d].map((k) => {
-            const dx = P[k][0] - P[a][0], dy = P[k][1] - P[a][1];
-            return [dx, dy, dx * dx + dy * dy];
-          });
-          const det = m0[0] * (m1[1] * m2[2] - m1[2] * m2[1]) - m0[1] * (m1[0] * m2[2] - m1[2] * m2[0]) + m0[2] * (m1[0] * m2[1] - m1[1] * m2[0]);
-          if (det === 0n) return true;
-        }
-  return false;
+/** Points a–d on one circle: the in-circle determinant, exact in BigInt. */
+function concyclic(xs: number[], ys: number[]): boolean {
+  const [a, ...rest] = xs.map((x, i) => [BigInt(x), BigInt(ys[i])]);
+  const [m0, m1, m2] = rest.map(([x, y]) => {
+    const dx = x - a[0], dy = y - a[1];
+    return [dx, dy, dx * dx + dy * dy];
+  });
+  return m0[0] * (m1[1] * m2[2] - m1[2] * m2[1]) - m0[1] * (m1[0] * m2[2] - m1[2] * m2[0]) + m0[2] * (m1[0] * m2[1] - m1[1] * m2[0]) === 0n;
 }
 
 // The second environment's values are CellProfiler's only where its code meets an exact tie, so
 // each recorded alternative is checked against the object's own pixels: Orientation of an object
-// with mu20 = mu02 or mu11 = 0 exactly (integer sums), Zernike of an object with cocircular hull
-// points; every one differs from the first run and names its reason.
+// with mu20 = mu02 or mu11 = 0 exactly (integer sums), Zernike of an object whose enclosing circle
+// passes through four or more hull points; every one differs from the first run and names its reason.
 for (const s of ['demo', 'examplehuman', 'edge'])
   test(`${s} site: the recorded alternatives of MeasureObjectSizeShape are exact ties`, async () => {
     const ref = load(s);
@@ -211,8 +203,13 @@ for (const s of ['demo', 'examplehuman', 'edge'])
           } else {
             assert.match(col, /^AreaShape_Zernike_\d_\d$/, `${where}: only SizeShape's tie columns have alternatives`);
             assert.equal(alt.reason, 'enclosing-circle tie', where);
+            // the enclosing circle passes through four or more hull points (exactly cocircular), so
+            // which three of them define it is a tie
             const h = centrosomeHullOrder(xs, ys);
-            assert.ok(fourConcyclic(h.hx, h.hy), `${where}: no four hull points on one circle`);
+            const c = centrosomeCircle(h.hx, h.hy);
+            const on = h.hx.map((_, k) => k).filter((k) => Math.abs(Math.hypot(h.hx[k] - c.cx, h.hy[k] - c.cy) - c.r) <= 1e-9 * c.r);
+            assert.ok(on.length >= 4, `${where}: ${on.length} hull points on the enclosing circle`);
+            assert.ok(concyclic(on.slice(0, 4).map((k) => h.hx[k]), on.slice(0, 4).map((k) => h.hy[k])), `${where}: not exactly cocircular`);
           }
         }
       }
