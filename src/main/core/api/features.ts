@@ -5,7 +5,7 @@ import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
 import { resolveRef } from './files';
 import { findPlate, NotFound } from '../catalog/queries';
-import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
+import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setIllumination, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
 import { checkOutputFile, WriteFailed } from '../io/output';
 import { exportLoadData } from '../export/loadData';
@@ -21,7 +21,7 @@ const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number)
 export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start' | 'export.loadData'> = {
   'features.sets': ({ plate }, core) => {
     const p = plateOr404(core.db, plate);
-    return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id) }));
+    return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id), illumination: setIllumination(core.db, s.id) }));
   },
   'features.names': ({ setId, query, limit }, core) => {
     if (!getFeatureSet(core.db, setId)) throw new ApiError('not_found', `no feature set ${setId}`);
@@ -55,7 +55,18 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       throw new ApiError('not_found', (e as Error).message);
     }
     const method = input.method ?? defaultMethod(core.db, ref);
-    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers, precision: input.precision ?? 'single' });
+    // a folder of illumination files: an opaque handle from the UI, a path from the CLI
+    const illumFrom = input.illumFrom ? resolveRef(core, input.illumFrom, 'dir', 'illumination folder') : null;
+    return core.jobs.submit('features', {
+      plate: input.plate,
+      source,
+      runId: input.runId ?? null,
+      method,
+      workers: input.workers,
+      precision: input.precision ?? 'single',
+      illumination: input.illumination ?? 'auto',
+      illumFrom,
+    });
   },
   'export.start': (request, core) => {
     const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };

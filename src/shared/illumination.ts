@@ -1,0 +1,27 @@
+/** Illumination correction of a segmentation: 'auto' divides acquired images only; 'on' also synthetic ones. */
+export type IllumMode = 'auto' | 'on' | 'off';
+
+/** What a feature set's segmentation divided each channel by (the catalog's feature_sets.illumination). */
+export type AppliedIllumination = Record<
+  string,
+  {
+    origin: 'computed' | 'file';
+    /** the function's .npy file in the workspace */
+    path: string;
+    /** a loaded function: the file it came from */
+    sourceFile: string | null;
+    /** a computed function: CorrectIlluminationCalculate's settings */
+    settings: Record<string, string | number> | null;
+    /** a computed function: how many images it averages */
+    nImages: number | null;
+    sha256: string;
+  }
+>;
+
+/** One line for a person: what each channel was divided by (the CLI's summary and the plate page). */
+export function describeIllumination(a: AppliedIllumination | null): string {
+  if (!a || !Object.keys(a).length) return 'none';
+  return Object.entries(a)
+    .map(([ch, f]) => `${ch} ${f.origin === 'file' ? `from ${f.sourceFile}` : `computed (CorrectIlluminationCalculate, ${f.nImages} images)`}`)
+    .join('; ');
+}
