@@ -16,6 +16,7 @@ import { columnMedians } from '../../src/main/core/features/profiles';
 import { grayToLabels } from '../../src/main/core/segment/labels';
 import { dispatch, handlers } from '../../src/main/core/api';
 import { runCli } from '../support/cli';
+import { openParquet } from '../../src/main/core/io/parquetRead';
 
 // A real catalog and real TIFFs: well A01 is the demo feature site's five 16-bit channels, referenced
 // where they are (acquired images are never modified); A02 and A03 are the same site mirrored and
@@ -65,7 +66,8 @@ const cli = (...args: string[]) => runCli([...args, '--workspace', ws]);
 test('segment divides acquired images by the plate\'s computed functions, measures the corrected images and records it', async () => {
   await ready;
   const before = Object.fromEntries(Object.values(files).flatMap((f) => Object.values(f)).map((f) => [f, sha(f)]));
-  const r = await cli('segment', '--plate', 'ILL1', '--source', 'acquired', '--method', 'classical', '--workers', '0');
+  // on worker threads: the channels' functions and the sites
+  const r = await cli('segment', '--plate', 'ILL1', '--source', 'acquired', '--method', 'classical', '--workers', '2');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /illumination correction: DNA computed \(CorrectIlluminationCalculate, 3 images\); ER computed/);
   for (const [f, h] of Object.entries(before)) assert.equal(sha(f), h, `${f} was modified`);
@@ -87,6 +89,10 @@ test('segment divides acquired images by the plate\'s computed functions, measur
     const sets = (await dispatch(core, handlers, 'features.sets', { plate: 'ILL1' })) as Array<{ id: number; illumination: Record<string, { origin: string; path: string }> | null }>;
     assert.equal(sets.length, 1);
     assert.deepEqual(Object.keys(sets[0].illumination ?? {}), CHANNELS);
+    // the per-cell table says it too
+    const cellsPath = (core.db.prepare(`SELECT cells_path FROM feature_sets`).get() as { cells_path: string }).cells_path;
+    const kv = (await openParquet(cellsPath)).metadata.key_value_metadata ?? [];
+    assert.deepEqual(JSON.parse(kv.find((e) => e.key === 'stainless.illumination')!.value!), sets[0].illumination);
     // what was measured is the corrected site: the well's medians equal measuring the divided images
     const seg = core.db.prepare(`SELECT nuclei_path, cells_path FROM segmentations sg JOIN sites s ON s.id = sg.site_id JOIN wells w ON w.id = s.well_id WHERE w.name = 'A02'`).get() as { nuclei_path: string; cells_path: string };
     const img: Record<string, Gray> = {};
@@ -137,6 +143,7 @@ test('--illum off records no correction; --illum-from loads numpy-written files 
   assert.equal(JSON.parse(setIllum()!).ER.origin, 'file');
   // a 3-D array is refused in one line naming the file; the catalog keeps the loaded functions
   copyFileSync(join(FIX, 'bad-3d.npy'), join(dir, 'ILL1_IllumRNA.npy'));
+  const stored = Object.fromEntries(Object.entries(applied).map(([ch, f]) => [ch, sha((f as unknown as { path: string }).path)]));
   const bad = await cli('segment', '--plate', 'ILL1', '--source', 'acquired', '--method', 'classical', '--workers', '0', '--illum-from', dir);
   assert.equal(bad.code, 1);
   assert.match(bad.err, new RegExp(`${join(dir, 'ILL1_IllumRNA.npy').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: an illumination function must be a 2-D image; this array has shape \\(2, 3, 4\\)`));
@@ -144,6 +151,11 @@ test('--illum off records no correction; --illum-from loads numpy-written files 
   try {
     const rows = core.db.prepare(`SELECT origin, count(*) AS n FROM illumination_functions GROUP BY origin`).all();
     assert.deepEqual(rows, [{ origin: 'file', n: 5 }]);
+    // nothing of the refused folder reached the workspace: every function file is still the one recorded
+    for (const r of core.db.prepare(`SELECT channel, path, sha256 FROM illumination_functions`).all() as Array<{ channel: string; path: string; sha256: string }>) {
+      assert.equal(sha(r.path), r.sha256, r.channel);
+      assert.equal(sha(r.path), stored[r.channel], r.channel);
+    }
   } finally {
     core.close();
   }

@@ -22,7 +22,13 @@ export const segmentCommand: Command = {
     const num = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
     const job = await ctx.call(
       'segment.start',
-      { plate: values.plate as string, source: values.source as 'synthetic', method: values.method as 'model', runId: num('run'), workers: num('workers'), precision: values.precision as 'single',
+      {
+        plate: values.plate as string,
+        source: values.source as 'synthetic',
+        method: values.method as 'model',
+        runId: num('run'),
+        workers: num('workers'),
+        precision: values.precision as 'single',
         illumination: values.illum as 'auto',
         illumFrom: values['illum-from'] === undefined ? undefined : resolve(values['illum-from'] as string),
       },

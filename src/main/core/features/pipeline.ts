@@ -102,7 +102,10 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   if (params.illumFrom && !illumOn(params.illumination ?? 'auto', ref.source))
     throw new Error(`illumination files given, but illumination correction is off for ${ref.source} images (use illumination 'on')`);
   // CorrectIlluminationCalculate over the whole plate first (or JUMP's files), then Apply per site
-  const illum = illumOn(params.illumination ?? 'auto', ref.source) ? await preparePlateIllum(db, core.paths.illumination, ref, sites, params.illumFrom ?? null, hooks) : null;
+  const illum = illumOn(params.illumination ?? 'auto', ref.source) ? await preparePlateIllum(db, core.paths.illumination, ref, sites, { fromDir: params.illumFrom ?? null, workers: params.workers }, {
+        signal: hooks.signal,
+        progress: (message) => hooks.progress?.(0, sites.length, message),
+      }) : null;
   const illumJson = illum ? JSON.stringify(illum) : null;
   const key = setKey(ref, method);
   const wells = wellMetadata(db, ref.plateId);
@@ -209,6 +212,8 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
             'stainless.pixel_size_um': String(platePixelSize(db, ref.plateId) ?? ''),
+            // what the images were divided by before segmentation (absent: not corrected)
+            ...(illumJson ? { 'stainless.illumination': illumJson } : {}),
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);

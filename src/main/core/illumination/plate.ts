@@ -5,11 +5,14 @@ import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { AppliedIllumination, IllumMode } from '../../../shared/illumination';
 import type { Db } from '../catalog/db';
 import type { PlateSite, SourceRef } from '../features/plateSites';
+import { availableParallelism } from 'node:os';
+import { WorkerPool } from '../jobs/pool';
 import { writeFileAtomic } from '../io/output';
-import { npyBytes, parseNpy } from '../io/npy';
-import { readGray, readImageHeader } from '../io/tiff';
+import { parseNpy } from '../io/npy';
+import { readImageHeader } from '../io/tiff';
 import { illumFilePath } from '../workspace';
-import { IllumAccumulator, JUMP_ILLUM } from './calculate';
+import { JUMP_ILLUM } from './calculate';
+import { computeChannel, type ChannelResult, type ChannelTask } from './channelTask';
 
 interface IllumRow {
   channel: string;
@@ -25,6 +28,16 @@ interface IllumRow {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** the function file is there and is the one the catalog names (a kill between writing and recording is redone) */
+const intact = (row: IllumRow) => existsSync(row.path) && sha256(readFileSync(row.path)) === row.sha256;
+
+/** Channels' functions on worker threads, one channel per worker at a time. */
+class IllumPool extends WorkerPool<ChannelTask, ChannelResult, number> {
+  constructor(size: number) {
+    super(new URL('./illumination.worker.ts', import.meta.url), size);
+  }
+}
+
 /** Whether a segmentation of this source divides by illumination functions: 'auto' = acquired images only. */
 export const illumOn = (mode: IllumMode, source: 'acquired' | 'synthetic') => mode === 'on' || (mode === 'auto' && source === 'acquired');
 
@@ -39,7 +52,7 @@ export function illumRows(db: Db, plateId: number, source: string, runId: number
 }
 
 export interface IllumHooks {
-  progress?(done: number, total: number, message?: string): void;
+  progress?(message: string): void;
   signal?: AbortSignal;
 }
 
@@ -51,7 +64,15 @@ export interface IllumHooks {
  * by CorrectIlluminationCalculate over all the plate's images of that channel. Each function is a
  * .npy file under <workspace>/illumination; the catalog row says where it came from.
  */
-export async function preparePlateIllum(db: Db, illumDir: string, ref: SourceRef, sites: PlateSite[], fromDir: string | null, hooks: IllumHooks = {}): Promise<AppliedIllumination> {
+export async function preparePlateIllum(
+  db: Db,
+  illumDir: string,
+  ref: SourceRef,
+  sites: PlateSite[],
+  opts: { fromDir: string | null; workers?: number },
+  hooks: IllumHooks = {},
+): Promise<AppliedIllumination> {
+  const { fromDir } = opts;
   const channels = PAINT_CHANNELS.filter((c) => sites[0]?.images[c]);
   const sourceKey = ref.source === 'acquired' ? 'acquired' : `run${ref.runId}`;
   const existing = new Map(illumRows(db, ref.plateId, ref.source, ref.runId).map((r) => [r.channel, r]));
@@ -63,12 +84,15 @@ export async function preparePlateIllum(db: Db, illumDir: string, ref: SourceRef
        height = excluded.height, sha256 = excluded.sha256, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
   const applied: AppliedIllumination = {};
+  const rows = new Map<string, IllumRow>();
+  const toCompute: ChannelTask[] = [];
+  const toCopy: Array<{ path: string; bytes: Uint8Array }> = [];
   for (const ch of channels) {
     if (hooks.signal?.aborted) throw new Error('cancelled');
     const files = sites.map((s) => s.images[ch]).filter(Boolean);
     const { width, height } = await readImageHeader(files[0]);
     const path = illumFilePath(illumDir, ref.barcode, sourceKey, ch);
-    let row = existing.get(ch);
+    let row: IllumRow | undefined = existing.get(ch);
     if (fromDir) {
       const names = [`${ref.barcode}_Illum${ch}.npy`, `Illum${ch}.npy`];
       const file = names.map((n) => join(fromDir, n)).find((f) => existsSync(f));
@@ -78,28 +102,48 @@ export async function preparePlateIllum(db: Db, illumDir: string, ref: SourceRef
       if (npy.width !== width || npy.height !== height) throw new Error(`${file}: ${npy.height}×${npy.width}, but plate ${ref.barcode}'s ${ch} images are ${height}×${width}`);
       const bad = npy.data.findIndex((v) => !(v > 0 && Number.isFinite(v)));
       if (bad >= 0) throw new Error(`${file}: value ${npy.data[bad]} at row ${Math.floor(bad / width)}, column ${bad % width}; an illumination function divides, so it must be positive and finite`);
-      await writeFileAtomic(path, bytes);
+      // written once every channel's file has passed: a refused folder leaves the workspace as it was
+      toCopy.push({ path, bytes });
       row = { channel: ch, origin: 'file', path, source_file: file, settings: null, n_images: null, width, height, sha256: sha256(bytes) };
-    } else if (!(row && existsSync(row.path) && (row.origin === 'file' || (row.settings === JSON.stringify(JUMP_ILLUM) && row.n_images === files.length)))) {
-      const acc = new IllumAccumulator(JUMP_ILLUM);
-      for (let i = 0; i < files.length; i++) {
-        if (hooks.signal?.aborted) throw new Error('cancelled');
-        hooks.progress?.(0, sites.length, `illumination function ${ch}: image ${i + 1} of ${files.length}`);
-        acc.add(await readGray(files[i]), files[i]);
-      }
-      let fn;
-      try {
-        fn = acc.finish()!;
-      } catch (e) {
-        throw new Error(`plate ${ref.barcode}, channel ${ch}: ${(e as Error).message}`);
-      }
-      const bytes = npyBytes({ height: fn.height, width: fn.width, data: fn.data });
-      await writeFileAtomic(path, bytes);
-      row = { channel: ch, origin: 'computed', path, source_file: null, settings: JSON.stringify(JUMP_ILLUM), n_images: files.length, width, height, sha256: sha256(bytes) };
+    } else if (!(row && intact(row) && (row.origin === 'file' || (row.settings === JSON.stringify(JUMP_ILLUM) && row.n_images === files.length)))) {
+      toCompute.push({ label: `plate ${ref.barcode}, channel ${ch}`, files, out: path });
+      row = { channel: ch, origin: 'computed', path, source_file: null, settings: JSON.stringify(JUMP_ILLUM), n_images: files.length, width, height, sha256: '' };
     }
-    if (row !== existing.get(ch))
-      upsert.run(ref.plateId, ref.source, ref.runId, ch, row.origin, row.path, row.source_file, row.settings, row.n_images, row.width, row.height, row.sha256);
-    applied[ch] = { origin: row.origin, path: row.path, sourceFile: row.source_file, settings: row.settings ? JSON.parse(row.settings) : null, nImages: row.n_images, sha256: row.sha256 };
+    rows.set(ch, row);
   }
+  for (const c of toCopy) await writeFileAtomic(c.path, c.bytes);
+  const results = await computeAll(toCompute, opts.workers, hooks);
+  db.transaction(() => {
+    for (const ch of channels) {
+      let row = rows.get(ch)!;
+      const k = toCompute.findIndex((t) => t.out === row.path);
+      if (k >= 0 && row.origin === 'computed') row = { ...row, sha256: results[k].sha256 };
+      if (row !== existing.get(ch))
+        upsert.run(ref.plateId, ref.source, ref.runId, ch, row.origin, row.path, row.source_file, row.settings, row.n_images, row.width, row.height, row.sha256);
+      applied[ch] = { origin: row.origin, path: row.path, sourceFile: row.source_file, settings: row.settings ? JSON.parse(row.settings) : null, nImages: row.n_images, sha256: row.sha256 };
+    }
+  })();
   return applied;
+}
+
+/** CorrectIlluminationCalculate of the channels that need it, in parallel on worker threads (0: in-process). */
+async function computeAll(tasks: ChannelTask[], workers: number | undefined, hooks: IllumHooks): Promise<ChannelResult[]> {
+  if (!tasks.length) return [];
+  const total = tasks.reduce((n, t) => n + t.files.length, 0);
+  const done = tasks.map(() => 0);
+  const report = (k: number) => (d: number) => {
+    done[k] = d;
+    hooks.progress?.(`illumination functions (${tasks.length} channels): ${done.reduce((a, b) => a + b, 0)} of ${total} images`);
+  };
+  if (workers === 0) {
+    const out: ChannelResult[] = [];
+    for (const [k, t] of tasks.entries()) out.push(await computeChannel(t, { progress: report(k), signal: hooks.signal }));
+    return out;
+  }
+  const pool = new IllumPool(Math.max(1, Math.min(tasks.length, workers ?? Math.min(4, availableParallelism()))));
+  try {
+    return await Promise.all(tasks.map((t, k) => pool.run(t, { progress: report(k), signal: hooks.signal })));
+  } finally {
+    await pool.close();
+  }
 }
