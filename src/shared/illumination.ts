@@ -21,7 +21,13 @@ export type AppliedIllumination = Record<
 /** One line for a person: what each channel was divided by (the CLI's summary and the plate page). */
 export function describeIllumination(a: AppliedIllumination | null): string {
   if (!a || !Object.keys(a).length) return 'none';
-  return Object.entries(a)
-    .map(([ch, f]) => `${ch} ${f.origin === 'file' ? `from ${f.sourceFile}` : `computed (CorrectIlluminationCalculate, ${f.nImages} images)`}`)
-    .join('; ');
+  // computed channels grouped by how many images they average; a loaded file named per channel
+  const computed = new Map<number | null, string[]>();
+  const parts: string[] = [];
+  for (const [ch, f] of Object.entries(a)) {
+    if (f.origin === 'file') parts.push(`${ch} from ${f.sourceFile}`);
+    else computed.set(f.nImages, [...(computed.get(f.nImages) ?? []), ch]);
+  }
+  for (const [n, chs] of computed) parts.unshift(`${chs.join(', ')} computed (CorrectIlluminationCalculate, ${n} images)`);
+  return parts.join('; ');
 }

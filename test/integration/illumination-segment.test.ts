@@ -28,6 +28,8 @@ const FIX = fileURLToPath(new URL('../fixtures/illumination/', import.meta.url))
 const CHANNELS = ['DNA', 'ER', 'RNA', 'AGP', 'Mito'];
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const files: Record<string, Record<string, string>> = {};
+/** sha256 of the acquired images' computed functions, by channel (first test) */
+const computedSha: Record<string, string> = {};
 
 function variant(g: Gray, k: number): Gray {
   const data = new Uint16Array(g.data.length);
@@ -69,7 +71,7 @@ test('segment divides acquired images by the plate\'s computed functions, measur
   // on worker threads: the channels' functions and the sites
   const r = await cli('segment', '--plate', 'ILL1', '--source', 'acquired', '--method', 'classical', '--workers', '2');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /illumination correction: DNA computed \(CorrectIlluminationCalculate, 3 images\); ER computed/);
+  assert.match(r.out, /illumination correction: DNA, ER, RNA, AGP, Mito computed \(CorrectIlluminationCalculate, 3 images\)$/m);
   for (const [f, h] of Object.entries(before)) assert.equal(sha(f), h, `${f} was modified`);
   const core = createCore({ workspace: ws, transport: 'inprocess' });
   try {
@@ -85,6 +87,7 @@ test('segment divides acquired images by the plate\'s computed functions, measur
       const acc = new IllumAccumulator();
       for (const w of ['A01', 'A02', 'A03']) acc.add(await readGray(files[w][row.channel]), files[w][row.channel]);
       assert.deepEqual((await readNpy(row.path)).data, acc.finish()!.data);
+      computedSha[row.channel] = row.sha256;
     }
     const sets = (await dispatch(core, handlers, 'features.sets', { plate: 'ILL1' })) as Array<{ id: number; illumination: Record<string, { origin: string; path: string }> | null }>;
     assert.equal(sets.length, 1);
@@ -158,5 +161,40 @@ test('--illum off records no correction; --illum-from loads numpy-written files 
     }
   } finally {
     core.close();
+  }
+});
+
+test('synthetic images: not corrected by default; with --illum on, the same calculation per run', async () => {
+  await ready;
+  const core = createCore({ workspace: ws, transport: 'inprocess' });
+  let runId: number;
+  try {
+    const db = core.db;
+    const plateId = (db.prepare(`SELECT id FROM plates WHERE barcode = 'ILL1'`).get() as { id: number }).id;
+    runId = (db.prepare(`INSERT INTO runs (plate_id, model_name, status) VALUES (?, 'toy 1.0', 'done') RETURNING id`).get(plateId) as { id: number }).id;
+    // the model's images of each site are, here, the acquired pixels themselves
+    db.prepare(
+      `INSERT INTO images (site_id, channel, kind, path, width, height, bit_depth, run_id) SELECT site_id, channel, 'synthetic', path, width, height, bit_depth, ? FROM images WHERE kind = 'acquired'`,
+    ).run(runId);
+  } finally {
+    core.close();
+  }
+  const plain = await cli('segment', '--plate', 'ILL1', '--source', 'synthetic', '--method', 'classical', '--workers', '0');
+  assert.equal(plain.code, 0, plain.err);
+  assert.match(plain.out, /illumination correction: none/);
+  const on = await cli('segment', '--plate', 'ILL1', '--source', 'synthetic', '--method', 'classical', '--workers', '0', '--illum', 'on');
+  assert.equal(on.code, 0, on.err);
+  assert.match(on.out, /illumination correction: DNA, ER, RNA, AGP, Mito computed \(CorrectIlluminationCalculate, 3 images\)$/m);
+  const check = createCore({ workspace: ws, transport: 'inprocess' });
+  try {
+    const rows = check.db.prepare(`SELECT channel, sha256, path FROM illumination_functions WHERE source = 'synthetic' AND run_id = ?`).all(runId) as Array<{ channel: string; sha256: string; path: string }>;
+    assert.equal(rows.length, 5);
+    // the same pixels give the same function, byte for byte, as the acquired images did
+    for (const r of rows) assert.equal(r.sha256, computedSha[r.channel], r.channel);
+    assert.ok(rows.every((r) => r.path.includes(join('ILL1', `run${runId}`))));
+    const set = check.db.prepare(`SELECT illumination FROM feature_sets WHERE source = 'synthetic'`).get() as { illumination: string };
+    assert.deepEqual(Object.keys(JSON.parse(set.illumination)), CHANNELS);
+  } finally {
+    check.close();
   }
 });
