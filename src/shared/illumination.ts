@@ -31,3 +31,19 @@ export function describeIllumination(a: AppliedIllumination | null): string {
   for (const [n, chs] of computed) parts.unshift(`${chs.join(', ')} computed (CorrectIlluminationCalculate, ${n} images)`);
   return parts.join('; ');
 }
+
+/** A plate's current illumination function of one channel and source, as the catalog records it. */
+export interface IllumFunctionInfo {
+  channel: string;
+  source: 'acquired' | 'synthetic';
+  runId: number | null;
+  origin: 'computed' | 'file';
+  path: string;
+  sourceFile: string | null;
+  settings: Record<string, string | number> | null;
+  nImages: number | null;
+  width: number;
+  height: number;
+  sha256: string;
+  createdAt: string;
+}

@@ -197,4 +197,11 @@ test('synthetic images: not corrected by default; with --illum on, the same calc
   } finally {
     check.close();
   }
+  // `stainless illum` lists the catalog's record: the loaded acquired files and the run's computed functions
+  const listed = await cli('illum', '--plate', 'ILL1');
+  assert.equal(listed.code, 0, listed.err);
+  const lines = listed.out.trim().split('\n');
+  assert.equal(lines.length, 10);
+  assert.match(lines[0], new RegExp(`^acquired  AGP   from ${join(ws, 'jump-illum', 'ILL1_IllumAGP.npy').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}  160×160  `));
+  assert.match(lines[5], new RegExp(`^synthetic run ${runId!}  AGP   computed over 3 images \\(intensity Regular, eachOrAll All: Across cycles, resizeFactor 0.2, smoothing Median Filter, filterSize 20, rescale Yes\\)  160×160  `));
 });

@@ -42,3 +42,20 @@ export const segmentCommand: Command = {
     return s;
   },
 };
+
+export const illumCommand: Command = {
+  name: 'illum',
+  summary: "List a plate's illumination functions (computed by CorrectIlluminationCalculate, or loaded from JUMP's .npy files by segment --illum-from)",
+  usage: 'stainless illum --plate BARCODE|ID [--json]',
+  options: { plate: { type: 'string' } },
+  async run({ values }, ctx) {
+    if (typeof values.plate !== 'string') throw new UsageError('illum needs --plate BARCODE (see `stainless plates`)');
+    const fns = await ctx.call('illumination.list', { plate: values.plate });
+    if (!fns.length) ctx.say(`plate ${values.plate}: no illumination functions yet (\`stainless segment --source acquired\` computes them)`);
+    for (const f of fns)
+      ctx.say(
+        `${f.source}${f.runId ? ` run ${f.runId}` : ''}  ${f.channel.padEnd(4)}  ${f.origin === 'file' ? `from ${f.sourceFile}` : `computed over ${f.nImages} images (${Object.entries(f.settings ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')})`}  ${f.width}×${f.height}  ${f.path}`,
+      );
+    return fns;
+  },
+};

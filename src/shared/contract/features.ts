@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FileRef } from './files';
 import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
-import type { AppliedIllumination } from '../illumination';
+import type { AppliedIllumination, IllumFunctionInfo } from '../illumination';
 
 
 export interface FeatureSetInfo {
@@ -132,6 +132,7 @@ export const featuresContract = {
       .strict(),
     'The segmented cell under a pixel of a site, with key measurements',
   ).returns<CellAtResult | null>(),
+  'illumination.list': request(z.object({ plate: Plate }).strict(), "A plate's illumination functions per source and channel (computed, with settings, or loaded from a file)").returns<IllumFunctionInfo[]>(),
   'segment.start': request(SegmentStartInput, 'Segment and measure a plate (job "features")').returns<JobInfo>(),
   'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell; per cell also CytoTable Parquet or CellProfiler SQLite) as a job').returns<JobInfo>(),
   'export.loadData': request(ExportLoadDataInput, "A CellProfiler LoadData CSV of a plate's images (acquired Orig<Ch>, synthetic Synth<Ch>)").returns<LoadDataExport>(),

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
 import { resolveRef } from './files';
+import { listIllumFunctions } from '../illumination/plate';
 import { findPlate, NotFound } from '../catalog/queries';
 import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setIllumination, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
@@ -18,7 +19,7 @@ const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number)
   return p;
 };
 
-export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start' | 'export.loadData'> = {
+export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'illumination.list' | 'segment.start' | 'export.start' | 'export.loadData'> = {
   'features.sets': ({ plate }, core) => {
     const p = plateOr404(core.db, plate);
     return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id), illumination: setIllumination(core.db, s.id) }));
@@ -46,6 +47,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     return { setId, name, normalize, wells, min, max };
   },
   'features.cellAt': (q, core) => cellAt(core.db, q),
+  'illumination.list': ({ plate }, core) => listIllumFunctions(core.db, plateOr404(core.db, plate).id),
   'segment.start': (input, core) => {
     const source = input.source ?? 'synthetic';
     let ref: ReturnType<typeof resolveSource>;

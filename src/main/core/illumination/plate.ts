@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAINT_CHANNELS } from '../../../shared/channels';
-import type { AppliedIllumination, IllumMode } from '../../../shared/illumination';
+import type { AppliedIllumination, IllumFunctionInfo, IllumMode } from '../../../shared/illumination';
 import type { Db } from '../catalog/db';
 import type { PlateSite, SourceRef } from '../features/plateSites';
 import { availableParallelism } from 'node:os';
@@ -49,6 +49,17 @@ export function illumRows(db: Db, plateId: number, source: string, runId: number
        WHERE plate_id = ? AND source = ? AND ifnull(run_id, 0) = ? ORDER BY channel`,
     )
     .all(plateId, source, runId ?? 0) as IllumRow[];
+}
+
+/** Every current function of the plate (the catalog's record), by source, run and channel. */
+export function listIllumFunctions(db: Db, plateId: number): IllumFunctionInfo[] {
+  const rows = db
+    .prepare(
+      `SELECT channel, source, run_id AS runId, origin, path, source_file AS sourceFile, settings, n_images AS nImages, width, height, sha256, created_at AS createdAt
+       FROM illumination_functions WHERE plate_id = ? ORDER BY source, ifnull(run_id, 0), channel`,
+    )
+    .all(plateId) as Array<Omit<IllumFunctionInfo, 'settings'> & { settings: string | null }>;
+  return rows.map((r) => ({ ...r, settings: r.settings ? JSON.parse(r.settings) : null }));
 }
 
 export interface IllumHooks {
