@@ -382,10 +382,35 @@ function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, r
     for (let p = start[k]; p < start[k + 1]; p++) s0 += raw[pixels[p]];
     let cur = s0 / op.count[k];
     const startMean = Math.max(cur, Number.EPSILON);
-    acc.fill(0);
-    for (let t = op.start[k]; t < op.start[k + 1]; t++) {
-      const wt = op.weight[t], c = op.cell[t] * S;
-      for (let s = 0; s < S; s++) acc[s] += wt * rec[c + s];
+    const t0 = op.start[k], t1 = op.start[k + 1];
+    // eight steps at a time in locals (each step's sum still runs over the cells in order)
+    let s = 0;
+    for (; s + 8 <= S; s += 8) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+      for (let t = t0; t < t1; t++) {
+        const wt = op.weight[t], c = op.cell[t] * S + s;
+        a0 += wt * rec[c];
+        a1 += wt * rec[c + 1];
+        a2 += wt * rec[c + 2];
+        a3 += wt * rec[c + 3];
+        a4 += wt * rec[c + 4];
+        a5 += wt * rec[c + 5];
+        a6 += wt * rec[c + 6];
+        a7 += wt * rec[c + 7];
+      }
+      acc[s] = a0;
+      acc[s + 1] = a1;
+      acc[s + 2] = a2;
+      acc[s + 3] = a3;
+      acc[s + 4] = a4;
+      acc[s + 5] = a5;
+      acc[s + 6] = a6;
+      acc[s + 7] = a7;
+    }
+    for (; s < S; s++) {
+      let a = 0;
+      for (let t = t0; t < t1; t++) a += op.weight[t] * rec[op.cell[t] * S + s];
+      acc[s] = a;
     }
     for (let s = 0; s < S; s++) {
       const m = acc[s] / op.count[k];

@@ -130,15 +130,24 @@ export class CostHeap {
     const n = --this.n;
     const p = pri[n];
     const x = pxs[n];
+    // Floyd's pop: the hole goes down the smaller-child path to the bottom, then the last
+    // element climbs back while its parent is ≥ it. The path is sorted, so it ends where the
+    // usual sift-down would stop (same layout, same tie order), with one comparison less a level.
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       if (c + 1 < n && pri[c + 1] < pri[c]) c++;
-      if (pri[c] >= p) break;
       pri[i] = pri[c];
       pxs[i] = pxs[c];
       i = c;
+    }
+    while (i > 0) {
+      const q = (i - 1) >> 1;
+      if (pri[q] < p) break;
+      pri[i] = pri[q];
+      pxs[i] = pxs[q];
+      i = q;
     }
     pri[i] = p;
     pxs[i] = x;
