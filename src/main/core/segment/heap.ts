@@ -46,17 +46,24 @@ export class PixelHeap {
     const p = this.pri[n];
     const x = this.px[n];
     const a = this.age[n];
+    // Floyd's pop (see CostHeap.pop); (priority, age) has no ties, so the layout is the usual one
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       if (c + 1 < n && this.less(this.pri[c + 1], this.age[c + 1], this.pri[c], this.age[c])) c++;
-      if (this.less(this.pri[c], this.age[c], p, a)) {
-        this.pri[i] = this.pri[c];
-        this.px[i] = this.px[c];
-        this.age[i] = this.age[c];
-        i = c;
-      } else break;
+      this.pri[i] = this.pri[c];
+      this.px[i] = this.px[c];
+      this.age[i] = this.age[c];
+      i = c;
+    }
+    while (i > 0) {
+      const q = (i - 1) >> 1;
+      if (this.less(this.pri[q], this.age[q], p, a)) break;
+      this.pri[i] = this.pri[q];
+      this.px[i] = this.px[q];
+      this.age[i] = this.age[q];
+      i = q;
     }
     this.pri[i] = p;
     this.px[i] = x;
