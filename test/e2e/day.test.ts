@@ -71,6 +71,10 @@ test('open the demo plate from the plate list; hover shows the well annotation',
   assert.match(text, /negcon/);
   // with features measured, the map opens coloured by cells per well
   assert.match(text, /Count_Cells: \d+/);
+  // the acquired images were divided by the plate's illumination functions first, and the page says so
+  const illum = page.getByTestId('plate-illumination');
+  await illum.filter({ hasText: 'CorrectIlluminationCalculate' }).waitFor();
+  assert.match((await illum.textContent()) ?? '', new RegExp(`acquired, classical: DNA, ER, RNA, AGP, Mito computed \\(CorrectIlluminationCalculate, ${DEMO_WELLS.length * 2} images\\)`));
   await shot(page, 'day-1-plate-map');
 });
 

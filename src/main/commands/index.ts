@@ -7,7 +7,7 @@ import { modelsCommand } from './models';
 import { inferCommand, runsCommand } from './infer';
 import { predictCommand } from './predict';
 import { demoCommand } from './demo';
-import { segmentCommand } from './segment';
+import { illumCommand, segmentCommand } from './segment';
 import { measureCommand } from './measure';
 import { exportCommand } from './export';
 import { profileCommand } from './profile';
@@ -15,4 +15,4 @@ import { mergeCommand, planCommand, slurmCommand, workCommand } from './campaign
 import { trainCommand } from './train';
 
 /** Every CLI command; `stainless help` lists them in this order. */
-export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, trainCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, measureCommand, exportCommand, profileCommand, planCommand, workCommand, mergeCommand, slurmCommand];
+export const commands: Command[] = [serveCommand, versionCommand, importCommand, platesCommand, wellsCommand, modelsCommand, inferCommand, runsCommand, trainCommand, predictCommand, metricsCommand, demoCommand, segmentCommand, illumCommand, measureCommand, exportCommand, profileCommand, planCommand, workCommand, mergeCommand, slurmCommand];

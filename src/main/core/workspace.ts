@@ -31,11 +31,15 @@ export const workspacePaths = (ws: string) => ({
   demo: join(ws, 'demo'),
   models: join(ws, 'models'),
   training: join(ws, 'training'),
+  illumination: join(ws, 'illumination'),
 });
 
 // Every file Stainless writes in a workspace is named here (callers pass the folder from
 // workspacePaths, so worker threads that only know one folder use the same names).
 const siteStem = (well: string, field: number) => `${well}_f${String(field).padStart(2, '0')}`;
+
+/** A plate's illumination function of one channel (JUMP's name, <plate>_Illum<channel>.npy), per source. */
+export const illumFilePath = (illumDir: string, barcode: string, sourceKey: string, channel: string) => join(illumDir, barcode, sourceKey, `${barcode}_Illum${channel}.npy`);
 
 /** The folder of one inference run's synthetic images. */
 export const runDir = (syntheticDir: string, runId: number) => join(syntheticDir, `run-${runId}`);

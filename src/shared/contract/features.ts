@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FileRef } from './files';
 import { ImageSource as Source, PlateRef as Plate, SegmentMethod as Method, request } from './define';
 import type { JobInfo } from './jobs';
+import type { AppliedIllumination, IllumFunctionInfo } from '../illumination';
 
 
 export interface FeatureSetInfo {
@@ -17,6 +18,8 @@ export interface FeatureSetInfo {
   nCells: number;
   /** per-feature robust z is available (the plate has negcon wells) */
   hasRobustZ: boolean;
+  /** what its segmentation divided each channel by before segmenting and measuring; null: no illumination correction */
+  illumination: AppliedIllumination | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -53,6 +56,10 @@ export const SegmentStartInput = z
     workers: z.number().int().nonnegative().max(64).optional(),
     /** per-cell feature storage: 'single' float32 (positions float64), 'double' all float64 */
     precision: z.enum(['single', 'double']).default('single'),
+    /** CorrectIlluminationCalculate/Apply before segmentation: 'auto' divides acquired images only, 'on' synthetic ones too */
+    illumination: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** a folder of JUMP's per-plate illumination files (<plate>_Illum<Ch>.npy or Illum<Ch>.npy) to load instead of computing */
+    illumFrom: FileRef.optional(),
   })
   .strict();
 export type SegmentStartInput = z.input<typeof SegmentStartInput>;
@@ -125,6 +132,7 @@ export const featuresContract = {
       .strict(),
     'The segmented cell under a pixel of a site, with key measurements',
   ).returns<CellAtResult | null>(),
+  'illumination.list': request(z.object({ plate: Plate }).strict(), "A plate's illumination functions per source and channel (computed, with settings, or loaded from a file)").returns<IllumFunctionInfo[]>(),
   'segment.start': request(SegmentStartInput, 'Segment and measure a plate (job "features")').returns<JobInfo>(),
   'export.start': request(ExportStartInput, 'Export a plate feature table (CSV or Parquet, per well or per cell; per cell also CytoTable Parquet or CellProfiler SQLite) as a job').returns<JobInfo>(),
   'export.loadData': request(ExportLoadDataInput, "A CellProfiler LoadData CSV of a plate's images (acquired Orig<Ch>, synthetic Synth<Ch>)").returns<LoadDataExport>(),

@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 import type { Handlers } from './dispatch';
 import { ApiError } from './dispatch';
 import { resolveRef } from './files';
+import { listIllumFunctions } from '../illumination/plate';
 import { findPlate, NotFound } from '../catalog/queries';
-import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setWellIds, wellPositions } from '../features/store';
+import { featureColumn, featureNames, getFeatureSet, hasRobustZ, listFeatureSets, setIllumination, setWellIds, wellPositions } from '../features/store';
 import { cellAt } from '../features/cellAt';
 import { checkOutputFile, WriteFailed } from '../io/output';
 import { exportLoadData } from '../export/loadData';
@@ -18,10 +19,10 @@ const plateOr404 = (db: Parameters<typeof findPlate>[0], plate: string | number)
   return p;
 };
 
-export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'segment.start' | 'export.start' | 'export.loadData'> = {
+export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'features.wellValues' | 'features.cellAt' | 'illumination.list' | 'segment.start' | 'export.start' | 'export.loadData'> = {
   'features.sets': ({ plate }, core) => {
     const p = plateOr404(core.db, plate);
-    return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id) }));
+    return listFeatureSets(core.db, p.id).map((s): FeatureSetInfo => ({ ...s, hasRobustZ: hasRobustZ(core.db, s.id), illumination: setIllumination(core.db, s.id) }));
   },
   'features.names': ({ setId, query, limit }, core) => {
     if (!getFeatureSet(core.db, setId)) throw new ApiError('not_found', `no feature set ${setId}`);
@@ -46,6 +47,7 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     return { setId, name, normalize, wells, min, max };
   },
   'features.cellAt': (q, core) => cellAt(core.db, q),
+  'illumination.list': ({ plate }, core) => listIllumFunctions(core.db, plateOr404(core.db, plate).id),
   'segment.start': (input, core) => {
     const source = input.source ?? 'synthetic';
     let ref: ReturnType<typeof resolveSource>;
@@ -55,7 +57,18 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
       throw new ApiError('not_found', (e as Error).message);
     }
     const method = input.method ?? defaultMethod(core.db, ref);
-    return core.jobs.submit('features', { plate: input.plate, source, runId: input.runId ?? null, method, workers: input.workers, precision: input.precision ?? 'single' });
+    // a folder of illumination files: an opaque handle from the UI, a path from the CLI
+    const illumFrom = input.illumFrom ? resolveRef(core, input.illumFrom, 'dir', 'illumination folder') : null;
+    return core.jobs.submit('features', {
+      plate: input.plate,
+      source,
+      runId: input.runId ?? null,
+      method,
+      workers: input.workers,
+      precision: input.precision ?? 'single',
+      illumination: input.illumination ?? 'auto',
+      illumFrom,
+    });
   },
   'export.start': (request, core) => {
     const input = { ...request, out: resolveRef(core, request.out, 'save', 'export target') };

@@ -269,6 +269,36 @@ CREATE TABLE campaigns (
 CREATE INDEX campaigns_plate ON campaigns (plate_id);
 `,
   },
+  /**
+   * Migration 9 (illumination correction). A plate's illumination function per channel and source
+   * (acquired, or a synthetic run): computed by CorrectIlluminationCalculate with its settings, or
+   * loaded from a file (JUMP's per-plate .npy); the function itself is a .npy file in the workspace.
+   * A feature set records what its segmentation divided by (JSON per channel, null: not applied).
+   */
+  {
+    version: 9,
+    name: 'illumination: per-plate functions, and what each feature set applied',
+    sql: `
+CREATE TABLE illumination_functions (
+  id INTEGER PRIMARY KEY,
+  plate_id INTEGER NOT NULL REFERENCES plates(id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('acquired', 'synthetic')),
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('computed', 'file')),
+  path TEXT NOT NULL,
+  source_file TEXT,
+  settings TEXT,
+  n_images INTEGER,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE UNIQUE INDEX illumination_functions_key ON illumination_functions (plate_id, source, ifnull(run_id, 0), channel);
+ALTER TABLE feature_sets ADD COLUMN illumination TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -114,8 +114,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const exact = area * Math.max(sxx, syy) < Number.MAX_SAFE_INTEGER && sx * sx < Number.MAX_SAFE_INTEGER && sy * sy < Number.MAX_SAFE_INTEGER;
     const tie = exact ? area * sxx - sx * sx === area * syy - sy * sy : a - c === 0;
     const mu11Sign = exact ? Math.sign(area * sxy - sx * sy) : Math.sign(mrc);
-    // (where skimage's own round-off misses a tie, as for some symmetric shapes, it reports the
-    // opposite ±45°: a known difference)
+    // (where skimage's own np.dot round-off misses a tie, it reports the opposite ±45°; the
+    // reference fixtures record both: features-cellprofiler.test.ts)
     const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
     // perimeter: border = pixel with a 4-neighbour outside the object

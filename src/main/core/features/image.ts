@@ -1,6 +1,6 @@
 import type { Gray } from '../io/tiff';
 import type { Labels } from '../segment/labels';
-import type { GranularitySpectrum } from './granularity';
+import { imageGranularity, type GranularityResult } from './granularity';
 import { indexObjects, selectInPlace } from './objects';
 import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
@@ -145,28 +145,6 @@ function intensityMoments(values: Float64Array): { stats: number[]; ss: number; 
   return stats(lq.value, median, uq, percentile(w, 0.5).value);
 }
 
-/** MeasureGranularity's image measurement: drops of the spectrum's mean over the whole (subsampled) image */
-export function imageGranularity(spec: GranularitySpectrum): number[] {
-  const mean = (a: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i];
-    return s / a.length;
-  };
-  // nothing left after background removal (a flat image): only round-off remains, whose
-  // ratio to the ε floor is noise; the spectrum is 0
-  let top = 0;
-  for (let i = 0; i < spec.base.length; i++) if (spec.base[i] > top) top = spec.base[i];
-  if (top < 1e-12) return spec.steps.map(() => 0);
-  let prev = mean(spec.base);
-  const start = Math.max(prev, Number.EPSILON);
-  return spec.steps.map((rec) => {
-    const cur = mean(rec);
-    const gs = ((prev - cur) * 100) / start;
-    prev = cur;
-    return gs;
-  });
-}
-
 /** MeasureImageQuality's blur scales in JUMP_analysis_v3 */
 export const QUALITY_SCALES = [5, 10, 20, 50];
 
@@ -271,7 +249,7 @@ export function measureImage(
   channels: string[],
   unit: Map<string, Float64Array>,
   grey: Map<string, Uint16Array>,
-  spectra: Map<string, GranularitySpectrum>,
+  spectra: Map<string, GranularityResult>,
   cells: Labels | undefined,
   textureScales: number[],
   greyLevels: number,

@@ -82,35 +82,34 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
   // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
   // The grid is connected, so the last pixel processed is the root.
-  // Number the nodes in post-order (a depth-first walk, reversed): children still come before
-  // their parents, and a chain of single children (most of a tree of float levels) gets
-  // consecutive numbers, so the per-seed passes read their parents, and pixels that lie
-  // together, from nearby memory
-  const rank = zpar; // reused: pixel → position in `order`
-  for (let t = 0; t < n; t++) rank[order[t]] = t;
-  const up = new Int32Array(n);
-  for (let t = 0; t < n; t++) up[t] = rank[par[order[t]]];
-  const first = new Int32Array(n + 1);
-  for (let t = 0; t < n - 1; t++) first[up[t] + 1]++;
-  for (let t = 0; t < n; t++) first[t + 1] += first[t];
-  const kids = new Int32Array(Math.max(0, n - 1));
-  const fill = first.slice(0, n);
-  for (let t = 0; t < n - 1; t++) kids[fill[up[t]]++] = t;
-  const pos = new Int32Array(n);
-  const stack = new Int32Array(n);
-  let sp = 0, m = n;
-  stack[sp++] = n - 1;
-  while (sp) {
-    const u = stack[--sp];
-    pos[u] = --m;
-    for (let c = first[u]; c < first[u + 1]; c++) stack[sp++] = kids[c];
+  // Number the nodes in post-order: children still come before their parents, and a chain of
+  // single children (most of a tree of float levels) gets consecutive numbers, so the per-seed
+  // passes read their parents, and pixels that lie together, from nearby memory. Each node's
+  // subtree takes a block of its size (sizes bottom-up, blocks top-down, in pixel space); the
+  // node is its block's last number.
+  const size = zpar; // reused
+  size.fill(1);
+  for (let t = 0; t < n - 1; t++) {
+    const p = order[t];
+    size[par[p]] += size[p];
+  }
+  const next = new Int32Array(n); // pixel → first free number in its block
+  const pos = new Int32Array(n); // pixel → node number
+  const root = order[n - 1];
+  pos[root] = n - 1;
+  for (let t = n - 2; t >= 0; t--) {
+    const p = order[t], q = par[p];
+    const b = next[q];
+    next[q] = b + size[p];
+    next[p] = b;
+    pos[p] = b + size[p] - 1;
   }
   const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const q = pos[t];
-    nodeOrder[q] = order[t];
-    parent[q] = pos[up[t]];
-    level[q] = mask[order[t]];
+  for (let p = 0; p < n; p++) {
+    const q = pos[p];
+    nodeOrder[q] = p;
+    parent[q] = pos[par[p]];
+    level[q] = mask[p];
   }
   return { order: nodeOrder, parent, level };
 }

@@ -4,10 +4,10 @@ import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
 import { colocChannel, measureCorrelation } from './colocalization';
 import { objectEdges } from './edgeDistance';
-import { granularitySpectrum, measureGranularity, upsampleMeans, type GranularitySpectrum } from './granularity';
+import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock } from './objects';
+import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
 import { measureImage, type ImageMeasurements } from './image';
@@ -89,25 +89,33 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   }
   const unit = new Map<string, Float64Array>();
   const grey = new Map<string, Uint16Array>();
-  const spectra = new Map<string, GranularitySpectrum>();
   const t = opts.cpu;
   for (const c of channels) {
     const u = timed(t, 'scaling', () => unitImage(images[c]));
     unit.set(c, u);
     grey.set(c, timed(t, 'scaling', () => quantize(u, opts.greyLevels ?? 256)));
-    spectra.set(c, timed(t, 'granularity', () => granularitySpectrum(u, width, height)));
   }
+  const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
+  const comps = COMPARTMENTS.flatMap((comp) => {
+    const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
+    return labels ? [{ comp, labels, ix: timed(t, 'objects', () => indexObjects(labels)) }] : [];
+  });
+  // granularity runs per channel for the image and every compartment at once, so no
+  // reconstruction is kept
+  const grid = granularityGrid(width, height);
+  const granSets = channels.length ? comps.map(({ ix }) => ({ ix, op: timed(t, 'granularity', () => upsampleMeans(ix, grid)) })) : [];
+  const spectra = new Map<string, GranularityResult>();
+  const scratch = {};
+  for (const c of channels) spectra.set(c, timed(t, 'granularity', () => measureGranularity(unit.get(c)!, grid, c, granSets, { scratch })));
   const out: Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } = {};
   // JUMP's EnhanceOrSuppressFeatures on Mito, for mito_bw and the radial distributions around the nuclei
   const mito = unit.get(opts.mito ?? 'Mito');
   const tube = mito && channels.includes(opts.mito ?? 'Mito') ? timed(t, 'tubeness', () => tubeness(mito, width, height)) : undefined;
   if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
-  const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
-  for (const comp of COMPARTMENTS) {
-    const labels = comp === 'Cells' ? cells : comp === 'Nuclei' ? nuclei : cyto;
-    if (labels)
-      out[comp] = measureCompartment(comp, labels, channels, images, unit, grey, spectra, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
-  }
+  comps.forEach(({ comp, labels, ix }, j) => {
+    const granularity = new Map(channels.map((c) => [c, spectra.get(c)!.objects[j]]));
+    out[comp] = measureCompartment(comp, labels, ix, channels, images, unit, grey, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
+  });
   return out;
 }
 
@@ -133,17 +141,17 @@ function relations(comp: 'Cells' | 'Nuclei', labels: Labels, cyto: Labels | unde
 function measureCompartment(
   comp: Compartment,
   labels: Labels,
+  ix: ObjectIndex,
   channels: string[],
   images: Record<string, Gray>,
   unit: Map<string, Float64Array>,
   grey: Map<string, Uint16Array>,
-  spectra: Map<string, GranularitySpectrum>,
+  granularity: Map<string, FeatureBlock>,
   opts: MeasureOptions,
   related: FeatureBlock | null,
   centred?: { nuclei: Labels; tube: Float64Array },
 ): ObjectTable {
   const t = opts.cpu;
-  const ix = timed(t, 'objects', () => indexObjects(labels));
   const edges = timed(t, 'objects', () => objectEdges(ix));
   const edge = edges.toEdge;
   const outline = timed(t, 'objects', () => outlineMask(labels.data, labels.width, labels.height));
@@ -163,13 +171,11 @@ function measureCompartment(
     blocks.push(timed(t, 'neighbors', () => measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels)));
   }
   const geo = timed(t, 'radial', () => radialGeometry(ix, edges.clipped!));
-  const first = spectra.values().next().value;
-  const upsample = first ? timed(t, 'granularity', () => upsampleMeans(ix, first)) : null;
   const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, images[c].data, images[c].bitDepth))]));
   for (const c of channels) {
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
-    blocks.push(timed(t, 'granularity', () => measureGranularity(spectra.get(c)!, ix, img, upsample!, c)));
+    blocks.push(granularity.get(c)!);
     blocks.push(...timed(t, 'texture', () => measureTexture(ix, grey.get(c)!, c, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256)));
     blocks.push(timed(t, 'radial', () => measureRadial(ix, geo, img, c)));
   }

@@ -16,6 +16,8 @@ import { defaultMethod, plateSites, resolveSource, setKey, type Source } from '.
 import { openFeatureSet, saveWellProfiles } from './store';
 import { acquireLock } from '../jobs/runLock';
 import type { SiteResult } from './siteTask';
+import { illumOn, preparePlateIllum } from '../illumination/plate';
+import type { AppliedIllumination, IllumMode } from '../../../shared/illumination';
 
 export interface FeaturesParams {
   plate: string | number;
@@ -29,6 +31,10 @@ export interface FeaturesParams {
   measure?: boolean;
   /** per-cell storage: 'single' (default; float32, positions float64) or 'double' (all float64) */
   precision?: CellPrecision;
+  /** illumination correction before segmentation: 'auto' (default) divides acquired images only */
+  illumination?: IllumMode;
+  /** a folder of JUMP's per-plate functions (<plate>_Illum<Ch>.npy) to load instead of computing them */
+  illumFrom?: string | null;
 }
 
 export interface FeaturesSummary {
@@ -45,6 +51,8 @@ export interface FeaturesSummary {
   cellsPath: string | null;
   seconds: number;
   secondsPerSite: { segment: number; measure: number };
+  /** what each channel was divided by; null: no illumination correction */
+  illumination: AppliedIllumination | null;
 }
 
 export interface FeaturesHooks {
@@ -70,7 +78,7 @@ export const CELL_METADATA: ColumnSpec[] = [
  * medians (border-touching cells left out, as CellProfiler discards them) go to the catalog.
  * A rerun reuses label images already written for the same segmentation (resume after a crash).
  */
-export async function runFeatures(core: { db: Db; paths: { labels: string; features: string } }, params: FeaturesParams, hooks: FeaturesHooks = {}): Promise<FeaturesSummary> {
+export async function runFeatures(core: { db: Db; paths: { labels: string; features: string; illumination: string } }, params: FeaturesParams, hooks: FeaturesHooks = {}): Promise<FeaturesSummary> {
   // one segmentation per plate at a time: two would write the same label and feature files
   const ref = resolveSource(core.db, params.plate, params.source, params.runId);
   const release = acquireLock(core.db, `segment-plate-${ref.plateId}`, `segmentation of plate ${ref.barcode}`);
@@ -81,7 +89,7 @@ export async function runFeatures(core: { db: Db; paths: { labels: string; featu
   }
 }
 
-async function featuresLocked(core: { db: Db; paths: { labels: string; features: string } }, params: FeaturesParams, hooks: FeaturesHooks): Promise<FeaturesSummary> {
+async function featuresLocked(core: { db: Db; paths: { labels: string; features: string; illumination: string } }, params: FeaturesParams, hooks: FeaturesHooks): Promise<FeaturesSummary> {
   const { db } = core;
   const t0 = performance.now();
   const measure = params.measure ?? true;
@@ -91,6 +99,14 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   if (!sites.length) throw new Error(`plate ${ref.barcode} has no sites`);
   const missing = sites.find((s) => !s.images.DNA);
   if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
+  if (params.illumFrom && !illumOn(params.illumination ?? 'auto', ref.source))
+    throw new Error(`illumination files given, but illumination correction is off for ${ref.source} images (use illumination 'on')`);
+  // CorrectIlluminationCalculate over the whole plate first (or JUMP's files), then Apply per site
+  const illum = illumOn(params.illumination ?? 'auto', ref.source) ? await preparePlateIllum(db, core.paths.illumination, ref, sites, { fromDir: params.illumFrom ?? null, workers: params.workers }, {
+        signal: hooks.signal,
+        progress: (message) => hooks.progress?.(0, sites.length, message),
+      }) : null;
+  const illumJson = illum ? JSON.stringify(illum) : null;
   const key = setKey(ref, method);
   const wells = wellMetadata(db, ref.plateId);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
@@ -102,6 +118,16 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
        n_nuclei = excluded.n_nuclei, n_cells = excluded.n_cells, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
   const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
+  if (setId !== null) {
+    // labels and checkpoints of an earlier run with other illumination are not this run's: segment again
+    const prior = db.prepare(`SELECT illumination FROM feature_sets WHERE id = ?`).get(setId) as { illumination: string | null };
+    if (prior.illumination !== illumJson)
+      db.prepare(
+        `DELETE FROM segmentations WHERE source = ? AND method = ? AND ifnull(run_id, 0) = ? AND site_id IN (SELECT s.id FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.plate_id = ?)`,
+      ).run(ref.source, method, ref.runId ?? 0, ref.plateId);
+    db.prepare(`UPDATE feature_sets SET illumination = ? WHERE id = ?`).run(illumJson, setId);
+  }
+  const illumTask = illum ? Object.fromEntries(Object.entries(illum).map(([ch, f]) => [ch, { path: f.path, sha256: f.sha256 }])) : undefined;
   // Per-site checkpoints (measurements of a site whose labels and segmentation row are in): a
   // killed run resumes at the first site without one and writes the same bytes as an unbroken run.
   const ckDir = measure ? siteCheckpointDir(core.paths.features, ref.barcode, key) : null;
@@ -150,7 +176,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
         const saved = deserialize(readFileSync(ckFile(s.siteId))) as SiteResult;
         return Promise.resolve({ ...saved, resumed: true });
       }
-      const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure }).catch((e: Error) => {
+      const p = pool.run({ images: s.images, method: method, nucleiPath, cellsPath: cellsLabelPath, reuseLabels: reuse, measure, illum: illumTask }).catch((e: Error) => {
         throw new Error(`plate ${ref.barcode}, well ${s.well} site ${s.field}: ${e.message}`);
       });
       p.catch(() => {}); // awaited in order below; avoid an unhandled rejection while earlier sites finish
@@ -186,6 +212,8 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
             'stainless.pixel_size_um': String(platePixelSize(db, ref.plateId) ?? ''),
+            // what the images were divided by before segmentation (absent: not corrected)
+            ...(illumJson ? { 'stainless.illumination': illumJson } : {}),
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
@@ -236,6 +264,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     cellsPath: featureNames ? cellsPath : null,
     seconds,
     secondsPerSite: { segment: secs.segment / sites.length, measure: secs.measure / sites.length },
+    illumination: illum,
   };
 }
 

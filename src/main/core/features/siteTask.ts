@@ -1,4 +1,6 @@
 import { readGray, writeTiff, type Gray } from '../io/tiff';
+import { readNpy, type NpyImage } from '../io/npy';
+import { correctedGray } from '../illumination/apply';
 import { segmentFromBoundaries } from '../segment/boundaries';
 import { segmentCellsClassical, segmentNucleiClassical } from '../segment/classical';
 import { grayToLabels, labelsToGray, maxLabel, toUnit, type Labels } from '../segment/labels';
@@ -16,6 +18,8 @@ export interface SiteTask {
   reuseLabels: boolean;
   /** false: segment only */
   measure: boolean;
+  /** channel → illumination function (.npy) to divide by before segmentation and measurement */
+  illum?: Record<string, { path: string; sha256: string }>;
 }
 
 export interface SiteResult {
@@ -54,8 +58,26 @@ export function segmentSite(img: Record<string, Gray>, method: 'model' | 'classi
   return segmentFromBoundaries({ width: dna.width, height: dna.height, nucleiBoundary: toUnit(nb), cellBoundary: toUnit(cb), dna: toUnit(dna), cellImage: toUnit(body) });
 }
 
+// a worker keeps the plate's functions (one per channel) instead of reading them for every site
+const illumCache = new Map<string, NpyImage>();
+async function illumOf(f: { path: string; sha256: string }): Promise<NpyImage> {
+  const key = `${f.sha256}:${f.path}`;
+  let fn = illumCache.get(key);
+  if (!fn) {
+    if (illumCache.size >= 16) illumCache.clear();
+    illumCache.set(key, (fn = await readNpy(f.path)));
+  }
+  return fn;
+}
+
+/** CorrectIlluminationApply on the channels that have a function (the acquired files are only read). */
+async function correctIllumination(img: Record<string, Gray>, task: SiteTask): Promise<void> {
+  for (const [ch, f] of Object.entries(task.illum ?? {})) if (img[ch]) img[ch] = correctedGray(img[ch], await illumOf(f), task.images[ch]);
+}
+
 export async function processSite(task: SiteTask): Promise<SiteResult> {
   const img = await loadImages(task.images);
+  await correctIllumination(img, task);
   const t0 = performance.now();
   let nuclei: Labels, cells: Labels;
   if (task.reuseLabels) {

@@ -1,9 +1,10 @@
 import type { Db } from '../catalog/db';
 import type { FeatureSetInfo } from '../../../shared/contract/features';
 import { robustZ } from '../../../shared/stats';
+import type { AppliedIllumination } from '../../../shared/illumination';
 
 /** A feature set as stored: the contract's view (less the derived hasRobustZ) plus where its cells are. */
-export type FeatureSetRow = Omit<FeatureSetInfo, 'hasRobustZ'> & { cellsPath: string | null; seconds: number | null };
+export type FeatureSetRow = Omit<FeatureSetInfo, 'hasRobustZ' | 'illumination'> & { cellsPath: string | null; seconds: number | null };
 
 const SET_SQL = `SELECT id, plate_id AS plateId, source, run_id AS runId, method, model_name AS modelName, status, n_sites AS nSites,
   n_cells AS nCells, cells_path AS cellsPath, seconds, created_at AS createdAt, finished_at AS finishedAt FROM feature_sets`;
@@ -22,6 +23,12 @@ export function findFeatureSet(db: Db, plateId: number, source: string, runId: n
       | FeatureSetRow
       | undefined) ?? null
   );
+}
+
+/** What the set's segmentation divided by (feature_sets.illumination); null when not corrected. */
+export function setIllumination(db: Db, id: number): AppliedIllumination | null {
+  const r = db.prepare(`SELECT illumination FROM feature_sets WHERE id = ?`).get(id) as { illumination: string | null } | undefined;
+  return r?.illumination ? (JSON.parse(r.illumination) as AppliedIllumination) : null;
 }
 
 /** Creates (or resets) the set for this plate/source/run/method; its profiles are replaced when the job finishes. */

@@ -7,7 +7,6 @@
 export function squaredDistanceTransform(inside: Uint8Array, width: number, height: number, borderIsOutside = false): Float64Array {
   const INF = 1e20;
   const d = new Float64Array(width * height);
-  for (let i = 0; i < d.length; i++) d[i] = inside[i] ? INF : 0;
   const n = Math.max(width, height) + 2;
   const f = new Float64Array(n);
   const out = new Float64Array(n);
@@ -53,8 +52,24 @@ export function squaredDistanceTransform(inside: Uint8Array, width: number, heig
     }
   };
   const off = borderIsOutside ? 1 : 0;
+  // Columns: with a 0 in the column (or the border counting as one) the envelope gives the
+  // squared distance to the nearest 0 exactly (an integer), so it comes from a count down
+  // and a count up along whole rows; a column with no 0 goes through the envelope.
+  const edge = borderIsOutside ? 1 : Infinity;
+  for (let x = 0; x < width; x++) d[x] = inside[x] ? edge : 0;
+  for (let y = 1; y < height; y++)
+    for (let x = 0, i = y * width; x < width; x++, i++) d[i] = inside[i] ? d[i - width] + 1 : 0;
+  const below = new Float64Array(width);
+  for (let y = height - 1; y >= 0; y--)
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const b = inside[i] ? (y < height - 1 ? below[x] + 1 : edge) : 0;
+      below[x] = b;
+      const m = d[i] < b ? d[i] : b;
+      d[i] = m * m;
+    }
   for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) f[y + off] = d[y * width + x];
+    if (d[x] !== Infinity) continue;
+    for (let y = 0; y < height; y++) f[y + off] = INF;
     pass(height);
     for (let y = 0; y < height; y++) d[y * width + x] = out[y + off];
   }

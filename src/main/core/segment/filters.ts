@@ -1,4 +1,8 @@
-/** Separable Gaussian blur (sigma in pixels, kernel ±3σ, edges mirrored). */
+/**
+ * Separable Gaussian blur (sigma in pixels, kernel ±3σ, edges mirrored). Each output pixel is
+ * the sum of its taps in kernel order, in doubles, then rounded to float32; the vertical pass
+ * adds one kernel row at a time across a whole image row (same sums, read along rows).
+ */
 export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
   if (sigma <= 0) return Float32Array.from(src);
   const r = Math.max(1, Math.ceil(3 * sigma));
@@ -7,47 +11,103 @@ export function gaussianBlur(src: Float32Array, width: number, height: number, s
   for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp((-i * i) / (2 * sigma * sigma));
   for (let i = 0; i < k.length; i++) k[i] /= s;
   const mirror = (i: number, n: number) => (i < 0 ? Math.min(n - 1, -i - 1) : i >= n ? Math.max(0, 2 * n - i - 1) : i);
+  const kd = Float64Array.from(k);
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
+  // the taps in locals when there are 7 (σ = 1, the one the pipelines use): same sums, in order
+  const seven = r === 3;
+  const [k0, k1, k2, k3, k4, k5, k6] = seven ? kd : [0, 0, 0, 0, 0, 0, 0];
   // interior pixels need no mirroring; only the r-wide margins go through mirror()
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      if (x >= r && x < width - r) for (let j = -r, o = row + x - r; j <= r; j++, o++) acc += k[j + r] * src[o];
-      else for (let j = -r; j <= r; j++) acc += k[j + r] * src[row + mirror(x + j, width)];
+      if (x >= r && x < width - r) {
+        const o = row + x - r;
+        if (seven) acc = 0 + k0 * src[o] + k1 * src[o + 1] + k2 * src[o + 2] + k3 * src[o + 3] + k4 * src[o + 4] + k5 * src[o + 5] + k6 * src[o + 6];
+        else for (let j = 0; j <= 2 * r; j++) acc += kd[j] * src[o + j];
+      } else for (let j = -r; j <= r; j++) acc += kd[j + r] * src[row + mirror(x + j, width)];
       tmp[row + x] = acc;
     }
   }
+  const rows = new Int32Array(2 * r + 1);
+  const acc = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const inner = y >= r && y < height - r;
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      if (inner) for (let j = -r, o = (y - r) * width + x; j <= r; j++, o += width) acc += k[j + r] * tmp[o];
-      else for (let j = -r; j <= r; j++) acc += k[j + r] * tmp[mirror(y + j, height) * width + x];
-      out[y * width + x] = acc;
+    for (let j = -r; j <= r; j++) rows[j + r] = mirror(y + j, height) * width;
+    const o = y * width;
+    if (seven) {
+      const o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6];
+      for (let x = 0; x < width; x++) out[o + x] = 0 + k0 * tmp[o0 + x] + k1 * tmp[o1 + x] + k2 * tmp[o2 + x] + k3 * tmp[o3 + x] + k4 * tmp[o4 + x] + k5 * tmp[o5 + x] + k6 * tmp[o6 + x];
+      continue;
     }
+    acc.fill(0);
+    for (let j = 0; j <= 2 * r; j++) {
+      const kj = kd[j], oj = rows[j];
+      for (let x = 0; x < width; x++) acc[x] += kj * tmp[oj + x];
+    }
+    out.set(acc, o);
   }
   return out;
+}
+
+/**
+ * Running maximum of window 2r + 1 along one row of `len` values, edges clipped (as if padded
+ * with −∞): van Herk / Gil–Werman, about 3 comparisons per value whatever r. `g` and `hh` hold
+ * len + 2r values.
+ */
+function rowMax(src: Float32Array, dst: Float32Array, o: number, len: number, r: number, g: Float32Array, hh: Float32Array): void {
+  const k = 2 * r + 1, m = len + 2 * r;
+  g.fill(-Infinity, 0, m);
+  g.set(src.subarray(o, o + len), r);
+  hh.set(g.subarray(0, m));
+  // padded index t ↔ value t − r; maxima from each block's start (g) and to its end (hh)
+  for (let b = 0; b < m; b += k) {
+    const e = Math.min(m, b + k);
+    for (let t = b + 1; t < e; t++) if (g[t - 1] > g[t]) g[t] = g[t - 1];
+    for (let t = e - 2; t >= b; t--) if (hh[t + 1] > hh[t]) hh[t] = hh[t + 1];
+  }
+  // window of value x is padded [x, x + 2r]
+  for (let x = 0; x < len; x++) dst[o + x] = hh[x] > g[x + k - 1] ? hh[x] : g[x + k - 1];
 }
 
 /** Square maximum filter of half-width r (separable, edges clipped). */
 export function maxFilter(src: Float32Array, width: number, height: number, r: number): Float32Array {
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let m = -Infinity;
-      for (let j = Math.max(0, x - r); j <= Math.min(width - 1, x + r); j++) if (src[row + j] > m) m = src[row + j];
-      tmp[row + x] = m;
-    }
+  const g = new Float32Array(width + 2 * r), hh = new Float32Array(width + 2 * r);
+  for (let y = 0; y < height; y++) rowMax(src, tmp, y * width, width, r, g, hh);
+  // columns, along whole rows: van Herk over blocks of k rows (running maxima from each
+  // block's first row, g, and to its last, hh); a full window spans the end of one block and
+  // the start of the next. Clipped windows (the r rows at either edge) take their rows directly.
+  const k = 2 * r + 1;
+  const gr = new Float32Array(src.length), hr = new Float32Array(src.length);
+  for (let b = 0; b < height; b += k) {
+    const e = Math.min(height, b + k);
+    gr.set(tmp.subarray(b * width, (b + 1) * width), b * width);
+    for (let t = b + 1; t < e; t++)
+      for (let x = 0, o = t * width; x < width; x++, o++) {
+        const v = tmp[o], u = gr[o - width];
+        gr[o] = v > u ? v : u;
+      }
+    hr.set(tmp.subarray((e - 1) * width, e * width), (e - 1) * width);
+    for (let t = e - 2; t >= b; t--)
+      for (let x = 0, o = t * width; x < width; x++, o++) {
+        const v = tmp[o], u = hr[o + width];
+        hr[o] = v > u ? v : u;
+      }
   }
   for (let y = 0; y < height; y++) {
+    const o = y * width;
+    if (y >= r && y + r < height) {
+      const a = (y - r) * width, c = (y + r) * width;
+      for (let x = 0; x < width; x++) out[o + x] = hr[a + x] > gr[c + x] ? hr[a + x] : gr[c + x];
+      continue;
+    }
+    const lo = Math.max(0, y - r) * width, hi = Math.min(height - 1, y + r) * width;
     for (let x = 0; x < width; x++) {
-      let m = -Infinity;
-      for (let j = Math.max(0, y - r); j <= Math.min(height - 1, y + r); j++) if (tmp[j * width + x] > m) m = tmp[j * width + x];
-      out[y * width + x] = m;
+      let m = tmp[lo + x];
+      for (let q = lo + width + x; q <= hi + x; q += width) if (tmp[q] > m) m = tmp[q];
+      out[o + x] = m;
     }
   }
   return out;

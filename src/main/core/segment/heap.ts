@@ -46,17 +46,24 @@ export class PixelHeap {
     const p = this.pri[n];
     const x = this.px[n];
     const a = this.age[n];
+    // Floyd's pop (see CostHeap.pop); (priority, age) has no ties, so the layout is the usual one
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       if (c + 1 < n && this.less(this.pri[c + 1], this.age[c + 1], this.pri[c], this.age[c])) c++;
-      if (this.less(this.pri[c], this.age[c], p, a)) {
-        this.pri[i] = this.pri[c];
-        this.px[i] = this.px[c];
-        this.age[i] = this.age[c];
-        i = c;
-      } else break;
+      this.pri[i] = this.pri[c];
+      this.px[i] = this.px[c];
+      this.age[i] = this.age[c];
+      i = c;
+    }
+    while (i > 0) {
+      const q = (i - 1) >> 1;
+      if (this.less(this.pri[q], this.age[q], p, a)) break;
+      this.pri[i] = this.pri[q];
+      this.px[i] = this.px[q];
+      this.age[i] = this.age[q];
+      i = q;
     }
     this.pri[i] = p;
     this.px[i] = x;
@@ -130,15 +137,24 @@ export class CostHeap {
     const n = --this.n;
     const p = pri[n];
     const x = pxs[n];
+    // Floyd's pop: the hole goes down the smaller-child path to the bottom, then the last
+    // element climbs back while its parent is ≥ it. The path is sorted, so it ends where the
+    // usual sift-down would stop (same layout, same tie order), with one comparison less a level.
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       if (c + 1 < n && pri[c + 1] < pri[c]) c++;
-      if (pri[c] >= p) break;
       pri[i] = pri[c];
       pxs[i] = pxs[c];
       i = c;
+    }
+    while (i > 0) {
+      const q = (i - 1) >> 1;
+      if (pri[q] < p) break;
+      pri[i] = pri[q];
+      pxs[i] = pxs[q];
+      i = q;
     }
     pri[i] = p;
     pxs[i] = x;
