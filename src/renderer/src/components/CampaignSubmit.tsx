@@ -79,14 +79,14 @@ function CampaignForm({ onClose, onChanged }: { onClose(): void; onChanged(): vo
           <Select label="Plate" value={plateId} onChange={edit(setPlate)} allowDeselect={false} data={(plates.data ?? []).map((p) => ({ value: String(p.id), label: p.barcode }))} data-testid="campaign-plate" />
           <Select label="Model" value={modelName} onChange={edit(setModel)} allowDeselect={false} data={(models.data ?? []).map((m) => ({ value: m.name, label: `${m.name} ${m.version}` }))} data-testid="campaign-model" />
         </Group>
-        <Group grow align="flex-end">
-          <Stack gap={4}>
+        <Group align="flex-end" wrap="nowrap">
+          <Stack gap={4} style={{ flex: 1 }}>
             <Text size="sm" fw={500}>
               Steps
             </Text>
-            <SegmentedControl value={steps} onChange={edit((v: string) => setSteps(v as typeof steps))} data={[{ label: 'Infer', value: 'infer' }, { label: 'Infer + segment + measure', value: 'infer,segment' }]} data-testid="campaign-steps" />
+            <SegmentedControl fullWidth value={steps} onChange={edit((v: string) => setSteps(v as typeof steps))} data={[{ label: 'Infer', value: 'infer' }, { label: 'Infer + segment + measure', value: 'infer,segment' }]} data-testid="campaign-steps" />
           </Stack>
-          <NumberInput label="Shards" min={1} value={shards} onChange={edit((v: string | number) => setShards(typeof v === 'number' ? v : ''))} data-testid="campaign-shards-input" />
+          <NumberInput label="Shards" w={140} min={1} value={shards} onChange={edit((v: string | number) => setShards(typeof v === 'number' ? v : ''))} data-testid="campaign-shards-input" />
         </Group>
         <PathField label="Campaign folder" description="on storage the cluster's nodes see; created if needed" kind="dir" value={folder} onChange={edit(setFolder)} testId="campaign-folder" required />
         <Group justify="flex-end">
@@ -95,7 +95,15 @@ function CampaignForm({ onClose, onChanged }: { onClose(): void; onChanged(): vo
           </Button>
         </Group>
         {plan && <PlanCheck plan={plan} />}
-        {plan && (
+        {plan && noSlurm && (
+          <Alert color="yellow" title="Slurm is not available here" data-testid="campaign-no-slurm">
+            <Text size="sm">{slurm.data!.detail}.</Text>
+            <Text size="sm">
+              The plan is written: run each shard with <code>stainless work --plan {plan.planFile} --shard K</code> on your cluster, then merge it from this page.
+            </Text>
+          </Alert>
+        )}
+        {plan && !noSlurm && (
           <>
             <Group grow align="flex-start">
               <TextInput label="Partition" placeholder="cluster default" value={partition} onChange={(e) => setPartition(e.currentTarget.value)} data-testid="campaign-partition" />
@@ -104,14 +112,6 @@ function CampaignForm({ onClose, onChanged }: { onClose(): void; onChanged(): vo
               <TextInput label="GRES" placeholder="e.g. gpu:1" value={gres} onChange={(e) => setGres(e.currentTarget.value)} data-testid="campaign-gres" />
             </Group>
             <Switch label="Merge into this catalog when every shard is done (a dependent Slurm job; the workspace must be on storage the nodes see)" checked={thenMerge} onChange={(e) => setThenMerge(e.currentTarget.checked)} data-testid="campaign-then-merge" />
-            {noSlurm && (
-              <Alert color="yellow" title="Slurm is not available here" data-testid="campaign-no-slurm">
-                <Text size="sm">{slurm.data!.detail}.</Text>
-                <Text size="sm">
-                  The plan is written: run each shard with <code>stainless work --plan {plan.planFile} --shard K</code> on your cluster, then merge it from this page.
-                </Text>
-              </Alert>
-            )}
             {slurm.data?.available && (
               <Text size="xs" c="dimmed" data-testid="campaign-slurm-info">
                 {slurm.data.detail}

@@ -1,13 +1,30 @@
 import { Button, Group, Modal, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
-import { describeIllumination } from '../../../shared/illumination';
+import { describeIllumination, type AppliedIllumination } from '../../../shared/illumination';
 import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { useJob } from '../lib/useJob';
 import { toHandle } from '../lib/files';
 import { JobCard } from './JobCard';
 import { PathField } from './PathField';
+
+/**
+ * For a narrow panel: loaded files grouped by folder ("DNA, ER from /x/illum"), computed ones as
+ * the CLI says them; the full line (every file) is the hover title.
+ */
+function shortIllumination(a: AppliedIllumination): string {
+  const byDir = new Map<string, string[]>();
+  const computed: AppliedIllumination = {};
+  for (const [ch, f] of Object.entries(a)) {
+    if (f.origin === 'file' && f.sourceFile) {
+      const dir = f.sourceFile.slice(0, Math.max(1, f.sourceFile.lastIndexOf('/')));
+      byDir.set(dir, [...(byDir.get(dir) ?? []), ch]);
+    } else computed[ch] = f;
+  }
+  const parts = [...(Object.keys(computed).length ? [describeIllumination(computed)] : []), ...[...byDir].map(([dir, chs]) => `${chs.join(', ')} from the .npy files in ${dir}`)];
+  return parts.join('; ');
+}
 
 /** Whether each feature set of the plate was illumination-corrected before segmentation, and by what. */
 export function PlateIllumination({ plateId, barcode, hasStains }: { plateId: number; barcode: string; hasStains: boolean }) {
@@ -25,12 +42,12 @@ export function PlateIllumination({ plateId, barcode, hasStains }: { plateId: nu
       {list.length ? (
         <Stack gap={4}>
           {list.map((s) => (
-            <Text size="xs" key={s.id} data-testid={`illumination-set-${s.id}`}>
+            <Text size="xs" key={s.id} data-testid={`illumination-set-${s.id}`} title={s.illumination ? describeIllumination(s.illumination) : undefined} style={{ wordBreak: 'break-word' }}>
               <b>
                 {s.source}
                 {s.runId ? ` run ${s.runId}` : ''}, {s.method}:
               </b>{' '}
-              {s.illumination ? describeIllumination(s.illumination) : 'not applied'}
+              {s.illumination ? shortIllumination(s.illumination) : 'not applied'}
             </Text>
           ))}
         </Stack>

@@ -101,7 +101,7 @@ function ProfilesForm({ plateId, barcode, onClose, onStarted }: { plateId: numbe
     <Modal opened onClose={onClose} title="Export profiles (pycytominer's recipe)" size="lg" data-testid="profiles-form">
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
-          One row per well: the median of its cells not touching the border (pycytominer.aggregate), robust z against the DMSO wells (normalize, mad_robustize), then feature_select (variance, correlation 0.9, outliers, blocklist). The mAP file has copairs&apos; mean average precision per compound with p- and q-values.
+          One row per well: the median of its cells not touching the border (pycytominer.aggregate), robust z against the DMSO wells (normalize, mad_robustize), then feature_select (variance_threshold, correlation_threshold, drop_na_columns, blocklist). The mAP file has copairs&apos; mean average precision per compound with p- and q-values.
         </Text>
         <Select
           label="Feature set"
