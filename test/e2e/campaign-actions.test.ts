@@ -133,7 +133,9 @@ test('with a Slurm cluster, Submit sends the array job and Merge folds the finis
     await page.getByTestId('campaign-open').click();
     await plan(page, folder, '2');
     await page.getByTestId('campaign-plan-check').waitFor({ timeout: 120_000 });
-    await page.getByTestId('campaign-slurm-info').waitFor();
+    const info = page.getByTestId('campaign-slurm-info');
+    await info.waitFor();
+    assert.match((await info.textContent()) ?? '', /^slurm[\w-]* [\d.]+, \d+ nodes?: /);
     await page.getByTestId('campaign-cpus').fill(execFileSync('nproc', { encoding: 'utf8' }).trim());
     await page.getByTestId('campaign-submit').click();
     const done = page.getByTestId('campaign-submitted');
@@ -142,6 +144,7 @@ test('with a Slurm cluster, Submit sends the array job and Merge folds the finis
     assert.equal(subs.length, 1);
     assert.deepEqual(subs[0].shards, [0, 1]);
     assert.match((await done.textContent()) ?? '', new RegExp(`Submitted array job ${subs[0].jobId} \\(shards 0, 1\\)`));
+    await done.scrollIntoViewIfNeeded();
     await shot(page, 'campaign-submitted');
     await page.keyboard.press('Escape');
     const id = readPlan(join(folder, 'plan.json')).id;

@@ -173,7 +173,7 @@ export async function slurmInfo(): Promise<SlurmInfo> {
   }
   try {
     const nodes = (await run('sinfo', ['-h', '-o', '%T'])).split('\n').filter(Boolean);
-    return { available: true, detail: `${version}, ${nodes.length} node state${nodes.length === 1 ? '' : 's'}: ${[...new Set(nodes)].join(', ') || 'none'}` };
+    return { available: true, detail: `${version}, ${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${[...new Set(nodes)].join(', ') || 'none'}` };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     return { available: false, detail: `${version} is installed but the Slurm controller does not answer: ${(err.stderr || err.message).trim().split('\n')[0]}` };
