@@ -100,6 +100,7 @@ test("the illumination panel segments the acquired images with JUMP's .npy files
     assert.equal(applied[ch].origin, 'file', ch);
     assert.equal(applied[ch].sourceFile, join(dir, `E2E-DEMO_Illum${ch}.npy`));
   }
+  assert.match((await panel.textContent()) ?? '', /Segment \+ measure E2E-DEMO \(acquired, classical\)/);
   for (const [p, bytes] of before) assert.ok(readFileSync(p).equals(bytes), `${p} was modified`);
   await panel.scrollIntoViewIfNeeded();
   await shot(page, 'lab-illum-done');

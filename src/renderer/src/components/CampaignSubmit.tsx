@@ -126,7 +126,7 @@ function CampaignForm({ onClose, onChanged }: { onClose(): void; onChanged(): vo
         )}
         {submitted && (
           <Alert color="teal" data-testid="campaign-submitted">
-            Submitted array job {submitted.jobId} (shards {submitted.shards.join(', ')}){submitted.mergeJobId ? `, merge job ${submitted.mergeJobId} after it` : ''}. The campaign&apos;s shards show on the Jobs page.
+            Submitted array job {submitted.jobId} (shards {submitted.shards.join(', ')}){submitted.mergeJobId ? `, merge job ${submitted.mergeJobId} after it` : ''}. Close this form to follow its shards on this page.
           </Alert>
         )}
         {error && (
