@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FileRef } from './files';
-import { PlateRef, request } from './define';
+import { Empty, PlateRef, request } from './define';
+import type { DomainCheck } from '../domain';
 
 // ---- campaigns: a plate cut into shards for a cluster, and catalogs folded together -----------
 
@@ -12,6 +13,8 @@ export interface PlanSummary {
   shards: number;
   planFile: string;
   shardFiles: string[];
+  /** the plate against the model's training data, as `infer` checks it (the merged run records it) */
+  domain: DomainCheck;
 }
 
 /** A campaign the catalog knows of (planned, submitted or merged here). */
@@ -81,6 +84,18 @@ export interface CatalogMergeSummary {
   missingFiles: { count: number; examples: string[] };
 }
 
+/** Whether this machine can submit to Slurm (sbatch on PATH), and what it said. */
+export interface SlurmInfo {
+  available: boolean;
+  /** `sbatch --version`'s line, or why Slurm cannot be used here */
+  detail: string;
+}
+
+/** A campaign named by its id (campaign.list: what the UI sends) or by its plan.json (the CLI). */
+const CampaignId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a campaign id (campaign.list)');
+const oneOf = (o: { id?: string; plan?: string }) => (o.id === undefined) !== (o.plan === undefined);
+const ONE_OF = 'give a campaign id or a plan, one of them';
+
 // Slurm's own option words go into #SBATCH lines: a newline or a shell character must never reach the script
 const SlurmWord = (what: string) => z.string().regex(/^[A-Za-z0-9_.,:=-]{1,100}$/, `must be a Slurm ${what} (letters, digits and _.,:=-)`);
 
@@ -107,23 +122,25 @@ export const campaignContract = {
     z
       .object({
         /** a campaign of campaign.list */
-        id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a campaign id (campaign.list)').optional(),
+        id: CampaignId.optional(),
         /** or its plan.json */
         plan: FileRef.optional(),
       })
       .strict()
-      .refine((o) => (o.id === undefined) !== (o.plan === undefined), 'give a campaign id or a plan, one of them'),
+      .refine(oneOf, ONE_OF),
     "Each shard's state (queued/running/done/failed) from the scheduler and the workers' done-markers",
   ).returns<CampaignStatus>(),
-  'campaign.merge': request(z.object({ plan: FileRef }).strict(), "Fold a finished campaign's shards into the catalog in one transaction (once)").returns<CampaignMergeSummary>(),
+  'campaign.merge': request(z.object({ id: CampaignId.optional(), plan: FileRef.optional() }).strict().refine(oneOf, ONE_OF), "Fold a finished campaign's shards into the catalog in one transaction (once)").returns<CampaignMergeSummary>(),
   'campaign.mergeCatalog': request(
     z.object({ catalog: FileRef }).strict(),
     "Fold another workstation's plates (wells, compounds, images, models by sha256, runs, segmentations, features, profiles) into this catalog in one transaction",
   ).returns<CatalogMergeSummary>(),
+  'slurm.info': request(Empty, 'Whether this machine can submit to Slurm (sbatch on PATH) and its version').returns<SlurmInfo>(),
   'slurm.submit': request(
     z
       .object({
-        plan: FileRef,
+        id: CampaignId.optional(),
+        plan: FileRef.optional(),
         partition: SlurmWord('partition').optional(),
         cpusPerTask: z.number().int().positive().max(1024).optional(),
         mem: z.string().regex(/^[0-9]+[KMGT]?$/, 'must be a Slurm memory size such as 8G').optional(),
@@ -133,7 +150,8 @@ export const campaignContract = {
         /** submit the merge into this workspace's catalog as a job that waits for the array (afterok) */
         thenMerge: z.boolean().default(false),
       })
-      .strict(),
+      .strict()
+      .refine(oneOf, ONE_OF),
     'Write and submit the sbatch array job (one task per shard, requeued, a log per task), optionally the merge after it',
   ).returns<Submission>(),
 };

@@ -5,7 +5,8 @@ import { resolveRef } from './files';
 import { findPlate } from '../catalog/queries';
 import { makePlan, readPlan } from '../campaign/plan';
 import { mergeCampaign } from '../campaign/merge';
-import { slurmStatus, slurmSubmit } from '../campaign/slurm';
+import { slurmInfo, slurmStatus, slurmSubmit } from '../campaign/slurm';
+import type { Core } from '../core';
 import { getCampaign, listCampaigns, recordCampaign } from '../campaign/registry';
 import { mergeCatalog } from '../campaign/mergeCatalog';
 
@@ -19,14 +20,22 @@ async function refusing<T>(f: () => T | Promise<T>): Promise<T> {
   }
 }
 
-export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'campaign.status' | 'campaign.merge' | 'campaign.mergeCatalog' | 'slurm.submit'> = {
+/** The plan.json of a campaign named by its catalog id (the UI) or by the file itself (the CLI). */
+function planFileOf(core: Core, input: { id?: string; plan?: string }): string {
+  if (input.id === undefined) return resolveRef(core, input.plan!, 'file', 'plan');
+  const c = getCampaign(core.db, input.id);
+  if (!c) throw new ApiError('not_found', `no campaign ${input.id.slice(0, 12)}… in this catalog`);
+  return c.planFile;
+}
+
+export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'campaign.status' | 'campaign.merge' | 'campaign.mergeCatalog' | 'slurm.info' | 'slurm.submit'> = {
   'campaign.plan': (input, core) => {
     const dir = resolveRef(core, input.campaign, 'dir', 'campaign folder');
     return refusing(async () => {
       const plan = await makePlan(core.db, { ...input, dir });
       const planFile = join(dir, 'plan.json');
       recordCampaign(core.db, planFile, plan);
-      return { id: plan.id, plate: plan.plate.barcode, sites: plan.sites.length, shards: plan.shards, planFile, shardFiles: plan.shardFiles };
+      return { id: plan.id, plate: plan.plate.barcode, sites: plan.sites.length, shards: plan.shards, planFile, shardFiles: plan.shardFiles, domain: plan.domain };
     });
   },
   'campaign.list': ({ plate }, core) => {
@@ -36,12 +45,7 @@ export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'cam
     return listCampaigns(core.db, p.id);
   },
   'campaign.status': (input, core) => {
-    let planFile: string;
-    if (input.id !== undefined) {
-      const c = getCampaign(core.db, input.id);
-      if (!c) throw new ApiError('not_found', `no campaign ${input.id.slice(0, 12)}… in this catalog`);
-      planFile = c.planFile;
-    } else planFile = resolveRef(core, input.plan!, 'file', 'plan');
+    const planFile = planFileOf(core, input);
     return refusing(async () => {
       const plan = readPlan(planFile);
       const s = await slurmStatus(planFile);
@@ -49,7 +53,7 @@ export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'cam
     });
   },
   'campaign.merge': (input, core) => {
-    const planFile = resolveRef(core, input.plan, 'file', 'plan');
+    const planFile = planFileOf(core, input);
     return refusing(async () => {
       return mergeCampaign(core, planFile);
     });
@@ -58,8 +62,9 @@ export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'cam
     const file = resolveRef(core, input.catalog, 'file', 'catalog');
     return refusing(() => mergeCatalog(core.db, file));
   },
+  'slurm.info': () => slurmInfo(),
   'slurm.submit': (input, core) => {
-    const planFile = resolveRef(core, input.plan, 'file', 'plan');
+    const planFile = planFileOf(core, input);
     return refusing(() => {
       const sub = slurmSubmit(planFile, { ...input, thenMerge: input.thenMerge ? core.workspace : null });
       recordCampaign(core.db, planFile, readPlan(planFile));

@@ -60,7 +60,8 @@ export const featuresHandlers: Handlers<'features.sets' | 'features.names' | 'fe
     // a folder of illumination files: an opaque handle from the UI, a path from the CLI
     const illumFrom = input.illumFrom ? resolveRef(core, input.illumFrom, 'dir', 'illumination folder') : null;
     return core.jobs.submit('features', {
-      plate: input.plate,
+      // the barcode, not the id a UI sends: the job's title names the plate a user knows
+      plate: plateOr404(core.db, input.plate).barcode,
       source,
       runId: input.runId ?? null,
       method,

@@ -25,9 +25,11 @@ export const profilesHandlers: Handlers<'profiles.start'> = {
     const out = target(resolveRef(core, request.out, 'save', 'profiles file'), ['.csv', '.parquet'], 'profiles file', overwrite);
     const mapOut = request.mapOut ? target(resolveRef(core, request.mapOut, 'save', 'mAP table'), ['.csv'], 'mAP table', overwrite) : null;
     if (mapOut === out) throw new ApiError('bad_request', `${out}: the profiles and the mAP table need different files`);
-    if (!findPlate(core.db, request.plate)) throw new ApiError('not_found', `no plate "${request.plate}" in the catalog`);
+    const plate = findPlate(core.db, request.plate);
+    if (!plate) throw new ApiError('not_found', `no plate "${request.plate}" in the catalog`);
     return core.jobs.submit('profiles', {
-      plate: request.plate,
+      // the barcode, not the id a UI sends: the job's title names the plate a user knows
+      plate: plate.barcode,
       source: request.source ?? 'acquired',
       runId: request.runId ?? null,
       method: request.method,

@@ -6,7 +6,7 @@ import { appRoot } from '../paths';
 import { APP_VERSION } from '../version';
 import { campaignDir, readPlan, writeAtomic } from './plan';
 import { shardStates } from './merge';
-import type { CampaignStatus, ShardJobState, Submission } from '../../../shared/contract/campaign';
+import type { CampaignStatus, ShardJobState, SlurmInfo, Submission } from '../../../shared/contract/campaign';
 
 export interface SlurmOptions {
   partition?: string;
@@ -156,4 +156,26 @@ export async function slurmStatus(planFile: string): Promise<SlurmStatus> {
   });
   const last = [...subs].reverse().find((s) => s.mergeJobId);
   return { shards, merge: last ? { jobId: last.mergeJobId!, state: states.get(last.mergeJobId!) ?? 'finished' } : null };
+}
+
+/**
+ * Whether a submission can work here: sbatch on PATH, and a controller that answers sinfo. The UI
+ * asks before offering "Submit", so a machine without Slurm says so instead of failing later.
+ */
+export async function slurmInfo(): Promise<SlurmInfo> {
+  const run = async (cmd: string, args: string[]) => (await execFileAsync(cmd, args, { encoding: 'utf8', timeout: 15_000 })).stdout.trim();
+  let version: string;
+  try {
+    version = await run('sbatch', ['--version']);
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    return { available: false, detail: err.code === 'ENOENT' ? 'Slurm is not installed on this machine (no sbatch on PATH)' : `sbatch --version failed: ${err.message.split('\n')[0]}` };
+  }
+  try {
+    const nodes = (await run('sinfo', ['-h', '-o', '%T'])).split('\n').filter(Boolean);
+    return { available: true, detail: `${version}, ${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${[...new Set(nodes)].join(', ') || 'none'}` };
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    return { available: false, detail: `${version} is installed but the Slurm controller does not answer: ${(err.stderr || err.message).trim().split('\n')[0]}` };
+  }
 }

@@ -1,6 +1,7 @@
-import { Badge, Group, Paper, Progress, Table, Text } from '@mantine/core';
-import { useEffect } from 'react';
+import { Badge, Button, Group, Paper, Progress, Table, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import type { CampaignInfo, ShardJobState, ShardStatus } from '../../../shared/contract/campaign';
+import { api } from '../api';
 import { useApi } from '../lib/useApi';
 import { formatTime } from '../lib/format';
 
@@ -24,7 +25,7 @@ const shardDetail = (x: ShardStatus): string => {
 const POLL_MS = 4000;
 
 /** A campaign's shards as jobs: each shard's state from campaign.status (scheduler + done-markers). */
-export function CampaignCard({ campaign }: { campaign: CampaignInfo }) {
+export function CampaignCard({ campaign, onChanged }: { campaign: CampaignInfo; onChanged(): void }) {
   const status = useApi('campaign.status', { id: campaign.id });
   const s = status.data;
   const settled = !!s && s.shards.every((x) => x.state === 'done' || x.state === 'failed' || x.state === 'not submitted' || x.state === 'stopped');
@@ -38,6 +39,18 @@ export function CampaignCard({ campaign }: { campaign: CampaignInfo }) {
   const counts = new Map<ShardJobState, number>();
   for (const x of s?.shards ?? []) counts.set(x.state, (counts.get(x.state) ?? 0) + 1);
   const mergedRunId = s?.mergedRunId ?? campaign.mergedRunId;
+  const finished = !!s && s.shards.every((x) => x.state === 'done');
+  const [merging, setMerging] = useState(false);
+  const [mergeError, setMergeError] = useState<string | null>(null);
+  // the CLI's `merge --plan`: one transaction, refused (one line) if a shard is missing or it was merged before
+  const merge = () => {
+    setMerging(true);
+    setMergeError(null);
+    api.call('campaign.merge', { id: campaign.id }).then(
+      () => (setMerging(false), reload(), onChanged()),
+      (e: Error) => (setMerging(false), setMergeError(e.message)),
+    );
+  };
   return (
     <Paper withBorder p="sm" data-campaign={campaign.id}>
       <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -52,9 +65,16 @@ export function CampaignCard({ campaign }: { campaign: CampaignInfo }) {
             {campaign.steps.join(' + ')} · {campaign.shards} shards · {campaign.sites} sites · {campaign.id.slice(0, 12)}
           </Text>
         </Group>
-        <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-          planned {formatTime(campaign.createdAt)}
-        </Text>
+        <Group gap="sm" wrap="nowrap">
+          <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            planned {formatTime(campaign.createdAt)}
+          </Text>
+          {finished && !mergedRunId && (
+            <Button size="compact-sm" onClick={merge} loading={merging} data-testid="campaign-merge">
+              Merge
+            </Button>
+          )}
+        </Group>
       </Group>
       <Progress value={(100 * sitesDone) / Math.max(1, campaign.sites)} mt="xs" size="lg" color={mergedRunId ? 'teal' : 'blue'} aria-label={`campaign ${campaign.id.slice(0, 12)} progress`} />
       <Group gap="lg" mt={6} className="num">
@@ -76,6 +96,11 @@ export function CampaignCard({ campaign }: { campaign: CampaignInfo }) {
       <Text size="xs" c="dimmed" mt={4} style={{ wordBreak: 'break-all' }}>
         {campaign.planFile}
       </Text>
+      {mergeError && (
+        <Text size="sm" c="red" mt={4} data-testid="campaign-merge-error">
+          {mergeError}
+        </Text>
+      )}
       {status.error && (
         <Text size="sm" c="red" mt={4} data-testid="campaign-error">
           {status.error}

@@ -1,9 +1,10 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
 import { JobCard } from '../components/JobCard';
 import { CampaignCard } from '../components/CampaignCard';
+import { CampaignSubmit } from '../components/CampaignSubmit';
 import { useApi } from '../lib/useApi';
 
 export function useJobs(): { jobs: JobInfo[]; error: string | null } {
@@ -35,20 +36,27 @@ export function useJobs(): { jobs: JobInfo[]; error: string | null } {
 /** One job; `compact` stacks it for narrow side panels. */
 export function JobsPage() {
   const { jobs, error } = useJobs();
-  // campaigns run on a cluster, outside this app's job queue: shown only when the catalog has one
+  // campaigns run on a cluster, outside this app's job queue
   const campaigns = useApi('campaign.list', {}, (e) => e.type === 'catalog');
   return (
     <Stack maw={1000}>
       <Title order={2}>Jobs</Title>
-      {!!campaigns.data?.length && (
-        <Stack gap="xs" data-testid="campaigns">
+      <Stack gap="xs" data-testid="campaigns">
+        <Group justify="space-between">
           <Title order={4}>Cluster campaigns</Title>
-          {campaigns.data.map((c) => (
-            <CampaignCard key={c.id} campaign={c} />
-          ))}
-        </Stack>
-      )}
-      {!!campaigns.data?.length && <Title order={4}>This workstation</Title>}
+          <CampaignSubmit onChanged={campaigns.reload} />
+        </Group>
+        {campaigns.error && <Text c="red">{campaigns.error}</Text>}
+        {campaigns.data?.length === 0 && (
+          <Text size="sm" c="dimmed">
+            None yet. A campaign cuts a plate into shards that run on a Slurm cluster, then merges them into this catalog.
+          </Text>
+        )}
+        {campaigns.data?.map((c) => (
+          <CampaignCard key={c.id} campaign={c} onChanged={campaigns.reload} />
+        ))}
+      </Stack>
+      <Title order={4}>This workstation</Title>
       {error && <Text c="red">{error}</Text>}
       {jobs.length === 0 && !error && <Text c="dimmed">No jobs yet. Imports, inference, measurements and exports appear here.</Text>}
       {jobs.map((j) => (

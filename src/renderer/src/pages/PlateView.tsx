@@ -15,6 +15,7 @@ import { RunModel } from '../components/RunModel';
 import { TrainModel } from '../components/TrainModel';
 import { PlateRuns } from '../components/DomainBadge';
 import { PlateIllumination } from '../components/PlateIllumination';
+import { ProfilesExport } from '../components/ProfilesExport';
 
 export function PlateView({ plateId, route }: { plateId: number; route: Route }) {
   const detail = useApi('plates.get', { plate: plateId }, (e) => e.type === 'catalog' && e.plateId === plateId);
@@ -192,7 +193,8 @@ export function PlateView({ plateId, route }: { plateId: number; route: Route })
           <RunModel plateId={plateId} />
           <TrainModel plateId={plateId} channels={p.channels} wells={d.wells.filter((w) => w.sites > 0).length} />
           <PlateRuns plateId={plateId} />
-          <PlateIllumination plateId={plateId} />
+          <PlateIllumination plateId={plateId} barcode={p.barcode} hasStains={p.channels.includes('DNA')} />
+          <ProfilesExport plateId={plateId} barcode={p.barcode} />
           <Text size="xs" c="dimmed" className="num" data-testid="recolour-ms">
             {recolourMs != null ? `recoloured in ${formatValue(Math.round(recolourMs))} ms` : ''}
           </Text>
