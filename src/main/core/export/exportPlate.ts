@@ -71,8 +71,15 @@ function runDomainVerdict(db: Db, runId: number | null): string {
   return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
 }
 
+/**
+ * zstd level of exported Parquet: level 1 compresses per-cell float64 pages 1.8× faster than the
+ * stored files' level 3 for 1 % more bytes (165 vs 91 MiB/s, ratio 2.27 vs 2.30 on demo cells), and
+ * a 1M-cell export is ~39 GB of values to compress.
+ */
+const EXPORT_ZSTD = { zstdLevel: 1 };
+
 const sinkFor = (format: 'csv' | 'parquet' | 'sqlite', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
-  format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
+  format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta, EXPORT_ZSTD);
 
 /**
  * Writes a plate's feature table: per well (profiles from the catalog, raw or robust z against
@@ -166,7 +173,7 @@ async function exportCells(set: FeatureSetRow, p: ExportParams, domain: string |
     return summary;
   }
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
-  const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
+  const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv, EXPORT_ZSTD);
   try {
     for await (const g of decodedGroups(pf, stored.map((c) => c.name))) {
       const rows = g.rows;

@@ -6,6 +6,8 @@ import type { KeyValue, RowGroup } from 'hyparquet';
 import { writeError } from '../io/output';
 import { indexFooter, Out } from '../io/parquetFooter';
 import { zstdCompress, zstdReady } from '../io/zstd';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import { writeDenseChunk } from './denseChunk';
 import type { ColumnSpec, ColumnValues, TableSink } from './table';
 
 function schemaOf(columns: ColumnSpec[]): SchemaElement[] {
@@ -84,8 +86,10 @@ class LeanFooter {
 }
 
 export interface ParquetOptions {
-  /** ZSTD (default) or SNAPPY (what the files were before; kept for the storage benchmark) */
-  codec?: 'ZSTD' | 'SNAPPY';
+  /** ZSTD (default), SNAPPY (what the files were before; kept for the storage benchmark) or none */
+  codec?: 'ZSTD' | 'SNAPPY' | 'UNCOMPRESSED';
+  /** zstd level (default: io/zstd's) */
+  zstdLevel?: number;
 }
 
 /**
@@ -102,13 +106,15 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
   const schema = schemaOf(columns);
   const kvMetadata = Object.entries(meta).map(([key, value]) => ({ key, value }));
   const footer = new LeanFooter(schema, kvMetadata, 'Stainless');
+  const codec = opts.codec ?? 'ZSTD';
+  const compress = codec === 'ZSTD' ? (page: Uint8Array) => zstdCompress(page, opts.zstdLevel) : codec === 'SNAPPY' ? snappyCompress : null;
   try {
     await mkdir(dirname(out), { recursive: true });
     writer = new ParquetWriter({
       writer: fileWriter(tmp),
       schema,
-      codec: opts.codec ?? 'ZSTD',
-      compressors: { ZSTD: zstdCompress },
+      codec,
+      compressors: { ZSTD: (page) => zstdCompress(page, opts.zstdLevel) },
     });
   } catch (e) {
     await rm(tmp, { force: true });
@@ -118,17 +124,28 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
     async write(cols: ColumnValues[]) {
       const n = cols[0]?.length ?? 0;
       if (!n) return;
-      const columnData = columns.map((c, j) => {
+      const columnData = columns.flatMap((c, j) => {
         const src = cols[j];
-        if (c.kind === 'float32' || c.kind === 'float64') return { name: c.name, data: dense(src, c.kind), encoding: 'BYTE_STREAM_SPLIT' as const, offsetIndex: false };
+        if (c.kind === 'float32' || c.kind === 'float64') return [];
         let data: unknown[] | Int32Array;
         if (c.kind === 'int') data = src instanceof Int32Array ? src : Int32Array.from(src as number[]);
         else if (c.kind === 'double') data = Array.from(src as ArrayLike<number | null>, (v) => (v === null || !Number.isFinite(v) ? null : v));
         else data = Array.from(src as ArrayLike<string | null>, (v) => (v === null || v === undefined ? null : String(v)));
-        return { name: c.name, data, offsetIndex: false };
+        return [{ name: c.name, data, offsetIndex: false }];
       });
       try {
-        await writer.write({ columnData: columnData as never, rowGroupSize: n });
+        // the other columns through hyparquet-writer (one row group), then the dense ones straight
+        // from their typed arrays; the group's chunks are listed in schema order, whatever order
+        // they lie in the file
+        const start = writer.writer.offset;
+        if (columnData.length) await writer.write({ columnData: columnData as never, rowGroupSize: n });
+        const rg = writer.row_groups.pop();
+        const others = rg?.columns ?? [];
+        let o = 0;
+        const chunks = columns.map((c, j) => (c.kind === 'float32' || c.kind === 'float64' ? writeDenseChunk(writer.writer, c.name, dense(cols[j], c.kind), codec, compress) : others[o++]));
+        let size = 0n;
+        for (const ch of chunks) size += ch.meta_data?.total_uncompressed_size ?? 0n;
+        writer.row_groups.push({ columns: chunks, num_rows: BigInt(n), total_byte_size: size, total_compressed_size: BigInt(writer.writer.offset - start) });
         footer.take(writer);
       } catch (e) {
         throw writeError(out, e);
