@@ -72,8 +72,11 @@ class LeanFooter {
     for (let g = 0; g < fresh.length; g++) this.groups.push(bytes.slice(ix.groups[4 * g], ix.groups[4 * g + 3]));
   }
 
-  /** the file's FileMetaData, with every group taken */
-  bytes(): Uint8Array {
+  /**
+   * the file's FileMetaData, with every group taken, as its pieces in order (appended one by one:
+   * joined, a 1M-cell export's footer would be held twice at the end, ~150 MB more)
+   */
+  parts(): Out {
     const bytes = this.thrift([]);
     const ix = indexFooter(bytes);
     const o = new Out();
@@ -81,7 +84,7 @@ class LeanFooter {
     o.listHeader(this.groups.length, 12);
     for (const g of this.groups) o.push(g);
     o.push(bytes.subarray(ix.groupList[1]));
-    return o.bytes();
+    return o;
   }
 }
 
@@ -153,9 +156,9 @@ export async function parquetSink(out: string, columns: ColumnSpec[], meta: Reco
     },
     async finish() {
       try {
-        const bytes = footer.bytes();
-        writer.writer.appendBytes(bytes);
-        writer.writer.appendUint32(bytes.length);
+        const meta = footer.parts();
+        for (const p of meta.parts) writer.writer.appendBytes(p);
+        writer.writer.appendUint32(meta.length);
         writer.writer.appendUint32(0x31524150);
         await writer.writer.finish();
         await rename(tmp, out);
