@@ -20,13 +20,20 @@ export async function* decodedGroups(pf: ParquetFile, names: string[] = pf.colum
   for (let gi = 0; gi < pf.metadata.row_groups.length; gi++) {
     const columns = new Map<string, ArrayLike<unknown>>();
     let rows = Number(pf.metadata.row_groups[gi].num_rows);
-    for (let c0 = 0; c0 < names.length; c0 += DECODE_COLUMNS)
-      for await (const g of rowGroups(pf, names.slice(c0, c0 + DECODE_COLUMNS), [gi])) {
-        for (const [k, v] of g.columns) columns.set(k, v);
-        rows = g.rows;
-      }
+    for await (const b of columnBatches(pf, gi, names)) {
+      for (const [k, v] of b.columns) columns.set(k, v);
+      rows = b.rows;
+    }
     yield { index: gi, rows, columns };
   }
+}
+
+/**
+ * Row group `gi` of a per-cell file, the named columns decoded a few hundred at a time, in order;
+ * a writer that takes a group column by column (Parquet) holds one batch, not the group.
+ */
+export async function* columnBatches(pf: ParquetFile, gi: number, names: string[]): AsyncGenerator<DecodedGroup> {
+  for (let c0 = 0; c0 < names.length; c0 += DECODE_COLUMNS) for await (const g of rowGroups(pf, names.slice(c0, c0 + DECODE_COLUMNS), [gi])) yield { index: gi, rows: g.rows, columns: g.columns };
 }
 
 /** The column kinds of a per-cell file, from its schema (whatever layout wrote it). */

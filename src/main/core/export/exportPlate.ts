@@ -6,8 +6,7 @@ import { resolveSource, type Source } from '../features/plateSites';
 import { allFeatureColumns, findFeatureSet, setWellIds, type FeatureSetRow } from '../features/store';
 import { checkOutputFile, writeError } from '../io/output';
 import { openParquet } from '../io/parquetRead';
-import { cellSpecs, decodedGroups, sliceOf, toValues } from './cellGroups';
-import { REWRITE_SLICE_VALUES } from '../features/cellStore';
+import { cellSpecs, columnBatches, decodedGroups, sliceOf, toValues } from './cellGroups';
 import { exportCellProfilerSqlite } from './cellprofilerSqlite';
 import { csvSink } from './csv';
 import { exportCytotable } from './cytotable';
@@ -71,8 +70,15 @@ function runDomainVerdict(db: Db, runId: number | null): string {
   return r?.domain ? ((JSON.parse(r.domain) as { verdict?: string }).verdict ?? '') : '';
 }
 
+/**
+ * zstd level of exported Parquet: level 1 compresses per-cell float64 pages 1.8× faster than the
+ * stored files' level 3 for 1 % more bytes (165 vs 91 MiB/s, ratio 2.27 vs 2.30 on demo cells), and
+ * a 1M-cell export is ~39 GB of values to compress.
+ */
+const EXPORT_ZSTD = { zstdLevel: 1 };
+
 const sinkFor = (format: 'csv' | 'parquet' | 'sqlite', out: string, cols: ColumnSpec[], meta: Record<string, string>): Promise<TableSink> =>
-  format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta);
+  format === 'csv' ? csvSink(out, cols) : parquetSink(out, cols, meta, EXPORT_ZSTD);
 
 /**
  * Writes a plate's feature table: per well (profiles from the catalog, raw or robust z against
@@ -136,11 +142,16 @@ async function exportWells(db: Db, set: FeatureSetRow & { barcode: string }, p: 
   return { out: p.out, rows: rows.length, columns: specs.length, level: 'well', format: p.format, layout: 'stainless', setId: set.id };
 }
 
-/** Rows per CSV write: one row group as text would be hundreds of MB. */
-const CSV_ROWS = 512;
+/**
+ * Rows per CSV write: one row group as text would be hundreds of MB, and each write's strings are
+ * garbage the heap keeps until collected (64 rows: 547 MiB after 100 s of a 4,848-column export,
+ * 512 rows: 744 MiB).
+ */
+const CSV_ROWS = 64;
 
 /**
- * Per-cell rows streamed from the set's Parquet file one row group at a time (memory: one group).
+ * Per-cell rows streamed from the set's Parquet file one row group at a time: CSV holds one decoded
+ * group, a Parquet rewrite one batch of its columns (the output keeps the stored row groups).
  * Parquet in the stored layout is a copy of the file; 'double' rewrites float32 columns as float64.
  * Cells of a model's run also get the run's domain verdict as Metadata_DomainVerdict (so that
  * export is always a rewrite: the verdict is the run's, not the measurement's).
@@ -166,18 +177,41 @@ async function exportCells(set: FeatureSetRow, p: ExportParams, domain: string |
     return summary;
   }
   const kv = Object.fromEntries((pf.metadata.key_value_metadata ?? []).map((k) => [k.key, k.value ?? '']));
-  const sink = p.format === 'csv' ? await csvSink(p.out, specs) : await parquetSink(p.out, specs, kv);
+  const names = stored.map((c) => c.name);
+  if (p.format !== 'csv') {
+    // Parquet: each row group rewritten column batch by column batch (memory: one batch of
+    // decoded columns and its float64 copies, never a whole group)
+    const sink = await parquetSink(p.out, specs, kv, EXPORT_ZSTD);
+    try {
+      for (let gi = 0; gi < pf.metadata.row_groups.length; gi++) {
+        const rows = Number(pf.metadata.row_groups[gi].num_rows);
+        const batches = async function* () {
+          let j = 0;
+          for await (const b of columnBatches(pf, gi, names)) {
+            const cols: ColumnValues[] = [];
+            for (const end = j + b.columns.size; j < end; j++) cols.push(toValues(b.columns.get(names[j])!, stored[j].kind));
+            b.columns.clear();
+            yield cols;
+          }
+          if (addVerdict) yield [new Array<string>(rows).fill(domain!)];
+        };
+        await sink.writeGroup(rows, batches());
+      }
+      await sink.finish();
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+    return summary;
+  }
+  const sink = await csvSink(p.out, specs);
   try {
-    for await (const g of decodedGroups(pf, stored.map((c) => c.name))) {
+    for await (const g of decodedGroups(pf, names)) {
       const rows = g.rows;
       const cols = specs.slice(0, stored.length).map((c) => toValues(g.columns.get(c.name)!, c.kind));
       if (addVerdict) cols.push(new Array<string>(rows).fill(domain!));
       g.columns.clear();
-      // slices of the decoded group: CSV text, or (Parquet) one float64 copy of a slice at a time
-      // (Parquet slices split the group evenly: a remainder slice would be one more row group of
-      // every column in the output's footer)
-      const step = p.format === 'csv' ? CSV_ROWS : Math.ceil(rows / Math.ceil((rows * specs.length) / REWRITE_SLICE_VALUES));
-      for (let r = 0; r < rows; r += step) await sink.write(cols.map((c) => sliceOf(c, r, r + step)));
+      for (let r = 0; r < rows; r += CSV_ROWS) await sink.write(cols.map((c) => sliceOf(c, r, r + CSV_ROWS)));
     }
     await sink.finish();
   } catch (e) {

@@ -25,13 +25,13 @@ export const cellFeatureSpecs = (names: string[], precision: CellPrecision = 'si
  * Rows per row group: 2^26 values (~256 MiB of float32: 15k cells at the ~4,500 columns of the JUMP
  * set, a few sites' worth; 64k rows for narrow tables). The footer holds one entry per column per
  * group (~100 B of thrift; readers index it and parse only the chunks they read, io/parquetFooter.ts),
- * so a 1M-cell table of 4,500 columns has 68 groups and a ~30 MB footer. Readers that need every
- * column of a row (CSV, --precision double) hold one group and work through it in slices; column
- * readers (metrics, the cell lookup) hold only their columns of one group.
+ * so a 1M-cell table of 4,500 columns has 68 groups and a ~30 MB footer. CSV, which needs every
+ * column of a row, holds one group; a Parquet rewrite (--precision double) one batch of a group's
+ * columns; column readers (metrics, the cell lookup) hold only their columns of one group.
  */
 export function cellRowGroupRows(columns: number): number {
   return Math.max(1024, Math.min(65536, Math.floor(2 ** 26 / Math.max(1, columns))));
 }
 
-/** Values per slice when a whole row group is rewritten (one float64 copy of a slice at a time). */
+/** Values per slice when a whole row group is rewritten row-wise (CytoTable's join: one float64 copy of a slice at a time). */
 export const REWRITE_SLICE_VALUES = 2 ** 24;

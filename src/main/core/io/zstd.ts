@@ -15,8 +15,8 @@ export function zstdReady(): Promise<void> {
   return ready;
 }
 
-export function zstdCompress(input: Uint8Array): Uint8Array {
-  return wasm.compress(input, LEVEL);
+export function zstdCompress(input: Uint8Array, level = LEVEL): Uint8Array {
+  return wasm.compress(input, level);
 }
 
 /** `outputLength`: the page's uncompressed size, known from its header. */
