@@ -91,6 +91,8 @@ test("the illumination panel segments the acquired images with JUMP's .npy files
   await page.getByTestId('illum-start').click();
   const panel = page.getByTestId('plate-illumination');
   await panel.filter({ hasText: `DNA, ER, RNA, AGP, Mito from the .npy files in ${dir}` }).waitFor({ timeout: 300_000 });
+  // the set records its functions when the job starts: wait for the job itself to end before starting another
+  await panel.locator('[data-status="done"]').waitFor({ timeout: 300_000 });
   // the hover title names every file
   const title = (await panel.locator('[data-testid^="illumination-set-"]').first().getAttribute('title')) ?? '';
   for (const ch of PAINT_CHANNELS) assert.ok(title.includes(`${ch} from ${join(dir, `E2E-DEMO_Illum${ch}.npy`)}`), title);
