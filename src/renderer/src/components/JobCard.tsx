@@ -61,12 +61,15 @@ export function JobCard({ job, compact = false }: { job: JobInfo; compact?: bool
       </Group>
       <Progress value={pct} mt="xs" size="lg" animated={job.status === 'running'} color={STATUS_COLOUR[job.status]} aria-label={`${job.title} progress`} />
       <Group gap={compact ? 'xs' : 'lg'} mt={6} className="num">
+        {/* a job that ended before it counted its work has no progress or rate to show */}
         <Text size="sm">
-          {job.done.toLocaleString()} / {job.total.toLocaleString()} {job.unit}
+          {job.total > 0 || active ? `${job.done.toLocaleString()} / ${job.total.toLocaleString()} ${job.unit}` : `ended before its first ${job.unit.replace(/s$/, '')}`}
         </Text>
-        <Text size="sm" c="dimmed">
-          rate {job.rate != null ? `${job.rate.toFixed(job.rate < 10 ? 2 : 0)} ${job.unit}/s` : '—'}
-        </Text>
+        {(job.rate != null || active) && (
+          <Text size="sm" c="dimmed">
+            rate {job.rate != null ? `${job.rate.toFixed(job.rate < 10 ? 2 : 0)} ${job.unit}/s` : '—'}
+          </Text>
+        )}
         {active && (
           <Text size="sm" c="dimmed">
             ETA {formatDuration(job.eta)}
