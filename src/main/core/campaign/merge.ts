@@ -133,6 +133,8 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
   };
   const seconds = dones.reduce((a, d) => a + d.seconds, 0);
   try {
+    // IMMEDIATE: it reads (refuseTwice) before it writes, and a deferred transaction that another
+    // process's write overtakes gets "database is locked" at once, without waiting
     return db.transaction((): MergeSummary => {
       refuseTwice(); // again inside the transaction: a merge running beside this one may have won
       const timings = { campaign: plan.id, shards: plan.shards, sitesTotal: sites.length, seconds, perSite: seconds / sites.length, hosts: [...new Set(dones.map((d) => d.host))] };
@@ -179,7 +181,7 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
         saveSetProfiles(db, setId, { wells, counts, medians, featureNames, nSites: sites.length, nCells, cellsPath, seconds: (performance.now() - t0) / 1000 });
       }
       return { planId: plan.id, plate: plate.barcode, runId, sites: sites.length, cells: nCells, setId, cellsPath };
-    })();
+    }).immediate();
   } catch (e) {
     for (const f of copied) rmSync(f, { force: true });
     rmSync(tmpCells, { force: true });

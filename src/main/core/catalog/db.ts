@@ -7,6 +7,9 @@ export type Db = Database.Database;
 
 export class CatalogVersionError extends Error {}
 
+/** How long a statement waits for another process's lock before "database is locked". */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Open (creating if needed) a catalog file: WAL, foreign keys, migrations applied in one
  * transaction each. A catalog from a newer Stainless is refused, never rewritten.
@@ -15,7 +18,7 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
   if (!opts.readonly) mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Version first: switching to WAL rewrites the header, and a newer catalog must stay byte-for-byte as it was.
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > LATEST_VERSION) {
@@ -24,7 +27,7 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
           'open it with that version or newer. The file was not changed.',
       );
     }
-    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    if (!opts.readonly) switchToWal(db);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     if (!opts.readonly) migrate(db, current);
@@ -33,6 +36,33 @@ export function openCatalog(file: string, opts: { readonly?: boolean } = {}): Db
     db.close();
     throw e;
   }
+}
+
+const isBusy = (e: unknown) => String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+
+/**
+ * journal_mode = WAL, retried while another process holds the lock. On a catalog still in
+ * rollback mode (a new workspace) the switch reads the header and then upgrades to a write lock;
+ * SQLite never calls the busy handler for that upgrade (it could deadlock), so a second process
+ * switching at the same instant gets SQLITE_BUSY at once, whatever busy_timeout says. The first
+ * switch takes milliseconds; once it is done the retry finds WAL and writes nothing.
+ */
+function switchToWal(db: Db): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() >= deadline) throw e;
+    }
+    sleepSync(Math.min(2 ** attempt, 50));
+  }
+}
+
+/** openCatalog is synchronous (workers and the CLI call it before anything else). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function migrate(db: Db, from: number): void {
