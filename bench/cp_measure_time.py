@@ -6,7 +6,7 @@ Usage: cp_measure_time.py <dir> <channel>...   (<dir> holds <channel>.tiff, nucl
 
 cp_measure 0.2.0, centrosome 1.3.3 and mahotas 1.4.18 must be importable: clone and build them as
 the header of test/fixtures/features/make_cellprofiler_reference.py says, then give the bench their
-PYTHONPATH, e.g.
+PYTHONPATH (the three clones in $R):
   STAINLESS_CP_MEASURE_PYTHONPATH=$R/centrosome:$R/mahotas:$R/cp_measure/src npx tsx bench/run.ts features
 The calls and settings are the fixture script's (JUMP_analysis_v3): Nuclei, Cells and Cytoplasm
 (cells less the nuclei's pixels); SizeShape + Zernike + Feret; Neighbors of Nuclei Adjacent and
