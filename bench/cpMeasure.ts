@@ -56,8 +56,12 @@ export async function cpMeasureRows(
     await writeTiff(join(dir, 'nuclei.tiff'), labels.nuclei);
     await writeTiff(join(dir, 'cells.tiff'), labels.cells);
     const script = new URL('./cp_measure_time.py', import.meta.url).pathname;
-    const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', script, dir, ...Object.keys(images)], { env: { ...process.env, PYTHONPATH: pythonPath }, encoding: 'utf8' });
+    const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', script, dir, ...Object.keys(images)], { env: { ...process.env, PYTHONPATH: pythonPath }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     res = JSON.parse(out) as CpMeasureRun;
+  } catch (e) {
+    // Stainless' own rows stand without it; say why cp_measure's are missing
+    const why = String((e as { stderr?: string }).stderr || (e as Error).message).trim().split('\n').pop();
+    return [{ stage: 'features', figure: 'cp_measure, same site, labels and per-object modules, CPU time', value: NaN, unit: 'cpu-s/site', note: `cp_measure_time.py failed: ${why}` }];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -81,6 +81,8 @@ def main():
     for name, raw in (("Nuclei", nuclei), ("Cells", cells), ("Cytoplasm", cyto)):
         lab = relabel(raw)
         objects[name] = int(lab.max())
+        if not objects[name]:
+            continue  # cp_measure's reductions refuse an empty label image
         px0 = images[channels[0]]
         timed("areaShape", sizeshape.get_sizeshape, lab, px0, calculate_advanced=False, new_features=False)
         timed("areaShape", sizeshape.get_zernike, lab, px0)
