@@ -1,19 +1,17 @@
 // Segmentation + the whole JUMP feature set (JUMP_analysis_v3's modules and settings) for one
 // 1080×1080 five-channel site (~300 cells), on one thread, in CPU-seconds. With cp_measure
 // installed (STAINLESS_CP_MEASURE_PYTHONPATH = the PYTHONPATH holding cp_measure, centrosome and
-// mahotas, see test/fixtures/features/make_cellprofiler_reference.py), cp_measure's time for the
-// same site, labels and measurement set is measured beside it.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// mahotas; see bench/cp_measure_time.py), cp_measure's time for the same site, labels and
+// per-object modules is measured beside it (bench/cpMeasure.ts), as ratios.
+import { readFileSync } from 'node:fs';
 import type { BenchRow } from './types';
+import { cpMeasureRows } from './cpMeasure';
 import { simulateSite } from '../src/main/core/simulate/site';
 import { segmentCellsClassical, segmentNucleiClassical } from '../src/main/core/segment/classical';
 import { labelsToGray, toUnit } from '../src/main/core/segment/labels';
-import { measureSite } from '../src/main/core/features/measure';
+import { COMPARTMENTS, measureSite } from '../src/main/core/features/measure';
 import { cellTable } from '../src/main/core/features/cellTable';
-import { writeTiff, type Gray } from '../src/main/core/io/tiff';
+import type { Gray } from '../src/main/core/io/tiff';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const SIZE = 1080;
@@ -37,6 +35,7 @@ export default async function (): Promise<BenchRow[]> {
   let cells = 0;
   let jumpProduced = 0;
   let labels: { nuclei: Gray; cells: Gray } | null = null;
+  let columnNames: string[][] = [];
   const jump = readFileSync(new URL('../../shared/data/jump-cpg0016-feature-columns/cpg0016_mandatory_feature_columns.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
   for (let r = 0; r < REPS + 1; r++) {
     const c0 = cpu();
@@ -51,6 +50,7 @@ export default async function (): Promise<BenchRow[]> {
       const names = new Set(cellTable(m).names);
       jumpProduced = jump.filter((c) => names.has(c)).length;
       labels = { nuclei: labelsToGray(nuclei), cells: labelsToGray(body) };
+      columnNames = COMPARTMENTS.map((c) => m[c].names);
       continue;
     }
     segCpu.push(c1 - c0);
@@ -68,30 +68,9 @@ export default async function (): Promise<BenchRow[]> {
   ];
   const modules = Object.keys(modCpu).sort((a, b) => median(modCpu[b]) - median(modCpu[a]));
   const moduleRow = (k: string): BenchRow => ({ stage: 'features', figure: `  module ${k}, CPU time`, value: median(modCpu[k]), unit: 'cpu-s/site', note: MODULE_NOTES[k] ?? '' });
-  const py = process.env.STAINLESS_CP_MEASURE_PYTHONPATH;
-  if (py && labels) {
-    const dir = mkdtempSync(join(tmpdir(), 'stainless-bench-cpm-'));
-    try {
-      for (const ch of CHANNELS) await writeTiff(join(dir, `${ch}.tiff`), images[ch]);
-      await writeTiff(join(dir, 'nuclei.tiff'), labels.nuclei);
-      await writeTiff(join(dir, 'cells.tiff'), labels.cells);
-      const script = new URL('./cp_measure_time.py', import.meta.url).pathname;
-      const out = execFileSync('/usr/bin/python3', ['-W', 'ignore', script, dir, ...CHANNELS], { env: { ...process.env, PYTHONPATH: py }, encoding: 'utf8' });
-      const res = JSON.parse(out) as { cpu_seconds: number; modules: Record<string, number> };
-      const cpm = Number(res.cpu_seconds);
-      rows.push({ stage: 'features', figure: 'cp_measure, same site and set, CPU time', value: cpm, unit: 'cpu-s/site', note: 'cp_measure 0.2.0, one thread, per-object modules only' });
-      rows.push({ stage: 'features', figure: 'Stainless vs cp_measure (measurements)', value: cpm / median(measCpu), unit: '×', note: 'ratio of CPU times (Stainless also measures the Image_ set)' });
-      for (const k of modules) {
-        rows.push(moduleRow(k));
-        const c = res.modules[k];
-        if (c !== undefined) rows.push({ stage: 'features', figure: `  module ${k}, cp_measure / Stainless`, value: c / median(modCpu[k]), unit: '×', note: `cp_measure ${c.toFixed(2)} cpu-s` });
-      }
-      return rows;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
   rows.push(...modules.map(moduleRow));
+  const py = process.env.STAINLESS_CP_MEASURE_PYTHONPATH;
+  if (py && labels) rows.push(...(await cpMeasureRows(py, images, labels, measCpu, modCpu, columnNames)));
   return rows;
 }
 
