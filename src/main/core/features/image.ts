@@ -6,6 +6,7 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
+import { GRID, gridCounts } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -38,21 +39,6 @@ function percentile(a: Float64Array, q: number, from = 0): { value: number; inde
   let next = Infinity;
   for (let t = i + 1; t < n; t++) if (a[t] < next) next = a[t];
   return { value: a[i] + (next - a[i]) * f, index: i };
-}
-
-/**
- * Counts per 16-bit grey value when every value is k/65535 exactly (8-bit k/255 is the same
- * double as 257k/65535), else null: order statistics then come from the counts, with no sort.
- */
-const GRID = 65535;
-function gridCounts(v: Float64Array): Int32Array | null {
-  const c = new Int32Array(GRID + 1);
-  for (let i = 0; i < v.length; i++) {
-    const k = Math.round(v[i] * GRID);
-    if (!(k >= 0 && k <= GRID) || k / GRID !== v[i]) return null;
-    c[k]++;
-  }
-  return c;
 }
 
 /** the value at rank r (0-based) of the sorted sample described by counts */

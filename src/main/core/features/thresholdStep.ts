@@ -1,6 +1,7 @@
 import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
+import { gridLevels } from './grid';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -188,20 +189,6 @@ function multiOtsu3(a: Float64Array): [number, number] {
       }
     }
   return [centre(b0), centre(b1)];
-}
-
-/**
- * The 16-bit level k of every pixel when all values are k/65535 (acquired images), else null:
- * per-pixel logs then come from a table of 65,536, the same bits as computing each one.
- */
-function gridLevels(u: Float64Array): Uint16Array | null {
-  const k = new Uint16Array(u.length);
-  for (let i = 0; i < u.length; i++) {
-    const l = Math.round(u[i] * 65535);
-    if (!(l >= 0 && l <= 65535) || l / 65535 !== u[i]) return null;
-    k[i] = l;
-  }
-  return k;
 }
 
 /**
