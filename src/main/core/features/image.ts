@@ -6,7 +6,7 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
-import { GRID, gridCounts } from './grid';
+import { deviationRanks, GRID, gridLevels } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -60,65 +60,59 @@ function countsPercentile(c: Int32Array, n: number, q: number): number {
   return a + (rankValue(c, i + 1) - a) * f;
 }
 
-/**
- * Median of |v − m| from counts: below m the deviations grow as k falls, above m as k rises
- * (rounding is monotonic), so merging the two runs walks the deviations in sorted order.
- */
+/** numpy.percentile (linear) of |v − m| at q = 0.5 from counts: MeasureImageIntensity's MAD */
 function countsMad(c: Int32Array, n: number, m: number): number {
   const pos = (n - 1) * 0.5;
   const i = Math.floor(pos);
   const f = pos - i;
-  const want = f === 0 || i + 1 >= n ? 1 : 2;
-  const got: number[] = [];
-  let lo = Math.min(GRID, Math.floor(m * GRID) + 1);
-  while (lo >= 0 && lo / GRID > m) lo--;
-  let hi = lo + 1;
-  let seen = 0;
-  while (got.length < want) {
-    while (lo >= 0 && !c[lo]) lo--;
-    while (hi <= GRID && !c[hi]) hi++;
-    const dl = lo >= 0 ? Math.abs(lo / GRID - m) : Infinity;
-    const dh = hi <= GRID ? Math.abs(hi / GRID - m) : Infinity;
-    const takeLo = dl <= dh;
-    const cnt = takeLo ? c[lo] : c[hi];
-    const d = takeLo ? dl : dh;
-    // ranks seen .. seen + cnt − 1 have deviation d
-    while (got.length < want && seen + cnt > i + got.length) got.push(d);
-    seen += cnt;
-    if (takeLo) lo--;
-    else hi++;
-  }
+  const got = deviationRanks(c, m, i, f === 0 || i + 1 >= n ? 1 : 2);
   return got.length === 1 ? got[0] : got[0] + (got[1] - got[0]) * f;
 }
 
-/** MeasureImageIntensity of one set of pixel values (0–1) */
-export function imageIntensity(values: Float64Array): number[] {
-  return intensityMoments(values).stats;
+/** MeasureImageIntensity of one set of pixel values (0–1); levels: their grid levels (gridLevels) when the caller has them */
+export function imageIntensity(values: Float64Array, levels = gridLevels(values)): number[] {
+  return intensityMoments(values, levels).stats;
 }
 
 /**
  * imageIntensity's values, with the sum of squared deviations from the mean and the count at the
  * minimum, which ImageQuality's FocusScore and PercentMinimal reuse (the same sums, computed once).
+ * On the grid the extremes and their counts come from the level counts.
  */
-function intensityMoments(values: Float64Array): { stats: number[]; ss: number; atMin: number } {
+function intensityMoments(values: Float64Array, levels: Uint16Array | null): { stats: number[]; ss: number; atMin: number } {
   const n = values.length;
   if (!n) return { stats: INTENSITY.map(() => 0), ss: 0, atMin: 0 };
   const v = values;
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    sum += v[i];
-    if (v[i] < min) min = v[i];
-    if (v[i] > max) max = v[i];
-  }
+  let sum = 0, min = Infinity, max = -Infinity, atMax = 0, atMin = 0;
+  const c = levels ? new Int32Array(GRID + 1) : null;
+  if (levels && c) {
+    for (let i = 0; i < n; i++) {
+      sum += v[i];
+      c[levels[i]]++;
+    }
+    let lo = 0, hi = GRID;
+    while (!c[lo]) lo++;
+    while (!c[hi]) hi--;
+    min = lo / GRID;
+    max = hi / GRID;
+    atMin = c[lo];
+    atMax = c[hi];
+  } else
+    for (let i = 0; i < n; i++) {
+      sum += v[i];
+      if (v[i] < min) min = v[i];
+      if (v[i] > max) max = v[i];
+    }
   const mean = sum / n;
-  let ss = 0, atMax = 0, atMin = 0;
-  for (let i = 0; i < n; i++) {
-    ss += (v[i] - mean) ** 2;
-    if (v[i] === max) atMax++;
-    if (v[i] === min) atMin++;
-  }
+  let ss = 0;
+  if (c) for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
+  else
+    for (let i = 0; i < n; i++) {
+      ss += (v[i] - mean) ** 2;
+      if (v[i] === max) atMax++;
+      if (v[i] === min) atMin++;
+    }
   const stats = (lq: number, median: number, uq: number, mad: number) => ({ stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin });
-  const c = gridCounts(v);
   if (c) {
     const median = countsPercentile(c, n, 0.5);
     return stats(countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median));
@@ -186,7 +180,7 @@ function localFocusScore(u: Float64Array, w: number, h: number, scale: number): 
  * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles),
  * Correlation per scale (quality.ts), PowerLogLogSlope, and JUMP's two Otsu thresholds (threshold.ts).
  */
-function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
+function imageQuality(u: Float64Array, levels: Uint16Array | null, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
   const put = (n: string, v: number) => {
@@ -213,19 +207,19 @@ function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, c
     names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
     values.push(localFocusScore(u, w, h, scale));
   }
-  haralickCorrelations(u, w, h, QUALITY_SCALES).forEach((v, k) => {
+  haralickCorrelations(u, w, h, QUALITY_SCALES, levels).forEach((v, k) => {
     names.push(`ImageQuality_Correlation_Orig${channel}_${QUALITY_SCALES[k]}`);
     values.push(v);
   });
-  put('PowerLogLogSlope', powerLogLogSlope(u, w, h));
+  put('PowerLogLogSlope', powerLogLogSlope(u, w, h, levels));
   // JUMP_analysis_v3 thresholds OrigDNA with two classes (2W) and OrigRNA with three, middle to the foreground (3FW)
   if (channel === 'DNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigDNA_2W');
-    values.push(otsuThreshold(u, 2));
+    values.push(otsuThreshold(u, 2, true, levels));
   }
   if (channel === 'RNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigRNA_3FW');
-    values.push(otsuThreshold(u, 3, true));
+    values.push(otsuThreshold(u, 3, true, levels));
   }
   return { names, values };
 }
@@ -245,6 +239,7 @@ export function measureImage(
   const values: number[] = [];
   const { width, height } = images[channels[0]];
   const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  const levels = new Map<string, Uint16Array | null>();
   // the pixels outside every cell, found once for all channels' background sets
   let outside: Int32Array | null = null;
   if (cells) {
@@ -265,26 +260,34 @@ export function measureImage(
       });
     }
     const u = unit.get(c)!;
-    const sets: Array<[string, Float64Array]> = [[c, u]];
+    // the channel's 16-bit levels, found once for all its steps (null off the grid)
+    const lv = gridLevels(u);
+    levels.set(c, lv);
+    const moments = intensityMoments(u, lv);
+    const sets: Array<[string, number[]]> = [[c, moments.stats]];
     if (outside) {
       const bg = new Float64Array(outside.length);
       for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
-      sets.push([backgroundName(c), bg]);
+      let bgLevels: Uint16Array | null = null;
+      if (lv) {
+        bgLevels = new Uint16Array(outside.length);
+        for (let t = 0; t < outside.length; t++) bgLevels[t] = lv[outside[t]];
+      }
+      sets.push([backgroundName(c), intensityMoments(bg, bgLevels).stats]);
     }
-    const moments = intensityMoments(u);
-    for (const [name, px] of sets)
-      (px === u ? moments.stats : imageIntensity(px)).forEach((v, k) => {
+    for (const [name, stats] of sets)
+      stats.forEach((v, k) => {
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
         values.push(v);
       });
     // Stainless measures the acquired channels as they are (no illumination correction yet), so
     // JUMP's "Orig" images are the channels themselves
-    const q = imageQuality(u, width, height, images[c].bitDepth, c, moments);
+    const q = imageQuality(u, lv, width, height, images[c].bitDepth, c, moments);
     names.push(...q.names);
     values.push(...q.values);
   }
   // JUMP's threshold steps, computed on the site's channels whatever made its objects
-  const t = jumpThresholds(unit, width, height, tube);
+  const t = jumpThresholds(unit, width, height, tube, levels);
   names.push(...t.names);
   values.push(...t.values);
   return { names, values };

@@ -1,4 +1,4 @@
-import { GRID, gridCounts } from './grid';
+import { GRID, gridLevels, levelCounts } from './grid';
 
 /**
  * centrosome's global Otsu thresholds (threshold.get_otsu_threshold with otsu / otsu3, weighted
@@ -14,8 +14,9 @@ const EPS32 = 1.1920928955078125e-7;
  * images, O(n)), else by a radix sort of their bits (derived images such as tubeness).
  */
 export function sortedValues(u: Float64Array): Float64Array {
-  const counts = gridCounts(u);
-  if (!counts) return radixSorted(u);
+  const levels = gridLevels(u);
+  if (!levels) return radixSorted(u);
+  const counts = levelCounts(levels);
   const out = new Float64Array(u.length);
   for (let k = 0, o = 0; k <= GRID; k++) for (let c = counts[k]; c > 0; c--) out[o++] = k / GRID;
   return out;
@@ -74,10 +75,10 @@ interface Runs {
   n: number;
 }
 
-/** The image's values ≥ 0 as float32, sorted, in runs (NaN and negatives left out) */
-function nonNegativeRuns(u: Float64Array): Runs {
-  const counts = gridCounts(u);
-  if (counts) {
+/** The image's values ≥ 0 as float32, sorted, in runs (NaN and negatives left out); levels: u's grid levels or null */
+function nonNegativeRuns(u: Float64Array, levels: Uint16Array | null): Runs {
+  if (levels) {
+    const counts = levelCounts(levels);
     let r = 0;
     for (let k = 0; k <= GRID; k++) if (counts[k]) r++;
     const v = new Float64Array(r), c = new Float64Array(r);
@@ -218,10 +219,11 @@ function otsu3(d: Runs): [number, number] {
 
 /**
  * MeasureImageQuality's ThresholdOtsu of one unit-scaled image: two classes, or three with the
- * middle class in the foreground (the lower threshold) or background (the upper one).
+ * middle class in the foreground (the lower threshold) or background (the upper one). levels:
+ * u's grid levels (gridLevels) when the caller has them.
  */
-export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true): number {
-  const values = nonNegativeRuns(u);
+export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true, levels = gridLevels(u)): number {
+  const values = nonNegativeRuns(u, levels);
   if (!values.n) return 1;
   const { data, back } = logSpace(values);
   if (classes === 2) return back(otsu2(data));

@@ -328,9 +328,11 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
   return entropy(counts[1]) + entropy(counts[0]);
 }
 
-/** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
-export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings): Record<string, number> {
-  const grid = gridLevels(u);
+/**
+ * One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance,
+ * SumOfEntropies. grid: u's grid levels (gridLevels) when the caller has them.
+ */
+export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, grid = gridLevels(u)): Record<string, number> {
   const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
@@ -350,13 +352,16 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
 
-/** JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito channel's tubeness */
-export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array): { names: string[]; values: number[] } {
+/**
+ * JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito
+ * channel's tubeness; `levels`: the channels' grid levels when the caller has them.
+ */
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, levels?: Map<string, Uint16Array | null>): { names: string[]; values: number[] } {
   const names: string[] = [], values: number[] = [];
   for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
     const u = enhance ? tube : unit.get(channel);
     if (!u) continue;
-    const r = thresholdStep(u, w, h, settings);
+    const r = thresholdStep(u, w, h, settings, enhance ? undefined : levels?.get(channel));
     for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
       names.push(`Threshold_${f}_${step}`);
       values.push(r[f]);
