@@ -224,44 +224,35 @@ export function dftPlan(n: number): (re: Float64Array, im: Float64Array) => void
 }
 
 /**
- * The 2-D DFT of a real h×w image (row-major): real and imaginary parts of the spectrum; only the
- * columns `column(x)` accepts are transformed along y (the others hold the row transforms).
+ * The 2-D DFT of a real h×w image at the columns `cols` only: entry (y, cols[c]) of the spectrum
+ * at c·h + y of re and im (column-major, so each column transform reads and writes one run).
+ * row(y, out) writes image row y into out. The values are the full transform's.
  */
-export function fft2(img: Float64Array, w: number, h: number, column: (x: number) => boolean = () => true): { re: Float64Array; im: Float64Array } {
-  const re = new Float64Array(w * h), im = new Float64Array(w * h);
-  const row = dftPlan(w);
+export function fft2(w: number, h: number, cols: Int32Array, row: (y: number, out: Float64Array) => void): { re: Float64Array; im: Float64Array } {
+  const nc = cols.length;
+  const re = new Float64Array(nc * h), im = new Float64Array(nc * h);
+  const rowDft = dftPlan(w);
   const rr = new Float64Array(w), ri = new Float64Array(w);
   // two real rows per complex transform: a + ib → A(k) = (Z(k) + conj Z(−k))/2, B(k) = (Z(k) − conj Z(−k))/2i
   for (let y = 0; y < h; y += 2) {
     const two = y + 1 < h;
-    rr.set(img.subarray(y * w, y * w + w));
-    if (two) ri.set(img.subarray((y + 1) * w, (y + 2) * w));
+    row(y, rr);
+    if (two) row(y + 1, ri);
     else ri.fill(0);
-    row(rr, ri);
-    for (let k = 0; k < w; k++) {
+    rowDft(rr, ri);
+    for (let c = 0; c < nc; c++) {
+      const k = cols[c];
       const m = k ? w - k : 0;
       const zr = rr[k], zi = ri[k], cr = rr[m], ci = -ri[m];
-      re[y * w + k] = (zr + cr) / 2;
-      im[y * w + k] = (zi + ci) / 2;
+      re[c * h + y] = (zr + cr) / 2;
+      im[c * h + y] = (zi + ci) / 2;
       if (two) {
-        re[(y + 1) * w + k] = (zi - ci) / 2;
-        im[(y + 1) * w + k] = -(zr - cr) / 2;
+        re[c * h + y + 1] = (zi - ci) / 2;
+        im[c * h + y + 1] = -(zr - cr) / 2;
       }
     }
   }
-  const col = dftPlan(h);
-  const cr = new Float64Array(h), ci = new Float64Array(h);
-  for (let x = 0; x < w; x++) {
-    if (!column(x)) continue;
-    for (let y = 0; y < h; y++) {
-      cr[y] = re[y * w + x];
-      ci[y] = im[y * w + x];
-    }
-    col(cr, ci);
-    for (let y = 0; y < h; y++) {
-      re[y * w + x] = cr[y];
-      im[y * w + x] = ci[y];
-    }
-  }
+  const colDft = dftPlan(h);
+  for (let c = 0; c < nc; c++) colDft(re.subarray(c * h, c * h + h), im.subarray(c * h, c * h + h));
   return { re, im };
 }

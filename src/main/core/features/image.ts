@@ -6,6 +6,7 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
+import { deviationRanks, GRID, gridLevels } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -40,21 +41,6 @@ function percentile(a: Float64Array, q: number, from = 0): { value: number; inde
   return { value: a[i] + (next - a[i]) * f, index: i };
 }
 
-/**
- * Counts per 16-bit grey value when every value is k/65535 exactly (8-bit k/255 is the same
- * double as 257k/65535), else null: order statistics then come from the counts, with no sort.
- */
-const GRID = 65535;
-function gridCounts(v: Float64Array): Int32Array | null {
-  const c = new Int32Array(GRID + 1);
-  for (let i = 0; i < v.length; i++) {
-    const k = Math.round(v[i] * GRID);
-    if (!(k >= 0 && k <= GRID) || k / GRID !== v[i]) return null;
-    c[k]++;
-  }
-  return c;
-}
-
 /** the value at rank r (0-based) of the sorted sample described by counts */
 function rankValue(c: Int32Array, r: number): number {
   for (let k = 0, seen = 0; k <= GRID; k++) {
@@ -74,65 +60,59 @@ function countsPercentile(c: Int32Array, n: number, q: number): number {
   return a + (rankValue(c, i + 1) - a) * f;
 }
 
-/**
- * Median of |v − m| from counts: below m the deviations grow as k falls, above m as k rises
- * (rounding is monotonic), so merging the two runs walks the deviations in sorted order.
- */
+/** numpy.percentile (linear) of |v − m| at q = 0.5 from counts: MeasureImageIntensity's MAD */
 function countsMad(c: Int32Array, n: number, m: number): number {
   const pos = (n - 1) * 0.5;
   const i = Math.floor(pos);
   const f = pos - i;
-  const want = f === 0 || i + 1 >= n ? 1 : 2;
-  const got: number[] = [];
-  let lo = Math.min(GRID, Math.floor(m * GRID) + 1);
-  while (lo >= 0 && lo / GRID > m) lo--;
-  let hi = lo + 1;
-  let seen = 0;
-  while (got.length < want) {
-    while (lo >= 0 && !c[lo]) lo--;
-    while (hi <= GRID && !c[hi]) hi++;
-    const dl = lo >= 0 ? Math.abs(lo / GRID - m) : Infinity;
-    const dh = hi <= GRID ? Math.abs(hi / GRID - m) : Infinity;
-    const takeLo = dl <= dh;
-    const cnt = takeLo ? c[lo] : c[hi];
-    const d = takeLo ? dl : dh;
-    // ranks seen .. seen + cnt − 1 have deviation d
-    while (got.length < want && seen + cnt > i + got.length) got.push(d);
-    seen += cnt;
-    if (takeLo) lo--;
-    else hi++;
-  }
+  const got = deviationRanks(c, m, i, f === 0 || i + 1 >= n ? 1 : 2);
   return got.length === 1 ? got[0] : got[0] + (got[1] - got[0]) * f;
 }
 
-/** MeasureImageIntensity of one set of pixel values (0–1) */
-export function imageIntensity(values: Float64Array): number[] {
-  return intensityMoments(values).stats;
+/** MeasureImageIntensity of one set of pixel values (0–1); levels: their grid levels (gridLevels) when the caller has them */
+export function imageIntensity(values: Float64Array, levels = gridLevels(values)): number[] {
+  return intensityMoments(values, levels).stats;
 }
 
 /**
  * imageIntensity's values, with the sum of squared deviations from the mean and the count at the
  * minimum, which ImageQuality's FocusScore and PercentMinimal reuse (the same sums, computed once).
+ * On the grid the extremes and their counts come from the level counts.
  */
-function intensityMoments(values: Float64Array): { stats: number[]; ss: number; atMin: number } {
+function intensityMoments(values: Float64Array, levels: Uint16Array | null): { stats: number[]; ss: number; atMin: number } {
   const n = values.length;
   if (!n) return { stats: INTENSITY.map(() => 0), ss: 0, atMin: 0 };
   const v = values;
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    sum += v[i];
-    if (v[i] < min) min = v[i];
-    if (v[i] > max) max = v[i];
-  }
+  let sum = 0, min = Infinity, max = -Infinity, atMax = 0, atMin = 0;
+  const c = levels ? new Int32Array(GRID + 1) : null;
+  if (levels && c) {
+    for (let i = 0; i < n; i++) {
+      sum += v[i];
+      c[levels[i]]++;
+    }
+    let lo = 0, hi = GRID;
+    while (!c[lo]) lo++;
+    while (!c[hi]) hi--;
+    min = lo / GRID;
+    max = hi / GRID;
+    atMin = c[lo];
+    atMax = c[hi];
+  } else
+    for (let i = 0; i < n; i++) {
+      sum += v[i];
+      if (v[i] < min) min = v[i];
+      if (v[i] > max) max = v[i];
+    }
   const mean = sum / n;
-  let ss = 0, atMax = 0, atMin = 0;
-  for (let i = 0; i < n; i++) {
-    ss += (v[i] - mean) ** 2;
-    if (v[i] === max) atMax++;
-    if (v[i] === min) atMin++;
-  }
+  let ss = 0;
+  if (c) for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
+  else
+    for (let i = 0; i < n; i++) {
+      ss += (v[i] - mean) ** 2;
+      if (v[i] === max) atMax++;
+      if (v[i] === min) atMin++;
+    }
   const stats = (lq: number, median: number, uq: number, mad: number) => ({ stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin });
-  const c = gridCounts(v);
   if (c) {
     const median = countsPercentile(c, n, 0.5);
     return stats(countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median));
@@ -149,12 +129,61 @@ function intensityMoments(values: Float64Array): { stats: number[]; ss: number; 
 export const QUALITY_SCALES = [5, 10, 20, 50];
 
 /**
+ * Adds row o's tile runs (tile column j: x = from[j] … from[j + 1] − 1) to acc[base + j]: the
+ * pixels, or their squared deviations from mu[base + j]. Each tile's sum still runs pixel by pixel
+ * in raster order; four neighbouring tiles advance together, so their addition chains overlap.
+ */
+function addRuns(u: Float64Array, o: number, from: Int32Array, nn: number, acc: Float64Array, base: number, mu: Float64Array | null): void {
+  let j = 0;
+  for (; j + 4 <= nn; j += 4) {
+    const x0 = o + from[j], x1 = o + from[j + 1], x2 = o + from[j + 2], x3 = o + from[j + 3], x4 = o + from[j + 4];
+    const l0 = x1 - x0, l1 = x2 - x1, l2 = x3 - x2, l3 = x4 - x3;
+    const short = Math.min(l0, l1, l2, l3);
+    let s0 = acc[base + j], s1 = acc[base + j + 1], s2 = acc[base + j + 2], s3 = acc[base + j + 3];
+    if (mu) {
+      const m0 = mu[base + j], m1 = mu[base + j + 1], m2 = mu[base + j + 2], m3 = mu[base + j + 3];
+      for (let t = 0; t < short; t++) {
+        s0 += (u[x0 + t] - m0) ** 2;
+        s1 += (u[x1 + t] - m1) ** 2;
+        s2 += (u[x2 + t] - m2) ** 2;
+        s3 += (u[x3 + t] - m3) ** 2;
+      }
+      for (let t = short; t < l0; t++) s0 += (u[x0 + t] - m0) ** 2;
+      for (let t = short; t < l1; t++) s1 += (u[x1 + t] - m1) ** 2;
+      for (let t = short; t < l2; t++) s2 += (u[x2 + t] - m2) ** 2;
+      for (let t = short; t < l3; t++) s3 += (u[x3 + t] - m3) ** 2;
+    } else {
+      for (let t = 0; t < short; t++) {
+        s0 += u[x0 + t];
+        s1 += u[x1 + t];
+        s2 += u[x2 + t];
+        s3 += u[x3 + t];
+      }
+      for (let t = short; t < l0; t++) s0 += u[x0 + t];
+      for (let t = short; t < l1; t++) s1 += u[x1 + t];
+      for (let t = short; t < l2; t++) s2 += u[x2 + t];
+      for (let t = short; t < l3; t++) s3 += u[x3 + t];
+    }
+    acc[base + j] = s0;
+    acc[base + j + 1] = s1;
+    acc[base + j + 2] = s2;
+    acc[base + j + 3] = s3;
+  }
+  for (; j < nn; j++) {
+    let s = acc[base + j];
+    const mj = mu ? mu[base + j] : 0;
+    for (let x = o + from[j], e = o + from[j + 1]; x < e; x++) s += mu ? (u[x] - mj) ** 2 : u[x];
+    acc[base + j] = s;
+  }
+}
+
+/**
  * LocalFocusScore at one scale: the normalised variance of each of a grid of ⌈h/scale⌉×⌈w/scale⌉
  * tiles (tile of pixel (y, x) = ⌊y·m/h⌋, ⌊x·n/w⌋), then their variance over their median. Tiles
  * are runs of whole rows and columns, so each row adds to its tiles run by run, in raster order
  * as a per-pixel loop would (the same sums).
  */
-function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
+export function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
   const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
   const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
   // column runs: tile column j holds x = from[j] .. from[j + 1] − 1
@@ -164,30 +193,15 @@ function localFocusScore(u: Float64Array, w: number, h: number, scale: number): 
   for (let y = 0; y < h; y++) rowsIn[rowOf[y]]++;
   const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
   for (let g = 0; g < m * nn; g++) cnt[g] = rowsIn[(g / nn) | 0] * (from[(g % nn) + 1] - from[g % nn]);
-  for (let y = 0; y < h; y++) {
-    const base = rowOf[y] * nn, o = y * w;
-    for (let j = 0; j < nn; j++) {
-      let s = sum[base + j];
-      for (let x = from[j], e = from[j + 1]; x < e; x++) s += u[o + x];
-      sum[base + j] = s;
-    }
-  }
+  for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sum, rowOf[y] * nn, null);
   const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
   const sq = new Float64Array(m * nn);
-  for (let y = 0; y < h; y++) {
-    const base = rowOf[y] * nn, o = y * w;
-    for (let j = 0; j < nn; j++) {
-      const mu = lm[base + j];
-      let s = sq[base + j];
-      for (let x = from[j], e = from[j + 1]; x < e; x++) s += (u[o + x] - mu) ** 2;
-      sq[base + j] = s;
-    }
-  }
+  for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sq, rowOf[y] * nn, lm);
   const nv: number[] = [];
   for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
   if (!nv.length) return 0;
-  const sorted = Float64Array.from(nv).sort();
-  const med = percentile(sorted, 0.5).value;
+  // selection gives the sorted sample's order statistics (a zero's sign aside, which the test below ignores)
+  const med = percentile(Float64Array.from(nv), 0.5).value;
   if (!(Number.isFinite(med) && med > 0)) return 0;
   const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
   return nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
@@ -200,7 +214,7 @@ function localFocusScore(u: Float64Array, w: number, h: number, scale: number): 
  * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles),
  * Correlation per scale (quality.ts), PowerLogLogSlope, and JUMP's two Otsu thresholds (threshold.ts).
  */
-function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
+function imageQuality(u: Float64Array, levels: Uint16Array | null, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
   const put = (n: string, v: number) => {
@@ -227,19 +241,19 @@ function imageQuality(u: Float64Array, w: number, h: number, bitDepth: number, c
     names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
     values.push(localFocusScore(u, w, h, scale));
   }
-  haralickCorrelations(u, w, h, QUALITY_SCALES).forEach((v, k) => {
+  haralickCorrelations(u, w, h, QUALITY_SCALES, levels).forEach((v, k) => {
     names.push(`ImageQuality_Correlation_Orig${channel}_${QUALITY_SCALES[k]}`);
     values.push(v);
   });
-  put('PowerLogLogSlope', powerLogLogSlope(u, w, h));
+  put('PowerLogLogSlope', powerLogLogSlope(u, w, h, levels));
   // JUMP_analysis_v3 thresholds OrigDNA with two classes (2W) and OrigRNA with three, middle to the foreground (3FW)
   if (channel === 'DNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigDNA_2W');
-    values.push(otsuThreshold(u, 2));
+    values.push(otsuThreshold(u, 2, true, levels));
   }
   if (channel === 'RNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigRNA_3FW');
-    values.push(otsuThreshold(u, 3, true));
+    values.push(otsuThreshold(u, 3, true, levels));
   }
   return { names, values };
 }
@@ -259,6 +273,7 @@ export function measureImage(
   const values: number[] = [];
   const { width, height } = images[channels[0]];
   const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  const levels = new Map<string, Uint16Array | null>();
   // the pixels outside every cell, found once for all channels' background sets
   let outside: Int32Array | null = null;
   if (cells) {
@@ -279,26 +294,34 @@ export function measureImage(
       });
     }
     const u = unit.get(c)!;
-    const sets: Array<[string, Float64Array]> = [[c, u]];
+    // the channel's 16-bit levels, found once for all its steps (null off the grid)
+    const lv = gridLevels(u);
+    levels.set(c, lv);
+    const moments = intensityMoments(u, lv);
+    const sets: Array<[string, number[]]> = [[c, moments.stats]];
     if (outside) {
       const bg = new Float64Array(outside.length);
       for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
-      sets.push([backgroundName(c), bg]);
+      let bgLevels: Uint16Array | null = null;
+      if (lv) {
+        bgLevels = new Uint16Array(outside.length);
+        for (let t = 0; t < outside.length; t++) bgLevels[t] = lv[outside[t]];
+      }
+      sets.push([backgroundName(c), intensityMoments(bg, bgLevels).stats]);
     }
-    const moments = intensityMoments(u);
-    for (const [name, px] of sets)
-      (px === u ? moments.stats : imageIntensity(px)).forEach((v, k) => {
+    for (const [name, stats] of sets)
+      stats.forEach((v, k) => {
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
         values.push(v);
       });
     // Stainless measures the acquired channels as they are (no illumination correction yet), so
     // JUMP's "Orig" images are the channels themselves
-    const q = imageQuality(u, width, height, images[c].bitDepth, c, moments);
+    const q = imageQuality(u, lv, width, height, images[c].bitDepth, c, moments);
     names.push(...q.names);
     values.push(...q.values);
   }
   // JUMP's threshold steps, computed on the site's channels whatever made its objects
-  const t = jumpThresholds(unit, width, height, tube);
+  const t = jumpThresholds(unit, width, height, tube, levels);
   names.push(...t.names);
   values.push(...t.values);
   return { names, values };

@@ -1,5 +1,6 @@
 import { fft2 } from './fft';
 import { selectInPlace } from './objects';
+import { deviationRanks, GRID, gridLevels, levelCounts } from './grid';
 
 /**
  * MeasureImageQuality's Correlation at each scale, as CellProfiler 4.2.8 computes it: centrosome's
@@ -8,32 +9,43 @@ import { selectInPlace } from './objects';
  * the top value in level 7). Non-finite (a flat image, no pairs) is stored as 0. The quantised
  * image does not depend on the scale, so it is made once.
  */
-export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[]): number[] {
+export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[], levels = gridLevels(u)): number[] {
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < u.length; i++) {
     if (u[i] < min) min = u[i];
     if (u[i] > max) max = u[i];
   }
   const div = max > min ? max - min : 1;
+  const level = (v: number) => Math.min(7, Math.max(0, Math.floor((v - min) / div / 0.125)));
   const q = new Uint8Array(u.length);
-  let levels = 1;
-  for (let i = 0; i < u.length; i++) {
-    const l = Math.min(7, Math.max(0, Math.floor((u[i] - min) / div / 0.125)));
-    q[i] = l;
-    if (l + 1 > levels) levels = l + 1;
-  }
-  return scales.map((scale) => correlationAt(q, levels, w, h, scale));
+  // on the grid the quantised level of each 16-bit level comes from a table
+  if (levels) {
+    const table = Uint8Array.from({ length: GRID + 1 }, (_, k) => level(k / GRID));
+    for (let i = 0; i < u.length; i++) q[i] = table[levels[i]];
+  } else for (let i = 0; i < u.length; i++) q[i] = level(u[i]);
+  let levelsUsed = 1;
+  for (let i = 0; i < u.length; i++) if (q[i] + 1 > levelsUsed) levelsUsed = q[i] + 1;
+  return scales.map((scale) => correlationAt(q, levelsUsed, w, h, scale));
 }
 
 function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scale: number): number {
   if (w <= scale) return 0;
-  const counts = new Float64Array(levels * levels);
-  let pairs = 0;
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x + scale < w; x++) {
-      counts[q[y * w + x] * levels + q[y * w + x + scale]]++;
-      pairs++;
+  // integer counts, exact in any order: pairs alternate between two tables (entry a·8 + b) so
+  // that runs of the same pair do not wait on each other's increments
+  const c0 = new Int32Array(64), c1 = new Int32Array(64);
+  const span = w - scale;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let x = 0;
+    for (; x + 1 < span; x += 2) {
+      c0[(q[o + x] << 3) | q[o + x + scale]]++;
+      c1[(q[o + x + 1] << 3) | q[o + x + 1 + scale]]++;
     }
+    if (x < span) c0[(q[o + x] << 3) | q[o + x + scale]]++;
+  }
+  const counts = new Float64Array(levels * levels);
+  for (let a = 0; a < levels; a++) for (let b = 0; b < levels; b++) counts[a * levels + b] = c0[a * 8 + b] + c1[a * 8 + b];
+  const pairs = h * span;
   const P = counts.map((c) => c / pairs);
   const px = new Float64Array(levels), py = new Float64Array(levels);
   for (let a = 0; a < levels; a++)
@@ -59,10 +71,19 @@ function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scal
   return Number.isFinite(h3) ? h3 : 0;
 }
 
-/** numpy.median by selection (a is reordered) */
-function median(a: Float64Array): number {
-  const n = a.length;
+/**
+ * numpy.median of |u − m|: from the 16-bit counts on the grid (the same order statistics),
+ * else by selection.
+ */
+function medianDeviation(u: Float64Array, m: number, levels: Uint16Array | null): number {
+  const n = u.length;
   const k = (n - 1) >> 1;
+  if (levels) {
+    const d = deviationRanks(levelCounts(levels), m, k, n % 2 ? 1 : 2);
+    return n % 2 ? d[0] : (d[0] + d[1]) / 2;
+  }
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.abs(u[i] - m);
   selectInPlace(a, 0, n - 1, k);
   if (n % 2) return a[k];
   let next = Infinity;
@@ -76,9 +97,10 @@ function median(a: Float64Array): number {
  * from the mean, minus its mean, Fourier transformed; |F| and |F|² summed over rings of radius
  * ⌊√r²⌋ + 1 = 2 … ⌊min(w, h)/8⌋ − 1, where r² = min(i², (h−1−i)²) + min(j², (w−1−j)²) (rps' own
  * folding of the spectrum); the slope of the least-squares line of log power on log radius over
- * the rings with magnitude > 0. 0 for a flat image or fewer than two rings.
+ * the rings with magnitude > 0. 0 for a flat image or fewer than two rings. levels: u's grid
+ * levels (gridLevels) when the caller has them.
  */
-export function powerLogLogSlope(u: Float64Array, w: number, h: number): number {
+export function powerLogLogSlope(u: Float64Array, w: number, h: number, levels = gridLevels(u)): number {
   const n = u.length;
   let min = Infinity, max = -Infinity, sum = 0;
   for (let i = 0; i < n; i++) {
@@ -89,25 +111,33 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number): number 
   const last = Math.floor(Math.min(w, h) / 8);
   if (!(max > min) || last <= 2) return 0;
   const mean = sum / n;
-  const dev = new Float64Array(n);
-  for (let i = 0; i < n; i++) dev[i] = Math.abs(u[i] - mean);
-  const mad = median(dev);
-  const img = new Float64Array(n);
+  const mad = medianDeviation(u, mean, levels);
+  // u/mad through a table of the levels on the grid (the same doubles)
+  const scaled = levels ? Float64Array.from({ length: GRID + 1 }, (_, k) => k / GRID / mad) : null;
   let s2 = 0;
-  for (let i = 0; i < n; i++) s2 += img[i] = u[i] / mad;
+  if (levels && scaled) for (let i = 0; i < n; i++) s2 += scaled[levels[i]];
+  else for (let i = 0; i < n; i++) s2 += u[i] / mad;
   const m2 = s2 / n;
-  for (let i = 0; i < n; i++) img[i] -= m2;
-  // only the low frequencies of the folded rings are summed: the other columns need no transform
-  const { re, im } = fft2(img, w, h, (x) => Math.min(x, w - 1 - x) < last);
+  if (scaled) for (let k = 0; k <= GRID; k++) scaled[k] -= m2;
+  // only the low frequencies of the folded rings are summed: the columns with min(x, w − 1 − x)
+  // ≥ last fall outside every ring and are not transformed
+  const cols: number[] = [];
+  for (let x = 0; x < w; x++) if (Math.min(x, w - 1 - x) < last) cols.push(x);
+  // the image over its MAD, minus its mean, fed row by row (the same doubles as a stored copy)
+  const { re, im } = fft2(w, h, Int32Array.from(cols), (y, out) => {
+    const o = y * w;
+    if (levels && scaled) for (let x = 0; x < w; x++) out[x] = scaled[levels[o + x]];
+    else for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
+  });
   const mag = new Float64Array(last), pow = new Float64Array(last);
   for (let y = 0; y < h; y++) {
     const iy = Math.min(y * y, (h - 1 - y) ** 2);
     if (iy >= last * last) continue;
-    // columns with min(x, w − 1 − x) ≥ last fall outside every ring: only the two ends are visited
-    for (let x = 0; x < w; x = x + 1 === last && w - last > x + 1 ? w - last : x + 1) {
+    for (let c = 0; c < cols.length; c++) {
+      const x = cols[c];
       const r = Math.floor(Math.sqrt(iy + Math.min(x * x, (w - 1 - x) ** 2))) + 1;
       if (r < 2 || r >= last) continue;
-      const k = y * w + x;
+      const k = c * h + y;
       const p = re[k] * re[k] + im[k] * im[k];
       mag[r] += Math.sqrt(p);
       pow[r] += p;

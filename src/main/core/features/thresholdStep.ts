@@ -1,6 +1,7 @@
 import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
+import { GRID, gridLevels, levelCounts } from './grid';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -39,8 +40,31 @@ function extrema(a: Float64Array): [number, number] {
   return [min, max];
 }
 
+/** An image on the 16-bit grid: each pixel's level, the count of each level and the levels present */
+interface OnGrid {
+  levels: Uint16Array;
+  counts: Int32Array;
+  present: Int32Array;
+}
+
+function onGrid(levels: Uint16Array): OnGrid {
+  const counts = levelCounts(levels);
+  let m = 0;
+  for (let l = 0; l < counts.length; l++) if (counts[l]) m++;
+  const present = new Int32Array(m);
+  for (let l = 0, t = 0; l < counts.length; l++) if (counts[l]) present[t++] = l;
+  return { levels, counts, present };
+}
+
+/** f(k/65535) at the levels present (the other entries are never read) */
+function levelTable(g: OnGrid, f: (v: number) => number): Float64Array {
+  const table = new Float64Array(GRID + 1);
+  for (let t = 0; t < g.present.length; t++) table[g.present[t]] = f(g.present[t] / GRID);
+  return table;
+}
+
 /** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
-function logTransform(u: Float64Array, grid: Uint16Array | null): { data: Float64Array; back: (t: number) => number } {
+function logTransform(u: Float64Array, grid: OnGrid | null): { data: Float64Array; back: (t: number) => number } {
   const [min, max] = extrema(u);
   const floor = min + (max - min) / 256 + EPS;
   const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
@@ -50,19 +74,9 @@ function logTransform(u: Float64Array, grid: Uint16Array | null): { data: Float6
 }
 
 /** sorted distinct values and their counts */
-function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array; n: Float64Array } {
-  if (grid) {
-    // on the 16-bit grid the levels present are the distinct values, in order
-    const c = new Float64Array(65536);
-    for (let i = 0; i < grid.length; i++) c[grid[i]]++;
-    const v: number[] = [], n: number[] = [];
-    for (let l = 0; l < 65536; l++)
-      if (c[l]) {
-        v.push(l / 65535);
-        n.push(c[l]);
-      }
-    return { v: Float64Array.from(v), n: Float64Array.from(n) };
-  }
+function distinct(a: Float64Array, grid: OnGrid | null): { v: Float64Array; n: Float64Array } {
+  // on the 16-bit grid the levels present are the distinct values, in order
+  if (grid) return { v: Float64Array.from(grid.present, (l) => l / GRID), n: Float64Array.from(grid.present, (l) => grid.counts[l]) };
   // derived images (tubeness) are mostly 0: only the other values are sorted, the zeros (one
   // distinct value, −0 when any is −0, as a sort would put it first) go in between
   let zeros = 0, negZero = false;
@@ -91,7 +105,7 @@ function distinct(a: Float64Array, grid: Uint16Array | null): { v: Float64Array;
 }
 
 /** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
-function thresholdLi(a: Float64Array, grid: Uint16Array | null): number {
+function thresholdLi(a: Float64Array, grid: OnGrid | null): number {
   const { v, n } = distinct(a, grid);
   let gap = Infinity;
   for (let i = 1; i < v.length; i++) gap = Math.min(gap, v[i] - v[i - 1]);
@@ -191,36 +205,20 @@ function multiOtsu3(a: Float64Array): [number, number] {
 }
 
 /**
- * The 16-bit level k of every pixel when all values are k/65535 (acquired images), else null:
- * per-pixel logs then come from a table of 65,536, the same bits as computing each one.
- */
-function gridLevels(u: Float64Array): Uint16Array | null {
-  const k = new Uint16Array(u.length);
-  for (let i = 0; i < u.length; i++) {
-    const l = Math.round(u[i] * 65535);
-    if (!(l >= 0 && l <= 65535) || l / 65535 !== u[i]) return null;
-    k[i] = l;
-  }
-  return k;
-}
-
-/**
  * f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid; off the
  * grid (tubeness, mostly runs of 0) f is taken again only where the value changes.
  */
-function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => number): Float64Array {
-  if (!grid) {
-    const out = new Float64Array(u.length);
-    for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
-      if (u[i] !== prev) last = f((prev = u[i]));
-      out[i] = last;
-    }
+function perPixel(u: Float64Array, grid: OnGrid | null, f: (v: number) => number): Float64Array {
+  const out = new Float64Array(u.length);
+  if (grid) {
+    const table = levelTable(grid, f);
+    for (let i = 0; i < u.length; i++) out[i] = table[grid.levels[i]];
     return out;
   }
-  const table = new Float64Array(65536);
-  for (let l = 0; l < 65536; l++) table[l] = f(l / 65535);
-  const out = new Float64Array(u.length);
-  for (let i = 0; i < u.length; i++) out[i] = table[grid[i]];
+  for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
+    if (u[i] !== prev) last = f((prev = u[i]));
+    out[i] = last;
+  }
   return out;
 }
 
@@ -229,21 +227,30 @@ function perPixel(u: Float64Array, grid: Uint16Array | null, f: (v: number) => n
  * pixel order (the sums a split into arrays would make); f through a table on the 16-bit grid,
  * else once per run of equal values.
  */
-function classVariances(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, f: (v: number) => number): Array<{ n: number; v: number }> {
-  const fu = perPixel(u, grid, f);
-  const n = [0, 0], s = [0, 0];
-  for (let i = 0; i < u.length; i++) {
-    n[fg[i]]++;
-    s[fg[i]] += fu[i];
+function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number): Array<{ n: number; v: number }> {
+  const n = new Float64Array(2), s = new Float64Array(2), q = new Float64Array(2);
+  if (grid) {
+    const table = levelTable(grid, f), levels = grid.levels;
+    for (let i = 0; i < u.length; i++) {
+      n[fg[i]]++;
+      s[fg[i]] += table[levels[i]];
+    }
+    const m = [s[0] / n[0], s[1] / n[1]];
+    for (let i = 0; i < u.length; i++) q[fg[i]] += (table[levels[i]] - m[fg[i]]) ** 2;
+  } else {
+    const fu = perPixel(u, null, f);
+    for (let i = 0; i < u.length; i++) {
+      n[fg[i]]++;
+      s[fg[i]] += fu[i];
+    }
+    const m = [s[0] / n[0], s[1] / n[1]];
+    for (let i = 0; i < u.length; i++) q[fg[i]] += (fu[i] - m[fg[i]]) ** 2;
   }
-  const m = [s[0] / n[0], s[1] / n[1]];
-  const q = [0, 0];
-  for (let i = 0; i < u.length; i++) q[fg[i]] += (fu[i] - m[fg[i]]) ** 2;
   return [0, 1].map((c) => ({ n: n[c], v: n[c] ? q[c] / n[c] : NaN }));
 }
 
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
-function weightedVariance(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
+function weightedVariance(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number): number {
   const floor = max / 256;
   if (floor === 0) return 0;
   const [b, a] = classVariances(u, fg, grid, (v) => Math.log2(Math.max(v, floor)));
@@ -255,6 +262,8 @@ function weightedVariance(u: Float64Array, fg: Uint8Array, grid: Uint16Array | n
 // the same RandomState(0) noise for every step of a site: drawn once per image size
 let cached: Float64Array | null = null;
 const noise = (n: number) => (cached?.length === n ? cached : (cached = numpyNormals(0, n)));
+// sumOfEntropies' per-pixel exponents, reused from step to step
+let exponents = new Float64Array(0);
 
 /**
  * How far (in log2 units) a pixel's mixed exponent x may lie from a histogram edge and still be
@@ -269,7 +278,7 @@ const MARGIN = 1e-9;
  * smooth_with_noise (8 bits, numpy RandomState(0) normals), log2-histograms (256 bins over the
  * image's log2 range) of both classes, Σ p·log2 p of each.
  */
-function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | null, max: number): number {
+function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number): number {
   const floor = max / 256;
   if (floor === 0) return 0;
   const r = noise(u.length);
@@ -277,17 +286,28 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
   const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
   // the two logs of each clipped pixel depend on its value only; the noise mixes them per pixel
   // into the exponent x, the smoothed pixel being 2^x clipped to [0, 1] and its log2 binned
-  const up = perPixel(u, grid, (v) => Math.log2(clip(v) + delta));
-  const at = perPixel(u, grid, (v) => Math.log2(clip(v)));
+  const upF = (v: number) => Math.log2(clip(v) + delta), atF = (v: number) => Math.log2(clip(v));
   const n = u.length;
-  const x = new Float64Array(n);
+  if (exponents.length !== n) exponents = new Float64Array(n);
+  const x = exponents;
   let xmin = Infinity, xmax = -Infinity, nf = 0;
-  for (let i = 0; i < n; i++) {
-    const e = up[i] * r[i] + (1 - r[i]) * at[i];
+  // the pixels whose exponent could give the smoothed image's extremes: within MARGIN of the
+  // running minimum (maximum) when seen, a superset of those within it of the final one
+  const nearMin: number[] = [], nearMax: number[] = [];
+  const mix = (e: number, i: number) => {
     x[i] = e;
     if (e < xmin) xmin = e;
     if (e > xmax) xmax = e;
+    if (e <= xmin + MARGIN) nearMin.push(e);
+    if (e >= xmax - MARGIN) nearMax.push(e);
     nf += fg[i];
+  };
+  if (grid) {
+    const up = levelTable(grid, upF), at = levelTable(grid, atF), levels = grid.levels;
+    for (let i = 0; i < n; i++) mix(up[levels[i]] * r[i] + (1 - r[i]) * at[levels[i]], i);
+  } else {
+    const up = perPixel(u, null, upF), at = perPixel(u, null, atF);
+    for (let i = 0; i < n; i++) mix(up[i] * r[i] + (1 - r[i]) * at[i], i);
   }
   const pixel = (e: number) => {
     const v = 2 ** e;
@@ -295,10 +315,8 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
   };
   // the extremes of the smoothed image, from the pixels whose exponent could give them
   let mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (x[i] <= xmin + MARGIN) mn = Math.min(mn, pixel(x[i]));
-    if (x[i] >= xmax - MARGIN) mx = Math.max(mx, pixel(x[i]));
-  }
+  for (const e of nearMin) if (e <= xmin + MARGIN) mn = Math.min(mn, pixel(e));
+  for (const e of nearMax) if (e >= xmax - MARGIN) mx = Math.max(mx, pixel(e));
   const upper = Math.log2(mx), lower = Math.log2(mn);
   if (upper === lower) return Math.log2(n);
   if (!nf || nf === n) return 0;
@@ -341,13 +359,21 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: Uint16Array | nul
   return entropy(counts[1]) + entropy(counts[0]);
 }
 
-/** One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance, SumOfEntropies */
-export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings): Record<string, number> {
-  const grid = gridLevels(u);
+function flat(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return false;
+  return true;
+}
+
+/**
+ * One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance,
+ * SumOfEntropies. grid: u's grid levels (gridLevels) when the caller has them.
+ */
+export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, levels = gridLevels(u)): Record<string, number> {
+  const grid = levels && onGrid(levels);
   const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
-  else if (data.every((v) => v === data[0])) orig = data[0];
+  else if (flat(data)) orig = data[0];
   // the log image is no longer on the grid
   else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
   orig = back(orig);
@@ -363,13 +389,16 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
 
-/** JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito channel's tubeness */
-export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array): { names: string[]; values: number[] } {
+/**
+ * JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito
+ * channel's tubeness; `levels`: the channels' grid levels when the caller has them.
+ */
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, levels?: Map<string, Uint16Array | null>): { names: string[]; values: number[] } {
   const names: string[] = [], values: number[] = [];
   for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
     const u = enhance ? tube : unit.get(channel);
     if (!u) continue;
-    const r = thresholdStep(u, w, h, settings);
+    const r = thresholdStep(u, w, h, settings, enhance ? undefined : levels?.get(channel));
     for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
       names.push(`Threshold_${f}_${step}`);
       values.push(r[f]);
