@@ -100,14 +100,14 @@ class RingBuckets {
   private d = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
   private k = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
   private size = new Int32Array(3);
-  private ds = new Float64Array(1024);
   private out = new Float64Array(1024);
+  private id = new Int32Array(1024);
+  private sv = new Float64Array(64);
+  private sid = new Int32Array(64);
   /** the bucket take() returns next */
   private b = 0;
   private readonly f = new Float64Array(1);
   private readonly u = new Uint32Array(this.f.buffer);
-  /** keys are below `span` */
-  constructor(private readonly span: number) {}
   empty() {
     return this.size[0] + this.size[1] + this.size[2] === 0;
   }
@@ -136,36 +136,49 @@ class RingBuckets {
     this.size[r] = 0;
     if (this.out.length < m) {
       this.out = new Float64Array(Math.max(m, 2 * this.out.length));
-      this.ds = new Float64Array(this.out.length);
+      this.id = new Int32Array(this.out.length);
     }
-    const ds = this.ds.subarray(0, m);
-    ds.set(d.subarray(0, m));
-    ds.sort();
-    // distinct distances, ranked: rank·span + key orders as (distance, key)
+    // A bucket holds few distinct distances (sums of 1 and √2 in [b, b + 1)): each entry's is
+    // looked up in a sorted list of them (value, and an id by first sight), then the keys are
+    // laid out by distance and each distance's keys sorted.
+    const id = this.id;
     let u = 0;
-    for (let t = 0; t < m; t++) if (t === 0 || ds[t] !== ds[u - 1]) ds[u++] = ds[t];
-    const out = this.out.subarray(0, m);
-    if (u * this.span >= 2 ** 53) {
-      // ranked keys would not be exact: sort the pairs themselves
-      const pairs: Array<[number, number]> = [];
-      for (let t = 0; t < m; t++) pairs.push([d[t], k[t]]);
-      pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      pairs.forEach(([, key], t) => (out[t] = key));
-      return out;
-    }
     for (let t = 0; t < m; t++) {
       const x = d[t];
-      let lo = 0, hi = u - 1;
+      let lo = 0, hi = u;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (ds[mid] < x) lo = mid + 1;
+        if (this.sv[mid] < x) lo = mid + 1;
         else hi = mid;
       }
-      out[t] = lo * this.span + k[t];
+      if (lo === u || this.sv[lo] !== x) {
+        if (u === this.sv.length) this.widen();
+        this.sv.copyWithin(lo + 1, lo, u);
+        this.sid.copyWithin(lo + 1, lo, u);
+        this.sv[lo] = x;
+        this.sid[lo] = u++;
+      }
+      id[t] = this.sid[lo];
     }
-    out.sort();
-    for (let t = 0; t < m; t++) out[t] %= this.span;
+    const cnt = new Int32Array(u);
+    for (let t = 0; t < m; t++) cnt[id[t]]++;
+    // where each distance's keys go (by id), and the bounds of each run in distance order
+    const next = new Int32Array(u), bound = new Int32Array(u + 1);
+    for (let q = 0; q < u; q++) {
+      next[this.sid[q]] = bound[q];
+      bound[q + 1] = bound[q] + cnt[this.sid[q]];
+    }
+    const out = this.out.subarray(0, m);
+    for (let t = 0; t < m; t++) out[next[id[t]]++] = k[t];
+    for (let q = 0; q < u; q++) out.subarray(bound[q], bound[q + 1]).sort();
     return out;
+  }
+  private widen() {
+    const v = new Float64Array(2 * this.sv.length), i = new Int32Array(2 * this.sv.length);
+    v.set(this.sv);
+    i.set(this.sid);
+    this.sv = v;
+    this.sid = i;
   }
 }
 
@@ -216,7 +229,7 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
   // centrosome pops every seed (key 0) before any other key; the seed layout is not a heap, so
   // that phase runs on the heap itself
   let seedsLeft = heap.items;
-  const queue = new RingBuckets(N * (seedI.length + 1));
+  const queue = new RingBuckets();
   const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
   // pixel p1 takes `label` and offers its distance + a step to its free neighbours: into the
   // heap while seeds are left, then into the buckets
