@@ -68,30 +68,47 @@ function resample(src: Float64Array, w: number, h: number, nw: number, nh: numbe
 }
 
 /**
- * Sliding-window max of width 2·hw + 1 along each row, reflect edges (van Herk / Gil–Werman:
- * about 3 comparisons per pixel whatever hw). `src` holds the rows padded by `pad` ≥ hw mirrored
- * values on each side (row length w + 2·pad).
+ * Sliding-window maxima of the half-widths `hws` along each row. `src` holds the rows padded by
+ * `pad` ≥ every hw mirrored values on each side (row length w + 2·pad); out[j] receives half-width
+ * hws[j] (rows of w). Each half-width comes from one of about half its size in a single step,
+ * as the larger window is the union of two overlapping smaller ones (max over [t − hw, t + hw] =
+ * max of the hw'-maxima at t ± (hw − hw') when hw' ≥ hw/2); the rows being built stay in cache.
  */
-function rowMax(src: Float64Array, w: number, h: number, pad: number, hw: number, out: Float64Array, g: Float64Array, hh: Float64Array): void {
-  const k = 2 * hw + 1, len = w + 2 * hw, stride = w + 2 * pad;
+function rowMaxes(src: Float64Array, w: number, h: number, pad: number, hws: number[], out: Float64Array[]): void {
+  const stride = w + 2 * pad;
+  const top = Math.max(0, ...hws);
+  // row buffers for half-widths 1..top (index 0 is the row itself); built from what they need
+  const need = new Uint8Array(top + 1);
+  const mark = (hw: number) => {
+    if (hw === 0 || need[hw]) return;
+    need[hw] = 1;
+    mark(Math.ceil(hw / 2));
+  };
+  for (const hw of hws) mark(hw);
+  const rows: Float64Array[] = Array.from({ length: top + 1 }, (_, hw) => (hw && need[hw] ? new Float64Array(stride) : new Float64Array(0)));
   for (let y = 0; y < h; y++) {
-    const o = y * stride + pad - hw;
-    // running maxima from each block's start (g) and to its end (hh)
-    for (let b = 0; b < len; b += k) {
-      const e = Math.min(len, b + k);
-      g[b] = src[o + b];
-      for (let t = b + 1; t < e; t++) {
-        const v = src[o + t];
-        g[t] = v > g[t - 1] ? v : g[t - 1];
+    const row = src.subarray(y * stride, (y + 1) * stride);
+    rows[0] = row;
+    // increasing half-widths: each one's source (⌈hw/2⌉) is built before it; valid at t ∈ [hw, stride − 1 − hw]
+    for (let hw = 1; hw <= top; hw++) {
+      if (!need[hw]) continue;
+      const dst = rows[hw];
+      if (hw === 1) {
+        for (let t = 1; t < stride - 1; t++) {
+          let m = row[t - 1];
+          if (row[t] > m) m = row[t];
+          if (row[t + 1] > m) m = row[t + 1];
+          dst[t] = m;
+        }
+        continue;
       }
-      hh[e - 1] = src[o + e - 1];
-      for (let t = e - 2; t >= b; t--) {
-        const v = src[o + t];
-        hh[t] = v > hh[t + 1] ? v : hh[t + 1];
+      const from = rows[Math.ceil(hw / 2)], d = hw - Math.ceil(hw / 2);
+      for (let t = hw; t < stride - hw; t++) {
+        const a = from[t - d], c = from[t + d];
+        dst[t] = c > a ? c : a;
       }
     }
-    const row = y * w;
-    for (let x = 0; x < w; x++) out[row + x] = hh[x] > g[x + k - 1] ? hh[x] : g[x + k - 1];
+    for (let j = 0; j < hws.length; j++) out[j].set(rows[hws[j]].subarray(pad, pad + w), y * w);
   }
 }
 
@@ -112,20 +129,23 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
   const stride = w + 2 * r;
   const img = new Float64Array(stride * h);
   const sign = max ? 1 : -1;
-  for (let y = 0; y < h; y++)
-    for (let t = 0; t < stride; t++) img[y * stride + t] = sign * src[y * w + mirror(t - r, w)];
-  const byWidth = new Map<number, Float64Array>();
-  const g = new Float64Array(stride), hh = new Float64Array(stride);
-  for (const hw of new Set(widths)) {
-    const out = new Float64Array(w * h);
-    rowMax(img, w, h, r, hw, out, g, hh);
-    byWidth.set(hw, out);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride + r, so = y * w;
+    for (let x = 0; x < w; x++) img[o + x] = sign * src[so + x];
+    for (let t = 1; t <= r; t++) {
+      img[o - t] = img[o + mirror(-t, w)];
+      img[o + w - 1 + t] = img[o + mirror(w - 1 + t, w)];
+    }
   }
-  const rowsOf = Array.from(widths, (hw) => byWidth.get(hw)!);
-  const res = new Float64Array(w * h).fill(-Infinity);
+  const hws = [...new Set(widths)];
+  const maxima = hws.map(() => new Float64Array(w * h));
+  rowMaxes(img, w, h, r, hws, maxima);
+  const rowsOf = Array.from(widths, (hw) => maxima[hws.indexOf(hw)]);
+  const res = new Float64Array(w * h);
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    for (let dy = -r; dy <= r; dy++) {
+    res.set(rowsOf[0].subarray(mirror(y - r, h) * w, mirror(y - r, h) * w + w), o);
+    for (let dy = -r + 1; dy <= r; dy++) {
       const rows = rowsOf[dy + r];
       const s = mirror(y + dy, h) * w;
       for (let x = 0; x < w; x++) {
