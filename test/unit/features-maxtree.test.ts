@@ -9,15 +9,60 @@ import { maxTree, reconstructUnder } from '../../src/main/core/features/maxTree'
 interface Case { name: string; width: number; height: number; mask: number[]; seed: number[]; expected: number[] }
 const ref = JSON.parse(readFileSync(new URL('../fixtures/features/reconstruction-reference.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
+/** ranks of the mask's and the seed's values together: codes that order as the values do */
+function jointCodes(mask: Float64Array, seed: number[]) {
+  const values = [...new Set([...mask, ...seed])].sort((a, b) => a - b);
+  const code = new Map(values.map((v, i) => [v, i]));
+  return { values, code: (v: number) => code.get(v)! };
+}
+
 test('reconstruction by dilation through the max-tree equals scikit-image on every fixture case', () => {
   assert.ok(ref.cases.length >= 20);
   for (const c of ref.cases) {
     const mask = Float64Array.from(c.mask);
     const tree = maxTree(mask, c.width, c.height);
-    const out = reconstructUnder(tree, Float64Array.from(c.seed), new Float64Array(mask.length), new Float64Array(2 * mask.length));
+    const { values, code } = jointCodes(mask, c.seed);
+    const level = Int32Array.from(tree.level, (r) => code(tree.values[r]));
+    const vals = Int32Array.from(c.seed, code);
+    reconstructUnder(tree, level, 1, vals, new Int32Array(mask.length));
+    const out = Array.from(vals, (k) => values[k]);
     const bad = c.expected.findIndex((v, i) => !Object.is(v, out[i]));
     assert.equal(bad, -1, `${c.name}: pixel ${bad} is ${out[bad]}, skimage ${c.expected[bad]}`);
   }
+});
+
+test('several seeds reconstruct side by side as each would alone', () => {
+  // each fixture mask with all its seeds (and itself, and zero) S per pixel, against skimage's
+  // one-seed results
+  const groups = new Map<string, Case[]>();
+  for (const c of ref.cases) groups.set(c.name.split('/')[0], [...(groups.get(c.name.split('/')[0]) ?? []), c]);
+  assert.ok(groups.size >= 5);
+  for (const [name, cases] of groups) {
+    const { width, height } = cases[0];
+    const mask = Float64Array.from(cases[0].mask);
+    const tree = maxTree(mask, width, height);
+    const seeds = [...cases.map((c) => c.seed), cases[0].mask, cases[0].mask.map(() => 0)];
+    const expected = [...cases.map((c) => c.expected), cases[0].mask, cases[0].mask.map(() => 0)];
+    const S = seeds.length, n = mask.length;
+    const { values, code } = jointCodes(mask, seeds.flat());
+    const level = Int32Array.from(tree.level, (r) => code(tree.values[r]));
+    const vals = new Int32Array(n * S);
+    seeds.forEach((sd, s) => sd.forEach((v, p) => (vals[p * S + s] = code(v))));
+    reconstructUnder(tree, level, S, vals, new Int32Array(n * S));
+    expected.forEach((ex, s) => {
+      const bad = ex.findIndex((v, p) => !Object.is(v, values[vals[p * S + s]]));
+      assert.equal(bad, -1, `${name}, seed ${s}: pixel ${bad}`);
+    });
+  }
+});
+
+test('the ranks code the mask values in order', () => {
+  const c = ref.cases.find((x) => x.name.startsWith('plateaus4'))!;
+  const mask = Float64Array.from(c.mask);
+  const { rank, values, level, order } = maxTree(mask, c.width, c.height);
+  for (let i = 1; i < values.length; i++) assert.ok(values[i - 1] < values[i]);
+  mask.forEach((v, p) => assert.equal(values[rank[p]], v));
+  order.forEach((p, i) => assert.equal(level[i], rank[p]));
 });
 
 test('the tree numbers children before parents, with the root last', () => {

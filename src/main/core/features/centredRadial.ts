@@ -15,9 +15,8 @@ export interface CentredGeometry {
   dist: Float64Array;
   /** per pixel: distance to the edge of its object */
   edge: Float64Array;
-  /** per pixel: centre row and column */
-  ci: Int32Array;
-  cj: Int32Array;
+  /** per pixel: its sector around its centre, (i > ci) + 2·(j > cj) + 4·(|i − ci| > |j − cj|) */
+  wedge: Int8Array;
 }
 
 /**
@@ -91,76 +90,95 @@ class PropagateHeap {
 }
 
 /**
- * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋; take(b) returns
- * bucket b's keys in key order (distance, then key).
+ * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋, taken in
+ * bucket order; take() returns the current bucket's keys in key order (distance, then key). A
+ * key taken from bucket b has a distance ≥ b, and a step adds 1 or √2 (and dropping the last bit
+ * never goes below an integer), so what it pushes lands in bucket b + 1 or b + 2: three buckets
+ * in turn hold everything.
  */
-class BucketQueue {
-  private d = new Float64Array(1 << 16);
-  private k = new Float64Array(1 << 16);
-  private next = new Int32Array(1 << 16);
-  private head: number[] = [];
-  private used = 0;
+class RingBuckets {
+  private d = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
+  private k = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
+  private size = new Int32Array(3);
+  private out = new Float64Array(1024);
+  private id = new Int32Array(1024);
+  private sv = new Float64Array(64);
+  private sid = new Int32Array(64);
+  /** the bucket take() returns next */
+  private b = 0;
   private readonly f = new Float64Array(1);
   private readonly u = new Uint32Array(this.f.buffer);
-  /** keys are below `span` */
-  constructor(private readonly span: number) {}
-  buckets() {
-    return this.head.length;
+  empty() {
+    return this.size[0] + this.size[1] + this.size[2] === 0;
   }
   push(d: number, key: number) {
-    if (this.used === this.d.length) {
-      const n = this.used * 2;
-      const dd = new Float64Array(n), kk = new Float64Array(n), nx = new Int32Array(n);
-      dd.set(this.d);
-      kk.set(this.k);
-      nx.set(this.next);
-      this.d = dd;
-      this.k = kk;
-      this.next = nx;
-    }
     this.f[0] = d;
     this.u[0] &= ~1;
-    const b = Math.floor(this.f[0]);
-    while (this.head.length <= b) this.head.push(-1);
-    const e = this.used++;
-    this.d[e] = this.f[0];
-    this.k[e] = key;
-    this.next[e] = this.head[b];
-    this.head[b] = e;
-  }
-  take(b: number): Float64Array {
-    let m = 0;
-    for (let e = this.head[b]; e >= 0; e = this.next[e]) m++;
-    const ds = new Float64Array(m);
-    for (let e = this.head[b], t = 0; e >= 0; e = this.next[e]) ds[t++] = this.d[e];
-    ds.sort();
-    // distinct distances, ranked: rank·span + key orders as (distance, key)
-    let u = 0;
-    for (let t = 0; t < m; t++) if (t === 0 || ds[t] !== ds[u - 1]) ds[u++] = ds[t];
-    const out = new Float64Array(m);
-    if (u * this.span >= 2 ** 53) {
-      // ranked keys would not be exact: sort the pairs themselves
-      const pairs: Array<[number, number]> = [];
-      for (let e = this.head[b]; e >= 0; e = this.next[e]) pairs.push([this.d[e], this.k[e]]);
-      pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      pairs.forEach(([, k], t) => (out[t] = k));
-      this.head[b] = -1;
-      return out;
+    const dd = this.f[0];
+    const bb = Math.floor(dd);
+    if (bb < this.b || bb > this.b + 2) throw new Error(`propagate: distance ${d} outside buckets ${this.b}..${this.b + 2}`);
+    const r = bb % 3;
+    let n = this.size[r];
+    if (n === this.d[r].length) {
+      const nd = new Float64Array(2 * n), nk = new Float64Array(2 * n);
+      nd.set(this.d[r]);
+      nk.set(this.k[r]);
+      this.d[r] = nd;
+      this.k[r] = nk;
     }
-    for (let e = this.head[b], t = 0; e >= 0; e = this.next[e]) {
-      const x = this.d[e];
-      let lo = 0, hi = u - 1;
+    this.d[r][n] = dd;
+    this.k[r][n++] = key;
+    this.size[r] = n;
+  }
+  /** the current bucket's keys in key order (valid until the next take), then the next bucket */
+  take(): Float64Array {
+    const r = this.b++ % 3, m = this.size[r], d = this.d[r], k = this.k[r];
+    this.size[r] = 0;
+    if (this.out.length < m) {
+      this.out = new Float64Array(Math.max(m, 2 * this.out.length));
+      this.id = new Int32Array(this.out.length);
+    }
+    // A bucket holds few distinct distances (sums of 1 and √2 in [b, b + 1)): each entry's is
+    // looked up in a sorted list of them (value, and an id by first sight), then the keys are
+    // laid out by distance and each distance's keys sorted.
+    const id = this.id;
+    let u = 0;
+    for (let t = 0; t < m; t++) {
+      const x = d[t];
+      let lo = 0, hi = u;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (ds[mid] < x) lo = mid + 1;
+        if (this.sv[mid] < x) lo = mid + 1;
         else hi = mid;
       }
-      out[t++] = lo * this.span + this.k[e];
+      if (lo === u || this.sv[lo] !== x) {
+        if (u === this.sv.length) this.widen();
+        this.sv.copyWithin(lo + 1, lo, u);
+        this.sid.copyWithin(lo + 1, lo, u);
+        this.sv[lo] = x;
+        this.sid[lo] = u++;
+      }
+      id[t] = this.sid[lo];
     }
-    out.sort();
-    for (let t = 0; t < m; t++) out[t] %= this.span;
-    this.head[b] = -1;
+    const cnt = new Int32Array(u);
+    for (let t = 0; t < m; t++) cnt[id[t]]++;
+    // where each distance's keys go (by id), and the bounds of each run in distance order
+    const next = new Int32Array(u), bound = new Int32Array(u + 1);
+    for (let q = 0; q < u; q++) {
+      next[this.sid[q]] = bound[q];
+      bound[q + 1] = bound[q] + cnt[this.sid[q]];
+    }
+    const out = this.out.subarray(0, m);
+    for (let t = 0; t < m; t++) out[next[id[t]]++] = k[t];
+    for (let q = 0; q < u; q++) out.subarray(bound[q], bound[q + 1]).sort();
     return out;
+  }
+  private widen() {
+    const v = new Float64Array(2 * this.sv.length), i = new Int32Array(2 * this.sv.length);
+    v.set(this.sv);
+    i.set(this.sid);
+    this.sv = v;
+    this.sid = i;
   }
 }
 
@@ -168,18 +186,19 @@ const DI = [-1, -1, -1, 0, 0, 1, 1, 1];
 const DJ = [-1, 0, 1, -1, 1, -1, 0, 1];
 const STEP = Float64Array.from(DI, (di, k) => Math.sqrt(Math.abs(di) + Math.abs(DJ[k])));
 
-/** centroids (row, column) of labels 1..max as scipy's center_of_mass; NaN for absent labels */
-function centroids(data: Int32Array, w: number): { ci: Float64Array; cj: Float64Array; n: Float64Array } {
+/** centroids (row, column) of labels 1..max as scipy's center_of_mass (sums of whole numbers: exact in any order); NaN for absent labels */
+function centroids(data: Int32Array, w: number, h: number): { ci: Float64Array; cj: Float64Array; n: Float64Array } {
   let max = 0;
   for (let p = 0; p < data.length; p++) if (data[p] > max) max = data[p];
   const si = new Float64Array(max + 1), sj = new Float64Array(max + 1), n = new Float64Array(max + 1);
-  for (let p = 0; p < data.length; p++) {
-    const l = data[p];
-    if (!l) continue;
-    si[l] += (p / w) | 0;
-    sj[l] += p % w;
-    n[l]++;
-  }
+  for (let y = 0, p = 0; y < h; y++)
+    for (let x = 0; x < w; x++, p++) {
+      const l = data[p];
+      if (!l) continue;
+      si[l] += y;
+      sj[l] += x;
+      n[l]++;
+    }
   return { ci: si.map((s, l) => s / n[l]), cj: sj.map((s, l) => s / n[l]), n };
 }
 
@@ -187,30 +206,31 @@ function centroids(data: Int32Array, w: number): { ci: Float64Array; cj: Float64
 export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64Array): CentredGeometry {
   const { width: w, height: h, labels, ids, start, pixels } = ix;
   const N = w * h;
-  // centre objects in label order (CellProfiler's 1..N keep Stainless' order)
-  const c = centroids(centres.data, w);
-  const seedI: number[] = [], seedJ: number[] = [], seedL: number[] = [];
-  const seedAt = new Int32Array(N);
+  // centre objects in label order (CellProfiler's 1..N keep Stainless' order); a pixel two
+  // centroids round to seeds the later one
+  const c = centroids(centres.data, w, h);
+  const seedI: number[] = [], seedJ: number[] = [];
+  const seedAt = new Map<number, number>();
   for (let l = 1; l < c.n.length; l++) {
     if (!c.n[l]) continue;
     const i = Math.trunc(c.ci[l] + 0.5), j = Math.trunc(c.cj[l] + 0.5);
     seedI.push(i);
     seedJ.push(j);
-    seedL.push(seedL.length + 1);
-    seedAt[i * w + j] = seedL.length;
+    seedAt.set(i * w + j, seedI.length);
   }
   const dist = new Float64Array(N).fill(-1);
   const cl = new Int32Array(N);
   const heap = new PropagateHeap();
-  for (let p = 0; p < N; p++) {
-    if (!seedAt[p]) continue;
+  // the seeds enter the heap in raster order
+  for (const p of [...seedAt.keys()].sort((x, y) => x - y)) {
     dist[p] = 0;
-    if (labels[p]) heap.seed(seedAt[p] * N + p);
+    if (labels[p]) heap.seed(seedAt.get(p)! * N + p);
   }
   // centrosome pops every seed (key 0) before any other key; the seed layout is not a heap, so
   // that phase runs on the heap itself
   let seedsLeft = heap.items;
-  const queue = new BucketQueue(N * (seedL.length + 1));
+  const queue = new RingBuckets();
+  const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
   // pixel p1 takes `label` and offers its distance + a step to its free neighbours: into the
   // heap while seeds are left, then into the buckets
   const grow = (p1: number, label: number, toHeap: boolean) => {
@@ -222,7 +242,7 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
         const i2 = i1 + DI[k], j2 = j1 + DJ[k];
         if (i2 < 0 || i2 >= h || j2 < 0 || j2 >= w) continue;
       }
-      const p2 = p1 + DI[k] * w + DJ[k];
+      const p2 = p1 + off[k];
       if (cl[p2] > 0 || !labels[p2]) continue;
       const d = STEP[k] + d0;
       if (dist[p2] === -1 || dist[p2] > d) {
@@ -244,8 +264,8 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
   // order), so pops come in key order, which buckets reproduce: a step adds ≥ 1, so what
   // bucket ⌊d⌋ pushes lands in later buckets, and each bucket is sorted once when reached.
   heap.drain((d, key) => queue.push(d, key));
-  for (let b = 0; b < queue.buckets(); b++) {
-    const keys = queue.take(b);
+  while (!queue.empty()) {
+    const keys = queue.take();
     for (let t = 0; t < keys.length; t++) {
       const label = Math.floor(keys[t] / N), p1 = keys[t] - label * N;
       if (cl[p1]) continue;
@@ -253,16 +273,23 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
       grow(p1, label, false);
     }
   }
-  const ci = new Int32Array(N), cj = new Int32Array(N);
-  const own = centroids(labels, w);
+  const wedge = new Int8Array(N);
   for (let k = 0; k < ids.length; k++) {
     // objects no seed reached: the seed nearest their centroid, straight distances
     let best = -1;
     for (let q = start[k]; q < start[k + 1] && best < 0; q++) if (!cl[pixels[q]]) best = 0;
-    if (best === 0 && seedL.length) {
-      const mi = own.ci[ids[k]], mj = own.cj[ids[k]];
+    if (best === 0 && seedI.length) {
+      // the object's own centroid, as center_of_mass of its label
+      let si = 0, sj = 0;
+      for (let q = start[k]; q < start[k + 1]; q++) {
+        const y = (pixels[q] / w) | 0;
+        si += y;
+        sj += pixels[q] - y * w;
+      }
+      const cnt = start[k + 1] - start[k];
+      const mi = si / cnt, mj = sj / cnt;
       let bd = Infinity;
-      for (let s = 0; s < seedL.length; s++) {
+      for (let s = 0; s < seedI.length; s++) {
         const dd = (mi - seedI[s]) ** 2 + (mj - seedJ[s]) ** 2;
         if (dd < bd) {
           bd = dd;
@@ -272,20 +299,23 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
       for (let q = start[k]; q < start[k + 1]; q++) {
         const p = pixels[q];
         if (cl[p]) continue;
-        cl[p] = seedL[best];
+        cl[p] = best + 1;
         const di = ((p / w) | 0) - seedI[best], dj = (p % w) - seedJ[best];
         dist[p] = Math.sqrt(di * di + dj * dj);
       }
     }
     for (let q = start[k]; q < start[k + 1]; q++) {
       const p = pixels[q];
-      if (cl[p]) {
-        ci[p] = seedI[cl[p] - 1];
-        cj[p] = seedJ[cl[p] - 1];
-      } else dist[p] = -1;
+      if (!cl[p]) {
+        dist[p] = -1;
+        continue;
+      }
+      const i = (p / w) | 0;
+      const di = i - seedI[cl[p] - 1], dj = p - i * w - seedJ[cl[p] - 1];
+      wedge[p] = (di > 0 ? 1 : 0) + (dj > 0 ? 2 : 0) + (Math.abs(di) > Math.abs(dj) ? 4 : 0);
     }
   }
-  return { dist, edge, ci, cj };
+  return { dist, edge, wedge };
 }
 
 export const centredRadialNames = (image: string, bins: number, overflow: boolean) =>
@@ -296,7 +326,7 @@ export const centredRadialNames = (image: string, bins: number, overflow: boolea
 
 /** FracAtD, MeanFrac, RadialCV per bin (and Overflow when unscaled) of `img` over each object */
 export function measureCentredRadial(ix: ObjectIndex, geo: CentredGeometry, img: Float64Array, image: string, bins: number, scaled: boolean, maximumRadius: number): FeatureBlock {
-  const { ids, start, pixels, width: w } = ix;
+  const { ids, start, pixels } = ix;
   const nb = bins + 1;
   const out = scaled ? bins : nb;
   const block = newBlock(centredRadialNames(image, bins, !scaled), ids.length);
@@ -313,9 +343,7 @@ export function measureCentredRadial(ix: ObjectIndex, geo: CentredGeometry, img:
       if (d < 0) continue;
       const nd = scaled ? d / (d + geo.edge[p] + 0.001) : d / maximumRadius;
       const b = Math.min(bins, Math.trunc(nd * bins));
-      const i = (p / w) | 0, j = p % w;
-      const di = i - geo.ci[p], dj = j - geo.cj[p];
-      const wedge = (di > 0 ? 1 : 0) + (dj > 0 ? 2 : 0) + (Math.abs(di) > Math.abs(dj) ? 4 : 0);
+      const wedge = geo.wedge[p];
       sum[b] += img[p];
       cnt[b]++;
       ws[b * 8 + wedge] += img[p];

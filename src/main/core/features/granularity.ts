@@ -1,4 +1,4 @@
-import { maxTree, type MaxTree } from './maxTree';
+import { maxTree, reconstructUnder } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -68,30 +68,47 @@ function resample(src: Float64Array, w: number, h: number, nw: number, nh: numbe
 }
 
 /**
- * Sliding-window max of width 2·hw + 1 along each row, reflect edges (van Herk / Gil–Werman:
- * about 3 comparisons per pixel whatever hw). `src` holds the rows padded by `pad` ≥ hw mirrored
- * values on each side (row length w + 2·pad).
+ * Sliding-window maxima of the half-widths `hws` along each row. `src` holds the rows padded by
+ * `pad` ≥ every hw mirrored values on each side (row length w + 2·pad); out[j] receives half-width
+ * hws[j] (rows of w). Each half-width comes from one of about half its size in a single step,
+ * as the larger window is the union of two overlapping smaller ones (max over [t − hw, t + hw] =
+ * max of the hw'-maxima at t ± (hw − hw') when hw' ≥ hw/2); the rows being built stay in cache.
  */
-function rowMax(src: Float64Array, w: number, h: number, pad: number, hw: number, out: Float64Array, g: Float64Array, hh: Float64Array): void {
-  const k = 2 * hw + 1, len = w + 2 * hw, stride = w + 2 * pad;
+function rowMaxes(src: Float64Array, w: number, h: number, pad: number, hws: number[], out: Float64Array[]): void {
+  const stride = w + 2 * pad;
+  const top = Math.max(0, ...hws);
+  // row buffers for half-widths 1..top (index 0 is the row itself); built from what they need
+  const need = new Uint8Array(top + 1);
+  const mark = (hw: number) => {
+    if (hw === 0 || need[hw]) return;
+    need[hw] = 1;
+    mark(Math.ceil(hw / 2));
+  };
+  for (const hw of hws) mark(hw);
+  const rows: Float64Array[] = Array.from({ length: top + 1 }, (_, hw) => (hw && need[hw] ? new Float64Array(stride) : new Float64Array(0)));
   for (let y = 0; y < h; y++) {
-    const o = y * stride + pad - hw;
-    // running maxima from each block's start (g) and to its end (hh)
-    for (let b = 0; b < len; b += k) {
-      const e = Math.min(len, b + k);
-      g[b] = src[o + b];
-      for (let t = b + 1; t < e; t++) {
-        const v = src[o + t];
-        g[t] = v > g[t - 1] ? v : g[t - 1];
+    const row = src.subarray(y * stride, (y + 1) * stride);
+    rows[0] = row;
+    // increasing half-widths: each one's source (⌈hw/2⌉) is built before it; valid at t ∈ [hw, stride − 1 − hw]
+    for (let hw = 1; hw <= top; hw++) {
+      if (!need[hw]) continue;
+      const dst = rows[hw];
+      if (hw === 1) {
+        for (let t = 1; t < stride - 1; t++) {
+          let m = row[t - 1];
+          if (row[t] > m) m = row[t];
+          if (row[t + 1] > m) m = row[t + 1];
+          dst[t] = m;
+        }
+        continue;
       }
-      hh[e - 1] = src[o + e - 1];
-      for (let t = e - 2; t >= b; t--) {
-        const v = src[o + t];
-        hh[t] = v > hh[t + 1] ? v : hh[t + 1];
+      const from = rows[Math.ceil(hw / 2)], d = hw - Math.ceil(hw / 2);
+      for (let t = hw; t < stride - hw; t++) {
+        const a = from[t - d], c = from[t + d];
+        dst[t] = c > a ? c : a;
       }
     }
-    const row = y * w;
-    for (let x = 0; x < w; x++) out[row + x] = hh[x] > g[x + k - 1] ? hh[x] : g[x + k - 1];
+    for (let j = 0; j < hws.length; j++) out[j].set(rows[hws[j]].subarray(pad, pad + w), y * w);
   }
 }
 
@@ -112,20 +129,23 @@ export function diskMorph(src: Float64Array, w: number, h: number, r: number, ma
   const stride = w + 2 * r;
   const img = new Float64Array(stride * h);
   const sign = max ? 1 : -1;
-  for (let y = 0; y < h; y++)
-    for (let t = 0; t < stride; t++) img[y * stride + t] = sign * src[y * w + mirror(t - r, w)];
-  const byWidth = new Map<number, Float64Array>();
-  const g = new Float64Array(stride), hh = new Float64Array(stride);
-  for (const hw of new Set(widths)) {
-    const out = new Float64Array(w * h);
-    rowMax(img, w, h, r, hw, out, g, hh);
-    byWidth.set(hw, out);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride + r, so = y * w;
+    for (let x = 0; x < w; x++) img[o + x] = sign * src[so + x];
+    for (let t = 1; t <= r; t++) {
+      img[o - t] = img[o + mirror(-t, w)];
+      img[o + w - 1 + t] = img[o + mirror(w - 1 + t, w)];
+    }
   }
-  const rowsOf = Array.from(widths, (hw) => byWidth.get(hw)!);
-  const res = new Float64Array(w * h).fill(-Infinity);
+  const hws = [...new Set(widths)];
+  const maxima = hws.map(() => new Float64Array(w * h));
+  rowMaxes(img, w, h, r, hws, maxima);
+  const rowsOf = Array.from(widths, (hw) => maxima[hws.indexOf(hw)]);
+  const res = new Float64Array(w * h);
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    for (let dy = -r; dy <= r; dy++) {
+    res.set(rowsOf[0].subarray(mirror(y - r, h) * w, mirror(y - r, h) * w + w), o);
+    for (let dy = -r + 1; dy <= r; dy++) {
       const rows = rowsOf[dy + r];
       const s = mirror(y + dy, h) * w;
       for (let x = 0; x < w; x++) {
@@ -204,90 +224,95 @@ export function upsampleMeans(ix: ObjectIndex, spec: GranularityGrid): UpsampleM
 }
 
 /**
- * The 16 erosions by disk(1), step s of pixel p at out[p·S + s]. Step s of row y needs step
+ * The 16 erosions by disk(1) of the rank image `base` (erosion only selects, so it commutes with
+ * any order-keeping coding), step s of pixel p at out[p·S + s]. Step s of row y needs step
  * s − 1 of rows y ± 1, so the rows are swept as a wavefront (row Y at step 0, row Y − 1 at
  * step 1, …) over a band that stays in cache. Reflect edges: the mirrored neighbour is the
  * pixel itself.
  */
-function erodeSteps(base: Float64Array, w: number, h: number, S: number, out: Float64Array): void {
+function erodeSteps(base: Int32Array, w: number, h: number, S: number, out: Int32Array): void {
   for (let Y = 0; Y < h + S - 1; Y++) {
     for (let s = 0; s < S; s++) {
       const y = Y - s;
       if (y < 0 || y >= h) continue;
-      const up = y > 0 ? -w : 0, dn = y < h - 1 ? w : 0;
-      if (s === 0) {
-        for (let x = 0, i = y * w; x < w; x++, i++) {
-          let m = base[i];
-          const l = x > 0 ? base[i - 1] : m, r = x < w - 1 ? base[i + 1] : m, u = base[i + up], d = base[i + dn];
-          if (l < m) m = l;
-          if (r < m) m = r;
-          if (u < m) m = u;
-          if (d < m) m = d;
-          out[i * S] = m;
-        }
-      } else {
-        const U = up * S, D = dn * S;
-        for (let x = 0, q = y * w * S + s - 1; x < w; x++, q += S) {
-          let m = out[q];
-          const l = x > 0 ? out[q - S] : m, r = x < w - 1 ? out[q + S] : m, u = out[q + U], d = out[q + D];
-          if (l < m) m = l;
-          if (r < m) m = r;
-          if (u < m) m = u;
-          if (d < m) m = d;
-          out[q + 1] = m;
-        }
+      // step s − 1 (of `out`, stride S), or `base` (stride 1) for step 0
+      const src = s === 0 ? base : out, st = s === 0 ? 1 : S;
+      const o = s === 0 ? y * w : y * w * S + s - 1;
+      const U = y > 0 ? -w * st : 0, D = y < h - 1 ? w * st : 0;
+      const dst = y * w * S + s;
+      if (w === 1) {
+        const m = src[o], u = src[o + U], d = src[o + D];
+        out[dst] = u < m ? (d < u ? d : u) : d < m ? d : m;
+        continue;
       }
+      // the row's left, centre and right values slide along; the first and last pixel have no
+      // left or right neighbour
+      let c = src[o], r = src[o + st];
+      let m = r < c ? r : c;
+      let u = src[o + U], d = src[o + D];
+      if (u < m) m = u;
+      if (d < m) m = d;
+      out[dst] = m;
+      let q = o + st, t = dst + S;
+      for (let x = 1; x < w - 1; x++, q += st, t += S) {
+        const l = c;
+        c = r;
+        r = src[q + st];
+        m = c;
+        u = src[q + U];
+        d = src[q + D];
+        if (l < m) m = l;
+        if (r < m) m = r;
+        if (u < m) m = u;
+        if (d < m) m = d;
+        out[t] = m;
+      }
+      m = c < r ? c : r;
+      u = src[q + U];
+      d = src[q + D];
+      if (u < m) m = u;
+      if (d < m) m = d;
+      out[t] = m;
     }
   }
 }
 
 /**
- * Reconstruction by dilation of all S seeds at once under the tree's mask (see maxTree.ts's
- * reconstructUnder, of which this is the S-wide form): `vals` holds the seeds in raster order,
- * S per pixel, and receives the reconstructions in their place; `node` (S per tree node) is
- * scratch.
+ * Sum over all pixels of each step's value (ranks looked up in `values`), pixels in raster order
+ * for every step, as a sum over each stored step image would run; eight steps at a time in locals.
  */
-function reconstructSteps(tree: MaxTree, S: number, vals: Float64Array, node: Float64Array): void {
-  const { order, parent, level } = tree;
-  const n = order.length;
-  if (!n) return;
-  node.fill(0, 0, n * S);
-  // highest seed value in each node's subtree (children come before their parents; seeds ≥ 0)
-  for (let i = 0; i < n; i++) {
-    const p = order[i] * S, b = i * S, j = parent[i] * S;
-    for (let s = 0; s < S; s++) {
-      const v = vals[p + s];
-      const m = node[b + s] > v ? node[b + s] : v;
-      node[b + s] = m;
-      if (m > node[j + s]) node[j + s] = m;
+function stepSums(rec: Int32Array, values: Float64Array, n: number, S: number): Float64Array {
+  const sums = new Float64Array(S);
+  let s = 0;
+  for (; s + 8 <= S; s += 8) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+    for (let p = 0, q = s; p < n; p++, q += S) {
+      a0 += values[rec[q]];
+      a1 += values[rec[q + 1]];
+      a2 += values[rec[q + 2]];
+      a3 += values[rec[q + 3]];
+      a4 += values[rec[q + 4]];
+      a5 += values[rec[q + 5]];
+      a6 += values[rec[q + 6]];
+      a7 += values[rec[q + 7]];
     }
+    sums.set([a0, a1, a2, a3, a4, a5, a6, a7], s);
   }
-  // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
-  const r0 = (n - 1) * S, p0 = order[n - 1] * S, l0 = level[n - 1];
-  for (let s = 0; s < S; s++) {
-    const v = l0 < node[r0 + s] ? l0 : node[r0 + s];
-    node[r0 + s] = v;
-    vals[p0 + s] = v;
+  for (; s < S; s++) {
+    let a = 0;
+    for (let p = 0, q = s; p < n; p++, q += S) a += values[rec[q]];
+    sums[s] = a;
   }
-  for (let i = n - 2; i >= 0; i--) {
-    const p = order[i] * S, b = i * S, j = parent[i] * S, l = level[i];
-    for (let s = 0; s < S; s++) {
-      const a = l < node[b + s] ? l : node[b + s];
-      const up = node[j + s];
-      const r = a > up ? a : up;
-      node[b + s] = r;
-      vals[p + s] = r;
-    }
-  }
+  return sums;
 }
 
 /**
- * Buffers the channels of one site can share (two of 16 doubles per grid pixel): fresh ones
+ * Buffers the channels of one site can share (two of 16 codes per grid pixel): fresh ones
  * for every channel would cost their page faults each time.
  */
 export interface GranularityScratch {
-  vals?: Float64Array;
-  node?: Float64Array;
+  vals?: Int32Array;
+  node?: Int32Array;
 }
 
 /** An object set to measure, with its upsampling weights (`upsampleMeans` on the same grid). */
@@ -343,15 +368,15 @@ export function measureGranularity(
     baseSum += v;
   }
   const scratch = opts.scratch ?? {};
-  if (scratch.vals?.length !== n * S) scratch.vals = new Float64Array(n * S);
-  if (scratch.node?.length !== n * S) scratch.node = new Float64Array(n * S);
+  if (scratch.vals?.length !== n * S) scratch.vals = new Int32Array(n * S);
+  if (scratch.node?.length !== n * S) scratch.node = new Int32Array(n * S);
   const vals = scratch.vals;
-  erodeSteps(base, w, h, S, vals);
-  // every step reconstructs under the same image, so its max-tree is built once
-  reconstructSteps(maxTree(base, w, h), S, vals, scratch.node);
-
-  const sums = new Float64Array(S);
-  for (let p = 0; p < n; p++) for (let s = 0, q = p * S; s < S; s++) sums[s] += vals[q + s];
+  // every step reconstructs under the same image, so its max-tree is built once; the steps run
+  // on the ranks of its values
+  const tree = maxTree(base, w, h);
+  erodeSteps(tree.rank, w, h, S, vals);
+  reconstructUnder(tree, tree.level, S, vals, scratch.node);
+  const sums = stepSums(vals, tree.values, n, S);
   const image = new Array<number>(S).fill(0);
   // nothing left after background removal (a flat image): only round-off remains, whose
   // ratio to the ε floor is noise; the spectrum is 0
@@ -366,13 +391,13 @@ export function measureGranularity(
   }
   const objects = sets.map(({ ix, op }) => {
     if (op.width !== w || op.height !== h) throw new Error(`granularity: upsampling weights are for a ${op.width}×${op.height} grid, the spectrum's is ${w}×${h}`);
-    return objectSpectrum(ix, img, op, vals, S, channel);
+    return objectSpectrum(ix, img, op, vals, tree.values, S, channel);
   });
   return { image, objects };
 }
 
-/** One object set's columns from the S-wide reconstructions (see measureGranularity). */
-function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, rec: Float64Array, S: number, channel: string): FeatureBlock {
+/** One object set's columns from the S-wide reconstructions, as ranks of `values` (see measureGranularity). */
+function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, rec: Int32Array, values: Float64Array, S: number, channel: string): FeatureBlock {
   const { ids, start, pixels } = ix;
   const n = ids.length;
   const block = newBlock(granularityNames(channel, S), n);
@@ -389,14 +414,14 @@ function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, r
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
       for (let t = t0; t < t1; t++) {
         const wt = op.weight[t], c = op.cell[t] * S + s;
-        a0 += wt * rec[c];
-        a1 += wt * rec[c + 1];
-        a2 += wt * rec[c + 2];
-        a3 += wt * rec[c + 3];
-        a4 += wt * rec[c + 4];
-        a5 += wt * rec[c + 5];
-        a6 += wt * rec[c + 6];
-        a7 += wt * rec[c + 7];
+        a0 += wt * values[rec[c]];
+        a1 += wt * values[rec[c + 1]];
+        a2 += wt * values[rec[c + 2]];
+        a3 += wt * values[rec[c + 3]];
+        a4 += wt * values[rec[c + 4]];
+        a5 += wt * values[rec[c + 5]];
+        a6 += wt * values[rec[c + 6]];
+        a7 += wt * values[rec[c + 7]];
       }
       acc[s] = a0;
       acc[s + 1] = a1;
@@ -409,7 +434,7 @@ function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, r
     }
     for (; s < S; s++) {
       let a = 0;
-      for (let t = t0; t < t1; t++) a += op.weight[t] * rec[op.cell[t] * S + s];
+      for (let t = t0; t < t1; t++) a += op.weight[t] * values[rec[op.cell[t] * S + s]];
       acc[s] = a;
     }
     for (let s = 0; s < S; s++) {

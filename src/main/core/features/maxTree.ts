@@ -4,15 +4,21 @@
  * level t such that the pixel's component of {mask ≥ t} holds a seed value ≥ t; with the tree
  * built once, every seed (the granularity spectrum's 16 erosions) costs a few linear passes
  * instead of a flood. Values are only selected (min/max), never computed, so the result equals
- * any exact reconstruction (skimage.morphology.reconstruction with footprint disk(1)) bit for bit.
+ * any exact reconstruction (skimage.morphology.reconstruction with footprint disk(1)) bit for bit,
+ * and the passes can run on integer codes of the values (any coding that keeps their order):
+ * half the memory of doubles, which is what these passes are bound by.
  */
 export interface MaxTree {
   /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
   order: Int32Array;
   /** parent node of node i (always > i; the root, node n − 1, is its own parent) */
   parent: Int32Array;
-  /** mask value of node i */
-  level: Float64Array;
+  /** mask value of node i, as its rank among the mask's distinct values (0 = lowest) */
+  level: Int32Array;
+  /** per pixel, the rank of its mask value (raster order) */
+  rank: Int32Array;
+  /** the mask's distinct values, increasing: values[rank] */
+  values: Float64Array;
 }
 
 /** Pixel indices by decreasing value; LSD radix sort on the IEEE-754 bits (values ≥ +0 order like their bits). */
@@ -45,7 +51,16 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const n = w * h;
   for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
   const order = orderDecreasing(mask);
-  if (!n) return { order, parent: new Int32Array(0), level: new Float64Array(0) };
+  if (!n) return { order, parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
+  // dense ranks, from the lowest value up
+  const rank = new Int32Array(n);
+  const distinct = new Float64Array(n);
+  let nv = 0;
+  for (let t = n - 1; t >= 0; t--) {
+    const p = order[t], v = mask[p];
+    if (nv === 0 || v !== distinct[nv - 1]) distinct[nv++] = v;
+    rank[p] = nv - 1;
+  }
   const par = new Int32Array(n);
   const zpar = new Int32Array(n).fill(-1);
   // union-find root with path halving
@@ -104,43 +119,52 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     next[p] = b;
     pos[p] = b + size[p] - 1;
   }
-  const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Float64Array(n);
+  const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Int32Array(n);
   for (let p = 0; p < n; p++) {
     const q = pos[p];
     nodeOrder[q] = p;
     parent[q] = pos[par[p]];
-    level[q] = mask[p];
+    level[q] = rank[p];
   }
-  return { order: nodeOrder, parent, level };
+  return { order: nodeOrder, parent, level, rank, values: distinct.slice(0, nv) };
 }
 
 /**
- * Reconstruction by dilation of `seed` (0 ≤ seed ≤ mask everywhere) under the tree's mask, written to
- * `out` (raster order); `scratch` holds 2·n doubles and is overwritten.
+ * Reconstruction by dilation of S seeds at once under the tree's mask, on integer codes:
+ * `level` codes each node's mask value and `vals` holds the seed codes, S per pixel in raster
+ * order (0 ≤ seed ≤ mask, in codes that order as the values do); the reconstructions replace
+ * them. `node` (S codes per node) is scratch.
  */
-export function reconstructUnder(tree: MaxTree, seed: Float64Array, out: Float64Array, scratch: Float64Array): Float64Array {
-  const { order, parent, level } = tree;
+export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, vals: Int32Array, node: Int32Array): void {
+  const { order, parent } = tree;
   const n = order.length;
-  if (!n) return out;
-  const ms = scratch.subarray(0, n), v = scratch.subarray(n, 2 * n);
-  // highest seed value in each node's subtree (children come before their parents; seeds ≥ 0)
-  ms.fill(0);
+  if (!n) return;
+  node.fill(0, 0, n * S);
+  // highest seed in each node's subtree (children come before their parents; codes ≥ 0)
   for (let i = 0; i < n; i++) {
-    const s = seed[order[i]];
-    const m = ms[i] > s ? ms[i] : s;
-    ms[i] = m;
-    const j = parent[i];
-    if (m > ms[j]) ms[j] = m;
+    const p = order[i] * S, b = i * S, j = parent[i] * S;
+    for (let s = 0; s < S; s++) {
+      const v = vals[p + s];
+      const m = node[b + s] > v ? node[b + s] : v;
+      node[b + s] = m;
+      if (m > node[j + s]) node[j + s] = m;
+    }
   }
   // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
-  v[n - 1] = level[n - 1] < ms[n - 1] ? level[n - 1] : ms[n - 1];
-  for (let i = n - 2; i >= 0; i--) {
-    const a = level[i] < ms[i] ? level[i] : ms[i];
-    const up = v[parent[i]];
-    const r = a > up ? a : up;
-    v[i] = r;
-    out[order[i]] = r;
+  const r0 = (n - 1) * S, p0 = order[n - 1] * S, l0 = level[n - 1];
+  for (let s = 0; s < S; s++) {
+    const v = l0 < node[r0 + s] ? l0 : node[r0 + s];
+    node[r0 + s] = v;
+    vals[p0 + s] = v;
   }
-  out[order[n - 1]] = v[n - 1];
-  return out;
+  for (let i = n - 2; i >= 0; i--) {
+    const p = order[i] * S, b = i * S, j = parent[i] * S, l = level[i];
+    for (let s = 0; s < S; s++) {
+      const a = l < node[b + s] ? l : node[b + s];
+      const up = node[j + s];
+      const r = a > up ? a : up;
+      node[b + s] = r;
+      vals[p + s] = r;
+    }
+  }
 }

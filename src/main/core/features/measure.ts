@@ -171,13 +171,14 @@ function measureCompartment(
     blocks.push(timed(t, 'neighbors', () => measureNeighbors(ix, outline, cx, cy, d, String(d), edgePixels)));
   }
   const geo = timed(t, 'radial', () => radialGeometry(ix, edges.clipped!));
+  const radial = timed(t, 'radial', () => measureRadial(ix, geo, channels.map((c) => unit.get(c)!), channels));
   const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, images[c].data, images[c].bitDepth))]));
-  for (const c of channels) {
+  for (const [j, c] of channels.entries()) {
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
     blocks.push(granularity.get(c)!);
     blocks.push(...timed(t, 'texture', () => measureTexture(ix, grey.get(c)!, c, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256)));
-    blocks.push(timed(t, 'radial', () => measureRadial(ix, geo, img, c)));
+    blocks.push(radial[j]);
   }
   if (centred) {
     // JUMP_analysis_v3: mito_tubeness around the Nuclei, 16 scaled bins, and 20 bins of 10 px with an Overflow

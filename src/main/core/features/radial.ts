@@ -56,16 +56,27 @@ const DX = [-1, 0, 1, -1, 1, -1, 0, 1];
 
 /** `edge`: objectEdges' clipped distances to the edge (edgeDistance.ts) */
 export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIAL_BINS): RadialGeometry {
-  const { width: W, height: H, labels, ids, start, pixels, bbox } = ix;
+  const { width: W, labels, ids, start, pixels, bbox } = ix;
   const bin = new Int8Array(labels.length).fill(-1);
   const wedge = new Int8Array(labels.length);
   const queue = new RingBuckets();
+  // per-object crops, reused: the bounding box plus one pixel each side (past the image border
+  // too), so every object pixel has all 8 neighbours in the crop
+  let inside = new Uint8Array(0), done = new Uint8Array(0), dist = new Float64Array(0);
+  const off = new Int32Array(8), step = Float64Array.from(DY, (dy, e) => (dy && DX[e] ? Math.SQRT2 : 1));
   for (let k = 0; k < ids.length; k++) {
-    // the object's bounding box plus one pixel, clipped to the image (where its edge distances come from)
-    const x0 = Math.max(0, bbox[4 * k] - 1), y0 = Math.max(0, bbox[4 * k + 1] - 1);
-    const x1 = Math.min(W - 1, bbox[4 * k + 2] + 1), y1 = Math.min(H - 1, bbox[4 * k + 3] + 1);
-    const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-    const inside = new Uint8Array(bw * bh);
+    const x0 = bbox[4 * k] - 1, y0 = bbox[4 * k + 1] - 1;
+    const bw = bbox[4 * k + 2] + 1 - x0 + 1, bh = bbox[4 * k + 3] + 1 - y0 + 1;
+    const area = bw * bh;
+    if (inside.length < area) {
+      inside = new Uint8Array(2 * area);
+      done = new Uint8Array(2 * area);
+      dist = new Float64Array(2 * area);
+    }
+    inside.fill(0, 0, area);
+    done.fill(0, 0, area);
+    dist.fill(-1, 0, area);
+    for (let e = 0; e < 8; e++) off[e] = DY[e] * bw + DX[e];
     // the centre: the first pixel (raster order) farthest from the edge
     let best = -1, bc = -1;
     for (let p = start[k]; p < start[k + 1]; p++) {
@@ -79,8 +90,6 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
       }
     }
     // propagate from the centre inside the object
-    const dist = new Float64Array(bw * bh).fill(-1);
-    const done = new Uint8Array(bw * bh);
     dist[bc] = 0;
     queue.push(0, bc);
     for (let b = 0; !queue.empty(); b++) {
@@ -91,13 +100,10 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
         if (done[q]) continue;
         done[q] = 1;
         const d0 = dist[q];
-        const qy = (q / bw) | 0, qx = q - qy * bw;
         for (let e = 0; e < 8; e++) {
-          const yy = qy + DY[e], xx = qx + DX[e];
-          if (yy < 0 || yy >= bh || xx < 0 || xx >= bw) continue;
-          const r = yy * bw + xx;
+          const r = q + off[e];
           if (!inside[r] || done[r]) continue;
-          const d = (DY[e] && DX[e] ? Math.SQRT2 : 1) + d0;
+          const d = step[e] + d0;
           if (dist[r] === -1 || dist[r] > d) {
             dist[r] = d;
             queue.push(d, r);
@@ -121,56 +127,73 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
   return { bin, wedge };
 }
 
-export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, img: Float64Array, channel: string, bins = RADIAL_BINS): FeatureBlock {
+/** The radial columns of each channel: the pixels' bins and sectors are read once for all channels. */
+export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, imgs: Float64Array[], channels: string[], bins = RADIAL_BINS): FeatureBlock[] {
   const { ids, start, pixels } = ix;
   const n = ids.length;
-  const block = newBlock(radialNames(channel, bins), n);
-  const sumB = new Float64Array(bins);
+  const blocks = channels.map((c) => newBlock(radialNames(c, bins), n));
   const cntB = new Float64Array(bins);
-  const wSum = new Float64Array(bins * 8);
   const wCnt = new Float64Array(bins * 8);
+  const sumB = new Float64Array(bins);
+  const wSum = new Float64Array(bins * 8);
+  // per pixel of the object: bin·8 + sector, −1 where unreached
+  let slot = new Int32Array(0);
   for (let k = 0; k < n; k++) {
-    sumB.fill(0);
+    const p0 = start[k], np = start[k + 1] - p0;
+    if (slot.length < np) slot = new Int32Array(2 * np);
     cntB.fill(0);
-    wSum.fill(0);
     wCnt.fill(0);
-    let tot = 0, cnt = 0;
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
+    let cnt = 0;
+    for (let t = 0; t < np; t++) {
+      const i = pixels[p0 + t];
       const b = geo.bin[i];
-      if (b < 0) continue;
-      cnt++;
-      const v = img[i];
-      sumB[b] += v;
-      cntB[b]++;
-      tot += v;
-      wSum[b * 8 + geo.wedge[i]] += v;
-      wCnt[b * 8 + geo.wedge[i]]++;
-    }
-    for (let b = 0; b < bins; b++) {
-      const frac = sumB[b] / tot;
-      block.values[b][k] = frac;
-      block.values[bins + b][k] = frac / (cntB[b] / cnt + Number.EPSILON);
-      let m = 0, nw = 0;
-      for (let s = 0; s < 8; s++) {
-        const c = wCnt[b * 8 + s];
-        if (!c) continue;
-        const mean = wSum[b * 8 + s] / c;
-        m += mean;
-        nw++;
+      if (b < 0) {
+        slot[t] = -1;
+        continue;
       }
-      let cv = 0;
-      if (nw) {
-        m /= nw;
-        let v = 0;
+      cnt++;
+      cntB[b]++;
+      slot[t] = b * 8 + geo.wedge[i];
+      wCnt[slot[t]]++;
+    }
+    for (let c = 0; c < imgs.length; c++) {
+      const img = imgs[c], values = blocks[c].values;
+      sumB.fill(0);
+      wSum.fill(0);
+      let tot = 0;
+      for (let t = 0; t < np; t++) {
+        const sl = slot[t];
+        if (sl < 0) continue;
+        const v = img[pixels[p0 + t]];
+        sumB[sl >> 3] += v;
+        tot += v;
+        wSum[sl] += v;
+      }
+      for (let b = 0; b < bins; b++) {
+        const frac = sumB[b] / tot;
+        values[b][k] = frac;
+        values[bins + b][k] = frac / (cntB[b] / cnt + Number.EPSILON);
+        let m = 0, nw = 0;
         for (let s = 0; s < 8; s++) {
           const c = wCnt[b * 8 + s];
-          if (c) v += (wSum[b * 8 + s] / c - m) ** 2;
+          if (!c) continue;
+          const mean = wSum[b * 8 + s] / c;
+          m += mean;
+          nw++;
         }
-        cv = Math.sqrt(v / nw) / m;
+        let cv = 0;
+        if (nw) {
+          m /= nw;
+          let v = 0;
+          for (let s = 0; s < 8; s++) {
+            const c = wCnt[b * 8 + s];
+            if (c) v += (wSum[b * 8 + s] / c - m) ** 2;
+          }
+          cv = Math.sqrt(v / nw) / m;
+        }
+        values[2 * bins + b][k] = cv;
       }
-      block.values[2 * bins + b][k] = cv;
     }
   }
-  return block;
+  return blocks;
 }
