@@ -178,16 +178,22 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
 function convexArea(m: Uint8Array, fw: number, fh: number): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
   // candidate pixels: first/last of each row and column (skimage's possible_hull), found in one
-  // raster pass; each adds its four edge midpoints, sorted by (x, y) through packed integer keys
-  // (coordinates are small, non-negative after +2)
+  // raster pass; each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
+  // strictly between the lowest and highest of the same X are never strict hull vertices, so only
+  // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
+  // hull (collinear points dropped) is the one of all candidates.
+  const nx = 2 * fw + 2;
+  const yLo = new Int32Array(nx).fill(0x7fffffff), yHi = new Int32Array(nx).fill(-0x7fffffff);
   const colFirst = new Int32Array(fw).fill(-1), colLast = new Int32Array(fw);
-  const keys = new Int32Array(16 * (fw + fh));
-  let np = 0;
   const add = (x: number, y: number) => {
-    keys[np++] = ((2 * x - 1 + 2) << 15) | (2 * y + 2);
-    keys[np++] = ((2 * x + 1 + 2) << 15) | (2 * y + 2);
-    keys[np++] = ((2 * x + 2) << 15) | (2 * y - 1 + 2);
-    keys[np++] = ((2 * x + 2) << 15) | (2 * y + 1 + 2);
+    // X + 1 as the slot (X ≥ −1)
+    const a = 2 * x, b = 2 * y;
+    if (b < yLo[a]) yLo[a] = b;
+    if (b > yHi[a]) yHi[a] = b;
+    if (b < yLo[a + 2]) yLo[a + 2] = b;
+    if (b > yHi[a + 2]) yHi[a + 2] = b;
+    if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
+    if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
   };
   for (let y = 0; y < fh; y++) {
     let first = -1, last = -1;
@@ -208,11 +214,16 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
     add(x, colFirst[x]);
     if (colLast[x] !== colFirst[x]) add(x, colLast[x]);
   }
-  keys.subarray(0, np).sort();
-  const X = new Int32Array(np), Y = new Int32Array(np);
-  for (let i = 0; i < np; i++) {
-    X[i] = (keys[i] >> 15) - 2;
-    Y[i] = (keys[i] & 0x7fff) - 2;
+  const X = new Int32Array(2 * nx), Y = new Int32Array(2 * nx);
+  let np = 0;
+  for (let s = 0; s < nx; s++) {
+    if (yHi[s] < yLo[s]) continue;
+    X[np] = s - 1;
+    Y[np++] = yLo[s];
+    if (yHi[s] !== yLo[s]) {
+      X[np] = s - 1;
+      Y[np++] = yHi[s];
+    }
   }
   const cross = (o: number, a: number, b: number) => (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
   const lower: number[] = [];
