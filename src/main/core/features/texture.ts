@@ -46,7 +46,7 @@ const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.lo
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; at: Int32Array; row: Int32Array } | null = null;
+let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
 function scratchFor(L: number, cropSize: number, pixelCount: number) {
   // entries are packed with a power-of-two row stride
   const side = 1 << (32 - Math.clz32(L - 1));
@@ -59,31 +59,27 @@ function scratchFor(L: number, cropSize: number, pixelCount: number) {
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
       crop: new Uint16Array(0),
-      at: new Int32Array(0),
-      row: new Int32Array(0),
+      list: new Int32Array(0),
     };
   if (scratch.crop.length < cropSize) scratch.crop = new Uint16Array(cropSize);
-  if (scratch.at.length < pixelCount) {
-    scratch.at = new Int32Array(pixelCount);
-    scratch.row = new Int32Array(pixelCount);
-  }
+  if (scratch.list.length < 2 * pixelCount) scratch.list = new Int32Array(2 * pixelCount);
   return scratch;
 }
 
 /**
  * One-sided co-occurrence counts for the offset `off` in the padded crop (values level − gmin + 1,
- * 0 = no pixel; margins wide enough that no offset leaves it): the m counted pixels at crop
- * positions at[t] (raster order) with row[t] = (level − gmin) << shift, minus 1. Entry (a, b) is at
- * (a << shift) | b (both 0-based); touched gets each entry's first occurrence in raster order.
- * Returns how many; out.pairs the pairs counted.
+ * 0 = no pixel; margins wide enough that no offset leaves it), over the m counted pixels in
+ * raster order: list holds, per pixel, its crop position and (level − gmin) << shift, minus 1.
+ * Entry (a, b) is at (a << shift) | b (both 0-based); touched gets each entry's first occurrence
+ * in raster order. Returns how many; out.pairs the pairs counted.
  */
-function countPairs(crop: Uint16Array, at: Int32Array, row: Int32Array, m: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
+function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
   let n = 0, pairs = 0;
-  for (let t = 0; t < m; t++) {
-    const b = crop[at[t] + off];
+  for (let t = 0; t < 2 * m; t += 2) {
+    const b = crop[list[t] + off];
     if (!b) continue;
     pairs++;
-    const key = row[t] + b;
+    const key = list[t + 1] + b;
     if (cm[key]++ === 0) touched[n++] = key;
   }
   out.pairs = pairs;
@@ -124,9 +120,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   let maxCrop = 0, maxPixels = 0;
   for (let k = 0; k < n; k++) {
     maxCrop = Math.max(maxCrop, (bbox[4 * k + 2] - bbox[4 * k] + 1 + 2 * M) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1 + M));
-    maxPixels = Math.max(maxPixels, start[k + 1] - start[k]);
+    const area = start[k + 1] - start[k];
+    if (ignoreZeros || area !== (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1)) maxPixels = Math.max(maxPixels, area);
   }
-  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop, at, row } = scratchFor(L, maxCrop, maxPixels);
+  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
   const nt = new Int32Array(4);
   const total = new Float64Array(4);
   const counted = { pairs: 0 };
@@ -149,6 +146,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1];
     const bw = bbox[4 * k + 2] - x0 + 1, bh = bbox[4 * k + 3] - y0 + 1;
     const cw = bw + 2 * M;
+    // an object filling its box with every pixel counted (the whole image) is counted by a raster
+    // pass; the others from the counted pixels' list
+    const dense = !ignoreZeros && start[k + 1] - start[k] === bw * bh;
     let m = 0;
     for (let p = start[k], y = y0, rowStart = y0 * w; p < start[k + 1]; p++) {
       const i = pixels[p];
@@ -160,17 +160,17 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       if (!a && ignoreZeros) continue;
       const q = (y - y0) * cw + (i - rowStart - x0) + M;
       crop[q] = a - gmin + 1;
-      at[m] = q;
-      row[m++] = ((a - gmin) << shift) - 1;
+      if (dense) continue;
+      list[2 * m] = q;
+      list[2 * m++ + 1] = ((a - gmin) << shift) - 1;
     }
-    const dense = m === bw * bh;
     for (let si = 0; si < scales.length; si++) {
       const scale = scales[si];
       const block = blocks[si];
       // each direction (0,1) (1,1) (1,0) (1,−1) × scale in its own raster pass over the crop
       for (let d = 0; d < 4; d++) {
         const off = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
-        nt[d] = dense ? countPairsDense(crop, cw, bw, bh, M, shift, off, cms[d], touchedAll[d], counted) : countPairs(crop, at, row, m, off, cms[d], touchedAll[d], counted);
+        nt[d] = dense ? countPairsDense(crop, cw, bw, bh, M, shift, off, cms[d], touchedAll[d], counted) : countPairs(crop, list, m, off, cms[d], touchedAll[d], counted);
         total[d] = 2 * counted.pairs;
       }
       const side = gmax + 1;
