@@ -33,6 +33,15 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
+  // per-object buffers, reused (cleared over the object's frame only)
+  let maxFrame = 0, maxArea = 0;
+  for (let k = 0; k < n; k++) {
+    maxFrame = Math.max(maxFrame, (bbox[4 * k + 2] - bbox[4 * k] + 3) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 3));
+    maxArea = Math.max(maxArea, start[k + 1] - start[k]);
+  }
+  const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
+  const radiiBuf = new Float64Array(maxArea);
+  const frameAt = new Int32Array(maxArea);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
@@ -41,28 +50,30 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // object mask on its bounding box with a 1-pixel frame of zeros
     const fw = bw + 2;
     const fh = bh + 2;
-    const m = new Uint8Array(fw * fh);
+    mBuf.fill(0, 0, fw * fh);
+    const m = mBuf.subarray(0, fw * fh);
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
     // pixels come in raster order: the row is tracked, not divided for
-    for (let p = start[k], y = y0, rowStart = y0 * w; p < start[k + 1]; p++) {
+    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
       while (i >= rowStart + w) {
         y++;
         rowStart += w;
       }
       const x = i - rowStart;
+      frameAt[q] = (y - y0 + 1) * fw + (x - x0 + 1);
       sx += x;
       sy += y;
       sxx += x * x;
       syy += y * y;
       sxy += x * y;
-      m[(y - y0 + 1) * fw + (x - x0 + 1)] = 1;
+      m[frameAt[q]] = 1;
     }
     const cx = sx / area;
     const cy = sy / area;
     let mrr = 0, mcc = 0, mrc = 0;
-    const radii = new Float64Array(area);
+    const radii = radiiBuf;
     let rsum = 0, rmax = 0;
     for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
@@ -120,23 +131,22 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ORI[k] = (ori * 180) / Math.PI;
     // perimeter: border = pixel with a 4-neighbour outside the object
     let per = 0;
-    // border mask of the framed crop first, then each border pixel's neighbourhood code
-    const border = new Uint8Array(fw * fh);
-    for (let yy = 1; yy <= bh; yy++)
-      for (let xx = 1; xx <= bw; xx++) {
-        const fi = yy * fw + xx;
-        if (m[fi] === 1 && (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw])) border[fi] = 1;
-      }
-    for (let yy = 1; yy <= bh; yy++) {
-      for (let xx = 1; xx <= bw; xx++) {
-        const fi = yy * fw + xx;
-        if (!border[fi]) continue;
-        const code =
-          1 +
-          2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
-          10 * (border[fi - fw - 1] + border[fi - fw + 1] + border[fi + fw - 1] + border[fi + fw + 1]);
-        per += PERIM_W[code];
-      }
+    // border mask of the framed crop first, then each border pixel's neighbourhood code; both
+    // over the object's pixels in raster order (the order the box scan met them)
+    borderBuf.fill(0, 0, fw * fh);
+    const border = borderBuf;
+    for (let q = 0; q < area; q++) {
+      const fi = frameAt[q];
+      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) border[fi] = 1;
+    }
+    for (let q = 0; q < area; q++) {
+      const fi = frameAt[q];
+      if (!border[fi]) continue;
+      const code =
+        1 +
+        2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
+        10 * (border[fi - fw - 1] + border[fi - fw + 1] + border[fi + fw - 1] + border[fi + fw + 1]);
+      per += PERIM_W[code];
     }
     P[k] = per;
     FF[k] = (4 * Math.PI * area) / (per * per);
@@ -178,16 +188,22 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
 function convexArea(m: Uint8Array, fw: number, fh: number): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
   // candidate pixels: first/last of each row and column (skimage's possible_hull), found in one
-  // raster pass; each adds its four edge midpoints, sorted by (x, y) through packed integer keys
-  // (coordinates are small, non-negative after +2)
+  // raster pass; each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
+  // strictly between the lowest and highest of the same X are never strict hull vertices, so only
+  // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
+  // hull (collinear points dropped) is the one of all candidates.
+  const nx = 2 * fw + 2;
+  const yLo = new Int32Array(nx).fill(0x7fffffff), yHi = new Int32Array(nx).fill(-0x7fffffff);
   const colFirst = new Int32Array(fw).fill(-1), colLast = new Int32Array(fw);
-  const keys = new Int32Array(16 * (fw + fh));
-  let np = 0;
   const add = (x: number, y: number) => {
-    keys[np++] = ((2 * x - 1 + 2) << 15) | (2 * y + 2);
-    keys[np++] = ((2 * x + 1 + 2) << 15) | (2 * y + 2);
-    keys[np++] = ((2 * x + 2) << 15) | (2 * y - 1 + 2);
-    keys[np++] = ((2 * x + 2) << 15) | (2 * y + 1 + 2);
+    // X + 1 as the slot (X ≥ −1)
+    const a = 2 * x, b = 2 * y;
+    if (b < yLo[a]) yLo[a] = b;
+    if (b > yHi[a]) yHi[a] = b;
+    if (b < yLo[a + 2]) yLo[a + 2] = b;
+    if (b > yHi[a + 2]) yHi[a + 2] = b;
+    if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
+    if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
   };
   for (let y = 0; y < fh; y++) {
     let first = -1, last = -1;
@@ -208,11 +224,16 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
     add(x, colFirst[x]);
     if (colLast[x] !== colFirst[x]) add(x, colLast[x]);
   }
-  keys.subarray(0, np).sort();
-  const X = new Int32Array(np), Y = new Int32Array(np);
-  for (let i = 0; i < np; i++) {
-    X[i] = (keys[i] >> 15) - 2;
-    Y[i] = (keys[i] & 0x7fff) - 2;
+  const X = new Int32Array(2 * nx), Y = new Int32Array(2 * nx);
+  let np = 0;
+  for (let s = 0; s < nx; s++) {
+    if (yHi[s] < yLo[s]) continue;
+    X[np] = s - 1;
+    Y[np++] = yLo[s];
+    if (yHi[s] !== yLo[s]) {
+      X[np] = s - 1;
+      Y[np++] = yHi[s];
+    }
   }
   const cross = (o: number, a: number, b: number) => (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
   const lower: number[] = [];

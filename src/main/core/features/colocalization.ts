@@ -29,7 +29,7 @@ export const correlationNames = (a: string, b: string) => [
 export interface ColocChannel {
   name: string;
   v: Float64Array;
-  rank: Int32Array;
+  rank: Uint16Array;
   rankMax: number;
   /** per object: mean, 15 %-of-maximum threshold, Σ(x − mean)², Σ x over x ≥ threshold, constant */
   mean: Float64Array;
@@ -42,16 +42,20 @@ export interface ColocChannel {
 export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, raw: ArrayLike<number>, bitDepth: number, thresholdPercent = 15): ColocChannel {
   const { ids, start, pixels: px } = ix;
   const n = ids.length;
-  const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
-  for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
-  let r = -1;
-  for (let v = 0; v < rankOf.length; v++) if (rankOf[v]) rankOf[v] = ++r;
-  const rank = new Int32Array(px.length);
+  // one pass gathers the values and the raw levels (ranks in place once the levels present are known)
+  const rankOf = new Uint16Array(bitDepth === 16 ? 65536 : 256);
+  const rank = new Uint16Array(px.length);
   const v = new Float64Array(px.length);
   for (let p = 0; p < px.length; p++) {
-    rank[p] = rankOf[raw[px[p]]];
-    v[p] = img[px[p]];
+    const i = px[p];
+    const level = raw[i];
+    rank[p] = level;
+    rankOf[level] = 1;
+    v[p] = img[i];
   }
+  let r = -1;
+  for (let level = 0; level < rankOf.length; level++) if (rankOf[level]) rankOf[level] = ++r;
+  for (let p = 0; p < px.length; p++) rank[p] = rankOf[rank[p]];
   const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
   const flat = new Uint8Array(n);
   for (let k = 0; k < n; k++) {

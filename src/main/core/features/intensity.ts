@@ -1,4 +1,5 @@
-import { cpQuantileSelect, newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { sortedMad, sortedQuantile, UnitSorter } from './unitSort';
 
 const INTENSITY = [
   'IntegratedIntensity', 'MeanIntensity', 'StdIntensity', 'MinIntensity', 'MaxIntensity', 'IntegratedIntensityEdge',
@@ -26,17 +27,26 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
   const block = newBlock(intensityNames(channel), n);
   const [II, MI, SI, MNI, MXI, IIE, MIE, SIE, MNE, MXE, MD, LQ, MED, MAD, UQ, CMX, CMY, MXX, MXY] = block.values;
   let buf = new Float64Array(64);
+  let sorted = new Float64Array(64);
+  const sorter = new UnitSorter();
   for (let k = 0; k < n; k++) {
     const a = start[k + 1] - start[k];
-    if (buf.length < a) buf = new Float64Array(a * 2);
+    if (buf.length < a) {
+      buf = new Float64Array(a * 2);
+      sorted = new Float64Array(a * 2);
+    }
     let s = 0, s2 = 0, mn = Infinity, mx = -Infinity, mxi = -1;
     let se = 0, se2 = 0, ne = 0, mne = Infinity, mxe = -Infinity;
     let sx = 0, sy = 0, wx = 0, wy = 0;
-    for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) {
+    // pixels come in raster order: the row is tracked, not divided for
+    for (let p = start[k], q = 0, y = (pixels[start[k]] / w) | 0, rowStart = y * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
       const v = img[i];
-      const y = (i / w) | 0;
-      const x = i - y * w;
+      while (i >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
+      const x = i - rowStart;
       buf[q] = v;
       s += v;
       s2 += v * v;
@@ -72,16 +82,13 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     CMY[k] = cmy;
     MXY[k] = (mxi / w) | 0;
     MXX[k] = mxi - MXY[k] * w;
-    // quartiles and MAD by selection (linear time) instead of sorting each object's pixels
-    const vals = buf.subarray(0, a);
-    const lq = cpQuantileSelect(vals, a, 0.25);
-    const med = cpQuantileSelect(vals, a, 0.5, lq.index);
-    const uq = cpQuantileSelect(vals, a, 0.75, med.index);
-    LQ[k] = lq.value;
-    MED[k] = med.value;
-    UQ[k] = uq.value;
-    for (let q = 0; q < a; q++) vals[q] = Math.abs(vals[q] - med.value);
-    MAD[k] = cpQuantileSelect(vals, a, 0.5).value;
+    // quartiles and MAD from the object's values sorted once (a radix sort: linear time)
+    const hasNaN = sorter.sort(buf, a, sorted);
+    const median = sortedQuantile(sorted, a, 0.5);
+    LQ[k] = sortedQuantile(sorted, a, 0.25);
+    MED[k] = median;
+    UQ[k] = sortedQuantile(sorted, a, 0.75);
+    MAD[k] = sortedMad(sorted, a, median, hasNaN, buf);
   }
   return block;
 }

@@ -36,6 +36,8 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   if (n <= 1) return block;
   const reach = strelDisk(distance);
   const touch = strelDisk(distance + 0.5);
+  const ir = Math.floor(distance);
+  const reachAt = Int32Array.from({ length: reach.length / 2 }, (_, e) => reach[2 * e] * w + reach[2 * e + 1]);
   const seen = new Int32Array(ids[n - 1] + 1).fill(-1);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
@@ -44,7 +46,17 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
       const i = pixels[p];
       const y = (i / w) | 0;
       const x = i - y * w;
-      if (!boundary || boundary[i])
+      if (boundary && !boundary[i]) {
+        /* only boundary pixels reach other objects first */
+      } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
+        // the whole disk is inside the image: linear offsets, no bounds tests
+        for (let e = 0; e < reachAt.length; e++) {
+          const v = labels[i + reachAt[e]];
+          if (!v || v === id || seen[v] === k) continue;
+          seen[v] = k;
+          nn++;
+        }
+      } else {
         for (let e = 0; e < reach.length; e += 2) {
           const yy = y + reach[e], xx = x + reach[e + 1];
           if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
@@ -53,6 +65,7 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
           seen[v] = k;
           nn++;
         }
+      }
       if (!outline[i]) continue;
       per++;
       for (let e = 0; e < touch.length; e += 2) {
@@ -68,9 +81,14 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
     NN[k] = nn;
     PT[k] = per ? (touching * 100) / per : 0;
     let b1 = -1, b2 = -1, d1 = Infinity, d2 = Infinity;
+    // the squared distance (within a few ulps of hypot²) skips objects that cannot be among
+    // the two closest; the others are compared by Math.hypot exactly as before
+    let cut = Infinity;
     for (let j = 0; j < n; j++) {
       if (j === k) continue;
-      const d = Math.hypot(cx[j] - cx[k], cy[j] - cy[k]);
+      const ex = cx[j] - cx[k], ey = cy[j] - cy[k];
+      if (ex * ex + ey * ey > cut) continue;
+      const d = Math.hypot(ex, ey);
       if (d < d1) {
         d2 = d1;
         b2 = b1;
@@ -80,6 +98,7 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
         d2 = d;
         b2 = j;
       }
+      cut = d2 * d2 * (1 + 1e-9);
     }
     F1[k] = ids[b1];
     FD[k] = d1;

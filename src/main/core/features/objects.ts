@@ -156,26 +156,3 @@ export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number
     else return;
   }
 }
-
-/**
- * CellProfiler's quantile (MeasureObjectIntensity): position q·n in the sorted values, linear
- * interpolation with the next value, the last value when there is no next; found without a full
- * sort: the values a[from..n) are the top of the sample (everything
- * before `from` is already ≤ them); a is partially reordered. Quantiles asked in increasing order
- * can pass the previous position as `from`.
- */
-export function cpQuantileSelect(a: Float64Array, n: number, q: number, from = 0): { value: number; index: number } {
-  if (!n) return { value: NaN, index: 0 };
-  const pos = n * q;
-  const i = Math.floor(pos);
-  const f = pos - i;
-  if (i < n - 1) {
-    selectInPlace(a, from, n - 1, i);
-    let next = Infinity;
-    for (let t = i + 1; t < n; t++) if (a[t] < next) next = a[t];
-    return { value: a[i] * (1 - f) + next * f, index: i };
-  }
-  const k = Math.min(i, n - 1);
-  selectInPlace(a, from, n - 1, k);
-  return { value: a[k], index: k };
-}

@@ -46,40 +46,59 @@ const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.lo
 
 // Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
 // entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array } | null = null;
-function scratchFor(L: number, cropSize: number) {
+let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
+function scratchFor(L: number, cropSize: number, pixelCount: number) {
+  // entries are packed with a power-of-two row stride
+  const side = 1 << (32 - Math.clz32(L - 1));
   if (!scratch || scratch.L !== L)
     scratch = {
       L,
-      cm: DIRS.map(() => new Int32Array(L * L)),
-      touched: DIRS.map(() => new Int32Array(L * L)),
+      cm: DIRS.map(() => new Int32Array(side * side)),
+      touched: DIRS.map(() => new Int32Array(side * side)),
       px: new Float64Array(L),
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
       crop: new Uint16Array(0),
+      list: new Int32Array(0),
     };
   if (scratch.crop.length < cropSize) scratch.crop = new Uint16Array(cropSize);
+  if (scratch.list.length < 2 * pixelCount) scratch.list = new Int32Array(2 * pixelCount);
   return scratch;
 }
 
 /**
- * One-sided co-occurrence counts of the crop (values level − gmin + 1, 0 = no pixel) for the
- * offset (dy, dx), dy ≥ 0, into cm (entry (a, b) at a·R + b, both 0-based); touched gets each
- * entry's first occurrence in raster order, packed (row << 8 | column). Returns how many.
+ * One-sided co-occurrence counts for the offset `off` in the padded crop (values level − gmin + 1,
+ * 0 = no pixel; margins wide enough that no offset leaves it), over the m counted pixels in
+ * raster order: list holds, per pixel, its crop position and (level − gmin) << shift, minus 1.
+ * Entry (a, b) is at (a << shift) | b (both 0-based); touched gets each entry's first occurrence
+ * in raster order. Returns how many; out.pairs the pairs counted.
  */
-function countPairs(crop: Uint16Array, bw: number, bh: number, dy: number, dx: number, R: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
+function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
   let n = 0, pairs = 0;
-  const x0 = dx < 0 ? -dx : 0, x1 = dx > 0 ? bw - dx : bw;
-  const off = dy * bw + dx;
-  for (let yy = 0; yy + dy < bh; yy++) {
-    const r0 = yy * bw;
-    for (let q = r0 + x0, e = r0 + x1; q < e; q++) {
-      const a = crop[q];
-      if (!a) continue;
+  for (let t = 0; t < 2 * m; t += 2) {
+    const b = crop[list[t] + off];
+    if (!b) continue;
+    pairs++;
+    const key = list[t + 1] + b;
+    if (cm[key]++ === 0) touched[n++] = key;
+  }
+  out.pairs = pairs;
+  return n;
+}
+
+/**
+ * countPairs for a crop every pixel of which counts (the whole image without ignore_zeros):
+ * a raster pass over the crop, no pixel list — the same pairs in the same order.
+ */
+function countPairsDense(crop: Uint16Array, cw: number, bw: number, bh: number, M: number, shift: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
+  let n = 0, pairs = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let q = y * cw + M, e = q + bw; q < e; q++) {
       const b = crop[q + off];
       if (!b) continue;
       pairs++;
-      if (cm[(a - 1) * R + b - 1]++ === 0) touched[n++] = ((a - 1) << 8) | (b - 1);
+      const key = ((crop[q] - 1) << shift) + b - 1;
+      if (cm[key]++ === 0) touched[n++] = key;
     }
   }
   out.pairs = pairs;
@@ -96,9 +115,15 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   if (levels < 2 || levels > 256) throw new Error(`texture: ${levels} grey levels; CellProfiler's MeasureTexture takes 2–256`);
   const blocks = scales.map((scale) => newBlock(textureNames(channel, scale, levels), n));
   const L = levels;
-  let maxCrop = 0;
-  for (let k = 0; k < n; k++) maxCrop = Math.max(maxCrop, (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1));
-  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop } = scratchFor(L, maxCrop);
+  // crops get margins of the largest offset (left, right, below), so pairs need no bounds tests
+  const M = Math.max(0, ...scales);
+  let maxCrop = 0, maxPixels = 0;
+  for (let k = 0; k < n; k++) {
+    maxCrop = Math.max(maxCrop, (bbox[4 * k + 2] - bbox[4 * k] + 1 + 2 * M) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1 + M));
+    const area = start[k + 1] - start[k];
+    if (ignoreZeros || area !== (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1)) maxPixels = Math.max(maxPixels, area);
+  }
+  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
   const nt = new Int32Array(4);
   const total = new Float64Array(4);
   const counted = { pairs: 0 };
@@ -110,14 +135,21 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       if (a > gmax) gmax = a;
       if ((a || !ignoreZeros) && a < gmin) gmin = a;
     }
-    // counts live on the object's own level range: an R×R corner of the scratch matrices, small
-    // enough to stay in cache (entry (a, b) at (a − gmin)·R + (b − gmin))
+    // counts live on the object's own level range: an R×R corner of the scratch matrices (row
+    // stride 2^shift), small enough to stay in cache (entry (a, b) at (a − gmin) << shift | (b − gmin))
     const R = gmax >= gmin ? gmax - gmin + 1 : 1;
+    const shift = 32 - Math.clz32(R - 1);
     // the object's bounding-box crop holds level − gmin + 1, and 0 where a pixel does not count
     // (another object, background, or grey 0 when ignored): pairs then need no label tests.
-    // Built once for all scales; pixels come in raster order, so the row is tracked, not divided.
+    // Built once for all scales; pixels come in raster order, so the row is tracked, not divided,
+    // and the counted pixels' list is in the crop's raster order.
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1];
     const bw = bbox[4 * k + 2] - x0 + 1, bh = bbox[4 * k + 3] - y0 + 1;
+    const cw = bw + 2 * M;
+    // an object filling its box with every pixel counted (the whole image) is counted by a raster
+    // pass; the others from the counted pixels' list
+    const dense = !ignoreZeros && start[k + 1] - start[k] === bw * bh;
+    let m = 0;
     for (let p = start[k], y = y0, rowStart = y0 * w; p < start[k + 1]; p++) {
       const i = pixels[p];
       while (i >= rowStart + w) {
@@ -126,14 +158,19 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       }
       const a = grey[i];
       if (!a && ignoreZeros) continue;
-      crop[(y - y0) * bw + (i - rowStart - x0)] = a - gmin + 1;
+      const q = (y - y0) * cw + (i - rowStart - x0) + M;
+      crop[q] = a - gmin + 1;
+      if (dense) continue;
+      list[2 * m] = q;
+      list[2 * m++ + 1] = ((a - gmin) << shift) - 1;
     }
     for (let si = 0; si < scales.length; si++) {
       const scale = scales[si];
       const block = blocks[si];
       // each direction (0,1) (1,1) (1,0) (1,−1) × scale in its own raster pass over the crop
       for (let d = 0; d < 4; d++) {
-        nt[d] = countPairs(crop, bw, bh, DIRS[d][0] * scale, DIRS[d][1] * scale, R, cms[d], touchedAll[d], counted);
+        const off = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
+        nt[d] = dense ? countPairsDense(crop, cw, bw, bh, M, shift, off, cms[d], touchedAll[d], counted) : countPairs(crop, list, m, off, cms[d], touchedAll[d], counted);
         total[d] = 2 * counted.pairs;
       }
       const side = gmax + 1;
@@ -157,9 +194,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
         for (let t = 0; t < nt[d]; t++) {
           const key = touched[t];
-          const qi = key >> 8;
-          const qj = key & 255;
-          const c = cm[qi * R + qj];
+          const qi = key >> shift;
+          const qj = key & ((1 << shift) - 1);
+          const c = cm[key];
           const i = gmin + qi;
           const j = gmin + qj;
           // C(i,j) lands in S at (i,j) and (j,i)
@@ -176,7 +213,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
             sv = 2 * c;
             cells = 1;
           } else {
-            const other = cm[qj * R + qi];
+            const other = cm[(qj << shift) | qi];
             if (i > j && other !== 0) continue; // counted with its partner
             sv = c + other;
             cells = 2;
@@ -252,9 +289,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
         col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
       }
-      for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][(touchedAll[d][t] >> 8) * R + (touchedAll[d][t] & 255)] = 0;
+      for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][touchedAll[d][t]] = 0;
     }
-    crop.fill(0, 0, bw * bh);
+    crop.fill(0, 0, cw * (bh + M));
   }
   // CellProfiler stores any non-finite Haralick value as 0
   for (const block of blocks) for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;

@@ -144,10 +144,14 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
   }
   const mr = new Float64Array(MOMENTS.length);
   const mi = new Float64Array(MOMENTS.length);
-  for (let p = from; p < to; p++) {
+  // pixels come in raster order: the row is tracked, not divided for
+  for (let p = from, y = from < to ? (pixels[from] / w) | 0 : 0, rowStart = y * w; p < to; p++) {
     const i = pixels[p];
-    const y = (i / w) | 0;
-    const x = (i - y * w - circle.cx) / circle.r;
+    while (i >= rowStart + w) {
+      y++;
+      rowStart += w;
+    }
+    const x = (i - rowStart - circle.cx) / circle.r;
     const yy = (y - circle.cy) / circle.r;
     const r2 = x * x + yy * yy;
     // as centrosome: strictly outside by round-off is outside (some of the circle's own points)

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sortedMad, sortedQuantile, UnitSorter } from '../../src/main/core/features/unitSort';
+
+// MeasureObjectIntensity's quartiles and MAD come from UnitSorter's order; it must equal the
+// built-in sort (NaN last, as numpy sorts) on and off the 16-bit grid, and sortedMad must equal
+// the quantile of the explicitly sorted distances
+const bitsOf = (a: Float64Array) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
+let seed = 11;
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+const cases: Array<[string, Float64Array]> = [
+  ['16-bit grid', Float64Array.from({ length: 3001 }, () => Math.floor(rnd() * 65536) / 65535)],
+  ['8-bit grid, many ties', Float64Array.from({ length: 2000 }, () => Math.floor(rnd() * 40) / 255)],
+  ['off the grid (floats sharing keys)', Float64Array.from({ length: 1500 }, () => rnd() * 1e-4)],
+  ['out of 0–1', Float64Array.from({ length: 999 }, () => rnd() * 3 - 1)],
+  ['with a NaN', Float64Array.from([0.5, NaN, 0.25, 0, 1, 0.75, 0.125])],
+  ['one value', Float64Array.from([0.3])],
+  ['two values', Float64Array.from([0.9, 0.1])],
+];
+
+for (const [name, v] of cases)
+  test(`UnitSorter and sortedMad match the built-in sort: ${name}`, () => {
+    const n = v.length;
+    const out = new Float64Array(n);
+    const hasNaN = new UnitSorter().sort(v, n, out);
+    const ref = Float64Array.from(v).sort();
+    assert.deepEqual(bitsOf(out), bitsOf(ref));
+    assert.equal(hasNaN, v.some(Number.isNaN));
+    const m = sortedQuantile(ref, n, 0.5);
+    const dist = Float64Array.from(ref, (x) => Math.abs(x - m)).sort();
+    const want = sortedQuantile(dist, n, 0.5);
+    const got = sortedMad(out, n, m, hasNaN, new Float64Array(n));
+    assert.ok(Object.is(got, want), `MAD ${got} ≠ ${want}`);
+  });
