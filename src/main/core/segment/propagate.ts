@@ -4,8 +4,11 @@ import type { Labels } from './labels';
 /** Pending pixels to pop in order of cost: CostHeap, or CostBuckets when every step costs ≥ a known minimum. */
 interface Frontier {
   readonly size: number;
-  /** false when this frontier cannot order the cost (the propagation then starts over on the heap) */
-  push(cost: number, pixel: number): boolean;
+  /**
+   * Files `pixel` at `cost`, lowered from `was` (Infinity the first time). False when this
+   * frontier cannot order the cost (the propagation then starts over on the heap).
+   */
+  push(cost: number, pixel: number, was: number): boolean;
   pop(): number;
 }
 
@@ -28,9 +31,11 @@ class CostBuckets implements Frontier {
 
   constructor(private readonly inv: number) {}
 
-  push(cost: number, pixel: number): boolean {
+  push(cost: number, pixel: number, was: number): boolean {
     const b = Math.floor(cost * this.inv);
     if (!(b > this.cur) || b >= MAX_BUCKETS) return false;
+    // still filed in this bucket from its previous cost: its pop reads the new one
+    if (Math.floor(was * this.inv) === b) return true;
     while (this.lens.length <= b) this.lens.push(0);
     let list = this.lists[b];
     if (!list) list = this.lists[b] = this.pool.pop() ?? new Int32Array(1024);
@@ -76,7 +81,7 @@ function flood(image: Float32Array, seeds: Labels, mask: Uint8Array, lambda: num
   for (let i = 0; i < out.length; i++) {
     if (out[i] === 0) continue;
     dist[i] = 0;
-    frontier.push(0, i);
+    frontier.push(0, i, Infinity);
   }
   const l2 = lambda * lambda, l2d = 2 * l2;
   const off = Int32Array.from([-w, w, -1, 1, -w - 1, -w + 1, w - 1, w + 1]);
@@ -102,11 +107,12 @@ function flood(image: Float32Array, seeds: Labels, mask: Uint8Array, lambda: num
       if (state[j] !== 1) continue;
       const di = image[j] - vi;
       const nd = d + Math.sqrt(di * di + (e < 4 ? l2 : l2d));
-      if (nd < dist[j]) {
+      const dj = dist[j];
+      if (nd < dj) {
         dist[j] = nd;
         out[j] = li;
-        if (!frontier.push(nd, j)) return null;
-      } else if (buckets && nd === dist[j] && out[j] !== li) return null;
+        if (!frontier.push(nd, j, dj)) return null;
+      } else if (buckets && nd === dj && out[j] !== li) return null;
     }
   }
   return out;
