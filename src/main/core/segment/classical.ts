@@ -4,7 +4,8 @@ import { gaussianBlur, maxFilter } from './filters';
 import { relabel, type Labels } from './labels';
 import { fillHoles } from './morphology';
 import { bodyThreshold, otsuThreshold } from './threshold';
-import { propagate, seededWatershed } from './watershed';
+import { propagate } from './propagate';
+import { seededWatershed } from './watershed';
 
 export interface NucleiOptions {
   /** Gaussian smoothing before thresholding (pixels) */

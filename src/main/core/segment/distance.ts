@@ -12,19 +12,13 @@ export function squaredDistanceTransform(inside: Uint8Array, width: number, heig
   const out = new Float64Array(n);
   const v = new Int32Array(n);
   const z = new Float64Array(n + 1);
-  const pass = (len: number) => {
-    // With borderIsOutside the line gets a background sample at -1 and len, shifted by one.
-    const off = borderIsOutside ? 1 : 0;
-    const m = len + 2 * off;
-    if (off) {
-      f[0] = 0;
-      f[m - 1] = 0;
-    }
+  // Lower envelope of the parabolas at lo..hi (f's indices), evaluated at qa..qb into out.
+  const envelope = (lo: number, hi: number, qa: number, qb: number) => {
     let k = 0;
-    v[0] = 0;
+    v[0] = lo;
     z[0] = -Infinity;
     z[1] = Infinity;
-    for (let q = 1; q < m; q++) {
+    for (let q = lo + 1; q <= hi; q++) {
       let s: number;
       for (;;) {
         const p = v[k];
@@ -45,11 +39,20 @@ export function squaredDistanceTransform(inside: Uint8Array, width: number, heig
       z[k + 1] = Infinity;
     }
     k = 0;
-    for (let q = 0; q < m; q++) {
+    for (let q = qa; q <= qb; q++) {
       while (z[k + 1] < q) k++;
       const p = v[k];
       out[q] = (q - p) * (q - p) + f[p];
     }
+  };
+  // With borderIsOutside the line gets a background sample at -1 and len, shifted by one.
+  const pass = (len: number) => {
+    const m = len + 2 * (borderIsOutside ? 1 : 0);
+    if (borderIsOutside) {
+      f[0] = 0;
+      f[m - 1] = 0;
+    }
+    envelope(0, m - 1, 0, m - 1);
   };
   const off = borderIsOutside ? 1 : 0;
   // Columns: with a 0 in the column (or the border counting as one) the envelope gives the
@@ -67,17 +70,40 @@ export function squaredDistanceTransform(inside: Uint8Array, width: number, heig
       const m = d[i] < b ? d[i] : b;
       d[i] = m * m;
     }
+  let zeroInEveryColumn = true;
   for (let x = 0; x < width; x++) {
     if (d[x] !== Infinity) continue;
+    zeroInEveryColumn = false;
     for (let y = 0; y < height; y++) f[y + off] = INF;
     pass(height);
     for (let y = 0; y < height; y++) d[y * width + x] = out[y + off];
   }
+  // Rows. A 0 at p is nearer to every pixel beyond it than any sample behind it, so the runs
+  // between 0s are independent: each gets the envelope of its own samples and the 0s around it,
+  // and the 0s stay 0. That gives the values of one envelope a row when the column values are
+  // integers < h² small enough for the envelope to be exact (distinct breakpoints then differ by
+  // ≥ 1/(4(m+1)²), far above the rounding of s); a column without a 0 (INF) takes whole rows.
+  const m = width + 2 * off;
+  const byRuns = zeroInEveryColumn && (height + 1) ** 2 + m * m < 2 ** 50 / ((m + 1) * (m + 1));
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) f[x + off] = d[row + x];
-    pass(width);
-    for (let x = 0; x < width; x++) d[row + x] = out[x + off];
+    if (!byRuns) {
+      for (let x = 0; x < width; x++) f[x + off] = d[row + x];
+      pass(width);
+      for (let x = 0; x < width; x++) d[row + x] = out[x + off];
+      continue;
+    }
+    for (let x = 0; x < width; x++) {
+      if (d[row + x] === 0) continue;
+      let b = x;
+      while (b + 1 < width && d[row + b + 1] !== 0) b++;
+      // f's indices: the run is x + off..b + off, with its 0s (or the border's) around it
+      const lo = x + off > 0 ? x + off - 1 : 0, hi = b + off + 1 < m ? b + off + 1 : b + off;
+      for (let p = lo; p <= hi; p++) f[p] = p - off >= 0 && p - off < width ? d[row + p - off] : 0;
+      envelope(lo, hi, x + off, b + off);
+      for (let q = x; q <= b; q++) d[row + q] = out[q + off];
+      x = b;
+    }
   }
   return d;
 }
@@ -86,6 +112,6 @@ export function squaredDistanceTransform(inside: Uint8Array, width: number, heig
 export function distanceTransform(inside: Uint8Array, width: number, height: number, borderIsOutside = false): Float32Array {
   const sq = squaredDistanceTransform(inside, width, height, borderIsOutside);
   const out = new Float32Array(sq.length);
-  for (let i = 0; i < sq.length; i++) out[i] = Math.sqrt(sq[i]);
+  for (let i = 0; i < sq.length; i++) if (sq[i] !== 0) out[i] = Math.sqrt(sq[i]);
   return out;
 }

@@ -108,7 +108,8 @@ export class CostHeap {
     return this.n;
   }
 
-  push(priority: number, pixel: number): void {
+  /** always true: every priority fits (the propagation's Frontier contract) */
+  push(priority: number, pixel: number): boolean {
     if (this.n === this.pri.length) {
       const pri = new Float64Array(this.n * 2);
       pri.set(this.pri);
@@ -128,6 +129,7 @@ export class CostHeap {
     }
     pri[i] = priority;
     pxs[i] = pixel;
+    return true;
   }
 
   pop(): number {

@@ -1,4 +1,4 @@
-import { CostHeap, PixelHeap } from './heap';
+import { PixelHeap } from './heap';
 import type { Labels } from './labels';
 
 const NEIGH4 = [
@@ -42,56 +42,6 @@ export function seededWatershed(surface: Float32Array, markers: Labels, mask: Ui
       out[j] = lab;
       // never flood "downhill" faster than the current level: keeps basins ordered
       heap.push(surface[j] > level ? surface[j] : level, j);
-    }
-  }
-  return { width: w, height: h, data: out };
-}
-
-/**
- * Seeded propagation (CellProfiler's IdentifySecondaryObjects "Propagation"): every mask pixel
- * goes to the seed with the smallest path cost, a step costing sqrt(ΔI² + λ²) — intensity
- * changes (cell borders) are expensive, λ keeps distance mattering in flat regions. Dijkstra.
- */
-export function propagate(image: Float32Array, seeds: Labels, mask: Uint8Array, lambda = 0.05): Labels {
-  const { width: w, height: h } = seeds;
-  const out = Int32Array.from(seeds.data);
-  const dist = new Float64Array(w * h).fill(Infinity);
-  // 0: outside the mask, 1: open, 2: done
-  const state = new Uint8Array(w * h);
-  for (let i = 0; i < state.length; i++) state[i] = mask[i] ? 1 : 0;
-  const heap = new CostHeap(1 << 16);
-  for (let i = 0; i < out.length; i++) {
-    if (out[i] === 0) continue;
-    dist[i] = 0;
-    heap.push(0, i);
-  }
-  const l2 = lambda * lambda, l2d = 2 * l2;
-  const off = Int32Array.from(NEIGH8, ([dy, dx]) => dy * w + dx);
-  while (heap.size) {
-    const i = heap.pop();
-    if (state[i] === 2) continue;
-    state[i] = 2;
-    const d = heap.lastPriority;
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    const inner = x > 0 && x < w - 1 && y > 0 && y < h - 1;
-    const vi = image[i], li = out[i];
-    for (let e = 0; e < 8; e++) {
-      if (!inner) {
-        const yy = y + DY[e];
-        const xx = x + DX[e];
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-      }
-      const j = i + off[e];
-      if (state[j] !== 1) continue;
-      const di = image[j] - vi;
-      const step = Math.sqrt(di * di + (e < 4 ? l2 : l2d));
-      const nd = d + step;
-      if (nd < dist[j]) {
-        dist[j] = nd;
-        out[j] = li;
-        heap.push(nd, j);
-      }
     }
   }
   return { width: w, height: h, data: out };
