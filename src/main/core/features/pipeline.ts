@@ -16,7 +16,7 @@ import { defaultMethod, plateSites, resolveSource, setKey, type Source } from '.
 import { openFeatureSet, saveWellProfiles } from './store';
 import { acquireLock } from '../jobs/runLock';
 import type { SiteResult } from './siteTask';
-import { illumOn, preparePlateIllum } from '../illumination/plate';
+import { illumOn, illumTableMetadata, preparePlateIllum } from '../illumination/plate';
 import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { AppliedIllumination, IllumMode } from '../../../shared/illumination';
 
@@ -231,9 +231,8 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
             'stainless.pixel_size_um': String(platePixelSize(db, ref.plateId) ?? ''),
-            // what the images were divided by before segmentation (absent: not corrected); without the
-            // workspace's own file paths, so the table is the same bytes in any workspace
-            ...(illum ? { 'stainless.illumination': JSON.stringify(Object.fromEntries(Object.entries(illum).map(([ch, { path: _path, ...f }]) => [ch, f]))) } : {}),
+            // what the images were divided by before segmentation (absent: not corrected)
+            ...(illum ? illumTableMetadata(illum) : {}),
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
