@@ -115,6 +115,15 @@ test('segment divides acquired images by the plate\'s computed functions, measur
       const want = med[t.names.indexOf(name)];
       assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want), `${name}: ${got} vs ${want}`);
     }
+    // a cell measured on the spot (the set not finished) is measured on the corrected images too
+    const siteId = (core.db.prepare(`SELECT s.id FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.name = 'A02'`).get() as { id: number }).id;
+    const cellLabels = await readGray(seg.cells_path);
+    const px = cellLabels.data.findIndex((v) => v > 0);
+    core.db.prepare(`UPDATE feature_sets SET status = 'running' WHERE id = ?`).run(sets[0].id);
+    const hit = (await dispatch(core, handlers, 'features.cellAt', { siteId, x: px % 160, y: Math.floor(px / 160) })) as { objectNumber: number; measurements: Record<string, number> };
+    core.db.prepare(`UPDATE feature_sets SET status = 'done' WHERE id = ?`).run(sets[0].id);
+    const k = Array.from(t.objectNumbers).indexOf(hit.objectNumber);
+    for (const name of ['Cells_Intensity_MeanIntensity_DNA', 'Nuclei_Intensity_MeanIntensity_Mito']) assert.equal(hit.measurements[name], t.columns[t.names.indexOf(name)][k], name);
   } finally {
     core.close();
   }
