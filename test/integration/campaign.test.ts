@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatePlate } from '../../src/main/core/simulate';
@@ -96,4 +96,50 @@ test('a plate run as 4 shards (in any order) and merged equals the same plate ru
   const incomplete = await runCli(['--workspace', sharded, 'merge', '--plan', plan2]);
   assert.match(incomplete.err, /not complete: shard 0 missing 5 of 5 sites; shard 1 failed \(.*changed since the plan was made/);
   assert.equal(await main(['work', '--plan', plan2, '--shard', '7']), 1);
+});
+
+test('a campaign with --illum-from divides every shard\'s synthetic images by the plate\'s functions, recorded as segment --illum-from records them', { timeout: 600_000 }, async () => {
+  const sim = await simulatePlate({ out: join(root, 'plate-illum'), format: 96, wells: ['A01', 'B02'], sites: 2, size: 160, seed: 6, barcode: 'CAMPI', workers: 0 });
+  // JUMP-style per-plate files: CellProfiler's function of the demo stack (160×160), one per Cell Painting channel
+  const from = join(root, 'illum-files');
+  mkdirSync(from, { recursive: true });
+  const fn = join(import.meta.dirname, '..', 'fixtures', 'illumination', 'demo-illum.npy');
+  for (const ch of ['DNA', 'ER', 'RNA', 'AGP', 'Mito']) copyFileSync(fn, join(from, `CAMPI_Illum${ch}.npy`));
+  const single = await workspaceWithPlate('single-illum', sim.out);
+  assert.equal(await main(['--workspace', single, 'infer', '--plate', 'CAMPI', '--model', MODEL, '--seed', '3']), 0);
+  assert.equal(await main(['--workspace', single, 'segment', '--plate', 'CAMPI', '--workers', '0', '--illum', 'on', '--illum-from', from]), 0);
+
+  const sharded = await workspaceWithPlate('sharded-illum', sim.out);
+  const camp = join(root, 'campaign-illum');
+  const plan = (dir: string, ...extra: string[]) => runCli(['--workspace', sharded, 'plan', '--plate', 'CAMPI', '--model', MODEL, '--shards', '2', '--campaign', dir, '--seed', '3', ...extra]);
+  // functions over the synthetic images cannot exist before the array; files only with correction on and segmentation planned
+  const computed = await plan(join(root, 'camp-x'), '--illum', 'on');
+  assert.equal(computed.code, 1);
+  assert.match(computed.err, /--illum on: a campaign's synthetic images exist only once its shards have run.*give --illum-from DIR/);
+  assert.match((await plan(join(root, 'camp-x'), '--illum-from', from)).err, /illumination correction is off for synthetic images \(use --illum on\)/);
+  assert.match((await plan(join(root, 'camp-x'), '--illum', 'on', '--illum-from', from, '--steps', 'infer')).err, /apply to segmentation: add segment to --steps/);
+  assert.equal((await plan(camp, '--illum', 'on', '--illum-from', from)).code, 0);
+  const planFile = join(camp, 'plan.json');
+  const p = readPlan(planFile);
+  assert.deepEqual(Object.keys(p.illumination ?? {}), ['DNA', 'ER', 'RNA', 'AGP', 'Mito']);
+  // the shards read the campaign folder's copies (storage every node sees), not the source folder
+  assert.ok(Object.values(p.illumination!).every((f) => f.path.startsWith(camp) && readFileSync(f.path).equals(readFileSync(fn))));
+  assert.equal(await main(['work', '--plan', planFile, '--shard', '1', '--workers', '1']), 0);
+  assert.equal(await main(['work', '--plan', planFile, '--shard', '0']), 0);
+  assert.equal(await main(['--workspace', sharded, 'merge', '--plan', planFile]), 0);
+
+  const a = await catalogSnapshot(single);
+  const b = await catalogSnapshot(sharded);
+  assert.equal(a.illumination.length, 5);
+  assert.ok(a.illumination.every((r) => r.origin === 'file'));
+  assert.ok(a.sets[0].illumination && a.cellsIllumination[0]);
+  for (const k of Object.keys(a) as Array<keyof typeof a>) assert.deepEqual(b[k], a[k], k);
+
+  // a function changed after the plan: the shard refuses it
+  const victim = p.illumination!.DNA.path;
+  writeFileSync(victim, Buffer.concat([readFileSync(victim), Buffer.from([0])]));
+  rmSync(join(camp, 'work', 'shard-0'), { recursive: true, force: true });
+  const changed = await runCli(['work', '--plan', planFile, '--shard', '0']);
+  assert.equal(changed.code, 1);
+  assert.equal(changed.err.trim(), `stainless work: ${victim}: changed since the plan was made (sha256 differs); make a new plan`);
 });

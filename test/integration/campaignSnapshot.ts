@@ -9,7 +9,8 @@ const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('
 /**
  * A workspace's results for comparing two ways of producing them: catalog rows without ids,
  * timings, timestamps and hosts; workspace paths relative with the run id neutral; file contents
- * as sha256 (TIFFs byte for byte) and per-cell Parquet values.
+ * as sha256 (TIFFs byte for byte) and per-cell Parquet values; illumination functions and what
+ * each feature set divided by.
  */
 export async function catalogSnapshot(ws: string) {
   const core = createCore({ workspace: ws, transport: 'inprocess' });
@@ -28,15 +29,20 @@ export async function catalogSnapshot(ws: string) {
       nuclei: sha(r.nuclei_path),
       cells: sha(r.cells_path),
     }));
-    const setRows = db.prepare(`SELECT source, method, model_name, status, n_sites, n_cells, hex(well_ids) AS well_ids, cells_path FROM feature_sets ORDER BY id`).all() as Array<{ cells_path: string }>;
-    const sets = setRows.map((r) => ({ ...r, cells_path: rel(r.cells_path) }));
+    const setRows = db.prepare(`SELECT source, method, model_name, status, n_sites, n_cells, hex(well_ids) AS well_ids, cells_path, illumination FROM feature_sets ORDER BY id`).all() as Array<{ cells_path: string; illumination: string | null }>;
+    // what each channel was divided by, with the function files' paths relative
+    const relIllum = (j: string | null) => (j ? Object.fromEntries(Object.entries(JSON.parse(j) as Record<string, { path: string }>).map(([ch, f]) => [ch, { ...f, path: rel(f.path), sha256: sha(f.path) }])) : null);
+    const sets = setRows.map((r) => ({ ...r, cells_path: rel(r.cells_path), illumination: relIllum(r.illumination) }));
+    const illumination = (db.prepare(`SELECT channel, source, run_id IS NOT NULL AS run, origin, path, source_file, settings, n_images, width, height, sha256 FROM illumination_functions ORDER BY source, channel`).all() as Array<{ path: string; origin: string }>).map((r) => ({ ...r, path: rel(r.path), file: sha(r.path) }));
     const wellFeatures = db.prepare(`SELECT name, hex(raw) AS raw, hex(robustz) AS robustz FROM well_features ORDER BY set_id, name`).all();
     const cells: Record<string, unknown[]> = {};
+    const cellsIllumination: Array<string | null> = [];
     for (const f of setRows) {
       const pf = await openParquet(f.cells_path);
+      cellsIllumination.push(pf.metadata.key_value_metadata?.find((e) => e.key === 'stainless.illumination')?.value ?? null);
       for await (const g of rowGroups(pf)) for (const [k, v] of g.columns) (cells[k] ??= []).push(...Array.from(v as ArrayLike<unknown>));
     }
-    return { runs, images, runSites, segmentations, sets, wellFeatures, cells };
+    return { runs, images, runSites, segmentations, sets, illumination, wellFeatures, cells, cellsIllumination };
   } finally {
     core.close();
   }

@@ -9,7 +9,7 @@ import { createCore } from '../../src/main/core/core';
 import { readGray, writeTiff, type Gray } from '../../src/main/core/io/tiff';
 import { readNpy } from '../../src/main/core/io/npy';
 import { IllumAccumulator } from '../../src/main/core/illumination/calculate';
-import { correctedGray } from '../../src/main/core/illumination/apply';
+import { divideByIllum } from '../../src/main/core/illumination/apply';
 import { measureSite } from '../../src/main/core/features/measure';
 import { cellTable } from '../../src/main/core/features/cellTable';
 import { columnMedians } from '../../src/main/core/features/profiles';
@@ -100,8 +100,12 @@ test('segment divides acquired images by the plate\'s computed functions, measur
     // what was measured is the corrected site: the well's medians equal measuring the divided images
     const seg = core.db.prepare(`SELECT nuclei_path, cells_path FROM segmentations sg JOIN sites s ON s.id = sg.site_id JOIN wells w ON w.id = s.well_id WHERE w.name = 'A02'`).get() as { nuclei_path: string; cells_path: string };
     const img: Record<string, Gray> = {};
-    for (const ch of CHANNELS) img[ch] = correctedGray(await readGray(files.A02[ch]), await readNpy(sets[0].illumination![ch].path), files.A02[ch]);
-    const t = cellTable(measureSite(img, grayToLabels(await readGray(seg.nuclei_path)), grayToLabels(await readGray(seg.cells_path)), { channels: CHANNELS }));
+    const corrected: Record<string, Float64Array> = {};
+    for (const ch of CHANNELS) {
+      img[ch] = await readGray(files.A02[ch]);
+      corrected[ch] = divideByIllum(img[ch], await readNpy(sets[0].illumination![ch].path), files.A02[ch]);
+    }
+    const t = cellTable(measureSite(img, grayToLabels(await readGray(seg.nuclei_path)), grayToLabels(await readGray(seg.cells_path)), { channels: CHANNELS, corrected }));
     const keep = Array.from(t.objectNumbers, (_, i) => i).filter((i) => !t.touchesBorder[i]);
     assert.ok(keep.length > 0);
     const med = columnMedians(keep.map((i) => Float64Array.from(t.columns, (c) => c[i])), t.names.length);
@@ -111,6 +115,15 @@ test('segment divides acquired images by the plate\'s computed functions, measur
       const want = med[t.names.indexOf(name)];
       assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want), `${name}: ${got} vs ${want}`);
     }
+    // a cell measured on the spot (the set not finished) is measured on the corrected images too
+    const siteId = (core.db.prepare(`SELECT s.id FROM sites s JOIN wells w ON w.id = s.well_id WHERE w.name = 'A02'`).get() as { id: number }).id;
+    const cellLabels = await readGray(seg.cells_path);
+    const px = cellLabels.data.findIndex((v) => v > 0);
+    core.db.prepare(`UPDATE feature_sets SET status = 'running' WHERE id = ?`).run(sets[0].id);
+    const hit = (await dispatch(core, handlers, 'features.cellAt', { siteId, x: px % 160, y: Math.floor(px / 160) })) as { objectNumber: number; measurements: Record<string, number> };
+    core.db.prepare(`UPDATE feature_sets SET status = 'done' WHERE id = ?`).run(sets[0].id);
+    const k = Array.from(t.objectNumbers).indexOf(hit.objectNumber);
+    for (const name of ['Cells_Intensity_MeanIntensity_DNA', 'Nuclei_Intensity_MeanIntensity_Mito']) assert.equal(hit.measurements[name], t.columns[t.names.indexOf(name)][k], name);
   } finally {
     core.close();
   }

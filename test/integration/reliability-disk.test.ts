@@ -1,12 +1,12 @@
 // Issue 16, case 1 (full disks) for inference and segmentation: a pre-flight free-space check
-// refuses a run that cannot fit, naming the folder, and ends the run and job (or feature set) as
+// refuses a run that cannot fit, naming the folder (segment: before it computes illumination functions), and ends the run and job (or feature set) as
 // failed with that message; predict to
 // a full disk names the file and leaves no partial file. The full disk is a small tmpfs (skipped,
 // in one line, where the machine cannot mount one).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,6 +112,9 @@ test('case 1: segment refuses up front when the labels folder cannot hold the la
   const db = new Database(join(ws2, 'catalog.sqlite'), { readonly: true });
   assert.deepEqual(db.prepare(`SELECT status FROM feature_sets`).all(), [{ status: 'failed' }]);
   assert.equal((db.prepare(`SELECT count(*) AS n FROM segmentations`).get() as { n: number }).n, 0);
+  // refused before the plate's illumination functions were computed (acquired images: --illum auto is on)
+  assert.equal((db.prepare(`SELECT count(*) AS n FROM illumination_functions`).get() as { n: number }).n, 0);
+  assert.ok(!existsSync(join(ws2, 'illumination')) || readdirSync(join(ws2, 'illumination'), { recursive: true }).length === 0, 'no function written');
   db.close();
   assert.equal(catalogState(ws2).integrity, 'ok');
   assert.deepEqual(treeHashes(dir), images);

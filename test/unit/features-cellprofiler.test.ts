@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readGray, type Gray } from '../../src/main/core/io/tiff';
+import { readNpy } from '../../src/main/core/io/npy';
+import { divideByIllum } from '../../src/main/core/illumination/apply';
 import { grayToLabels } from '../../src/main/core/segment/labels';
 import { measureSite, tableToObjects, COMPARTMENTS, type SiteMeasurements } from '../../src/main/core/features/measure';
 import { measureObjectSkeleton } from '../../src/main/core/features/objectSkeleton';
@@ -16,13 +18,16 @@ import { centrosomeCircle, centrosomeHullOrder } from '../../src/main/core/featu
 // CellProfiler gives NaN. MeasureObjectSizeShape decides a few exact ties by the machine's
 // round-off (Zernike's enclosing circle, Orientation of symmetric objects): the script runs it
 // again in a second valid floating-point environment and records that run's value where the two
-// differ ("alternatives"); a value equal to either run is CellProfiler's.
+// differ ("alternatives"); a value equal to either run is CellProfiler's. The illum site is the
+// demo site after CorrectIlluminationApply: its channels divided by an illumination function and
+// measured as float64 images, as JUMP_analysis_v3 measures them.
 
 interface Reference {
   site: string;
   channels: string[];
   /** the channel standing in for JUMP's Mito (tubeness steps) */
   mito: string;
+  /** channel images, labels, mito_skel, and for the illum site its illumination function (illum) */
   files: Record<string, string>;
   reference: Record<string, Record<string, Record<string, number | null>>>;
   /** whole-image measurements (Image_… without the prefix) */
@@ -32,6 +37,8 @@ interface Reference {
   alternative_reasons?: Record<string, string>;
 }
 
+// illum: the demo site measured after CorrectIlluminationApply (float64 corrected images; ImageQuality on the Orig ones)
+const SITES = ['demo', 'examplehuman', 'edge', 'illum'];
 const FIXTURES = new URL('../fixtures/features/', import.meta.url);
 const SHARED = new URL('../../../shared/data/', import.meta.url);
 
@@ -55,7 +62,10 @@ function site(name: string) {
         for (const c of ref.channels) images[c] = await readGray(fileUrl(ref.files[c]).pathname);
         const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
         const cells = grayToLabels(await readGray(fileUrl(ref.files.cells).pathname));
-        return { ref, m: measureSite(images, nuclei, cells, { channels: ref.channels, mito: ref.mito }) };
+        // the illum site: every channel divided by the function (Stainless' CorrectIlluminationApply)
+        const fn = ref.files.illum ? await readNpy(fileUrl(ref.files.illum).pathname) : null;
+        const corrected = fn ? Object.fromEntries(ref.channels.map((c) => [c, divideByIllum(images[c], fn, ref.files[c])])) : undefined;
+        return { ref, m: measureSite(images, nuclei, cells, { channels: ref.channels, mito: ref.mito, corrected }) };
       })(),
     );
   return measured.get(name)!;
@@ -141,7 +151,7 @@ export async function compareImage(siteName: string, re: RegExp) {
   return { produced, equalCols, values: produced, second: 0, bad, missing };
 }
 
-for (const s of ['demo', 'examplehuman', 'edge'])
+for (const s of SITES)
   for (const [module, re] of IMAGE_MODULES)
     test(`${s} site: ${module} equals CellProfiler's code`, async () => {
       const r = await compareImage(s, re);
@@ -150,7 +160,7 @@ for (const s of ['demo', 'examplehuman', 'edge'])
       assert.deepEqual(r.bad, [], `${module}: ${r.produced - r.equalCols} of ${r.produced} columns differ`);
     });
 
-for (const s of ['demo', 'examplehuman', 'edge'])
+for (const s of SITES)
   for (const [module, re] of MODULES)
     test(`${s} site: ${module} equals CellProfiler's code on every object`, async () => {
       const r = await compareModule(s, re);
@@ -173,7 +183,7 @@ function concyclic(xs: number[], ys: number[]): boolean {
 // each recorded alternative is checked against the object's own pixels: Orientation of an object
 // with mu20 = mu02 or mu11 = 0 exactly (integer sums), Zernike of an object whose enclosing circle
 // passes through four or more hull points; every one differs from the first run and names its reason.
-for (const s of ['demo', 'examplehuman', 'edge'])
+for (const s of SITES)
   test(`${s} site: the recorded alternatives of MeasureObjectSizeShape are exact ties`, async () => {
     const ref = load(s);
     const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
@@ -213,13 +223,13 @@ for (const s of ['demo', 'examplehuman', 'edge'])
           }
         }
       }
-    // each site has such ties (demo: 2 nuclei; ExampleHuman: 2 nuclei; edge: a cell and a cytoplasm)
+    // each site has such ties (demo and illum: 2 nuclei; ExampleHuman: 2 nuclei; edge: a cell and a cytoplasm)
     assert.ok(entries > 0, `${s}: no alternative recorded`);
   });
 
 // MeasureObjectSkeleton of the Nuclei on CellProfiler's mito_skel (skimage's skeletonize of
 // mito_bw, written by the reference script): Stainless' module is checked on the same skeleton.
-for (const s of ['demo', 'examplehuman', 'edge'])
+for (const s of SITES)
   test(`${s} site: MeasureObjectSkeleton (Nuclei on mito_skel) equals CellProfiler's code on every nucleus`, async () => {
     const ref = load(s);
     const nuclei = grayToLabels(await readGray(fileUrl(ref.files.nuclei).pathname));
@@ -244,12 +254,12 @@ for (const s of ['demo', 'examplehuman', 'edge'])
   });
 
 test('summary: columns equal to CellProfiler per module and site', async (t) => {
-  for (const s of ['demo', 'examplehuman', 'edge'])
+  for (const s of SITES)
     for (const [module, re] of MODULES) {
       const r = await compareModule(s, re);
       t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.second ? ` (${r.second} values equal to the second floating-point environment's)` : ''}${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);
     }
-  for (const s of ['demo', 'examplehuman', 'edge'])
+  for (const s of SITES)
     for (const [module, re] of IMAGE_MODULES) {
       const r = await compareImage(s, re);
       t.diagnostic(`${s} ${module}: ${r.equalCols} of ${r.produced} columns equal${r.bad.length ? `; e.g. ${r.bad.slice(0, 3).join('; ')}` : ''}${r.missing.length ? `; no reference: ${r.missing.slice(0, 3).join(' ')}` : ''}`);

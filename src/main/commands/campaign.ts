@@ -14,8 +14,21 @@ const int = (v: unknown, flag: string): number | undefined => {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Cut a plate into shards for a cluster: DIR/plan.json (model + sha256, parameters, seeds, input hashes) and one LoadData CSV per shard',
-  usage: 'stainless plan --plate B --model NAME[@VERSION] --shards N --campaign DIR [--steps infer,segment] [--seed N] [--sampler-steps N] [--provider auto|cpu|cuda] [--json]',
-  options: { plate: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' }, shards: { type: 'string' }, campaign: { type: 'string' }, seed: { type: 'string' }, 'sampler-steps': { type: 'string' }, provider: { type: 'string' } },
+  usage:
+    'stainless plan --plate B --model NAME[@VERSION] --shards N --campaign DIR [--steps infer,segment] [--seed N] [--sampler-steps N] [--provider auto|cpu|cuda]\n' +
+    "               [--illum auto|on|off --illum-from DIR (JUMP's <plate>_Illum<Ch>.npy: the shards divide the synthetic images by them, as segment --illum-from does)] [--json]",
+  options: {
+    plate: { type: 'string' },
+    model: { type: 'string' },
+    steps: { type: 'string' },
+    shards: { type: 'string' },
+    campaign: { type: 'string' },
+    seed: { type: 'string' },
+    'sampler-steps': { type: 'string' },
+    provider: { type: 'string' },
+    illum: { type: 'string' },
+    'illum-from': { type: 'string' },
+  },
   async run({ values }, ctx) {
     if (!values.plate || !values.model || !values.shards || !values.campaign) throw new UsageError('plan: --plate, --model, --shards and --campaign are required');
     const steps = ((values.steps as string | undefined) ?? 'infer,segment').split(',').map((s) => s.trim());
@@ -30,7 +43,9 @@ export const planCommand: Command = {
       seed: num('seed'),
       samplerSteps: num('sampler-steps'),
       provider: values.provider as 'auto' | undefined,
-    });
+      illumination: values.illum as 'auto' | undefined,
+      illumFrom: values['illum-from'] === undefined ? undefined : resolve(values['illum-from'] as string),
+    }, { samplerSteps: 'sampler-steps', illumination: 'illum', illumFrom: 'illum-from' });
     ctx.say(`plan ${p.id.slice(0, 12)}: plate ${p.plate}, ${p.sites} sites in ${p.shards} shards → ${p.planFile}`);
     return p;
   },

@@ -113,6 +113,10 @@ export const campaignContract = {
         seed: z.number().int().nonnegative().optional(),
         samplerSteps: z.number().int().positive().max(1000).optional(),
         provider: z.enum(['auto', 'cpu', 'cuda']).optional(),
+        /** CorrectIlluminationApply before segmentation, as segment's: 'auto' leaves synthetic images as they are; 'on' needs illumFrom */
+        illumination: z.enum(['auto', 'on', 'off']).optional(),
+        /** a folder of JUMP's per-plate functions (<plate>_Illum<Ch>.npy), copied into the campaign */
+        illumFrom: FileRef.optional(),
       })
       .strict(),
     'Cut a plate into shards: plan.json (model + sha256, parameters, seeds, input hashes) and a LoadData CSV per shard',

@@ -31,8 +31,9 @@ function planFileOf(core: Core, input: { id?: string; plan?: string }): string {
 export const campaignHandlers: Handlers<'campaign.plan' | 'campaign.list' | 'campaign.status' | 'campaign.merge' | 'campaign.mergeCatalog' | 'slurm.info' | 'slurm.submit'> = {
   'campaign.plan': (input, core) => {
     const dir = resolveRef(core, input.campaign, 'dir', 'campaign folder');
+    const illumFrom = input.illumFrom ? resolveRef(core, input.illumFrom, 'dir', 'illumination folder') : null;
     return refusing(async () => {
-      const plan = await makePlan(core.db, { ...input, dir });
+      const plan = await makePlan(core.db, { ...input, dir, illumFrom });
       const planFile = join(dir, 'plan.json');
       recordCampaign(core.db, planFile, plan);
       return { id: plan.id, plate: plan.plate.barcode, sites: plan.sites.length, shards: plan.shards, planFile, shardFiles: plan.shardFiles, domain: plan.domain };

@@ -15,6 +15,8 @@ import { openFeatureSet } from '../features/store';
 import { campaignDir, readPlan, siteDir, type Plan } from './plan';
 import type { CampaignMergeSummary } from '../../../shared/contract/campaign';
 import { markMerged, recordCampaign } from './registry';
+import { mergeIllumination, planApplied, shardIllumination } from './illum';
+import { illumTableMetadata } from '../illumination/plate';
 import { failedFile, labelFiles, readSiteDone, siteCells, syntheticFile, type SiteDone } from './work';
 
 export interface ShardState {
@@ -47,7 +49,7 @@ const inferParamsKey = (p: Plan) =>
  * and all rows go in one transaction (a failure leaves the catalog as it was). Refuses an
  * incomplete campaign (naming the shards) and a campaign merged before.
  */
-export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; labels: string; features: string } }, planFile: string): Promise<MergeSummary> {
+export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; labels: string; features: string; illumination: string } }, planFile: string): Promise<MergeSummary> {
   const { db } = core;
   const t0 = performance.now();
   const plan = readPlan(planFile);
@@ -78,6 +80,8 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
   const modelName = `${m.name} ${m.version}`;
   const segment = plan.steps.includes('segment');
   const method = plan.params.method;
+  // the functions the shards divided by, still the plan's
+  shardIllumination(plan.illumination);
 
   // per-cell rows: the plate's Parquet (written aside, renamed once the run id is known) and per-well medians
   const wells = wellMetadata(db, plate.id);
@@ -103,7 +107,12 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
           featureNames = t.names;
           const specs = [...CELL_METADATA, ...cellFeatureSpecs(featureNames)];
           buffer = new RowBuffer(specs, cellRowGroupRows(specs.length));
-          sink = await parquetSink(tmpCells, specs, { 'stainless.plate': plate.barcode, 'stainless.source': 'synthetic', 'stainless.model': modelName });
+          sink = await parquetSink(tmpCells, specs, {
+            'stainless.plate': plate.barcode,
+            'stainless.source': 'synthetic',
+            'stainless.model': modelName,
+            ...(plan.illumination ? illumTableMetadata(planApplied(plan.illumination)) : {}),
+          });
         } else if (t.names.join('\n') !== featureNames.join('\n')) throw new Error(`${siteCells(siteDir(dir, s))}: other feature columns than the first site`);
         await buffer!.add(cellColumns(t, wells[wellPos.get(wellId)!].values, s.field, 'synthetic', modelName), sink!);
         nCells += t.objectNumbers.length;
@@ -175,6 +184,10 @@ export async function mergeCampaign(core: { db: Db; paths: { synthetic: string; 
       let cellsPath: string | null = null;
       if (segment && featureNames) {
         setId = openFeatureSet(db, { plateId: plate.id, source: 'synthetic', runId, method, modelName });
+        if (plan.illumination) {
+          const applied = mergeIllumination(db, core.paths.illumination, { plateId: plate.id, barcode: plate.barcode, runId }, plan.illumination, copy);
+          db.prepare(`UPDATE feature_sets SET illumination = ? WHERE id = ?`).run(JSON.stringify(applied), setId);
+        }
         cellsPath = cellsFilePath(core.paths.features, plate.barcode, key);
         renameSync(tmpCells, cellsPath);
         copied.push(cellsPath);

@@ -6,7 +6,9 @@ import { findPlate } from '../catalog/queries';
 import { plateMagnification } from '../catalog/magnification';
 import { getModel } from '../inference/registry';
 import { sha256File } from '../inference/model';
-import { readGray } from '../io/tiff';
+import { readGray, readImageHeader } from '../io/tiff';
+import type { IllumMode } from '../../../shared/illumination';
+import { planIllumination, type PlanIllumination } from './illum';
 import { compareDomain, sampleIndices, siteStats } from '../inference/domain';
 import { wellMetadata, type WellMeta } from '../export/metadata';
 import type { ModelManifest } from '../../../shared/manifest';
@@ -46,6 +48,8 @@ export interface Plan {
   wells: Array<Pick<WellMeta, 'row' | 'col' | 'controlType' | 'values'>>;
   sites: PlanSite[];
   domain: DomainCheck;
+  /** CorrectIlluminationApply before segmentation, by channel (absent: no correction) */
+  illumination?: PlanIllumination;
 }
 
 export interface PlanOptions {
@@ -58,6 +62,10 @@ export interface PlanOptions {
   seed?: number;
   samplerSteps?: number;
   provider?: 'auto' | 'cpu' | 'cuda';
+  /** as segment's: 'auto' (default) leaves synthetic images uncorrected; 'on' needs illumFrom */
+  illumination?: IllumMode;
+  /** JUMP's per-plate functions (<plate>_Illum<Ch>.npy) to divide the synthetic images by */
+  illumFrom?: string | null;
 }
 
 const canonicalId = (p: Omit<Plan, 'id' | 'createdAt'>) => createHash('sha256').update(JSON.stringify(p)).digest('hex');
@@ -96,6 +104,13 @@ export async function makePlan(db: Db, o: PlanOptions): Promise<Plan> {
   const sampled = await Promise.all(sampleIndices(sites.length, DOMAIN_SITES).map(async (i) => siteStats(await Promise.all(m.inputs.map((ch) => readGray(sites[i].inputs[ch].path))), m, null)));
   const domain = compareDomain(m.trainingConditions, sampled, { cellLine: plate.cellLine ?? null, pixelSizeUm: null, modelPixelSizeUm: m.pixelSizeUm, magnification: plateMagnification(db, plate.id) });
   const dir = resolve(o.dir);
+  const illumination = await planIllumination(
+    { mode: o.illumination ?? 'auto', fromDir: o.illumFrom ?? null, segment: o.steps.includes('segment') },
+    plate.barcode,
+    m.outputs,
+    await readImageHeader(sites[0].inputs[m.inputs[0]].path),
+    dir,
+  );
   const shardFiles = Array.from({ length: o.shards }, (_, k) => `shards/shard-${k}.csv`);
   const body: Omit<Plan, 'id' | 'createdAt'> = {
     format: 'stainless-campaign-1',
@@ -115,6 +130,8 @@ export async function makePlan(db: Db, o: PlanOptions): Promise<Plan> {
     wells: wellMetadata(db, plate.id).map((w) => ({ row: w.row, col: w.col, controlType: w.controlType, values: w.values })),
     sites,
     domain,
+    // only when on: a plan without correction keeps the content (and id) it always had
+    ...(illumination ? { illumination } : {}),
   };
   const plan: Plan = { ...body, id: canonicalId(body), createdAt: new Date().toISOString() };
   mkdirSync(join(dir, 'shards'), { recursive: true });

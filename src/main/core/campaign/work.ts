@@ -11,6 +11,8 @@ import { cellFeatureSpecs } from '../features/cellStore';
 import { parquetSink } from '../export/parquet';
 import { campaignDir, readPlan, shardDir, siteDir, writeAtomic, type Plan, type PlanSite } from './plan';
 import { readShardCsv } from './shardCsv';
+import { shardIllumination } from './illum';
+import type { SiteTask } from '../features/siteTask';
 
 /** DIR/work/shard-K/sites/<site>/done.json: written last, so its presence means the site is whole. */
 export interface SiteDone {
@@ -72,6 +74,7 @@ export async function runShard(planFile: string, k: number, note: (line: string)
       if (!s || s.shard !== k) throw new Error(`${plan.shardFiles[k]}: site ${c.well} field ${c.field} is not in shard ${k} of the plan`);
       return s;
     });
+    const illum = shardIllumination(plan.illumination);
     let lm: LoadedModel | null = null;
     let computed = 0;
     // inference runs here site after site; segmentation + measurements of earlier sites run
@@ -85,7 +88,7 @@ export async function runShard(planFile: string, k: number, note: (line: string)
         rmSync(sd, { recursive: true, force: true }); // a partial site (killed part-way) is redone whole
         mkdirSync(sd, { recursive: true });
         lm ??= await loadModel(plan.model.manifest, plan.model.dir, plan.params.provider);
-        const p = finishSite(plan, s, sd, await inferOne(plan, s, sd, lm), pool).then(() => note(`shard ${k}: ${++computed} sites computed (${s.well} f${s.field})`));
+        const p = finishSite(plan, s, sd, await inferOne(plan, s, sd, lm), pool, illum).then(() => note(`shard ${k}: ${++computed} sites computed (${s.well} f${s.field})`));
         p.catch(() => {}); // awaited below; no unhandled rejection while earlier sites finish
         inflight.push(p);
         if (inflight.length >= pool.size) await inflight.shift();
@@ -149,11 +152,11 @@ async function inferOne(plan: Plan, s: PlanSite, sd: string, lm: LoadedModel): P
 }
 
 /** Segmentation + measurements (when planned), the site's per-cell Parquet, then its done-marker. */
-async function finishSite(plan: Plan, s: PlanSite, sd: string, { images, done, t0 }: Inferred, pool: SiteRunner): Promise<void> {
+async function finishSite(plan: Plan, s: PlanSite, sd: string, { images, done, t0 }: Inferred, pool: SiteRunner, illum: SiteTask['illum']): Promise<void> {
   const m = plan.model.manifest;
   if (plan.steps.includes('segment')) {
     const lf = labelFiles(sd);
-    const r = await pool.run({ images, method: plan.params.method, nucleiPath: lf.nuclei, cellsPath: lf.cells, reuseLabels: false, measure: true }).catch((e: Error) => {
+    const r = await pool.run({ images, method: plan.params.method, nucleiPath: lf.nuclei, cellsPath: lf.cells, reuseLabels: false, measure: true, illum }).catch((e: Error) => {
       throw new Error(`site ${s.well} field ${s.field}: ${e.message}`);
     });
     Object.assign(done, { nNuclei: r.nNuclei, nCells: r.nCells, nucleiKept: r.nucleiKept });

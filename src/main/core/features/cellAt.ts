@@ -8,6 +8,9 @@ import { indexObjects, outlineMask, unitImage } from './objects';
 import { channelOrder } from './measure';
 import type { CellAtResult } from '../../../shared/contract/features';
 import { storedCellRow } from './cellRow';
+import { readNpy } from '../io/npy';
+import { divideByIllum } from '../illumination/apply';
+import type { AppliedIllumination } from '../../../shared/illumination';
 
 const KEY_SHAPE = ['AreaShape_Area', 'AreaShape_Perimeter', 'AreaShape_FormFactor', 'AreaShape_Eccentricity', 'AreaShape_Solidity'];
 
@@ -42,6 +45,8 @@ export async function cellAt(db: Db, q: { siteId: number; x: number; y: number; 
     .prepare(seg.source === 'synthetic' ? `SELECT channel, path FROM images WHERE site_id = ? AND kind = 'synthetic' AND run_id = ?` : `SELECT channel, path FROM images WHERE site_id = ? AND kind = 'acquired'`)
     .all(...(seg.source === 'synthetic' ? [q.siteId, seg.runId] : [q.siteId])) as Array<{ channel: string; path: string }>;
   const channels = channelOrder(images.map((r) => r.channel)).filter((c) => CHANNELS.includes(c));
+  // measured as the feature set measures its sites: divided by what its segmentation divided by
+  const illum = setIlluminationOf(db, q.siteId, seg);
   const measurements: Record<string, number | null> = {};
   const only = (l: Labels): Labels => ({ width: l.width, height: l.height, data: l.data.map((v) => (v === id ? id : 0)) });
   for (const [prefix, labels] of [['Cells', only(cells)], ['Nuclei', only(nuclei)]] as const) {
@@ -52,11 +57,25 @@ export async function cellAt(db: Db, q: { siteId: number; x: number; y: number; 
     const outline = outlineMask(labels.data, labels.width, labels.height);
     for (const c of channels) {
       const path = images.find((r) => r.channel === c)!.path;
-      const b = measureIntensity(ix, unitImage(await readGray(path)), outline, c);
+      const g = await readGray(path);
+      const f = illum?.[c];
+      const b = measureIntensity(ix, f ? divideByIllum(g, await readNpy(f.path), path) : unitImage(g), outline, c);
       measurements[`${prefix}_Intensity_MeanIntensity_${c}`] = b.values[b.names.indexOf(`Intensity_MeanIntensity_${c}`)][0];
     }
   }
   return { ...result, measurements };
+}
+
+/** What the feature set of this segmentation divided each channel by (null: not corrected, or no set). */
+function setIlluminationOf(db: Db, siteId: number, seg: { source: string; method: string; runId: number | null }): AppliedIllumination | null {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feature_sets'`).get()) return null;
+  const r = db
+    .prepare(
+      `SELECT f.illumination FROM sites s JOIN wells w ON w.id = s.well_id
+       JOIN feature_sets f ON f.plate_id = w.plate_id AND f.source = ? AND f.method = ? AND ifnull(f.run_id, 0) = ? WHERE s.id = ?`,
+    )
+    .get(seg.source, seg.method, seg.runId ?? 0, siteId) as { illumination: string | null } | undefined;
+  return r?.illumination ? (JSON.parse(r.illumination) as AppliedIllumination) : null;
 }
 
 /** The key measurements of object `id` from the finished feature set of this segmentation, if any. */

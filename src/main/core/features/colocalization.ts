@@ -23,13 +23,14 @@ export const correlationNames = (a: string, b: string) => [
  * One channel over the objects of `ix`, as every pair it is in needs it: its values and dense
  * ranks (0 = smallest value over all object pixels of the image) gathered in ix.pixels order, and
  * per object the sums that depend on this channel alone (the same sums, in the same order, as a
- * per-pair pass would make). Images are 8- or 16-bit, so ranks come from a presence table over
- * the integer values (no sort); the 0–1 scaling is monotonic, so they are the scaled values' ranks.
+ * per-pair pass would make). Ranks of an 8- or 16-bit image come from a presence table over its
+ * integer values (no sort; the 0–1 scaling is monotonic, so they are the scaled values' ranks);
+ * a float image (illumination-corrected, raw = null) ranks its values by sorting them.
  */
 export interface ColocChannel {
   name: string;
   v: Float64Array;
-  rank: Uint16Array;
+  rank: Int32Array;
   rankMax: number;
   /** per object: mean, 15 %-of-maximum threshold, Σ(x − mean)², Σ x over x ≥ threshold, constant */
   mean: Float64Array;
@@ -39,23 +40,12 @@ export interface ColocChannel {
   flat: Uint8Array;
 }
 
-export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, raw: ArrayLike<number>, bitDepth: number, thresholdPercent = 15): ColocChannel {
+export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, raw: { data: ArrayLike<number>; bitDepth: number } | null, thresholdPercent = 15): ColocChannel {
   const { ids, start, pixels: px } = ix;
   const n = ids.length;
-  // one pass gathers the values and the raw levels (ranks in place once the levels present are known)
-  const rankOf = new Uint16Array(bitDepth === 16 ? 65536 : 256);
-  const rank = new Uint16Array(px.length);
   const v = new Float64Array(px.length);
-  for (let p = 0; p < px.length; p++) {
-    const i = px[p];
-    const level = raw[i];
-    rank[p] = level;
-    rankOf[level] = 1;
-    v[p] = img[i];
-  }
-  let r = -1;
-  for (let level = 0; level < rankOf.length; level++) if (rankOf[level]) rankOf[level] = ++r;
-  for (let p = 0; p < px.length; p++) rank[p] = rankOf[rank[p]];
+  for (let p = 0; p < px.length; p++) v[p] = img[px[p]];
+  const { rank, rankMax } = raw ? integerRanks(px, raw.data, raw.bitDepth) : sortedRanks(v);
   const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
   const flat = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
@@ -80,7 +70,36 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, r
     tot[k] = above;
     flat[k] = min === max ? 1 : 0;
   }
-  return { name, v, rank, rankMax: Math.max(0, r), mean, thr, ss, tot, flat };
+  return { name, v, rank, rankMax, mean, thr, ss, tot, flat };
+}
+
+/** dense ranks (0 = smallest) of the integer values at the object pixels px */
+function integerRanks(px: Int32Array, raw: ArrayLike<number>, bitDepth: number): { rank: Int32Array; rankMax: number } {
+  const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
+  for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
+  let r = -1;
+  for (let k = 0; k < rankOf.length; k++) if (rankOf[k]) rankOf[k] = ++r;
+  const rank = new Int32Array(px.length);
+  for (let p = 0; p < px.length; p++) rank[p] = rankOf[raw[px[p]]];
+  return { rank, rankMax: Math.max(0, r) };
+}
+
+/** dense ranks (0 = smallest) of any values: each value's place among the distinct sorted values */
+function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
+  const sorted = Float64Array.from(v).sort();
+  let m = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
+  const rank = new Int32Array(v.length);
+  for (let p = 0; p < v.length; p++) {
+    let lo = 0, hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v[p]) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[p] = lo;
+  }
+  return { rank, rankMax: Math.max(0, m - 1) };
 }
 
 export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {

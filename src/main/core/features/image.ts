@@ -262,6 +262,7 @@ export function measureImage(
   images: Record<string, Gray>,
   channels: string[],
   unit: Map<string, Float64Array>,
+  orig: Map<string, Float64Array>,
   grey: Map<string, Uint16Array>,
   spectra: Map<string, GranularityResult>,
   cells: Labels | undefined,
@@ -314,9 +315,11 @@ export function measureImage(
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
         values.push(v);
       });
-    // Stainless measures the acquired channels as they are (no illumination correction yet), so
-    // JUMP's "Orig" images are the channels themselves
-    const q = imageQuality(u, lv, width, height, images[c].bitDepth, c, moments);
+    // JUMP's MeasureImageQuality reads the "Orig" images: the acquired channel (its own file's
+    // scale), not the illumination-corrected one the other modules measure
+    const o = orig.get(c)!;
+    const olv = o === u ? lv : gridLevels(o);
+    const q = imageQuality(o, olv, width, height, images[c].bitDepth, c, o === u ? moments : intensityMoments(o, olv));
     names.push(...q.names);
     values.push(...q.values);
   }

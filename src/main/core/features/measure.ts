@@ -41,6 +41,11 @@ export interface MeasureOptions {
   greyLevels?: number;
   /** the channel JUMP's mitochondria steps (tubeness, mito_bw, its radial distributions) use; default Mito */
   mito?: string;
+  /**
+   * channel → CorrectIlluminationApply's float64 output (0–1): measured in place of the channel's
+   * image, which stays JUMP's Orig image (MeasureImageQuality measures that, at its own scale)
+   */
+  corrected?: Record<string, Float64Array>;
   /** when given, CPU-seconds per measurement module are added to it (the bench's breakdown) */
   cpu?: Record<string, number>;
 }
@@ -88,11 +93,15 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
     if (g.width !== width || g.height !== height) throw new Error(`channel ${c} image is ${g.width}×${g.height}, labels are ${width}×${height}`);
   }
   const unit = new Map<string, Float64Array>();
+  const orig = new Map<string, Float64Array>();
   const grey = new Map<string, Uint16Array>();
   const t = opts.cpu;
   for (const c of channels) {
-    const u = timed(t, 'scaling', () => unitImage(images[c]));
+    const o = timed(t, 'scaling', () => unitImage(images[c]));
+    const u = opts.corrected?.[c] ?? o;
+    if (u.length !== o.length) throw new Error(`channel ${c}: its corrected image has ${u.length} pixels, the image ${o.length}`);
     unit.set(c, u);
+    orig.set(c, o);
     grey.set(c, timed(t, 'scaling', () => quantize(u, opts.greyLevels ?? 256)));
   }
   const cyto = cells && nuclei ? cytoplasm(cells, nuclei) : undefined;
@@ -111,7 +120,7 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   // JUMP's EnhanceOrSuppressFeatures on Mito, for mito_bw and the radial distributions around the nuclei
   const mito = unit.get(opts.mito ?? 'Mito');
   const tube = mito && channels.includes(opts.mito ?? 'Mito') ? timed(t, 'tubeness', () => tubeness(mito, width, height)) : undefined;
-  if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
+  if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, orig, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
   comps.forEach(({ comp, labels, ix }, j) => {
     const granularity = new Map(channels.map((c) => [c, spectra.get(c)!.objects[j]]));
     out[comp] = measureCompartment(comp, labels, ix, channels, images, unit, grey, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
@@ -172,7 +181,7 @@ function measureCompartment(
   }
   const geo = timed(t, 'radial', () => radialGeometry(ix, edges.clipped!));
   const radial = timed(t, 'radial', () => measureRadial(ix, geo, channels.map((c) => unit.get(c)!), channels));
-  const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, images[c].data, images[c].bitDepth))]));
+  const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, opts.corrected?.[c] ? null : images[c]))]));
   for (const [j, c] of channels.entries()) {
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));

@@ -168,7 +168,17 @@ function propagate(seeds: Int32Array, mask: Uint8Array, w: number, h: number): {
     }
     return top;
   };
-  for (let p = 0; p < n; p++) if (seeds[p] && mask[p]) push(0, seeds[p], Math.floor(p / w), p % w);
+  // centrosome starts from the seeds as they are, in raster order, without heapifying them: the
+  // first pops follow that order, not the labels', until pushes and pops restore the heap
+  for (let p = 0; p < n; p++)
+    if (seeds[p] && mask[p]) {
+      if (5 * (size + 1) > heap.length) {
+        const grown = new Int32Array(heap.length * 2);
+        grown.set(heap);
+        heap = grown;
+      }
+      heap.set([0, 0, seeds[p], Math.floor(p / w), p % w], 5 * size++);
+    }
   while (size > 0) {
     const [label, y, x] = pop();
     const p = y * w + x;

@@ -16,7 +16,8 @@ import { defaultMethod, plateSites, resolveSource, setKey, type Source } from '.
 import { openFeatureSet, saveWellProfiles } from './store';
 import { acquireLock } from '../jobs/runLock';
 import type { SiteResult } from './siteTask';
-import { illumOn, preparePlateIllum } from '../illumination/plate';
+import { illumOn, illumTableMetadata, preparePlateIllum } from '../illumination/plate';
+import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { AppliedIllumination, IllumMode } from '../../../shared/illumination';
 
 export interface FeaturesParams {
@@ -99,25 +100,58 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   if (!sites.length) throw new Error(`plate ${ref.barcode} has no sites`);
   const missing = sites.find((s) => !s.images.DNA);
   if (missing) throw new Error(`plate ${ref.barcode}, well ${missing.well} site ${missing.field}: no ${ref.source} DNA image`);
-  if (params.illumFrom && !illumOn(params.illumination ?? 'auto', ref.source))
+  const illumMode = params.illumination ?? 'auto';
+  if (params.illumFrom && !illumOn(illumMode, ref.source))
     throw new Error(`illumination files given, but illumination correction is off for ${ref.source} images (use illumination 'on')`);
-  // CorrectIlluminationCalculate over the whole plate first (or JUMP's files), then Apply per site
-  const illum = illumOn(params.illumination ?? 'auto', ref.source) ? await preparePlateIllum(db, core.paths.illumination, ref, sites, { fromDir: params.illumFrom ?? null, workers: params.workers }, {
-        signal: hooks.signal,
-        progress: (message) => hooks.progress?.(0, sites.length, message),
-      }) : null;
-  const illumJson = illum ? JSON.stringify(illum) : null;
   const key = setKey(ref, method);
   const wells = wellMetadata(db, ref.plateId);
   const wellPos = new Map(wells.map((w, i) => [w.wellId, i]));
-  const setId = measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: method, modelName: ref.modelName }) : null;
+  let setId: number | null = null;
+  const openSet = () => (measure ? openFeatureSet(db, { plateId: ref.plateId, source: ref.source, runId: ref.runId, method: method, modelName: ref.modelName }) : null);
+  const failSet = (id: number | null) => {
+    if (id !== null) db.prepare(`UPDATE feature_sets SET status = ? WHERE id = ?`).run(hooks.signal?.aborted ? 'cancelled' : 'failed', id);
+  };
   const cellsPath = measure ? cellsFilePath(core.paths.features, ref.barcode, key) : null;
+  const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
+  // Per-site checkpoints (measurements of a site whose labels and segmentation row are in): a
+  // killed run resumes at the first site without one and writes the same bytes as an unbroken run.
+  const ckDir = measure ? siteCheckpointDir(core.paths.features, ref.barcode, key) : null;
+  const ckFile = (siteId: number) => join(ckDir!, `${siteId}.v8`);
+  const labels = labelDir(core.paths.labels, ref.barcode, key);
+  const resumable = () => new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
+  // pre-flight, before the illumination functions are computed: the label images still to write
+  // (two 16-bit planes a site) and the functions (float32 .npy) must fit; the feature table is
+  // smaller than these for typical cell densities and is checked as it is written
+  const size = db.prepare(`SELECT width, height FROM images WHERE path = ?`).get(sites[0].images.DNA) as { width: number; height: number } | undefined;
+  const preflight = (left: number, functions: number) => {
+    if (!size) return;
+    try {
+      checkFreeSpace(labels, left * 2 * (size.width * size.height * 2 + 256), `${left * 2} label images`);
+      if (functions) checkFreeSpace(core.paths.illumination, functions * (size.width * size.height * 4 + 128), `${functions} illumination functions`);
+    } catch (e) {
+      // the refused run is recorded as a failed set, as a run that failed part-way is
+      failSet(setId ?? openSet());
+      throw e;
+    }
+  };
+  const illumChannels = illumOn(illumMode, ref.source) ? PAINT_CHANNELS.filter((c) => sites[0].images[c]).length : 0;
+  const resumableBefore = resumable().size;
+  preflight(sites.length - resumableBefore, illumChannels);
+  // CorrectIlluminationCalculate over the whole plate first (or JUMP's files), then Apply per site
+  // (a refused function file leaves the catalog as it was: no set is opened before this)
+  const illum = illumChannels
+    ? await preparePlateIllum(db, core.paths.illumination, ref, sites, { fromDir: params.illumFrom ?? null, workers: params.workers }, {
+        signal: hooks.signal,
+        progress: (message) => hooks.progress?.(0, sites.length, message),
+      })
+    : null;
+  setId = openSet();
+  const illumJson = illum ? JSON.stringify(illum) : null;
   const upsertSeg = db.prepare(
     `INSERT INTO segmentations (site_id, source, method, run_id, nuclei_path, cells_path, n_nuclei, n_cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, source, method, ifnull(run_id, 0)) DO UPDATE SET nuclei_path = excluded.nuclei_path, cells_path = excluded.cells_path,
        n_nuclei = excluded.n_nuclei, n_cells = excluded.n_cells, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
-  const hasSeg = db.prepare(`SELECT 1 FROM segmentations WHERE site_id = ? AND source = ? AND method = ? AND ifnull(run_id, 0) = ?`);
   if (setId !== null) {
     // labels and checkpoints of an earlier run with other illumination are not this run's: segment again
     const prior = db.prepare(`SELECT illumination FROM feature_sets WHERE id = ?`).get(setId) as { illumination: string | null };
@@ -128,26 +162,11 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
     db.prepare(`UPDATE feature_sets SET illumination = ? WHERE id = ?`).run(illumJson, setId);
   }
   const illumTask = illum ? Object.fromEntries(Object.entries(illum).map(([ch, f]) => [ch, { path: f.path, sha256: f.sha256 }])) : undefined;
-  // Per-site checkpoints (measurements of a site whose labels and segmentation row are in): a
-  // killed run resumes at the first site without one and writes the same bytes as an unbroken run.
-  const ckDir = measure ? siteCheckpointDir(core.paths.features, ref.barcode, key) : null;
-  const ckFile = (siteId: number) => join(ckDir!, `${siteId}.v8`);
   if (cellsPath) rmSync(`${cellsPath}.partial`, { force: true }); // a killed run's unfinished table
-  const labels = labelDir(core.paths.labels, ref.barcode, key);
   removePartials(labels);
-  const checkpointed = new Set(ckDir ? sites.filter((s) => existsSync(ckFile(s.siteId)) && hasSeg.get(s.siteId, ref.source, method, ref.runId ?? 0)).map((s) => s.siteId) : []);
-  // pre-flight: the label images still to write (two 16-bit planes a site) must fit; the feature
-  // table is smaller than these for typical cell densities and is checked as it is written
-  const size = db.prepare(`SELECT width, height FROM images WHERE path = ?`).get(sites[0].images.DNA) as { width: number; height: number } | undefined;
-  if (size) {
-    const left = sites.length - checkpointed.size;
-    try {
-      checkFreeSpace(labels, left * 2 * (size.width * size.height * 2 + 256), `${left * 2} label images`);
-    } catch (e) {
-      if (setId !== null) db.prepare(`UPDATE feature_sets SET status = 'failed' WHERE id = ?`).run(setId);
-      throw e;
-    }
-  }
+  const checkpointed = resumable();
+  // other illumination than the checkpoints': more sites to segment than the pre-flight counted
+  if (checkpointed.size < resumableBefore) preflight(sites.length - checkpointed.size, 0);
   const pool: SiteRunner = params.workers === 0 ? inProcess : new SitePool(params.workers);
   let sink: TableSink | null = null;
   let featureNames: string[] | null = null;
@@ -212,9 +231,8 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
             'stainless.source': ref.source,
             'stainless.model': ref.modelName ?? '',
             'stainless.pixel_size_um': String(platePixelSize(db, ref.plateId) ?? ''),
-            // what the images were divided by before segmentation (absent: not corrected); without the
-            // workspace's own file paths, so the table is the same bytes in any workspace
-            ...(illum ? { 'stainless.illumination': JSON.stringify(Object.fromEntries(Object.entries(illum).map(([ch, { path: _path, ...f }]) => [ch, f]))) } : {}),
+            // what the images were divided by before segmentation (absent: not corrected)
+            ...(illum ? illumTableMetadata(illum) : {}),
           });
         } else if (t.names.length !== featureNames.length || t.names.some((n, j) => n !== featureNames![j]))
           throw new Error(`well ${s.well} site ${s.field}: its channels give other feature columns than the first site (${t.names.length} vs ${featureNames.length})`);
@@ -245,7 +263,7 @@ async function featuresLocked(core: { db: Db; paths: { labels: string; features:
   } catch (e) {
     await sink?.abort();
     // a kill never gets here: the set stays 'running' and is marked interrupted when a workspace opens
-    if (setId !== null) db.prepare(`UPDATE feature_sets SET status = ? WHERE id = ?`).run(hooks.signal?.aborted ? 'cancelled' : 'failed', setId);
+    failSet(setId);
     throw e;
   } finally {
     await pool.close();

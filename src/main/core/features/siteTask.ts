@@ -1,6 +1,6 @@
 import { readGray, writeTiff, type Gray } from '../io/tiff';
 import { readNpy, type NpyImage } from '../io/npy';
-import { correctedGray } from '../illumination/apply';
+import { divideByIllum, segmentationGray } from '../illumination/apply';
 import { segmentFromBoundaries } from '../segment/boundaries';
 import { segmentCellsClassical, segmentNucleiClassical } from '../segment/classical';
 import { grayToLabels, labelsToGray, maxLabel, toUnit, type Labels } from '../segment/labels';
@@ -70,21 +70,27 @@ async function illumOf(f: { path: string; sha256: string }): Promise<NpyImage> {
   return fn;
 }
 
-/** CorrectIlluminationApply on the channels that have a function (the acquired files are only read). */
-async function correctIllumination(img: Record<string, Gray>, task: SiteTask): Promise<void> {
-  for (const [ch, f] of Object.entries(task.illum ?? {})) if (img[ch]) img[ch] = correctedGray(img[ch], await illumOf(f), task.images[ch]);
+/** CorrectIlluminationApply on the channels that have a function: channel → the float64 corrected image (the acquired files are only read). */
+async function correctIllumination(img: Record<string, Gray>, task: SiteTask): Promise<Record<string, Float64Array>> {
+  const out: Record<string, Float64Array> = {};
+  for (const [ch, f] of Object.entries(task.illum ?? {})) if (img[ch]) out[ch] = divideByIllum(img[ch], await illumOf(f), task.images[ch]);
+  return out;
 }
 
 export async function processSite(task: SiteTask): Promise<SiteResult> {
   const img = await loadImages(task.images);
-  await correctIllumination(img, task);
+  const corrected = await correctIllumination(img, task);
   const t0 = performance.now();
   let nuclei: Labels, cells: Labels;
   if (task.reuseLabels) {
     nuclei = grayToLabels(await readGray(task.nucleiPath));
     cells = grayToLabels(await readGray(task.cellsPath));
   } else {
-    ({ nuclei, cells } = segmentSite(img, task.method));
+    // segmentation reads the corrected channels as 16-bit images; measurement reads the float64
+    // ones, with the acquired images as JUMP's Orig images (MeasureImageQuality)
+    const segImg = { ...img };
+    for (const [ch, u] of Object.entries(corrected)) segImg[ch] = segmentationGray(u, img[ch].width, img[ch].height);
+    ({ nuclei, cells } = segmentSite(segImg, task.method));
     await writeTiff(task.nucleiPath, labelsToGray(nuclei));
     await writeTiff(task.cellsPath, labelsToGray(cells));
   }
@@ -93,7 +99,7 @@ export async function processSite(task: SiteTask): Promise<SiteResult> {
   let nucleiKept: number | null = null;
   if (task.measure) {
     const channels = channelOrder(PAINT_ONLY(Object.keys(img)));
-    const m = measureSite(img, nuclei, cells, { channels });
+    const m = measureSite(img, nuclei, cells, { channels, corrected });
     nucleiKept = m.Nuclei.touchesBorder.reduce((n, t) => n + (t ? 0 : 1), 0);
     table = cellTable(m);
   }

@@ -3,7 +3,8 @@ import { unitImage } from './calculate';
 
 /**
  * CorrectIlluminationApply as JUMP_analysis_v3 sets it: the rescaled image divided by the
- * function, values below 0 set to 0 and above 1 to 1 (float64).
+ * function, values below 0 set to 0 and above 1 to 1 (float64). This is the image CellProfiler
+ * measures (every module but MeasureImageQuality, which JUMP runs on the Orig images).
  */
 export function divideByIllum(g: Gray, illum: { width: number; height: number; data: Float32Array | Float64Array }, file: string): Float64Array {
   if (illum.width !== g.width || illum.height !== g.height)
@@ -17,12 +18,12 @@ export function divideByIllum(g: Gray, illum: { width: number; height: number; d
 }
 
 /**
- * The corrected image as the 16-bit image segmentation and measurement read (they work on 16-bit
- * grey levels): CellProfiler keeps float64, so measured values carry this rounding (≤ 1/131070).
+ * The corrected image rounded to 16-bit grey levels, for Stainless' own segmentation (it works on
+ * 16-bit images; CellProfiler's IdentifyPrimaryObjects is not what segments here). Measurements
+ * read the float64 image itself.
  */
-export function correctedGray(g: Gray, illum: { width: number; height: number; data: Float32Array | Float64Array }, file: string): Gray {
-  const u = divideByIllum(g, illum, file);
+export function segmentationGray(u: Float64Array, width: number, height: number): Gray {
   const data = new Uint16Array(u.length);
   for (let i = 0; i < u.length; i++) data[i] = Math.round(u[i] * 65535);
-  return { width: g.width, height: g.height, bitDepth: 16, data };
+  return { width, height, bitDepth: 16, data };
 }

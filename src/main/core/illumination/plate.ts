@@ -14,7 +14,7 @@ import { illumFilePath } from '../workspace';
 import { JUMP_ILLUM } from './calculate';
 import { computeChannel, type ChannelResult, type ChannelTask } from './channelTask';
 
-interface IllumRow {
+export interface IllumRow {
   channel: string;
   origin: 'computed' | 'file';
   path: string;
@@ -87,13 +87,6 @@ export async function preparePlateIllum(
   const channels = PAINT_CHANNELS.filter((c) => sites[0]?.images[c]);
   const sourceKey = ref.source === 'acquired' ? 'acquired' : `run${ref.runId}`;
   const existing = new Map(illumRows(db, ref.plateId, ref.source, ref.runId).map((r) => [r.channel, r]));
-  const upsert = db.prepare(
-    `INSERT INTO illumination_functions (plate_id, source, run_id, channel, origin, path, source_file, settings, n_images, width, height, sha256)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (plate_id, source, ifnull(run_id, 0), channel) DO UPDATE SET origin = excluded.origin, path = excluded.path,
-       source_file = excluded.source_file, settings = excluded.settings, n_images = excluded.n_images, width = excluded.width,
-       height = excluded.height, sha256 = excluded.sha256, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
-  );
   const applied: AppliedIllumination = {};
   const rows = new Map<string, IllumRow>();
   const toCompute: ChannelTask[] = [];
@@ -105,14 +98,7 @@ export async function preparePlateIllum(
     const path = illumFilePath(illumDir, ref.barcode, sourceKey, ch);
     let row: IllumRow | undefined = existing.get(ch);
     if (fromDir) {
-      const names = [`${ref.barcode}_Illum${ch}.npy`, `Illum${ch}.npy`];
-      const file = names.map((n) => join(fromDir, n)).find((f) => existsSync(f));
-      if (!file) throw new Error(`${fromDir}: no illumination file for channel ${ch} (looked for ${names.join(' and ')})`);
-      const bytes = readFileSync(file);
-      const npy = parseNpy(bytes, file);
-      if (npy.width !== width || npy.height !== height) throw new Error(`${file}: ${npy.height}×${npy.width}, but plate ${ref.barcode}'s ${ch} images are ${height}×${width}`);
-      const bad = npy.data.findIndex((v) => !(v > 0 && Number.isFinite(v)));
-      if (bad >= 0) throw new Error(`${file}: value ${npy.data[bad]} at row ${Math.floor(bad / width)}, column ${bad % width}; an illumination function divides, so it must be positive and finite`);
+      const { file, bytes } = loadIllumFile(fromDir, ref.barcode, ch, width, height);
       // written once every channel's file has passed: a refused folder leaves the workspace as it was
       toCopy.push({ path, bytes });
       row = { channel: ch, origin: 'file', path, source_file: file, settings: null, n_images: null, width, height, sha256: sha256(bytes) };
@@ -129,13 +115,54 @@ export async function preparePlateIllum(
       let row = rows.get(ch)!;
       const k = toCompute.findIndex((t) => t.out === row.path);
       if (k >= 0 && row.origin === 'computed') row = { ...row, sha256: results[k].sha256 };
-      if (row !== existing.get(ch))
-        upsert.run(ref.plateId, ref.source, ref.runId, ch, row.origin, row.path, row.source_file, row.settings, row.n_images, row.width, row.height, row.sha256);
-      applied[ch] = { origin: row.origin, path: row.path, sourceFile: row.source_file, settings: row.settings ? JSON.parse(row.settings) : null, nImages: row.n_images, sha256: row.sha256 };
+      if (row !== existing.get(ch)) saveIllumRow(db, ref, row);
+      applied[ch] = appliedOf(row);
     }
   })();
   return applied;
 }
+
+/**
+ * A plate's function file of one channel in `fromDir` (JUMP's <plate>_Illum<Ch>.npy, or
+ * Illum<Ch>.npy), checked: the images' size, values positive and finite.
+ */
+export function loadIllumFile(fromDir: string, barcode: string, ch: string, width: number, height: number): { file: string; bytes: Uint8Array } {
+  const names = [`${barcode}_Illum${ch}.npy`, `Illum${ch}.npy`];
+  const file = names.map((n) => join(fromDir, n)).find((f) => existsSync(f));
+  if (!file) throw new Error(`${fromDir}: no illumination file for channel ${ch} (looked for ${names.join(' and ')})`);
+  const bytes = readFileSync(file);
+  const npy = parseNpy(bytes, file);
+  if (npy.width !== width || npy.height !== height) throw new Error(`${file}: ${npy.height}×${npy.width}, but plate ${barcode}'s ${ch} images are ${height}×${width}`);
+  const bad = npy.data.findIndex((v) => !(v > 0 && Number.isFinite(v)));
+  if (bad >= 0) throw new Error(`${file}: value ${npy.data[bad]} at row ${Math.floor(bad / width)}, column ${bad % width}; an illumination function divides, so it must be positive and finite`);
+  return { file, bytes };
+}
+
+/** Records a channel's current function of a plate's source (replacing the one before). */
+export function saveIllumRow(db: Db, ref: { plateId: number; source: string; runId: number | null }, row: IllumRow): void {
+  db.prepare(
+    `INSERT INTO illumination_functions (plate_id, source, run_id, channel, origin, path, source_file, settings, n_images, width, height, sha256)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (plate_id, source, ifnull(run_id, 0), channel) DO UPDATE SET origin = excluded.origin, path = excluded.path,
+       source_file = excluded.source_file, settings = excluded.settings, n_images = excluded.n_images, width = excluded.width,
+       height = excluded.height, sha256 = excluded.sha256, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+  ).run(ref.plateId, ref.source, ref.runId, row.channel, row.origin, row.path, row.source_file, row.settings, row.n_images, row.width, row.height, row.sha256);
+}
+
+/** A function as a feature set records what its channel was divided by. */
+export const appliedOf = (row: IllumRow): AppliedIllumination[string] => ({
+  origin: row.origin,
+  path: row.path,
+  sourceFile: row.source_file,
+  settings: row.settings ? JSON.parse(row.settings) : null,
+  nImages: row.n_images,
+  sha256: row.sha256,
+});
+
+/** The per-cell table's record of the correction: without the workspace's file paths, so the table is the same bytes in any workspace. */
+export const illumTableMetadata = (illum: AppliedIllumination): Record<string, string> => ({
+  'stainless.illumination': JSON.stringify(Object.fromEntries(Object.entries(illum).map(([ch, { path: _path, ...f }]) => [ch, f]))),
+});
 
 /** CorrectIlluminationCalculate of the channels that need it, in parallel on worker threads (0: in-process). */
 async function computeAll(tasks: ChannelTask[], workers: number | undefined, hooks: IllumHooks): Promise<ChannelResult[]> {
