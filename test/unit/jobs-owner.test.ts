@@ -13,9 +13,13 @@ const repo = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'stainless-owner-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Another process claims an owner in dir and answers with its token; it lives until killed. */
-async function otherProcessOwner(dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/main/core/jobs/owner.ts').then(({ claimOwner }) => { console.log(claimOwner(${JSON.stringify(dir)}).token); setInterval(() => {}, 1000); })`], {
+/**
+ * Another process claims an owner in dir and answers with its token; it lives until killed. With
+ * `dropped`, it keeps no reference to the owner and collects garbage before answering.
+ */
+async function otherProcessOwner(dir: string, { dropped = false } = {}) {
+  const claim = `const token = claimOwner(${JSON.stringify(dir)}).token;${dropped ? ' gc();' : ''} console.log(token);`;
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', `import('./src/main/core/jobs/owner.ts').then(({ claimOwner }) => { ${claim} setInterval(() => {}, 1000); })`], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -67,4 +71,15 @@ test('a file naming a live pid but not locked is a dead owner (pid reuse); unkno
   assert.equal(ownerAlive(dir, `${process.pid}-feedfacefeedface`), false);
   assert.equal(ownerAlive(join(root, 'nowhere'), token), false);
   assert.deepEqual([...liveOwners(join(root, 'nowhere'))], []);
+});
+
+test('an owner stays alive while its process lives even when nothing references it any more', { timeout: 60_000 }, async () => {
+  const dir = join(root, 'dropped');
+  const other = await otherProcessOwner(dir, { dropped: true });
+  try {
+    assert.equal(ownerAlive(dir, other.token), true);
+  } finally {
+    await other.kill();
+  }
+  assert.equal(ownerAlive(dir, other.token), false);
 });
