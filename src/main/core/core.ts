@@ -51,7 +51,10 @@ export function createCore(opts: CoreOptions): Core {
       ortVersion: ortVersion(),
       providers: () => (providers ??= detectProviders()),
     },
-    close: () => db.close(),
+    close: () => {
+      jobs.close();
+      db.close();
+    },
   };
   registerJobKinds(core);
   return core;

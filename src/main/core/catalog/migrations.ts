@@ -299,6 +299,18 @@ CREATE UNIQUE INDEX illumination_functions_key ON illumination_functions (plate_
 ALTER TABLE feature_sets ADD COLUMN illumination TEXT;
 `,
   },
+  /**
+   * Migration 10 (job owners). The token of the process that runs a job (jobs/owner.ts), so a
+   * process opening the workspace interrupts only the jobs of processes that are gone. Older rows
+   * keep NULL: no live process knows them.
+   */
+  {
+    version: 10,
+    name: 'jobs: the owning process of each job',
+    sql: `
+ALTER TABLE jobs ADD COLUMN owner TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

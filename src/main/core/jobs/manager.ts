@@ -1,7 +1,9 @@
 import type { Db } from '../catalog/db';
 import type { EventBus } from '../events';
 import type { JobInfo, JobStatus } from '../../../shared/contract/jobs';
-import { jobHeldElsewhere, liveLocks } from './runLock';
+import { join } from 'node:path';
+import { locksDir } from './runLock';
+import { claimOwner, liveOwners, ownerAlive, ownerPid, type JobOwner } from './owner';
 import { writeError } from '../io/output';
 import type { ApiEvent } from '../../../shared/contract/events';
 import type { JobKindName, JobParams, JobResult } from './kinds';
@@ -45,6 +47,8 @@ interface JobRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** the token of the JobManager that submitted or last resumed it (null: written before owners were recorded) */
+  owner: string | null;
 }
 
 const now = () => new Date().toISOString();
@@ -52,24 +56,34 @@ const now = () => new Date().toISOString();
 /**
  * A persistent, serial job queue. Jobs run one at a time (a 2-core workstation gains nothing from
  * two plates fighting for cores; each job parallelises inside). Every state change is written to
- * the catalog and emitted, so the UI and a restarted app see the same picture. Jobs found
- * 'running' at start-up were cut off by a crash or quit and become 'interrupted' (resumable).
+ * the catalog and emitted, so the UI and a restarted app see the same picture. Each manager owns
+ * the jobs it submits (owner.ts): jobs found running or queued at start-up whose owner is gone were
+ * cut off by a crash or quit and become 'interrupted' (resumable); those of another live process
+ * (the app while the CLI opens the same workspace) are left alone, and only that process may change them.
  */
 export class JobManager {
   private kinds = new Map<string, JobKind<any, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any -- typed at register()
   private queue: number[] = [];
   private running: { id: number; abort: AbortController; startedMs: number; startDone: number } | null = null;
   private waiters = new Map<number, Array<(j: JobInfo) => void>>();
+  private ownersDir: string;
+  private owner: JobOwner;
 
   constructor(
     private db: Db,
     private events: EventBus,
   ) {
-    // jobs left running by a quit or crash; not those another live process is running right now
-    const live = liveLocks(db);
-    const mark = db.prepare(`UPDATE jobs SET status='interrupted', message='stopped when the app quit or crashed' WHERE id = ?`);
-    for (const j of db.prepare(`SELECT id, kind, params FROM jobs WHERE status IN ('running','queued')`).all() as Array<{ id: number; kind: string; params: string }>)
-      if (!jobHeldElsewhere(db, live, j.kind, j.params)) mark.run(j.id);
+    this.ownersDir = join(locksDir(db), 'owners');
+    // rows before owners: an owner named in a row had taken its lock before writing it, so a live one is found
+    const unfinished = db.prepare(`SELECT id, owner FROM jobs WHERE status IN ('running','queued')`).all() as Array<Pick<JobRow, 'id' | 'owner'>>;
+    const live = liveOwners(this.ownersDir);
+    this.owner = claimOwner(this.ownersDir);
+    for (const j of unfinished) if (!j.owner || !live.has(j.owner)) this.interrupt(j);
+  }
+
+  /** Let go of this manager's jobs: any still running here are found interrupted by the next process to open the workspace. */
+  close(): void {
+    this.owner.release();
   }
 
   register<K extends JobKindName>(kind: K, def: JobKind<JobParams<K>, JobResult<K>>): void {
@@ -80,8 +94,8 @@ export class JobManager {
     const def = this.kinds.get(kind);
     if (!def) throw new Error(`unknown job kind "${kind}"`);
     const info = this.db
-      .prepare(`INSERT INTO jobs (kind, title, params, unit) VALUES (?, ?, ?, ?) RETURNING id`)
-      .get(kind, def.title(params), JSON.stringify(params), def.unit) as { id: number };
+      .prepare(`INSERT INTO jobs (kind, title, params, unit, owner) VALUES (?, ?, ?, ?, ?) RETURNING id`)
+      .get(kind, def.title(params), JSON.stringify(params), def.unit, this.owner.token) as { id: number };
     this.queue.push(info.id);
     const job = this.get(info.id)!;
     this.events.emit({ type: 'job', job });
@@ -108,22 +122,23 @@ export class JobManager {
   }
 
   cancel(id: number): JobInfo {
-    const j = this.get(id);
-    if (!j) throw new Error(`no job ${id}`);
     if (this.running?.id === id) this.running.abort.abort();
-    else if (j.status === 'queued' || j.status === 'interrupted') {
-      this.queue = this.queue.filter((q) => q !== id);
-      this.finish(id, 'cancelled', null, null);
+    else {
+      const j = this.settled(id);
+      if (j.status === 'queued' || j.status === 'interrupted') {
+        this.queue = this.queue.filter((q) => q !== id);
+        this.finish(id, 'cancelled', null, null);
+      }
     }
     return this.get(id)!;
   }
 
+  /** Run a stopped job again, in this process (which owns it from now). */
   resume(id: number): JobInfo {
-    const j = this.get(id);
-    if (!j) throw new Error(`no job ${id}`);
+    const j = this.settled(id);
     if (j.status !== 'interrupted' && j.status !== 'failed' && j.status !== 'cancelled')
       throw new Error(`job ${id} is ${j.status}; only interrupted, failed or cancelled jobs resume`);
-    this.db.prepare(`UPDATE jobs SET status='queued', error=NULL, message=NULL, finished_at=NULL WHERE id=?`).run(id);
+    this.db.prepare(`UPDATE jobs SET status='queued', owner=?, error=NULL, message=NULL, finished_at=NULL WHERE id=?`).run(this.owner.token, id);
     this.queue.push(id);
     this.emit(id);
     queueMicrotask(() => this.pump());
@@ -149,12 +164,36 @@ export class JobManager {
   }
 
   get(id: number): JobInfo | null {
-    const r = this.db.prepare(`SELECT * FROM jobs WHERE id=?`).get(id) as JobRow | undefined;
+    const r = this.row(id);
     return r ? this.toInfo(r) : null;
   }
 
   get busy(): boolean {
     return this.running !== null || this.queue.length > 0;
+  }
+
+  private row(id: number): JobRow | undefined {
+    return this.db.prepare(`SELECT * FROM jobs WHERE id=?`).get(id) as JobRow | undefined;
+  }
+
+  /**
+   * A job's row once no other process can be running it: refused while a live process owns it
+   * running or queued; interrupted first if its owner died after this process opened the workspace.
+   */
+  private settled(id: number): JobRow {
+    const r = this.row(id);
+    if (!r) throw new Error(`no job ${id}`);
+    if ((r.status !== 'running' && r.status !== 'queued') || r.owner === this.owner.token) return r;
+    if (r.owner && ownerAlive(this.ownersDir, r.owner)) throw new Error(`job ${id} is ${r.status} in another Stainless process (pid ${ownerPid(r.owner)}); stop it there`);
+    this.interrupt(r);
+    return this.row(id)!;
+  }
+
+  /** Mark a job whose owner is gone; not if another process resumed it (a new owner) meanwhile. */
+  private interrupt(j: Pick<JobRow, 'id' | 'owner'>): void {
+    this.db
+      .prepare(`UPDATE jobs SET status='interrupted', message='stopped when its Stainless process quit or crashed' WHERE id=? AND status IN ('running','queued') AND owner IS ?`)
+      .run(j.id, j.owner);
   }
 
   private toInfo(r: JobRow): JobInfo {
@@ -196,7 +235,7 @@ export class JobManager {
     if (this.running) return;
     const id = this.queue.shift();
     if (id === undefined) return;
-    const row = this.db.prepare(`SELECT * FROM jobs WHERE id=?`).get(id) as JobRow | undefined;
+    const row = this.row(id);
     const def = row && this.kinds.get(row.kind);
     if (!row || !def) {
       if (row) this.finish(id, 'failed', `unknown job kind "${row.kind}"`, null);

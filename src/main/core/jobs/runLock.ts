@@ -16,9 +16,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The workspace's folder of locks shared by every process that opens it. */
+export const locksDir = (db: Db) => join(dirname(db.name), 'locks');
+
 /** Names of the locks whose owner is alive (another process's work in progress). */
 export function liveLocks(db: Db): Set<string> {
-  const dir = join(dirname(db.name), 'locks');
+  const dir = locksDir(db);
   const out = new Set<string>();
   let names: string[] = [];
   try {
@@ -45,7 +48,7 @@ export function liveLocks(db: Db): Set<string> {
  * blocks the re-run that resumes the work. Returns the release function.
  */
 export function acquireLock(db: Db, name: string, what: string): () => void {
-  const dir = join(dirname(db.name), 'locks');
+  const dir = locksDir(db);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -82,25 +85,4 @@ export function acquireLock(db: Db, name: string, what: string): () => void {
     }
   }
   throw new AlreadyRunning(`${what}: could not take the lock ${file}`);
-}
-
-/** The plate lock a job of this kind takes (infer and features jobs name their plate). */
-const LOCK_OF_KIND: Record<string, string> = { infer: 'infer-plate', features: 'segment-plate' };
-
-/**
- * Whether a job row marked running belongs to another live process: its plate's lock is held.
- * Such a job is not interrupted when this process opens the workspace.
- */
-export function jobHeldElsewhere(db: Db, live: Set<string>, kind: string, paramsJson: string): boolean {
-  const prefix = LOCK_OF_KIND[kind];
-  if (!prefix || !live.size) return false;
-  let plate: unknown;
-  try {
-    plate = (JSON.parse(paramsJson) as { plate?: unknown }).plate;
-  } catch {
-    return false;
-  }
-  if (typeof plate !== 'string' && typeof plate !== 'number') return false;
-  const id = db.prepare(`SELECT id FROM plates WHERE barcode = ? OR id = ?`).pluck().get(String(plate), Number(plate)) as number | undefined;
-  return id !== undefined && live.has(`${prefix}-${id}`);
 }
