@@ -1,4 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { denseRanks } from './denseRanks';
 
 /**
  * CellProfiler 4.2 MeasureColocalization, per object, for one channel pair (A, B) on 0–1 images:
@@ -23,9 +24,10 @@ export const correlationNames = (a: string, b: string) => [
  * One channel over the objects of `ix`, as every pair it is in needs it: its values and dense
  * ranks (0 = smallest value over all object pixels of the image) gathered in ix.pixels order, and
  * per object the sums that depend on this channel alone (the same sums, in the same order, as a
- * per-pair pass would make). Ranks of an 8- or 16-bit image come from a presence table over its
- * integer values (no sort; the 0–1 scaling is monotonic, so they are the scaled values' ranks);
- * a float image (illumination-corrected, raw = null) ranks its values by sorting them.
+ * per-pair pass would make). The ranks come from a presence table over the image's levels: an 8-
+ * or 16-bit image's integer values (the 0–1 scaling is monotonic, so they rank the scaled values
+ * too) or a float image's dense ranks over the whole image (`imageLevels`), shared by every
+ * compartment; with no levels (a float image with a NaN) the values are sorted.
  */
 export interface ColocChannel {
   name: string;
@@ -40,12 +42,31 @@ export interface ColocChannel {
   flat: Uint8Array;
 }
 
-export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, raw: { data: ArrayLike<number>; bitDepth: number } | null, thresholdPercent = 15): ColocChannel {
+/** Integer levels of one channel's pixels, ordered as its values, and how many there can be. */
+export interface ImageLevels {
+  data: ArrayLike<number>;
+  count: number;
+}
+
+/**
+ * The levels colocChannel ranks by: the acquired integers, or for a float image the dense ranks of
+ * its values at `labelled` (every pixel of any compartment; the others are never ranked).
+ */
+export function imageLevels(img: Float64Array, raw: { data: ArrayLike<number>; bitDepth: number } | null, labelled: Int32Array): ImageLevels | null {
+  if (raw) return { data: raw.data, count: raw.bitDepth === 16 ? 65536 : 256 };
+  const r = denseRanks(Float64Array.from(labelled, (p) => img[p]));
+  if (!r) return null;
+  const data = new Int32Array(img.length);
+  for (let j = 0; j < labelled.length; j++) data[labelled[j]] = r.rank[j];
+  return { data, count: r.count };
+}
+
+export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, levels: ImageLevels | null, thresholdPercent = 15): ColocChannel {
   const { ids, start, pixels: px } = ix;
   const n = ids.length;
   const v = new Float64Array(px.length);
   for (let p = 0; p < px.length; p++) v[p] = img[px[p]];
-  const { rank, rankMax } = raw ? integerRanks(px, raw.data, raw.bitDepth) : sortedRanks(v);
+  const { rank, rankMax } = levels ? integerRanks(px, levels) : sortedRanks(v);
   const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
   const flat = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
@@ -73,14 +94,15 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, r
   return { name, v, rank, rankMax, mean, thr, ss, tot, flat };
 }
 
-/** dense ranks (0 = smallest) of the integer values at the object pixels px */
-function integerRanks(px: Int32Array, raw: ArrayLike<number>, bitDepth: number): { rank: Int32Array; rankMax: number } {
-  const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
-  for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
+/** dense ranks (0 = smallest) of the levels at the object pixels px */
+function integerRanks(px: Int32Array, levels: ImageLevels): { rank: Int32Array; rankMax: number } {
+  const { data } = levels;
+  const rankOf = new Int32Array(levels.count);
+  for (let p = 0; p < px.length; p++) rankOf[data[px[p]]] = 1;
   let r = -1;
   for (let k = 0; k < rankOf.length; k++) if (rankOf[k]) rankOf[k] = ++r;
   const rank = new Int32Array(px.length);
-  for (let p = 0; p < px.length; p++) rank[p] = rankOf[raw[px[p]]];
+  for (let p = 0; p < px.length; p++) rank[p] = rankOf[data[px[p]]];
   return { rank, rankMax: Math.max(0, r) };
 }
 

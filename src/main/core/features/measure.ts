@@ -2,7 +2,7 @@ import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { Gray } from '../io/tiff';
 import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
-import { colocChannel, measureCorrelation } from './colocalization';
+import { colocChannel, imageLevels, measureCorrelation, type ImageLevels } from './colocalization';
 import { objectEdges } from './edgeDistance';
 import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
@@ -116,6 +116,9 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   const spectra = new Map<string, GranularityResult>();
   const scratch = {};
   for (const c of channels) spectra.set(c, timed(t, 'granularity', () => measureGranularity(unit.get(c)!, grid, c, granSets, { scratch })));
+  // Colocalization's RWC ranks by the image's levels, one table per channel for every compartment
+  const labelled = opts.corrected ? labelledPixels(nuclei, cells) : new Int32Array(0);
+  const levels = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => imageLevels(unit.get(c)!, opts.corrected?.[c] ? null : images[c], labelled))]));
   const out: Partial<Record<Compartment, ObjectTable>> & { Image?: ImageMeasurements } = {};
   // JUMP's EnhanceOrSuppressFeatures on Mito, for mito_bw and the radial distributions around the nuclei
   const mito = unit.get(opts.mito ?? 'Mito');
@@ -123,8 +126,18 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, orig, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
   comps.forEach(({ comp, labels, ix }, j) => {
     const granularity = new Map(channels.map((c) => [c, spectra.get(c)!.objects[j]]));
-    out[comp] = measureCompartment(comp, labels, ix, channels, images, unit, grey, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
+    out[comp] = measureCompartment(comp, labels, ix, channels, unit, grey, levels, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
   });
+  return out;
+}
+
+/** The pixels in a nucleus or a cell, in raster order. */
+function labelledPixels(nuclei: Labels | undefined, cells: Labels | undefined): Int32Array {
+  const a = (nuclei ?? cells)!.data, b = (cells ?? nuclei)!.data;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] || b[i]) m++;
+  const out = new Int32Array(m);
+  for (let i = 0, j = 0; i < a.length; i++) if (a[i] || b[i]) out[j++] = i;
   return out;
 }
 
@@ -152,9 +165,9 @@ function measureCompartment(
   labels: Labels,
   ix: ObjectIndex,
   channels: string[],
-  images: Record<string, Gray>,
   unit: Map<string, Float64Array>,
   grey: Map<string, Uint16Array>,
+  levels: Map<string, ImageLevels | null>,
   granularity: Map<string, FeatureBlock>,
   opts: MeasureOptions,
   related: FeatureBlock | null,
@@ -181,7 +194,7 @@ function measureCompartment(
   }
   const geo = timed(t, 'radial', () => radialGeometry(ix, edges.clipped!));
   const radial = timed(t, 'radial', () => measureRadial(ix, geo, channels.map((c) => unit.get(c)!), channels));
-  const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, opts.corrected?.[c] ? null : images[c]))]));
+  const coloc = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => colocChannel(ix, c, unit.get(c)!, levels.get(c)!))]));
   for (const [j, c] of channels.entries()) {
     const img = unit.get(c)!;
     blocks.push(timed(t, 'intensity', () => measureIntensity(ix, img, edgePixels, c)));
