@@ -62,6 +62,8 @@ test('another process opening the workspace leaves a live process\'s jobs runnin
   const second = createCore({ workspace: ws, transport: 'inprocess' });
   try {
     assert.deepEqual([second.jobs.get(ids.running)!.status, second.jobs.get(ids.queued)!.status], ['running', 'queued']);
+    // the UI is told whose they are (it shows no Cancel button for them)
+    assert.deepEqual(second.jobs.list().filter((j) => j.id === ids.running || j.id === ids.queued).map((j) => j.elsewherePid), [app.pid, app.pid]);
     const elsewhere = (id: number, status: string) => ({ message: `job ${id} is ${status} in another Stainless process (pid ${app.pid}); stop it there` });
     assert.throws(() => second.jobs.cancel(ids.running), elsewhere(ids.running, 'running'));
     assert.throws(() => second.jobs.resume(ids.running), elsewhere(ids.running, 'running'));
@@ -73,6 +75,9 @@ test('another process opening the workspace leaves a live process\'s jobs runnin
     await new Promise((res) => app.once('exit', res));
     // the owner died after this core opened: cancelling its queued job is allowed now
     assert.equal(second.jobs.cancel(ids.queued).status, 'cancelled');
+    // and the job list shows its running job as interrupted, no longer another process's
+    const listed = second.jobs.list().find((j) => j.id === ids.running)!;
+    assert.deepEqual([listed.status, listed.elsewherePid], ['interrupted', null]);
   } finally {
     second.close();
   }
@@ -81,6 +86,7 @@ test('another process opening the workspace leaves a live process\'s jobs runnin
   try {
     const j = third.jobs.get(ids.running)!;
     assert.deepEqual([j.status, j.message], ['interrupted', 'stopped when its Stainless process quit or crashed']);
+    assert.equal(j.elsewherePid, null);
     assert.equal(third.jobs.get(ids.queued)!.status, 'cancelled');
     // the dead app's owner file was removed; the CLI's and the second core's went when they closed
     const owners = readdirSync(join(ws, 'locks', 'owners'));

@@ -22,6 +22,8 @@ export interface JobInfo {
   finishedAt: string | null;
   /** JSON-serialisable outcome for the UI (report, run id ...) */
   result: unknown;
+  /** the pid of the other live Stainless process running or queueing this job (only it can cancel it); null when it is this one's or finished */
+  elsewherePid: number | null;
 }
 
 export const jobsContract = {

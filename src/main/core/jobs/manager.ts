@@ -159,8 +159,15 @@ export class JobManager {
   }
 
   list(limit = 100): JobInfo[] {
-    const rows = this.db.prepare(`SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(limit) as JobRow[];
-    return rows.map((r) => this.toInfo(r));
+    const rows = () => this.db.prepare(`SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(limit) as JobRow[];
+    let list = rows();
+    // another process's jobs whose process has died since this one opened the workspace show as interrupted
+    const dead = list.filter((r) => this.foreignActive(r) && !(r.owner && ownerAlive(this.ownersDir, r.owner)));
+    if (dead.length) {
+      for (const r of dead) this.interrupt(r);
+      list = rows();
+    }
+    return list.map((r) => this.toInfo(r));
   }
 
   get(id: number): JobInfo | null {
@@ -183,10 +190,15 @@ export class JobManager {
   private settled(id: number): JobRow {
     const r = this.row(id);
     if (!r) throw new Error(`no job ${id}`);
-    if ((r.status !== 'running' && r.status !== 'queued') || r.owner === this.owner.token) return r;
+    if (!this.foreignActive(r)) return r;
     if (r.owner && ownerAlive(this.ownersDir, r.owner)) throw new Error(`job ${id} is ${r.status} in another Stainless process (pid ${ownerPid(r.owner)}); stop it there`);
     this.interrupt(r);
     return this.row(id)!;
+  }
+
+  /** running or queued under another owner (a live process, or one gone since this one started) */
+  private foreignActive(r: JobRow): boolean {
+    return (r.status === 'running' || r.status === 'queued') && r.owner !== this.owner.token;
   }
 
   /** Mark a job whose owner is gone; not if another process resumed it (a new owner) meanwhile. */
@@ -223,6 +235,7 @@ export class JobManager {
       startedAt: r.started_at,
       finishedAt: r.finished_at,
       result: r.result ? JSON.parse(r.result) : null,
+      elsewherePid: this.foreignActive(r) && r.owner ? ownerPid(r.owner) : null,
     };
   }
 

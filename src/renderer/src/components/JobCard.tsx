@@ -47,7 +47,12 @@ export function JobCard({ job, compact = false }: { job: JobInfo; compact?: bool
           )}
         </Group>
         <Group gap="xs">
-          {active && (
+          {active && job.elsewherePid !== null && (
+            <Text size="xs" c="dimmed">
+              in another Stainless process (pid {job.elsewherePid})
+            </Text>
+          )}
+          {active && job.elsewherePid === null && (
             <Button size="xs" variant="light" color="red" loading={busy} onClick={() => act('jobs.cancel')}>
               Cancel
             </Button>
