@@ -20,7 +20,8 @@ export function haralickCorrelations(u: Float64Array, w: number, h: number, scal
   const q = new Uint8Array(u.length);
   // on the grid the quantised level of each 16-bit level comes from a table
   if (levels) {
-    const table = Uint8Array.from({ length: GRID + 1 }, (_, k) => level(k / GRID));
+    const table = new Uint8Array(GRID + 1);
+    for (let k = 0; k <= GRID; k++) table[k] = level(k / GRID);
     for (let i = 0; i < u.length; i++) q[i] = table[levels[i]];
   } else for (let i = 0; i < u.length; i++) q[i] = level(u[i]);
   let levelsUsed = 1;
@@ -112,13 +113,11 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number, levels =
   if (!(max > min) || last <= 2) return 0;
   const mean = sum / n;
   const mad = medianDeviation(u, mean, levels);
-  // u/mad through a table of the levels on the grid (the same doubles)
-  const scaled = levels ? Float64Array.from({ length: GRID + 1 }, (_, k) => k / GRID / mad) : null;
+  // on the grid u[i] is the level's k/65535 itself: u/mad directly is the quotient a table of
+  // the levels would hold, and quicker than its lookups
   let s2 = 0;
-  if (levels && scaled) for (let i = 0; i < n; i++) s2 += scaled[levels[i]];
-  else for (let i = 0; i < n; i++) s2 += u[i] / mad;
+  for (let i = 0; i < n; i++) s2 += u[i] / mad;
   const m2 = s2 / n;
-  if (scaled) for (let k = 0; k <= GRID; k++) scaled[k] -= m2;
   // only the low frequencies of the folded rings are summed: the columns with min(x, w − 1 − x)
   // ≥ last fall outside every ring and are not transformed
   const cols: number[] = [];
@@ -126,8 +125,7 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number, levels =
   // the image over its MAD, minus its mean, fed row by row (the same doubles as a stored copy)
   const { re, im } = fft2(w, h, Int32Array.from(cols), (y, out) => {
     const o = y * w;
-    if (levels && scaled) for (let x = 0; x < w; x++) out[x] = scaled[levels[o + x]];
-    else for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
+    for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
   });
   const mag = new Float64Array(last), pow = new Float64Array(last);
   for (let y = 0; y < h; y++) {
