@@ -1,7 +1,7 @@
 import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
-import { GRID, gridLevels, levelCounts } from './grid';
+import { extremes, GRID, onGrid, type Grid } from './grid';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -31,24 +31,12 @@ const JUMP_THRESHOLDS: Array<[string, string, ThresholdSettings, boolean]> = [
 
 const EPS = 2.220446049250313e-16;
 
-function extrema(a: Float64Array): [number, number] {
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] < min) min = a[i];
-    if (a[i] > max) max = a[i];
-  }
-  return [min, max];
-}
-
-/** An image on the 16-bit grid: each pixel's level, the count of each level and the levels present */
-interface OnGrid {
-  levels: Uint16Array;
-  counts: Int32Array;
+/** An image on the 16-bit grid, with the levels present in order */
+interface OnGrid extends Grid {
   present: Int32Array;
 }
 
-function onGrid(levels: Uint16Array): OnGrid {
-  const counts = levelCounts(levels);
+function withPresent({ levels, counts }: Grid): OnGrid {
   let m = 0;
   for (let l = 0; l < counts.length; l++) if (counts[l]) m++;
   const present = new Int32Array(m);
@@ -65,10 +53,10 @@ function levelTable(g: OnGrid, f: (v: number) => number): Float64Array {
 
 /** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
 function logTransform(u: Float64Array, grid: OnGrid | null): { data: Float64Array; back: (t: number) => number } {
-  const [min, max] = extrema(u);
+  const [min, max] = extremes(u, grid);
   const floor = min + (max - min) / 256 + EPS;
   const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
-  const [lmin, lmax] = extrema(l);
+  const [lmin, lmax] = extremes(l);
   const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
   return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
 }
@@ -167,7 +155,7 @@ function histogram(a: Float64Array, bins: number, lo: number, hi: number): { cou
 
 /** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT */
 function multiOtsu3(a: Float64Array): [number, number] {
-  const [min, max] = extrema(a);
+  const [min, max] = extremes(a);
   const { counts, edges } = histogram(a, 128, min, max);
   const nb = 128;
   const centre = (k: number) => (edges[k] + edges[k + 1]) / 2;
@@ -410,10 +398,10 @@ function flat(a: Float64Array): boolean {
 
 /**
  * One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance,
- * SumOfEntropies. grid: u's grid levels (gridLevels) when the caller has them.
+ * SumOfEntropies. g: u's grid (onGrid) when the caller has it.
  */
-export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, levels = gridLevels(u)): Record<string, number> {
-  const grid = levels && onGrid(levels);
+export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, g = onGrid(u)): Record<string, number> {
+  const grid = g && withPresent(g);
   const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
@@ -429,20 +417,20 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
     const sm = gaussianFilter(u, w, h, sigma, 'constant');
     for (let i = 0; i < u.length; i++) fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
   } else for (let i = 0; i < u.length; i++) fg[i] = u[i] >= final ? 1 : 0;
-  const max = extrema(u)[1];
+  const max = extremes(u, grid)[1];
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
 
 /**
  * JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito
- * channel's tubeness; `levels`: the channels' grid levels when the caller has them.
+ * channel's tubeness; `grids`: the channels' grids (onGrid) when the caller has them.
  */
-export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, levels?: Map<string, Uint16Array | null>): { names: string[]; values: number[] } {
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, grids?: Map<string, Grid | null>): { names: string[]; values: number[] } {
   const names: string[] = [], values: number[] = [];
   for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
     const u = enhance ? tube : unit.get(channel);
     if (!u) continue;
-    const r = thresholdStep(u, w, h, settings, enhance ? undefined : levels?.get(channel));
+    const r = thresholdStep(u, w, h, settings, enhance ? undefined : grids?.get(channel));
     for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
       names.push(`Threshold_${f}_${step}`);
       values.push(r[f]);
