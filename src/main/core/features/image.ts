@@ -1,7 +1,7 @@
 import type { Gray } from '../io/tiff';
 import type { Labels } from '../segment/labels';
 import { imageGranularity, type GranularityResult } from './granularity';
-import { indexObjects, selectInPlace } from './objects';
+import { indexObjects, selectInPlace, type ObjectIndex } from './objects';
 import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
@@ -196,26 +196,36 @@ function addRuns(u: Float64Array, o: number, from: Int32Array, nn: number, acc: 
  */
 export function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
   const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
-  const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
+  const rowOf = new Int32Array(h);
+  for (let y = 0; y < h; y++) rowOf[y] = Math.floor((y * m) / h);
   // column runs: tile column j holds x = from[j] .. from[j + 1] − 1
   const from = new Int32Array(nn + 1).fill(w);
   for (let x = w - 1; x >= 0; x--) from[Math.floor((x * nn) / w)] = x;
   const rowsIn = new Float64Array(m);
   for (let y = 0; y < h; y++) rowsIn[rowOf[y]]++;
-  const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
-  for (let g = 0; g < m * nn; g++) cnt[g] = rowsIn[(g / nn) | 0] * (from[(g % nn) + 1] - from[g % nn]);
+  const tiles = m * nn;
+  const sum = new Float64Array(tiles), cnt = new Float64Array(tiles);
+  for (let r = 0, g = 0; r < m; r++) for (let j = 0; j < nn; j++, g++) cnt[g] = rowsIn[r] * (from[j + 1] - from[j]);
   for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sum, rowOf[y] * nn, null);
-  const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
-  const sq = new Float64Array(m * nn);
+  // per-tile work by plain loops: at scale 5 there are ~47,000 tiles, and typed-array from/map
+  // with a callback cost as much as the pixel passes
+  const lm = new Float64Array(tiles);
+  for (let g = 0; g < tiles; g++) lm[g] = cnt[g] ? sum[g] / cnt[g] : NaN;
+  const sq = new Float64Array(tiles);
   for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sq, rowOf[y] * nn, lm);
-  const nv: number[] = [];
-  for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
-  if (!nv.length) return 0;
+  const nv = new Float64Array(tiles);
+  let k = 0;
+  for (let g = 0; g < tiles; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv[k++] = sq[g] / (cnt[g] * lm[g]);
+  if (!k) return 0;
   // selection gives the sorted sample's order statistics (a zero's sign aside, which the test below ignores)
-  const med = percentile(Float64Array.from(nv), 0.5).value;
+  const med = percentile(nv.slice(0, k), 0.5).value;
   if (!(Number.isFinite(med) && med > 0)) return 0;
-  const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
-  return nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
+  let total = 0;
+  for (let t = 0; t < k; t++) total += nv[t];
+  const mu = total / k;
+  let ss = 0;
+  for (let t = 0; t < k; t++) ss += (nv[t] - mu) ** 2;
+  return ss / k / med;
 }
 
 /**
@@ -269,6 +279,14 @@ function imageQuality(u: Float64Array, grid: Grid | null, w: number, h: number, 
   return { names, values };
 }
 
+// the whole image as one object (MeasureTexture's image measurements), indexed once per image
+// size: the index is only read
+let wholeIndex: ObjectIndex | null = null;
+function wholeImage(width: number, height: number): ObjectIndex {
+  if (wholeIndex?.width !== width || wholeIndex.height !== height) wholeIndex = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  return wholeIndex;
+}
+
 export function measureImage(
   images: Record<string, Gray>,
   channels: string[],
@@ -284,7 +302,7 @@ export function measureImage(
   const names: string[] = [];
   const values: number[] = [];
   const { width, height } = images[channels[0]];
-  const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  const whole = wholeImage(width, height);
   const grids = new Map<string, Grid | null>();
   // the pixels outside every cell, found once for all channels' background sets
   let outside: Int32Array | null = null;
