@@ -51,14 +51,34 @@ function levelTable(g: OnGrid, f: (v: number) => number): Float64Array {
   return table;
 }
 
-/** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
-function logTransform(u: Float64Array, grid: OnGrid | null): { data: Float64Array; back: (t: number) => number } {
-  const [min, max] = extremes(u, grid);
+/** centrosome.threshold.log_transform (float64) of each value: stretched logs and their inverse */
+function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) => number } {
+  const [min, max] = extremes(u);
   const floor = min + (max - min) / 256 + EPS;
-  const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
+  const l = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) l[i] = Math.log(u[i] < floor ? floor : u[i]);
   const [lmin, lmax] = extremes(l);
-  const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
-  return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
+  if (lmax === lmin) l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin);
+  else for (let i = 0; i < l.length; i++) l[i] = (l[i] - lmin) / (lmax - lmin);
+  return { data: l, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
+}
+
+/**
+ * The image to threshold in log space, as values with their multiplicities (null: one each). On
+ * the grid the log image is a function of the level, so it is transformed once per level present
+ * (the extremes over the levels are the image's): kept per level, weighted by the level counts,
+ * for a histogram; spread back to the pixels otherwise.
+ */
+function logSample(u: Float64Array, grid: OnGrid | null, weighted: boolean): { data: Float64Array; weights: Float64Array | null; back: (t: number) => number } {
+  if (!grid) return { ...logTransform(u), weights: null };
+  const { present, counts, levels } = grid;
+  const { data, back } = logTransform(Float64Array.from(present, (l) => l / GRID));
+  if (weighted) return { data, weights: Float64Array.from(present, (l) => counts[l]), back };
+  const table = new Float64Array(GRID + 1);
+  for (let t = 0; t < present.length; t++) table[present[t]] = data[t];
+  const pixels = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) pixels[i] = table[levels[i]];
+  return { data: pixels, weights: null, back };
 }
 
 /** sorted distinct values and their counts */
@@ -129,8 +149,8 @@ function thresholdLi(a: Float64Array, grid: OnGrid | null): number {
   return next + min;
 }
 
-/** numpy.histogram with equal bins over [lo, hi] (its index arithmetic and edge corrections) */
-function histogram(a: Float64Array, bins: number, lo: number, hi: number): { counts: Float64Array; edges: Float64Array } {
+/** numpy.histogram with equal bins over [lo, hi] (its index arithmetic and edge corrections); value i counts weights[i] times (null: once) */
+function histogram(a: Float64Array, weights: Float64Array | null, bins: number, lo: number, hi: number): { counts: Float64Array; edges: Float64Array } {
   if (lo === hi) {
     lo -= 0.5;
     hi += 0.5;
@@ -148,15 +168,15 @@ function histogram(a: Float64Array, bins: number, lo: number, hi: number): { cou
     if (k === bins) k--;
     if (t < edges[k]) k--;
     else if (t >= edges[k + 1] && k !== bins - 1) k++;
-    counts[k]++;
+    counts[k] += weights ? weights[i] : 1;
   }
   return { counts, edges };
 }
 
-/** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT */
-function multiOtsu3(a: Float64Array): [number, number] {
+/** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT; weights as histogram's */
+function multiOtsu3(a: Float64Array, weights: Float64Array | null): [number, number] {
   const [min, max] = extremes(a);
-  const { counts, edges } = histogram(a, 128, min, max);
+  const { counts, edges } = histogram(a, weights, 128, min, max);
   const nb = 128;
   const centre = (k: number) => (edges[k] + edges[k + 1]) / 2;
   const total = counts.reduce((s, c) => s + c, 0);
@@ -198,17 +218,9 @@ function multiOtsu3(a: Float64Array): [number, number] {
   return [centre(b0), centre(b1)];
 }
 
-/**
- * f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid; off the
- * grid (tubeness, mostly runs of 0) f is taken again only where the value changes.
- */
-function perPixel(u: Float64Array, grid: OnGrid | null, f: (v: number) => number): Float64Array {
+/** f of every pixel of an image off the grid (tubeness, mostly runs of 0): taken again only where the value changes */
+function perRun(u: Float64Array, f: (v: number) => number): Float64Array {
   const out = new Float64Array(u.length);
-  if (grid) {
-    const table = levelTable(grid, f);
-    for (let i = 0; i < u.length; i++) out[i] = table[grid.levels[i]];
-    return out;
-  }
   for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
     if (u[i] !== prev) last = f((prev = u[i]));
     out[i] = last;
@@ -223,7 +235,7 @@ function perPixel(u: Float64Array, grid: OnGrid | null, f: (v: number) => number
  */
 function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number): Array<{ n: number; v: number }> {
   // f per level on the grid, else per pixel
-  const fv = grid ? levelTable(grid, f) : perPixel(u, null, f), levels = grid ? grid.levels : null;
+  const fv = grid ? levelTable(grid, f) : perRun(u, f), levels = grid ? grid.levels : null;
   // scalar sums per class: a sum indexed by fg[i] would wait on its own store every pixel
   let n1 = 0, s0 = 0, s1 = 0;
   for (let i = 0; i < u.length; i++) {
@@ -402,12 +414,12 @@ function flat(a: Float64Array): boolean {
  */
 export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, g = onGrid(u)): Record<string, number> {
   const grid = g && withPresent(g);
-  const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
+  const { data, weights, back } = s.log ? logSample(u, grid, s.method === 'otsu3') : { data: u, weights: null, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
   else if (flat(data)) orig = data[0];
   // the log image is no longer on the grid
-  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
+  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data, weights)[s.middleToForeground ? 0 : 1];
   orig = back(orig);
   const final = Math.min(Math.max(orig * s.correction, s.bounds[0]), s.bounds[1]);
   const fg = new Uint8Array(u.length);
