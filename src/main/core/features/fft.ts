@@ -121,55 +121,82 @@ function mixedRadix(n: number): (re: Float64Array, im: Float64Array) => void {
 
 /*
  * Radix-2, 3 and 5 passes of mixedRadix written out: the same products and sums, in the same
- * order, as its general butterfly (so the same bits), without the per-term loops and scratch
- * arrays. wr/wi: w_p^(o·q) of the general loop at [o·p + q]; the input of term q is twiddled by
- * the n-point table at q·k·stride.
+ * order, as its general butterfly, without the per-term loops and scratch arrays. wr/wi: w_p^(o·q)
+ * of the general loop at [o·p + q]; the input of term q is twiddled by the n-point table at
+ * q·k·stride. Products by the table's entry 0 (1, −0), the twiddles at k = 0 and the weights of
+ * output 0, are left out: they change at most the sign of a zero, which the power spectrum (the
+ * only use of these transforms) squares away.
  */
 type Pass = (tr: Float64Array, ti: Float64Array, cr: Float64Array, ci: Float64Array, n: number, len: number, stride: number, wr: Float64Array, wi: Float64Array) => void;
 
 const pass2: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
-  const c0 = cr[0], s0 = ci[0];
-  const w01r = wr[1], w01i = wi[1], w11r = wr[3], w11i = wi[3];
+  const r1 = wr[3], i1 = wi[3];
   for (let b = 0; b < n; b += 2 * len)
     for (let k = 0; k < len; k++) {
       const a0 = b + k, a1 = a0 + len, t1 = k * stride;
-      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
-      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
-      tr[a0] = x0r + (x1r * w01r - x1i * w01i);
-      ti[a0] = x0i + (x1r * w01i + x1i * w01r);
-      tr[a1] = x0r + (x1r * w11r - x1i * w11i);
-      ti[a1] = x0i + (x1r * w11i + x1i * w11r);
+      const x0r = tr[a0], x0i = ti[a0];
+      let x1r = tr[a1], x1i = ti[a1];
+      if (k) {
+        const r = x1r * cr[t1] - x1i * ci[t1];
+        x1i = x1r * ci[t1] + x1i * cr[t1];
+        x1r = r;
+      }
+      tr[a0] = x0r + x1r;
+      ti[a0] = x0i + x1i;
+      tr[a1] = x0r + (x1r * r1 - x1i * i1);
+      ti[a1] = x0i + (x1r * i1 + x1i * r1);
     }
 };
 
 const pass3: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
-  const c0 = cr[0], s0 = ci[0];
+  const r11 = wr[4], i11 = wi[4], r12 = wr[5], i12 = wi[5];
+  const r21 = wr[7], i21 = wi[7], r22 = wr[8], i22 = wi[8];
   for (let b = 0; b < n; b += 3 * len)
     for (let k = 0; k < len; k++) {
       const a0 = b + k, a1 = a0 + len, a2 = a1 + len, t1 = k * stride, t2 = 2 * k * stride;
-      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
-      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
-      const x2r = tr[a2] * cr[t2] - ti[a2] * ci[t2], x2i = tr[a2] * ci[t2] + ti[a2] * cr[t2];
-      for (let o = 0, at = a0; o < 3; o++, at += len) {
-        const r1 = wr[o * 3 + 1], i1 = wi[o * 3 + 1], r2 = wr[o * 3 + 2], i2 = wi[o * 3 + 2];
-        tr[at] = x0r + (x1r * r1 - x1i * i1) + (x2r * r2 - x2i * i2);
-        ti[at] = x0i + (x1r * i1 + x1i * r1) + (x2r * i2 + x2i * r2);
+      const x0r = tr[a0], x0i = ti[a0];
+      let x1r = tr[a1], x1i = ti[a1], x2r = tr[a2], x2i = ti[a2];
+      if (k) {
+        let r = x1r * cr[t1] - x1i * ci[t1];
+        x1i = x1r * ci[t1] + x1i * cr[t1];
+        x1r = r;
+        r = x2r * cr[t2] - x2i * ci[t2];
+        x2i = x2r * ci[t2] + x2i * cr[t2];
+        x2r = r;
       }
+      tr[a0] = x0r + x1r + x2r;
+      ti[a0] = x0i + x1i + x2i;
+      tr[a1] = x0r + (x1r * r11 - x1i * i11) + (x2r * r12 - x2i * i12);
+      ti[a1] = x0i + (x1r * i11 + x1i * r11) + (x2r * i12 + x2i * r12);
+      tr[a2] = x0r + (x1r * r21 - x1i * i21) + (x2r * r22 - x2i * i22);
+      ti[a2] = x0i + (x1r * i21 + x1i * r21) + (x2r * i22 + x2i * r22);
     }
 };
 
 const pass5: Pass = (tr, ti, cr, ci, n, len, stride, wr, wi) => {
-  const c0 = cr[0], s0 = ci[0];
   for (let b = 0; b < n; b += 5 * len)
     for (let k = 0; k < len; k++) {
       const a0 = b + k, a1 = a0 + len, a2 = a1 + len, a3 = a2 + len, a4 = a3 + len;
       const t1 = k * stride, t2 = 2 * k * stride, t3 = 3 * k * stride, t4 = 4 * k * stride;
-      const x0r = tr[a0] * c0 - ti[a0] * s0, x0i = tr[a0] * s0 + ti[a0] * c0;
-      const x1r = tr[a1] * cr[t1] - ti[a1] * ci[t1], x1i = tr[a1] * ci[t1] + ti[a1] * cr[t1];
-      const x2r = tr[a2] * cr[t2] - ti[a2] * ci[t2], x2i = tr[a2] * ci[t2] + ti[a2] * cr[t2];
-      const x3r = tr[a3] * cr[t3] - ti[a3] * ci[t3], x3i = tr[a3] * ci[t3] + ti[a3] * cr[t3];
-      const x4r = tr[a4] * cr[t4] - ti[a4] * ci[t4], x4i = tr[a4] * ci[t4] + ti[a4] * cr[t4];
-      for (let o = 0, at = a0; o < 5; o++, at += len) {
+      const x0r = tr[a0], x0i = ti[a0];
+      let x1r = tr[a1], x1i = ti[a1], x2r = tr[a2], x2i = ti[a2], x3r = tr[a3], x3i = ti[a3], x4r = tr[a4], x4i = ti[a4];
+      if (k) {
+        let r = x1r * cr[t1] - x1i * ci[t1];
+        x1i = x1r * ci[t1] + x1i * cr[t1];
+        x1r = r;
+        r = x2r * cr[t2] - x2i * ci[t2];
+        x2i = x2r * ci[t2] + x2i * cr[t2];
+        x2r = r;
+        r = x3r * cr[t3] - x3i * ci[t3];
+        x3i = x3r * ci[t3] + x3i * cr[t3];
+        x3r = r;
+        r = x4r * cr[t4] - x4i * ci[t4];
+        x4i = x4r * ci[t4] + x4i * cr[t4];
+        x4r = r;
+      }
+      tr[a0] = x0r + x1r + x2r + x3r + x4r;
+      ti[a0] = x0i + x1i + x2i + x3i + x4i;
+      for (let o = 1, at = a1; o < 5; o++, at += len) {
         const q = o * 5;
         const r1 = wr[q + 1], i1 = wi[q + 1], r2 = wr[q + 2], i2 = wi[q + 2], r3 = wr[q + 3], i3 = wi[q + 3], r4 = wr[q + 4], i4 = wi[q + 4];
         tr[at] = x0r + (x1r * r1 - x1i * i1) + (x2r * r2 - x2i * i2) + (x3r * r3 - x3i * i3) + (x4r * r4 - x4i * i4);

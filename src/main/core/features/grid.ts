@@ -23,6 +23,40 @@ export function levelCounts(levels: Uint16Array): Int32Array {
   return c;
 }
 
+/** An image on the grid: each pixel's level and how many pixels hold each level, found once per image for all its measurements */
+export interface Grid {
+  levels: Uint16Array;
+  counts: Int32Array;
+}
+
+/** u's Grid, or null off the grid */
+export function onGrid(u: Float64Array): Grid | null {
+  const levels = gridLevels(u);
+  return levels && { levels, counts: levelCounts(levels) };
+}
+
+/** The lowest and highest level present (the sample's extremes, k/65535), counts not all 0 */
+export function levelRange(c: Int32Array): [number, number] {
+  let lo = 0, hi = GRID;
+  while (!c[lo]) lo++;
+  while (!c[hi]) hi--;
+  return [lo, hi];
+}
+
+/** The image's minimum and maximum: from the level counts on the grid (no −0 there), else by a scan */
+export function extremes(u: Float64Array, grid: Grid | null = null): [number, number] {
+  if (grid && u.length) {
+    const [lo, hi] = levelRange(grid.counts);
+    return [lo / GRID, hi / GRID];
+  }
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < u.length; i++) {
+    if (u[i] < min) min = u[i];
+    if (u[i] > max) max = u[i];
+  }
+  return [min, max];
+}
+
 /**
  * |k/65535 − m| at ranks i … i + want − 1 (0-based, ascending) of the sample the counts describe:
  * below m the deviations grow as k falls, above m as k rises (rounding is monotonic), so merging

@@ -1,12 +1,12 @@
 import type { Gray } from '../io/tiff';
 import type { Labels } from '../segment/labels';
 import { imageGranularity, type GranularityResult } from './granularity';
-import { indexObjects, selectInPlace } from './objects';
+import { indexObjects, selectInPlace, type ObjectIndex } from './objects';
 import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
-import { deviationRanks, GRID, gridLevels } from './grid';
+import { deviationRanks, GRID, levelRange, onGrid, type Grid } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -69,30 +69,25 @@ function countsMad(c: Int32Array, n: number, m: number): number {
   return got.length === 1 ? got[0] : got[0] + (got[1] - got[0]) * f;
 }
 
-/** MeasureImageIntensity of one set of pixel values (0–1); levels: their grid levels (gridLevels) when the caller has them */
-export function imageIntensity(values: Float64Array, levels = gridLevels(values)): number[] {
-  return intensityMoments(values, levels).stats;
+/** MeasureImageIntensity of one set of pixel values (0–1); grid: theirs (onGrid) when the caller has it */
+export function imageIntensity(values: Float64Array, grid = onGrid(values)): number[] {
+  return intensityMoments(values, grid ? grid.counts : null).stats;
 }
 
 /**
  * imageIntensity's values, with the sum of squared deviations from the mean and the count at the
  * minimum, which ImageQuality's FocusScore and PercentMinimal reuse (the same sums, computed once).
- * On the grid the extremes and their counts come from the level counts.
+ * c: the values' level counts on the grid (the extremes, their counts and the order statistics
+ * come from them), else null.
  */
-function intensityMoments(values: Float64Array, levels: Uint16Array | null): { stats: number[]; ss: number; atMin: number } {
+function intensityMoments(values: Float64Array, c: Int32Array | null): { stats: number[]; ss: number; atMin: number } {
   const n = values.length;
   if (!n) return { stats: INTENSITY.map(() => 0), ss: 0, atMin: 0 };
   const v = values;
   let sum = 0, min = Infinity, max = -Infinity, atMax = 0, atMin = 0;
-  const c = levels ? new Int32Array(GRID + 1) : null;
-  if (levels && c) {
-    for (let i = 0; i < n; i++) {
-      sum += v[i];
-      c[levels[i]]++;
-    }
-    let lo = 0, hi = GRID;
-    while (!c[lo]) lo++;
-    while (!c[hi]) hi--;
+  if (c) {
+    for (let i = 0; i < n; i++) sum += v[i];
+    const [lo, hi] = levelRange(c);
     min = lo / GRID;
     max = hi / GRID;
     atMin = c[lo];
@@ -123,6 +118,22 @@ function intensityMoments(values: Float64Array, levels: Uint16Array | null): { s
   const uq = percentile(w, 0.75, lq.index).value;
   for (let i = 0; i < n; i++) w[i] = Math.abs(w[i] - median);
   return stats(lq.value, median, uq, percentile(w, 0.5).value);
+}
+
+/** intensityMoments of the pixels at `outside` (ascending); on the grid their level counts are gathered in the same pass */
+function backgroundMoments(u: Float64Array, grid: Grid | null, outside: Int32Array): ReturnType<typeof intensityMoments> {
+  const bg = new Float64Array(outside.length);
+  if (!grid) {
+    for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
+    return intensityMoments(bg, null);
+  }
+  const counts = new Int32Array(GRID + 1), levels = grid.levels;
+  for (let t = 0; t < outside.length; t++) {
+    const i = outside[t];
+    bg[t] = u[i];
+    counts[levels[i]]++;
+  }
+  return intensityMoments(bg, counts);
 }
 
 /** MeasureImageQuality's blur scales in JUMP_analysis_v3 */
@@ -185,26 +196,36 @@ function addRuns(u: Float64Array, o: number, from: Int32Array, nn: number, acc: 
  */
 export function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
   const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
-  const rowOf = Int32Array.from({ length: h }, (_, i) => Math.floor((i * m) / h));
+  const rowOf = new Int32Array(h);
+  for (let y = 0; y < h; y++) rowOf[y] = Math.floor((y * m) / h);
   // column runs: tile column j holds x = from[j] .. from[j + 1] − 1
   const from = new Int32Array(nn + 1).fill(w);
   for (let x = w - 1; x >= 0; x--) from[Math.floor((x * nn) / w)] = x;
   const rowsIn = new Float64Array(m);
   for (let y = 0; y < h; y++) rowsIn[rowOf[y]]++;
-  const sum = new Float64Array(m * nn), cnt = new Float64Array(m * nn);
-  for (let g = 0; g < m * nn; g++) cnt[g] = rowsIn[(g / nn) | 0] * (from[(g % nn) + 1] - from[g % nn]);
+  const tiles = m * nn;
+  const sum = new Float64Array(tiles), cnt = new Float64Array(tiles);
+  for (let r = 0, g = 0; r < m; r++) for (let j = 0; j < nn; j++, g++) cnt[g] = rowsIn[r] * (from[j + 1] - from[j]);
   for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sum, rowOf[y] * nn, null);
-  const lm = Float64Array.from(sum, (v, g) => (cnt[g] ? v / cnt[g] : NaN));
-  const sq = new Float64Array(m * nn);
+  // per-tile work by plain loops: at scale 5 there are ~47,000 tiles, and typed-array from/map
+  // with a callback cost as much as the pixel passes
+  const lm = new Float64Array(tiles);
+  for (let g = 0; g < tiles; g++) lm[g] = cnt[g] ? sum[g] / cnt[g] : NaN;
+  const sq = new Float64Array(tiles);
   for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sq, rowOf[y] * nn, lm);
-  const nv: number[] = [];
-  for (let g = 0; g < m * nn; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv.push(sq[g] / (cnt[g] * lm[g]));
-  if (!nv.length) return 0;
+  const nv = new Float64Array(tiles);
+  let k = 0;
+  for (let g = 0; g < tiles; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv[k++] = sq[g] / (cnt[g] * lm[g]);
+  if (!k) return 0;
   // selection gives the sorted sample's order statistics (a zero's sign aside, which the test below ignores)
-  const med = percentile(Float64Array.from(nv), 0.5).value;
+  const med = percentile(nv.slice(0, k), 0.5).value;
   if (!(Number.isFinite(med) && med > 0)) return 0;
-  const mu = nv.reduce((a, b) => a + b, 0) / nv.length;
-  return nv.reduce((a, b) => a + (b - mu) ** 2, 0) / nv.length / med;
+  let total = 0;
+  for (let t = 0; t < k; t++) total += nv[t];
+  const mu = total / k;
+  let ss = 0;
+  for (let t = 0; t < k; t++) ss += (nv[t] - mu) ** 2;
+  return ss / k / med;
 }
 
 /**
@@ -214,7 +235,7 @@ export function localFocusScore(u: Float64Array, w: number, h: number, scale: nu
  * per scale (variance over the median of the normalised variances of a grid of ⌈size/scale⌉ tiles),
  * Correlation per scale (quality.ts), PowerLogLogSlope, and JUMP's two Otsu thresholds (threshold.ts).
  */
-function imageQuality(u: Float64Array, levels: Uint16Array | null, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
+function imageQuality(u: Float64Array, grid: Grid | null, w: number, h: number, bitDepth: number, channel: string, moments: ReturnType<typeof intensityMoments>): ImageMeasurements {
   const names: string[] = [];
   const values: number[] = [];
   const put = (n: string, v: number) => {
@@ -241,21 +262,29 @@ function imageQuality(u: Float64Array, levels: Uint16Array | null, w: number, h:
     names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
     values.push(localFocusScore(u, w, h, scale));
   }
-  haralickCorrelations(u, w, h, QUALITY_SCALES, levels).forEach((v, k) => {
+  haralickCorrelations(u, w, h, QUALITY_SCALES, grid).forEach((v, k) => {
     names.push(`ImageQuality_Correlation_Orig${channel}_${QUALITY_SCALES[k]}`);
     values.push(v);
   });
-  put('PowerLogLogSlope', powerLogLogSlope(u, w, h, levels));
+  put('PowerLogLogSlope', powerLogLogSlope(u, w, h, grid));
   // JUMP_analysis_v3 thresholds OrigDNA with two classes (2W) and OrigRNA with three, middle to the foreground (3FW)
   if (channel === 'DNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigDNA_2W');
-    values.push(otsuThreshold(u, 2, true, levels));
+    values.push(otsuThreshold(u, 2, true, grid));
   }
   if (channel === 'RNA') {
     names.push('ImageQuality_ThresholdOtsu_OrigRNA_3FW');
-    values.push(otsuThreshold(u, 3, true, levels));
+    values.push(otsuThreshold(u, 3, true, grid));
   }
   return { names, values };
+}
+
+// the whole image as one object (MeasureTexture's image measurements), indexed once per image
+// size: the index is only read
+let wholeIndex: ObjectIndex | null = null;
+function wholeImage(width: number, height: number): ObjectIndex {
+  if (wholeIndex?.width !== width || wholeIndex.height !== height) wholeIndex = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
+  return wholeIndex;
 }
 
 export function measureImage(
@@ -273,8 +302,8 @@ export function measureImage(
   const names: string[] = [];
   const values: number[] = [];
   const { width, height } = images[channels[0]];
-  const whole = indexObjects({ width, height, data: new Int32Array(width * height).fill(1) });
-  const levels = new Map<string, Uint16Array | null>();
+  const whole = wholeImage(width, height);
+  const grids = new Map<string, Grid | null>();
   // the pixels outside every cell, found once for all channels' background sets
   let outside: Int32Array | null = null;
   if (cells) {
@@ -295,21 +324,12 @@ export function measureImage(
       });
     }
     const u = unit.get(c)!;
-    // the channel's 16-bit levels, found once for all its steps (null off the grid)
-    const lv = gridLevels(u);
-    levels.set(c, lv);
-    const moments = intensityMoments(u, lv);
+    // the channel's 16-bit levels and their counts, found once for all its measurements (null off the grid)
+    const g = onGrid(u);
+    grids.set(c, g);
+    const moments = intensityMoments(u, g ? g.counts : null);
     const sets: Array<[string, number[]]> = [[c, moments.stats]];
-    if (outside) {
-      const bg = new Float64Array(outside.length);
-      for (let t = 0; t < outside.length; t++) bg[t] = u[outside[t]];
-      let bgLevels: Uint16Array | null = null;
-      if (lv) {
-        bgLevels = new Uint16Array(outside.length);
-        for (let t = 0; t < outside.length; t++) bgLevels[t] = lv[outside[t]];
-      }
-      sets.push([backgroundName(c), intensityMoments(bg, bgLevels).stats]);
-    }
+    if (outside) sets.push([backgroundName(c), backgroundMoments(u, g, outside).stats]);
     for (const [name, stats] of sets)
       stats.forEach((v, k) => {
         names.push(`Intensity_${INTENSITY[k]}_${name}`);
@@ -318,13 +338,13 @@ export function measureImage(
     // JUMP's MeasureImageQuality reads the "Orig" images: the acquired channel (its own file's
     // scale), not the illumination-corrected one the other modules measure
     const o = orig.get(c)!;
-    const olv = o === u ? lv : gridLevels(o);
-    const q = imageQuality(o, olv, width, height, images[c].bitDepth, c, o === u ? moments : intensityMoments(o, olv));
+    const og = o === u ? g : onGrid(o);
+    const q = imageQuality(o, og, width, height, images[c].bitDepth, c, o === u ? moments : intensityMoments(o, og ? og.counts : null));
     names.push(...q.names);
     values.push(...q.values);
   }
   // JUMP's threshold steps, computed on the site's channels whatever made its objects
-  const t = jumpThresholds(unit, width, height, tube, levels);
+  const t = jumpThresholds(unit, width, height, tube, grids);
   names.push(...t.names);
   values.push(...t.values);
   return { names, values };

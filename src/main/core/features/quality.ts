@@ -1,26 +1,23 @@
 import { fft2 } from './fft';
 import { selectInPlace } from './objects';
-import { deviationRanks, GRID, gridLevels, levelCounts } from './grid';
+import { deviationRanks, extremes, GRID, onGrid, type Grid } from './grid';
 
 /**
  * MeasureImageQuality's Correlation at each scale, as CellProfiler 4.2.8 computes it: centrosome's
  * Haralick H3 of the whole image as one object, offset (0, scale) (pixel pairs `scale` columns
  * apart), after stretching the image's min..max to 0..1 and quantising to 8 levels (⌊8·v⌋,
  * the top value in level 7). Non-finite (a flat image, no pairs) is stored as 0. The quantised
- * image does not depend on the scale, so it is made once.
+ * image does not depend on the scale, so it is made once. grid: u's (onGrid) when the caller has it.
  */
-export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[], levels = gridLevels(u)): number[] {
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < u.length; i++) {
-    if (u[i] < min) min = u[i];
-    if (u[i] > max) max = u[i];
-  }
+export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[], grid = onGrid(u)): number[] {
+  const [min, max] = extremes(u, grid);
   const div = max > min ? max - min : 1;
   const level = (v: number) => Math.min(7, Math.max(0, Math.floor((v - min) / div / 0.125)));
   const q = new Uint8Array(u.length);
   // on the grid the quantised level of each 16-bit level comes from a table
-  if (levels) {
-    const table = Uint8Array.from({ length: GRID + 1 }, (_, k) => level(k / GRID));
+  if (grid) {
+    const table = new Uint8Array(GRID + 1), levels = grid.levels;
+    for (let k = 0; k <= GRID; k++) table[k] = level(k / GRID);
     for (let i = 0; i < u.length; i++) q[i] = table[levels[i]];
   } else for (let i = 0; i < u.length; i++) q[i] = level(u[i]);
   let levelsUsed = 1;
@@ -75,11 +72,11 @@ function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scal
  * numpy.median of |u − m|: from the 16-bit counts on the grid (the same order statistics),
  * else by selection.
  */
-function medianDeviation(u: Float64Array, m: number, levels: Uint16Array | null): number {
+function medianDeviation(u: Float64Array, m: number, grid: Grid | null): number {
   const n = u.length;
   const k = (n - 1) >> 1;
-  if (levels) {
-    const d = deviationRanks(levelCounts(levels), m, k, n % 2 ? 1 : 2);
+  if (grid) {
+    const d = deviationRanks(grid.counts, m, k, n % 2 ? 1 : 2);
     return n % 2 ? d[0] : (d[0] + d[1]) / 2;
   }
   const a = new Float64Array(n);
@@ -97,28 +94,23 @@ function medianDeviation(u: Float64Array, m: number, levels: Uint16Array | null)
  * from the mean, minus its mean, Fourier transformed; |F| and |F|² summed over rings of radius
  * ⌊√r²⌋ + 1 = 2 … ⌊min(w, h)/8⌋ − 1, where r² = min(i², (h−1−i)²) + min(j², (w−1−j)²) (rps' own
  * folding of the spectrum); the slope of the least-squares line of log power on log radius over
- * the rings with magnitude > 0. 0 for a flat image or fewer than two rings. levels: u's grid
- * levels (gridLevels) when the caller has them.
+ * the rings with magnitude > 0. 0 for a flat image or fewer than two rings. grid: u's (onGrid)
+ * when the caller has it.
  */
-export function powerLogLogSlope(u: Float64Array, w: number, h: number, levels = gridLevels(u)): number {
+export function powerLogLogSlope(u: Float64Array, w: number, h: number, grid = onGrid(u)): number {
   const n = u.length;
-  let min = Infinity, max = -Infinity, sum = 0;
-  for (let i = 0; i < n; i++) {
-    if (u[i] < min) min = u[i];
-    if (u[i] > max) max = u[i];
-    sum += u[i];
-  }
+  const [min, max] = extremes(u, grid);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += u[i];
   const last = Math.floor(Math.min(w, h) / 8);
   if (!(max > min) || last <= 2) return 0;
   const mean = sum / n;
-  const mad = medianDeviation(u, mean, levels);
-  // u/mad through a table of the levels on the grid (the same doubles)
-  const scaled = levels ? Float64Array.from({ length: GRID + 1 }, (_, k) => k / GRID / mad) : null;
+  const mad = medianDeviation(u, mean, grid);
+  // on the grid u[i] is the level's k/65535 itself: u/mad directly is the quotient a table of
+  // the levels would hold, and quicker than its lookups
   let s2 = 0;
-  if (levels && scaled) for (let i = 0; i < n; i++) s2 += scaled[levels[i]];
-  else for (let i = 0; i < n; i++) s2 += u[i] / mad;
+  for (let i = 0; i < n; i++) s2 += u[i] / mad;
   const m2 = s2 / n;
-  if (scaled) for (let k = 0; k <= GRID; k++) scaled[k] -= m2;
   // only the low frequencies of the folded rings are summed: the columns with min(x, w − 1 − x)
   // ≥ last fall outside every ring and are not transformed
   const cols: number[] = [];
@@ -126,8 +118,7 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number, levels =
   // the image over its MAD, minus its mean, fed row by row (the same doubles as a stored copy)
   const { re, im } = fft2(w, h, Int32Array.from(cols), (y, out) => {
     const o = y * w;
-    if (levels && scaled) for (let x = 0; x < w; x++) out[x] = scaled[levels[o + x]];
-    else for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
+    for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
   });
   const mag = new Float64Array(last), pow = new Float64Array(last);
   for (let y = 0; y < h; y++) {

@@ -1,4 +1,4 @@
-import { GRID, gridLevels, levelCounts } from './grid';
+import { GRID, gridLevels, levelCounts, onGrid, type Grid } from './grid';
 
 /**
  * centrosome's global Otsu thresholds (threshold.get_otsu_threshold with otsu / otsu3, weighted
@@ -75,10 +75,10 @@ interface Runs {
   n: number;
 }
 
-/** The image's values ≥ 0 as float32, sorted, in runs (NaN and negatives left out); levels: u's grid levels or null */
-function nonNegativeRuns(u: Float64Array, levels: Uint16Array | null): Runs {
-  if (levels) {
-    const counts = levelCounts(levels);
+/** The image's values ≥ 0 as float32, sorted, in runs (NaN and negatives left out); grid: u's or null */
+function nonNegativeRuns(u: Float64Array, grid: Grid | null): Runs {
+  if (grid) {
+    const { counts } = grid;
     let r = 0;
     for (let k = 0; k <= GRID; k++) if (counts[k]) r++;
     const v = new Float64Array(r), c = new Float64Array(r);
@@ -219,11 +219,11 @@ function otsu3(d: Runs): [number, number] {
 
 /**
  * MeasureImageQuality's ThresholdOtsu of one unit-scaled image: two classes, or three with the
- * middle class in the foreground (the lower threshold) or background (the upper one). levels:
- * u's grid levels (gridLevels) when the caller has them.
+ * middle class in the foreground (the lower threshold) or background (the upper one). grid: u's
+ * (onGrid) when the caller has it.
  */
-export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true, levels = gridLevels(u)): number {
-  const values = nonNegativeRuns(u, levels);
+export function otsuThreshold(u: Float64Array, classes: 2 | 3, middleToForeground = true, grid = onGrid(u)): number {
+  const values = nonNegativeRuns(u, grid);
   if (!values.n) return 1;
   const { data, back } = logSpace(values);
   if (classes === 2) return back(otsu2(data));

@@ -1,7 +1,7 @@
 import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
-import { GRID, gridLevels, levelCounts } from './grid';
+import { extremes, GRID, onGrid, type Grid } from './grid';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -31,24 +31,12 @@ const JUMP_THRESHOLDS: Array<[string, string, ThresholdSettings, boolean]> = [
 
 const EPS = 2.220446049250313e-16;
 
-function extrema(a: Float64Array): [number, number] {
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] < min) min = a[i];
-    if (a[i] > max) max = a[i];
-  }
-  return [min, max];
-}
-
-/** An image on the 16-bit grid: each pixel's level, the count of each level and the levels present */
-interface OnGrid {
-  levels: Uint16Array;
-  counts: Int32Array;
+/** An image on the 16-bit grid, with the levels present in order */
+interface OnGrid extends Grid {
   present: Int32Array;
 }
 
-function onGrid(levels: Uint16Array): OnGrid {
-  const counts = levelCounts(levels);
+function withPresent({ levels, counts }: Grid): OnGrid {
   let m = 0;
   for (let l = 0; l < counts.length; l++) if (counts[l]) m++;
   const present = new Int32Array(m);
@@ -63,14 +51,34 @@ function levelTable(g: OnGrid, f: (v: number) => number): Float64Array {
   return table;
 }
 
-/** centrosome.threshold.log_transform (float64): stretched log image and its inverse */
-function logTransform(u: Float64Array, grid: OnGrid | null): { data: Float64Array; back: (t: number) => number } {
-  const [min, max] = extrema(u);
+/** centrosome.threshold.log_transform (float64) of each value: stretched logs and their inverse */
+function logTransform(u: Float64Array): { data: Float64Array; back: (t: number) => number } {
+  const [min, max] = extremes(u);
   const floor = min + (max - min) / 256 + EPS;
-  const l = perPixel(u, grid, (v) => Math.log(v < floor ? floor : v));
-  const [lmin, lmax] = extrema(l);
-  const data = lmax === lmin ? l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin) : l.map((v) => (v - lmin) / (lmax - lmin));
-  return { data, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
+  const l = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) l[i] = Math.log(u[i] < floor ? floor : u[i]);
+  const [lmin, lmax] = extremes(l);
+  if (lmax === lmin) l.fill(lmin < 0 ? 0 : lmin > 1 ? 1 : lmin);
+  else for (let i = 0; i < l.length; i++) l[i] = (l[i] - lmin) / (lmax - lmin);
+  return { data: l, back: (t) => Math.exp(t * (lmax - lmin) + lmin) };
+}
+
+/**
+ * The image to threshold in log space, as values with their multiplicities (null: one each). On
+ * the grid the log image is a function of the level, so it is transformed once per level present
+ * (the extremes over the levels are the image's): kept per level, weighted by the level counts,
+ * for a histogram; spread back to the pixels otherwise.
+ */
+function logSample(u: Float64Array, grid: OnGrid | null, weighted: boolean): { data: Float64Array; weights: Float64Array | null; back: (t: number) => number } {
+  if (!grid) return { ...logTransform(u), weights: null };
+  const { present, counts, levels } = grid;
+  const { data, back } = logTransform(Float64Array.from(present, (l) => l / GRID));
+  if (weighted) return { data, weights: Float64Array.from(present, (l) => counts[l]), back };
+  const table = new Float64Array(GRID + 1);
+  for (let t = 0; t < present.length; t++) table[present[t]] = data[t];
+  const pixels = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) pixels[i] = table[levels[i]];
+  return { data: pixels, weights: null, back };
 }
 
 /** sorted distinct values and their counts */
@@ -89,19 +97,25 @@ function distinct(a: Float64Array, grid: OnGrid | null): { v: Float64Array; n: F
   for (let i = 0, t = 0; i < a.length; i++) if (a[i] !== 0) rest[t++] = a[i];
   const s = sortedValues(rest);
   const v = new Float64Array(s.length + 1), n = new Float64Array(s.length + 1);
+  let neg = 0;
+  while (neg < s.length && s[neg] < 0) neg++;
   let m = 0;
-  const put = (x: number, c: number) => {
-    if (m && x === v[m - 1]) n[m - 1] += c;
-    else {
-      v[m] = x;
-      n[m++] = c;
-    }
-  };
-  let i = 0;
-  while (i < s.length && s[i] < 0) put(s[i++], 1);
-  if (zeros) put(negZero ? -0 : 0, zeros);
-  while (i < s.length) put(s[i++], 1);
+  for (let i = 0; i <= s.length; i++) {
+    if (i === neg && zeros) m = appendRun(v, n, m, negZero ? -0 : 0, zeros);
+    if (i < s.length) m = appendRun(v, n, m, s[i], 1);
+  }
   return { v: v.subarray(0, m), n: n.subarray(0, m) };
+}
+
+/** c more of value x after the m entries of (v, n), merged with the last when equal: the new entry count */
+function appendRun(v: Float64Array, n: Float64Array, m: number, x: number, c: number): number {
+  if (m && x === v[m - 1]) {
+    n[m - 1] += c;
+    return m;
+  }
+  v[m] = x;
+  n[m] = c;
+  return m + 1;
 }
 
 /** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
@@ -135,8 +149,8 @@ function thresholdLi(a: Float64Array, grid: OnGrid | null): number {
   return next + min;
 }
 
-/** numpy.histogram with equal bins over [lo, hi] (its index arithmetic and edge corrections) */
-function histogram(a: Float64Array, bins: number, lo: number, hi: number): { counts: Float64Array; edges: Float64Array } {
+/** numpy.histogram with equal bins over [lo, hi] (its index arithmetic and edge corrections); value i counts weights[i] times (null: once) */
+function histogram(a: Float64Array, weights: Float64Array | null, bins: number, lo: number, hi: number): { counts: Float64Array; edges: Float64Array } {
   if (lo === hi) {
     lo -= 0.5;
     hi += 0.5;
@@ -154,15 +168,15 @@ function histogram(a: Float64Array, bins: number, lo: number, hi: number): { cou
     if (k === bins) k--;
     if (t < edges[k]) k--;
     else if (t >= edges[k + 1] && k !== bins - 1) k++;
-    counts[k]++;
+    counts[k] += weights ? weights[i] : 1;
   }
   return { counts, edges };
 }
 
-/** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT */
-function multiOtsu3(a: Float64Array): [number, number] {
-  const [min, max] = extrema(a);
-  const { counts, edges } = histogram(a, 128, min, max);
+/** scikit-image threshold_multiotsu (3 classes, 128 bins): the lower and upper thresholds, in float32 as its LUT; weights as histogram's */
+function multiOtsu3(a: Float64Array, weights: Float64Array | null): [number, number] {
+  const [min, max] = extremes(a);
+  const { counts, edges } = histogram(a, weights, 128, min, max);
   const nb = 128;
   const centre = (k: number) => (edges[k] + edges[k + 1]) / 2;
   const total = counts.reduce((s, c) => s + c, 0);
@@ -204,17 +218,9 @@ function multiOtsu3(a: Float64Array): [number, number] {
   return [centre(b0), centre(b1)];
 }
 
-/**
- * f of every pixel, through a table of f(k/65535) when the image is on the 16-bit grid; off the
- * grid (tubeness, mostly runs of 0) f is taken again only where the value changes.
- */
-function perPixel(u: Float64Array, grid: OnGrid | null, f: (v: number) => number): Float64Array {
+/** f of every pixel of an image off the grid (tubeness, mostly runs of 0): taken again only where the value changes */
+function perRun(u: Float64Array, f: (v: number) => number): Float64Array {
   const out = new Float64Array(u.length);
-  if (grid) {
-    const table = levelTable(grid, f);
-    for (let i = 0; i < u.length; i++) out[i] = table[grid.levels[i]];
-    return out;
-  }
   for (let i = 0, prev = NaN, last = NaN; i < u.length; i++) {
     if (u[i] !== prev) last = f((prev = u[i]));
     out[i] = last;
@@ -228,25 +234,28 @@ function perPixel(u: Float64Array, grid: OnGrid | null, f: (v: number) => number
  * else once per run of equal values.
  */
 function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number): Array<{ n: number; v: number }> {
-  const n = new Float64Array(2), s = new Float64Array(2), q = new Float64Array(2);
-  if (grid) {
-    const table = levelTable(grid, f), levels = grid.levels;
-    for (let i = 0; i < u.length; i++) {
-      n[fg[i]]++;
-      s[fg[i]] += table[levels[i]];
-    }
-    const m = [s[0] / n[0], s[1] / n[1]];
-    for (let i = 0; i < u.length; i++) q[fg[i]] += (table[levels[i]] - m[fg[i]]) ** 2;
-  } else {
-    const fu = perPixel(u, null, f);
-    for (let i = 0; i < u.length; i++) {
-      n[fg[i]]++;
-      s[fg[i]] += fu[i];
-    }
-    const m = [s[0] / n[0], s[1] / n[1]];
-    for (let i = 0; i < u.length; i++) q[fg[i]] += (fu[i] - m[fg[i]]) ** 2;
+  // f per level on the grid, else per pixel
+  const fv = grid ? levelTable(grid, f) : perRun(u, f), levels = grid ? grid.levels : null;
+  // scalar sums per class: a sum indexed by fg[i] would wait on its own store every pixel
+  let n1 = 0, s0 = 0, s1 = 0;
+  for (let i = 0; i < u.length; i++) {
+    const t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) {
+      n1++;
+      s1 += t;
+    } else s0 += t;
   }
-  return [0, 1].map((c) => ({ n: n[c], v: n[c] ? q[c] / n[c] : NaN }));
+  const n0 = u.length - n1, m0 = s0 / n0, m1 = s1 / n1;
+  let q0 = 0, q1 = 0;
+  for (let i = 0; i < u.length; i++) {
+    const t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) q1 += (t - m1) ** 2;
+    else q0 += (t - m0) ** 2;
+  }
+  return [
+    { n: n0, v: n0 ? q0 / n0 : NaN },
+    { n: n1, v: n1 ? q1 / n1 : NaN },
+  ];
 }
 
 /** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
@@ -281,82 +290,117 @@ const MARGIN = 1e-9;
 function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number): number {
   const floor = max / 256;
   if (floor === 0) return 0;
+  const n = u.length;
+  let nf = 0;
+  for (let i = 0; i < n; i++) nf += fg[i];
+  const x = mixedExponents(u, grid, floor);
+  const [lower, upper] = smoothedLogRange(x);
+  if (upper === lower) return Math.log2(n);
+  if (!nf || nf === n) return 0;
+  const counts = classHistograms(x, fg, lower, upper);
+  return entropy(counts.subarray(BINS)) + entropy(counts.subarray(0, BINS));
+}
+
+/**
+ * smooth_with_noise's exponent of every pixel: its two logs (clipped to [2⁻⁸, 1], with and
+ * without the 2⁻⁸ added; functions of the value only, so per level on the grid, else per run of
+ * equal values) mixed by the pixel's noise. The smoothed pixel is 2^x clipped to [0, 1].
+ */
+function mixedExponents(u: Float64Array, grid: OnGrid | null, floor: number): Float64Array {
   const r = noise(u.length);
   const delta = 2 ** -8;
   const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
-  // the two logs of each clipped pixel depend on its value only; the noise mixes them per pixel
-  // into the exponent x, the smoothed pixel being 2^x clipped to [0, 1] and its log2 binned
   const upF = (v: number) => Math.log2(clip(v) + delta), atF = (v: number) => Math.log2(clip(v));
   const n = u.length;
   if (exponents.length !== n) exponents = new Float64Array(n);
   const x = exponents;
-  let xmin = Infinity, xmax = -Infinity, nf = 0;
-  // the pixels whose exponent could give the smoothed image's extremes: within MARGIN of the
-  // running minimum (maximum) when seen, a superset of those within it of the final one
-  const nearMin: number[] = [], nearMax: number[] = [];
-  const mix = (e: number, i: number) => {
-    x[i] = e;
-    if (e < xmin) xmin = e;
-    if (e > xmax) xmax = e;
-    if (e <= xmin + MARGIN) nearMin.push(e);
-    if (e >= xmax - MARGIN) nearMax.push(e);
-    nf += fg[i];
-  };
   if (grid) {
     const up = levelTable(grid, upF), at = levelTable(grid, atF), levels = grid.levels;
-    for (let i = 0; i < n; i++) mix(up[levels[i]] * r[i] + (1 - r[i]) * at[levels[i]], i);
-  } else {
-    const up = perPixel(u, null, upF), at = perPixel(u, null, atF);
-    for (let i = 0; i < n; i++) mix(up[i] * r[i] + (1 - r[i]) * at[i], i);
+    for (let i = 0; i < n; i++) x[i] = up[levels[i]] * r[i] + (1 - r[i]) * at[levels[i]];
+  } else
+    for (let i = 0, prev = NaN, up = NaN, at = NaN; i < n; i++) {
+      if (u[i] !== prev) {
+        prev = u[i];
+        up = upF(prev);
+        at = atF(prev);
+      }
+      x[i] = up * r[i] + (1 - r[i]) * at;
+    }
+  return x;
+}
+
+/** the smoothed pixel of exponent e */
+function smoothedPixel(e: number): number {
+  const v = 2 ** e;
+  return v > 1 ? 1 : v < 0 ? 0 : v;
+}
+
+/**
+ * log2 of the smoothed image's minimum and maximum: the exponents' extremes give them, up to the
+ * round-off of 2^x, so the pixels within MARGIN of either are taken exactly.
+ */
+function smoothedLogRange(x: Float64Array): [number, number] {
+  let xmin = Infinity, xmax = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < xmin) xmin = x[i];
+    if (x[i] > xmax) xmax = x[i];
   }
-  const pixel = (e: number) => {
-    const v = 2 ** e;
-    return v > 1 ? 1 : v < 0 ? 0 : v;
-  };
-  // the extremes of the smoothed image, from the pixels whose exponent could give them
+  const nearMin = xmin + MARGIN, nearMax = xmax - MARGIN;
   let mn = Infinity, mx = -Infinity;
-  for (const e of nearMin) if (e <= xmin + MARGIN) mn = Math.min(mn, pixel(e));
-  for (const e of nearMax) if (e >= xmax - MARGIN) mx = Math.max(mx, pixel(e));
-  const upper = Math.log2(mx), lower = Math.log2(mn);
-  if (upper === lower) return Math.log2(n);
-  if (!nf || nf === n) return 0;
-  // numpy.histogram's edges over [lower, upper], 256 bins, as histogram() makes them
-  const bins = 256;
-  const edges = new Float64Array(bins + 1);
-  const step = (upper - lower) / bins;
-  for (let k = 0; k <= bins; k++) edges[k] = k * step + lower;
-  edges[bins] = upper;
-  const norm = bins / (upper - lower);
-  const counts = [new Float64Array(bins), new Float64Array(bins)];
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] <= nearMin) mn = Math.min(mn, smoothedPixel(x[i]));
+    if (x[i] >= nearMax) mx = Math.max(mx, smoothedPixel(x[i]));
+  }
+  return [Math.log2(mn), Math.log2(mx)];
+}
+
+const BINS = 256;
+
+/**
+ * numpy.histogram (256 bins over [lower, upper]) of the smoothed pixels' log2, background in
+ * entries 0…255, foreground in 256…511. An exponent farther than MARGIN from every edge (and from
+ * the extremes) is binned by itself; the others take the two calls, as centrosome does.
+ */
+function classHistograms(x: Float64Array, fg: Uint8Array, lower: number, upper: number): Int32Array {
+  // numpy.histogram's edges, as histogram() makes them
+  const edges = new Float64Array(BINS + 1);
+  const step = (upper - lower) / BINS;
+  for (let k = 0; k <= BINS; k++) edges[k] = k * step + lower;
+  edges[BINS] = upper;
+  const norm = BINS / (upper - lower);
+  const counts = new Int32Array(2 * BINS);
   const lowEnd = lower + MARGIN, highEnd = Math.min(upper, 0) - MARGIN;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < x.length; i++) {
     const e = x[i];
     let k = -1;
     if (e > lowEnd && e < highEnd) {
       k = Math.trunc((e - lower) * norm);
-      if (k >= bins) k = bins - 1;
+      if (k >= BINS) k = BINS - 1;
       while (k > 0 && e < edges[k]) k--;
-      while (k < bins - 1 && e >= edges[k + 1]) k++;
+      while (k < BINS - 1 && e >= edges[k + 1]) k++;
       if (e - edges[k] < MARGIN || edges[k + 1] - e < MARGIN) k = -1;
     }
     if (k < 0) {
       // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
-      const t = Math.log2(pixel(e));
+      const t = Math.log2(smoothedPixel(e));
       if (!(t >= lower && t <= upper)) continue;
       k = Math.trunc((t - lower) * norm);
-      if (k === bins) k--;
+      if (k === BINS) k--;
       if (t < edges[k]) k--;
-      else if (t >= edges[k + 1] && k !== bins - 1) k++;
+      else if (t >= edges[k + 1] && k !== BINS - 1) k++;
     }
-    counts[fg[i]][k]++;
+    counts[fg[i] * BINS + k]++;
   }
-  const entropy = (c: Float64Array) => {
-    const h = Array.from(c).filter((v) => v > 0);
-    const hs = h.length ? h : [1];
-    const total = hs.reduce((s, v) => s + v, 0);
-    return hs.reduce((s, v) => s + (v / total) * Math.log2(v / total), 0);
-  };
-  return entropy(counts[1]) + entropy(counts[0]);
+  return counts;
+}
+
+/** Σ p·log2 p of a histogram's non-empty bins (one bin of 1 when all are empty) */
+function entropy(c: Int32Array): number {
+  let total = 0;
+  for (let k = 0; k < c.length; k++) total += c[k];
+  let sum = 0;
+  for (let k = 0; k < c.length; k++) if (c[k] > 0) sum += (c[k] / total) * Math.log2(c[k] / total);
+  return sum;
 }
 
 function flat(a: Float64Array): boolean {
@@ -366,16 +410,16 @@ function flat(a: Float64Array): boolean {
 
 /**
  * One threshold step on a unit-scaled image: FinalThreshold, OrigThreshold, WeightedVariance,
- * SumOfEntropies. grid: u's grid levels (gridLevels) when the caller has them.
+ * SumOfEntropies. g: u's grid (onGrid) when the caller has it.
  */
-export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, levels = gridLevels(u)): Record<string, number> {
-  const grid = levels && onGrid(levels);
-  const { data, back } = s.log ? logTransform(u, grid) : { data: u, back: (t: number) => t };
+export function thresholdStep(u: Float64Array, w: number, h: number, s: ThresholdSettings, g = onGrid(u)): Record<string, number> {
+  const grid = g && withPresent(g);
+  const { data, weights, back } = s.log ? logSample(u, grid, s.method === 'otsu3') : { data: u, weights: null, back: (t: number) => t };
   let orig: number;
   if (!data.length) orig = 0;
   else if (flat(data)) orig = data[0];
   // the log image is no longer on the grid
-  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data)[s.middleToForeground ? 0 : 1];
+  else orig = s.method === 'li' ? thresholdLi(data, s.log ? null : grid) : multiOtsu3(data, weights)[s.middleToForeground ? 0 : 1];
   orig = back(orig);
   const final = Math.min(Math.max(orig * s.correction, s.bounds[0]), s.bounds[1]);
   const fg = new Uint8Array(u.length);
@@ -385,20 +429,20 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
     const sm = gaussianFilter(u, w, h, sigma, 'constant');
     for (let i = 0; i < u.length; i++) fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
   } else for (let i = 0; i < u.length; i++) fg[i] = u[i] >= final ? 1 : 0;
-  const max = extrema(u)[1];
+  const max = extremes(u, grid)[1];
   return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
 }
 
 /**
  * JUMP's Image_Threshold_* (names without Image_) for the channels present; `tube`: the Mito
- * channel's tubeness; `levels`: the channels' grid levels when the caller has them.
+ * channel's tubeness; `grids`: the channels' grids (onGrid) when the caller has them.
  */
-export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, levels?: Map<string, Uint16Array | null>): { names: string[]; values: number[] } {
+export function jumpThresholds(unit: Map<string, Float64Array>, w: number, h: number, tube?: Float64Array, grids?: Map<string, Grid | null>): { names: string[]; values: number[] } {
   const names: string[] = [], values: number[] = [];
   for (const [channel, step, settings, enhance] of JUMP_THRESHOLDS) {
     const u = enhance ? tube : unit.get(channel);
     if (!u) continue;
-    const r = thresholdStep(u, w, h, settings, enhance ? undefined : levels?.get(channel));
+    const r = thresholdStep(u, w, h, settings, enhance ? undefined : grids?.get(channel));
     for (const f of ['FinalThreshold', 'OrigThreshold', 'WeightedVariance', 'SumOfEntropies']) {
       names.push(`Threshold_${f}_${step}`);
       values.push(r[f]);
