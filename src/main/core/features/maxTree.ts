@@ -11,6 +11,8 @@
 export interface MaxTree {
   /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
   order: Int32Array;
+  /** the node of each pixel (the inverse of order) */
+  nodeOf: Int32Array;
   /** parent node of node i (always > i; the root, node n − 1, is its own parent) */
   parent: Int32Array;
   /** mask value of node i, as its rank among the mask's distinct values (0 = lowest) */
@@ -93,7 +95,7 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const n = w * h;
   for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
   const order = orderDecreasing(mask);
-  if (!n) return { order, parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
+  if (!n) return { order, nodeOf: new Int32Array(0), parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
   // dense ranks, from the lowest value up
   const rank = new Int32Array(n);
   const distinct = new Float64Array(n);
@@ -168,27 +170,26 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     parent[q] = pos[par[p]];
     level[q] = rank[p];
   }
-  return { order: nodeOrder, parent, level, rank, values: distinct.slice(0, nv) };
+  return { order: nodeOrder, nodeOf: pos, parent, level, rank, values: distinct.slice(0, nv) };
 }
 
 /**
  * Reconstruction by dilation of S seeds at once under the tree's mask, on integer codes:
- * `level` codes each node's mask value and `vals` holds the seed codes, S per pixel in raster
- * order (0 ≤ seed ≤ mask, in codes that order as the values do); the reconstructions replace
- * them. `node` (S codes per node) is scratch.
+ * `level` codes each node's mask value and `node` holds the seed codes, S per node in node
+ * order (0 ≤ seed ≤ mask, in codes that order as the values do; the caller puts them there as it
+ * makes them, a scatter being cheaper than gathering them here from raster order). `node` is
+ * overwritten; the reconstructions go to `out`, S per pixel in raster order.
  */
-export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, vals: Int32Array, node: Int32Array): void {
+export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, node: Int32Array, out: Int32Array): void {
   const { order, parent } = tree;
   const n = order.length;
   if (!n) return;
-  node.fill(0, 0, n * S);
-  // highest seed in each node's subtree (children come before their parents; codes ≥ 0)
-  for (let i = 0; i < n; i++) {
-    const p = order[i] * S, b = i * S, j = parent[i] * S;
+  // highest seed in each node's subtree: a node is complete when reached (its subtree comes
+  // before it), and passes it up
+  for (let i = 0; i < n - 1; i++) {
+    const b = i * S, j = parent[i] * S;
     for (let s = 0; s < S; s++) {
-      const v = vals[p + s];
-      const m = node[b + s] > v ? node[b + s] : v;
-      node[b + s] = m;
+      const m = node[b + s];
       if (m > node[j + s]) node[j + s] = m;
     }
   }
@@ -197,7 +198,7 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, va
   for (let s = 0; s < S; s++) {
     const v = l0 < node[r0 + s] ? l0 : node[r0 + s];
     node[r0 + s] = v;
-    vals[p0 + s] = v;
+    out[p0 + s] = v;
   }
   for (let i = n - 2; i >= 0; i--) {
     const p = order[i] * S, b = i * S, j = parent[i] * S, l = level[i];
@@ -206,7 +207,7 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, va
       const up = node[j + s];
       const r = a > up ? a : up;
       node[b + s] = r;
-      vals[p + s] = r;
+      out[p + s] = r;
     }
   }
 }
