@@ -16,6 +16,15 @@ function jointCodes(mask: Float64Array, seed: number[]) {
   return { values, code: (v: number) => code.get(v)! };
 }
 
+/** seeds given S per pixel in raster order, moved to their nodes' places as reconstructUnder takes them */
+function inNodeOrder(nodeOf: Int32Array, raster: ArrayLike<number>, S: number): Int32Array {
+  const out = new Int32Array(raster.length);
+  nodeOf.forEach((i, p) => {
+    for (let s = 0; s < S; s++) out[i * S + s] = raster[p * S + s];
+  });
+  return out;
+}
+
 test('reconstruction by dilation through the max-tree equals scikit-image on every fixture case', () => {
   assert.ok(ref.cases.length >= 20);
   for (const c of ref.cases) {
@@ -23,8 +32,8 @@ test('reconstruction by dilation through the max-tree equals scikit-image on eve
     const tree = maxTree(mask, c.width, c.height);
     const { values, code } = jointCodes(mask, c.seed);
     const level = Int32Array.from(tree.level, (r) => code(tree.values[r]));
-    const vals = Int32Array.from(c.seed, code);
-    reconstructUnder(tree, level, 1, vals, new Int32Array(mask.length));
+    const vals = new Int32Array(mask.length);
+    reconstructUnder(tree, level, 1, inNodeOrder(tree.nodeOf, c.seed.map(code), 1), vals);
     const out = Array.from(vals, (k) => values[k]);
     const bad = c.expected.findIndex((v, i) => !Object.is(v, out[i]));
     assert.equal(bad, -1, `${c.name}: pixel ${bad} is ${out[bad]}, skimage ${c.expected[bad]}`);
@@ -46,9 +55,10 @@ test('several seeds reconstruct side by side as each would alone', () => {
     const S = seeds.length, n = mask.length;
     const { values, code } = jointCodes(mask, seeds.flat());
     const level = Int32Array.from(tree.level, (r) => code(tree.values[r]));
+    const raster = new Int32Array(n * S);
+    seeds.forEach((sd, s) => sd.forEach((v, p) => (raster[p * S + s] = code(v))));
     const vals = new Int32Array(n * S);
-    seeds.forEach((sd, s) => sd.forEach((v, p) => (vals[p * S + s] = code(v))));
-    reconstructUnder(tree, level, S, vals, new Int32Array(n * S));
+    reconstructUnder(tree, level, S, inNodeOrder(tree.nodeOf, raster, S), vals);
     expected.forEach((ex, s) => {
       const bad = ex.findIndex((v, p) => !Object.is(v, values[vals[p * S + s]]));
       assert.equal(bad, -1, `${name}, seed ${s}: pixel ${bad}`);
@@ -65,10 +75,11 @@ test('the ranks code the mask values in order', () => {
   order.forEach((p, i) => assert.equal(level[i], rank[p]));
 });
 
-test('the tree numbers children before parents, with the root last', () => {
+test('the tree numbers children before parents, with the root last, and maps pixels to their nodes', () => {
   const c = ref.cases.find((x) => x.name.startsWith('plateaus4'))!;
-  const { parent, level, order } = maxTree(Float64Array.from(c.mask), c.width, c.height);
+  const { parent, level, order, nodeOf } = maxTree(Float64Array.from(c.mask), c.width, c.height);
   const n = order.length;
+  order.forEach((p, i) => assert.equal(nodeOf[p], i));
   assert.equal(parent[n - 1], n - 1);
   for (let i = 0; i < n - 1; i++) {
     assert.ok(parent[i] > i, `node ${i} has parent ${parent[i]}`);

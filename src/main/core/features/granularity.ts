@@ -225,24 +225,29 @@ export function upsampleMeans(ix: ObjectIndex, spec: GranularityGrid): UpsampleM
 
 /**
  * The 16 erosions by disk(1) of the rank image `base` (erosion only selects, so it commutes with
- * any order-keeping coding), step s of pixel p at out[p·S + s]. Step s of row y needs step
- * s − 1 of rows y ± 1, so the rows are swept as a wavefront (row Y at step 0, row Y − 1 at
- * step 1, …) over a band that stays in cache. Reflect edges: the mirrored neighbour is the
- * pixel itself.
+ * any order-keeping coding), step s of pixel p at out[nodeOf[p]·S + s]: in the max-tree's node
+ * order, where the reconstruction reads them. Step s of row y needs step s − 1 of rows y ± 1, so
+ * the rows are swept as a wavefront (row Y at step 0, row Y − 1 at step 1, …) in a band of S + 1
+ * rows that stays in cache; a row leaves it, scattered to node order, once its last step is done.
+ * Reflect edges: the mirrored neighbour is the pixel itself.
  */
-function erodeSteps(base: Int32Array, w: number, h: number, S: number, out: Int32Array): void {
+function erodeSteps(base: Int32Array, w: number, h: number, S: number, nodeOf: Int32Array, out: Int32Array): void {
+  const B = S + 1, rowLen = w * S;
+  const band = new Int32Array(B * rowLen);
+  const slot = (y: number) => (y % B) * rowLen;
   for (let Y = 0; Y < h + S - 1; Y++) {
     for (let s = 0; s < S; s++) {
       const y = Y - s;
       if (y < 0 || y >= h) continue;
-      // step s − 1 (of `out`, stride S), or `base` (stride 1) for step 0
-      const src = s === 0 ? base : out, st = s === 0 ? 1 : S;
-      const o = s === 0 ? y * w : y * w * S + s - 1;
-      const U = y > 0 ? -w * st : 0, D = y < h - 1 ? w * st : 0;
-      const dst = y * w * S + s;
+      const up = y > 0 ? y - 1 : y, down = y < h - 1 ? y + 1 : y;
+      // step s − 1 (of the band, stride S), or `base` (stride 1) for step 0
+      const src = s === 0 ? base : band, st = s === 0 ? 1 : S;
+      const o = s === 0 ? y * w : slot(y) + s - 1;
+      const U = (s === 0 ? up * w : slot(up) + s - 1) - o, D = (s === 0 ? down * w : slot(down) + s - 1) - o;
+      const dst = slot(y) + s;
       if (w === 1) {
         const m = src[o], u = src[o + U], d = src[o + D];
-        out[dst] = u < m ? (d < u ? d : u) : d < m ? d : m;
+        band[dst] = u < m ? (d < u ? d : u) : d < m ? d : m;
         continue;
       }
       // the row's left, centre and right values slide along; the first and last pixel have no
@@ -252,7 +257,7 @@ function erodeSteps(base: Int32Array, w: number, h: number, S: number, out: Int3
       let u = src[o + U], d = src[o + D];
       if (u < m) m = u;
       if (d < m) m = d;
-      out[dst] = m;
+      band[dst] = m;
       let q = o + st, t = dst + S;
       for (let x = 1; x < w - 1; x++, q += st, t += S) {
         const l = c;
@@ -265,15 +270,25 @@ function erodeSteps(base: Int32Array, w: number, h: number, S: number, out: Int3
         if (r < m) m = r;
         if (u < m) m = u;
         if (d < m) m = d;
-        out[t] = m;
+        band[t] = m;
       }
       m = c < r ? c : r;
       u = src[q + U];
       d = src[q + D];
       if (u < m) m = u;
       if (d < m) m = d;
-      out[t] = m;
+      band[t] = m;
     }
+    const done = Y - S + 1;
+    if (done >= 0) scatterRow(band, slot(done), nodeOf, done * w, w, S, out);
+  }
+}
+
+/** A band row's S codes per pixel to their node's place (pixels y·w … y·w + w − 1 start at `from`). */
+function scatterRow(band: Int32Array, from: number, nodeOf: Int32Array, p0: number, w: number, S: number, out: Int32Array): void {
+  for (let x = 0; x < w; x++) {
+    const a = from + x * S, b = nodeOf[p0 + x] * S;
+    for (let s = 0; s < S; s++) out[b + s] = band[a + s];
   }
 }
 
@@ -374,8 +389,8 @@ export function measureGranularity(
   // every step reconstructs under the same image, so its max-tree is built once; the steps run
   // on the ranks of its values
   const tree = maxTree(base, w, h);
-  erodeSteps(tree.rank, w, h, S, vals);
-  reconstructUnder(tree, tree.level, S, vals, scratch.node);
+  erodeSteps(tree.rank, w, h, S, tree.nodeOf, scratch.node);
+  reconstructUnder(tree, tree.level, S, scratch.node, vals);
   const sums = stepSums(vals, tree.values, n, S);
   const image = new Array<number>(S).fill(0);
   // nothing left after background removal (a flat image): only round-off remains, whose

@@ -11,6 +11,8 @@
 export interface MaxTree {
   /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
   order: Int32Array;
+  /** the node of each pixel (the inverse of order) */
+  nodeOf: Int32Array;
   /** parent node of node i (always > i; the root, node n − 1, is its own parent) */
   parent: Int32Array;
   /** mask value of node i, as its rank among the mask's distinct values (0 = lowest) */
@@ -21,29 +23,71 @@ export interface MaxTree {
   values: Float64Array;
 }
 
-/** Pixel indices by decreasing value; LSD radix sort on the IEEE-754 bits (values ≥ +0 order like their bits). */
+/** sort keys: the two words of each value's bits, complemented (so they sort increasing as the values decrease), and the pixel */
+interface SortKeys {
+  lo: Uint32Array;
+  hi: Uint32Array;
+  pixel: Int32Array;
+}
+const sortKeys = (n: number): SortKeys => ({ lo: new Uint32Array(n), hi: new Uint32Array(n), pixel: new Int32Array(n) });
+
+/** the six 11-bit digits of a 64-bit key: word, shift */
+const DIGITS: ReadonlyArray<readonly ['lo' | 'hi', number]> = [['lo', 0], ['lo', 11], ['lo', 22], ['hi', 0], ['hi', 11], ['hi', 22]];
+
+/** Counts of every digit value, all six digits in one read of the keys. */
+function digitCounts(k: SortKeys): Int32Array {
+  const count = new Int32Array(6 * 2048);
+  const { lo, hi } = k;
+  for (let i = 0; i < lo.length; i++) {
+    const l = lo[i], h = hi[i];
+    count[l & 2047]++;
+    count[2048 + ((l >>> 11) & 2047)]++;
+    count[4096 + (l >>> 22)]++;
+    count[6144 + (h & 2047)]++;
+    count[8192 + ((h >>> 11) & 2047)]++;
+    count[10240 + (h >>> 22)]++;
+  }
+  return count;
+}
+
+/** One stable counting pass: keys of `a` to `b` by the digit of `word` at `shift`, `start` the digits' first slots. */
+function scatterByDigit(a: SortKeys, b: SortKeys, word: Uint32Array, shift: number, start: Int32Array): void {
+  const { lo, hi, pixel } = a;
+  for (let t = 0; t < lo.length; t++) {
+    const q = start[(word[t] >>> shift) & 2047]++;
+    b.lo[q] = lo[t];
+    b.hi[q] = hi[t];
+    b.pixel[q] = pixel[t];
+  }
+}
+
+/**
+ * Pixel indices by decreasing value, ties in pixel order: LSD radix sort on the IEEE-754 bits
+ * (values ≥ +0 order like their bits). The keys travel with the pixels so that every pass reads
+ * in sequence, and 11-bit digits keep the scatter's 2,048 targets in cache.
+ */
 function orderDecreasing(v: Float64Array): Int32Array {
   const n = v.length;
   const bits = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
-  let a = new Int32Array(n), b = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  const count = new Int32Array(65537);
-  // 16-bit digits from the least significant; digit' = 0xffff − digit sorts decreasing
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass >> 1, shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[0xffff - ((bits[2 * i + word] >>> shift) & 0xffff) + 1]++;
-    if (count[0xffff - ((bits[word] >>> shift) & 0xffff) + 1] === n) continue; // one digit for all: order unchanged
-    for (let d = 1; d <= 65536; d++) count[d] += count[d - 1];
-    for (let t = 0; t < n; t++) {
-      const i = a[t];
-      b[count[0xffff - ((bits[2 * i + word] >>> shift) & 0xffff)]++] = i;
-    }
-    const s = a;
-    a = b;
-    b = s;
+  let a = sortKeys(n), b = sortKeys(n);
+  for (let i = 0; i < n; i++) {
+    a.lo[i] = ~bits[2 * i];
+    a.hi[i] = ~bits[2 * i + 1];
+    a.pixel[i] = i;
   }
-  return a;
+  const count = digitCounts(a);
+  DIGITS.forEach(([word, shift], d) => {
+    const start = count.subarray(d * 2048, (d + 1) * 2048);
+    if (start[(a[word][0] >>> shift) & 2047] === n) return; // one digit for all: order unchanged
+    for (let j = 0, sum = 0; j < 2048; j++) {
+      const c = start[j];
+      start[j] = sum;
+      sum += c;
+    }
+    scatterByDigit(a, b, a[word], shift, start);
+    [a, b] = [b, a];
+  });
+  return a.pixel;
 }
 
 /** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order). */
@@ -51,7 +95,7 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   const n = w * h;
   for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
   const order = orderDecreasing(mask);
-  if (!n) return { order, parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
+  if (!n) return { order, nodeOf: new Int32Array(0), parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
   // dense ranks, from the lowest value up
   const rank = new Int32Array(n);
   const distinct = new Float64Array(n);
@@ -126,27 +170,26 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     parent[q] = pos[par[p]];
     level[q] = rank[p];
   }
-  return { order: nodeOrder, parent, level, rank, values: distinct.slice(0, nv) };
+  return { order: nodeOrder, nodeOf: pos, parent, level, rank, values: distinct.slice(0, nv) };
 }
 
 /**
  * Reconstruction by dilation of S seeds at once under the tree's mask, on integer codes:
- * `level` codes each node's mask value and `vals` holds the seed codes, S per pixel in raster
- * order (0 ≤ seed ≤ mask, in codes that order as the values do); the reconstructions replace
- * them. `node` (S codes per node) is scratch.
+ * `level` codes each node's mask value and `node` holds the seed codes, S per node in node
+ * order (0 ≤ seed ≤ mask, in codes that order as the values do; the caller puts them there as it
+ * makes them, a scatter being cheaper than gathering them here from raster order). `node` is
+ * overwritten; the reconstructions go to `out`, S per pixel in raster order.
  */
-export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, vals: Int32Array, node: Int32Array): void {
+export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, node: Int32Array, out: Int32Array): void {
   const { order, parent } = tree;
   const n = order.length;
   if (!n) return;
-  node.fill(0, 0, n * S);
-  // highest seed in each node's subtree (children come before their parents; codes ≥ 0)
-  for (let i = 0; i < n; i++) {
-    const p = order[i] * S, b = i * S, j = parent[i] * S;
+  // highest seed in each node's subtree: a node is complete when reached (its subtree comes
+  // before it), and passes it up
+  for (let i = 0; i < n - 1; i++) {
+    const b = i * S, j = parent[i] * S;
     for (let s = 0; s < S; s++) {
-      const v = vals[p + s];
-      const m = node[b + s] > v ? node[b + s] : v;
-      node[b + s] = m;
+      const m = node[b + s];
       if (m > node[j + s]) node[j + s] = m;
     }
   }
@@ -155,7 +198,7 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, va
   for (let s = 0; s < S; s++) {
     const v = l0 < node[r0 + s] ? l0 : node[r0 + s];
     node[r0 + s] = v;
-    vals[p0 + s] = v;
+    out[p0 + s] = v;
   }
   for (let i = n - 2; i >= 0; i--) {
     const p = order[i] * S, b = i * S, j = parent[i] * S, l = level[i];
@@ -164,7 +207,7 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, va
       const up = node[j + s];
       const r = a > up ? a : up;
       node[b + s] = r;
-      vals[p + s] = r;
+      out[p + s] = r;
     }
   }
 }
