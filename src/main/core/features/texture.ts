@@ -44,17 +44,18 @@ const log2 = Math.log2;
 const IDM_TABLE = Float64Array.from({ length: 1 << 16 }, (_, d) => 1 / (1 + d * d));
 const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
 
-// Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
-// entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
+// Scratch buffers reused across calls: the co-occurrence matrices are cleared entry by entry after
+// each object (only touched cells), so they are allocated once per thread.
+let scratch: { L: number; cm: Int32Array; touched: Int32Array; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
 function scratchFor(L: number, cropSize: number, pixelCount: number) {
-  // entries are packed with a power-of-two row stride
+  // entries are packed with a power-of-two row stride; each direction's first occurrences get a
+  // segment of touched as long as its matrix
   const side = 1 << (32 - Math.clz32(L - 1));
   if (!scratch || scratch.L !== L)
     scratch = {
       L,
-      cm: DIRS.map(() => new Int32Array(side * side)),
-      touched: DIRS.map(() => new Int32Array(side * side)),
+      cm: new Int32Array(4 * side * side),
+      touched: new Int32Array(4 * side * side),
       px: new Float64Array(L),
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
@@ -67,42 +68,61 @@ function scratchFor(L: number, cropSize: number, pixelCount: number) {
 }
 
 /**
- * One-sided co-occurrence counts for the offset `off` in the padded crop (values level − gmin + 1,
- * 0 = no pixel; margins wide enough that no offset leaves it), over the m counted pixels in
- * raster order: list holds, per pixel, its crop position and (level − gmin) << shift, minus 1.
- * Entry (a, b) is at (a << shift) | b (both 0-based); touched gets each entry's first occurrence
- * in raster order. Returns how many; out.pairs the pairs counted.
+ * One-sided co-occurrence counts for the four directions' offsets `off` in one pass: the padded
+ * crop holds level − gmin + 1 (0 = no pixel; margins wide enough that no offset leaves it); the
+ * m counted pixels come in raster order, list holding per pixel its crop position and
+ * (level − gmin) << shift, minus 1. Direction d's entry (a, b) (both 0-based) is at
+ * cm[(d << 2·shift) + (a << shift | b)] — the four R×R corners side by side, so they stay in
+ * cache, and four independent counters per pixel keep the increments of a repeated pair from
+ * waiting on each other. touched gets each entry's first occurrence in raster order, direction d's
+ * from d·cap; nt[d] how many.
  */
-function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
-  let n = 0, pairs = 0;
+function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: Int32Array, shift: number, cm: Int32Array, touched: Int32Array, cap: number, nt: Int32Array): void {
+  const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+  const c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
+  let n0 = 0, n1 = cap, n2 = 2 * cap, n3 = 3 * cap;
   for (let t = 0; t < 2 * m; t += 2) {
-    const b = crop[list[t] + off];
-    if (!b) continue;
-    pairs++;
-    const key = list[t + 1] + b;
-    if (cm[key]++ === 0) touched[n++] = key;
+    const q = list[t], r = list[t + 1];
+    let b = crop[q + o0];
+    if (b && cm[r + b]++ === 0) touched[n0++] = r + b;
+    b = crop[q + o1];
+    if (b && cm[c1 + r + b]++ === 0) touched[n1++] = c1 + r + b;
+    b = crop[q + o2];
+    if (b && cm[c2 + r + b]++ === 0) touched[n2++] = c2 + r + b;
+    b = crop[q + o3];
+    if (b && cm[c3 + r + b]++ === 0) touched[n3++] = c3 + r + b;
   }
-  out.pairs = pairs;
-  return n;
+  nt[0] = n0;
+  nt[1] = n1 - cap;
+  nt[2] = n2 - 2 * cap;
+  nt[3] = n3 - 3 * cap;
 }
 
 /**
  * countPairs for a crop every pixel of which counts (the whole image without ignore_zeros):
  * a raster pass over the crop, no pixel list — the same pairs in the same order.
  */
-function countPairsDense(crop: Uint16Array, cw: number, bw: number, bh: number, M: number, shift: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
-  let n = 0, pairs = 0;
+function countPairsDense(crop: Uint16Array, cw: number, bw: number, bh: number, M: number, off: Int32Array, shift: number, cm: Int32Array, touched: Int32Array, cap: number, nt: Int32Array): void {
+  const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+  const c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
+  let n0 = 0, n1 = cap, n2 = 2 * cap, n3 = 3 * cap;
   for (let y = 0; y < bh; y++) {
     for (let q = y * cw + M, e = q + bw; q < e; q++) {
-      const b = crop[q + off];
-      if (!b) continue;
-      pairs++;
-      const key = ((crop[q] - 1) << shift) + b - 1;
-      if (cm[key]++ === 0) touched[n++] = key;
+      const r = ((crop[q] - 1) << shift) - 1;
+      let b = crop[q + o0];
+      if (b && cm[r + b]++ === 0) touched[n0++] = r + b;
+      b = crop[q + o1];
+      if (b && cm[c1 + r + b]++ === 0) touched[n1++] = c1 + r + b;
+      b = crop[q + o2];
+      if (b && cm[c2 + r + b]++ === 0) touched[n2++] = c2 + r + b;
+      b = crop[q + o3];
+      if (b && cm[c3 + r + b]++ === 0) touched[n3++] = c3 + r + b;
     }
   }
-  out.pairs = pairs;
-  return n;
+  nt[0] = n0;
+  nt[1] = n1 - cap;
+  nt[2] = n2 - 2 * cap;
+  nt[3] = n3 - 3 * cap;
 }
 
 /**
@@ -123,10 +143,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     const area = start[k + 1] - start[k];
     if (ignoreZeros || area !== (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1)) maxPixels = Math.max(maxPixels, area);
   }
-  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
+  const { cm, touched, px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
+  const cap = touched.length / 4;
   const nt = new Int32Array(4);
-  const total = new Float64Array(4);
-  const counted = { pairs: 0 };
+  const off = new Int32Array(4);
   for (let k = 0; k < n; k++) {
     let gmax = 0;
     let gmin = L;
@@ -167,22 +187,21 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     for (let si = 0; si < scales.length; si++) {
       const scale = scales[si];
       const block = blocks[si];
-      // each direction (0,1) (1,1) (1,0) (1,−1) × scale in its own raster pass over the crop
-      for (let d = 0; d < 4; d++) {
-        const off = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
-        nt[d] = dense ? countPairsDense(crop, cw, bw, bh, M, shift, off, cms[d], touchedAll[d], counted) : countPairs(crop, list, m, off, cms[d], touchedAll[d], counted);
-        total[d] = 2 * counted.pairs;
-      }
+      // the four directions (0,1) (1,1) (1,0) (1,−1) × scale in one raster pass over the crop
+      for (let d = 0; d < 4; d++) off[d] = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
+      if (dense) countPairsDense(crop, cw, bw, bh, M, off, shift, cm, touched, cap, nt);
+      else countPairs(crop, list, m, off, shift, cm, touched, cap, nt);
       const side = gmax + 1;
-      const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
+      const empty = nt[0] === 0 || nt[1] === 0 || nt[2] === 0 || nt[3] === 0;
       for (let d = 0; d < 4; d++) {
-        const cm = cms[d];
-        const touched = touchedAll[d];
         const col = (f: number) => block.values[f * 4 + d];
         if (empty) {
           for (let f = 0; f < 13; f++) col(f)[k] = 0;
           continue;
         }
+        const base = d << (2 * shift), t0 = d * cap, t1 = t0 + nt[d];
+        let pairs = 0;
+        for (let t = t0; t < t1; t++) pairs += cm[touched[t]];
         // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
         // differences on 0..gmax−gmin); the loops below stay inside those ranges
         const lo = gmin, hi = gmax, dmax = gmax - gmin;
@@ -190,13 +209,13 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         pSum.fill(0, 2 * lo, 2 * hi + 1);
         pDiff.fill(0, 0, dmax + 1);
         // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
-        const T = total[d];
+        const T = 2 * pairs;
         let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
-        for (let t = 0; t < nt[d]; t++) {
-          const key = touched[t];
+        for (let t = t0; t < t1; t++) {
+          const key = touched[t] - base;
           const qi = key >> shift;
           const qj = key & ((1 << shift) - 1);
-          const c = cm[key];
+          const c = cm[base + key];
           const i = gmin + qi;
           const j = gmin + qj;
           // C(i,j) lands in S at (i,j) and (j,i)
@@ -213,7 +232,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
             sv = 2 * c;
             cells = 1;
           } else {
-            const other = cm[(qj << shift) | qi];
+            const other = cm[base + ((qj << shift) | qi)];
             if (i > j && other !== 0) continue; // counted with its partner
             sv = c + other;
             cells = 2;
@@ -289,7 +308,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
         col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
       }
-      for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][touchedAll[d][t]] = 0;
+      for (let d = 0; d < 4; d++) for (let t = d * cap; t < d * cap + nt[d]; t++) cm[touched[t]] = 0;
     }
     crop.fill(0, 0, cw * (bh + M));
   }
