@@ -76,11 +76,15 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, r
 /** dense ranks (0 = smallest) of the integer values at the object pixels px */
 function integerRanks(px: Int32Array, raw: ArrayLike<number>, bitDepth: number): { rank: Int32Array; rankMax: number } {
   const rankOf = new Int32Array(bitDepth === 16 ? 65536 : 256);
-  for (let p = 0; p < px.length; p++) rankOf[raw[px[p]]] = 1;
+  // the values are gathered once, then replaced by their ranks in place
+  const rank = new Int32Array(px.length);
+  for (let p = 0; p < px.length; p++) {
+    rank[p] = raw[px[p]];
+    rankOf[rank[p]] = 1;
+  }
   let r = -1;
   for (let k = 0; k < rankOf.length; k++) if (rankOf[k]) rankOf[k] = ++r;
-  const rank = new Int32Array(px.length);
-  for (let p = 0; p < px.length; p++) rank[p] = rankOf[raw[px[p]]];
+  for (let p = 0; p < px.length; p++) rank[p] = rankOf[rank[p]];
   return { rank, rankMax: Math.max(0, r) };
 }
 
