@@ -98,11 +98,15 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, l
 function integerRanks(px: Int32Array, levels: ImageLevels): { rank: Int32Array; rankMax: number } {
   const { data } = levels;
   const rankOf = new Int32Array(levels.count);
-  for (let p = 0; p < px.length; p++) rankOf[data[px[p]]] = 1;
+  // the levels are gathered once, then replaced by their ranks in place
+  const rank = new Int32Array(px.length);
+  for (let p = 0; p < px.length; p++) {
+    rank[p] = data[px[p]];
+    rankOf[rank[p]] = 1;
+  }
   let r = -1;
   for (let k = 0; k < rankOf.length; k++) if (rankOf[k]) rankOf[k] = ++r;
-  const rank = new Int32Array(px.length);
-  for (let p = 0; p < px.length; p++) rank[p] = rankOf[data[px[p]]];
+  for (let p = 0; p < px.length; p++) rank[p] = rankOf[rank[p]];
   return { rank, rankMax: Math.max(0, r) };
 }
 

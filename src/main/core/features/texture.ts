@@ -44,17 +44,15 @@ const log2 = Math.log2;
 const IDM_TABLE = Float64Array.from({ length: 1 << 16 }, (_, d) => 1 / (1 + d * d));
 const LOG2_TABLE = Float64Array.from({ length: 1 << 16 }, (_, c) => (c ? Math.log2(c) : 0));
 
-// Scratch buffers reused across calls: the co-occurrence matrices (one per direction) are cleared
-// entry by entry after each object (only touched cells), so they are allocated once per thread.
-let scratch: { L: number; cm: Int32Array[]; touched: Int32Array[]; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
+// Scratch buffers reused across calls: the co-occurrence matrices are cleared entry by entry after
+// each object (only touched cells), so they are allocated once per thread and grow when needed.
+let scratch: { L: number; cm: Int32Array; touched: Int32Array; px: Float64Array; pSum: Float64Array; pDiff: Float64Array; crop: Uint16Array; list: Int32Array } | null = null;
 function scratchFor(L: number, cropSize: number, pixelCount: number) {
-  // entries are packed with a power-of-two row stride
-  const side = 1 << (32 - Math.clz32(L - 1));
   if (!scratch || scratch.L !== L)
     scratch = {
       L,
-      cm: DIRS.map(() => new Int32Array(side * side)),
-      touched: DIRS.map(() => new Int32Array(side * side)),
+      cm: new Int32Array(0),
+      touched: new Int32Array(0),
       px: new Float64Array(L),
       pSum: new Float64Array(2 * L),
       pDiff: new Float64Array(L),
@@ -66,43 +64,78 @@ function scratchFor(L: number, cropSize: number, pixelCount: number) {
   return scratch;
 }
 
-/**
- * One-sided co-occurrence counts for the offset `off` in the padded crop (values level − gmin + 1,
- * 0 = no pixel; margins wide enough that no offset leaves it), over the m counted pixels in
- * raster order: list holds, per pixel, its crop position and (level − gmin) << shift, minus 1.
- * Entry (a, b) is at (a << shift) | b (both 0-based); touched gets each entry's first occurrence
- * in raster order. Returns how many; out.pairs the pairs counted.
- */
-function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
-  let n = 0, pairs = 0;
-  for (let t = 0; t < 2 * m; t += 2) {
-    const b = crop[list[t] + off];
-    if (!b) continue;
-    pairs++;
-    const key = list[t + 1] + b;
-    if (cm[key]++ === 0) touched[n++] = key;
+/** the four directions' matrices of row stride 2^shift (all zero between objects, so a larger pair may replace them) */
+function matricesFor(shift: number) {
+  const s = scratch!;
+  if (s.cm.length < 4 << (2 * shift)) {
+    s.cm = new Int32Array(4 << (2 * shift));
+    s.touched = new Int32Array(4 << (2 * shift));
   }
-  out.pairs = pairs;
-  return n;
+  return s;
+}
+
+/**
+ * One-sided co-occurrence counts for the four directions' offsets `off` in one pass. The padded
+ * crop holds level − gmin + 1, 0 where a pixel does not count (margins wide enough that no offset
+ * leaves it); the m counted pixels come in raster order, list holding per pixel its crop position
+ * and (level − gmin) << shift. Direction d's matrix starts at d << 2·shift (the four R×R corners
+ * side by side stay in cache), entry (a, b) at row a − gmin, column b's crop value: column 0 counts
+ * pairs whose second pixel does not count, so the loop has no branch on it (dropUncounted removes
+ * them). Four independent counters per pixel keep the increments of a repeated pair from waiting
+ * on each other. touched gets each entry's first occurrence in raster order, direction d's from
+ * d << 2·shift; nt[d] how many.
+ */
+function countPairs(crop: Uint16Array, list: Int32Array, m: number, off: Int32Array, shift: number, cm: Int32Array, touched: Int32Array, nt: Int32Array): void {
+  const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+  const c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
+  let n0 = 0, n1 = c1, n2 = c2, n3 = c3;
+  for (let t = 0; t < 2 * m; t += 2) {
+    const q = list[t], r = list[t + 1];
+    const k0 = r + crop[q + o0], k1 = c1 + r + crop[q + o1], k2 = c2 + r + crop[q + o2], k3 = c3 + r + crop[q + o3];
+    if (cm[k0]++ === 0) touched[n0++] = k0;
+    if (cm[k1]++ === 0) touched[n1++] = k1;
+    if (cm[k2]++ === 0) touched[n2++] = k2;
+    if (cm[k3]++ === 0) touched[n3++] = k3;
+  }
+  nt[0] = n0;
+  nt[1] = n1 - c1;
+  nt[2] = n2 - c2;
+  nt[3] = n3 - c3;
 }
 
 /**
  * countPairs for a crop every pixel of which counts (the whole image without ignore_zeros):
  * a raster pass over the crop, no pixel list — the same pairs in the same order.
  */
-function countPairsDense(crop: Uint16Array, cw: number, bw: number, bh: number, M: number, shift: number, off: number, cm: Int32Array, touched: Int32Array, out: { pairs: number }): number {
-  let n = 0, pairs = 0;
+function countPairsDense(crop: Uint16Array, cw: number, bw: number, bh: number, M: number, off: Int32Array, shift: number, cm: Int32Array, touched: Int32Array, nt: Int32Array): void {
+  const o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
+  const c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
+  let n0 = 0, n1 = c1, n2 = c2, n3 = c3;
   for (let y = 0; y < bh; y++) {
     for (let q = y * cw + M, e = q + bw; q < e; q++) {
-      const b = crop[q + off];
-      if (!b) continue;
-      pairs++;
-      const key = ((crop[q] - 1) << shift) + b - 1;
-      if (cm[key]++ === 0) touched[n++] = key;
+      const r = (crop[q] - 1) << shift;
+      const k0 = r + crop[q + o0], k1 = c1 + r + crop[q + o1], k2 = c2 + r + crop[q + o2], k3 = c3 + r + crop[q + o3];
+      if (cm[k0]++ === 0) touched[n0++] = k0;
+      if (cm[k1]++ === 0) touched[n1++] = k1;
+      if (cm[k2]++ === 0) touched[n2++] = k2;
+      if (cm[k3]++ === 0) touched[n3++] = k3;
     }
   }
-  out.pairs = pairs;
-  return n;
+  nt[0] = n0;
+  nt[1] = n1 - c1;
+  nt[2] = n2 - c2;
+  nt[3] = n3 - c3;
+}
+
+/** removes column 0 (second pixel not counted) from n first occurrences at `from`, keeping their order; returns how many stay */
+function dropUncounted(cm: Int32Array, touched: Int32Array, from: number, n: number, mask: number): number {
+  let w = from;
+  for (let t = from; t < from + n; t++) {
+    const key = touched[t];
+    if (key & mask) touched[w++] = key;
+    else cm[key] = 0;
+  }
+  return w - from;
 }
 
 /**
@@ -123,10 +156,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     const area = start[k + 1] - start[k];
     if (ignoreZeros || area !== (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1)) maxPixels = Math.max(maxPixels, area);
   }
-  const { cm: cms, touched: touchedAll, px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
+  const { px, pSum, pDiff, crop, list } = scratchFor(L, maxCrop, maxPixels);
   const nt = new Int32Array(4);
-  const total = new Float64Array(4);
-  const counted = { pairs: 0 };
+  const off = new Int32Array(4);
   for (let k = 0; k < n; k++) {
     let gmax = 0;
     let gmin = L;
@@ -135,10 +167,12 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       if (a > gmax) gmax = a;
       if ((a || !ignoreZeros) && a < gmin) gmin = a;
     }
-    // counts live on the object's own level range: an R×R corner of the scratch matrices (row
-    // stride 2^shift), small enough to stay in cache (entry (a, b) at (a − gmin) << shift | (b − gmin))
+    // counts live on the object's own level range: R rows and R + 1 columns (see countPairs) of
+    // row stride 2^shift, small enough to stay in cache
     const R = gmax >= gmin ? gmax - gmin + 1 : 1;
-    const shift = 32 - Math.clz32(R - 1);
+    const shift = 32 - Math.clz32(R);
+    const { cm, touched } = matricesFor(shift);
+    const corner = 1 << (2 * shift);
     // the object's bounding-box crop holds level − gmin + 1, and 0 where a pixel does not count
     // (another object, background, or grey 0 when ignored): pairs then need no label tests.
     // Built once for all scales; pixels come in raster order, so the row is tracked, not divided,
@@ -162,27 +196,27 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       crop[q] = a - gmin + 1;
       if (dense) continue;
       list[2 * m] = q;
-      list[2 * m++ + 1] = ((a - gmin) << shift) - 1;
+      list[2 * m++ + 1] = (a - gmin) << shift;
     }
     for (let si = 0; si < scales.length; si++) {
       const scale = scales[si];
       const block = blocks[si];
-      // each direction (0,1) (1,1) (1,0) (1,−1) × scale in its own raster pass over the crop
-      for (let d = 0; d < 4; d++) {
-        const off = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
-        nt[d] = dense ? countPairsDense(crop, cw, bw, bh, M, shift, off, cms[d], touchedAll[d], counted) : countPairs(crop, list, m, off, cms[d], touchedAll[d], counted);
-        total[d] = 2 * counted.pairs;
-      }
+      // the four directions (0,1) (1,1) (1,0) (1,−1) × scale in one raster pass over the crop
+      for (let d = 0; d < 4; d++) off[d] = DIRS[d][0] * scale * cw + DIRS[d][1] * scale;
+      if (dense) countPairsDense(crop, cw, bw, bh, M, off, shift, cm, touched, nt);
+      else countPairs(crop, list, m, off, shift, cm, touched, nt);
+      for (let d = 0; d < 4; d++) nt[d] = dropUncounted(cm, touched, d * corner, nt[d], (1 << shift) - 1);
       const side = gmax + 1;
-      const empty = total[0] === 0 || total[1] === 0 || total[2] === 0 || total[3] === 0;
+      const empty = nt[0] === 0 || nt[1] === 0 || nt[2] === 0 || nt[3] === 0;
       for (let d = 0; d < 4; d++) {
-        const cm = cms[d];
-        const touched = touchedAll[d];
         const col = (f: number) => block.values[f * 4 + d];
         if (empty) {
           for (let f = 0; f < 13; f++) col(f)[k] = 0;
           continue;
         }
+        const base = d * corner, end = base + nt[d];
+        let pairs = 0;
+        for (let t = base; t < end; t++) pairs += cm[touched[t]];
         // only levels gmin..gmax occur, so marginals live on that range (sums on 2·gmin..2·gmax,
         // differences on 0..gmax−gmin); the loops below stay inside those ranges
         const lo = gmin, hi = gmax, dmax = gmax - gmin;
@@ -190,13 +224,13 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         pSum.fill(0, 2 * lo, 2 * hi + 1);
         pDiff.fill(0, 0, dmax + 1);
         // sums over the non-zero counts c (p = c/T): Σc², Σc·log2 c, ... — logs of counts from a table
-        const T = total[d];
+        const T = 2 * pairs;
         let sc2 = 0, clc = 0, idmC = 0, sijC = 0;
-        for (let t = 0; t < nt[d]; t++) {
-          const key = touched[t];
+        for (let t = base; t < end; t++) {
+          const key = touched[t] - base;
           const qi = key >> shift;
-          const qj = key & ((1 << shift) - 1);
-          const c = cm[key];
+          const qj = (key & ((1 << shift) - 1)) - 1;
+          const c = cm[base + key];
           const i = gmin + qi;
           const j = gmin + qj;
           // C(i,j) lands in S at (i,j) and (j,i)
@@ -213,7 +247,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
             sv = 2 * c;
             cells = 1;
           } else {
-            const other = cm[(qj << shift) | qi];
+            const other = cm[base + ((qj << shift) | (qi + 1))];
             if (i > j && other !== 0) continue; // counted with its partner
             sv = c + other;
             cells = 2;
@@ -289,7 +323,7 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
         col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
       }
-      for (let d = 0; d < 4; d++) for (let t = 0; t < nt[d]; t++) cms[d][touchedAll[d][t]] = 0;
+      for (let d = 0; d < 4; d++) for (let t = d * corner; t < d * corner + nt[d]; t++) cm[touched[t]] = 0;
     }
     crop.fill(0, 0, cw * (bh + M));
   }
