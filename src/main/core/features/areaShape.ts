@@ -24,6 +24,12 @@ const PERIM_W = new Float64Array(50);
 for (const c of [5, 7, 15, 17, 25, 27]) PERIM_W[c] = 1;
 PERIM_W[21] = PERIM_W[33] = SQRT2;
 PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
+// Euler number ×4 of a 2×2 quad by its code tl + 2·tr + 4·bl + 8·br: one pixel +1, three −1,
+// a diagonal pair (codes 6 and 9) −2
+const EULER_QUAD = Int8Array.from({ length: 16 }, (_, c) => {
+  const s = (c & 1) + ((c >> 1) & 1) + ((c >> 2) & 1) + (c >> 3);
+  return s === 1 ? 1 : s === 3 ? -1 : c === 6 || c === 9 ? -2 : 0;
+});
 
 export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
   const { width: w, labels, ids, start, pixels, bbox } = ix;
@@ -41,7 +47,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   }
   const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
   const radiiBuf = new Float64Array(maxArea);
-  const frameAt = new Int32Array(maxArea);
+  const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
@@ -75,6 +81,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     let mrr = 0, mcc = 0, mrc = 0;
     const radii = radiiBuf;
     let rsum = 0, rmax = 0;
+    // border = pixel with a 4-neighbour outside the object (for the perimeter), listed in raster order
+    borderBuf.fill(0, 0, fw * fh);
+    const border = borderBuf;
+    let nb = 0;
     for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
       while (i >= rowStart + w) {
@@ -90,6 +100,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
       radii[q] = r;
       rsum += r;
       if (r > rmax) rmax = r;
+      const fi = frameAt[q];
+      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) {
+        border[fi] = 1;
+        borderAt[nb++] = fi;
+      }
     }
     // the median by selection: the middle value(s), not a sort
     const mid = area >> 1;
@@ -129,19 +144,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // reference fixtures record both: features-cellprofiler.test.ts)
     const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    // perimeter: border = pixel with a 4-neighbour outside the object
+    // perimeter: each border pixel's neighbourhood code, in raster order (the order the box scan met them)
     let per = 0;
-    // border mask of the framed crop first, then each border pixel's neighbourhood code; both
-    // over the object's pixels in raster order (the order the box scan met them)
-    borderBuf.fill(0, 0, fw * fh);
-    const border = borderBuf;
-    for (let q = 0; q < area; q++) {
-      const fi = frameAt[q];
-      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) border[fi] = 1;
-    }
-    for (let q = 0; q < area; q++) {
-      const fi = frameAt[q];
-      if (!border[fi]) continue;
+    for (let q = 0; q < nb; q++) {
+      const fi = borderAt[q];
       const code =
         1 +
         2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
@@ -152,19 +158,18 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     FF[k] = (4 * Math.PI * area) / (per * per);
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
-    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
-    let q1 = 0, q3 = 0, qd = 0;
+    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask,
+    // each quad's code slid along the row from the last one's right column
+    let euler4 = 0;
     for (let yy = 0; yy < fh - 1; yy++) {
-      for (let xx = 0; xx < fw - 1; xx++) {
-        const fi = yy * fw + xx;
-        const tl = m[fi], tr2 = m[fi + 1], bl = m[fi + fw], br = m[fi + fw + 1];
-        const s = tl + tr2 + bl + br;
-        if (s === 1) q1++;
-        else if (s === 3) q3++;
-        else if (s === 2 && tl === br) qd++;
+      let fi = yy * fw;
+      let code = (m[fi] << 1) | (m[fi + fw] << 3);
+      for (let xx = 0; xx < fw - 1; xx++, fi++) {
+        code = ((code >> 1) & 5) | (m[fi + 1] << 1) | (m[fi + fw + 1] << 3);
+        euler4 += EULER_QUAD[code];
       }
     }
-    EUL[k] = (q1 - q3 - 2 * qd) / 4;
+    EUL[k] = euler4 / 4;
     const hull = convexArea(m, fw, fh);
     CVA[k] = hull;
     SOL[k] = area / hull;
