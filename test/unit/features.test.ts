@@ -6,11 +6,15 @@ import assert from 'node:assert/strict';
 test('Feret diameters and minimum enclosing circles of simple shapes: square, line, single pixel, triangle', async () => {
   const { feretDiameters, pixelHull } = await import('../../src/main/core/features/feret');
   const { minimumEnclosingCircle } = await import('../../src/main/core/features/zernike');
+  // each row's first and last pixel column, on the rows framed by an empty row and column each side
   const framed = (rows: string[]) => {
-    const fw = rows[0].length + 2, fh = rows.length + 2;
-    const m = new Uint8Array(fw * fh);
-    rows.forEach((r, y) => [...r].forEach((c, x) => (m[(y + 1) * fw + x + 1] = c === '#' ? 1 : 0)));
-    return [m, fw, fh] as const;
+    const fh = rows.length + 2;
+    const first = new Int32Array(fh).fill(-1), last = new Int32Array(fh).fill(-1);
+    rows.forEach((r, y) => {
+      first[y + 1] = r.indexOf('#') < 0 ? -1 : r.indexOf('#') + 1;
+      last[y + 1] = r.lastIndexOf('#') + 1;
+    });
+    return [first, last, fh] as const;
   };
   const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-12);
   const hullOf = (rows: string[]) => pixelHull(...framed(rows));

@@ -46,6 +46,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     maxArea = Math.max(maxArea, start[k + 1] - start[k]);
   }
   const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
+  // per frame row: first and last pixel column (−1: none); per frame column: first and last row
+  let maxSide = 0;
+  for (let k = 0; k < n; k++) maxSide = Math.max(maxSide, bbox[4 * k + 2] - bbox[4 * k] + 3, bbox[4 * k + 3] - bbox[4 * k + 1] + 3);
+  const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
   const radiiBuf = new Float64Array(maxArea);
   const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
   for (let k = 0; k < n; k++) {
@@ -60,6 +64,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const m = mBuf.subarray(0, fw * fh);
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
+    rowFirst.fill(-1, 0, fh);
+    colFirst.fill(-1, 0, fw);
     // pixels come in raster order: the row is tracked, not divided for
     for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
@@ -68,7 +74,13 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
         rowStart += w;
       }
       const x = i - rowStart;
-      frameAt[q] = (y - y0 + 1) * fw + (x - x0 + 1);
+      const fx = x - x0 + 1, fy = y - y0 + 1;
+      frameAt[q] = fy * fw + fx;
+      // raster order: a row's first pixel comes first, a column's first row first
+      if (rowFirst[fy] < 0) rowFirst[fy] = fx;
+      rowLast[fy] = fx;
+      if (colFirst[fx] < 0) colFirst[fx] = fy;
+      colLast[fx] = fy;
       sx += x;
       sy += y;
       sxx += x * x;
@@ -170,10 +182,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
       }
     }
     EUL[k] = euler4 / 4;
-    const hull = convexArea(m, fw, fh);
+    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area);
     CVA[k] = hull;
     SOL[k] = area / hull;
-    const ph = pixelHull(m, fw, fh);
+    const ph = pixelHull(rowFirst, rowLast, fh);
     [FMIN[k], FMAX[k]] = feretDiameters(ph);
     // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
     const ix0 = ph.hx.map((v) => v + x0 - 1), iy0 = ph.hy.map((v) => v + y0 - 1);
@@ -189,17 +201,16 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
 /**
  * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
+ * Takes the framed mask's first/last pixel of each row and column (−1 where none).
  */
-function convexArea(m: Uint8Array, fw: number, fh: number): number {
+function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  // candidate pixels: first/last of each row and column (skimage's possible_hull), found in one
-  // raster pass; each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
+  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
   // strictly between the lowest and highest of the same X are never strict hull vertices, so only
   // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
   // hull (collinear points dropped) is the one of all candidates.
   const nx = 2 * fw + 2;
   const yLo = new Int32Array(nx).fill(0x7fffffff), yHi = new Int32Array(nx).fill(-0x7fffffff);
-  const colFirst = new Int32Array(fw).fill(-1), colLast = new Int32Array(fw);
   const add = (x: number, y: number) => {
     // X + 1 as the slot (X ≥ −1)
     const a = 2 * x, b = 2 * y;
@@ -211,18 +222,9 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
     if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
   };
   for (let y = 0; y < fh; y++) {
-    let first = -1, last = -1;
-    for (let x = 0, o = y * fw; x < fw; x++)
-      if (m[o + x]) {
-        if (first < 0) first = x;
-        last = x;
-        if (colFirst[x] < 0) colFirst[x] = y;
-        colLast[x] = y;
-      }
-    if (first >= 0) {
-      add(first, y);
-      if (last !== first) add(last, y);
-    }
+    if (rowFirst[y] < 0) continue;
+    add(rowFirst[y], y);
+    if (rowLast[y] !== rowFirst[y]) add(rowLast[y], y);
   }
   for (let x = 0; x < fw; x++) {
     if (colFirst[x] < 0) continue;
@@ -255,7 +257,7 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
   const hx = hull.map((i) => X[i]);
   const hy = hull.map((i) => Y[i]);
   const nh = hull.length;
-  if (nh < 3) return m.reduce((s, v) => s + v, 0);
+  if (nh < 3) return area;
   // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
   // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
   const lo = new Float64Array(fh).fill(Infinity), hi = new Float64Array(fh).fill(-Infinity);
