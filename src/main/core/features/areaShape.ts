@@ -52,6 +52,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
   const radiiBuf = new Float64Array(maxArea);
   const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
+  const median = new RadiusMedian();
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
@@ -118,11 +119,6 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
         borderAt[nb++] = fi;
       }
     }
-    // the median by selection: the middle value(s), not a sort
-    const mid = area >> 1;
-    selectInPlace(radii, 0, area - 1, mid);
-    let below = -Infinity;
-    if (!(area % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
     A[k] = area;
     CX[k] = cx;
     CY[k] = cy;
@@ -135,7 +131,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ED[k] = Math.sqrt((4 * area) / Math.PI);
     MAXR[k] = rmax;
     MEANR[k] = rsum / area;
-    MEDR[k] = area % 2 ? radii[mid] : (below + radii[mid]) / 2;
+    MEDR[k] = median.of(radii, area, rmax);
     // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
     const a = mcc / area;
     const b = -mrc / area;
@@ -196,6 +192,49 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     void labels;
   }
   return block;
+}
+
+/**
+ * The median of an object's distances to its edge. They are square roots of whole numbers, so a
+ * count per rounded r² ranks them without moving them (a counting pass, not a selection); values
+ * that are not (two different ones on one count) are ranked by selection instead.
+ */
+class RadiusMedian {
+  private count = new Int32Array(0);
+  private value = new Float64Array(0);
+  of(radii: Float64Array, n: number, max: number): number {
+    const top = Math.round(max * max);
+    if (this.count.length <= top) {
+      this.count = new Int32Array(2 * top + 2);
+      this.value = new Float64Array(2 * top + 2);
+    }
+    const count = this.count, value = this.value;
+    count.fill(0, 0, top + 1);
+    for (let q = 0; q < n; q++) {
+      const r = radii[q], key = Math.round(r * r);
+      if (count[key]++ === 0) value[key] = r;
+      else if (value[key] !== r) return medianBySelection(radii, n);
+    }
+    // the values of rank ⌊n/2⌋ and (n even) the one before it
+    const mid = n >> 1;
+    let seen = 0, below = NaN;
+    for (let key = 0; key <= top; key++) {
+      if (!count[key]) continue;
+      seen += count[key];
+      if (seen > mid) return n % 2 ? value[key] : ((seen - count[key] === mid ? below : value[key]) + value[key]) / 2;
+      below = value[key];
+    }
+    throw new Error('median: fewer values than counted');
+  }
+}
+
+/** the middle value(s) by selection (reorders radii[0..n)) */
+function medianBySelection(radii: Float64Array, n: number): number {
+  const mid = n >> 1;
+  selectInPlace(radii, 0, n - 1, mid);
+  let below = -Infinity;
+  if (!(n % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
+  return n % 2 ? radii[mid] : (below + radii[mid]) / 2;
 }
 
 /**
