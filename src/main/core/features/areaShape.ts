@@ -24,6 +24,12 @@ const PERIM_W = new Float64Array(50);
 for (const c of [5, 7, 15, 17, 25, 27]) PERIM_W[c] = 1;
 PERIM_W[21] = PERIM_W[33] = SQRT2;
 PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
+// Euler number ×4 of a 2×2 quad by its code tl + 2·tr + 4·bl + 8·br: one pixel +1, three −1,
+// a diagonal pair (codes 6 and 9) −2
+const EULER_QUAD = Int8Array.from({ length: 16 }, (_, c) => {
+  const s = (c & 1) + ((c >> 1) & 1) + ((c >> 2) & 1) + (c >> 3);
+  return s === 1 ? 1 : s === 3 ? -1 : c === 6 || c === 9 ? -2 : 0;
+});
 
 export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
   const { width: w, labels, ids, start, pixels, bbox } = ix;
@@ -40,8 +46,13 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     maxArea = Math.max(maxArea, start[k + 1] - start[k]);
   }
   const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
+  // per frame row: first and last pixel column (−1: none); per frame column: first and last row
+  let maxSide = 0;
+  for (let k = 0; k < n; k++) maxSide = Math.max(maxSide, bbox[4 * k + 2] - bbox[4 * k] + 3, bbox[4 * k + 3] - bbox[4 * k + 1] + 3);
+  const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
   const radiiBuf = new Float64Array(maxArea);
-  const frameAt = new Int32Array(maxArea);
+  const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
+  const median = new RadiusMedian();
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
@@ -54,6 +65,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const m = mBuf.subarray(0, fw * fh);
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
+    rowFirst.fill(-1, 0, fh);
+    colFirst.fill(-1, 0, fw);
     // pixels come in raster order: the row is tracked, not divided for
     for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
@@ -62,7 +75,13 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
         rowStart += w;
       }
       const x = i - rowStart;
-      frameAt[q] = (y - y0 + 1) * fw + (x - x0 + 1);
+      const fx = x - x0 + 1, fy = y - y0 + 1;
+      frameAt[q] = fy * fw + fx;
+      // raster order: a row's first pixel comes first, a column's first row first
+      if (rowFirst[fy] < 0) rowFirst[fy] = fx;
+      rowLast[fy] = fx;
+      if (colFirst[fx] < 0) colFirst[fx] = fy;
+      colLast[fx] = fy;
       sx += x;
       sy += y;
       sxx += x * x;
@@ -75,6 +94,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     let mrr = 0, mcc = 0, mrc = 0;
     const radii = radiiBuf;
     let rsum = 0, rmax = 0;
+    // border = pixel with a 4-neighbour outside the object (for the perimeter), listed in raster order
+    borderBuf.fill(0, 0, fw * fh);
+    const border = borderBuf;
+    let nb = 0;
     for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
       const i = pixels[p];
       while (i >= rowStart + w) {
@@ -90,12 +113,12 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
       radii[q] = r;
       rsum += r;
       if (r > rmax) rmax = r;
+      const fi = frameAt[q];
+      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) {
+        border[fi] = 1;
+        borderAt[nb++] = fi;
+      }
     }
-    // the median by selection: the middle value(s), not a sort
-    const mid = area >> 1;
-    selectInPlace(radii, 0, area - 1, mid);
-    let below = -Infinity;
-    if (!(area % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
     A[k] = area;
     CX[k] = cx;
     CY[k] = cy;
@@ -108,7 +131,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ED[k] = Math.sqrt((4 * area) / Math.PI);
     MAXR[k] = rmax;
     MEANR[k] = rsum / area;
-    MEDR[k] = area % 2 ? radii[mid] : (below + radii[mid]) / 2;
+    MEDR[k] = median.of(radii, area, rmax);
     // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
     const a = mcc / area;
     const b = -mrc / area;
@@ -129,19 +152,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // reference fixtures record both: features-cellprofiler.test.ts)
     const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    // perimeter: border = pixel with a 4-neighbour outside the object
+    // perimeter: each border pixel's neighbourhood code, in raster order (the order the box scan met them)
     let per = 0;
-    // border mask of the framed crop first, then each border pixel's neighbourhood code; both
-    // over the object's pixels in raster order (the order the box scan met them)
-    borderBuf.fill(0, 0, fw * fh);
-    const border = borderBuf;
-    for (let q = 0; q < area; q++) {
-      const fi = frameAt[q];
-      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) border[fi] = 1;
-    }
-    for (let q = 0; q < area; q++) {
-      const fi = frameAt[q];
-      if (!border[fi]) continue;
+    for (let q = 0; q < nb; q++) {
+      const fi = borderAt[q];
       const code =
         1 +
         2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
@@ -152,23 +166,22 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     FF[k] = (4 * Math.PI * area) / (per * per);
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
-    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
-    let q1 = 0, q3 = 0, qd = 0;
+    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask,
+    // each quad's code slid along the row from the last one's right column
+    let euler4 = 0;
     for (let yy = 0; yy < fh - 1; yy++) {
-      for (let xx = 0; xx < fw - 1; xx++) {
-        const fi = yy * fw + xx;
-        const tl = m[fi], tr2 = m[fi + 1], bl = m[fi + fw], br = m[fi + fw + 1];
-        const s = tl + tr2 + bl + br;
-        if (s === 1) q1++;
-        else if (s === 3) q3++;
-        else if (s === 2 && tl === br) qd++;
+      let fi = yy * fw;
+      let code = (m[fi] << 1) | (m[fi + fw] << 3);
+      for (let xx = 0; xx < fw - 1; xx++, fi++) {
+        code = ((code >> 1) & 5) | (m[fi + 1] << 1) | (m[fi + fw + 1] << 3);
+        euler4 += EULER_QUAD[code];
       }
     }
-    EUL[k] = (q1 - q3 - 2 * qd) / 4;
-    const hull = convexArea(m, fw, fh);
+    EUL[k] = euler4 / 4;
+    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area);
     CVA[k] = hull;
     SOL[k] = area / hull;
-    const ph = pixelHull(m, fw, fh);
+    const ph = pixelHull(rowFirst, rowLast, fh);
     [FMIN[k], FMAX[k]] = feretDiameters(ph);
     // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
     const ix0 = ph.hx.map((v) => v + x0 - 1), iy0 = ph.hy.map((v) => v + y0 - 1);
@@ -182,19 +195,61 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
 }
 
 /**
+ * The median of an object's distances to its edge. They are square roots of whole numbers, so a
+ * count per rounded r² ranks them without moving them (a counting pass, not a selection); values
+ * that are not (two different ones on one count) are ranked by selection instead.
+ */
+class RadiusMedian {
+  private count = new Int32Array(0);
+  private value = new Float64Array(0);
+  of(radii: Float64Array, n: number, max: number): number {
+    const top = Math.round(max * max);
+    if (this.count.length <= top) {
+      this.count = new Int32Array(2 * top + 2);
+      this.value = new Float64Array(2 * top + 2);
+    }
+    const count = this.count, value = this.value;
+    count.fill(0, 0, top + 1);
+    for (let q = 0; q < n; q++) {
+      const r = radii[q], key = Math.round(r * r);
+      if (count[key]++ === 0) value[key] = r;
+      else if (value[key] !== r) return medianBySelection(radii, n);
+    }
+    // the values of rank ⌊n/2⌋ and (n even) the one before it
+    const mid = n >> 1;
+    let seen = 0, below = NaN;
+    for (let key = 0; key <= top; key++) {
+      if (!count[key]) continue;
+      seen += count[key];
+      if (seen > mid) return n % 2 ? value[key] : ((seen - count[key] === mid ? below : value[key]) + value[key]) / 2;
+      below = value[key];
+    }
+    throw new Error('median: fewer values than counted');
+  }
+}
+
+/** the middle value(s) by selection (reorders radii[0..n)) */
+function medianBySelection(radii: Float64Array, n: number): number {
+  const mid = n >> 1;
+  selectInPlace(radii, 0, n - 1, mid);
+  let below = -Infinity;
+  if (!(n % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
+  return n % 2 ? radii[mid] : (below + radii[mid]) / 2;
+}
+
+/**
  * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
+ * Takes the framed mask's first/last pixel of each row and column (−1 where none).
  */
-function convexArea(m: Uint8Array, fw: number, fh: number): number {
+function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  // candidate pixels: first/last of each row and column (skimage's possible_hull), found in one
-  // raster pass; each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
+  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
   // strictly between the lowest and highest of the same X are never strict hull vertices, so only
   // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
   // hull (collinear points dropped) is the one of all candidates.
   const nx = 2 * fw + 2;
   const yLo = new Int32Array(nx).fill(0x7fffffff), yHi = new Int32Array(nx).fill(-0x7fffffff);
-  const colFirst = new Int32Array(fw).fill(-1), colLast = new Int32Array(fw);
   const add = (x: number, y: number) => {
     // X + 1 as the slot (X ≥ −1)
     const a = 2 * x, b = 2 * y;
@@ -206,18 +261,9 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
     if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
   };
   for (let y = 0; y < fh; y++) {
-    let first = -1, last = -1;
-    for (let x = 0, o = y * fw; x < fw; x++)
-      if (m[o + x]) {
-        if (first < 0) first = x;
-        last = x;
-        if (colFirst[x] < 0) colFirst[x] = y;
-        colLast[x] = y;
-      }
-    if (first >= 0) {
-      add(first, y);
-      if (last !== first) add(last, y);
-    }
+    if (rowFirst[y] < 0) continue;
+    add(rowFirst[y], y);
+    if (rowLast[y] !== rowFirst[y]) add(rowLast[y], y);
   }
   for (let x = 0; x < fw; x++) {
     if (colFirst[x] < 0) continue;
@@ -250,7 +296,7 @@ function convexArea(m: Uint8Array, fw: number, fh: number): number {
   const hx = hull.map((i) => X[i]);
   const hy = hull.map((i) => Y[i]);
   const nh = hull.length;
-  if (nh < 3) return m.reduce((s, v) => s + v, 0);
+  if (nh < 3) return area;
   // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
   // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
   const lo = new Float64Array(fh).fill(Infinity), hi = new Float64Array(fh).fill(-Infinity);

@@ -19,6 +19,15 @@ export interface CentredGeometry {
   wedge: Int8Array;
 }
 
+const lastBit = new Float64Array(1);
+const lastBitWords = new Uint32Array(lastBit.buffer);
+/** the distance without its last bit, as centrosome's heap keys it (the low word comes first) */
+function dropLastBit(d: number): number {
+  lastBit[0] = d;
+  lastBitWords[0] &= ~1;
+  return lastBit[0];
+}
+
 /**
  * centrosome's heap order: distance without its last bit, then label, row, column. The distance
  * is ≥ 0, so dropping the bit and comparing as doubles orders as its high and low words do;
@@ -29,8 +38,6 @@ class PropagateHeap {
   private dk = new Float64Array(1024);
   private lk = new Float64Array(1024);
   items = 0;
-  private readonly f = new Float64Array(1);
-  private readonly u = new Uint32Array(this.f.buffer);
   /** the popped key: label · N + pixel */
   top = 0;
   private grow() {
@@ -48,9 +55,7 @@ class PropagateHeap {
   }
   push(d: number, key: number) {
     if (this.items === this.dk.length) this.grow();
-    this.f[0] = d;
-    this.u[0] &= ~1;
-    const dd = this.f[0];
+    const dd = dropLastBit(d);
     const dk = this.dk, lk = this.lk;
     let i = this.items++;
     while (i > 0) {
@@ -90,31 +95,22 @@ class PropagateHeap {
 }
 
 /**
- * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋, taken in
- * bucket order; take() returns the current bucket's keys in key order (distance, then key). A
- * key taken from bucket b has a distance ≥ b, and a step adds 1 or √2 (and dropping the last bit
- * never goes below an integer), so what it pushes lands in bucket b + 1 or b + 2: three buckets
- * in turn hold everything.
+ * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋, unordered. A key
+ * taken from bucket b has a distance ≥ b, and a step adds 1 or √2 (and dropping the last bit never
+ * goes below an integer), so what it offers lands in bucket b + 1 or b + 2: three buckets in turn
+ * hold everything.
  */
 class RingBuckets {
   private d = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
   private k = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
   private size = new Int32Array(3);
-  private out = new Float64Array(1024);
-  private id = new Int32Array(1024);
-  private sv = new Float64Array(64);
-  private sid = new Int32Array(64);
   /** the bucket take() returns next */
   private b = 0;
-  private readonly f = new Float64Array(1);
-  private readonly u = new Uint32Array(this.f.buffer);
   empty() {
     return this.size[0] + this.size[1] + this.size[2] === 0;
   }
   push(d: number, key: number) {
-    this.f[0] = d;
-    this.u[0] &= ~1;
-    const dd = this.f[0];
+    const dd = dropLastBit(d);
     const bb = Math.floor(dd);
     if (bb < this.b || bb > this.b + 2) throw new Error(`propagate: distance ${d} outside buckets ${this.b}..${this.b + 2}`);
     const r = bb % 3;
@@ -130,61 +126,100 @@ class RingBuckets {
     this.k[r][n++] = key;
     this.size[r] = n;
   }
-  /** the current bucket's keys in key order (valid until the next take), then the next bucket */
-  take(): Float64Array {
-    const r = this.b++ % 3, m = this.size[r], d = this.d[r], k = this.k[r];
+  /** the current bucket's distances and keys (valid while only later buckets are pushed to), then the next bucket */
+  take(): { d: Float64Array; k: Float64Array; n: number } {
+    const r = this.b++ % 3, n = this.size[r];
     this.size[r] = 0;
-    if (this.out.length < m) {
-      this.out = new Float64Array(Math.max(m, 2 * this.out.length));
-      this.id = new Int32Array(this.out.length);
-    }
-    // A bucket holds few distinct distances (sums of 1 and √2 in [b, b + 1)): each entry's is
-    // looked up in a sorted list of them (value, and an id by first sight), then the keys are
-    // laid out by distance and each distance's keys sorted.
-    const id = this.id;
-    let u = 0;
-    for (let t = 0; t < m; t++) {
-      const x = d[t];
-      let lo = 0, hi = u;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.sv[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo === u || this.sv[lo] !== x) {
-        if (u === this.sv.length) this.widen();
-        this.sv.copyWithin(lo + 1, lo, u);
-        this.sid.copyWithin(lo + 1, lo, u);
-        this.sv[lo] = x;
-        this.sid[lo] = u++;
-      }
-      id[t] = this.sid[lo];
-    }
-    const cnt = new Int32Array(u);
-    for (let t = 0; t < m; t++) cnt[id[t]]++;
-    // where each distance's keys go (by id), and the bounds of each run in distance order
-    const next = new Int32Array(u), bound = new Int32Array(u + 1);
-    for (let q = 0; q < u; q++) {
-      next[this.sid[q]] = bound[q];
-      bound[q + 1] = bound[q] + cnt[this.sid[q]];
-    }
-    const out = this.out.subarray(0, m);
-    for (let t = 0; t < m; t++) out[next[id[t]]++] = k[t];
-    for (let q = 0; q < u; q++) out.subarray(bound[q], bound[q + 1]).sort();
-    return out;
-  }
-  private widen() {
-    const v = new Float64Array(2 * this.sv.length), i = new Int32Array(2 * this.sv.length);
-    v.set(this.sv);
-    i.set(this.sid);
-    this.sv = v;
-    this.sid = i;
+    return { d: this.d[r], k: this.k[r], n };
   }
 }
 
 const DI = [-1, -1, -1, 0, 0, 1, 1, 1];
 const DJ = [-1, 0, 1, -1, 1, -1, 0, 1];
 const STEP = Float64Array.from(DI, (di, k) => Math.sqrt(Math.abs(di) + Math.abs(DJ[k])));
+
+/**
+ * The propagation after the seeds, bucket by bucket, with the outcome of popping the keys in key
+ * order but not in that order (which jumps between objects at every key, a cache miss each).
+ * Within bucket b nothing is offered to b (steps are ≥ 1), so: (1) each pixel's claim is its
+ * first key in key order: the smallest label among its keys at its final distance, which no key
+ * of b changes; (2) each free pixel next to pixels claimed in b receives their offers in the key
+ * order of those pixels (distance without its last bit, label, pixel), as the pops would make
+ * them. Offers to a pixel claimed in b are never taken (they exceed its distance < b + 1), and
+ * the buckets need no order, so a bucket's claimed pixels are visited in raster order.
+ */
+function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array, w: number, h: number): void {
+  const N = w * h;
+  const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
+  // free pixels: 1 + the bucket whose offers they have received
+  const offered = new Int32Array(N);
+  let claimed = new Int32Array(1024);
+  // one pixel's offers: the offering neighbours' order keys, labels and distances
+  const od = new Float64Array(8), ok = new Float64Array(8), ol = new Int32Array(8), os = new Float64Array(8);
+  const inImage = (p: number, k: number) => {
+    const i = ((p / w) | 0) + DI[k], j = (p % w) + DJ[k];
+    return i >= 0 && i < h && j >= 0 && j < w;
+  };
+  const inner = (p: number) => {
+    const i = (p / w) | 0, j = p - i * w;
+    return i > 0 && i < h - 1 && j > 0 && j < w - 1;
+  };
+  for (let cur = 1; !queue.empty(); cur++) {
+    const { d, k: keys, n } = queue.take();
+    if (claimed.length < n) claimed = new Int32Array(2 * n);
+    // claims of this bucket are held as −1 − label (below −1, the background) until its offers are made
+    let nc = 0;
+    for (let t = 0; t < n; t++) {
+      const label = Math.floor(keys[t] / N), p = keys[t] - label * N;
+      const c = cl[p];
+      // taken in an earlier bucket, or a key its distance has since undercut
+      if (c > 0 || d[t] !== dropLastBit(dist[p])) continue;
+      if (c === 0) {
+        cl[p] = -1 - label;
+        claimed[nc++] = p;
+      } else if (label < -1 - c) cl[p] = -1 - label;
+    }
+    // raster order: neighbouring pixels are visited together
+    claimed.subarray(0, nc).sort();
+    for (let t = 0; t < nc; t++) {
+      const p1 = claimed[t], in1 = inner(p1);
+      for (let e = 0; e < 8; e++) {
+        if (!in1 && !inImage(p1, e)) continue;
+        const p2 = p1 + off[e];
+        if (cl[p2] !== 0 || offered[p2] === cur) continue;
+        offered[p2] = cur;
+        // p2's neighbours claimed in this bucket, in key order (insertion: at most 8)
+        const in2 = inner(p2);
+        let no = 0;
+        for (let f = 0; f < 8; f++) {
+          if (!in2 && !inImage(p2, f)) continue;
+          const q = p2 + off[f], c = cl[q];
+          if (c >= -1) continue;
+          const dq = dropLastBit(dist[q]), kq = (-1 - c) * N + q;
+          let s = no++;
+          for (; s > 0 && (od[s - 1] > dq || (od[s - 1] === dq && ok[s - 1] > kq)); s--) {
+            od[s] = od[s - 1];
+            ok[s] = ok[s - 1];
+            ol[s] = ol[s - 1];
+            os[s] = os[s - 1];
+          }
+          od[s] = dq;
+          ok[s] = kq;
+          ol[s] = -1 - c;
+          os[s] = STEP[f] + dist[q];
+        }
+        for (let s = 0; s < no; s++) {
+          const dd = os[s];
+          if (dist[p2] === -1 || dist[p2] > dd) {
+            dist[p2] = dd;
+            queue.push(dd, ol[s] * N + p2);
+          }
+        }
+      }
+    }
+    for (let t = 0; t < nc; t++) cl[claimed[t]] = -1 - cl[claimed[t]];
+  }
+}
 
 /** centroids (row, column) of labels 1..max as scipy's center_of_mass (sums of whole numbers: exact in any order); NaN for absent labels */
 function centroids(data: Int32Array, w: number, h: number): { ci: Float64Array; cj: Float64Array; n: Float64Array } {
@@ -204,7 +239,7 @@ function centroids(data: Int32Array, w: number, h: number): { ci: Float64Array; 
 
 /** `edge`: objectEdges' clipped distances to the edge (centrosome distance_to_edge; the image border bounds nothing) */
 export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64Array): CentredGeometry {
-  const { width: w, height: h, labels, ids, start, pixels } = ix;
+  const { width: w, height: h, ids, start, pixels } = ix;
   const N = w * h;
   // centre objects in label order (CellProfiler's 1..N keep Stainless' order); a pixel two
   // centroids round to seeds the later one
@@ -219,60 +254,45 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
     seedAt.set(i * w + j, seedI.length);
   }
   const dist = new Float64Array(N).fill(-1);
-  const cl = new Int32Array(N);
+  // per pixel: the number of the seed that took it, 0 while free, −1 off the measured objects
+  // (one array answers both of the propagation's tests, so one cache line is read, not two)
+  const cl = new Int32Array(N).fill(-1);
+  for (let q = 0; q < pixels.length; q++) cl[pixels[q]] = 0;
   const heap = new PropagateHeap();
   // the seeds enter the heap in raster order
   for (const p of [...seedAt.keys()].sort((x, y) => x - y)) {
     dist[p] = 0;
-    if (labels[p]) heap.seed(seedAt.get(p)! * N + p);
+    if (cl[p] === 0) heap.seed(seedAt.get(p)! * N + p);
   }
   // centrosome pops every seed (key 0) before any other key; the seed layout is not a heap, so
   // that phase runs on the heap itself
   let seedsLeft = heap.items;
-  const queue = new RingBuckets();
   const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
-  // pixel p1 takes `label` and offers its distance + a step to its free neighbours: into the
-  // heap while seeds are left, then into the buckets
-  const grow = (p1: number, label: number, toHeap: boolean) => {
-    const i1 = (p1 / w) | 0, j1 = p1 - i1 * w;
-    const d0 = dist[p1];
-    const inner = i1 > 0 && i1 < h - 1 && j1 > 0 && j1 < w - 1;
-    for (let k = 0; k < 8; k++) {
-      if (!inner) {
-        const i2 = i1 + DI[k], j2 = j1 + DJ[k];
-        if (i2 < 0 || i2 >= h || j2 < 0 || j2 >= w) continue;
-      }
-      const p2 = p1 + off[k];
-      if (cl[p2] > 0 || !labels[p2]) continue;
-      const d = STEP[k] + d0;
-      if (dist[p2] === -1 || dist[p2] > d) {
-        dist[p2] = d;
-        if (toHeap) heap.push(d, label * N + p2);
-        else queue.push(d, label * N + p2);
-      }
-    }
-  };
   while (seedsLeft > 0) {
     heap.pop();
     seedsLeft--;
     const label = Math.floor(heap.top / N), p1 = heap.top - label * N;
     if (cl[p1]) continue;
     cl[p1] = label;
-    grow(p1, label, true);
-  }
-  // Then the heap is a valid one (no later key sits above a seed, and sifting keeps the rest in
-  // order), so pops come in key order, which buckets reproduce: a step adds ≥ 1, so what
-  // bucket ⌊d⌋ pushes lands in later buckets, and each bucket is sorted once when reached.
-  heap.drain((d, key) => queue.push(d, key));
-  while (!queue.empty()) {
-    const keys = queue.take();
-    for (let t = 0; t < keys.length; t++) {
-      const label = Math.floor(keys[t] / N), p1 = keys[t] - label * N;
-      if (cl[p1]) continue;
-      cl[p1] = label;
-      grow(p1, label, false);
+    // the seed offers its distance + a step to its free neighbours
+    const i1 = (p1 / w) | 0, j1 = p1 - i1 * w;
+    for (let k = 0; k < 8; k++) {
+      const i2 = i1 + DI[k], j2 = j1 + DJ[k];
+      if (i2 < 0 || i2 >= h || j2 < 0 || j2 >= w) continue;
+      const p2 = p1 + off[k];
+      if (cl[p2] !== 0) continue;
+      const d = STEP[k] + dist[p1];
+      if (dist[p2] === -1 || dist[p2] > d) {
+        dist[p2] = d;
+        heap.push(d, label * N + p2);
+      }
     }
   }
+  // Then the heap is a valid one (no later key sits above a seed, and sifting keeps the rest in
+  // order), so pops would come in key order, whose outcome buckets of ⌊d⌋ reproduce.
+  const queue = new RingBuckets();
+  heap.drain((d, key) => queue.push(d, key));
+  propagateBuckets(queue, cl, dist, w, h);
   const wedge = new Int8Array(N);
   for (let k = 0; k < ids.length; k++) {
     // objects no seed reached: the seed nearest their centroid, straight distances

@@ -1,18 +1,14 @@
 /**
- * Convex hull of an object's pixel centres on its framed mask (frame coordinates), counter-clockwise
- * in image orientation, collinear points dropped; fewer than 3 vertices when the centres are collinear.
+ * Convex hull of an object's pixel centres, from the first and last pixel column of each of its
+ * rows (−1 where a row has none; rows 0..fh − 1), counter-clockwise in image orientation, collinear
+ * points dropped; fewer than 3 vertices when the centres are collinear.
  */
-export function pixelHull(m: Uint8Array, fw: number, fh: number): { hx: number[]; hy: number[] } {
+export function pixelHull(rowFirst: Int32Array, rowLast: Int32Array, fh: number): { hx: number[]; hy: number[] } {
   // hull candidates: the first and last pixel centre of each row, in (y, x) order
   const xs: number[] = [];
   const ys: number[] = [];
   for (let y = 0; y < fh; y++) {
-    let first = -1, last = -1;
-    for (let x = 0; x < fw; x++)
-      if (m[y * fw + x]) {
-        if (first < 0) first = x;
-        last = x;
-      }
+    const first = rowFirst[y], last = rowLast[y];
     if (first < 0) continue;
     xs.push(first);
     ys.push(y);

@@ -62,19 +62,18 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
   const queue = new RingBuckets();
   // per-object crops, reused: the bounding box plus one pixel each side (past the image border
   // too), so every object pixel has all 8 neighbours in the crop
-  let inside = new Uint8Array(0), done = new Uint8Array(0), dist = new Float64Array(0);
+  // per crop pixel: 0 outside the object, 1 inside, 2 reached (its distance final)
+  let state = new Uint8Array(0), dist = new Float64Array(0);
   const off = new Int32Array(8), step = Float64Array.from(DY, (dy, e) => (dy && DX[e] ? Math.SQRT2 : 1));
   for (let k = 0; k < ids.length; k++) {
     const x0 = bbox[4 * k] - 1, y0 = bbox[4 * k + 1] - 1;
     const bw = bbox[4 * k + 2] + 1 - x0 + 1, bh = bbox[4 * k + 3] + 1 - y0 + 1;
     const area = bw * bh;
-    if (inside.length < area) {
-      inside = new Uint8Array(2 * area);
-      done = new Uint8Array(2 * area);
+    if (state.length < area) {
+      state = new Uint8Array(2 * area);
       dist = new Float64Array(2 * area);
     }
-    inside.fill(0, 0, area);
-    done.fill(0, 0, area);
+    state.fill(0, 0, area);
     dist.fill(-1, 0, area);
     for (let e = 0; e < 8; e++) off[e] = DY[e] * bw + DX[e];
     // the centre: the first pixel (raster order) farthest from the edge
@@ -83,7 +82,7 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
       const i = pixels[p];
       const y = (i / W) | 0;
       const q = (y - y0) * bw + (i - y * W - x0);
-      inside[q] = 1;
+      state[q] = 1;
       if (edge[i] > best) {
         best = edge[i];
         bc = q;
@@ -97,12 +96,12 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
       const { nodes, n } = queue.take(b);
       for (let t = 0; t < n; t++) {
         const q = nodes[t];
-        if (done[q]) continue;
-        done[q] = 1;
+        if (state[q] === 2) continue;
+        state[q] = 2;
         const d0 = dist[q];
         for (let e = 0; e < 8; e++) {
           const r = q + off[e];
-          if (!inside[r] || done[r]) continue;
+          if (state[r] !== 1) continue;
           const d = step[e] + d0;
           if (dist[r] === -1 || dist[r] > d) {
             dist[r] = d;
@@ -117,7 +116,7 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
       const y = (i / W) | 0;
       const x = i - y * W;
       const q = (y - y0) * bw + (x - x0);
-      if (!done[q]) continue;
+      if (state[q] !== 2) continue;
       const dc = dist[q];
       const r = dc / (dc + edge[i] + 0.001);
       bin[i] = Math.min(bins, Math.floor(r * bins));

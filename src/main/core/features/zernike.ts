@@ -144,6 +144,7 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
   }
   const mr = new Float64Array(MOMENTS.length);
   const mi = new Float64Array(MOMENTS.length);
+  const { cx, cy, r } = circle;
   // pixels come in raster order: the row is tracked, not divided for
   for (let p = from, y = from < to ? (pixels[from] / w) | 0 : 0, rowStart = y * w; p < to; p++) {
     const i = pixels[p];
@@ -151,8 +152,8 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
       y++;
       rowStart += w;
     }
-    const x = (i - rowStart - circle.cx) / circle.r;
-    const yy = (y - circle.cy) / circle.r;
+    const x = (i - rowStart - cx) / r;
+    const yy = (y - cy) / r;
     const r2 = x * x + yy * yy;
     // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
     if (r2 > 1) continue;
