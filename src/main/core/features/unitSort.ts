@@ -1,33 +1,74 @@
 /**
- * Ascending sort of one object's 0–1 pixel values, for its quantiles: an LSD radix sort on a
- * 16-bit key (⌊v·65535 + ½⌋ clamped, monotonic in v, distinct for every level of an 8- or 16-bit
- * image), then one check pass; values off that grid that share a key fall back to the built-in
- * sort. Linear in the object's size, with no per-pixel unpredictable branches, unlike selection.
+ * Ascending sort of one object's 0–1 pixel values, for its quantiles: a stable sort on a 16-bit
+ * key (⌊v·65535 + ½⌋ clamped, monotonic in v, distinct for every level of an 8- or 16-bit image),
+ * then one check pass; values off that grid that share a key fall back to the built-in sort. When
+ * the object's keys span fewer than 4 levels a value (cells, mostly) it is one counting sort over
+ * that span, else an LSD radix sort on the key's two bytes; both stable, so the same order. Linear
+ * in the object's size, with no per-pixel unpredictable branches, unlike selection.
  */
 export class UnitSorter {
   private tmp = new Float64Array(0);
   private keys = new Uint16Array(0);
   private keys2 = new Uint16Array(0);
   private readonly count = new Int32Array(512);
+  /** per key: its count, then its next output position in the counting sort (all 0 between calls) */
+  private readonly slots = new Int32Array(65536);
 
   /**
    * Sorts src[0..n) ascending into out[0..n) (src is left as it is), NaNs last as numpy sorts
    * them; returns whether there was a NaN.
    */
   sort(src: Float64Array, n: number, out: Float64Array): boolean {
-    if (this.tmp.length < n) {
+    if (this.keys.length < n) {
       this.tmp = new Float64Array(2 * n);
       this.keys = new Uint16Array(2 * n);
       this.keys2 = new Uint16Array(2 * n);
     }
-    const { tmp, keys, keys2, count } = this;
-    count.fill(0);
-    let nan = false;
+    const { keys, slots } = this;
+    let nan = false, lo = 65535, hi = 0;
     for (let i = 0; i < n; i++) {
       const v = src[i];
       if (v !== v) nan = true;
       const k = v <= 0 ? 0 : v >= 1 ? 65535 : (v * 65535 + 0.5) | 0;
       keys[i] = k;
+      slots[k]++;
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+    }
+    // a step of the span's prefix sum costs a fraction of a scatter step: up to 4n levels the
+    // counting sort's one scatter beats the radix sort's two
+    if (hi - lo < 4 * n) this.countingSort(src, n, out, lo, hi);
+    else {
+      slots.fill(0, lo, hi + 1);
+      this.radixSort(src, n, out);
+    }
+    // (a NaN defeats the check: the built-in sort puts it last)
+    if (nan) out.subarray(0, n).sort();
+    else
+      for (let i = 1; i < n; i++)
+        if (out[i] < out[i - 1]) {
+          out.subarray(0, n).sort();
+          break;
+        }
+    return nan;
+  }
+
+  private countingSort(src: Float64Array, n: number, out: Float64Array, lo: number, hi: number): void {
+    const { keys, slots } = this;
+    for (let d = lo, at = 0; d <= hi; d++) {
+      const c = slots[d];
+      slots[d] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) out[slots[keys[i]]++] = src[i];
+    slots.fill(0, lo, hi + 1);
+  }
+
+  private radixSort(src: Float64Array, n: number, out: Float64Array): void {
+    const { tmp, keys, keys2, count } = this;
+    count.fill(0);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
       count[k & 255]++;
       count[256 + (k >> 8)]++;
     }
@@ -44,15 +85,6 @@ export class UnitSorter {
       keys2[at] = keys[i];
     }
     for (let i = 0; i < n; i++) out[count[256 + (keys2[i] >> 8)]++] = tmp[i];
-    // (a NaN defeats the check: the built-in sort puts it last)
-    if (nan) out.subarray(0, n).sort();
-    else
-      for (let i = 1; i < n; i++)
-        if (out[i] < out[i - 1]) {
-          out.subarray(0, n).sort();
-          break;
-        }
-    return nan;
   }
 }
 

@@ -1,51 +1,74 @@
-/**
- * Separable Gaussian blur (sigma in pixels, kernel ±3σ, edges mirrored). Each output pixel is
- * the sum of its taps in kernel order, in doubles, then rounded to float32; the vertical pass
- * adds one kernel row at a time across a whole image row (same sums, read along rows).
- */
-export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  if (sigma <= 0) return Float32Array.from(src);
+const mirror = (i: number, n: number) => (i < 0 ? Math.min(n - 1, -i - 1) : i >= n ? Math.max(0, 2 * n - i - 1) : i);
+
+/** Normalised Gaussian taps, float32-rounded then widened (the weights the sums use). */
+function gaussianTaps(sigma: number): Float64Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const k = new Float32Array(2 * r + 1);
   let s = 0;
   for (let i = -r; i <= r; i++) s += k[i + r] = Math.exp((-i * i) / (2 * sigma * sigma));
   for (let i = 0; i < k.length; i++) k[i] /= s;
-  const mirror = (i: number, n: number) => (i < 0 ? Math.min(n - 1, -i - 1) : i >= n ? Math.max(0, 2 * n - i - 1) : i);
-  const kd = Float64Array.from(k);
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  // the taps in locals when there are 7 (σ = 1, the one the pipelines use): same sums, in order
-  const seven = r === 3;
-  const [k0, k1, k2, k3, k4, k5, k6] = seven ? kd : [0, 0, 0, 0, 0, 0, 0];
-  // interior pixels need no mirroring; only the r-wide margins go through mirror()
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      if (x >= r && x < width - r) {
-        const o = row + x - r;
-        if (seven) acc = 0 + k0 * src[o] + k1 * src[o + 1] + k2 * src[o + 2] + k3 * src[o + 3] + k4 * src[o + 4] + k5 * src[o + 5] + k6 * src[o + 6];
-        else for (let j = 0; j <= 2 * r; j++) acc += kd[j] * src[o + j];
-      } else for (let j = -r; j <= r; j++) acc += kd[j + r] * src[row + mirror(x + j, width)];
-      tmp[row + x] = acc;
-    }
+  return Float64Array.from(k);
+}
+
+/**
+ * The horizontal pass of image row y into `dst` (float32-rounded, as a float32 image would hold
+ * it): the row goes once into `line` as doubles with its mirrored margins, so every pixel sums
+ * its taps the same way.
+ */
+function blurRow(src: Float32Array, width: number, y: number, k: Float64Array, line: Float64Array, dst: Float64Array): void {
+  const r = (k.length - 1) >> 1, row = y * width;
+  for (let t = 0; t < width + 2 * r; t++) line[t] = src[row + mirror(t - r, width)];
+  if (r === 3) {
+    // the taps in locals for σ = 1 (the one the pipelines use): same sums, in order
+    const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
+    for (let x = 0; x < width; x++)
+      dst[x] = Math.fround(0 + k0 * line[x] + k1 * line[x + 1] + k2 * line[x + 2] + k3 * line[x + 3] + k4 * line[x + 4] + k5 * line[x + 5] + k6 * line[x + 6]);
+    return;
   }
-  const rows = new Int32Array(2 * r + 1);
-  const acc = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    let acc = 0;
+    for (let j = 0; j <= 2 * r; j++) acc += k[j] * line[x + j];
+    dst[x] = Math.fround(acc);
+  }
+}
+
+/**
+ * Separable Gaussian blur (sigma in pixels, kernel ±3σ, edges mirrored). Each output pixel is
+ * the sum of its taps in kernel order, in doubles, then rounded to float32, horizontally then
+ * vertically. The horizontal rows live in a ring of 2r + 1 rows (the window of one output row:
+ * mirrored rows stay inside it), so the intermediate image never leaves the cache.
+ */
+export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  if (sigma <= 0) return Float32Array.from(src);
+  const k = gaussianTaps(sigma);
+  const r = (k.length - 1) >> 1, n = 2 * r + 1;
+  const out = new Float32Array(src.length);
+  const line = new Float64Array(width + 2 * r);
+  const ring = Array.from({ length: n }, () => new Float64Array(width));
+  // which image row each ring slot holds
+  const held = new Int32Array(n).fill(-1);
+  const rows: Float64Array[] = new Array<Float64Array>(n);
   for (let y = 0; y < height; y++) {
-    for (let j = -r; j <= r; j++) rows[j + r] = mirror(y + j, height) * width;
+    for (let j = 0; j < n; j++) {
+      const t = mirror(y + j - r, height), slot = t % n;
+      if (held[slot] !== t) {
+        blurRow(src, width, t, k, line, ring[slot]);
+        held[slot] = t;
+      }
+      rows[j] = ring[slot];
+    }
     const o = y * width;
-    if (seven) {
-      const o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6];
-      for (let x = 0; x < width; x++) out[o + x] = 0 + k0 * tmp[o0 + x] + k1 * tmp[o1 + x] + k2 * tmp[o2 + x] + k3 * tmp[o3 + x] + k4 * tmp[o4 + x] + k5 * tmp[o5 + x] + k6 * tmp[o6 + x];
+    if (r === 3) {
+      const [t0, t1, t2, t3, t4, t5, t6] = rows;
+      const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
+      for (let x = 0; x < width; x++) out[o + x] = 0 + k0 * t0[x] + k1 * t1[x] + k2 * t2[x] + k3 * t3[x] + k4 * t4[x] + k5 * t5[x] + k6 * t6[x];
       continue;
     }
-    acc.fill(0);
-    for (let j = 0; j <= 2 * r; j++) {
-      const kj = kd[j], oj = rows[j];
-      for (let x = 0; x < width; x++) acc[x] += kj * tmp[oj + x];
+    for (let x = 0; x < width; x++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += k[j] * rows[j][x];
+      out[o + x] = acc;
     }
-    out.set(acc, o);
   }
   return out;
 }

@@ -70,51 +70,52 @@ class CostBuckets implements Frontier {
  * Dijkstra from the seeds over the mask (see propagate). Returns null when `buckets` and the
  * bucket frontier cannot reproduce the heap's labels: a cost it cannot file, or a pixel reached at
  * its current cost by a second label — the heap's label then depends on how it pops equal costs.
+ *
+ * The pops wander over the whole image, so nearly every read misses the cache: each pixel keeps
+ * its cost, intensity and label in one 16-byte record (one line fetch for all three), and the grid
+ * has a one-pixel frame outside the mask, so neighbours need no bounds tests. The frontier holds
+ * framed indices; only its pop order matters, not the values.
  */
 function flood(image: Float32Array, seeds: Labels, mask: Uint8Array, lambda: number, frontier: Frontier, buckets: boolean): Int32Array | null {
-  const { width: w, height: h } = seeds;
-  const out = Int32Array.from(seeds.data);
-  const dist = new Float64Array(w * h).fill(Infinity);
-  // 0: outside the mask, 1: open, 2: done
-  const state = new Uint8Array(w * h);
-  for (let i = 0; i < state.length; i++) state[i] = mask[i] ? 1 : 0;
-  for (let i = 0; i < out.length; i++) {
-    if (out[i] === 0) continue;
-    dist[i] = 0;
-    frontier.push(0, i, Infinity);
-  }
+  const { width: w, height: h, data: seed } = seeds;
+  const fw = w + 2;
+  const records = new ArrayBuffer(16 * fw * (h + 2));
+  // the cost so far: −1 outside the mask (the frame too) and once done, where no step lowers or equals it
+  const cost = new Float64Array(records).fill(-1);
+  const value = new Float32Array(records);
+  const label = new Int32Array(records);
+  for (let y = 0, i = 0; y < h; y++)
+    for (let x = 0, p = (y + 1) * fw + 1; x < w; x++, i++, p++) {
+      value[4 * p + 2] = image[i];
+      label[4 * p + 3] = seed[i];
+      cost[2 * p] = seed[i] ? 0 : mask[i] ? Infinity : -1;
+      if (seed[i]) frontier.push(0, p, Infinity);
+    }
   const l2 = lambda * lambda, l2d = 2 * l2;
-  const off = Int32Array.from([-w, w, -1, 1, -w - 1, -w + 1, w - 1, w + 1]);
-  const dy = Int32Array.from([-1, 1, 0, 0, -1, -1, 1, 1]);
-  const dx = Int32Array.from([0, 0, -1, 1, -1, 1, -1, 1]);
+  const off = Int32Array.from([-fw, fw, -1, 1, -fw - 1, -fw + 1, fw - 1, fw + 1]);
+  const step2 = Float64Array.from([l2, l2, l2, l2, l2d, l2d, l2d, l2d]);
   while (frontier.size) {
-    const i = frontier.pop();
-    if (state[i] === 2) continue;
-    state[i] = 2;
-    // the first pop of a pixel is at its lowest pushed cost, the one dist holds
-    const d = dist[i];
-    const y = (i / w) | 0;
-    const x = i - y * w;
-    const inner = x > 0 && x < w - 1 && y > 0 && y < h - 1;
-    const vi = image[i], li = out[i];
+    const p = frontier.pop();
+    // the first pop of a pixel is at its lowest pushed cost, the one its record holds
+    const d = cost[2 * p];
+    if (d < 0) continue;
+    cost[2 * p] = -1;
+    const vp = value[4 * p + 2], lp = label[4 * p + 3];
     for (let e = 0; e < 8; e++) {
-      if (!inner) {
-        const yy = y + dy[e];
-        const xx = x + dx[e];
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-      }
-      const j = i + off[e];
-      if (state[j] !== 1) continue;
-      const di = image[j] - vi;
-      const nd = d + Math.sqrt(di * di + (e < 4 ? l2 : l2d));
-      const dj = dist[j];
-      if (nd < dj) {
-        dist[j] = nd;
-        out[j] = li;
-        if (!frontier.push(nd, j, dj)) return null;
-      } else if (buckets && nd === dj && out[j] !== li) return null;
+      const q = p + off[e];
+      const dq = cost[2 * q];
+      if (dq < 0) continue;
+      const di = value[4 * q + 2] - vp;
+      const nd = d + Math.sqrt(di * di + step2[e]);
+      if (nd < dq) {
+        cost[2 * q] = nd;
+        label[4 * q + 3] = lp;
+        if (!frontier.push(nd, q, dq)) return null;
+      } else if (buckets && nd === dq && label[4 * q + 3] !== lp) return null;
     }
   }
+  const out = new Int32Array(w * h);
+  for (let y = 0, i = 0; y < h; y++) for (let x = 0, p = (y + 1) * fw + 1; x < w; x++, i++, p++) out[i] = label[4 * p + 3];
   return out;
 }
 
