@@ -50,6 +50,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   let maxSide = 0;
   for (let k = 0; k < n; k++) maxSide = Math.max(maxSide, bbox[4 * k + 2] - bbox[4 * k] + 3, bbox[4 * k + 3] - bbox[4 * k + 1] + 3);
   const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
+  const hullScratch = new HullScratch(maxSide);
   const radiiBuf = new Float64Array(maxArea);
   const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
   const median = new RadiusMedian();
@@ -166,19 +167,24 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     FF[k] = (4 * Math.PI * area) / (per * per);
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
-    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask,
-    // each quad's code slid along the row from the last one's right column
+    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
+    // (only those over the two rows' pixels: empty quads add 0), each quad's code slid along the
+    // row from the last one's right column
     let euler4 = 0;
     for (let yy = 0; yy < fh - 1; yy++) {
-      let fi = yy * fw;
+      const a = rowFirst[yy], b = rowFirst[yy + 1];
+      if (a < 0 && b < 0) continue;
+      const lo = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+      const hi = a < 0 ? rowLast[yy + 1] : b < 0 ? rowLast[yy] : Math.max(rowLast[yy], rowLast[yy + 1]);
+      let fi = yy * fw + lo - 1;
       let code = (m[fi] << 1) | (m[fi + fw] << 3);
-      for (let xx = 0; xx < fw - 1; xx++, fi++) {
+      for (let xx = lo - 1; xx <= hi; xx++, fi++) {
         code = ((code >> 1) & 5) | (m[fi + 1] << 1) | (m[fi + fw + 1] << 3);
         euler4 += EULER_QUAD[code];
       }
     }
     EUL[k] = euler4 / 4;
-    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area);
+    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area, hullScratch);
     CVA[k] = hull;
     SOL[k] = area / hull;
     const ph = pixelHull(rowFirst, rowLast, fh);
@@ -237,19 +243,39 @@ function medianBySelection(radii: Float64Array, n: number): number {
   return n % 2 ? radii[mid] : (below + radii[mid]) / 2;
 }
 
+/** convexArea's buffers, for frames up to `side` pixels a side (reused from object to object) */
+class HullScratch {
+  readonly yLo: Int32Array;
+  readonly yHi: Int32Array;
+  readonly X: Int32Array;
+  readonly Y: Int32Array;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  constructor(side: number) {
+    this.yLo = new Int32Array(2 * side + 2);
+    this.yHi = new Int32Array(2 * side + 2);
+    this.X = new Int32Array(4 * side + 4);
+    this.Y = new Int32Array(4 * side + 4);
+    this.lo = new Float64Array(side);
+    this.hi = new Float64Array(side);
+  }
+}
+
 /**
  * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
  * Takes the framed mask's first/last pixel of each row and column (−1 where none).
  */
-function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number): number {
+function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number, s: HullScratch): number {
   if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points
-  // strictly between the lowest and highest of the same X are never strict hull vertices, so only
+  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its
+  // four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points strictly between the lowest and highest of the same X are never strict hull vertices, so only
   // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
   // hull (collinear points dropped) is the one of all candidates.
   const nx = 2 * fw + 2;
-  const yLo = new Int32Array(nx).fill(0x7fffffff), yHi = new Int32Array(nx).fill(-0x7fffffff);
+  const { yLo, yHi, X, Y, lo, hi } = s;
+  yLo.fill(0x7fffffff, 0, nx);
+  yHi.fill(-0x7fffffff, 0, nx);
   const add = (x: number, y: number) => {
     // X + 1 as the slot (X ≥ −1)
     const a = 2 * x, b = 2 * y;
@@ -270,15 +296,14 @@ function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Ar
     add(x, colFirst[x]);
     if (colLast[x] !== colFirst[x]) add(x, colLast[x]);
   }
-  const X = new Int32Array(2 * nx), Y = new Int32Array(2 * nx);
   let np = 0;
-  for (let s = 0; s < nx; s++) {
-    if (yHi[s] < yLo[s]) continue;
-    X[np] = s - 1;
-    Y[np++] = yLo[s];
-    if (yHi[s] !== yLo[s]) {
-      X[np] = s - 1;
-      Y[np++] = yHi[s];
+  for (let c = 0; c < nx; c++) {
+    if (yHi[c] < yLo[c]) continue;
+    X[np] = c - 1;
+    Y[np++] = yLo[c];
+    if (yHi[c] !== yLo[c]) {
+      X[np] = c - 1;
+      Y[np++] = yHi[c];
     }
   }
   const cross = (o: number, a: number, b: number) => (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
@@ -299,7 +324,8 @@ function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Ar
   if (nh < 3) return area;
   // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
   // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
-  const lo = new Float64Array(fh).fill(Infinity), hi = new Float64Array(fh).fill(-Infinity);
+  lo.fill(Infinity, 0, fh);
+  hi.fill(-Infinity, 0, fh);
   for (let e = 0; e < nh; e++) {
     const f = (e + 1) % nh;
     const ya = hy[e], yb = hy[f];

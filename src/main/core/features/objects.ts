@@ -21,14 +21,21 @@ export interface ObjectIndex {
 
 export function indexObjects(l: Labels): ObjectIndex {
   const { width: w, height: h, data } = l;
-  let max = 0;
+  // pixels per label in one pass, the counts growing with the largest label met
+  let count = new Int32Array(1024);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (v < 0) throw new Error(`label image has a negative label ${v}`);
-    if (v > max) max = v;
+    // (v >>> 0) is past the end for negative labels too
+    if (v >>> 0 >= count.length) {
+      if (v < 0) throw new Error(`label image has a negative label ${v}`);
+      const grown = new Int32Array(Math.max(2 * count.length, v + 1));
+      grown.set(count);
+      count = grown;
+    }
+    count[v]++;
   }
-  const count = new Int32Array(max + 1);
-  for (let i = 0; i < data.length; i++) count[data[i]]++;
+  let max = count.length - 1;
+  while (max > 0 && !count[max]) max--;
   const slot = new Int32Array(max + 1).fill(-1);
   let n = 0;
   for (let v = 1; v <= max; v++) if (count[v]) slot[v] = n++;
