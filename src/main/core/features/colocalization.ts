@@ -110,22 +110,79 @@ function integerRanks(px: Int32Array, levels: ImageLevels): { rank: Int32Array; 
   return { rank, rankMax: Math.max(0, r) };
 }
 
-/** dense ranks (0 = smallest) of any values: each value's place among the distinct sorted values */
+/**
+ * dense ranks (0 = smallest) of any values: the pixels ordered by value (radixOrder), then one walk
+ * giving equal values (−0 and 0 too) one rank. Each NaN ranks 0 and, as a value of its own,
+ * counts in rankMax.
+ */
 function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
-  const sorted = Float64Array.from(v).sort();
-  let m = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
+  const order = radixOrder(v);
   const rank = new Int32Array(v.length);
-  for (let p = 0; p < v.length; p++) {
-    let lo = 0, hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v[p]) lo = mid + 1;
-      else hi = mid;
+  let r = -1, prev = 0, nan = 0;
+  for (let s = 0; s < order.length; s++) {
+    const p = order[s], x = v[p];
+    if (x !== x) {
+      nan++;
+      continue;
     }
-    rank[p] = lo;
+    if (r < 0 || x !== prev) {
+      r++;
+      prev = x;
+    }
+    rank[p] = r;
   }
-  return { rank, rankMax: Math.max(0, m - 1) };
+  return { rank, rankMax: Math.max(0, r + nan) };
+}
+
+/**
+ * Positions 0..n−1 of v in increasing order of value: an LSD radix sort, 8 bits a pass (256
+ * buckets keep the scatter in cache), of the values' bits made monotonic (sign bit flipped for
+ * positives, all bits for negatives; −0 and 0 end up adjacent). Reads the bits through a
+ * little-endian Uint32 view; passes where every value has the same digit are skipped.
+ */
+function radixOrder(v: Float64Array): Int32Array {
+  const n = v.length;
+  const bits = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
+  const lo = new Uint32Array(n), hi = new Uint32Array(n);
+  const count = new Int32Array(8 << 8);
+  for (let p = 0; p < n; p++) {
+    let l = bits[2 * p], h = bits[2 * p + 1];
+    if (h & 0x80000000) {
+      l = ~l;
+      h = ~h;
+    } else h ^= 0x80000000;
+    lo[p] = l;
+    hi[p] = h;
+    count[l & 0xff]++;
+    count[256 + ((l >>> 8) & 0xff)]++;
+    count[512 + ((l >>> 16) & 0xff)]++;
+    count[768 + (l >>> 24)]++;
+    count[1024 + (h & 0xff)]++;
+    count[1280 + ((h >>> 8) & 0xff)]++;
+    count[1536 + ((h >>> 16) & 0xff)]++;
+    count[1792 + (h >>> 24)]++;
+  }
+  // the keys travel with the positions, so every pass reads them in order
+  let order = Int32Array.from({ length: n }, (_, p) => p), keyLo = lo, keyHi = hi;
+  let next = new Int32Array(n), nextLo = new Uint32Array(n), nextHi = new Uint32Array(n);
+  for (let pass = 0; pass < 8; pass++) {
+    const sh = 8 * (pass & 3), base = pass << 8;
+    const key = pass < 4 ? keyLo : keyHi;
+    if (n === 0 || count[base + ((key[0] >>> sh) & 0xff)] === n) continue;
+    for (let d = 0, at = 0; d < 256; d++) {
+      const c = count[base + d];
+      count[base + d] = at;
+      at += c;
+    }
+    for (let s = 0; s < n; s++) {
+      const t = count[base + ((key[s] >>> sh) & 0xff)]++;
+      next[t] = order[s];
+      nextLo[t] = keyLo[s];
+      nextHi[t] = keyHi[s];
+    }
+    [order, next, keyLo, nextLo, keyHi, nextHi] = [next, order, nextLo, keyLo, nextHi, keyHi];
+  }
+  return order;
 }
 
 export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {
