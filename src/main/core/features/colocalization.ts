@@ -1,5 +1,6 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 import { denseRanks } from './denseRanks';
+import { floatKeys, radixSort } from './radixSort';
 
 /**
  * CellProfiler 4.2 MeasureColocalization, per object, for one channel pair (A, B) on 0–1 images:
@@ -111,12 +112,12 @@ function integerRanks(px: Int32Array, levels: ImageLevels): { rank: Int32Array; 
 }
 
 /**
- * dense ranks (0 = smallest) of any values: the pixels ordered by value (radixOrder), then one walk
- * giving equal values (−0 and 0 too) one rank. Each NaN ranks 0 and, as a value of its own,
- * counts in rankMax.
+ * dense ranks (0 = smallest) of any values, NaN too (the image's levels have none then): the
+ * pixels ordered by value (radixSort), then one walk giving equal values (−0 and 0 too) one rank.
+ * Each NaN ranks 0 and, as a value of its own, counts in rankMax.
  */
 function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
-  const order = radixOrder(v);
+  const order = radixSort(floatKeys(v)).index;
   const rank = new Int32Array(v.length);
   let r = -1, prev = 0, nan = 0;
   for (let s = 0; s < order.length; s++) {
@@ -132,57 +133,6 @@ function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
     rank[p] = r;
   }
   return { rank, rankMax: Math.max(0, r + nan) };
-}
-
-/**
- * Positions 0..n−1 of v in increasing order of value: an LSD radix sort, 8 bits a pass (256
- * buckets keep the scatter in cache), of the values' bits made monotonic (sign bit flipped for
- * positives, all bits for negatives; −0 and 0 end up adjacent). Reads the bits through a
- * little-endian Uint32 view; passes where every value has the same digit are skipped.
- */
-function radixOrder(v: Float64Array): Int32Array {
-  const n = v.length;
-  const bits = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
-  const lo = new Uint32Array(n), hi = new Uint32Array(n);
-  const count = new Int32Array(8 << 8);
-  for (let p = 0; p < n; p++) {
-    let l = bits[2 * p], h = bits[2 * p + 1];
-    if (h & 0x80000000) {
-      l = ~l;
-      h = ~h;
-    } else h ^= 0x80000000;
-    lo[p] = l;
-    hi[p] = h;
-    count[l & 0xff]++;
-    count[256 + ((l >>> 8) & 0xff)]++;
-    count[512 + ((l >>> 16) & 0xff)]++;
-    count[768 + (l >>> 24)]++;
-    count[1024 + (h & 0xff)]++;
-    count[1280 + ((h >>> 8) & 0xff)]++;
-    count[1536 + ((h >>> 16) & 0xff)]++;
-    count[1792 + (h >>> 24)]++;
-  }
-  // the keys travel with the positions, so every pass reads them in order
-  let order = Int32Array.from({ length: n }, (_, p) => p), keyLo = lo, keyHi = hi;
-  let next = new Int32Array(n), nextLo = new Uint32Array(n), nextHi = new Uint32Array(n);
-  for (let pass = 0; pass < 8; pass++) {
-    const sh = 8 * (pass & 3), base = pass << 8;
-    const key = pass < 4 ? keyLo : keyHi;
-    if (n === 0 || count[base + ((key[0] >>> sh) & 0xff)] === n) continue;
-    for (let d = 0, at = 0; d < 256; d++) {
-      const c = count[base + d];
-      count[base + d] = at;
-      at += c;
-    }
-    for (let s = 0; s < n; s++) {
-      const t = count[base + ((key[s] >>> sh) & 0xff)]++;
-      next[t] = order[s];
-      nextLo[t] = keyLo[s];
-      nextHi[t] = keyHi[s];
-    }
-    [order, next, keyLo, nextLo, keyHi, nextHi] = [next, order, nextLo, keyLo, nextHi, keyHi];
-  }
-  return order;
 }
 
 export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {

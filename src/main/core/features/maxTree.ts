@@ -1,3 +1,5 @@
+import { floatKeys, radixSort } from './radixSort';
+
 /**
  * Grey reconstruction by dilation through the mask's max-tree (component tree of its upper level
  * sets, 4-connected). The reconstruction of a seed under the mask is, at each pixel, the highest
@@ -23,72 +25,8 @@ export interface MaxTree {
   values: Float64Array;
 }
 
-/** sort keys: the two words of each value's bits, complemented (so they sort increasing as the values decrease), and the pixel */
-interface SortKeys {
-  lo: Uint32Array;
-  hi: Uint32Array;
-  pixel: Int32Array;
-}
-const sortKeys = (n: number): SortKeys => ({ lo: new Uint32Array(n), hi: new Uint32Array(n), pixel: new Int32Array(n) });
-
-/** the six 11-bit digits of a 64-bit key: word, shift */
-const DIGITS: ReadonlyArray<readonly ['lo' | 'hi', number]> = [['lo', 0], ['lo', 11], ['lo', 22], ['hi', 0], ['hi', 11], ['hi', 22]];
-
-/** Counts of every digit value, all six digits in one read of the keys. */
-function digitCounts(k: SortKeys): Int32Array {
-  const count = new Int32Array(6 * 2048);
-  const { lo, hi } = k;
-  for (let i = 0; i < lo.length; i++) {
-    const l = lo[i], h = hi[i];
-    count[l & 2047]++;
-    count[2048 + ((l >>> 11) & 2047)]++;
-    count[4096 + (l >>> 22)]++;
-    count[6144 + (h & 2047)]++;
-    count[8192 + ((h >>> 11) & 2047)]++;
-    count[10240 + (h >>> 22)]++;
-  }
-  return count;
-}
-
-/** One stable counting pass: keys of `a` to `b` by the digit of `word` at `shift`, `start` the digits' first slots. */
-function scatterByDigit(a: SortKeys, b: SortKeys, word: Uint32Array, shift: number, start: Int32Array): void {
-  const { lo, hi, pixel } = a;
-  for (let t = 0; t < lo.length; t++) {
-    const q = start[(word[t] >>> shift) & 2047]++;
-    b.lo[q] = lo[t];
-    b.hi[q] = hi[t];
-    b.pixel[q] = pixel[t];
-  }
-}
-
-/**
- * Pixel indices by decreasing value, ties in pixel order: LSD radix sort on the IEEE-754 bits
- * (values ≥ +0 order like their bits). The keys travel with the pixels so that every pass reads
- * in sequence, and 11-bit digits keep the scatter's 2,048 targets in cache.
- */
-function orderDecreasing(v: Float64Array): Int32Array {
-  const n = v.length;
-  const bits = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
-  let a = sortKeys(n), b = sortKeys(n);
-  for (let i = 0; i < n; i++) {
-    a.lo[i] = ~bits[2 * i];
-    a.hi[i] = ~bits[2 * i + 1];
-    a.pixel[i] = i;
-  }
-  const count = digitCounts(a);
-  DIGITS.forEach(([word, shift], d) => {
-    const start = count.subarray(d * 2048, (d + 1) * 2048);
-    if (start[(a[word][0] >>> shift) & 2047] === n) return; // one digit for all: order unchanged
-    for (let j = 0, sum = 0; j < 2048; j++) {
-      const c = start[j];
-      start[j] = sum;
-      sum += c;
-    }
-    scatterByDigit(a, b, a[word], shift, start);
-    [a, b] = [b, a];
-  });
-  return a.pixel;
-}
+/** Pixel indices by decreasing value, ties in pixel order. */
+const orderDecreasing = (v: Float64Array): Int32Array => radixSort(floatKeys(v, true)).index;
 
 /** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order). */
 export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
