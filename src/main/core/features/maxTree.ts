@@ -116,9 +116,10 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     }
     return q;
   };
+  // a pixel's parent is set when its component joins a later pixel's (one random write less per
+  // pixel); the grid is connected, so the last pixel processed is the root, its own parent
   for (let t = 0; t < n; t++) {
     const p = order[t];
-    par[p] = p;
     zpar[p] = p;
     const y = (p / w) | 0, x = p - y * w;
     if (x > 0 && zpar[p - 1] !== -1) {
@@ -138,9 +139,9 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
       if (r !== p) par[r] = zpar[r] = p;
     }
   }
+  par[order[n - 1]] = order[n - 1];
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
   // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
-  // The grid is connected, so the last pixel processed is the root.
   // Number the nodes in post-order: children still come before their parents, and a chain of
   // single children (most of a tree of float levels) gets consecutive numbers, so the per-seed
   // passes read their parents, and pixels that lie together, from nearby memory. Each node's
