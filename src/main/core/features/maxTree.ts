@@ -147,22 +147,24 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   // passes read their parents, and pixels that lie together, from nearby memory. Each node's
   // subtree takes a block of its size (sizes bottom-up, blocks top-down, in pixel space); the
   // node is its block's last number.
-  const size = zpar; // reused
-  size.fill(1);
+  // pixel → its subtree's size, then, once the pixel has its block (its size read for the last
+  // time), the first free number in the block: one place per pixel for both
+  const block = zpar; // reused
+  block.fill(1);
   for (let t = 0; t < n - 1; t++) {
     const p = order[t];
-    size[par[p]] += size[p];
+    block[par[p]] += block[p];
   }
-  const next = new Int32Array(n); // pixel → first free number in its block
   const pos = new Int32Array(n); // pixel → node number
   const root = order[n - 1];
   pos[root] = n - 1;
+  block[root] = 0;
   for (let t = n - 2; t >= 0; t--) {
     const p = order[t], q = par[p];
-    const b = next[q];
-    next[q] = b + size[p];
-    next[p] = b;
-    pos[p] = b + size[p] - 1;
+    const b = block[q], size = block[p];
+    block[q] = b + size;
+    block[p] = b;
+    pos[p] = b + size - 1;
   }
   const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Int32Array(n);
   for (let p = 0; p < n; p++) {
