@@ -54,9 +54,10 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     }
     return q;
   };
+  // a pixel's parent is set when its component joins a later pixel's (one random write less per
+  // pixel); the grid is connected, so the last pixel processed is the root, its own parent
   for (let t = 0; t < n; t++) {
     const p = order[t];
-    par[p] = p;
     zpar[p] = p;
     const y = (p / w) | 0, x = p - y * w;
     if (x > 0 && zpar[p - 1] !== -1) {
@@ -76,30 +77,32 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
       if (r !== p) par[r] = zpar[r] = p;
     }
   }
+  par[order[n - 1]] = order[n - 1];
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
   // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
-  // The grid is connected, so the last pixel processed is the root.
   // Number the nodes in post-order: children still come before their parents, and a chain of
   // single children (most of a tree of float levels) gets consecutive numbers, so the per-seed
   // passes read their parents, and pixels that lie together, from nearby memory. Each node's
   // subtree takes a block of its size (sizes bottom-up, blocks top-down, in pixel space); the
   // node is its block's last number.
-  const size = zpar; // reused
-  size.fill(1);
+  // pixel → its subtree's size, then, once the pixel has its block (its size read for the last
+  // time), the first free number in the block: one place per pixel for both
+  const block = zpar; // reused
+  block.fill(1);
   for (let t = 0; t < n - 1; t++) {
     const p = order[t];
-    size[par[p]] += size[p];
+    block[par[p]] += block[p];
   }
-  const next = new Int32Array(n); // pixel → first free number in its block
   const pos = new Int32Array(n); // pixel → node number
   const root = order[n - 1];
   pos[root] = n - 1;
+  block[root] = 0;
   for (let t = n - 2; t >= 0; t--) {
     const p = order[t], q = par[p];
-    const b = next[q];
-    next[q] = b + size[p];
-    next[p] = b;
-    pos[p] = b + size[p] - 1;
+    const b = block[q], size = block[p];
+    block[q] = b + size;
+    block[p] = b;
+    pos[p] = b + size - 1;
   }
   const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Int32Array(n);
   for (let p = 0; p < n; p++) {
