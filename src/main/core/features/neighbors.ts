@@ -36,18 +36,22 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   if (n <= 1) return block;
   const reach = strelDisk(distance);
   const touch = strelDisk(distance + 0.5);
-  const ir = Math.floor(distance);
-  const reachAt = Int32Array.from({ length: reach.length / 2 }, (_, e) => reach[2 * e] * w + reach[2 * e + 1]);
+  const ir = Math.floor(distance), it = Math.floor(distance + 0.5);
+  const linear = (d: Int32Array) => Int32Array.from({ length: d.length / 2 }, (_, e) => d[2 * e] * w + d[2 * e + 1]);
+  const reachAt = linear(reach), touchAt = linear(touch);
   const seen = new Int32Array(ids[n - 1] + 1).fill(-1);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     let nn = 0, per = 0, touching = 0;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
+      // only boundary pixels reach other objects first; the others matter only on the outline
+      const reaches = !boundary || boundary[i];
+      if (!reaches && !outline[i]) continue;
       const y = (i / w) | 0;
       const x = i - y * w;
-      if (boundary && !boundary[i]) {
-        /* only boundary pixels reach other objects first */
+      if (!reaches) {
+        /* on the outline only */
       } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
         // the whole disk is inside the image: linear offsets, no bounds tests
         for (let e = 0; e < reachAt.length; e++) {
@@ -68,6 +72,16 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
       }
       if (!outline[i]) continue;
       per++;
+      if (x >= it && y >= it && x < w - it && y < h - it) {
+        for (let e = 0; e < touchAt.length; e++) {
+          const v = labels[i + touchAt[e]];
+          if (v && v !== id) {
+            touching++;
+            break;
+          }
+        }
+        continue;
+      }
       for (let e = 0; e < touch.length; e += 2) {
         const yy = y + touch[e], xx = x + touch[e + 1];
         if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;

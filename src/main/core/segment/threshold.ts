@@ -54,11 +54,13 @@ export function bodyThreshold(values: ArrayLike<number>, alpha = 0.1): number {
   const otsu = otsuThreshold(values);
   let bs = 0;
   let bn = 0;
-  for (let i = 0; i < values.length; i++)
-    if (values[i] <= otsu) {
-      bs += values[i];
-      bn++;
-    }
+  // selects instead of a branch: about half the values fall either side, unpredictably at edges
+  // (adding 0 leaves bs as it is: it starts at +0, so it is never −0)
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i], below = v <= otsu;
+    bs += below ? v : 0;
+    bn += below ? 1 : 0;
+  }
   const bg = bn ? bs / bn : otsu;
   return bg + alpha * (otsu - bg);
 }
