@@ -107,17 +107,26 @@ function intensityMoments(values: Float64Array, c: Int32Array | null): { stats: 
       if (v[i] === max) atMax++;
       if (v[i] === min) atMin++;
     }
-  const stats = (lq: number, median: number, uq: number, mad: number) => ({ stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin });
-  if (c) {
-    const median = countsPercentile(c, n, 0.5);
-    return stats(countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median));
-  }
+  // no closure here: a variable an inner function reads lives in a heap context, and the sums
+  // above would load and store it every pixel
+  const [lq, median, uq, mad] = c ? countsQuartilesMad(c, n) : quartilesMad(v);
+  return { stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin };
+}
+
+/** lower quartile, median, upper quartile and MAD of the sample the counts describe */
+function countsQuartilesMad(c: Int32Array, n: number): [number, number, number, number] {
+  const median = countsPercentile(c, n, 0.5);
+  return [countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median)];
+}
+
+/** lower quartile, median, upper quartile and MAD of v, by selection on a copy */
+function quartilesMad(v: Float64Array): [number, number, number, number] {
   const w = Float64Array.from(v);
   const lq = percentile(w, 0.25);
   const median = percentile(w, 0.5, lq.index).value;
   const uq = percentile(w, 0.75, lq.index).value;
-  for (let i = 0; i < n; i++) w[i] = Math.abs(w[i] - median);
-  return stats(lq.value, median, uq, percentile(w, 0.5).value);
+  for (let i = 0; i < w.length; i++) w[i] = Math.abs(w[i] - median);
+  return [lq.value, median, uq, percentile(w, 0.5).value];
 }
 
 /** intensityMoments of the pixels at `outside` (ascending); on the grid their level counts are gathered in the same pass */

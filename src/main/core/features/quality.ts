@@ -27,21 +27,24 @@ export function haralickCorrelations(u: Float64Array, w: number, h: number, scal
 
 function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scale: number): number {
   if (w <= scale) return 0;
-  // integer counts, exact in any order: pairs alternate between two tables (entry a·8 + b) so
+  // integer counts, exact in any order: pairs rotate over four tables (entry t·64 + a·8 + b) so
   // that runs of the same pair do not wait on each other's increments
-  const c0 = new Int32Array(64), c1 = new Int32Array(64);
+  const c = new Int32Array(256);
   const span = w - scale;
   for (let y = 0; y < h; y++) {
     const o = y * w;
     let x = 0;
-    for (; x + 1 < span; x += 2) {
-      c0[(q[o + x] << 3) | q[o + x + scale]]++;
-      c1[(q[o + x + 1] << 3) | q[o + x + 1 + scale]]++;
+    for (; x + 3 < span; x += 4) {
+      const p = o + x, r = p + scale;
+      c[(q[p] << 3) | q[r]]++;
+      c[64 | (q[p + 1] << 3) | q[r + 1]]++;
+      c[128 | (q[p + 2] << 3) | q[r + 2]]++;
+      c[192 | (q[p + 3] << 3) | q[r + 3]]++;
     }
-    if (x < span) c0[(q[o + x] << 3) | q[o + x + scale]]++;
+    for (; x < span; x++) c[(q[o + x] << 3) | q[o + x + scale]]++;
   }
   const counts = new Float64Array(levels * levels);
-  for (let a = 0; a < levels; a++) for (let b = 0; b < levels; b++) counts[a * levels + b] = c0[a * 8 + b] + c1[a * 8 + b];
+  for (let a = 0; a < levels; a++) for (let b = 0; b < levels; b++) counts[a * levels + b] = c[a * 8 + b] + c[64 + a * 8 + b] + c[128 + a * 8 + b] + c[192 + a * 8 + b];
   const pairs = h * span;
   const P = counts.map((c) => c / pairs);
   const px = new Float64Array(levels), py = new Float64Array(levels);
