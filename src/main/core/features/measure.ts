@@ -126,7 +126,7 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, orig, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
   comps.forEach(({ comp, labels, ix }, j) => {
     const granularity = new Map(channels.map((c) => [c, spectra.get(c)!.objects[j]]));
-    out[comp] = measureCompartment(comp, labels, ix, channels, unit, grey, levels, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, labels, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
+    out[comp] = measureCompartment(comp, labels, ix, channels, unit, grey, levels, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, ix.ids, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
   });
   return out;
 }
@@ -147,8 +147,7 @@ function labelledPixels(nuclei: Labels | undefined, cells: Labels | undefined): 
  * object's number from segmentation (border objects are flagged, not renumbered), so the parent
  * in the set including edges is the object's own number.
  */
-function relations(comp: 'Cells' | 'Nuclei', labels: Labels, cyto: Labels | undefined): FeatureBlock {
-  const ids = indexObjects(labels).ids;
+function relations(comp: 'Cells' | 'Nuclei', ids: Int32Array, cyto: Labels | undefined): FeatureBlock {
   const names = [`Parent_${comp}IncludingEdges`];
   const values = [Float64Array.from(ids)];
   if (cyto) {
