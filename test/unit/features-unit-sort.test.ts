@@ -14,6 +14,9 @@ const cases: Array<[string, Float64Array]> = [
   ['8-bit grid, many ties', Float64Array.from({ length: 2000 }, () => Math.floor(rnd() * 40) / 255)],
   ['off the grid (floats sharing keys)', Float64Array.from({ length: 1500 }, () => rnd() * 1e-4)],
   ['out of 0–1', Float64Array.from({ length: 999 }, () => rnd() * 3 - 1)],
+  // an illumination-corrected object: 16-bit levels over a function, a few values per key (the insertion pass)
+  ['corrected (off the grid, a few a key)', Float64Array.from({ length: 2500 }, () => Math.floor(rnd() * 3000 + 20000) / 65535 / (0.7 + 0.3 * rnd()))],
+  ['corrected with −0 and +0 among them', Float64Array.from({ length: 600 }, (_, i) => (i % 5 === 0 ? (i % 2 ? -0 : 0) : Math.floor(rnd() * 400) / 65535 / (0.7 + 0.3 * rnd())))],
   ['with a NaN', Float64Array.from([0.5, NaN, 0.25, 0, 1, 0.75, 0.125])],
   ['one value', Float64Array.from([0.3])],
   ['two values', Float64Array.from([0.9, 0.1])],

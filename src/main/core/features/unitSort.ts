@@ -1,10 +1,11 @@
 /**
  * Ascending sort of one object's 0–1 pixel values, for its quantiles: a stable sort on a 16-bit
  * key (⌊v·65535 + ½⌋ clamped, monotonic in v, distinct for every level of an 8- or 16-bit image),
- * then one check pass; values off that grid that share a key fall back to the built-in sort. When
- * the object's keys span fewer than 4 levels a value (cells, mostly) it is one counting sort over
- * that span, else an LSD radix sort on the key's two bytes; both stable, so the same order. Linear
- * in the object's size, with no per-pixel unpredictable branches, unlike selection.
+ * then an insertion pass for values off that grid that share a key (the built-in sort when they
+ * crowd into a few keys). When the object's keys span fewer than 4 levels a value (cells, mostly)
+ * it is one counting sort over that span, else an LSD radix sort on the key's two bytes; both
+ * stable, so the same order. Linear in the object's size, with no per-pixel unpredictable
+ * branches, unlike selection.
  */
 export class UnitSorter {
   private tmp = new Float64Array(0);
@@ -42,14 +43,8 @@ export class UnitSorter {
       slots.fill(0, lo, hi + 1);
       this.radixSort(src, n, out);
     }
-    // (a NaN defeats the check: the built-in sort puts it last)
-    if (nan) out.subarray(0, n).sort();
-    else
-      for (let i = 1; i < n; i++)
-        if (out[i] < out[i - 1]) {
-          out.subarray(0, n).sort();
-          break;
-        }
+    // (a NaN defeats the fix-up: the built-in sort puts it last)
+    if (nan || !insertionFixUp(out, n, 8 * n)) out.subarray(0, n).sort();
     return nan;
   }
 
@@ -86,6 +81,31 @@ export class UnitSorter {
     }
     for (let i = 0; i < n; i++) out[count[256 + (keys2[i] >> 8)]++] = tmp[i];
   }
+}
+
+/** a after b in the built-in sort's order (numeric, −0 before +0; no NaN here) */
+const after = (a: number, b: number) => a > b || (a === 0 && b === 0 && 1 / a > 1 / b);
+
+/**
+ * Puts s[0..n), sorted by key, in the built-in sort's order by insertion: off-grid values (a
+ * corrected image's) are out of order only inside a key, a few places each. Gives up, returning
+ * false, after `budget` moves (values crowded into a few keys), leaving s a permutation of itself.
+ */
+function insertionFixUp(s: Float64Array, n: number, budget: number): boolean {
+  for (let i = 1; i < n; i++) {
+    const v = s[i];
+    let j = i;
+    while (j > 0 && after(s[j - 1], v)) {
+      s[j] = s[j - 1];
+      j--;
+      if (--budget < 0) {
+        s[j] = v;
+        return false;
+      }
+    }
+    s[j] = v;
+  }
+  return true;
 }
 
 /**
