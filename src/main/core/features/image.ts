@@ -6,6 +6,7 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
+import { rankValues } from './rankSelect';
 import { deviationRanks, GRID, levelRange, onGrid, type Grid } from './grid';
 
 /**
@@ -109,7 +110,7 @@ function intensityMoments(values: Float64Array, c: Int32Array | null): { stats: 
     }
   // no closure here: a variable an inner function reads lives in a heap context, and the sums
   // above would load and store it every pixel
-  const [lq, median, uq, mad] = c ? countsQuartilesMad(c, n) : quartilesMad(v);
+  const [lq, median, uq, mad] = c ? countsQuartilesMad(c, n) : bucketQuartilesMad(v, sum, min, max);
   return { stats: [sum, mean, median, Math.sqrt(ss / n), mad, max, min, n, (100 * atMax) / n, lq, uq], ss, atMin };
 }
 
@@ -117,6 +118,36 @@ function intensityMoments(values: Float64Array, c: Int32Array | null): { stats: 
 function countsQuartilesMad(c: Int32Array, n: number): [number, number, number, number] {
   const median = countsPercentile(c, n, 0.5);
   return [countsPercentile(c, n, 0.25), median, countsPercentile(c, n, 0.75), countsMad(c, n, median)];
+}
+
+/** numpy.percentile (linear) at q from the values at its two ranks (rankValues) */
+function percentileRanks(n: number, q: number): { ranks: number[]; f: number } {
+  const pos = (n - 1) * q;
+  const i = Math.floor(pos);
+  const f = pos - i;
+  return { ranks: f === 0 || i + 1 >= n ? [i] : [i, i + 1], f };
+}
+
+const interpolate = (got: number[], f: number) => (got.length === 1 ? got[0] : got[0] + (got[1] - got[0]) * f);
+
+/**
+ * quartilesMad's values by rankValues (sum, min and max: v's, as intensityMoments found them);
+ * a NaN, ±∞ or −0 (whose place selection leaves open) takes quartilesMad itself.
+ */
+function bucketQuartilesMad(v: Float64Array, sum: number, min: number, max: number): [number, number, number, number] {
+  if (!Number.isFinite(sum) || (min === 0 && hasNegativeZero(v))) return quartilesMad(v);
+  const n = v.length;
+  const qs = [0.25, 0.5, 0.75].map((q) => percentileRanks(n, q));
+  const got = rankValues(v, min, max, qs.flatMap((q) => q.ranks));
+  const [lq, median, uq] = qs.map((q) => interpolate(got.splice(0, q.ranks.length), q.f));
+  const m = percentileRanks(n, 0.5);
+  const mad = interpolate(rankValues(v, 0, Math.max(max - median, median - min), m.ranks, median), m.f);
+  return [lq, median, uq, mad];
+}
+
+function hasNegativeZero(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] === 0 && 1 / v[i] < 0) return true;
+  return false;
 }
 
 /** lower quartile, median, upper quartile and MAD of v, by selection on a copy */
