@@ -231,11 +231,11 @@ function perRun(u: Float64Array, f: (v: number) => number): Float64Array {
 /**
  * Population variances of f(u) over the foreground and the background (fg 1 / 0), each summed in
  * pixel order (the sums a split into arrays would make); f through a table on the 16-bit grid,
- * else once per run of equal values.
+ * else its value at each pixel (perPixel).
  */
-function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number): Array<{ n: number; v: number }> {
+function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number, perPixel: Float64Array | null): Array<{ n: number; v: number }> {
   // f per level on the grid, else per pixel
-  const fv = grid ? levelTable(grid, f) : perRun(u, f), levels = grid ? grid.levels : null;
+  const fv = grid ? levelTable(grid, f) : perPixel!, levels = grid ? grid.levels : null;
   // scalar sums per class: a sum indexed by fg[i] would wait on its own store every pixel
   let n1 = 0, s0 = 0, s1 = 0;
   for (let i = 0; i < u.length; i++) {
@@ -258,11 +258,17 @@ function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f:
   ];
 }
 
-/** centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two classes */
-function weightedVariance(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number): number {
+/** log2 of each value floored at max/256 (weighted_variance's), once per run of equal values */
+const flooredLogs = (u: Float64Array, floor: number) => perRun(u, (v) => Math.log2(Math.max(v, floor)));
+
+/**
+ * centrosome.threshold.weighted_variance: of log2 intensities (floored at max/256) in the two
+ * classes; logs: flooredLogs off the grid (null on it)
+ */
+function weightedVariance(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number, logs: Float64Array | null): number {
   const floor = max / 256;
   if (floor === 0) return 0;
-  const [b, a] = classVariances(u, fg, grid, (v) => Math.log2(Math.max(v, floor)));
+  const [b, a] = classVariances(u, fg, grid, (v) => Math.log2(Math.max(v, floor)), logs);
   if (!a.n) return b.v;
   if (!b.n) return a.v;
   return (a.v * a.n + b.v * b.n) / (a.n + b.n);
@@ -287,13 +293,13 @@ const MARGIN = 1e-9;
  * smooth_with_noise (8 bits, numpy RandomState(0) normals), log2-histograms (256 bins over the
  * image's log2 range) of both classes, Σ p·log2 p of each.
  */
-function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number): number {
+function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, max: number, logs: Float64Array | null): number {
   const floor = max / 256;
   if (floor === 0) return 0;
   const n = u.length;
   let nf = 0;
   for (let i = 0; i < n; i++) nf += fg[i];
-  const x = mixedExponents(u, grid, floor);
+  const x = mixedExponents(u, grid, floor, logs);
   const [lower, upper] = smoothedLogRange(x);
   if (upper === lower) return Math.log2(n);
   if (!nf || nf === n) return 0;
@@ -304,9 +310,11 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, ma
 /**
  * smooth_with_noise's exponent of every pixel: its two logs (clipped to [2⁻⁸, 1], with and
  * without the 2⁻⁸ added; functions of the value only, so per level on the grid, else per run of
- * equal values) mixed by the pixel's noise. The smoothed pixel is 2^x clipped to [0, 1].
+ * equal values) mixed by the pixel's noise. The smoothed pixel is 2^x clipped to [0, 1]. Off
+ * the grid the log without 2⁻⁸ is weighted variance's floored log (logs) wherever the value
+ * floored at max/256 lies in [2⁻⁸, 1] already: the same call on the same value.
  */
-function mixedExponents(u: Float64Array, grid: OnGrid | null, floor: number): Float64Array {
+function mixedExponents(u: Float64Array, grid: OnGrid | null, floor: number, logs: Float64Array | null): Float64Array {
   const r = noise(u.length);
   const delta = 2 ** -8;
   const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
@@ -322,7 +330,8 @@ function mixedExponents(u: Float64Array, grid: OnGrid | null, floor: number): Fl
       if (u[i] !== prev) {
         prev = u[i];
         up = upF(prev);
-        at = atF(prev);
+        const t = prev > floor ? prev : floor;
+        at = t >= delta && t <= 1 ? logs![i] : atF(prev);
       }
       x[i] = up * r[i] + (1 - r[i]) * at;
     }
@@ -430,7 +439,9 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
     for (let i = 0; i < u.length; i++) fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
   } else for (let i = 0; i < u.length; i++) fg[i] = u[i] >= final ? 1 : 0;
   const max = extremes(u, grid)[1];
-  return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max), SumOfEntropies: sumOfEntropies(u, fg, grid, max) };
+  const floor = max / 256;
+  const logs = grid || floor === 0 ? null : flooredLogs(u, floor);
+  return { FinalThreshold: final, OrigThreshold: orig, WeightedVariance: weightedVariance(u, fg, grid, max, logs), SumOfEntropies: sumOfEntropies(u, fg, grid, max, logs) };
 }
 
 /**
