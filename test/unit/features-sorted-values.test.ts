@@ -20,3 +20,13 @@ test('sortedValues on the 16-bit grid (counting) and with a NaN equals the built
   const withNaN = Float64Array.from([0.5, NaN, -2, 0.25, -0, 0]);
   assert.deepEqual(bitsOf(sortedValues(withNaN)), bitsOf(Float64Array.from(withNaN).sort()));
 });
+
+test('sortedValues of finite values with no zero (range buckets) equals the built-in sort, crowded and repeated values included', () => {
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  // a corrected image's shape: most values crowded into a narrow band, a few spread wide, repeats
+  const a = Float64Array.from({ length: 60_000 }, (_, i) => (i % 5 === 0 ? (rnd() - 0.2) * 3 : i % 7 === 0 ? 0.25 : 0.01 + rnd() * 1e-4));
+  assert.deepEqual(bitsOf(sortedValues(a)), bitsOf(Float64Array.from(a).sort()));
+  const tiny = Float64Array.from([3, -1, 2, 2, 1e-300, -1e300]);
+  assert.deepEqual(bitsOf(sortedValues(tiny)), bitsOf(Float64Array.from(tiny).sort()));
+});
