@@ -24,15 +24,19 @@ export function denseRanks(v: Float64Array): { rank: Int32Array; count: number }
   return { rank, count: r + 1 };
 }
 
-/** a bucket this small is put in order by insertion; a larger one by radixSort */
-const SMALL = 32;
+/**
+ * a bucket this small is put in order by insertion (at most SMALL²/4 moves), a larger one by
+ * radixSort, whose fixed cost (2,048 counts, scratch keys) outweighs insertion below that: on a
+ * corrected DNA channel, with many buckets of 33–58 values, 32 took 0.09 CPU-s and 128 0.047
+ */
+const SMALL = 128;
 
 /**
  * x (no NaN, no −0) in ascending order, with each value's index: one counting pass on the leading
  * bits that vary over x into about as many buckets as values, then each bucket in order. A
  * corrected image's values (nearly all distinct, over a few binary exponents) leave a few per
- * bucket, so one scatter replaces radixSort's seven; crowded values fall back to radixSort
- * inside their bucket.
+ * bucket, so one scatter replaces radixSort's seven (0.30 -> 0.21 CPU-s for a site's five
+ * channels); crowded values fall back to radixSort inside their bucket.
  */
 function bucketOrder(x: Float64Array): { sorted: Float64Array; index: Int32Array } {
   const n = x.length;
