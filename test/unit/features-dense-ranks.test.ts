@@ -29,3 +29,10 @@ test('dense ranks: one value, and none', () => {
 test('dense ranks leave a NaN to the caller', () => {
   assert.equal(denseRanks(new Float64Array([0.1, NaN, 0.2])), null);
 });
+
+test('dense ranks: distinct values crowded into one bucket among spread ones', () => {
+  // 3000 neighbouring doubles (one bucket of the leading bits, past insertion's limit), shuffled
+  const v = Float64Array.from({ length: 3000 }, (_, i) => 1 + ((i * 1103) % 3000) * 2 ** -52);
+  v.set([1e6, -1e6, 0.5, 2, -0], 10);
+  assert.deepEqual(denseRanks(v)!.rank, byDefinition(v));
+});

@@ -55,7 +55,10 @@ export interface ImageLevels {
  */
 export function imageLevels(img: Float64Array, raw: { data: ArrayLike<number>; bitDepth: number } | null, labelled: Int32Array): ImageLevels | null {
   if (raw) return { data: raw.data, count: raw.bitDepth === 16 ? 65536 : 256 };
-  const r = denseRanks(Float64Array.from(labelled, (p) => img[p]));
+  // a gathering loop: Float64Array.from with a map function iterates, ~20× slower
+  const v = new Float64Array(labelled.length);
+  for (let j = 0; j < labelled.length; j++) v[j] = img[labelled[j]];
+  const r = denseRanks(v);
   if (!r) return null;
   const data = new Int32Array(img.length);
   for (let j = 0; j < labelled.length; j++) data[labelled[j]] = r.rank[j];
