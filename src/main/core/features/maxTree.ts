@@ -137,18 +137,16 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, no
   // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
   const r0 = (n - 1) * S, p0 = order[n - 1] * S, l0 = level[n - 1];
   for (let s = 0; s < S; s++) {
-    const v = l0 < node[r0 + s] ? l0 : node[r0 + s];
-    node[r0 + s] = v;
-    out[p0 + s] = v;
+    out[p0 + s] = l0 < node[r0 + s] ? l0 : node[r0 + s];
   }
+  // the parent's values are read back from `out` (mostly the node just done, still in cache)
+  // rather than kept in `node` too
   for (let i = n - 2; i >= 0; i--) {
-    const p = order[i] * S, b = i * S, j = parent[i] * S, l = level[i];
+    const p = order[i] * S, b = i * S, j = order[parent[i]] * S, l = level[i];
     for (let s = 0; s < S; s++) {
       const a = l < node[b + s] ? l : node[b + s];
-      const up = node[j + s];
-      const r = a > up ? a : up;
-      node[b + s] = r;
-      out[p + s] = r;
+      const up = out[j + s];
+      out[p + s] = a > up ? a : up;
     }
   }
 }
