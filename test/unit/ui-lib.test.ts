@@ -111,3 +111,17 @@ test('held-out metrics of the bundled manifests become table rows (training and 
   assert.deepEqual(odd.other, [['note', 'free text']]);
   assert.deepEqual(odd.rows.map((r) => [r.label, r.ssim.DNA, r.ssim.ER, r.featureR]), [['A549', 0.9, null, null], ['U2OS (15 sampling steps)', 0.8, null, 0.3]]);
 });
+
+test('a job state is never taken back: a failure before the first site outlives a stale list answer saying running', async () => {
+  const { newerJob } = await load('../../src/renderer/src/lib/jobState.ts');
+  const base = { id: 1, kind: 'segment', title: 't', done: 0, total: 0, unit: 'sites', rate: null, eta: null, message: null, error: null, createdAt: '', startedAt: null, finishedAt: null, result: null, elsewherePid: null };
+  const failed = { ...base, status: 'failed', error: 'x.npy: bad' };
+  const running = { ...base, status: 'running' };
+  assert.equal(newerJob(failed, running), failed);
+  assert.equal(newerJob(running, failed), failed);
+  assert.equal(newerJob(null, running), running);
+  const later = { ...running, done: 3 };
+  assert.equal(newerJob(running, later), later);
+  assert.equal(newerJob(later, running), later);
+  assert.equal(newerJob({ ...base, status: 'queued' }, running), running);
+});

@@ -6,7 +6,8 @@ import { api } from '../api';
 import { href } from '../lib/route';
 import { toHandle } from '../lib/files';
 import { PathField } from './PathField';
-import { isFinished, useJob } from '../lib/useJob';
+import { isFinished } from '../lib/jobState';
+import { useJob } from '../lib/useJob';
 import { JobCard } from './JobCard';
 
 interface Form {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/contract/jobs';
 import { api } from '../api';
+import { newerJob } from './jobState';
 
 /** Follows one job from its 'job' events (started elsewhere, e.g. import.start → JobInfo). */
 export function useJob(initial: JobInfo | null): JobInfo | null {
@@ -15,11 +16,9 @@ export function useJob(initial: JobInfo | null): JobInfo | null {
     // The job may have moved on before the event stream was listening.
     api.call('jobs.list', {}).then((list) => {
       const j = list.find((x) => x.id === id);
-      if (j) setJob((cur) => (cur && cur.done > j.done ? cur : j));
+      if (j) setJob((cur) => newerJob(cur, j));
     });
     return off;
   }, [initial?.id]);
   return job;
 }
-
-export const isFinished = (j: JobInfo | null) => !!j && (j.status === 'done' || j.status === 'failed' || j.status === 'cancelled');
