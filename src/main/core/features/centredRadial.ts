@@ -28,6 +28,21 @@ function dropLastBit(d: number): number {
   return lastBit[0];
 }
 
+// distances within NEAR of each other may differ only in their last bit (an ulp is far smaller
+// for any image's distances); the others order as their dropped values do, bits unread
+const NEAR = 1e-6;
+/** dropLastBit(a) === dropLastBit(b) */
+function sameDropped(a: number, b: number): boolean {
+  return a === b || (Math.abs(a - b) < NEAR && dropLastBit(a) === dropLastBit(b));
+}
+/** (dropLastBit(a), ka) after (dropLastBit(b), kb) in key order */
+function keyAfter(a: number, ka: number, b: number, kb: number): boolean {
+  if (a === b) return ka > kb;
+  if (!(Math.abs(a - b) < NEAR)) return a > b;
+  const da = dropLastBit(a), db = dropLastBit(b);
+  return da > db || (da === db && ka > kb);
+}
+
 /**
  * centrosome's heap order: distance without its last bit, then label, row, column. The distance
  * is ≥ 0, so dropping the bit and comparing as doubles orders as its high and low words do;
@@ -95,10 +110,10 @@ class PropagateHeap {
 }
 
 /**
- * Keys (distance without its last bit, label·N + pixel) in buckets of ⌊distance⌋, unordered. A key
- * taken from bucket b has a distance ≥ b, and a step adds 1 or √2 (and dropping the last bit never
- * goes below an integer), so what it offers lands in bucket b + 1 or b + 2: three buckets in turn
- * hold everything.
+ * Keys (distance, label·N + pixel) in buckets of ⌊distance⌋, unordered (dropping the last bit
+ * never goes below an integer, so the bucket is that of the dropped distance too). A key taken
+ * from bucket b has a distance ≥ b, and a step adds 1 or √2, so what it offers lands in bucket
+ * b + 1 or b + 2: three buckets in turn hold everything.
  */
 class RingBuckets {
   private d = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
@@ -110,8 +125,7 @@ class RingBuckets {
     return this.size[0] + this.size[1] + this.size[2] === 0;
   }
   push(d: number, key: number) {
-    const dd = dropLastBit(d);
-    const bb = Math.floor(dd);
+    const bb = Math.floor(d);
     if (bb < this.b || bb > this.b + 2) throw new Error(`propagate: distance ${d} outside buckets ${this.b}..${this.b + 2}`);
     const r = bb % 3;
     let n = this.size[r];
@@ -122,7 +136,7 @@ class RingBuckets {
       this.d[r] = nd;
       this.k[r] = nk;
     }
-    this.d[r][n] = dd;
+    this.d[r][n] = d;
     this.k[r][n++] = key;
     this.size[r] = n;
   }
@@ -151,8 +165,9 @@ const STEP = Float64Array.from(DI, (di, k) => Math.sqrt(Math.abs(di) + Math.abs(
 function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array, w: number, h: number): void {
   const N = w * h;
   const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
-  // free pixels: 1 + the bucket whose offers they have received
-  const offered = new Int32Array(N);
+  // a free pixel holds 0, or OFFERED + the bucket whose offers it has received (in cl itself, so
+  // the free test and this one read one cache line, not two)
+  const OFFERED = 1 << 30;
   let claimed = new Int32Array(1024);
   // one pixel's offers: the offering neighbours' order keys, labels and distances
   const od = new Float64Array(8), ok = new Float64Array(8), ol = new Int32Array(8), os = new Float64Array(8);
@@ -173,21 +188,23 @@ function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array
       const label = Math.floor(keys[t] / N), p = keys[t] - label * N;
       const c = cl[p];
       // taken in an earlier bucket, or a key its distance has since undercut
-      if (c > 0 || d[t] !== dropLastBit(dist[p])) continue;
-      if (c === 0) {
+      if ((c > 0 && c < OFFERED) || !sameDropped(d[t], dist[p])) continue;
+      if (c >= 0) {
         cl[p] = -1 - label;
         claimed[nc++] = p;
       } else if (label < -1 - c) cl[p] = -1 - label;
     }
     // raster order: neighbouring pixels are visited together
     claimed.subarray(0, nc).sort();
+    const mark = OFFERED + cur;
     for (let t = 0; t < nc; t++) {
       const p1 = claimed[t], in1 = inner(p1);
       for (let e = 0; e < 8; e++) {
         if (!in1 && !inImage(p1, e)) continue;
         const p2 = p1 + off[e];
-        if (cl[p2] !== 0 || offered[p2] === cur) continue;
-        offered[p2] = cur;
+        const c2 = cl[p2];
+        if ((c2 !== 0 && c2 < OFFERED) || c2 === mark) continue;
+        cl[p2] = mark;
         // p2's neighbours claimed in this bucket, in key order (insertion: at most 8)
         const in2 = inner(p2);
         let no = 0;
@@ -195,9 +212,9 @@ function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array
           if (!in2 && !inImage(p2, f)) continue;
           const q = p2 + off[f], c = cl[q];
           if (c >= -1) continue;
-          const dq = dropLastBit(dist[q]), kq = (-1 - c) * N + q;
+          const dq = dist[q], kq = (-1 - c) * N + q;
           let s = no++;
-          for (; s > 0 && (od[s - 1] > dq || (od[s - 1] === dq && ok[s - 1] > kq)); s--) {
+          for (; s > 0 && keyAfter(od[s - 1], ok[s - 1], dq, kq); s--) {
             od[s] = od[s - 1];
             ok[s] = ok[s - 1];
             ol[s] = ol[s - 1];
