@@ -238,6 +238,69 @@ function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array
   }
 }
 
+/**
+ * The 8-connected component of each key's pixel among the pixels whose cl is ≥ 0, as the first
+ * run (row segment) of that component: runs of adjacent rows that overlap or touch diagonally are
+ * joined (union-find on runs), so only the keys' pixels are looked up, not the image labelled.
+ */
+function componentOfKeys(cl: Int32Array, w: number, h: number, keys: Float64Array, n: number): Int32Array {
+  const N = w * h;
+  let rs = new Int32Array(1024), re = new Int32Array(1024);
+  const rowRuns = new Int32Array(h + 1);
+  let nr = 0;
+  for (let i = 0; i < h; i++) {
+    rowRuns[i] = nr;
+    for (let j = 0, p = i * w; j < w; ) {
+      if (cl[p + j] < 0) {
+        j++;
+        continue;
+      }
+      const s0 = j;
+      while (j < w && cl[p + j] >= 0) j++;
+      if (nr === rs.length) {
+        const a = new Int32Array(2 * nr), b = new Int32Array(2 * nr);
+        a.set(rs);
+        b.set(re);
+        rs = a;
+        re = b;
+      }
+      rs[nr] = s0;
+      re[nr++] = j;
+    }
+  }
+  rowRuns[h] = nr;
+  const parent = Int32Array.from({ length: nr }, (_, r) => r);
+  const find = (r: number) => {
+    while (parent[r] !== r) r = parent[r] = parent[parent[r]];
+    return r;
+  };
+  for (let i = 1; i < h; i++) {
+    // runs [s, e) of this row and the one above touch when s ≤ e′ and s′ ≤ e
+    let u = rowRuns[i - 1];
+    const ue = rowRuns[i];
+    for (let r = rowRuns[i]; r < rowRuns[i + 1]; r++) {
+      while (u < ue && re[u] < rs[r]) u++;
+      for (let v = u; v < ue && rs[v] <= re[r]; v++) {
+        const a = find(r), b = find(v);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  }
+  const out = new Int32Array(n);
+  for (let t = 0; t < n; t++) {
+    const label = Math.floor(keys[t] / N), p = keys[t] - label * N;
+    const i = (p / w) | 0, j = p - i * w;
+    let lo = rowRuns[i], hi = rowRuns[i + 1] - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (rs[mid] <= j) lo = mid;
+      else hi = mid - 1;
+    }
+    out[t] = find(lo);
+  }
+  return out;
+}
+
 /** centroids (row, column) of labels 1..max as scipy's center_of_mass (sums of whole numbers: exact in any order); NaN for absent labels */
 function centroids(data: Int32Array, w: number, h: number): { ci: Float64Array; cj: Float64Array; n: Float64Array } {
   let max = 0;
@@ -307,9 +370,25 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
   }
   // Then the heap is a valid one (no later key sits above a seed, and sifting keeps the rest in
   // order), so pops would come in key order, whose outcome buckets of ⌊d⌋ reproduce.
-  const queue = new RingBuckets();
-  heap.drain((d, key) => queue.push(d, key));
-  propagateBuckets(queue, cl, dist, w, h);
+  // Pixels of different 8-connected components never offer to each other, so each component
+  // propagates on its own: a bucket then spans one component's rings, not the image's, and stays
+  // in cache until the next.
+  const nk = heap.items;
+  const kd = new Float64Array(nk), kk = new Float64Array(nk);
+  let t0 = 0;
+  heap.drain((d, key) => {
+    kd[t0] = d;
+    kk[t0++] = key;
+  });
+  const kcomp = componentOfKeys(cl, w, h, kk, nk);
+  // keys grouped by component (by first run), in their drained order within each
+  const order = Int32Array.from({ length: nk }, (_, t) => t).sort((x, y) => kcomp[x] - kcomp[y] || x - y);
+  for (let g = 0; g < nk; ) {
+    const queue = new RingBuckets();
+    const c0 = kcomp[order[g]];
+    for (; g < nk && kcomp[order[g]] === c0; g++) queue.push(kd[order[g]], kk[order[g]]);
+    propagateBuckets(queue, cl, dist, w, h);
+  }
   const wedge = new Int8Array(N);
   for (let k = 0; k < ids.length; k++) {
     // objects no seed reached: the seed nearest their centroid, straight distances
