@@ -380,7 +380,7 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
     kd[t0] = d;
     kk[t0++] = key;
   });
-  const kcomp = componentOfKeys(cl, w, h, kk, nk);
+  const kcomp = nk ? componentOfKeys(cl, w, h, kk, nk) : new Int32Array(0);
   // keys grouped by component (by first run), in their drained order within each
   const order = Int32Array.from({ length: nk }, (_, t) => t).sort((x, y) => kcomp[x] - kcomp[y] || x - y);
   for (let g = 0; g < nk; ) {
@@ -391,16 +391,23 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
   }
   const wedge = new Int8Array(N);
   for (let k = 0; k < ids.length; k++) {
-    // objects no seed reached: the seed nearest their centroid, straight distances
+    if (start[k] === start[k + 1]) continue;
+    // objects no seed reached: the seed nearest their centroid, straight distances. Pixels come
+    // in raster order, so rows are tracked, not divided.
     let best = -1;
     for (let q = start[k]; q < start[k + 1] && best < 0; q++) if (!cl[pixels[q]]) best = 0;
+    const y0 = (pixels[start[k]] / w) | 0;
     if (best === 0 && seedI.length) {
       // the object's own centroid, as center_of_mass of its label
       let si = 0, sj = 0;
-      for (let q = start[k]; q < start[k + 1]; q++) {
-        const y = (pixels[q] / w) | 0;
+      for (let q = start[k], y = y0, rowStart = y0 * w; q < start[k + 1]; q++) {
+        const p = pixels[q];
+        while (p >= rowStart + w) {
+          y++;
+          rowStart += w;
+        }
         si += y;
-        sj += pixels[q] - y * w;
+        sj += p - rowStart;
       }
       const cnt = start[k + 1] - start[k];
       const mi = si / cnt, mj = sj / cnt;
@@ -412,22 +419,24 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
           best = s;
         }
       }
-      for (let q = start[k]; q < start[k + 1]; q++) {
-        const p = pixels[q];
-        if (cl[p]) continue;
-        cl[p] = best + 1;
-        const di = ((p / w) | 0) - seedI[best], dj = (p % w) - seedJ[best];
+    } else best = -1;
+    for (let q = start[k], y = y0, rowStart = y0 * w; q < start[k + 1]; q++) {
+      const p = pixels[q];
+      while (p >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
+      let c = cl[p];
+      if (!c) {
+        if (best < 0) {
+          dist[p] = -1;
+          continue;
+        }
+        c = cl[p] = best + 1;
+        const di = y - seedI[best], dj = p - rowStart - seedJ[best];
         dist[p] = Math.sqrt(di * di + dj * dj);
       }
-    }
-    for (let q = start[k]; q < start[k + 1]; q++) {
-      const p = pixels[q];
-      if (!cl[p]) {
-        dist[p] = -1;
-        continue;
-      }
-      const i = (p / w) | 0;
-      const di = i - seedI[cl[p] - 1], dj = p - i * w - seedJ[cl[p] - 1];
+      const di = y - seedI[c - 1], dj = p - rowStart - seedJ[c - 1];
       wedge[p] = (di > 0 ? 1 : 0) + (dj > 0 ? 2 : 0) + (Math.abs(di) > Math.abs(dj) ? 4 : 0);
     }
   }
@@ -446,29 +455,32 @@ export function measureCentredRadial(ix: ObjectIndex, geo: CentredGeometry, img:
   const nb = bins + 1;
   const out = scaled ? bins : nb;
   const block = newBlock(centredRadialNames(image, bins, !scaled), ids.length);
+  const { dist, edge, wedge } = geo;
+  // per bin and sector: the sum and the pixel count (a bin's count is its sectors' sum)
   const sum = new Float64Array(nb), cnt = new Float64Array(nb);
   const ws = new Float64Array(nb * 8), wc = new Float64Array(nb * 8);
   for (let k = 0; k < ids.length; k++) {
     sum.fill(0);
-    cnt.fill(0);
     ws.fill(0);
     wc.fill(0);
     for (let q = start[k]; q < start[k + 1]; q++) {
       const p = pixels[q];
-      const d = geo.dist[p];
+      const d = dist[p];
       if (d < 0) continue;
-      const nd = scaled ? d / (d + geo.edge[p] + 0.001) : d / maximumRadius;
+      const nd = scaled ? d / (d + edge[p] + 0.001) : d / maximumRadius;
       const b = Math.min(bins, Math.trunc(nd * bins));
-      const wedge = geo.wedge[p];
-      sum[b] += img[p];
-      cnt[b]++;
-      ws[b * 8 + wedge] += img[p];
-      wc[b * 8 + wedge]++;
+      const v = img[p], bs = b * 8 + wedge[p];
+      sum[b] += v;
+      ws[bs] += v;
+      wc[bs]++;
     }
     let total = 0, n = 0;
     for (let b = 0; b < nb; b++) {
+      let c = 0;
+      for (let s = 0; s < 8; s++) c += wc[b * 8 + s];
+      cnt[b] = c;
       total += sum[b];
-      n += cnt[b];
+      n += c;
     }
     for (let b = 0; b < out; b++) {
       const frac = sum[b] / total;
