@@ -209,9 +209,9 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
       const side = gmax + 1;
       const empty = nt[0] === 0 || nt[1] === 0 || nt[2] === 0 || nt[3] === 0;
       for (let d = 0; d < 4; d++) {
-        const col = (f: number) => block.values[f * 4 + d];
+        const vals = block.values;
         if (empty) {
-          for (let f = 0; f < 13; f++) col(f)[k] = 0;
+          for (let f = 0; f < 13; f++) vals[f * 4 + d][k] = 0;
           continue;
         }
         const base = d * corner, end = base + nt[d];
@@ -307,21 +307,21 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
         const hxy1 = 2 * hx;
         // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
         const hxy2 = hx + hy;
-        col(0)[k] = asm;
-        col(1)[k] = contrast;
-        col(2)[k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
-        col(3)[k] = vx;
-        col(4)[k] = idm;
-        col(5)[k] = sumAvg;
-        col(6)[k] = sumSq - sumAvg * sumAvg;
-        col(7)[k] = log2T - sEnt / T;
-        col(8)[k] = single ? 0 : ent;
-        col(9)[k] = diffVar;
-        col(10)[k] = log2T - dEnt / T;
+        vals[d][k] = asm;
+        vals[4 + d][k] = contrast;
+        vals[8 + d][k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
+        vals[12 + d][k] = vx;
+        vals[16 + d][k] = idm;
+        vals[20 + d][k] = sumAvg;
+        vals[24 + d][k] = sumSq - sumAvg * sumAvg;
+        vals[28 + d][k] = log2T - sEnt / T;
+        vals[32 + d][k] = single ? 0 : ent;
+        vals[36 + d][k] = diffVar;
+        vals[40 + d][k] = log2T - dEnt / T;
         const e = single ? 0 : ent;
         // mahotas skips the division when both marginal entropies are 0
-        col(11)[k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
-        col(12)[k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
+        vals[44 + d][k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
+        vals[48 + d][k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
       }
       for (let d = 0; d < 4; d++) for (let t = d * corner; t < d * corner + nt[d]; t++) cm[touched[t]] = 0;
     }
