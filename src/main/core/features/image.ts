@@ -7,7 +7,7 @@ import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
 import { rankValues } from './rankSelect';
-import { deviationRanks, GRID, levelRange, onGrid, type Grid } from './grid';
+import { deviationRanks, GRID, grayGrid, levelRange, onGrid, type Grid } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -327,6 +327,7 @@ function wholeImage(width: number, height: number): ObjectIndex {
   return wholeIndex;
 }
 
+/** The Image_ measurements of a site; orig: each channel's unitImage(images[c]), unit: what the other modules measure */
 export function measureImage(
   images: Record<string, Gray>,
   channels: string[],
@@ -364,8 +365,11 @@ export function measureImage(
       });
     }
     const u = unit.get(c)!;
-    // the channel's 16-bit levels and their counts, found once for all its measurements (null off the grid)
-    const g = onGrid(u);
+    const o = orig.get(c)!;
+    // the channel's 16-bit levels and their counts, found once for all its measurements (null
+    // off the grid); the Orig image's are its file's values
+    const og = grayGrid(images[c]) ?? onGrid(o);
+    const g = o === u ? og : onGrid(u);
     grids.set(c, g);
     const moments = intensityMoments(u, g ? g.counts : null);
     const sets: Array<[string, number[]]> = [[c, moments.stats]];
@@ -377,8 +381,6 @@ export function measureImage(
       });
     // JUMP's MeasureImageQuality reads the "Orig" images: the acquired channel (its own file's
     // scale), not the illumination-corrected one the other modules measure
-    const o = orig.get(c)!;
-    const og = o === u ? g : onGrid(o);
     const q = imageQuality(o, og, width, height, images[c].bitDepth, c, o === u ? moments : intensityMoments(o, og ? og.counts : null));
     names.push(...q.names);
     values.push(...q.values);
