@@ -6,7 +6,7 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
-import { rankValues, windowDeviations } from './rankSelect';
+import { BUCKETS, rankValues, windowDeviations } from './rankSelect';
 import { deviationRanks, GRID, grayGrid, levelRange, onGrid, type Grid } from './grid';
 
 /**
@@ -138,7 +138,7 @@ function bucketQuartilesMad(v: Float64Array, sum: number, min: number, max: numb
   if (!Number.isFinite(sum) || (min === 0 && hasNegativeZero(v))) return quartilesMad(v);
   const n = v.length;
   const qs = [0.25, 0.5, 0.75].map((q) => percentileRanks(n, q));
-  const hist = new Int32Array(65536);
+  const hist = new Int32Array(BUCKETS);
   const got = rankValues(v, min, max, qs.flatMap((q) => q.ranks), undefined, hist);
   const [lq, median, uq] = qs.map((q) => interpolate(got.splice(0, q.ranks.length), q.f));
   const m = percentileRanks(n, 0.5);

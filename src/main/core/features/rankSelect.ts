@@ -8,7 +8,7 @@ import { selectInPlace } from './objects';
  * selection's unpredictable branches and swaps over a million values; ranks are values, so the
  * same doubles (no NaN, ±∞ or −0 here: callers test for them).
  */
-const BUCKETS = 65536;
+export const BUCKETS = 65536;
 
 // per-pixel keys, reused from call to call
 let keys = new Uint16Array(0);

@@ -293,7 +293,7 @@ const MARGIN = 1e-9;
 /**
  * centrosome.threshold.sum_of_entropies: the image floored at max/256, perturbed by
  * smooth_with_noise (8 bits, numpy RandomState(0) normals), log2-histograms (256 bins over the
- * image's log2 range) of both classes, Σ p·log2 p of each.
+ * image's log2 range) of both classes, Σ p·log2 p of each. nf: the foreground's pixel count.
  */
 function sumOfEntropies(u: Float64Array, fg: Uint8Array, nf: number, grid: OnGrid | null, max: number, logs: Float64Array | null): number {
   const floor = max / 256;
