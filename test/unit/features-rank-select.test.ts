@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rankValues } from '../../src/main/core/features/rankSelect';
+import { rankValues, windowDeviations } from '../../src/main/core/features/rankSelect';
 import { imageIntensity } from '../../src/main/core/features/image';
 
 // rankValues' order statistics are the sorted sample's, so MeasureImageIntensity off the grid keeps numpy's percentiles
@@ -28,4 +28,25 @@ test('imageIntensity off the grid: numpy-linear quartiles and MAD of the sorted 
   const median = pct(s, 0.5);
   const [, , med, , mad, , , , , lq, uq] = imageIntensity(a, null);
   assert.deepEqual([lq, med, uq, mad], [pct(s, 0.25), median, pct(s, 0.75), pct(Float64Array.from(a, (v) => Math.abs(v - median)).sort(), 0.5)]);
+});
+
+test('windowDeviations: the distances to a centre at adjacent ranks from rankValues\' buckets, or null when its window misses', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const a = Float64Array.from({ length: 30_001 }, (_, i) => (i % 4 ? 0.01 + rnd() * 2e-3 : rnd() * 0.5));
+  const sorted = Float64Array.from(a).sort();
+  const [lo, hi] = [sorted[0], sorted[a.length - 1]];
+  const hist = new Int32Array(65536);
+  const [m] = rankValues(a, lo, hi, [15_000], undefined, hist);
+  const dev = Float64Array.from(a, (v) => Math.abs(v - m)).sort();
+  for (const ranks of [[15_000], [14_999, 15_000], [0, 1], [29_999, 30_000]]) {
+    const got = windowDeviations(a, lo, hi, hist, m, ranks);
+    assert.deepEqual(got, ranks.map((r) => dev[r]));
+  }
+  // a centre far from the sample's middle: still exact, whatever the rings found
+  const far = lo + (hi - lo) * 0.9;
+  const farDev = Float64Array.from(a, (v) => Math.abs(v - far)).sort();
+  const got = windowDeviations(a, lo, hi, hist, far, [15_000]);
+  assert.ok(got === null || got[0] === farDev[15_000]);
+  assert.equal(windowDeviations(a, lo, lo, hist, m, [15_000]), null);
 });

@@ -35,6 +35,16 @@ export function onGrid(u: Float64Array): Grid | null {
   return levels && { levels, counts: levelCounts(levels) };
 }
 
+/**
+ * The Grid of a 16-bit image's unitImage (k/65535 for each value k) from its values themselves,
+ * with no test of each pixel (onGrid's rounding and division); null for other images.
+ */
+export function grayGrid(g: { bitDepth: number; data: ArrayLike<number> }): Grid | null {
+  if (g.bitDepth !== 16 || !(g.data instanceof Uint16Array)) return null;
+  const levels = new Uint16Array(g.data);
+  return { levels, counts: levelCounts(levels) };
+}
+
 /** The lowest and highest level present (the sample's extremes, k/65535), counts not all 0 */
 export function levelRange(c: Int32Array): [number, number] {
   let lo = 0, hi = GRID;

@@ -6,8 +6,8 @@ import { measureTexture } from './texture';
 import { haralickCorrelations, powerLogLogSlope } from './quality';
 import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
-import { rankValues } from './rankSelect';
-import { deviationRanks, GRID, levelRange, onGrid, type Grid } from './grid';
+import { BUCKETS, rankValues, windowDeviations } from './rankSelect';
+import { deviationRanks, GRID, grayGrid, levelRange, onGrid, type Grid } from './grid';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -138,10 +138,13 @@ function bucketQuartilesMad(v: Float64Array, sum: number, min: number, max: numb
   if (!Number.isFinite(sum) || (min === 0 && hasNegativeZero(v))) return quartilesMad(v);
   const n = v.length;
   const qs = [0.25, 0.5, 0.75].map((q) => percentileRanks(n, q));
-  const got = rankValues(v, min, max, qs.flatMap((q) => q.ranks));
+  const hist = new Int32Array(BUCKETS);
+  const got = rankValues(v, min, max, qs.flatMap((q) => q.ranks), undefined, hist);
   const [lq, median, uq] = qs.map((q) => interpolate(got.splice(0, q.ranks.length), q.f));
   const m = percentileRanks(n, 0.5);
-  const mad = interpolate(rankValues(v, 0, Math.max(max - median, median - min), m.ranks, median), m.f);
+  // the deviations near the median's bucket, by one pass; all of them, bucketed, when that misses
+  const devs = windowDeviations(v, min, max, hist, median, m.ranks) ?? rankValues(v, 0, Math.max(max - median, median - min), m.ranks, median);
+  const mad = interpolate(devs, m.f);
   return [lq, median, uq, mad];
 }
 
@@ -327,6 +330,7 @@ function wholeImage(width: number, height: number): ObjectIndex {
   return wholeIndex;
 }
 
+/** The Image_ measurements of a site; orig: each channel's unitImage(images[c]), unit: what the other modules measure */
 export function measureImage(
   images: Record<string, Gray>,
   channels: string[],
@@ -364,8 +368,11 @@ export function measureImage(
       });
     }
     const u = unit.get(c)!;
-    // the channel's 16-bit levels and their counts, found once for all its measurements (null off the grid)
-    const g = onGrid(u);
+    const o = orig.get(c)!;
+    // the channel's 16-bit levels and their counts, found once for all its measurements (null
+    // off the grid); the Orig image's are its file's values
+    const og = grayGrid(images[c]) ?? onGrid(o);
+    const g = o === u ? og : onGrid(u);
     grids.set(c, g);
     const moments = intensityMoments(u, g ? g.counts : null);
     const sets: Array<[string, number[]]> = [[c, moments.stats]];
@@ -377,8 +384,6 @@ export function measureImage(
       });
     // JUMP's MeasureImageQuality reads the "Orig" images: the acquired channel (its own file's
     // scale), not the illumination-corrected one the other modules measure
-    const o = orig.get(c)!;
-    const og = o === u ? g : onGrid(o);
     const q = imageQuality(o, og, width, height, images[c].bitDepth, c, o === u ? moments : intensityMoments(o, og ? og.counts : null));
     names.push(...q.names);
     values.push(...q.values);

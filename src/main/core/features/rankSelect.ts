@@ -8,16 +8,17 @@ import { selectInPlace } from './objects';
  * selection's unpredictable branches and swaps over a million values; ranks are values, so the
  * same doubles (no NaN, ±∞ or −0 here: callers test for them).
  */
-const BUCKETS = 65536;
+export const BUCKETS = 65536;
 
 // per-pixel keys, reused from call to call
 let keys = new Uint16Array(0);
 
 /**
  * The values at 0-based `ranks` (ascending) of a's values, or of |a − centre| when centre is
- * given; lo and hi bound those values (a narrower range only crowds the end buckets).
+ * given; lo and hi bound those values (a narrower range only crowds the end buckets). hist:
+ * given, it receives the bucket counts (BUCKETS of them).
  */
-export function rankValues(a: Float64Array, lo: number, hi: number, ranks: number[], centre?: number): number[] {
+export function rankValues(a: Float64Array, lo: number, hi: number, ranks: number[], centre?: number, hist?: Int32Array): number[] {
   const n = a.length;
   if (keys.length < n) keys = new Uint16Array(n);
   const dev = centre !== undefined, m = centre ?? 0;
@@ -45,6 +46,7 @@ export function rankValues(a: Float64Array, lo: number, hi: number, ranks: numbe
     } else before += counts[b++];
   }
   const width = bucketOf.map((b) => counts[b]);
+  hist?.set(counts);
   // counts becomes each bucket's next slot in buf, −1 for the others
   counts.fill(-1);
   for (const [b, s] of starts) counts[b] = s;
@@ -60,5 +62,46 @@ export function rankValues(a: Float64Array, lo: number, hi: number, ranks: numbe
     const s = starts.get(b)!;
     selectInPlace(buf, s, s + width[j] - 1, s + place[j]);
     return buf[s + place[j]];
+  });
+}
+
+// the deviations kept by deviationRanks, reused from call to call
+let kept = new Float64Array(0);
+
+/**
+ * The values at 0-based `ranks` (ascending, adjacent) of |a − centre|, where hist holds the
+ * bucket counts rankValues(a, lo, hi, …) made: the buckets around centre's, taken in rings
+ * outward until they hold the ranks, bound a window [d1, d2] of deviations, and one pass counts
+ * the pixels below it and keeps those in it, for selection. No keys, no second histogram: a
+ * third of rankValues' work. The window is a guess; what it holds is checked, and null is
+ * returned when the ranks fall outside it (then rankValues with the centre gives them).
+ */
+export function windowDeviations(a: Float64Array, lo: number, hi: number, hist: Int32Array, centre: number, ranks: number[]): number[] | null {
+  const n = a.length;
+  const step = (hi - lo) / BUCKETS;
+  if (!(step > 0) || !Number.isFinite(centre) || !ranks.length) return null;
+  const bm = Math.min(BUCKETS - 1, Math.max(0, Math.floor((centre - lo) / step)));
+  const want = ranks[ranks.length - 1] + 1;
+  let ring = 0;
+  for (let seen = hist[bm]; seen < want && (bm - ring > 0 || bm + ring < BUCKETS - 1); ) {
+    ring++;
+    if (bm - ring >= 0) seen += hist[bm - ring];
+    if (bm + ring < BUCKETS) seen += hist[bm + ring];
+  }
+  // ring r's deviations lie within about (r − 1 … r + 1)·step: a margin of two rings each way
+  const d1 = Math.max(0, ring - 3) * step, d2 = (ring + 3) * step;
+  if (kept.length < n) kept = new Float64Array(n);
+  const buf = kept;
+  let below = 0, k = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(a[i] - centre);
+    if (d < d1) below++;
+    else if (d <= d2) buf[k++] = d;
+  }
+  // below the window, in it, above it: the ranks' values are the window's at rank − below
+  for (const r of ranks) if (r - below < 0 || r - below >= k) return null;
+  return ranks.map((r) => {
+    selectInPlace(buf, 0, k - 1, r - below);
+    return buf[r - below];
   });
 }
