@@ -54,28 +54,31 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     }
     return q;
   };
-  // a pixel's parent is set when its component joins a later pixel's (one random write less per
-  // pixel); the grid is connected, so the last pixel processed is the root, its own parent
+  // A pixel's parent is set when its component joins a later pixel's (one random write less per
+  // pixel): it hangs from the component's newest pixel, kept in `repr` at the component's
+  // union-find root. Union by rank keeps the find paths short (the root is no longer the newest
+  // pixel, hence repr). The grid is connected, so the last pixel processed is the root, its own parent.
+  const rk = new Uint8Array(n), repr = new Int32Array(n);
   for (let t = 0; t < n; t++) {
     const p = order[t];
     zpar[p] = p;
+    let zp = p;
     const y = (p / w) | 0, x = p - y * w;
-    if (x > 0 && zpar[p - 1] !== -1) {
-      const r = find(p - 1);
-      if (r !== p) par[r] = zpar[r] = p;
+    for (let k = 0; k < 4; k++) {
+      const q = k === 0 ? (x > 0 ? p - 1 : -1) : k === 1 ? (x < w - 1 ? p + 1 : -1) : k === 2 ? (y > 0 ? p - w : -1) : y < h - 1 ? p + w : -1;
+      if (q < 0 || zpar[q] === -1) continue;
+      let zq = find(q);
+      if (zq === zp) continue;
+      par[repr[zq]] = p;
+      if (rk[zp] < rk[zq]) {
+        const z = zp;
+        zp = zq;
+        zq = z;
+      }
+      zpar[zq] = zp;
+      if (rk[zp] === rk[zq]) rk[zp]++;
     }
-    if (x < w - 1 && zpar[p + 1] !== -1) {
-      const r = find(p + 1);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
-    if (y > 0 && zpar[p - w] !== -1) {
-      const r = find(p - w);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
-    if (y < h - 1 && zpar[p + w] !== -1) {
-      const r = find(p + w);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
+    repr[zp] = p;
   }
   par[order[n - 1]] = order[n - 1];
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
