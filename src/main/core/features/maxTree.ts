@@ -132,8 +132,8 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, no
   for (let i = 0; i < n - 1; i++) {
     const b = i * S, j = parent[i] * S;
     for (let s = 0; s < S; s++) {
-      const e = node[j + s] - node[b + s];
-      node[j + s] -= e & (e >> 31);
+      const m = node[b + s];
+      if (m > node[j + s]) node[j + s] = m;
     }
   }
   // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
@@ -146,10 +146,9 @@ export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, no
   for (let i = n - 2; i >= 0; i--) {
     const p = order[i] * S, b = i * S, j = order[parent[i]] * S, l = level[i];
     for (let s = 0; s < S; s++) {
-      let e = node[b + s] - l;
-      const a = l + (e & (e >> 31));
-      e = out[j + s] - a;
-      out[p + s] = a + (e & ~(e >> 31));
+      const a = l < node[b + s] ? l : node[b + s];
+      const up = out[j + s];
+      out[p + s] = a > up ? a : up;
     }
   }
 }
