@@ -258,18 +258,23 @@ function erodeSteps(base: Int32Array, w: number, h: number, S: number, nodeOf: I
       if (u < m) m = u;
       if (d < m) m = d;
       band[dst] = m;
+      // branch-free minima (codes are ≥ 0, so no difference overflows): which neighbour is lowest
+      // is unpredictable, and mispredicted branches cost more than the arithmetic
       let q = o + st, t = dst + S;
       for (let x = 1; x < w - 1; x++, q += st, t += S) {
         const l = c;
         c = r;
         r = src[q + st];
-        m = c;
         u = src[q + U];
         d = src[q + D];
-        if (l < m) m = l;
-        if (r < m) m = r;
-        if (u < m) m = u;
-        if (d < m) m = d;
+        let e = l - c;
+        m = c + (e & (e >> 31));
+        e = r - u;
+        const b = u + (e & (e >> 31));
+        e = m - b;
+        m = b + (e & (e >> 31));
+        e = m - d;
+        m = d + (e & (e >> 31));
         band[t] = m;
       }
       m = c < r ? c : r;

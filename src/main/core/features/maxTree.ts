@@ -54,28 +54,38 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
     }
     return q;
   };
-  // a pixel's parent is set when its component joins a later pixel's (one random write less per
-  // pixel); the grid is connected, so the last pixel processed is the root, its own parent
+  // A pixel's parent is set when its component joins a later pixel's (one random write less per
+  // pixel): it hangs from the component's newest pixel, kept in `repr` at the component's
+  // union-find root. Union by size keeps the find paths short (the root is no longer the newest
+  // pixel, hence repr), and the merged size is the new pixel's subtree size (its component once
+  // it is done), so no pass over the tree sums them. The grid is connected, so the last pixel
+  // processed is the root, its own parent.
+  const size = new Int32Array(n), repr = new Int32Array(n);
+  // pixel → its subtree's size, then, once the pixel has its block (its size read for the last
+  // time), the first free number in the block: one place per pixel for both
+  const block = new Int32Array(n);
   for (let t = 0; t < n; t++) {
     const p = order[t];
     zpar[p] = p;
+    size[p] = 1;
+    let zp = p;
     const y = (p / w) | 0, x = p - y * w;
-    if (x > 0 && zpar[p - 1] !== -1) {
-      const r = find(p - 1);
-      if (r !== p) par[r] = zpar[r] = p;
+    for (let k = 0; k < 4; k++) {
+      const q = k === 0 ? (x > 0 ? p - 1 : -1) : k === 1 ? (x < w - 1 ? p + 1 : -1) : k === 2 ? (y > 0 ? p - w : -1) : y < h - 1 ? p + w : -1;
+      if (q < 0 || zpar[q] === -1) continue;
+      let zq = find(q);
+      if (zq === zp) continue;
+      par[repr[zq]] = p;
+      if (size[zp] < size[zq]) {
+        const z = zp;
+        zp = zq;
+        zq = z;
+      }
+      zpar[zq] = zp;
+      size[zp] += size[zq];
     }
-    if (x < w - 1 && zpar[p + 1] !== -1) {
-      const r = find(p + 1);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
-    if (y > 0 && zpar[p - w] !== -1) {
-      const r = find(p - w);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
-    if (y < h - 1 && zpar[p + w] !== -1) {
-      const r = find(p + w);
-      if (r !== p) par[r] = zpar[r] = p;
-    }
+    repr[zp] = p;
+    block[p] = size[zp];
   }
   par[order[n - 1]] = order[n - 1];
   // no canonical step: with ties, a node's subtree may be only part of its level's component,
@@ -83,26 +93,18 @@ export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
   // Number the nodes in post-order: children still come before their parents, and a chain of
   // single children (most of a tree of float levels) gets consecutive numbers, so the per-seed
   // passes read their parents, and pixels that lie together, from nearby memory. Each node's
-  // subtree takes a block of its size (sizes bottom-up, blocks top-down, in pixel space); the
-  // node is its block's last number.
-  // pixel → its subtree's size, then, once the pixel has its block (its size read for the last
-  // time), the first free number in the block: one place per pixel for both
-  const block = zpar; // reused
-  block.fill(1);
-  for (let t = 0; t < n - 1; t++) {
-    const p = order[t];
-    block[par[p]] += block[p];
-  }
+  // subtree takes a block of its size (blocks top-down, in pixel space); the node is its block's
+  // last number.
   const pos = new Int32Array(n); // pixel → node number
   const root = order[n - 1];
   pos[root] = n - 1;
   block[root] = 0;
   for (let t = n - 2; t >= 0; t--) {
     const p = order[t], q = par[p];
-    const b = block[q], size = block[p];
-    block[q] = b + size;
+    const b = block[q], sz = block[p];
+    block[q] = b + sz;
     block[p] = b;
-    pos[p] = b + size - 1;
+    pos[p] = b + sz - 1;
   }
   const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Int32Array(n);
   for (let p = 0; p < n; p++) {
