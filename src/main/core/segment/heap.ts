@@ -108,8 +108,7 @@ export class CostHeap {
     return this.n;
   }
 
-  /** always true: every priority fits (the propagation's Frontier contract) */
-  push(priority: number, pixel: number): boolean {
+  push(priority: number, pixel: number): void {
     if (this.n === this.pri.length) {
       const pri = new Float64Array(this.n * 2);
       pri.set(this.pri);
@@ -129,7 +128,6 @@ export class CostHeap {
     }
     pri[i] = priority;
     pxs[i] = pixel;
-    return true;
   }
 
   pop(): number {
