@@ -35,16 +35,25 @@ export function segmentNucleiClassical(dna: Float32Array, width: number, height:
   const ds = gaussianBlur(dist, width, height, 1);
   const peaks = maxFilter(ds, width, height, declumpRadius);
   const seedMask = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) seedMask[i] = mask[i] && ds[i] >= peaks[i] && dist[i] >= 1.5 ? 1 : 0;
-  const seeds = connectedComponents(seedMask, width, height, 8);
   const surface = new Float32Array(ds.length);
-  for (let i = 0; i < ds.length; i++) surface[i] = -ds[i];
+  for (let i = 0; i < mask.length; i++) {
+    seedMask[i] = mask[i] && ds[i] >= peaks[i] && dist[i] >= 1.5 ? 1 : 0;
+    surface[i] = -ds[i];
+  }
+  const seeds = connectedComponents(seedMask, width, height, 8);
   const ws = seededWatershed(surface, seeds, mask);
   // foreground pieces that got no seed (their maximum lost to a brighter neighbour) become objects of their own
   const orphan = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) orphan[i] = mask[i] && !ws.data[i] ? 1 : 0;
-  const extra = connectedComponents(orphan, width, height, 8);
-  for (let i = 0; i < mask.length; i++) if (extra.data[i]) ws.data[i] = seeds.count + extra.data[i];
+  let orphans = false;
+  for (let i = 0; i < mask.length; i++)
+    if (mask[i] && !ws.data[i]) {
+      orphan[i] = 1;
+      orphans = true;
+    }
+  if (orphans) {
+    const extra = connectedComponents(orphan, width, height, 8);
+    for (let i = 0; i < mask.length; i++) if (extra.data[i]) ws.data[i] = seeds.count + extra.data[i];
+  }
   return relabel(ws, minArea);
 }
 
