@@ -51,24 +51,49 @@ export function minimumEnclosingCircle(xs: number[], ys: number[]): { cx: number
  * then back along the bottom; collinear points dropped.
  */
 export function centrosomeHullOrder(xs: number[], ys: number[]): { hx: number[]; hy: number[] } {
-  const idx = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b]);
-  const uniq = idx.filter((i, k) => k === 0 || xs[i] !== xs[idx[k - 1]] || ys[i] !== ys[idx[k - 1]]);
-  if (uniq.length < 3) return { hx: uniq.map((i) => xs[i]), hy: uniq.map((i) => ys[i]) };
-  const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
-  const chain = (order: number[], sign: number) => {
-    const h: number[] = [];
-    for (const i of order) {
-      while (h.length >= 2 && sign * cross(h[h.length - 2], h[h.length - 1], i) >= 0) h.pop();
-      h.push(i);
+  // (loops, no closures made per call: tsx's keepNames makes each one a call more)
+  // the points' order by (x, y), stable (ties keep their order): an insertion sort, hulls being small
+  const n = xs.length;
+  const idx: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    for (; j > 0; j--) {
+      const a = idx[j - 1];
+      if (!((xs[a] - xs[i] || ys[a] - ys[i]) > 0)) break;
+      idx[j] = a;
     }
-    return h;
-  };
-  const top = chain(uniq, 1);
-  const bottom = chain([...uniq].reverse(), 1);
-  const ring = top.slice(0, -1).concat(bottom.slice(0, -1));
-  // the chains above run along the bottom first; centrosome starts along the top
-  const hull = [ring[0], ...ring.slice(1).reverse()];
-  return { hx: hull.map((i) => xs[i]), hy: hull.map((i) => ys[i]) };
+    idx[j] = i;
+  }
+  const uniq: number[] = [];
+  for (let k = 0; k < n; k++) if (k === 0 || xs[idx[k]] !== xs[idx[k - 1]] || ys[idx[k]] !== ys[idx[k - 1]]) uniq.push(idx[k]);
+  let hull = uniq;
+  if (uniq.length >= 3) {
+    const top = hullChain(xs, ys, uniq);
+    const bottom = hullChain(xs, ys, uniq.slice().reverse());
+    const ring = top.slice(0, -1).concat(bottom.slice(0, -1));
+    // the chains above run along the bottom first; centrosome starts along the top
+    hull = [ring[0], ...ring.slice(1).reverse()];
+  }
+  const hx: number[] = [], hy: number[] = [];
+  for (const i of hull) {
+    hx.push(xs[i]);
+    hy.push(ys[i]);
+  }
+  return { hx, hy };
+}
+
+/** centrosomeHullOrder's monotone chain over the points in `order`, collinear points dropped */
+function hullChain(xs: number[], ys: number[], order: number[]): number[] {
+  const h: number[] = [];
+  for (const i of order) {
+    while (h.length >= 2) {
+      const o = h[h.length - 2], a = h[h.length - 1];
+      if (!((xs[a] - xs[o]) * (ys[i] - ys[o]) - (ys[a] - ys[o]) * (xs[i] - xs[o]) >= 0)) break;
+      h.pop();
+    }
+    h.push(i);
+  }
+  return h;
 }
 
 /**
