@@ -7,7 +7,7 @@ import { objectEdges } from './edgeDistance';
 import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
+import { indexObjects, outlineAndEdge, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
 import { measureImage, type ImageMeasurements } from './image';
@@ -199,8 +199,7 @@ function measureCompartment(
   const t = opts.cpu;
   const edges = timed(t, 'objects', () => objectEdges(ix));
   const edge = edges.toEdge;
-  const outline = timed(t, 'objects', () => outlineMask(labels.data, labels.width, labels.height));
-  const edgePixels = timed(t, 'objects', () => innerBoundary(labels.data, labels.width, labels.height));
+  const { outline, edge: edgePixels } = timed(t, 'objects', () => outlineAndEdge(labels.data, labels.width, labels.height));
   const blocks: FeatureBlock[] = [];
   const shape = timed(t, 'areaShape', () => measureAreaShape(ix, edge));
   blocks.push(shape);

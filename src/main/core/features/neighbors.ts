@@ -25,7 +25,7 @@ function strelDisk(r: number): Int32Array {
 }
 
 /**
- * boundary: the objects' 4-connected inner boundary (objects.innerBoundary) when known — the
+ * boundary: the objects' 4-connected inner boundary (objects.outlineAndEdge's edge) when known — the
  * nearest object pixel to anything outside is on it, so only those pixels need the disk.
  */
 export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array, distance = 1, scale = 'Adjacent', boundary?: Uint8Array): FeatureBlock {

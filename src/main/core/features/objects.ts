@@ -109,22 +109,31 @@ export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Arra
 }
 
 /**
- * skimage.segmentation.find_boundaries(labels, mode="inner"), the edge MeasureObjectIntensity
- * uses: object pixels with a 4-neighbour of another label (background included). Neighbours
- * beyond the image border do not exist, so the image border alone never makes an edge.
+ * outlineMask, and skimage.segmentation.find_boundaries(labels, mode="inner"), the edge
+ * MeasureObjectIntensity uses: object pixels with a 4-neighbour of another label (background
+ * included), neighbours beyond the image border not existing (the image border alone never
+ * makes an edge). One pass for both: away from the border an inner pixel is on the outline too,
+ * and only the others need their diagonals.
  */
-export function innerBoundary(labels: Int32Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h);
+export function outlineAndEdge(labels: Int32Array, w: number, h: number): { outline: Uint8Array; edge: Uint8Array } {
+  const outline = new Uint8Array(w * h), edge = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+    const rim = y === 0 || y === h - 1;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
       const v = labels[i];
       if (!v) continue;
-      if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v))
-        out[i] = 1;
+      if (rim || x === 0 || x === w - 1) {
+        outline[i] = 1;
+        if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v)) edge[i] = 1;
+        continue;
+      }
+      if (labels[i - 1] !== v || labels[i + 1] !== v || labels[i - w] !== v || labels[i + w] !== v) {
+        edge[i] = 1;
+        outline[i] = 1;
+      } else if (labels[i - w - 1] !== v || labels[i - w + 1] !== v || labels[i + w - 1] !== v || labels[i + w + 1] !== v) outline[i] = 1;
     }
   }
-  return out;
+  return { outline, edge };
 }
 
 /** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */
