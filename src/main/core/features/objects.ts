@@ -56,16 +56,27 @@ export function indexObjects(l: Labels): ObjectIndex {
     bbox[4 * k + 2] = -1;
     bbox[4 * k + 3] = -1;
   }
+  // a row's runs of one label at a time: the box grows once a run, not once a pixel
   for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
+    for (let x = 0; x < w; ) {
       const v = data[i];
-      if (!v) continue;
-      const k = slot[v];
-      pixels[fill[k]++] = i;
+      if (!v) {
+        x++;
+        i++;
+        continue;
+      }
+      const k = slot[v], x0 = x;
+      let f = fill[k];
+      do {
+        pixels[f++] = i;
+        x++;
+        i++;
+      } while (x < w && data[i] === v);
+      fill[k] = f;
       const b = 4 * k;
-      if (x < bbox[b]) bbox[b] = x;
+      if (x0 < bbox[b]) bbox[b] = x0;
       if (y < bbox[b + 1]) bbox[b + 1] = y;
-      if (x > bbox[b + 2]) bbox[b + 2] = x;
+      if (x - 1 > bbox[b + 2]) bbox[b + 2] = x - 1;
       if (y > bbox[b + 3]) bbox[b + 3] = y;
     }
   }
