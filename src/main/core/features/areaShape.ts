@@ -190,7 +190,12 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const ph = pixelHull(rowFirst, rowLast, fh);
     [FMIN[k], FMAX[k]] = feretDiameters(ph);
     // frame coordinates → image coordinates (the frame adds one pixel before x0, y0)
-    const ix0 = ph.hx.map((v) => v + x0 - 1), iy0 = ph.hy.map((v) => v + y0 - 1);
+    // (loops, not map: tsx's keepNames makes every closure made per object a call more)
+    const ix0: number[] = [], iy0: number[] = [];
+    for (let v = 0; v < ph.hx.length; v++) {
+      ix0.push(ph.hx[v] + x0 - 1);
+      iy0.push(ph.hy[v] + y0 - 1);
+    }
     const ch = centrosomeHullOrder(ix0, iy0);
     const mec = centrosomeCircle(ch.hx, ch.hy);
     zernikeOfObject(pixels, start[k], start[k + 1], w, mec, zernikeCols, k);
@@ -261,6 +266,22 @@ class HullScratch {
   }
 }
 
+/** convexArea's candidates: the four edge midpoints of pixel (x, y), slot X + 1 (X ≥ −1) */
+function addMidpoints(yLo: Int32Array, yHi: Int32Array, x: number, y: number): void {
+  const a = 2 * x, b = 2 * y;
+  if (b < yLo[a]) yLo[a] = b;
+  if (b > yHi[a]) yHi[a] = b;
+  if (b < yLo[a + 2]) yLo[a + 2] = b;
+  if (b > yHi[a + 2]) yHi[a + 2] = b;
+  if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
+  if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
+}
+
+/** (a − o) × (b − o) of points o, a, b */
+function cross(X: ArrayLike<number>, Y: ArrayLike<number>, o: number, a: number, b: number): number {
+  return (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
+}
+
 /**
  * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
@@ -276,25 +297,15 @@ function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Ar
   const { yLo, yHi, X, Y, lo, hi } = s;
   yLo.fill(0x7fffffff, 0, nx);
   yHi.fill(-0x7fffffff, 0, nx);
-  const add = (x: number, y: number) => {
-    // X + 1 as the slot (X ≥ −1)
-    const a = 2 * x, b = 2 * y;
-    if (b < yLo[a]) yLo[a] = b;
-    if (b > yHi[a]) yHi[a] = b;
-    if (b < yLo[a + 2]) yLo[a + 2] = b;
-    if (b > yHi[a + 2]) yHi[a + 2] = b;
-    if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
-    if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
-  };
   for (let y = 0; y < fh; y++) {
     if (rowFirst[y] < 0) continue;
-    add(rowFirst[y], y);
-    if (rowLast[y] !== rowFirst[y]) add(rowLast[y], y);
+    addMidpoints(yLo, yHi, rowFirst[y], y);
+    if (rowLast[y] !== rowFirst[y]) addMidpoints(yLo, yHi, rowLast[y], y);
   }
   for (let x = 0; x < fw; x++) {
     if (colFirst[x] < 0) continue;
-    add(x, colFirst[x]);
-    if (colLast[x] !== colFirst[x]) add(x, colLast[x]);
+    addMidpoints(yLo, yHi, x, colFirst[x]);
+    if (colLast[x] !== colFirst[x]) addMidpoints(yLo, yHi, x, colLast[x]);
   }
   let np = 0;
   for (let c = 0; c < nx; c++) {
@@ -306,21 +317,23 @@ function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Ar
       Y[np++] = yHi[c];
     }
   }
-  const cross = (o: number, a: number, b: number) => (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
   const lower: number[] = [];
   for (let i = 0; i < np; i++) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop();
+    while (lower.length >= 2 && cross(X, Y, lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop();
     lower.push(i);
   }
   const upper: number[] = [];
   for (let i = np - 1; i >= 0; i--) {
-    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
+    while (upper.length >= 2 && cross(X, Y, upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
     upper.push(i);
   }
   const hull = lower.slice(0, -1).concat(upper.slice(0, -1));
-  const hx = hull.map((i) => X[i]);
-  const hy = hull.map((i) => Y[i]);
   const nh = hull.length;
+  const hx: number[] = [], hy: number[] = [];
+  for (let v = 0; v < nh; v++) {
+    hx.push(X[hull[v]]);
+    hy.push(Y[hull[v]]);
+  }
   if (nh < 3) return area;
   // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
   // edge visiting only the rows it spans (the same crossings as testing every edge on every row)

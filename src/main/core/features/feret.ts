@@ -20,18 +20,31 @@ export function pixelHull(rowFirst: Int32Array, rowLast: Int32Array, fh: number)
   const n = xs.length;
   if (n < 2) return { hx: xs, hy: ys };
   // monotone chain over the (y, x)-sorted points; collinear points are dropped
-  const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
-  const chain = (order: number[]) => {
-    const h: number[] = [];
-    for (const i of order) {
-      while (h.length >= 2 && cross(h[h.length - 2], h[h.length - 1], i) <= 0) h.pop();
-      h.push(i);
+  // (no closures made per call: tsx's keepNames makes each one a call more)
+  const hull = chain(xs, ys, 0, n, 1);
+  hull.pop();
+  const back = chain(xs, ys, n - 1, -1, -1);
+  back.pop();
+  const hx: number[] = [], hy: number[] = [];
+  for (const i of hull.concat(back)) {
+    hx.push(xs[i]);
+    hy.push(ys[i]);
+  }
+  return { hx, hy };
+}
+
+/** one monotone chain over points from, from + step, … (to excluded), right turns and collinear points dropped */
+function chain(xs: number[], ys: number[], from: number, to: number, step: number): number[] {
+  const h: number[] = [];
+  for (let i = from; i !== to; i += step) {
+    while (h.length >= 2) {
+      const o = h[h.length - 2], a = h[h.length - 1];
+      if (!((xs[a] - xs[o]) * (ys[i] - ys[o]) - (ys[a] - ys[o]) * (xs[i] - xs[o]) <= 0)) break;
+      h.pop();
     }
-    return h.slice(0, -1);
-  };
-  const idx = [...Array(n).keys()];
-  const hull = chain(idx).concat(chain(idx.reverse()));
-  return { hx: hull.map((i) => xs[i]), hy: hull.map((i) => ys[i]) };
+    h.push(i);
+  }
+  return h;
 }
 
 /**

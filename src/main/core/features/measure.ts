@@ -1,13 +1,13 @@
 import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { Gray } from '../io/tiff';
-import { borderTouching, cytoplasm, type Labels } from '../segment/labels';
+import { cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
 import { colocChannel, imageLevels, measureCorrelation, type ImageLevels } from './colocalization';
 import { objectEdges } from './edgeDistance';
 import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, innerBoundary, outlineMask, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
+import { indexObjects, outlineAndEdge, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
 import { measureImage, type ImageMeasurements } from './image';
@@ -124,9 +124,10 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   const mito = unit.get(opts.mito ?? 'Mito');
   const tube = mito && channels.includes(opts.mito ?? 'Mito') ? timed(t, 'tubeness', () => tubeness(mito, width, height)) : undefined;
   if ((opts.image ?? true) && channels.length) out.Image = timed(t, 'image', () => measureImage(images, channels, unit, orig, grey, spectra, cells, opts.textureScales ?? TEXTURE_SCALES, opts.greyLevels ?? 256, tube));
+  const cytoIx = comps.find((c) => c.comp === 'Cytoplasm')?.ix;
   comps.forEach(({ comp, labels, ix }, j) => {
     const granularity = new Map(channels.map((c) => [c, spectra.get(c)!.objects[j]]));
-    out[comp] = measureCompartment(comp, labels, ix, channels, unit, grey, levels, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, ix.ids, cyto), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
+    out[comp] = measureCompartment(comp, labels, ix, channels, unit, grey, levels, granularity, opts, comp === 'Cytoplasm' ? null : relations(comp, ix.ids, cytoIx), tube && nuclei && comp !== 'Nuclei' ? { nuclei, tube } : undefined);
   });
   return out;
 }
@@ -147,16 +148,39 @@ function labelledPixels(nuclei: Labels | undefined, cells: Labels | undefined): 
  * object's number from segmentation (border objects are flagged, not renumbered), so the parent
  * in the set including edges is the object's own number.
  */
-function relations(comp: 'Cells' | 'Nuclei', ids: Int32Array, cyto: Labels | undefined): FeatureBlock {
+function relations(comp: 'Cells' | 'Nuclei', ids: Int32Array, cyto: ObjectIndex | undefined): FeatureBlock {
   const names = [`Parent_${comp}IncludingEdges`];
   const values = [Float64Array.from(ids)];
   if (cyto) {
-    const has = new Uint8Array(ids.length ? ids[ids.length - 1] + 1 : 1);
-    for (let i = 0; i < cyto.data.length; i++) if (cyto.data[i] && cyto.data[i] < has.length) has[cyto.data[i]] = 1;
+    // the cytoplasm's index knows which numbers have pixels: no pass over its labels
+    const has = new Float64Array(ids.length);
+    for (let k = 0; k < ids.length; k++) has[k] = ids[k] < cyto.slot.length && cyto.slot[ids[k]] >= 0 ? 1 : 0;
     names.unshift('Children_Cytoplasm_Count');
-    values.unshift(Float64Array.from(ids, (id) => has[id]));
+    values.unshift(has);
   }
   return { names, values };
+}
+
+/**
+ * Per object of ix: 1 when it has a pixel in the image's first or last row or column (as
+ * segment/labels' borderTouching, from the index: only the border is read).
+ */
+function touchingBorder(ix: ObjectIndex): Uint8Array {
+  const { width: w, height: h, labels, slot } = ix;
+  const out = new Uint8Array(ix.ids.length);
+  const mark = (i: number) => {
+    const v = labels[i];
+    if (v) out[slot[v]] = 1;
+  };
+  for (let x = 0; x < w; x++) {
+    mark(x);
+    mark((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    mark(y * w);
+    mark(y * w + w - 1);
+  }
+  return out;
 }
 
 function measureCompartment(
@@ -175,8 +199,7 @@ function measureCompartment(
   const t = opts.cpu;
   const edges = timed(t, 'objects', () => objectEdges(ix));
   const edge = edges.toEdge;
-  const outline = timed(t, 'objects', () => outlineMask(labels.data, labels.width, labels.height));
-  const edgePixels = timed(t, 'objects', () => innerBoundary(labels.data, labels.width, labels.height));
+  const { outline, edge: edgePixels } = timed(t, 'objects', () => outlineAndEdge(labels.data, labels.width, labels.height));
   const blocks: FeatureBlock[] = [];
   const shape = timed(t, 'areaShape', () => measureAreaShape(ix, edge));
   blocks.push(shape);
@@ -214,10 +237,9 @@ function measureCompartment(
       const a = byName[i], b = byName[j];
       blocks.push(timed(t, 'colocalization', () => measureCorrelation(ix, coloc.get(a)!, coloc.get(b)!)));
     }
-  const flags = borderTouching(labels);
   return {
     objectNumbers: ix.ids,
-    touchesBorder: Uint8Array.from(ix.ids, (id) => flags[id] ?? 0),
+    touchesBorder: touchingBorder(ix),
     names: blocks.flatMap((b) => b.names),
     values: blocks.flatMap((b) => b.values),
   };

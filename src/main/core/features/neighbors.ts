@@ -25,7 +25,7 @@ function strelDisk(r: number): Int32Array {
 }
 
 /**
- * boundary: the objects' 4-connected inner boundary (objects.innerBoundary) when known — the
+ * boundary: the objects' 4-connected inner boundary (objects.outlineAndEdge's edge) when known — the
  * nearest object pixel to anything outside is on it, so only those pixels need the disk.
  */
 export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float64Array, cy: Float64Array, distance = 1, scale = 'Adjacent', boundary?: Uint8Array): FeatureBlock {
@@ -39,10 +39,16 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   const ir = Math.floor(distance), it = Math.floor(distance + 0.5);
   const linear = (d: Int32Array) => Int32Array.from({ length: d.length / 2 }, (_, e) => d[2 * e] * w + d[2 * e + 1]);
   const reachAt = linear(reach), touchAt = linear(touch);
+  // the disk's right rim: per row dy its last offset. A pixel whose left neighbour had its disk
+  // scanned adds only these (its disk less that one's, but for its own pixel): the labels met,
+  // a set, are the same
+  const rim: number[] = [];
+  for (let e = 0; e < reach.length; e += 2) if (e + 2 >= reach.length || reach[e + 2] !== reach[e]) rim.push(reach[e], reach[e + 1]);
+  const rimAt = linear(Int32Array.from(rim));
   const seen = new Int32Array(ids[n - 1] + 1).fill(-1);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
-    let nn = 0, per = 0, touching = 0;
+    let nn = 0, per = 0, touching = 0, lastReach = -2;
     for (let p = start[k]; p < start[k + 1]; p++) {
       const i = pixels[p];
       // only boundary pixels reach other objects first; the others matter only on the outline
@@ -54,13 +60,16 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
         /* on the outline only */
       } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
         // the whole disk is inside the image: linear offsets, no bounds tests
-        for (let e = 0; e < reachAt.length; e++) {
-          const v = labels[i + reachAt[e]];
+        const offs = lastReach === i - 1 ? rimAt : reachAt;
+        lastReach = i;
+        for (let e = 0; e < offs.length; e++) {
+          const v = labels[i + offs[e]];
           if (!v || v === id || seen[v] === k) continue;
           seen[v] = k;
           nn++;
         }
       } else {
+        lastReach = i;
         for (let e = 0; e < reach.length; e += 2) {
           const yy = y + reach[e], xx = x + reach[e + 1];
           if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;

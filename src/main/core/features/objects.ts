@@ -56,16 +56,27 @@ export function indexObjects(l: Labels): ObjectIndex {
     bbox[4 * k + 2] = -1;
     bbox[4 * k + 3] = -1;
   }
+  // a row's runs of one label at a time: the box grows once a run, not once a pixel
   for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
+    for (let x = 0; x < w; ) {
       const v = data[i];
-      if (!v) continue;
-      const k = slot[v];
-      pixels[fill[k]++] = i;
+      if (!v) {
+        x++;
+        i++;
+        continue;
+      }
+      const k = slot[v], x0 = x;
+      let f = fill[k];
+      do {
+        pixels[f++] = i;
+        x++;
+        i++;
+      } while (x < w && data[i] === v);
+      fill[k] = f;
       const b = 4 * k;
-      if (x < bbox[b]) bbox[b] = x;
+      if (x0 < bbox[b]) bbox[b] = x0;
       if (y < bbox[b + 1]) bbox[b + 1] = y;
-      if (x > bbox[b + 2]) bbox[b + 2] = x;
+      if (x - 1 > bbox[b + 2]) bbox[b + 2] = x - 1;
       if (y > bbox[b + 3]) bbox[b + 3] = y;
     }
   }
@@ -109,22 +120,31 @@ export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Arra
 }
 
 /**
- * skimage.segmentation.find_boundaries(labels, mode="inner"), the edge MeasureObjectIntensity
- * uses: object pixels with a 4-neighbour of another label (background included). Neighbours
- * beyond the image border do not exist, so the image border alone never makes an edge.
+ * outlineMask, and skimage.segmentation.find_boundaries(labels, mode="inner"), the edge
+ * MeasureObjectIntensity uses: object pixels with a 4-neighbour of another label (background
+ * included), neighbours beyond the image border not existing (the image border alone never
+ * makes an edge). One pass for both: away from the border an inner pixel is on the outline too,
+ * and only the others need their diagonals.
  */
-export function innerBoundary(labels: Int32Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h);
+export function outlineAndEdge(labels: Int32Array, w: number, h: number): { outline: Uint8Array; edge: Uint8Array } {
+  const outline = new Uint8Array(w * h), edge = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
+    const rim = y === 0 || y === h - 1;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
       const v = labels[i];
       if (!v) continue;
-      if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v))
-        out[i] = 1;
+      if (rim || x === 0 || x === w - 1) {
+        outline[i] = 1;
+        if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v)) edge[i] = 1;
+        continue;
+      }
+      if (labels[i - 1] !== v || labels[i + 1] !== v || labels[i - w] !== v || labels[i + w] !== v) {
+        edge[i] = 1;
+        outline[i] = 1;
+      } else if (labels[i - w - 1] !== v || labels[i - w + 1] !== v || labels[i + w - 1] !== v || labels[i + w + 1] !== v) outline[i] = 1;
     }
   }
-  return out;
+  return { outline, edge };
 }
 
 /** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */

@@ -64,6 +64,8 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
   // too), so every object pixel has all 8 neighbours in the crop
   // per crop pixel: 0 outside the object, 1 inside, 2 reached (its distance final)
   let state = new Uint8Array(0), dist = new Float64Array(0);
+  // per object pixel: its place in the crop
+  let at = new Int32Array(0);
   const off = new Int32Array(8), step = Float64Array.from(DY, (dy, e) => (dy && DX[e] ? Math.SQRT2 : 1));
   for (let k = 0; k < ids.length; k++) {
     const x0 = bbox[4 * k] - 1, y0 = bbox[4 * k + 1] - 1;
@@ -78,10 +80,17 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
     for (let e = 0; e < 8; e++) off[e] = DY[e] * bw + DX[e];
     // the centre: the first pixel (raster order) farthest from the edge
     let best = -1, bc = -1;
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
-      const y = (i / W) | 0;
-      const q = (y - y0) * bw + (i - y * W - x0);
+    const p0 = start[k], np = start[k + 1] - p0;
+    if (at.length < np) at = new Int32Array(2 * np);
+    // pixels come in raster order: the row is tracked, not divided for
+    for (let t = 0, y = (pixels[p0] / W) | 0, rowStart = y * W; t < np; t++) {
+      const i = pixels[p0 + t];
+      while (i >= rowStart + W) {
+        y++;
+        rowStart += W;
+      }
+      const q = (y - y0) * bw + (i - rowStart - x0);
+      at[t] = q;
       state[q] = 1;
       if (edge[i] > best) {
         best = edge[i];
@@ -111,11 +120,13 @@ export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIA
       }
     }
     const cy = ((bc / bw) | 0) + y0, cx = (bc % bw) + x0;
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
-      const y = (i / W) | 0;
-      const x = i - y * W;
-      const q = (y - y0) * bw + (x - x0);
+    for (let t = 0, y = (pixels[p0] / W) | 0, rowStart = y * W; t < np; t++) {
+      const i = pixels[p0 + t];
+      while (i >= rowStart + W) {
+        y++;
+        rowStart += W;
+      }
+      const x = i - rowStart, q = at[t];
       if (state[q] !== 2) continue;
       const dc = dist[q];
       const r = dc / (dc + edge[i] + 0.001);
@@ -133,8 +144,11 @@ export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, imgs: Float6
   const blocks = channels.map((c) => newBlock(radialNames(c, bins), n));
   const cntB = new Float64Array(bins);
   const wCnt = new Float64Array(bins * 8);
-  const sumB = new Float64Array(bins);
-  const wSum = new Float64Array(bins * 8);
+  // per channel c: its bins' sums at c·bins, its sectors' at c·bins·8
+  const nc = imgs.length;
+  const sumB = new Float64Array(nc * bins);
+  const wSum = new Float64Array(nc * bins * 8);
+  const tot = new Float64Array(nc);
   // per pixel of the object: bin·8 + sector, −1 where unreached
   let slot = new Int32Array(0);
   for (let k = 0; k < n; k++) {
@@ -155,28 +169,32 @@ export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, imgs: Float6
       slot[t] = b * 8 + geo.wedge[i];
       wCnt[slot[t]]++;
     }
-    for (let c = 0; c < imgs.length; c++) {
-      const img = imgs[c], values = blocks[c].values;
-      sumB.fill(0);
-      wSum.fill(0);
-      let tot = 0;
-      for (let t = 0; t < np; t++) {
-        const sl = slot[t];
-        if (sl < 0) continue;
-        const v = img[pixels[p0 + t]];
-        sumB[sl >> 3] += v;
-        tot += v;
-        wSum[sl] += v;
+    // every channel's sums in one pass over the pixels (each channel's in pixel order, as before)
+    sumB.fill(0);
+    wSum.fill(0);
+    tot.fill(0);
+    for (let t = 0; t < np; t++) {
+      const sl = slot[t];
+      if (sl < 0) continue;
+      const i = pixels[p0 + t], b = sl >> 3;
+      for (let c = 0; c < nc; c++) {
+        const v = imgs[c][i];
+        sumB[c * bins + b] += v;
+        tot[c] += v;
+        wSum[c * bins * 8 + sl] += v;
       }
+    }
+    for (let c = 0; c < nc; c++) {
+      const values = blocks[c].values, sb = c * bins, sw = c * bins * 8;
       for (let b = 0; b < bins; b++) {
-        const frac = sumB[b] / tot;
+        const frac = sumB[sb + b] / tot[c];
         values[b][k] = frac;
         values[bins + b][k] = frac / (cntB[b] / cnt + Number.EPSILON);
         let m = 0, nw = 0;
         for (let s = 0; s < 8; s++) {
-          const c = wCnt[b * 8 + s];
-          if (!c) continue;
-          const mean = wSum[b * 8 + s] / c;
+          const cw = wCnt[b * 8 + s];
+          if (!cw) continue;
+          const mean = wSum[sw + b * 8 + s] / cw;
           m += mean;
           nw++;
         }
@@ -185,8 +203,8 @@ export function measureRadial(ix: ObjectIndex, geo: RadialGeometry, imgs: Float6
           m /= nw;
           let v = 0;
           for (let s = 0; s < 8; s++) {
-            const c = wCnt[b * 8 + s];
-            if (c) v += (wSum[b * 8 + s] / c - m) ** 2;
+            const cw = wCnt[b * 8 + s];
+            if (cw) v += (wSum[sw + b * 8 + s] / cw - m) ** 2;
           }
           cv = Math.sqrt(v / nw) / m;
         }

@@ -51,24 +51,49 @@ export function minimumEnclosingCircle(xs: number[], ys: number[]): { cx: number
  * then back along the bottom; collinear points dropped.
  */
 export function centrosomeHullOrder(xs: number[], ys: number[]): { hx: number[]; hy: number[] } {
-  const idx = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b]);
-  const uniq = idx.filter((i, k) => k === 0 || xs[i] !== xs[idx[k - 1]] || ys[i] !== ys[idx[k - 1]]);
-  if (uniq.length < 3) return { hx: uniq.map((i) => xs[i]), hy: uniq.map((i) => ys[i]) };
-  const cross = (o: number, a: number, b: number) => (xs[a] - xs[o]) * (ys[b] - ys[o]) - (ys[a] - ys[o]) * (xs[b] - xs[o]);
-  const chain = (order: number[], sign: number) => {
-    const h: number[] = [];
-    for (const i of order) {
-      while (h.length >= 2 && sign * cross(h[h.length - 2], h[h.length - 1], i) >= 0) h.pop();
-      h.push(i);
+  // (loops, no closures made per call: tsx's keepNames makes each one a call more)
+  // the points' order by (x, y), stable (ties keep their order): an insertion sort, hulls being small
+  const n = xs.length;
+  const idx: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    for (; j > 0; j--) {
+      const a = idx[j - 1];
+      if (!((xs[a] - xs[i] || ys[a] - ys[i]) > 0)) break;
+      idx[j] = a;
     }
-    return h;
-  };
-  const top = chain(uniq, 1);
-  const bottom = chain([...uniq].reverse(), 1);
-  const ring = top.slice(0, -1).concat(bottom.slice(0, -1));
-  // the chains above run along the bottom first; centrosome starts along the top
-  const hull = [ring[0], ...ring.slice(1).reverse()];
-  return { hx: hull.map((i) => xs[i]), hy: hull.map((i) => ys[i]) };
+    idx[j] = i;
+  }
+  const uniq: number[] = [];
+  for (let k = 0; k < n; k++) if (k === 0 || xs[idx[k]] !== xs[idx[k - 1]] || ys[idx[k]] !== ys[idx[k - 1]]) uniq.push(idx[k]);
+  let hull = uniq;
+  if (uniq.length >= 3) {
+    const top = hullChain(xs, ys, uniq);
+    const bottom = hullChain(xs, ys, uniq.slice().reverse());
+    const ring = top.slice(0, -1).concat(bottom.slice(0, -1));
+    // the chains above run along the bottom first; centrosome starts along the top
+    hull = [ring[0], ...ring.slice(1).reverse()];
+  }
+  const hx: number[] = [], hy: number[] = [];
+  for (const i of hull) {
+    hx.push(xs[i]);
+    hy.push(ys[i]);
+  }
+  return { hx, hy };
+}
+
+/** centrosomeHullOrder's monotone chain over the points in `order`, collinear points dropped */
+function hullChain(xs: number[], ys: number[], order: number[]): number[] {
+  const h: number[] = [];
+  for (const i of order) {
+    while (h.length >= 2) {
+      const o = h[h.length - 2], a = h[h.length - 1];
+      if (!((xs[a] - xs[o]) * (ys[i] - ys[o]) - (ys[a] - ys[o]) * (xs[i] - xs[o]) >= 0)) break;
+      h.pop();
+    }
+    h.push(i);
+  }
+  return h;
 }
 
 /**
@@ -142,8 +167,10 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
     for (let f = 0; f < nz; f++) cols[f][k] = NaN;
     return;
   }
-  const mr = new Float64Array(MOMENTS.length);
-  const mi = new Float64Array(MOMENTS.length);
+  // the sums in locals, not arrays (array elements cost a load, a bounds test and a store per
+  // term); mi of m = 0 stays +0 (its terms are p_a·0), so it is not summed. Same order, same bits.
+  let mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0, mr4 = 0, mr5 = 0, mr6 = 0, mr7 = 0, mr8 = 0, mr9 = 0, mr10 = 0, mr11 = 0, mr12 = 0, mr13 = 0, mr14 = 0, mr15 = 0, mr16 = 0, mr17 = 0, mr18 = 0, mr19 = 0, mr20 = 0, mr21 = 0, mr22 = 0, mr23 = 0, mr24 = 0, mr25 = 0, mr26 = 0, mr27 = 0, mr28 = 0, mr29 = 0;
+  let mi5 = 0, mi6 = 0, mi7 = 0, mi8 = 0, mi9 = 0, mi10 = 0, mi11 = 0, mi12 = 0, mi13 = 0, mi14 = 0, mi15 = 0, mi16 = 0, mi17 = 0, mi18 = 0, mi19 = 0, mi20 = 0, mi21 = 0, mi22 = 0, mi23 = 0, mi24 = 0, mi25 = 0, mi26 = 0, mi27 = 0, mi28 = 0, mi29 = 0;
   const { cx, cy, r } = circle;
   // pixels come in raster order: the row is tracked, not divided for
   for (let p = from, y = from < to ? (pixels[from] / w) | 0 : 0, rowStart = y * w; p < to; p++) {
@@ -154,44 +181,45 @@ export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w:
     }
     const x = (i - rowStart - cx) / r;
     const yy = (y - cy) / r;
-    const r2 = x * x + yy * yy;
+    const rho2 = x * x + yy * yy;
     // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
-    if (r2 > 1) continue;
+    if (rho2 > 1) continue;
     // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ρ^{2a} = p_a (the powers
     // built by the same products as a running ρ² product would; written out per m)
-    const p1 = r2, p2 = p1 * r2, p3 = p2 * r2, p4 = p3 * r2;
-    let zr = 1, zi = 0, t = 0;
-    // m = 0: zr = 1, zi = 0
-    mr[0] += zr; mr[1] += p1 * zr; mr[2] += p2 * zr; mr[3] += p3 * zr; mr[4] += p4 * zr;
-    mi[0] += zi; mi[1] += p1 * zi; mi[2] += p2 * zi; mi[3] += p3 * zi; mi[4] += p4 * zi;
+    const p1 = rho2, p2 = p1 * rho2, p3 = p2 * rho2, p4 = p3 * rho2;
+    // m = 0: (1, 0), whose products are the powers themselves; m = 1: exactly (y', x') (1·y' − 0·x'
+    // is y', neither being −0)
+    mr0 += 1; mr1 += p1; mr2 += p2; mr3 += p3; mr4 += p4;
+    let zr = yy, zi = x, t = 0;
+    mr5 += zr; mr6 += p1 * zr; mr7 += p2 * zr; mr8 += p3 * zr; mr9 += p4 * zr;
+    mi5 += zi; mi6 += p1 * zi; mi7 += p2 * zi; mi8 += p3 * zi; mi9 += p4 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[5] += zr; mr[6] += p1 * zr; mr[7] += p2 * zr; mr[8] += p3 * zr; mr[9] += p4 * zr;
-    mi[5] += zi; mi[6] += p1 * zi; mi[7] += p2 * zi; mi[8] += p3 * zi; mi[9] += p4 * zi;
+    mr10 += zr; mr11 += p1 * zr; mr12 += p2 * zr; mr13 += p3 * zr;
+    mi10 += zi; mi11 += p1 * zi; mi12 += p2 * zi; mi13 += p3 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[10] += zr; mr[11] += p1 * zr; mr[12] += p2 * zr; mr[13] += p3 * zr;
-    mi[10] += zi; mi[11] += p1 * zi; mi[12] += p2 * zi; mi[13] += p3 * zi;
+    mr14 += zr; mr15 += p1 * zr; mr16 += p2 * zr; mr17 += p3 * zr;
+    mi14 += zi; mi15 += p1 * zi; mi16 += p2 * zi; mi17 += p3 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[14] += zr; mr[15] += p1 * zr; mr[16] += p2 * zr; mr[17] += p3 * zr;
-    mi[14] += zi; mi[15] += p1 * zi; mi[16] += p2 * zi; mi[17] += p3 * zi;
+    mr18 += zr; mr19 += p1 * zr; mr20 += p2 * zr;
+    mi18 += zi; mi19 += p1 * zi; mi20 += p2 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[18] += zr; mr[19] += p1 * zr; mr[20] += p2 * zr;
-    mi[18] += zi; mi[19] += p1 * zi; mi[20] += p2 * zi;
+    mr21 += zr; mr22 += p1 * zr; mr23 += p2 * zr;
+    mi21 += zi; mi22 += p1 * zi; mi23 += p2 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[21] += zr; mr[22] += p1 * zr; mr[23] += p2 * zr;
-    mi[21] += zi; mi[22] += p1 * zi; mi[23] += p2 * zi;
+    mr24 += zr; mr25 += p1 * zr;
+    mi24 += zi; mi25 += p1 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[24] += zr; mr[25] += p1 * zr;
-    mi[24] += zi; mi[25] += p1 * zi;
+    mr26 += zr; mr27 += p1 * zr;
+    mi26 += zi; mi27 += p1 * zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[26] += zr; mr[27] += p1 * zr;
-    mi[26] += zi; mi[27] += p1 * zi;
+    mr28 += zr;
+    mi28 += zi;
     t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[28] += zr;
-    mi[28] += zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr[29] += zr;
-    mi[29] += zi;
+    mr29 += zr;
+    mi29 += zi;
   }
+  const mr = [mr0, mr1, mr2, mr3, mr4, mr5, mr6, mr7, mr8, mr9, mr10, mr11, mr12, mr13, mr14, mr15, mr16, mr17, mr18, mr19, mr20, mr21, mr22, mr23, mr24, mr25, mr26, mr27, mr28, mr29];
+  const mi = [0, 0, 0, 0, 0, mi5, mi6, mi7, mi8, mi9, mi10, mi11, mi12, mi13, mi14, mi15, mi16, mi17, mi18, mi19, mi20, mi21, mi22, mi23, mi24, mi25, mi26, mi27, mi28, mi29];
   const area = Math.PI * circle.r * circle.r;
   for (let f = 0; f < nz; f++) {
     let re = 0, im = 0;
