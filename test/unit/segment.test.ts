@@ -7,8 +7,8 @@ import { connectedComponents } from '../../src/main/core/segment/components';
 import { segmentNucleiClassical, segmentCellsClassical } from '../../src/main/core/segment/classical';
 import { segmentFromBoundaries } from '../../src/main/core/segment/boundaries';
 import { matchLabels } from '../../src/main/core/metrics/matching';
-import { borderTouching, cytoplasm, type Labels } from '../../src/main/core/segment/labels';
-import { outlineMask } from '../../src/main/core/features/objects';
+import { cytoplasm, type Labels } from '../../src/main/core/segment/labels';
+import { indexObjects, outlineMask, touchingBorder } from '../../src/main/core/features/objects';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/features/fixture.json', import.meta.url), 'utf8'));
 
@@ -117,7 +117,8 @@ test('segmentation from boundary maps recovers the objects the maps outline', ()
 
 test('objects touching the image border are flagged', () => {
   const l: Labels = { width: 4, height: 3, data: Int32Array.from([1, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 3]) };
-  assert.deepEqual(Array.from(borderTouching(l)), [0, 1, 0, 1]);
+  // per object of the index (ids 1, 2, 3): 1 and 3 have a pixel in a border row or column
+  assert.deepEqual(Array.from(touchingBorder(indexObjects(l))), [1, 0, 1]);
 });
 
 test('classical path on simulated Cell Painting sites: nuclei F1 ≥ 0.85, cells F1 ≥ 0.75 vs ground truth', async () => {

@@ -16,7 +16,7 @@ export const intensityNames = (channel: string) => [
 
 /**
  * CellProfiler 4.2 MeasureObjectIntensity for one channel (0–1 values): sums, population std,
- * min/max, the same over the object's edge pixels (objects.innerBoundary), mass displacement
+ * min/max, the same over the object's edge pixels (objects.outlineAndEdge), mass displacement
  * (centroid to intensity-weighted centre), CellProfiler's own quartile interpolation and MAD
  * (median of |x − median| by the same rule), intensity-weighted centre and position of the maximum
  * (first in raster order).

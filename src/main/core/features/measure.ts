@@ -7,7 +7,7 @@ import { objectEdges } from './edgeDistance';
 import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
 import { measureNeighbors } from './neighbors';
-import { indexObjects, outlineAndEdge, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
+import { indexObjects, outlineAndEdge, touchingBorder, unitImage, type FeatureBlock, type ObjectIndex } from './objects';
 import { measureRadial, radialGeometry } from './radial';
 import { measureTexture, quantize } from './texture';
 import { measureImage, type ImageMeasurements } from './image';
@@ -159,28 +159,6 @@ function relations(comp: 'Cells' | 'Nuclei', ids: Int32Array, cyto: ObjectIndex 
     values.unshift(has);
   }
   return { names, values };
-}
-
-/**
- * Per object of ix: 1 when it has a pixel in the image's first or last row or column (as
- * segment/labels' borderTouching, from the index: only the border is read).
- */
-function touchingBorder(ix: ObjectIndex): Uint8Array {
-  const { width: w, height: h, labels, slot } = ix;
-  const out = new Uint8Array(ix.ids.length);
-  const mark = (i: number) => {
-    const v = labels[i];
-    if (v) out[slot[v]] = 1;
-  };
-  for (let x = 0; x < w; x++) {
-    mark(x);
-    mark((h - 1) * w + x);
-  }
-  for (let y = 0; y < h; y++) {
-    mark(y * w);
-    mark(y * w + w - 1);
-  }
-  return out;
 }
 
 function measureCompartment(

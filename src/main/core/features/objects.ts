@@ -183,3 +183,25 @@ export function selectInPlace(a: Float64Array, lo: number, hi: number, k: number
     else return;
   }
 }
+
+/**
+ * Per object of ix: 1 when it has a pixel in the image's first or last row or column, as
+ * CellProfiler's IdentifyPrimaryObjects detects objects touching the border (only the border is read).
+ */
+export function touchingBorder(ix: ObjectIndex): Uint8Array {
+  const { width: w, height: h, labels, slot } = ix;
+  const out = new Uint8Array(ix.ids.length);
+  const mark = (i: number) => {
+    const v = labels[i];
+    if (v) out[slot[v]] = 1;
+  };
+  for (let x = 0; x < w; x++) {
+    mark(x);
+    mark((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    mark(y * w);
+    mark(y * w + w - 1);
+  }
+  return out;
+}

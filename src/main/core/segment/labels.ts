@@ -31,25 +31,6 @@ export function relabel(l: Labels, minArea = 1): Labels & { count: number } {
   return { width: l.width, height: l.height, data: out, count: next };
 }
 
-/**
- * Objects touching the image border, as CellProfiler's IdentifyPrimaryObjects detects them
- * (any pixel in the first/last row or column). Returned as a flag per label id.
- */
-export function borderTouching(l: Labels): Uint8Array {
-  const flags = new Uint8Array(maxLabel(l) + 1);
-  const { width: w, height: h, data } = l;
-  for (let x = 0; x < w; x++) {
-    flags[data[x]] = 1;
-    flags[data[(h - 1) * w + x]] = 1;
-  }
-  for (let y = 0; y < h; y++) {
-    flags[data[y * w]] = 1;
-    flags[data[y * w + w - 1]] = 1;
-  }
-  flags[0] = 0;
-  return flags;
-}
-
 /** Cytoplasm = cell minus its nucleus (CellProfiler's IdentifyTertiaryObjects, same object numbers as the cells). */
 export function cytoplasm(cells: Labels, nuclei: Labels): Labels {
   const out = new Int32Array(cells.data.length);
