@@ -107,9 +107,8 @@ function watershedByRanks(surface: Float32Array, markers: Labels, mask: Uint8Arr
 }
 
 /**
- * seededWatershed on PixelHeap, ordered by (priority, push order): the order that defines its labels, and its fallback. Seeded watershed by priority flooding (Meyer): markers grow into `mask` pixels in order of
- * `surface` value, each pixel taking the label of the neighbour that reached it first.
- * 8-connected, as skimage.segmentation.watershed with connectivity 2.
+ * seededWatershed on a PixelHeap ordered by (priority, push order): the order that defines its
+ * labels. The path without a mask or with a NaN, and the reference watershedByRanks is tested against.
  */
 export function watershedOnHeap(surface: Float32Array, markers: Labels, mask: Uint8Array | null): Labels {
   const { width: w, height: h } = markers;
