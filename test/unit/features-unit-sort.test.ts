@@ -36,3 +36,17 @@ for (const [name, v] of cases)
     const got = sortedMad(out, n, m, hasNaN, new Float64Array(n));
     assert.ok(Object.is(got, want), `MAD ${got} ≠ ${want}`);
   });
+
+for (const [name, v] of cases)
+  test(`UnitSorter.sortOffGrid (keys over the values' own range) matches the built-in sort: ${name}`, () => {
+    const n = v.length;
+    let min = Infinity, max = -Infinity;
+    for (const x of v) {
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    const out = new Float64Array(n);
+    const hasNaN = new UnitSorter().sortOffGrid(v, n, out, min, max);
+    assert.deepEqual(bitsOf(out), bitsOf(Float64Array.from(v).sort()));
+    assert.equal(hasNaN, v.some(Number.isNaN));
+  });

@@ -69,17 +69,28 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, l
   const { ids, start, pixels: px } = ix;
   const n = ids.length;
   const v = new Float64Array(px.length);
-  for (let p = 0; p < px.length; p++) v[p] = img[px[p]];
-  const { rank, rankMax } = levels ? integerRanks(px, levels) : sortedRanks(v);
+  // with levels, each object's pixels are gathered once: values, their sums and extremes, and
+  // the levels present (ranked below)
+  const level = levels ? new Int32Array(px.length) : null;
+  const present = levels ? new Int32Array(levels.count) : null;
+  const data = levels ? levels.data : null;
   const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
   const flat = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const s0 = start[k], s1 = start[k + 1];
     let s = 0, max = -Infinity, min = Infinity;
     for (let p = s0; p < s1; p++) {
-      s += v[p];
-      if (v[p] > max) max = v[p];
-      if (v[p] < min) min = v[p];
+      const i = px[p];
+      const x = img[i];
+      v[p] = x;
+      if (level) {
+        const l = data![i];
+        level[p] = l;
+        present![l] = 1;
+      }
+      s += x;
+      if (x > max) max = x;
+      if (x < min) min = x;
     }
     const m = s / (s1 - s0);
     const t = (thresholdPercent / 100) * max;
@@ -95,22 +106,15 @@ export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, l
     tot[k] = above;
     flat[k] = min === max ? 1 : 0;
   }
+  const { rank, rankMax } = level ? denseLevels(level, present!) : sortedRanks(v);
   return { name, v, rank, rankMax, mean, thr, ss, tot, flat };
 }
 
-/** dense ranks (0 = smallest) of the levels at the object pixels px */
-function integerRanks(px: Int32Array, levels: ImageLevels): { rank: Int32Array; rankMax: number } {
-  const { data } = levels;
-  const rankOf = new Int32Array(levels.count);
-  // the levels are gathered once, then replaced by their ranks in place
-  const rank = new Int32Array(px.length);
-  for (let p = 0; p < px.length; p++) {
-    rank[p] = data[px[p]];
-    rankOf[rank[p]] = 1;
-  }
+/** dense ranks (0 = smallest) of the levels gathered at the object pixels, present: 1 at each of them; both replaced in place */
+function denseLevels(rank: Int32Array, present: Int32Array): { rank: Int32Array; rankMax: number } {
   let r = -1;
-  for (let k = 0; k < rankOf.length; k++) if (rankOf[k]) rankOf[k] = ++r;
-  for (let p = 0; p < px.length; p++) rank[p] = rankOf[rank[p]];
+  for (let k = 0; k < present.length; k++) if (present[k]) present[k] = ++r;
+  for (let p = 0; p < rank.length; p++) rank[p] = present[rank[p]];
   return { rank, rankMax: Math.max(0, r) };
 }
 

@@ -29,6 +29,7 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
   let buf = new Float64Array(64);
   let sorted = new Float64Array(64);
   const sorter = new UnitSorter();
+  const offGrid = offTheGrid(img, pixels);
   for (let k = 0; k < n; k++) {
     const a = start[k + 1] - start[k];
     if (buf.length < a) {
@@ -83,7 +84,7 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     MXY[k] = (mxi / w) | 0;
     MXX[k] = mxi - MXY[k] * w;
     // quartiles and MAD from the object's values sorted once (a radix sort: linear time)
-    const hasNaN = sorter.sort(buf, a, sorted);
+    const hasNaN = offGrid && mx > mn ? sorter.sortOffGrid(buf, a, sorted, mn, mx) : sorter.sort(buf, a, sorted);
     const median = sortedQuantile(sorted, a, 0.5);
     LQ[k] = sortedQuantile(sorted, a, 0.25);
     MED[k] = median;
@@ -91,4 +92,16 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     MAD[k] = sortedMad(sorted, a, median, hasNaN, buf);
   }
   return block;
+}
+
+/**
+ * Whether the image's values look off the 16-bit grid (a corrected image), from up to 256 object
+ * pixels: only which sort runs depends on it, not the result.
+ */
+function offTheGrid(img: Float64Array, pixels: Int32Array): boolean {
+  for (let p = 0; p < Math.min(256, pixels.length); p++) {
+    const t = img[pixels[p]] * 65535;
+    if (Math.abs(t - Math.round(t)) > 1e-6) return true;
+  }
+  return false;
 }

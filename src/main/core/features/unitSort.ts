@@ -48,6 +48,36 @@ export class UnitSorter {
     return nan;
   }
 
+  /**
+   * sort's result for values off the 16-bit grid (a corrected image's, many to a 16-bit key),
+   * src's finite minimum and maximum given: keys of equal steps of their own range, about two
+   * values a key (monotonic in the value, so the fix-up moves only values sharing a key).
+   */
+  sortOffGrid(src: Float64Array, n: number, out: Float64Array, min: number, max: number): boolean {
+    const span = max - min;
+    if (!(span > 0 && span < Infinity)) return this.sort(src, n, out);
+    if (this.keys.length < n) {
+      this.tmp = new Float64Array(2 * n);
+      this.keys = new Uint16Array(2 * n);
+      this.keys2 = new Uint16Array(2 * n);
+    }
+    const { keys, slots } = this;
+    const top = Math.min(65536, 2 * n) - 1;
+    const scale = top / span;
+    let nan = false;
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      if (v !== v) nan = true;
+      // (v − min)·scale lies in [0, top] for v in [min, max] (NaN: key 0, sorted again below)
+      const k = ((v - min) * scale) | 0;
+      keys[i] = k;
+      slots[k]++;
+    }
+    this.countingSort(src, n, out, 0, top);
+    if (nan || !insertionFixUp(out, n, 8 * n)) out.subarray(0, n).sort();
+    return nan;
+  }
+
   private countingSort(src: Float64Array, n: number, out: Float64Array, lo: number, hi: number): void {
     const { keys, slots } = this;
     for (let d = lo, at = 0; d <= hi; d++) {
