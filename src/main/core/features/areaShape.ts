@@ -1,5 +1,5 @@
 import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
-import { feretDiameters, pixelHull } from './feret';
+import { feretDiameters, monotoneChain, pixelHull } from './feret';
 import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
 /**
@@ -277,11 +277,6 @@ function addMidpoints(yLo: Int32Array, yHi: Int32Array, x: number, y: number): v
   if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
 }
 
-/** (a − o) × (b − o) of points o, a, b */
-function cross(X: ArrayLike<number>, Y: ArrayLike<number>, o: number, a: number, b: number): number {
-  return (X[a] - X[o]) * (Y[b] - Y[o]) - (Y[a] - Y[o]) * (X[b] - X[o]);
-}
-
 /**
  * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
  * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
@@ -317,17 +312,11 @@ function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Ar
       Y[np++] = yHi[c];
     }
   }
-  const lower: number[] = [];
-  for (let i = 0; i < np; i++) {
-    while (lower.length >= 2 && cross(X, Y, lower[lower.length - 2], lower[lower.length - 1], i) <= 0) lower.pop();
-    lower.push(i);
-  }
-  const upper: number[] = [];
-  for (let i = np - 1; i >= 0; i--) {
-    while (upper.length >= 2 && cross(X, Y, upper[upper.length - 2], upper[upper.length - 1], i) <= 0) upper.pop();
-    upper.push(i);
-  }
-  const hull = lower.slice(0, -1).concat(upper.slice(0, -1));
+  const lower = monotoneChain(X, Y, 0, np, 1);
+  lower.pop();
+  const upper = monotoneChain(X, Y, np - 1, -1, -1);
+  upper.pop();
+  const hull = lower.concat(upper);
   const nh = hull.length;
   const hx: number[] = [], hy: number[] = [];
   for (let v = 0; v < nh; v++) {

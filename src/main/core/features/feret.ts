@@ -21,9 +21,9 @@ export function pixelHull(rowFirst: Int32Array, rowLast: Int32Array, fh: number)
   if (n < 2) return { hx: xs, hy: ys };
   // monotone chain over the (y, x)-sorted points; collinear points are dropped
   // (no closures made per call: tsx's keepNames makes each one a call more)
-  const hull = chain(xs, ys, 0, n, 1);
+  const hull = monotoneChain(xs, ys, 0, n, 1);
   hull.pop();
-  const back = chain(xs, ys, n - 1, -1, -1);
+  const back = monotoneChain(xs, ys, n - 1, -1, -1);
   back.pop();
   const hx: number[] = [], hy: number[] = [];
   for (const i of hull.concat(back)) {
@@ -33,8 +33,11 @@ export function pixelHull(rowFirst: Int32Array, rowLast: Int32Array, fh: number)
   return { hx, hy };
 }
 
-/** one monotone chain over points from, from + step, … (to excluded), right turns and collinear points dropped */
-function chain(xs: number[], ys: number[], from: number, to: number, step: number): number[] {
+/**
+ * One monotone chain over points from, from + step, … (to excluded), right turns and collinear
+ * points dropped: half of a convex hull when the points are sorted (the last index starts the other half).
+ */
+export function monotoneChain(xs: ArrayLike<number>, ys: ArrayLike<number>, from: number, to: number, step: number): number[] {
   const h: number[] = [];
   for (let i = from; i !== to; i += step) {
     while (h.length >= 2) {
