@@ -1,4 +1,5 @@
-import { maxTree, reconstructUnder } from './maxTree';
+import { granularityKernel } from '../wasm/granularity';
+import { residentTree } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -223,118 +224,6 @@ export function upsampleMeans(ix: ObjectIndex, spec: GranularityGrid): UpsampleM
   return { width: w, height: h, start: offs, cell, weight, count };
 }
 
-/**
- * The 16 erosions by disk(1) of the rank image `base` (erosion only selects, so it commutes with
- * any order-keeping coding), step s of pixel p at out[nodeOf[p]·S + s]: in the max-tree's node
- * order, where the reconstruction reads them. Step s of row y needs step s − 1 of rows y ± 1, so
- * the rows are swept as a wavefront (row Y at step 0, row Y − 1 at step 1, …) in a band of S + 1
- * rows that stays in cache; a row leaves it, scattered to node order, once its last step is done.
- * Reflect edges: the mirrored neighbour is the pixel itself.
- */
-function erodeSteps(base: Int32Array, w: number, h: number, S: number, nodeOf: Int32Array, out: Int32Array): void {
-  const B = S + 1, rowLen = w * S;
-  const band = new Int32Array(B * rowLen);
-  const slot = (y: number) => (y % B) * rowLen;
-  for (let Y = 0; Y < h + S - 1; Y++) {
-    for (let s = 0; s < S; s++) {
-      const y = Y - s;
-      if (y < 0 || y >= h) continue;
-      const up = y > 0 ? y - 1 : y, down = y < h - 1 ? y + 1 : y;
-      // step s − 1 (of the band, stride S), or `base` (stride 1) for step 0
-      const src = s === 0 ? base : band, st = s === 0 ? 1 : S;
-      const o = s === 0 ? y * w : slot(y) + s - 1;
-      const U = (s === 0 ? up * w : slot(up) + s - 1) - o, D = (s === 0 ? down * w : slot(down) + s - 1) - o;
-      const dst = slot(y) + s;
-      if (w === 1) {
-        const m = src[o], u = src[o + U], d = src[o + D];
-        band[dst] = u < m ? (d < u ? d : u) : d < m ? d : m;
-        continue;
-      }
-      // the row's left, centre and right values slide along; the first and last pixel have no
-      // left or right neighbour
-      let c = src[o], r = src[o + st];
-      let m = r < c ? r : c;
-      let u = src[o + U], d = src[o + D];
-      if (u < m) m = u;
-      if (d < m) m = d;
-      band[dst] = m;
-      // branch-free minima (codes are ≥ 0, so no difference overflows): which neighbour is lowest
-      // is unpredictable, and mispredicted branches cost more than the arithmetic
-      let q = o + st, t = dst + S;
-      for (let x = 1; x < w - 1; x++, q += st, t += S) {
-        const l = c;
-        c = r;
-        r = src[q + st];
-        u = src[q + U];
-        d = src[q + D];
-        let e = l - c;
-        m = c + (e & (e >> 31));
-        e = r - u;
-        const b = u + (e & (e >> 31));
-        e = m - b;
-        m = b + (e & (e >> 31));
-        e = m - d;
-        m = d + (e & (e >> 31));
-        band[t] = m;
-      }
-      m = c < r ? c : r;
-      u = src[q + U];
-      d = src[q + D];
-      if (u < m) m = u;
-      if (d < m) m = d;
-      band[t] = m;
-    }
-    const done = Y - S + 1;
-    if (done >= 0) scatterRow(band, slot(done), nodeOf, done * w, w, S, out);
-  }
-}
-
-/** A band row's S codes per pixel to their node's place (pixels y·w … y·w + w − 1 start at `from`). */
-function scatterRow(band: Int32Array, from: number, nodeOf: Int32Array, p0: number, w: number, S: number, out: Int32Array): void {
-  for (let x = 0; x < w; x++) {
-    const a = from + x * S, b = nodeOf[p0 + x] * S;
-    for (let s = 0; s < S; s++) out[b + s] = band[a + s];
-  }
-}
-
-/**
- * Sum over all pixels of each step's value (ranks looked up in `values`), pixels in raster order
- * for every step, as a sum over each stored step image would run; eight steps at a time in locals.
- */
-function stepSums(rec: Int32Array, values: Float64Array, n: number, S: number): Float64Array {
-  const sums = new Float64Array(S);
-  let s = 0;
-  for (; s + 8 <= S; s += 8) {
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-    for (let p = 0, q = s; p < n; p++, q += S) {
-      a0 += values[rec[q]];
-      a1 += values[rec[q + 1]];
-      a2 += values[rec[q + 2]];
-      a3 += values[rec[q + 3]];
-      a4 += values[rec[q + 4]];
-      a5 += values[rec[q + 5]];
-      a6 += values[rec[q + 6]];
-      a7 += values[rec[q + 7]];
-    }
-    sums.set([a0, a1, a2, a3, a4, a5, a6, a7], s);
-  }
-  for (; s < S; s++) {
-    let a = 0;
-    for (let p = 0, q = s; p < n; p++, q += S) a += values[rec[q]];
-    sums[s] = a;
-  }
-  return sums;
-}
-
-/**
- * Buffers the channels of one site can share (two of 16 codes per grid pixel): fresh ones
- * for every channel would cost their page faults each time.
- */
-export interface GranularityScratch {
-  vals?: Int32Array;
-  node?: Int32Array;
-}
-
 /** An object set to measure, with its upsampling weights (`upsampleMeans` on the same grid). */
 export interface GranularityObjects {
   ix: ObjectIndex;
@@ -359,7 +248,7 @@ export function measureGranularity(
   grid: GranularityGrid,
   channel: string,
   sets: GranularityObjects[],
-  opts: { imageSample?: number; elementSize?: number; steps?: number; scratch?: GranularityScratch } = {},
+  opts: { imageSample?: number; elementSize?: number; steps?: number } = {},
 ): GranularityResult {
   const { imageSample = 0.5, elementSize = 10, steps: S = GRANULARITY_STEPS } = opts;
   const { width: w, height: h, scale: subsample, fullWidth: width, fullHeight: height } = grid;
@@ -379,24 +268,28 @@ export function measureGranularity(
     const qy = (sh * imageSample - 1) / (sh - 1), qx = (sw * imageSample - 1) / (sw - 1);
     back = resample(back, bw, bh, w, h, (k) => k * qy, (k) => k * qx);
   }
-  const base = new Float64Array(n);
+  // the background-free image goes straight into the kernel's memory, where the max-tree, the
+  // erosions, the reconstructions and their sums are computed (core/wasm/granularity.c)
+  const k = granularityKernel();
+  k.reset();
+  const pBase = k.alloc(8 * n);
+  const base = k.f64(pBase, n);
   let top = 0, baseSum = 0;
   for (let i = 0; i < n; i++) {
     const v = Math.max(0, pixels[i] - back[i]);
+    if (v !== v) throw new Error(`granularity: channel ${channel} has a NaN at grid pixel ${i}`);
     base[i] = v;
     if (v > top) top = v;
     baseSum += v;
   }
-  const scratch = opts.scratch ?? {};
-  if (scratch.vals?.length !== n * S) scratch.vals = new Int32Array(n * S);
-  if (scratch.node?.length !== n * S) scratch.node = new Int32Array(n * S);
-  const vals = scratch.vals;
   // every step reconstructs under the same image, so its max-tree is built once; the steps run
   // on the ranks of its values
-  const tree = maxTree(base, w, h);
-  erodeSteps(tree.rank, w, h, S, tree.nodeOf, scratch.node);
-  reconstructUnder(tree, tree.level, S, scratch.node, vals);
-  const sums = stepSums(vals, tree.values, n, S);
+  const tree = residentTree(k, pBase, w, h);
+  const node = k.alloc(4 * n * S), rec = k.alloc(4 * n * S), pSums = k.alloc(8 * S);
+  k.exports.erode_steps(tree.rank, w, h, S, tree.nodeOf, node);
+  k.exports.reconstruct_under(n, tree.order, tree.parent, tree.level, S, node, rec);
+  k.exports.step_sums(rec, tree.values, n, S, pSums);
+  const sums = k.f64(pSums, S);
   const image = new Array<number>(S).fill(0);
   // nothing left after background removal (a flat image): only round-off remains, whose
   // ratio to the ε floor is noise; the spectrum is 0
@@ -411,54 +304,29 @@ export function measureGranularity(
   }
   const objects = sets.map(({ ix, op }) => {
     if (op.width !== w || op.height !== h) throw new Error(`granularity: upsampling weights are for a ${op.width}×${op.height} grid, the spectrum's is ${w}×${h}`);
-    return objectSpectrum(ix, img, op, vals, tree.values, S, channel);
+    const nobj = ix.ids.length;
+    const acc = k.alloc(8 * nobj * S);
+    k.exports.object_sums(rec, tree.values, S, nobj, k.put(op.start), k.put(op.cell), k.put(op.weight), acc);
+    return objectSpectrum(ix, img, op, k.f64(acc, nobj * S), S, channel);
   });
   return { image, objects };
 }
 
-/** One object set's columns from the S-wide reconstructions, as ranks of `values` (see measureGranularity). */
-function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, rec: Int32Array, values: Float64Array, S: number, channel: string): FeatureBlock {
+/**
+ * One object set's columns: the running mean starts from the raw image's mean over the object;
+ * acc[k·S + s] is step s's weighted sum over object k's grid cells (the kernel's object_sums).
+ */
+function objectSpectrum(ix: ObjectIndex, raw: Float64Array, op: UpsampleMeans, acc: Float64Array, S: number, channel: string): FeatureBlock {
   const { ids, start, pixels } = ix;
   const n = ids.length;
   const block = newBlock(granularityNames(channel, S), n);
-  const acc = new Float64Array(S);
   for (let k = 0; k < n; k++) {
     let s0 = 0;
     for (let p = start[k]; p < start[k + 1]; p++) s0 += raw[pixels[p]];
     let cur = s0 / op.count[k];
     const startMean = Math.max(cur, Number.EPSILON);
-    const t0 = op.start[k], t1 = op.start[k + 1];
-    // eight steps at a time in locals (each step's sum still runs over the cells in order)
-    let s = 0;
-    for (; s + 8 <= S; s += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let t = t0; t < t1; t++) {
-        const wt = op.weight[t], c = op.cell[t] * S + s;
-        a0 += wt * values[rec[c]];
-        a1 += wt * values[rec[c + 1]];
-        a2 += wt * values[rec[c + 2]];
-        a3 += wt * values[rec[c + 3]];
-        a4 += wt * values[rec[c + 4]];
-        a5 += wt * values[rec[c + 5]];
-        a6 += wt * values[rec[c + 6]];
-        a7 += wt * values[rec[c + 7]];
-      }
-      acc[s] = a0;
-      acc[s + 1] = a1;
-      acc[s + 2] = a2;
-      acc[s + 3] = a3;
-      acc[s + 4] = a4;
-      acc[s + 5] = a5;
-      acc[s + 6] = a6;
-      acc[s + 7] = a7;
-    }
-    for (; s < S; s++) {
-      let a = 0;
-      for (let t = t0; t < t1; t++) a += op.weight[t] * values[rec[op.cell[t] * S + s]];
-      acc[s] = a;
-    }
     for (let s = 0; s < S; s++) {
-      const m = acc[s] / op.count[k];
+      const m = acc[k * S + s] / op.count[k];
       block.values[s][k] = ((cur - m) * 100) / startMean;
       cur = m;
     }

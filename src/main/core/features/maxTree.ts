@@ -1,4 +1,5 @@
-import { floatKeys, radixSort } from './radixSort';
+import type { Kernel } from '../wasm/instance';
+import { granularityKernel, type GranularityExports } from '../wasm/granularity';
 
 /**
  * Grey reconstruction by dilation through the mask's max-tree (component tree of its upper level
@@ -7,8 +8,9 @@ import { floatKeys, radixSort } from './radixSort';
  * built once, every seed (the granularity spectrum's 16 erosions) costs a few linear passes
  * instead of a flood. Values are only selected (min/max), never computed, so the result equals
  * any exact reconstruction (skimage.morphology.reconstruction with footprint disk(1)) bit for bit,
- * and the passes can run on integer codes of the values (any coding that keeps their order):
- * half the memory of doubles, which is what these passes are bound by.
+ * and the passes can run on integer codes of the values (any coding that keeps their order).
+ * The tree and the passes are WebAssembly (core/wasm/granularity.c), memory-bound loops that run
+ * 2–3× faster there than in JavaScript.
  */
 export interface MaxTree {
   /** tree node i is pixel order[i] (nodes in post-order: a node's subtree comes just before it) */
@@ -25,130 +27,65 @@ export interface MaxTree {
   values: Float64Array;
 }
 
-/** Pixel indices by decreasing value, ties in pixel order. */
-const orderDecreasing = (v: Float64Array): Int32Array => radixSort(floatKeys(v, true)).index;
+/** A max-tree in the kernel's memory: MaxTree's arrays as pointers, valid until the kernel's next reset. */
+export interface ResidentTree {
+  n: number;
+  /** the number of distinct values */
+  nv: number;
+  order: number;
+  nodeOf: number;
+  parent: number;
+  level: number;
+  rank: number;
+  values: number;
+}
 
-/** Max-tree of a w×h image of values ≥ 0 (Berger et al. 2007: union-find in decreasing order). */
-export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
+/**
+ * The max-tree of the w×h mask at `mask` (a pointer to n doubles, all ≥ 0 and +0 for zero) in the
+ * kernel's memory (Berger et al. 2007: union-find in decreasing order).
+ */
+export function residentTree(k: Kernel<GranularityExports>, mask: number, w: number, h: number): ResidentTree {
   const n = w * h;
-  for (let i = 0; i < n; i++) if (!(mask[i] >= 0)) throw new Error(`maxTree: value ${mask[i]} at pixel ${i}; needs values ≥ 0`);
-  const order = orderDecreasing(mask);
-  if (!n) return { order, nodeOf: new Int32Array(0), parent: new Int32Array(0), level: new Int32Array(0), rank: new Int32Array(0), values: new Float64Array(0) };
-  // dense ranks, from the lowest value up
-  const rank = new Int32Array(n);
-  const distinct = new Float64Array(n);
-  let nv = 0;
-  for (let t = n - 1; t >= 0; t--) {
-    const p = order[t], v = mask[p];
-    if (nv === 0 || v !== distinct[nv - 1]) distinct[nv++] = v;
-    rank[p] = nv - 1;
+  const t = { n, nv: 0, order: k.alloc(4 * n), nodeOf: k.alloc(4 * n), parent: k.alloc(4 * n), level: k.alloc(4 * n), rank: k.alloc(4 * n), values: k.alloc(8 * n) };
+  t.nv = k.exports.max_tree(mask, w, h, t.order, t.nodeOf, t.parent, t.level, t.rank, t.values);
+  return t;
+}
+
+/** mask into the kernel's memory, checked (values ≥ 0) and with −0 as +0 (the sort orders bits) */
+export function putMask(k: Kernel<GranularityExports>, mask: ArrayLike<number>): number {
+  const n = mask.length;
+  const p = k.alloc(8 * n);
+  const dst = k.f64(p, n);
+  for (let i = 0; i < n; i++) {
+    const v = mask[i];
+    if (!(v >= 0)) throw new Error(`maxTree: value ${v} at pixel ${i}; needs values ≥ 0`);
+    dst[i] = v + 0;
   }
-  const par = new Int32Array(n);
-  const zpar = new Int32Array(n).fill(-1);
-  // union-find root with path halving
-  const find = (q: number) => {
-    while (zpar[q] !== q) {
-      const g = zpar[zpar[q]];
-      zpar[q] = g;
-      q = g;
-    }
-    return q;
-  };
-  // A pixel's parent is set when its component joins a later pixel's (one random write less per
-  // pixel): it hangs from the component's newest pixel, kept in `repr` at the component's
-  // union-find root. Union by size keeps the find paths short (the root is no longer the newest
-  // pixel, hence repr), and the merged size is the new pixel's subtree size (its component once
-  // it is done), so no pass over the tree sums them. The grid is connected, so the last pixel
-  // processed is the root, its own parent.
-  const size = new Int32Array(n), repr = new Int32Array(n);
-  // pixel → its subtree's size, then, once the pixel has its block (its size read for the last
-  // time), the first free number in the block: one place per pixel for both
-  const block = new Int32Array(n);
-  for (let t = 0; t < n; t++) {
-    const p = order[t];
-    zpar[p] = p;
-    size[p] = 1;
-    let zp = p;
-    const y = (p / w) | 0, x = p - y * w;
-    for (let k = 0; k < 4; k++) {
-      const q = k === 0 ? (x > 0 ? p - 1 : -1) : k === 1 ? (x < w - 1 ? p + 1 : -1) : k === 2 ? (y > 0 ? p - w : -1) : y < h - 1 ? p + w : -1;
-      if (q < 0 || zpar[q] === -1) continue;
-      let zq = find(q);
-      if (zq === zp) continue;
-      par[repr[zq]] = p;
-      if (size[zp] < size[zq]) {
-        const z = zp;
-        zp = zq;
-        zq = z;
-      }
-      zpar[zq] = zp;
-      size[zp] += size[zq];
-    }
-    repr[zp] = p;
-    block[p] = size[zp];
-  }
-  par[order[n - 1]] = order[n - 1];
-  // no canonical step: with ties, a node's subtree may be only part of its level's component,
-  // but that component's last pixel is one of its ancestors, which the top-down maximum reaches.
-  // Number the nodes in post-order: children still come before their parents, and a chain of
-  // single children (most of a tree of float levels) gets consecutive numbers, so the per-seed
-  // passes read their parents, and pixels that lie together, from nearby memory. Each node's
-  // subtree takes a block of its size (blocks top-down, in pixel space); the node is its block's
-  // last number.
-  const pos = new Int32Array(n); // pixel → node number
-  const root = order[n - 1];
-  pos[root] = n - 1;
-  block[root] = 0;
-  for (let t = n - 2; t >= 0; t--) {
-    const p = order[t], q = par[p];
-    const b = block[q], sz = block[p];
-    block[q] = b + sz;
-    block[p] = b;
-    pos[p] = b + sz - 1;
-  }
-  const nodeOrder = new Int32Array(n), parent = new Int32Array(n), level = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    const q = pos[p];
-    nodeOrder[q] = p;
-    parent[q] = pos[par[p]];
-    level[q] = rank[p];
-  }
-  return { order: nodeOrder, nodeOf: pos, parent, level, rank, values: distinct.slice(0, nv) };
+  return p;
+}
+
+/** Max-tree of a w×h image of values ≥ 0, as JavaScript arrays. */
+export function maxTree(mask: Float64Array, w: number, h: number): MaxTree {
+  const k = granularityKernel();
+  k.reset();
+  const t = residentTree(k, putMask(k, mask), w, h);
+  const n = t.n;
+  return { order: k.i32(t.order, n).slice(), nodeOf: k.i32(t.nodeOf, n).slice(), parent: k.i32(t.parent, n).slice(), level: k.i32(t.level, n).slice(), rank: k.i32(t.rank, n).slice(), values: k.f64(t.values, t.nv).slice() };
 }
 
 /**
  * Reconstruction by dilation of S seeds at once under the tree's mask, on integer codes:
  * `level` codes each node's mask value and `node` holds the seed codes, S per node in node
- * order (0 ≤ seed ≤ mask, in codes that order as the values do; the caller puts them there as it
- * makes them, a scatter being cheaper than gathering them here from raster order). `node` is
- * overwritten; the reconstructions go to `out`, S per pixel in raster order.
+ * order (0 ≤ seed ≤ mask, in codes that order as the values do). `node` is overwritten; the
+ * reconstructions go to `out`, S per pixel in raster order.
  */
 export function reconstructUnder(tree: MaxTree, level: Int32Array, S: number, node: Int32Array, out: Int32Array): void {
-  const { order, parent } = tree;
-  const n = order.length;
+  const n = tree.order.length;
   if (!n) return;
-  // highest seed in each node's subtree: a node is complete when reached (its subtree comes
-  // before it), and passes it up
-  for (let i = 0; i < n - 1; i++) {
-    const b = i * S, j = parent[i] * S;
-    for (let s = 0; s < S; s++) {
-      const m = node[b + s];
-      if (m > node[j + s]) node[j + s] = m;
-    }
-  }
-  // top-down: a node's value is the best of its ancestors' and min(own level, subtree seed max)
-  const r0 = (n - 1) * S, p0 = order[n - 1] * S, l0 = level[n - 1];
-  for (let s = 0; s < S; s++) {
-    out[p0 + s] = l0 < node[r0 + s] ? l0 : node[r0 + s];
-  }
-  // the parent's values are read back from `out` (mostly the node just done, still in cache)
-  // rather than kept in `node` too
-  for (let i = n - 2; i >= 0; i--) {
-    const p = order[i] * S, b = i * S, j = order[parent[i]] * S, l = level[i];
-    for (let s = 0; s < S; s++) {
-      const a = l < node[b + s] ? l : node[b + s];
-      const up = out[j + s];
-      out[p + s] = a > up ? a : up;
-    }
-  }
+  const k = granularityKernel();
+  k.reset();
+  const order = k.put(tree.order), parent = k.put(tree.parent), lv = k.put(level), nd = k.put(node), o = k.alloc(4 * n * S);
+  k.exports.reconstruct_under(n, order, parent, lv, S, nd, o);
+  node.set(k.i32(nd, n * S));
+  out.set(k.i32(o, n * S));
 }

@@ -114,8 +114,7 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   const grid = granularityGrid(width, height);
   const granSets = channels.length ? comps.map(({ ix }) => ({ ix, op: timed(t, 'granularity', () => upsampleMeans(ix, grid)) })) : [];
   const spectra = new Map<string, GranularityResult>();
-  const scratch = {};
-  for (const c of channels) spectra.set(c, timed(t, 'granularity', () => measureGranularity(unit.get(c)!, grid, c, granSets, { scratch })));
+  for (const c of channels) spectra.set(c, timed(t, 'granularity', () => measureGranularity(unit.get(c)!, grid, c, granSets)));
   // Colocalization's RWC ranks by the image's levels, one table per channel for every compartment
   const labelled = opts.corrected ? labelledPixels(nuclei, cells) : new Int32Array(0);
   const levels = new Map(channels.map((c) => [c, timed(t, 'colocalization', () => imageLevels(unit.get(c)!, opts.corrected?.[c] ? null : images[c], labelled))]));

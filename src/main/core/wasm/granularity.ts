@@ -1,0 +1,13 @@
+import { loadKernel } from './instance';
+import wasm from './granularityWasm';
+
+/** granularity.c's exports (pointers into the instance's memory; see that file) */
+export interface GranularityExports {
+  max_tree(mask: number, w: number, h: number, order: number, nodeOf: number, parent: number, level: number, rank: number, values: number): number;
+  erode_steps(base: number, w: number, h: number, S: number, nodeOf: number, out: number): void;
+  reconstruct_under(n: number, order: number, parent: number, level: number, S: number, node: number, out: number): void;
+  step_sums(rec: number, values: number, n: number, S: number, sums: number): void;
+  object_sums(rec: number, values: number, S: number, nobj: number, start: number, cell: number, weight: number, acc: number): void;
+}
+
+export const granularityKernel = loadKernel<GranularityExports>(wasm);
