@@ -120,31 +120,61 @@ i32 max_tree(const double *mask, i32 w, i32 h, i32 *order, i32 *node_of, i32 *pa
 
 /**
  * The S erosions by disk(1) of the codes `base` (reflect edges: a missing neighbour is the pixel
- * itself), step s of pixel p (the (s + 1)-th erosion) at out[node_of[p]·S + s].
+ * itself), step s of pixel p (the (s + 1)-th erosion) at out[node_of[p]·S + s]. Erosion q of row y
+ * needs erosion q − 1 of rows y ± 1, so the rows are swept as a wavefront (row Y − 1 at erosion 1, row
+ * Y − 2 at erosion 2, …) in a band of S + 2 rows × S + 1 planes (plane 0 the codes) that stays in
+ * cache; each row is padded by its edge values (the reflect edge) so the minima run four pixels at a
+ * time, and a row leaves the band for node order, its S codes together, once its last erosion is done.
  */
 __attribute__((export_name("erode_steps")))
 void erode_steps(const i32 *base, i32 w, i32 h, i32 S, const i32 *node_of, i32 *out) {
-  const i32 n = w * h;
+  if (!w || !h) return;
+  const i32 B = S + 2, W = w + 2, plane = W, slot = (S + 1) * W;
   uintptr_t mark = arena_mark();
-  i32 *cur = arena_take(4u * n), *nxt = arena_take(4u * n);
-  __builtin_memcpy(cur, base, 4u * n);
-  for (i32 s = 0; s < S; s++) {
-    for (i32 y = 0; y < h; y++) {
-      const i32 *r = cur + y * w, *u = cur + (y > 0 ? y - 1 : y) * w, *d = cur + (y < h - 1 ? y + 1 : y) * w;
-      i32 *o = nxt + y * w;
-      for (i32 x = 0; x < w; x++) {
-        i32 m = r[x];
-        const i32 l = r[x > 0 ? x - 1 : x], rr = r[x < w - 1 ? x + 1 : x];
-        if (l < m) m = l;
-        if (rr < m) m = rr;
+  i32 *band = arena_take(4u * B * slot);
+#define ROW(y, q) (band + ((y) % B) * slot + (q) * plane)
+  for (i32 Y = 0; Y < h + S; Y++) {
+    if (Y < h) {
+      i32 *r = ROW(Y, 0);
+      __builtin_memcpy(r + 1, base + Y * w, 4u * w);
+      r[0] = r[1];
+      r[w + 1] = r[w];
+    }
+    for (i32 q = 1; q <= S; q++) {
+      // erosion q of row Y − q: erosion q − 1 of the row below it was made just before
+      const i32 y = Y - q;
+      if (y < 0 || y >= h) continue;
+      const i32 *c = ROW(y, q - 1), *u = ROW(y > 0 ? y - 1 : y, q - 1), *d = ROW(y < h - 1 ? y + 1 : y, q - 1);
+      i32 *o = ROW(y, q);
+      i32 x = 1;
+      for (; x + 4 <= w + 1; x += 4) {
+        v128_t m = wasm_i32x4_min(wasm_v128_load(c + x - 1), wasm_v128_load(c + x));
+        m = wasm_i32x4_min(m, wasm_v128_load(c + x + 1));
+        m = wasm_i32x4_min(m, wasm_v128_load(u + x));
+        m = wasm_i32x4_min(m, wasm_v128_load(d + x));
+        wasm_v128_store(o + x, m);
+      }
+      for (; x <= w; x++) {
+        i32 m = c[x];
+        if (c[x - 1] < m) m = c[x - 1];
+        if (c[x + 1] < m) m = c[x + 1];
         if (u[x] < m) m = u[x];
         if (d[x] < m) m = d[x];
         o[x] = m;
       }
+      o[0] = o[1];
+      o[w + 1] = o[w];
     }
-    for (i32 p = 0; p < n; p++) out[node_of[p] * S + s] = nxt[p];
-    i32 *t = cur; cur = nxt; nxt = t;
+    const i32 done = Y - S;
+    if (done >= 0 && done < h) {
+      const i32 *r = ROW(done, 1);
+      for (i32 x = 0; x < w; x++) {
+        i32 *dst = out + node_of[done * w + x] * S;
+        for (i32 q = 0; q < S; q++) dst[q] = r[q * plane + x + 1];
+      }
+    }
   }
+#undef ROW
   arena_release(mark);
 }
 
