@@ -1,4 +1,5 @@
-import { granularityKernel } from '../wasm/granularity';
+import type { Kernel } from '../wasm/instance';
+import { granularityKernel, type GranularityExports } from '../wasm/granularity';
 import { residentTree } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
@@ -37,126 +38,29 @@ export function granularityGrid(fullWidth: number, fullHeight: number, subsample
   return { width: Math.ceil(fullWidth * subsample), height: Math.ceil(fullHeight * subsample), scale: subsample, fullWidth, fullHeight };
 }
 
-/** scipy's 'reflect' edge (d c b a | a b c d | d c b a), repeated for offsets beyond the image */
-const mirror = (i: number, n: number) => {
-  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
-  return i;
-};
-
-/** scipy.ndimage.map_coordinates(order=1) on the grid k/scale (coordinates never leave the image here). */
-function resample(src: Float64Array, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): Float64Array {
-  const out = new Float64Array(nw * nh);
-  // the column weights are the same on every row
-  const cx0 = new Int32Array(nw), cx1 = new Int32Array(nw), ctx = new Float64Array(nw);
+/**
+ * scipy.ndimage.map_coordinates(order=1) of the w×h image at `src` (in the kernel's memory) on the
+ * grid (fy(r), fx(c)), nw×nh (coordinates never leave the image here): the row and column tables
+ * are made here, the interpolation in the kernel. Returns the output's pointer.
+ */
+function resample(k: Kernel<GranularityExports>, src: number, w: number, h: number, nw: number, nh: number, fy: (k: number) => number, fx: (k: number) => number): number {
+  const x0 = new Int32Array(nw), x1 = new Int32Array(nw), tx = new Float64Array(nw);
   for (let c = 0; c < nw; c++) {
     const x = fx(c);
-    const x0 = Math.min(w - 1, Math.floor(x));
-    cx0[c] = x0;
-    cx1[c] = Math.min(w - 1, x0 + 1);
-    ctx[c] = x - x0;
+    x0[c] = Math.min(w - 1, Math.floor(x));
+    x1[c] = Math.min(w - 1, x0[c] + 1);
+    tx[c] = x - x0[c];
   }
+  const y0 = new Int32Array(nh), y1 = new Int32Array(nh), ty = new Float64Array(nh);
   for (let r = 0; r < nh; r++) {
     const y = fy(r);
-    const y0 = Math.min(h - 1, Math.floor(y));
-    const ty = y - y0;
-    const o0 = y0 * w, o1 = Math.min(h - 1, y0 + 1) * w;
-    for (let c = 0; c < nw; c++) {
-      const x0 = cx0[c], x1 = cx1[c], tx = ctx[c];
-      out[r * nw + c] = (1 - ty) * ((1 - tx) * src[o0 + x0] + tx * src[o0 + x1]) + ty * ((1 - tx) * src[o1 + x0] + tx * src[o1 + x1]);
-    }
+    y0[r] = Math.min(h - 1, Math.floor(y));
+    y1[r] = Math.min(h - 1, y0[r] + 1);
+    ty[r] = y - y0[r];
   }
+  const out = k.alloc(8 * nw * nh);
+  k.exports.resample(src, w, nw, nh, k.put(y0), k.put(y1), k.put(ty), k.put(x0), k.put(x1), k.put(tx), out);
   return out;
-}
-
-/**
- * Sliding-window maxima of the half-widths `hws` along each row. `src` holds the rows padded by
- * `pad` ≥ every hw mirrored values on each side (row length w + 2·pad); out[j] receives half-width
- * hws[j] (rows of w). Each half-width comes from one of about half its size in a single step,
- * as the larger window is the union of two overlapping smaller ones (max over [t − hw, t + hw] =
- * max of the hw'-maxima at t ± (hw − hw') when hw' ≥ hw/2); the rows being built stay in cache.
- */
-function rowMaxes(src: Float64Array, w: number, h: number, pad: number, hws: number[], out: Float64Array[]): void {
-  const stride = w + 2 * pad;
-  const top = Math.max(0, ...hws);
-  // row buffers for half-widths 1..top (index 0 is the row itself); built from what they need
-  const need = new Uint8Array(top + 1);
-  const mark = (hw: number) => {
-    if (hw === 0 || need[hw]) return;
-    need[hw] = 1;
-    mark(Math.ceil(hw / 2));
-  };
-  for (const hw of hws) mark(hw);
-  const rows: Float64Array[] = Array.from({ length: top + 1 }, (_, hw) => (hw && need[hw] ? new Float64Array(stride) : new Float64Array(0)));
-  for (let y = 0; y < h; y++) {
-    const row = src.subarray(y * stride, (y + 1) * stride);
-    rows[0] = row;
-    // increasing half-widths: each one's source (⌈hw/2⌉) is built before it; valid at t ∈ [hw, stride − 1 − hw]
-    for (let hw = 1; hw <= top; hw++) {
-      if (!need[hw]) continue;
-      const dst = rows[hw];
-      if (hw === 1) {
-        for (let t = 1; t < stride - 1; t++) {
-          let m = row[t - 1];
-          if (row[t] > m) m = row[t];
-          if (row[t + 1] > m) m = row[t + 1];
-          dst[t] = m;
-        }
-        continue;
-      }
-      const from = rows[Math.ceil(hw / 2)], d = hw - Math.ceil(hw / 2);
-      for (let t = hw; t < stride - hw; t++) {
-        const a = from[t - d], c = from[t + d];
-        dst[t] = c > a ? c : a;
-      }
-    }
-    for (let j = 0; j < hws.length; j++) out[j].set(rows[hws[j]].subarray(pad, pad + w), y * w);
-  }
-}
-
-/**
- * greyMorph with disk(r), decomposed into its rows: the disk is the union of horizontal chords
- * (half-width ⌊√(r² − dy²)⌋ at row offset dy), so the result is the min (max) over dy of a
- * sliding-window min (max) of that width on row y + dy. Same values as the direct footprint,
- * reflect edges included; the minimum is the maximum of the negated image (negation is exact).
- */
-export function diskMorph(src: Float64Array, w: number, h: number, r: number, max: boolean): Float64Array {
-  const widths = new Int32Array(2 * r + 1);
-  for (let dy = -r; dy <= r; dy++) {
-    let hw = 0;
-    while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
-    widths[dy + r] = hw;
-  }
-  // the rows padded by r mirrored values each side (negated for the minimum)
-  const stride = w + 2 * r;
-  const img = new Float64Array(stride * h);
-  const sign = max ? 1 : -1;
-  for (let y = 0; y < h; y++) {
-    const o = y * stride + r, so = y * w;
-    for (let x = 0; x < w; x++) img[o + x] = sign * src[so + x];
-    for (let t = 1; t <= r; t++) {
-      img[o - t] = img[o + mirror(-t, w)];
-      img[o + w - 1 + t] = img[o + mirror(w - 1 + t, w)];
-    }
-  }
-  const hws = [...new Set(widths)];
-  const maxima = hws.map(() => new Float64Array(w * h));
-  rowMaxes(img, w, h, r, hws, maxima);
-  const rowsOf = Array.from(widths, (hw) => maxima[hws.indexOf(hw)]);
-  const res = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    res.set(rowsOf[0].subarray(mirror(y - r, h) * w, mirror(y - r, h) * w + w), o);
-    for (let dy = -r + 1; dy <= r; dy++) {
-      const rows = rowsOf[dy + r];
-      const s = mirror(y + dy, h) * w;
-      for (let x = 0; x < w; x++) {
-        const v = rows[s + x];
-        if (v > res[o + x]) res[o + x] = v;
-      }
-    }
-  }
-  if (!max) for (let i = 0; i < res.length; i++) res[i] = -res[i];
-  return res;
 }
 
 /**
@@ -253,35 +157,32 @@ export function measureGranularity(
   const { imageSample = 0.5, elementSize = 10, steps: S = GRANULARITY_STEPS } = opts;
   const { width: w, height: h, scale: subsample, fullWidth: width, fullHeight: height } = grid;
   const n = w * h;
-  let pixels: Float64Array = img;
-  if (subsample < 1) pixels = resample(img, width, height, w, h, (k) => k / subsample, (k) => k / subsample);
+  // from here on the images live in the kernel's memory (core/wasm/granularity.c)
+  const k = granularityKernel();
+  k.reset();
+  let pixels = k.put(img);
+  if (subsample < 1) pixels = resample(k, pixels, width, height, w, h, (i) => i / subsample, (i) => i / subsample);
   let bw = w, bh = h;
-  let back: Float64Array = pixels;
+  let back = pixels;
   const sw = subsample < 1 ? width * subsample : width, sh = subsample < 1 ? height * subsample : height;
   if (imageSample < 1) {
     bw = Math.ceil(sw * imageSample);
     bh = Math.ceil(sh * imageSample);
-    back = resample(pixels, w, h, bw, bh, (k) => k / imageSample, (k) => k / imageSample);
+    back = resample(k, pixels, w, h, bw, bh, (i) => i / imageSample, (i) => i / imageSample);
   }
-  back = diskMorph(diskMorph(back, bw, bh, elementSize, false), bw, bh, elementSize, true);
+  // background: grey opening by disk(elementSize)
+  const eroded = k.alloc(8 * bw * bh), opened = k.alloc(8 * bw * bh);
+  k.exports.disk_morph(back, bw, bh, elementSize, 0, eroded);
+  k.exports.disk_morph(eroded, bw, bh, elementSize, 1, opened);
+  back = opened;
   if (imageSample < 1) {
     const qy = (sh * imageSample - 1) / (sh - 1), qx = (sw * imageSample - 1) / (sw - 1);
-    back = resample(back, bw, bh, w, h, (k) => k * qy, (k) => k * qx);
+    back = resample(k, back, bw, bh, w, h, (i) => i * qy, (i) => i * qx);
   }
-  // the background-free image goes straight into the kernel's memory, where the max-tree, the
-  // erosions, the reconstructions and their sums are computed (core/wasm/granularity.c)
-  const k = granularityKernel();
-  k.reset();
-  const pBase = k.alloc(8 * n);
-  const base = k.f64(pBase, n);
-  let top = 0, baseSum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = Math.max(0, pixels[i] - back[i]);
-    if (v !== v) throw new Error(`granularity: channel ${channel} has a NaN at grid pixel ${i}`);
-    base[i] = v;
-    if (v > top) top = v;
-    baseSum += v;
-  }
+  const pBase = k.alloc(8 * n), pStats = k.alloc(16);
+  const nan = k.exports.background_free(pixels, back, n, pBase, pStats);
+  if (nan >= 0) throw new Error(`granularity: channel ${channel} has a NaN at grid pixel ${nan}`);
+  const [top, baseSum] = k.f64(pStats, 2);
   // every step reconstructs under the same image, so its max-tree is built once; the steps run
   // on the ranks of its values
   const tree = residentTree(k, pBase, w, h);

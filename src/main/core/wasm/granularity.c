@@ -7,6 +7,119 @@
 #include "arena.h"
 
 /**
+ * scipy.ndimage.map_coordinates(order=1) on a separable grid: output (r, c) interpolates rows
+ * y0[r], y1[r] with weight ty[r] and columns x0[c], x1[c] with tx[c] (the TypeScript side makes
+ * the tables from the grid's coordinates).
+ */
+__attribute__((export_name("resample")))
+void resample(const double *src, i32 w, i32 nw, i32 nh, const i32 *y0, const i32 *y1, const double *ty, const i32 *x0, const i32 *x1, const double *tx, double *out) {
+  for (i32 r = 0; r < nh; r++) {
+    const double t = ty[r];
+    const double *a = src + y0[r] * w, *b = src + y1[r] * w;
+    double *o = out + r * nw;
+    for (i32 c = 0; c < nw; c++) {
+      const double u = tx[c];
+      o[c] = (1 - t) * ((1 - u) * a[x0[c]] + u * a[x1[c]]) + t * ((1 - u) * b[x0[c]] + u * b[x1[c]]);
+    }
+  }
+}
+
+/** scipy's 'reflect' edge (d c b a | a b c d | d c b a), repeated for offsets beyond the image */
+static i32 mirror(i32 i, i32 n) {
+  while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1;
+  return i;
+}
+
+/** JavaScript's `b > a ? b : a` (pmax keeps a on ties and for ±0, as the comparison does) */
+static inline double jsmax(double a, double b) { return a < b ? b : a; }
+
+/**
+ * Grey erosion (max = 0) or dilation (max = 1) by disk(r) with reflect edges, decomposed into the
+ * disk's horizontal chords (half-width ⌊√(r² − dy²)⌋ at row offset dy): the result is the max over
+ * dy of a sliding-window max of that width on row y + dy; the minimum is the maximum of the negated
+ * image (negation is exact). A window of half-width hw comes from one of ⌈hw/2⌉ in one step (the
+ * union of two overlapping smaller windows); ties keep the earlier value, as the TypeScript did.
+ */
+__attribute__((export_name("disk_morph")))
+void disk_morph(const double *src, i32 w, i32 h, i32 r, i32 max, double *res) {
+  if (!w || !h) return;
+  uintptr_t mark = arena_mark();
+  i32 *widths = arena_take(4u * (2 * r + 1));
+  for (i32 dy = -r; dy <= r; dy++) {
+    i32 hw = 0;
+    while ((hw + 1) * (hw + 1) + dy * dy <= r * r) hw++;
+    widths[dy + r] = hw;
+  }
+  const i32 stride = w + 2 * r;
+  const double sign = max ? 1 : -1;
+  // which half-widths are built: the chords' and, recursively, the ⌈hw/2⌉ each is made from
+  unsigned char *need = arena_take(r + 1);
+  __builtin_memset(need, 0, r + 1);
+  for (i32 j = 0; j < 2 * r + 1; j++)
+    for (i32 hw = widths[j]; hw && !need[hw]; hw = (hw + 1) / 2) need[hw] = 1;
+  // per half-width, its maxima over the whole image (w per row); index 0 the signed image itself
+  double **maxima = arena_take(sizeof(double *) * (r + 1));
+  for (i32 hw = 0; hw <= r; hw++) maxima[hw] = (hw == 0 || need[hw]) ? arena_take(8u * w * h) : 0;
+  double *row = arena_take(8u * stride);
+  double **rows = arena_take(sizeof(double *) * (r + 1));
+  for (i32 hw = 1; hw <= r; hw++) rows[hw] = need[hw] ? arena_take(8u * stride) : 0;
+  for (i32 y = 0; y < h; y++) {
+    for (i32 x = 0; x < w; x++) row[r + x] = sign * src[y * w + x];
+    for (i32 t = 1; t <= r; t++) {
+      row[r - t] = row[r + mirror(-t, w)];
+      row[r + w - 1 + t] = row[r + mirror(w - 1 + t, w)];
+    }
+    rows[0] = row;
+    for (i32 hw = 1; hw <= r; hw++) {
+      if (!need[hw]) continue;
+      double *dst = rows[hw];
+      if (hw == 1) {
+        for (i32 t = 1; t < stride - 1; t++) dst[t] = jsmax(jsmax(row[t - 1], row[t]), row[t + 1]);
+        continue;
+      }
+      const i32 half = (hw + 1) / 2, d = hw - half;
+      const double *from = rows[half];
+      for (i32 t = hw; t < stride - hw; t++) dst[t] = jsmax(from[t - d], from[t + d]);
+    }
+    for (i32 hw = 0; hw <= r; hw++)
+      if (maxima[hw]) __builtin_memcpy(maxima[hw] + y * w, rows[hw] + r, 8u * w);
+  }
+  for (i32 y = 0; y < h; y++) {
+    double *o = res + y * w;
+    __builtin_memcpy(o, maxima[widths[0]] + mirror(y - r, h) * w, 8u * w);
+    for (i32 dy = -r + 1; dy <= r; dy++) {
+      const double *m = maxima[widths[dy + r]] + mirror(y + dy, h) * w;
+      i32 x = 0;
+      for (; x + 2 <= w; x += 2) wasm_v128_store(o + x, wasm_f64x2_pmax(wasm_v128_load(o + x), wasm_v128_load(m + x)));
+      for (; x < w; x++) o[x] = jsmax(o[x], m[x]);
+    }
+  }
+  if (!max)
+    for (i32 i = 0; i < w * h; i++) res[i] = -res[i];
+  arena_release(mark);
+}
+
+/**
+ * The background-free image: base = max(0, pixels − back) (+0 for −0, as Math.max(0, ·)); stats[0]
+ * its maximum, stats[1] its sum in pixel order. Returns the first pixel whose difference is NaN, or −1.
+ */
+__attribute__((export_name("background_free")))
+i32 background_free(const double *pixels, const double *back, i32 n, double *base, double *stats) {
+  double top = 0, sum = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double d = pixels[i] - back[i];
+    if (d != d) return i;
+    const double v = d > 0 ? d : 0;
+    base[i] = v;
+    if (v > top) top = v;
+    sum += v;
+  }
+  stats[0] = top;
+  stats[1] = sum;
+  return -1;
+}
+
+/**
  * Pixel indices by decreasing value, ties in pixel order (values ≥ 0, no NaN; +0 only): an LSD
  * radix sort of the values' bits, complemented, 8-bit digits, a digit shared by every key skipped.
  */
