@@ -1,0 +1,10 @@
+import { loadKernel } from './instance';
+import wasm from './propagateWasm';
+
+/** propagate.c's exports (pointers into the instance's memory; see that file) */
+export interface PropagateExports {
+  memory: { buffer: ArrayBuffer };
+  flood_buckets(image: number, seed: number, mask: number, w: number, h: number, lambda: number, inv: number, out: number): number;
+}
+
+export const propagateKernel = loadKernel<PropagateExports>(wasm);
