@@ -172,3 +172,192 @@ fail:
   arena_release(mark);
   return 0;
 }
+
+// ---- centredRadial.ts's propagation (centrosome propagate, "Centers of other objects") ----
+
+/** the distance without its last bit, as centrosome's heap keys it */
+static inline double drop_last_bit(double d) {
+  u64 b;
+  __builtin_memcpy(&b, &d, 8);
+  b &= ~(u64)1;
+  __builtin_memcpy(&d, &b, 8);
+  return d;
+}
+
+// distances within NEAR of each other may differ only in their last bit (an ulp is far smaller
+// for any image's distances); the others order as their dropped values do, bits unread
+#define NEAR 1e-6
+/** drop_last_bit(a) == drop_last_bit(b) */
+static inline int same_dropped(double a, double b) {
+  return a == b || (__builtin_fabs(a - b) < NEAR && drop_last_bit(a) == drop_last_bit(b));
+}
+/** (drop_last_bit(a), ka) after (drop_last_bit(b), kb) in key order */
+static inline int key_after(double a, double ka, double b, double kb) {
+  if (a == b) return ka > kb;
+  if (!(__builtin_fabs(a - b) < NEAR)) return a > b;
+  const double da = drop_last_bit(a), db = drop_last_bit(b);
+  return da > db || (da == db && ka > kb);
+}
+
+/**
+ * Keys (distance, label·N + pixel) in buckets of ⌊distance⌋, unordered (dropping the last bit
+ * never goes below an integer, so the bucket is that of the dropped distance too). A key taken
+ * from bucket b has a distance ≥ b, and a step adds 1 or √2, so what it offers lands in bucket
+ * b + 1 or b + 2: three buckets in turn hold everything.
+ */
+typedef struct {
+  double *d[3], *k[3];
+  i32 size[3], cap[3];
+  /** the bucket taken next */
+  i32 b;
+} ring3;
+
+/** files a key; 0 for a distance outside the three buckets */
+static int ring3_push(ring3 *q, double d, double key) {
+  const double bb = __builtin_floor(d);
+  if (!(bb >= q->b && bb <= q->b + 2)) return 0;
+  const i32 r = (i32)bb % 3;
+  i32 n = q->size[r];
+  if (n == q->cap[r]) {
+    double *nd = arena_take(16u * n), *nk = arena_take(16u * n);
+    __builtin_memcpy(nd, q->d[r], 8u * n);
+    __builtin_memcpy(nk, q->k[r], 8u * n);
+    q->d[r] = nd;
+    q->k[r] = nk;
+    q->cap[r] = 2 * n;
+  }
+  q->d[r][n] = d;
+  q->k[r][n] = key;
+  q->size[r] = n + 1;
+  return 1;
+}
+
+static const int DI[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
+static const int DJ[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
+
+/**
+ * centredGeometry's propagation after the seeds (centredRadial.ts), for each group of keys (one
+ * 8-connected component each, which never offers to another): the keys of group g are kd/kk[gs[g]
+ * .. gs[g + 1]), in the order they enter its buckets. cl and dist are centredGeometry's per-pixel
+ * claims and distances, updated in place. Returns 1, or 0 for a distance outside the three buckets
+ * (which the steps rule out).
+ *
+ * Bucket by bucket, with the outcome of popping the keys in key order but not in that order (which
+ * jumps between objects at every key, a cache miss each). Within bucket b nothing is offered to b
+ * (steps are ≥ 1), so: (1) each pixel's claim is its first key in key order: the smallest label
+ * among its keys at its final distance, which no key of b changes; (2) each free pixel next to
+ * pixels claimed in b receives their offers in the key order of those pixels (distance without its
+ * last bit, label, pixel), as the pops would make them. Offers to a pixel claimed in b are never
+ * taken (they exceed its distance < b + 1). Neither step depends on the order the bucket's keys are
+ * visited in, so they are visited as they came: roughly raster order, as each bucket's pushes
+ * follow the last one's visits (sorting them cost more than it saved).
+ */
+__attribute__((export_name("centred_buckets")))
+i32 centred_buckets(i32 *cl, double *dist, i32 w, i32 h, const double *kd, const double *kk, const i32 *gs, i32 ngroups) {
+  uintptr_t mark0 = arena_mark();
+  const double N = (double)w * h;
+  // a free pixel holds 0, or OFFERED + the bucket whose offers it has received (in cl itself, so
+  // the free test and this one read one cache line, not two)
+  const i32 OFFERED = 1 << 30;
+  i32 off[8];
+  double STEP[8];
+  for (int k = 0; k < 8; k++) {
+    off[k] = DI[k] * w + DJ[k];
+    STEP[k] = __builtin_sqrt((double)(__builtin_abs(DI[k]) + __builtin_abs(DJ[k])));
+  }
+  ring3 q;
+  for (int r = 0; r < 3; r++) {
+    q.cap[r] = 1024;
+    q.d[r] = arena_take(8u * 1024);
+    q.k[r] = arena_take(8u * 1024);
+  }
+  i32 claimedCap = 1024;
+  i32 *claimed = arena_take(4u * claimedCap);
+  // one pixel's offers: the offering neighbours' order keys, labels and distances
+  double od[8], ok[8], os[8];
+  i32 ol[8];
+  i32 status = 1;
+  for (i32 g = 0; g < ngroups; g++) {
+    q.size[0] = q.size[1] = q.size[2] = 0;
+    q.b = 0;
+    for (i32 t = gs[g]; t < gs[g + 1]; t++)
+      if (!ring3_push(&q, kd[t], kk[t])) goto fail;
+    for (i32 cur = 1; q.size[0] + q.size[1] + q.size[2]; cur++) {
+      // the bucket's keys stay put while only the later buckets are pushed to
+      const i32 r = q.b++ % 3, n = q.size[r];
+      q.size[r] = 0;
+      const double *d = q.d[r], *keys = q.k[r];
+      if (claimedCap < n) {
+        claimedCap = 2 * n;
+        claimed = arena_take(4u * claimedCap);
+      }
+      // claims of this bucket are held as −1 − label (below −1, the background) until its offers are made
+      i32 nc = 0;
+      for (i32 t = 0; t < n; t++) {
+        const double lf = __builtin_floor(keys[t] / N);
+        const i32 label = (i32)lf, p = (i32)(keys[t] - lf * N);
+        const i32 c = cl[p];
+        // taken in an earlier bucket, or a key its distance has since undercut
+        if ((c > 0 && c < OFFERED) || !same_dropped(d[t], dist[p])) continue;
+        if (c >= 0) {
+          cl[p] = -1 - label;
+          claimed[nc++] = p;
+        } else if (label < -1 - c) cl[p] = -1 - label;
+      }
+      const i32 mark = OFFERED + cur;
+      for (i32 t = 0; t < nc; t++) {
+        const i32 p1 = claimed[t];
+        const i32 i1 = p1 / w, j1 = p1 - i1 * w;
+        const int in1 = i1 > 0 && i1 < h - 1 && j1 > 0 && j1 < w - 1;
+        for (int e = 0; e < 8; e++) {
+          if (!in1) {
+            const i32 ii = i1 + DI[e], jj = j1 + DJ[e];
+            if (!(ii >= 0 && ii < h && jj >= 0 && jj < w)) continue;
+          }
+          const i32 p2 = p1 + off[e];
+          const i32 c2 = cl[p2];
+          if ((c2 != 0 && c2 < OFFERED) || c2 == mark) continue;
+          cl[p2] = mark;
+          // p2's neighbours claimed in this bucket, in key order (insertion: at most 8)
+          const i32 i2 = p2 / w, j2 = p2 - i2 * w;
+          const int in2 = i2 > 0 && i2 < h - 1 && j2 > 0 && j2 < w - 1;
+          int no = 0;
+          for (int f = 0; f < 8; f++) {
+            if (!in2) {
+              const i32 ii = i2 + DI[f], jj = j2 + DJ[f];
+              if (!(ii >= 0 && ii < h && jj >= 0 && jj < w)) continue;
+            }
+            const i32 qq = p2 + off[f], c = cl[qq];
+            if (c >= -1) continue;
+            const double dq = dist[qq], kq = (double)(-1 - c) * N + qq;
+            int s = no++;
+            for (; s > 0 && key_after(od[s - 1], ok[s - 1], dq, kq); s--) {
+              od[s] = od[s - 1];
+              ok[s] = ok[s - 1];
+              ol[s] = ol[s - 1];
+              os[s] = os[s - 1];
+            }
+            od[s] = dq;
+            ok[s] = kq;
+            ol[s] = -1 - c;
+            os[s] = STEP[f] + dist[qq];
+          }
+          for (int s = 0; s < no; s++) {
+            const double dd = os[s];
+            if (dist[p2] == -1 || dist[p2] > dd) {
+              dist[p2] = dd;
+              if (!ring3_push(&q, dd, (double)ol[s] * N + p2)) goto fail;
+            }
+          }
+        }
+      }
+      for (i32 t = 0; t < nc; t++) cl[claimed[t]] = -1 - cl[claimed[t]];
+    }
+  }
+  goto done;
+fail:
+  status = 0;
+done:
+  arena_release(mark0);
+  return status;
+}

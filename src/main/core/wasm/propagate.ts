@@ -5,6 +5,7 @@ import wasm from './propagateWasm';
 export interface PropagateExports {
   memory: { buffer: ArrayBuffer };
   flood_buckets(image: number, seed: number, mask: number, w: number, h: number, lambda: number, inv: number, out: number): number;
+  centred_buckets(cl: number, dist: number, w: number, h: number, kd: number, kk: number, gs: number, ngroups: number): number;
 }
 
 export const propagateKernel = loadKernel<PropagateExports>(wasm);
