@@ -361,3 +361,123 @@ done:
   arena_release(mark0);
   return status;
 }
+
+// ---- radial.ts's propagation from each object's centre (MeasureObjectIntensityDistribution) ----
+
+/** three growable lists of crop pixels, one per bucket of ⌊distance⌋ mod 3 (radial.ts's RingBuckets) */
+typedef struct {
+  i32 *items[3];
+  i32 size[3], cap[3];
+} nodes3;
+
+static void nodes3_push(nodes3 *q, double d, i32 v) {
+  const i32 b = (i32)__builtin_floor(d) % 3;
+  if (q->size[b] == q->cap[b]) {
+    i32 *g = arena_take(8u * q->cap[b]);
+    __builtin_memcpy(g, q->items[b], 4u * q->cap[b]);
+    q->items[b] = g;
+    q->cap[b] *= 2;
+  }
+  q->items[b][q->size[b]++] = v;
+}
+
+/**
+ * radial.ts's radialGeometry (see there) for nobj objects (pixels px[start[k] .. start[k + 1]) in
+ * raster order, bounding box bbox[4k ..], edge: their distances to the edge in the pixels' order):
+ * writes bin (−1 where unreached) and wedge for the objects' pixels of the w-wide image; the
+ * caller sets the rest (bin −1, wedge 0).
+ */
+__attribute__((export_name("radial_geometry")))
+void radial_geometry(i32 W, i32 nobj, const i32 *start, const i32 *px, const i32 *bbox, const double *edge, i32 bins, signed char *bin, signed char *wedge) {
+  uintptr_t mark = arena_mark();
+  i32 maxArea = 0, maxNp = 0;
+  for (i32 k = 0; k < nobj; k++) {
+    const i32 bw = bbox[4 * k + 2] - bbox[4 * k] + 3, bh = bbox[4 * k + 3] - bbox[4 * k + 1] + 3;
+    if (bw * bh > maxArea) maxArea = bw * bh;
+    if (start[k + 1] - start[k] > maxNp) maxNp = start[k + 1] - start[k];
+  }
+  // per crop pixel: 0 outside the object, 1 inside, 2 reached (its distance final)
+  unsigned char *state = arena_take(maxArea);
+  double *dist = arena_take(8u * maxArea);
+  // per object pixel: its place in the crop
+  i32 *at = arena_take(4u * maxNp);
+  nodes3 queue;
+  for (int r = 0; r < 3; r++) {
+    queue.cap[r] = 256;
+    queue.size[r] = 0;
+    queue.items[r] = arena_take(4u * 256);
+  }
+  static const int DY[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
+  static const int DX[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
+  double step[8];
+  for (int e = 0; e < 8; e++) step[e] = DY[e] && DX[e] ? __builtin_sqrt(2.0) : 1;
+  i32 off[8];
+  for (i32 k = 0; k < nobj; k++) {
+    const i32 p0 = start[k], np = start[k + 1] - p0;
+    if (!np) continue;
+    const i32 x0 = bbox[4 * k] - 1, y0 = bbox[4 * k + 1] - 1;
+    const i32 bw = bbox[4 * k + 2] + 1 - x0 + 1, bh = bbox[4 * k + 3] + 1 - y0 + 1;
+    const i32 area = bw * bh;
+    __builtin_memset(state, 0, area);
+    for (i32 q = 0; q < area; q++) dist[q] = -1;
+    for (int e = 0; e < 8; e++) off[e] = DY[e] * bw + DX[e];
+    // the centre: the first pixel (raster order) farthest from the edge
+    double best = -1;
+    i32 bc = -1;
+    for (i32 t = 0, y = px[p0] / W, rowStart = y * W; t < np; t++) {
+      const i32 i = px[p0 + t];
+      while (i >= rowStart + W) {
+        y++;
+        rowStart += W;
+      }
+      const i32 q = (y - y0) * bw + (i - rowStart - x0);
+      at[t] = q;
+      state[q] = 1;
+      if (edge[p0 + t] > best) {
+        best = edge[p0 + t];
+        bc = q;
+      }
+    }
+    // propagate from the centre inside the object; nodes pushed while bucket b is worked on go
+    // to b + 1 or b + 2, never back into b
+    dist[bc] = 0;
+    nodes3_push(&queue, 0, bc);
+    for (i32 b = 0; queue.size[0] + queue.size[1] + queue.size[2]; b++) {
+      const i32 r = b % 3, n = queue.size[r];
+      const i32 *nodes = queue.items[r];
+      queue.size[r] = 0;
+      for (i32 t = 0; t < n; t++) {
+        const i32 q = nodes[t];
+        if (state[q] == 2) continue;
+        state[q] = 2;
+        const double d0 = dist[q];
+        for (int e = 0; e < 8; e++) {
+          const i32 rr = q + off[e];
+          if (state[rr] != 1) continue;
+          const double d = step[e] + d0;
+          if (dist[rr] == -1 || dist[rr] > d) {
+            dist[rr] = d;
+            nodes3_push(&queue, d, rr);
+          }
+        }
+      }
+    }
+    const i32 cy = bc / bw + y0, cx = bc % bw + x0;
+    for (i32 t = 0, y = px[p0] / W, rowStart = y * W; t < np; t++) {
+      const i32 i = px[p0 + t];
+      while (i >= rowStart + W) {
+        y++;
+        rowStart += W;
+      }
+      const i32 x = i - rowStart, q = at[t];
+      if (state[q] != 2) continue;
+      const double dc = dist[q];
+      const double rad = dc / (dc + edge[p0 + t] + 0.001);
+      const i32 bb = (i32)__builtin_floor(rad * bins);
+      bin[i] = (signed char)(bb < bins ? bb : bins);
+      const i32 ay = y > cy ? y - cy : cy - y, ax = x > cx ? x - cx : cx - x;
+      wedge[i] = (signed char)((y > cy ? 1 : 0) + (x > cx ? 2 : 0) + (ay > ax ? 4 : 0));
+    }
+  }
+  arena_release(mark);
+}
