@@ -1,5 +1,6 @@
 import type { Labels } from '../segment/labels';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
+import { propagateKernel } from '../wasm/propagate';
 
 /**
  * MeasureObjectIntensityDistribution with "Centers of other objects", as CellProfiler 4.2.8's
@@ -26,21 +27,6 @@ function dropLastBit(d: number): number {
   lastBit[0] = d;
   lastBitWords[0] &= ~1;
   return lastBit[0];
-}
-
-// distances within NEAR of each other may differ only in their last bit (an ulp is far smaller
-// for any image's distances); the others order as their dropped values do, bits unread
-const NEAR = 1e-6;
-/** dropLastBit(a) === dropLastBit(b) */
-function sameDropped(a: number, b: number): boolean {
-  return a === b || (Math.abs(a - b) < NEAR && dropLastBit(a) === dropLastBit(b));
-}
-/** (dropLastBit(a), ka) after (dropLastBit(b), kb) in key order */
-function keyAfter(a: number, ka: number, b: number, kb: number): boolean {
-  if (a === b) return ka > kb;
-  if (!(Math.abs(a - b) < NEAR)) return a > b;
-  const da = dropLastBit(a), db = dropLastBit(b);
-  return da > db || (da === db && ka > kb);
 }
 
 /**
@@ -109,134 +95,9 @@ class PropagateHeap {
   }
 }
 
-/**
- * Keys (distance, label·N + pixel) in buckets of ⌊distance⌋, unordered (dropping the last bit
- * never goes below an integer, so the bucket is that of the dropped distance too). A key taken
- * from bucket b has a distance ≥ b, and a step adds 1 or √2, so what it offers lands in bucket
- * b + 1 or b + 2: three buckets in turn hold everything.
- */
-class RingBuckets {
-  private d = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
-  private k = [new Float64Array(1024), new Float64Array(1024), new Float64Array(1024)];
-  private size = new Int32Array(3);
-  /** the bucket take() returns next */
-  private b = 0;
-  empty() {
-    return this.size[0] + this.size[1] + this.size[2] === 0;
-  }
-  push(d: number, key: number) {
-    const bb = Math.floor(d);
-    if (bb < this.b || bb > this.b + 2) throw new Error(`propagate: distance ${d} outside buckets ${this.b}..${this.b + 2}`);
-    const r = bb % 3;
-    let n = this.size[r];
-    if (n === this.d[r].length) {
-      const nd = new Float64Array(2 * n), nk = new Float64Array(2 * n);
-      nd.set(this.d[r]);
-      nk.set(this.k[r]);
-      this.d[r] = nd;
-      this.k[r] = nk;
-    }
-    this.d[r][n] = d;
-    this.k[r][n++] = key;
-    this.size[r] = n;
-  }
-  /** the current bucket's distances and keys (valid while only later buckets are pushed to), then the next bucket */
-  take(): { d: Float64Array; k: Float64Array; n: number } {
-    const r = this.b++ % 3, n = this.size[r];
-    this.size[r] = 0;
-    return { d: this.d[r], k: this.k[r], n };
-  }
-}
-
 const DI = [-1, -1, -1, 0, 0, 1, 1, 1];
 const DJ = [-1, 0, 1, -1, 1, -1, 0, 1];
 const STEP = Float64Array.from(DI, (di, k) => Math.sqrt(Math.abs(di) + Math.abs(DJ[k])));
-
-/**
- * The propagation after the seeds, bucket by bucket, with the outcome of popping the keys in key
- * order but not in that order (which jumps between objects at every key, a cache miss each).
- * Within bucket b nothing is offered to b (steps are ≥ 1), so: (1) each pixel's claim is its
- * first key in key order: the smallest label among its keys at its final distance, which no key
- * of b changes; (2) each free pixel next to pixels claimed in b receives their offers in the key
- * order of those pixels (distance without its last bit, label, pixel), as the pops would make
- * them. Offers to a pixel claimed in b are never taken (they exceed its distance < b + 1), and
- * the buckets need no order, so a bucket's claimed pixels are visited in raster order.
- */
-function propagateBuckets(queue: RingBuckets, cl: Int32Array, dist: Float64Array, w: number, h: number): void {
-  const N = w * h;
-  const off = Int32Array.from(DI, (di, k) => di * w + DJ[k]);
-  // a free pixel holds 0, or OFFERED + the bucket whose offers it has received (in cl itself, so
-  // the free test and this one read one cache line, not two)
-  const OFFERED = 1 << 30;
-  let claimed = new Int32Array(1024);
-  // one pixel's offers: the offering neighbours' order keys, labels and distances
-  const od = new Float64Array(8), ok = new Float64Array(8), ol = new Int32Array(8), os = new Float64Array(8);
-  const inImage = (p: number, k: number) => {
-    const i = ((p / w) | 0) + DI[k], j = (p % w) + DJ[k];
-    return i >= 0 && i < h && j >= 0 && j < w;
-  };
-  const inner = (p: number) => {
-    const i = (p / w) | 0, j = p - i * w;
-    return i > 0 && i < h - 1 && j > 0 && j < w - 1;
-  };
-  for (let cur = 1; !queue.empty(); cur++) {
-    const { d, k: keys, n } = queue.take();
-    if (claimed.length < n) claimed = new Int32Array(2 * n);
-    // claims of this bucket are held as −1 − label (below −1, the background) until its offers are made
-    let nc = 0;
-    for (let t = 0; t < n; t++) {
-      const label = Math.floor(keys[t] / N), p = keys[t] - label * N;
-      const c = cl[p];
-      // taken in an earlier bucket, or a key its distance has since undercut
-      if ((c > 0 && c < OFFERED) || !sameDropped(d[t], dist[p])) continue;
-      if (c >= 0) {
-        cl[p] = -1 - label;
-        claimed[nc++] = p;
-      } else if (label < -1 - c) cl[p] = -1 - label;
-    }
-    // raster order: neighbouring pixels are visited together
-    claimed.subarray(0, nc).sort();
-    const mark = OFFERED + cur;
-    for (let t = 0; t < nc; t++) {
-      const p1 = claimed[t], in1 = inner(p1);
-      for (let e = 0; e < 8; e++) {
-        if (!in1 && !inImage(p1, e)) continue;
-        const p2 = p1 + off[e];
-        const c2 = cl[p2];
-        if ((c2 !== 0 && c2 < OFFERED) || c2 === mark) continue;
-        cl[p2] = mark;
-        // p2's neighbours claimed in this bucket, in key order (insertion: at most 8)
-        const in2 = inner(p2);
-        let no = 0;
-        for (let f = 0; f < 8; f++) {
-          if (!in2 && !inImage(p2, f)) continue;
-          const q = p2 + off[f], c = cl[q];
-          if (c >= -1) continue;
-          const dq = dist[q], kq = (-1 - c) * N + q;
-          let s = no++;
-          for (; s > 0 && keyAfter(od[s - 1], ok[s - 1], dq, kq); s--) {
-            od[s] = od[s - 1];
-            ok[s] = ok[s - 1];
-            ol[s] = ol[s - 1];
-            os[s] = os[s - 1];
-          }
-          od[s] = dq;
-          ok[s] = kq;
-          ol[s] = -1 - c;
-          os[s] = STEP[f] + dist[q];
-        }
-        for (let s = 0; s < no; s++) {
-          const dd = os[s];
-          if (dist[p2] === -1 || dist[p2] > dd) {
-            dist[p2] = dd;
-            queue.push(dd, ol[s] * N + p2);
-          }
-        }
-      }
-    }
-    for (let t = 0; t < nc; t++) cl[claimed[t]] = -1 - cl[claimed[t]];
-  }
-}
 
 /**
  * The 8-connected component of each key's pixel among the pixels whose cl is ≥ 0, as the first
@@ -333,10 +194,15 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
     seedJ.push(j);
     seedAt.set(i * w + j, seedI.length);
   }
-  const dist = new Float64Array(N).fill(-1);
+  // dist and cl live in propagate.c's memory, for its bucket run (fresh views after each
+  // allocation or call there, which may grow it)
+  const kern = propagateKernel();
+  kern.reset();
+  const distAt = kern.alloc(8 * N), clAt = kern.alloc(4 * N);
+  let dist = kern.f64(distAt, N).fill(-1);
   // per pixel: the number of the seed that took it, 0 while free, −1 off the measured objects
   // (one array answers both of the propagation's tests, so one cache line is read, not two)
-  const cl = new Int32Array(N).fill(-1);
+  let cl = kern.i32(clAt, N).fill(-1);
   for (let q = 0; q < pixels.length; q++) cl[pixels[q]] = 0;
   const heap = new PropagateHeap();
   // the seeds enter the heap in raster order
@@ -369,11 +235,15 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
     }
   }
   // Then the heap is a valid one (no later key sits above a seed, and sifting keeps the rest in
-  // order), so pops would come in key order, whose outcome buckets of ⌊d⌋ reproduce.
+  // order), so pops would come in key order, whose outcome buckets of ⌊d⌋ reproduce (propagate.c's
+  // centred_buckets, WebAssembly).
   // Pixels of different 8-connected components never offer to each other, so each component
   // propagates on its own: a bucket then spans one component's rings, not the image's, and stays
   // in cache until the next.
   const nk = heap.items;
+  const kdAt = kern.alloc(8 * nk), kkAt = kern.alloc(8 * nk), gsAt = kern.alloc(4 * (nk + 1));
+  dist = kern.f64(distAt, N);
+  cl = kern.i32(clAt, N);
   const kd = new Float64Array(nk), kk = new Float64Array(nk);
   let t0 = 0;
   heap.drain((d, key) => {
@@ -383,12 +253,18 @@ export function centredGeometry(ix: ObjectIndex, centres: Labels, edge: Float64A
   const kcomp = nk ? componentOfKeys(cl, w, h, kk, nk) : new Int32Array(0);
   // keys grouped by component (by first run), in their drained order within each
   const order = Int32Array.from({ length: nk }, (_, t) => t).sort((x, y) => kcomp[x] - kcomp[y] || x - y);
-  for (let g = 0; g < nk; ) {
-    const queue = new RingBuckets();
-    const c0 = kcomp[order[g]];
-    for (; g < nk && kcomp[order[g]] === c0; g++) queue.push(kd[order[g]], kk[order[g]]);
-    propagateBuckets(queue, cl, dist, w, h);
+  const gkd = kern.f64(kdAt, nk), gkk = kern.f64(kkAt, nk), gs = kern.i32(gsAt, nk + 1);
+  let groups = 0;
+  for (let t = 0; t < nk; t++) {
+    gkd[t] = kd[order[t]];
+    gkk[t] = kk[order[t]];
+    if (t === 0 || kcomp[order[t]] !== kcomp[order[t - 1]]) gs[groups++] = t;
   }
+  gs[groups] = nk;
+  if (!kern.exports.centred_buckets(clAt, distAt, w, h, kdAt, kkAt, gsAt, groups)) throw new Error('propagate: a distance outside its three buckets');
+  // the run's outcome, out of the kernel's memory (dist is returned)
+  dist = kern.f64(distAt, N).slice();
+  cl = kern.i32(clAt, N);
   const wedge = new Int8Array(N);
   for (let k = 0; k < ids.length; k++) {
     if (start[k] === start[k + 1]) continue;

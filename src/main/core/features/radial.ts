@@ -1,5 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
-
+import { propagateKernel } from '../wasm/propagate';
 
 /**
  * CellProfiler 4.2 MeasureObjectIntensityDistribution, 4 scaled bins, no centre objects, as its
@@ -23,118 +23,28 @@ export interface RadialGeometry {
 }
 
 /**
- * The propagation's queue: buckets of ⌊distance⌋. A step adds 1 or √2, so a pixel taken from
- * bucket b sends its neighbours to b + 1 or b + 2 (three buckets in turn suffice), and every
- * pixel in bucket b already has its final distance when b is reached (anything that could still
- * lower it lies ≥ 1 closer, in an earlier bucket). The distances are those of a heap's order.
+ * `edge`: objectEdges' clipped distances to the edge (edgeDistance.ts). The propagation is
+ * propagate.c's radial_geometry (WebAssembly), per object on its bounding box plus one pixel each
+ * side (so every object pixel has all 8 neighbours in the crop), with buckets of ⌊distance⌋ for
+ * its queue: a step adds 1 or √2, so a pixel taken from bucket b sends its neighbours to b + 1 or
+ * b + 2 (three buckets in turn suffice), and every pixel in bucket b already has its final
+ * distance when b is reached (anything that could still lower it lies ≥ 1 closer, in an earlier
+ * bucket). The distances are those of a heap's order.
  */
-class RingBuckets {
-  private items = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
-  private size = new Int32Array(3);
-  push(d: number, v: number) {
-    const b = Math.floor(d) % 3;
-    if (this.size[b] === this.items[b].length) {
-      const g = new Int32Array(this.items[b].length * 2);
-      g.set(this.items[b]);
-      this.items[b] = g;
-    }
-    this.items[b][this.size[b]++] = v;
-  }
-  /** bucket b's nodes (valid until the next push into it) and empties it */
-  take(b: number): { nodes: Int32Array; n: number } {
-    const nodes = this.items[b % 3], n = this.size[b % 3];
-    this.size[b % 3] = 0;
-    return { nodes, n };
-  }
-  empty() {
-    return this.size[0] + this.size[1] + this.size[2] === 0;
-  }
-}
-
-const DY = [-1, -1, -1, 0, 0, 1, 1, 1];
-const DX = [-1, 0, 1, -1, 1, -1, 0, 1];
-
-/** `edge`: objectEdges' clipped distances to the edge (edgeDistance.ts) */
 export function radialGeometry(ix: ObjectIndex, edge: Float64Array, bins = RADIAL_BINS): RadialGeometry {
   const { width: W, labels, ids, start, pixels, bbox } = ix;
-  const bin = new Int8Array(labels.length).fill(-1);
-  const wedge = new Int8Array(labels.length);
-  const queue = new RingBuckets();
-  // per-object crops, reused: the bounding box plus one pixel each side (past the image border
-  // too), so every object pixel has all 8 neighbours in the crop
-  // per crop pixel: 0 outside the object, 1 inside, 2 reached (its distance final)
-  let state = new Uint8Array(0), dist = new Float64Array(0);
-  // per object pixel: its place in the crop
-  let at = new Int32Array(0);
-  const off = new Int32Array(8), step = Float64Array.from(DY, (dy, e) => (dy && DX[e] ? Math.SQRT2 : 1));
-  for (let k = 0; k < ids.length; k++) {
-    const x0 = bbox[4 * k] - 1, y0 = bbox[4 * k + 1] - 1;
-    const bw = bbox[4 * k + 2] + 1 - x0 + 1, bh = bbox[4 * k + 3] + 1 - y0 + 1;
-    const area = bw * bh;
-    if (state.length < area) {
-      state = new Uint8Array(2 * area);
-      dist = new Float64Array(2 * area);
-    }
-    state.fill(0, 0, area);
-    dist.fill(-1, 0, area);
-    for (let e = 0; e < 8; e++) off[e] = DY[e] * bw + DX[e];
-    // the centre: the first pixel (raster order) farthest from the edge
-    let best = -1, bc = -1;
-    const p0 = start[k], np = start[k + 1] - p0;
-    if (at.length < np) at = new Int32Array(2 * np);
-    // pixels come in raster order: the row is tracked, not divided for
-    for (let t = 0, y = (pixels[p0] / W) | 0, rowStart = y * W; t < np; t++) {
-      const i = pixels[p0 + t];
-      while (i >= rowStart + W) {
-        y++;
-        rowStart += W;
-      }
-      const q = (y - y0) * bw + (i - rowStart - x0);
-      at[t] = q;
-      state[q] = 1;
-      if (edge[i] > best) {
-        best = edge[i];
-        bc = q;
-      }
-    }
-    // propagate from the centre inside the object
-    dist[bc] = 0;
-    queue.push(0, bc);
-    for (let b = 0; !queue.empty(); b++) {
-      // nodes pushed while bucket b is worked on go to b + 1 or b + 2, never back into b
-      const { nodes, n } = queue.take(b);
-      for (let t = 0; t < n; t++) {
-        const q = nodes[t];
-        if (state[q] === 2) continue;
-        state[q] = 2;
-        const d0 = dist[q];
-        for (let e = 0; e < 8; e++) {
-          const r = q + off[e];
-          if (state[r] !== 1) continue;
-          const d = step[e] + d0;
-          if (dist[r] === -1 || dist[r] > d) {
-            dist[r] = d;
-            queue.push(d, r);
-          }
-        }
-      }
-    }
-    const cy = ((bc / bw) | 0) + y0, cx = (bc % bw) + x0;
-    for (let t = 0, y = (pixels[p0] / W) | 0, rowStart = y * W; t < np; t++) {
-      const i = pixels[p0 + t];
-      while (i >= rowStart + W) {
-        y++;
-        rowStart += W;
-      }
-      const x = i - rowStart, q = at[t];
-      if (state[q] !== 2) continue;
-      const dc = dist[q];
-      const r = dc / (dc + edge[i] + 0.001);
-      bin[i] = Math.min(bins, Math.floor(r * bins));
-      wedge[i] = (y > cy ? 1 : 0) + (x > cx ? 2 : 0) + (Math.abs(y - cy) > Math.abs(x - cx) ? 4 : 0);
-    }
-  }
-  return { bin, wedge };
+  const n = labels.length, np = pixels.length;
+  const k = propagateKernel();
+  k.reset();
+  const st = k.put(start), px = k.put(pixels), bb = k.put(bbox), ed = k.alloc(8 * np);
+  const binAt = k.alloc(n), wedgeAt = k.alloc(n);
+  const e = k.f64(ed, np);
+  for (let q = 0; q < np; q++) e[q] = edge[pixels[q]];
+  const mem = () => k.exports.memory.buffer;
+  new Int8Array(mem(), binAt, n).fill(-1);
+  new Int8Array(mem(), wedgeAt, n).fill(0);
+  k.exports.radial_geometry(W, ids.length, st, px, bb, ed, bins, binAt, wedgeAt);
+  return { bin: new Int8Array(mem(), binAt, n).slice(), wedge: new Int8Array(mem(), wedgeAt, n).slice() };
 }
 
 /** The radial columns of each channel: the pixels' bins and sectors are read once for all channels. */

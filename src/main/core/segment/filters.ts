@@ -1,4 +1,4 @@
-const mirror = (i: number, n: number) => (i < 0 ? Math.min(n - 1, -i - 1) : i >= n ? Math.max(0, 2 * n - i - 1) : i);
+import { segmentFiltersKernel } from '../wasm/segmentFilters';
 
 /** Normalised Gaussian taps, float32-rounded then widened (the weights the sums use). */
 function gaussianTaps(sigma: number): Float64Array {
@@ -11,66 +11,21 @@ function gaussianTaps(sigma: number): Float64Array {
 }
 
 /**
- * The horizontal pass of image row y into `dst` (float32-rounded, as a float32 image would hold
- * it): the row goes once into `line` as doubles with its mirrored margins, so every pixel sums
- * its taps the same way.
- */
-function blurRow(src: Float32Array, width: number, y: number, k: Float64Array, line: Float64Array, dst: Float64Array): void {
-  const r = (k.length - 1) >> 1, row = y * width;
-  for (let t = 0; t < width + 2 * r; t++) line[t] = src[row + mirror(t - r, width)];
-  if (r === 3) {
-    // the taps in locals for σ = 1 (the one the pipelines use): same sums, in order
-    const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
-    for (let x = 0; x < width; x++)
-      dst[x] = Math.fround(0 + k0 * line[x] + k1 * line[x + 1] + k2 * line[x + 2] + k3 * line[x + 3] + k4 * line[x + 4] + k5 * line[x + 5] + k6 * line[x + 6]);
-    return;
-  }
-  for (let x = 0; x < width; x++) {
-    let acc = 0;
-    for (let j = 0; j <= 2 * r; j++) acc += k[j] * line[x + j];
-    dst[x] = Math.fround(acc);
-  }
-}
-
-/**
  * Separable Gaussian blur (sigma in pixels, kernel ±3σ, edges mirrored). Each output pixel is
  * the sum of its taps in kernel order, in doubles, then rounded to float32, horizontally then
- * vertically. The horizontal rows live in a ring of 2r + 1 rows (the window of one output row:
- * mirrored rows stay inside it), so the intermediate image never leaves the cache.
+ * vertically: segmentFilters.c's gaussian_blur (WebAssembly), which keeps the horizontal rows in
+ * a ring of the 2r + 1 an output row reads, so the intermediate image never leaves the cache.
  */
 export function gaussianBlur(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
   if (sigma <= 0) return Float32Array.from(src);
-  const k = gaussianTaps(sigma);
-  const r = (k.length - 1) >> 1, n = 2 * r + 1;
-  const out = new Float32Array(src.length);
-  const line = new Float64Array(width + 2 * r);
-  const ring = Array.from({ length: n }, () => new Float64Array(width));
-  // which image row each ring slot holds
-  const held = new Int32Array(n).fill(-1);
-  const rows: Float64Array[] = new Array<Float64Array>(n);
-  for (let y = 0; y < height; y++) {
-    for (let j = 0; j < n; j++) {
-      const t = mirror(y + j - r, height), slot = t % n;
-      if (held[slot] !== t) {
-        blurRow(src, width, t, k, line, ring[slot]);
-        held[slot] = t;
-      }
-      rows[j] = ring[slot];
-    }
-    const o = y * width;
-    if (r === 3) {
-      const [t0, t1, t2, t3, t4, t5, t6] = rows;
-      const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
-      for (let x = 0; x < width; x++) out[o + x] = 0 + k0 * t0[x] + k1 * t1[x] + k2 * t2[x] + k3 * t3[x] + k4 * t4[x] + k5 * t5[x] + k6 * t6[x];
-      continue;
-    }
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let j = 0; j < n; j++) acc += k[j] * rows[j][x];
-      out[o + x] = acc;
-    }
-  }
-  return out;
+  const taps = gaussianTaps(sigma);
+  const n = width * height;
+  const k = segmentFiltersKernel();
+  k.reset();
+  const s = k.alloc(4 * n), t = k.put(taps), o = k.alloc(4 * n);
+  new Float32Array(k.exports.memory.buffer, s, n).set(src.subarray(0, n));
+  k.exports.gaussian_blur(s, width, height, t, (taps.length - 1) >> 1, o);
+  return new Float32Array(k.exports.memory.buffer, o, n).slice();
 }
 
 /**
