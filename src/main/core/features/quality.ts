@@ -1,4 +1,4 @@
-import { fft2 } from './fft';
+import { ringSpectrum } from './fft';
 import { selectInPlace } from './objects';
 import { deviationRanks, extremes, GRID, onGrid, type Grid } from './grid';
 
@@ -118,25 +118,8 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number, grid = o
   // ≥ last fall outside every ring and are not transformed
   const cols: number[] = [];
   for (let x = 0; x < w; x++) if (Math.min(x, w - 1 - x) < last) cols.push(x);
-  // the image over its MAD, minus its mean, fed row by row (the same doubles as a stored copy)
-  const { re, im } = fft2(w, h, Int32Array.from(cols), (y, out) => {
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
-  });
-  const mag = new Float64Array(last), pow = new Float64Array(last);
-  for (let y = 0; y < h; y++) {
-    const iy = Math.min(y * y, (h - 1 - y) ** 2);
-    if (iy >= last * last) continue;
-    for (let c = 0; c < cols.length; c++) {
-      const x = cols[c];
-      const r = Math.floor(Math.sqrt(iy + Math.min(x * x, (w - 1 - x) ** 2))) + 1;
-      if (r < 2 || r >= last) continue;
-      const k = c * h + y;
-      const p = re[k] * re[k] + im[k] * im[k];
-      mag[r] += Math.sqrt(p);
-      pow[r] += p;
-    }
-  }
+  // the image over its MAD, minus its mean, transformed and summed over the rings (fft.ts)
+  const { mag, pow } = ringSpectrum(u, w, h, mad, m2, Int32Array.from(cols), last);
   let total = 0;
   for (let r = 2; r < last; r++) total += mag[r];
   if (!(total > 0)) return 0;
