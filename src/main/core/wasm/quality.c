@@ -1,0 +1,146 @@
+// Whole-image passes of the Image_ measurements (core/features/gaussian.ts, tubeness.ts,
+// thresholdStep.ts, quality.ts, image.ts): scipy's Gaussian along y and x, the tubeness Hessian,
+// and the counting and summing passes of the threshold steps and MeasureImageQuality. Each value
+// takes the TypeScript loops' products and sums in their order (f64x2 lanes are independent
+// pixels), with no fused multiply-add (WebAssembly has none), so every output is the same bits.
+#include "arena.h"
+
+typedef double v2 __attribute__((vector_size(16), aligned(8)));
+
+static inline v2 load2(const double *p) { return *(const v2 *)p; }
+static inline void store2(double *p, v2 v) { *(v2 *)p = v; }
+static inline v2 splat(double a) { return (v2){a, a}; }
+
+/** scipy's 'reflect' index (d c b a | a b c d) of i in 0 … n − 1 */
+static i32 reflect(i32 i, i32 n) {
+  if (n == 1) return 0;
+  const i32 period = 2 * n;
+  i32 j = i % period;
+  if (j < 0) j += period;
+  return j < n ? j : period - 1 - j;
+}
+
+/**
+ * correlate1d along y of a w×h image with the 2r + 1 weights k: per output the centre weight's
+ * product, then pair 1, 2, … (rows y − j and y + j, each reflected or 0 outside in constant mode).
+ */
+__attribute__((export_name("along_y")))
+void along_y(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *zero = arena_take(8u * (w + 2));
+  __builtin_memset(zero, 0, 8u * (w + 2));
+  const double **rows = arena_take(sizeof(double *) * (2 * r + 2));
+  const double c = k[r];
+  for (i32 y = 0; y < h; y++) {
+    const double *s = src + (uintptr_t)y * w;
+    double *o = out + (uintptr_t)y * w;
+    for (i32 j = 1; j <= r; j++) {
+      const i32 a = y - j, b = y + j;
+      rows[2 * j] = a >= 0 && a < h ? src + (uintptr_t)a * w : constant ? zero : src + (uintptr_t)reflect(a, h) * w;
+      rows[2 * j + 1] = b >= 0 && b < h ? src + (uintptr_t)b * w : constant ? zero : src + (uintptr_t)reflect(b, h) * w;
+    }
+    i32 x = 0;
+    for (; x + 4 <= w; x += 4) {
+      v2 t0 = load2(s + x) * splat(c), t1 = load2(s + x + 2) * splat(c);
+      for (i32 j = 1; j <= r; j++) {
+        const double *a = rows[2 * j], *b = rows[2 * j + 1];
+        const v2 kj = splat(k[r + j]);
+        t0 += (load2(a + x) + load2(b + x)) * kj;
+        t1 += (load2(a + x + 2) + load2(b + x + 2)) * kj;
+      }
+      store2(o + x, t0);
+      store2(o + x + 2, t1);
+    }
+    for (; x < w; x++) {
+      double t = s[x] * c;
+      for (i32 j = 1; j <= r; j++) t += (rows[2 * j][x] + rows[2 * j + 1][x]) * k[r + j];
+      o[x] = t;
+    }
+  }
+  arena_release(mark);
+}
+
+/** correlate1d along x, as along_y: each row padded by r reflected (or zero) values each side */
+__attribute__((export_name("along_x")))
+void along_x(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *line = arena_take(8u * (w + 2 * r));
+  const double c = k[r];
+  for (i32 y = 0; y < h; y++) {
+    const double *s = src + (uintptr_t)y * w;
+    double *o = out + (uintptr_t)y * w;
+    __builtin_memcpy(line + r, s, 8u * w);
+    for (i32 i = 1; i <= r; i++) {
+      line[r - i] = constant ? 0 : s[reflect(-i, w)];
+      line[r + w - 1 + i] = constant ? 0 : s[reflect(w - 1 + i, w)];
+    }
+    i32 i = 0;
+    for (; i + 4 <= w; i += 4) {
+      const double *m = line + i + r;
+      v2 t0 = load2(m) * splat(c), t1 = load2(m + 2) * splat(c);
+      for (i32 j = 1; j <= r; j++) {
+        const v2 kj = splat(k[r + j]);
+        t0 += (load2(m - j) + load2(m + j)) * kj;
+        t1 += (load2(m + 2 - j) + load2(m + 2 + j)) * kj;
+      }
+      store2(o + i, t0);
+      store2(o + i + 2, t1);
+    }
+    for (; i < w; i++) {
+      const double *m = line + i + r;
+      double t = m[0] * c;
+      for (i32 j = 1; j <= r; j++) t += (m[-j] + m[j]) * k[r + j];
+      o[i] = t;
+    }
+  }
+  arena_release(mark);
+}
+
+/** gaussianFilter: along y into scratch, then along x into out */
+__attribute__((export_name("gaussian")))
+void gaussian(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *t = arena_take(8u * w * h);
+  along_y(src, t, w, h, k, r, constant);
+  along_x(t, out, w, h, k, r, constant);
+  arena_release(mark);
+}
+
+/**
+ * tubeness.ts's Hessian of the smoothed image s: per pixel the eigenvalue of larger magnitude
+ * where it is negative, times σ², then the image's min … max stretched to 0 … 1.
+ */
+__attribute__((export_name("tubeness")))
+void tubeness(const double *u, double *out, i32 w, i32 h, const double *k, i32 r, double sigma) {
+  uintptr_t mark = arena_mark();
+  double *s = arena_take(8u * w * h);
+  gaussian(u, s, w, h, k, r, 0);
+  double min = __builtin_inf(), max = -__builtin_inf();
+  for (i32 y = 0; y < h; y++) {
+    const i32 inY = y > 0 && y < h - 1;
+    for (i32 x = 0; x < w; x++) {
+      const i32 i = y * w + x;
+      const i32 inX = x > 0 && x < w - 1;
+      const double A = inY ? s[i - w] - 2 * s[i] + s[i + w] : 0;
+      const double B = inY && inX ? (s[i + w + 1] + s[i - w - 1] - s[i + w - 1] - s[i - w + 1]) / 4 : 0;
+      const double C = inX ? s[i - 1] - 2 * s[i] + s[i + 1] : 0;
+      const double b = -(A + C), c = A * C - B * B;
+      const double root = __builtin_sqrt(b * b - 4 * c);
+      const double l0 = (-b + root) / 2, l1 = (-b - root) / 2;
+      const double l = __builtin_fabs(l1) > __builtin_fabs(l0) ? l1 : l0;
+      const double v = l < 0 ? -l * sigma * sigma : 0;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const i32 n = w * h;
+  if (max > min) {
+    for (i32 i = 0; i < n; i++) out[i] = (out[i] - min) / (max - min);
+  } else {
+    double f = min > 0 ? min : 0;
+    f = f < 1 ? f : 1;
+    for (i32 i = 0; i < n; i++) out[i] = f;
+  }
+  arena_release(mark);
+}
