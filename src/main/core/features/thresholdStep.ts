@@ -2,6 +2,7 @@ import { gaussianFilter, gaussianOnes } from './gaussian';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
 import { extremes, GRID, onGrid, type Grid } from './grid';
+import { qualityKernel } from '../wasm/quality';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -382,27 +383,27 @@ function classHistograms(x: Float64Array, fg: Uint8Array, lower: number, upper: 
   for (let k = 0; k <= BINS; k++) edges[k] = k * step + lower;
   edges[BINS] = upper;
   const norm = BINS / (upper - lower);
-  const counts = new Int32Array(2 * BINS);
   const lowEnd = lower + MARGIN, highEnd = Math.min(upper, 0) - MARGIN;
-  for (let i = 0; i < x.length; i++) {
-    const e = x[i];
-    let k = -1;
-    if (e > lowEnd && e < highEnd) {
-      k = Math.trunc((e - lower) * norm);
-      if (k >= BINS) k = BINS - 1;
-      while (k > 0 && e < edges[k]) k--;
-      while (k < BINS - 1 && e >= edges[k + 1]) k++;
-      if (e - edges[k] < MARGIN || edges[k + 1] - e < MARGIN) k = -1;
-    }
-    if (k < 0) {
-      // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
-      const t = Math.log2(smoothedPixel(e));
-      if (!(t >= lower && t <= upper)) continue;
-      k = Math.trunc((t - lower) * norm);
-      if (k === BINS) k--;
-      if (t < edges[k]) k--;
-      else if (t >= edges[k + 1] && k !== BINS - 1) k++;
-    }
+  // the pixels binned by their exponent in WebAssembly (core/wasm/quality.c); those it leaves are
+  // listed in exact
+  const n = x.length;
+  const q = qualityKernel();
+  q.reset();
+  const px = q.put(x), pf = q.alloc(n);
+  new Uint8Array(q.exports.memory.buffer, pf, n).set(fg);
+  const pe = q.put(edges), pc = q.alloc(4 * 2 * BINS), pexact = q.alloc(4 * n);
+  q.i32(pc, 2 * BINS).fill(0);
+  const m = q.exports.class_histograms(px, pf, n, lower, lowEnd, highEnd, norm, pe, pc, pexact, MARGIN);
+  const counts = q.i32(pc, 2 * BINS).slice(), exact = q.i32(pexact, m);
+  for (let t = 0; t < m; t++) {
+    const i = exact[t];
+    // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
+    const e = Math.log2(smoothedPixel(x[i]));
+    if (!(e >= lower && e <= upper)) continue;
+    let k = Math.trunc((e - lower) * norm);
+    if (k === BINS) k--;
+    if (e < edges[k]) k--;
+    else if (e >= edges[k + 1] && k !== BINS - 1) k++;
     counts[fg[i] * BINS + k]++;
   }
   return counts;

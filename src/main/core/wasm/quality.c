@@ -144,3 +144,68 @@ void tubeness(const double *u, double *out, i32 w, i32 h, const double *k, i32 r
   }
   arena_release(mark);
 }
+
+/**
+ * Haralick correlation's quantised image (quality.ts): level table[levels[i]] per pixel on the
+ * 16-bit grid (levels non-null), else ⌊(u − min)/div/0.125⌋ clamped to 0 … 7 (NaN: 0, as a
+ * Uint8Array stores it). Returns the number of levels used (the highest level + 1).
+ */
+__attribute__((export_name("quantize8")))
+i32 quantize8(const double *u, const uint16_t *levels, const unsigned char *table, i32 n, double min, double div, unsigned char *q) {
+  if (levels)
+    for (i32 i = 0; i < n; i++) q[i] = table[levels[i]];
+  else
+    for (i32 i = 0; i < n; i++) {
+      const double t = __builtin_floor((u[i] - min) / div / 0.125);
+      q[i] = t >= 7 ? 7 : t > 0 ? (unsigned char)t : 0;
+    }
+  u32 top = 0;
+  for (i32 i = 0; i < n; i++) top |= 1u << q[i];
+  return 32 - __builtin_clz(top | 1);
+}
+
+/** counts[a·8 + b] of the pixel pairs (y, x), (y, x + scale) with levels a, b (integer counts: any order) */
+__attribute__((export_name("pair_counts")))
+void pair_counts(const unsigned char *q, i32 w, i32 h, i32 scale, i32 *counts) {
+  // four tables in turn, so that runs of the same pair do not wait on each other's increments
+  i32 c[256];
+  __builtin_memset(c, 0, sizeof c);
+  const i32 span = w - scale;
+  for (i32 y = 0; y < h; y++) {
+    const unsigned char *p = q + (uintptr_t)y * w, *r = p + scale;
+    i32 x = 0;
+    for (; x + 3 < span; x += 4) {
+      c[(p[x] << 3) | r[x]]++;
+      c[64 | (p[x + 1] << 3) | r[x + 1]]++;
+      c[128 | (p[x + 2] << 3) | r[x + 2]]++;
+      c[192 | (p[x + 3] << 3) | r[x + 3]]++;
+    }
+    for (; x < span; x++) c[(p[x] << 3) | r[x]]++;
+  }
+  for (i32 t = 0; t < 64; t++) counts[t] = c[t] + c[64 + t] + c[128 + t] + c[192 + t];
+}
+
+/**
+ * thresholdStep.ts's classHistograms, the pixels binned by their exponent itself: counts
+ * (background 0 … 255, foreground 256 … 511) of every exponent farther than margin from the
+ * edges and the ends; the others' indices go to exact (their count returned) for the two calls.
+ */
+__attribute__((export_name("class_histograms")))
+i32 class_histograms(const double *x, const unsigned char *fg, i32 n, double lower, double low_end, double high_end, double norm, const double *edges, i32 *counts, i32 *exact, double margin) {
+  const i32 bins = 256;
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double e = x[i];
+    i32 k = -1;
+    if (e > low_end && e < high_end) {
+      k = (i32)((e - lower) * norm);
+      if (k >= bins) k = bins - 1;
+      while (k > 0 && e < edges[k]) k--;
+      while (k < bins - 1 && e >= edges[k + 1]) k++;
+      if (e - edges[k] < margin || edges[k + 1] - e < margin) k = -1;
+    }
+    if (k < 0) exact[m++] = i;
+    else counts[fg[i] * bins + k]++;
+  }
+  return m;
+}

@@ -3,10 +3,14 @@ import wasm from './qualityWasm';
 
 /** quality.c's exports (pointers into the instance's memory; see that file) */
 export interface QualityExports {
+  memory: { buffer: ArrayBuffer };
   along_y(src: number, out: number, w: number, h: number, k: number, r: number, constant: number): void;
   along_x(src: number, out: number, w: number, h: number, k: number, r: number, constant: number): void;
   gaussian(src: number, out: number, w: number, h: number, k: number, r: number, constant: number): void;
   tubeness(u: number, out: number, w: number, h: number, k: number, r: number, sigma: number): void;
+  quantize8(u: number, levels: number, table: number, n: number, min: number, div: number, q: number): number;
+  pair_counts(q: number, w: number, h: number, scale: number, counts: number): void;
+  class_histograms(x: number, fg: number, n: number, lower: number, lowEnd: number, highEnd: number, norm: number, edges: number, counts: number, exact: number, margin: number): number;
 }
 
 export const qualityKernel = loadKernel<QualityExports>(wasm);
