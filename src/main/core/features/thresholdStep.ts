@@ -1,4 +1,4 @@
-import { gaussianFilter, gaussianOnes } from './gaussian';
+import { gaussianKernel } from '../metrics/filters';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
 import { extremes, GRID, onGrid, type Grid } from './grid';
@@ -239,22 +239,19 @@ function perRun(u: Float64Array, f: (v: number) => number): Float64Array {
 function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number, perPixel: Float64Array | null): Array<{ n: number; v: number }> {
   // f per level on the grid, else per pixel
   const fv = grid ? levelTable(grid, f) : perPixel!, levels = grid ? grid.levels : null;
-  // scalar sums per class: a sum indexed by fg[i] would wait on its own store every pixel
-  let n1 = 0, s0 = 0, s1 = 0;
-  for (let i = 0; i < u.length; i++) {
-    const t = levels ? fv[levels[i]] : fv[i];
-    if (fg[i]) {
-      n1++;
-      s1 += t;
-    } else s0 += t;
+  // the sums per class in WebAssembly (core/wasm/quality.c), each in pixel order
+  const n = u.length;
+  const q = qualityKernel();
+  q.reset();
+  const pv = q.put(fv), pf = q.alloc(n), po = q.alloc(8 * 4);
+  new Uint8Array(q.exports.memory.buffer, pf, n).set(fg);
+  let pl = 0;
+  if (levels) {
+    pl = q.alloc(2 * n);
+    new Uint16Array(q.exports.memory.buffer, pl, n).set(levels);
   }
-  const n0 = u.length - n1, m0 = s0 / n0, m1 = s1 / n1;
-  let q0 = 0, q1 = 0;
-  for (let i = 0; i < u.length; i++) {
-    const t = levels ? fv[levels[i]] : fv[i];
-    if (fg[i]) q1 += (t - m1) ** 2;
-    else q0 += (t - m0) ** 2;
-  }
+  q.exports.class_variances(pv, pl, pf, n, po);
+  const [n0, n1, q0, q1] = q.f64(po, 4);
   return [
     { n: n0, v: n0 ? q0 / n0 : NaN },
     { n: n1, v: n1 ? q1 / n1 : NaN },
@@ -440,10 +437,13 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
   const fg = new Uint8Array(u.length);
   let nf = 0;
   if (s.smoothing) {
-    const sigma = s.smoothing / 0.6744 / 2;
-    const bleed = gaussianOnes(w, h, sigma);
-    const sm = gaussianFilter(u, w, h, sigma, 'constant');
-    for (let i = 0; i < u.length; i++) nf += fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
+    // u smoothed (scipy's Gaussian, constant mode) over the smoothed ones, in WebAssembly (core/wasm/quality.c)
+    const k = gaussianKernel(s.smoothing / 0.6744 / 2);
+    const q = qualityKernel();
+    q.reset();
+    const pu = q.put(u), pk = q.put(k), pf = q.alloc(u.length);
+    nf = q.exports.smoothed_foreground(pu, w, h, pk, (k.length - 1) >> 1, final, pf);
+    fg.set(new Uint8Array(q.exports.memory.buffer, pf, u.length));
   } else for (let i = 0; i < u.length; i++) nf += fg[i] = u[i] >= final ? 1 : 0;
   const max = extremes(u, grid)[1];
   const floor = max / 256;

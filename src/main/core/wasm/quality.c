@@ -24,8 +24,7 @@ static i32 reflect(i32 i, i32 n) {
  * correlate1d along y of a w×h image with the 2r + 1 weights k: per output the centre weight's
  * product, then pair 1, 2, … (rows y − j and y + j, each reflected or 0 outside in constant mode).
  */
-__attribute__((export_name("along_y")))
-void along_y(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+static void along_y(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
   uintptr_t mark = arena_mark();
   double *zero = arena_take(8u * (w + 2));
   __builtin_memset(zero, 0, 8u * (w + 2));
@@ -61,8 +60,7 @@ void along_y(const double *src, double *out, i32 w, i32 h, const double *k, i32 
 }
 
 /** correlate1d along x, as along_y: each row padded by r reflected (or zero) values each side */
-__attribute__((export_name("along_x")))
-void along_x(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+static void along_x(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
   uintptr_t mark = arena_mark();
   double *line = arena_take(8u * (w + 2 * r));
   const double c = k[r];
@@ -97,8 +95,7 @@ void along_x(const double *src, double *out, i32 w, i32 h, const double *k, i32 
 }
 
 /** gaussianFilter: along y into scratch, then along x into out */
-__attribute__((export_name("gaussian")))
-void gaussian(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+static void gaussian(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
   uintptr_t mark = arena_mark();
   double *t = arena_take(8u * w * h);
   along_y(src, t, w, h, k, r, constant);
@@ -208,4 +205,61 @@ i32 class_histograms(const double *x, const unsigned char *fg, i32 n, double low
     else counts[fg[i] * bins + k]++;
   }
   return m;
+}
+
+/**
+ * The threshold step's foreground with smoothing (thresholdStep.ts): u smoothed by the Gaussian
+ * (constant mode) over the same Gaussian of an image of ones (the weight inside the image, one
+ * value per row from the pass along y, each distinct row then filtered along x), + 2⁻⁵², ≥ final.
+ * Writes fg (1 / 0); returns the foreground's pixel count.
+ */
+__attribute__((export_name("smoothed_foreground")))
+i32 smoothed_foreground(const double *u, i32 w, i32 h, const double *k, i32 r, double final, unsigned char *fg) {
+  uintptr_t mark = arena_mark();
+  double *sm = arena_take(8u * w * h), *ones = arena_take(8u * (h > w ? h : w)), *col = arena_take(8u * h), *bleed = arena_take(8u * w);
+  gaussian(u, sm, w, h, k, r, 1);
+  for (i32 y = 0; y < h; y++) ones[y] = 1;
+  along_y(ones, col, 1, h, k, r, 1);
+  i32 nf = 0;
+  for (i32 y = 0; y < h; y++) {
+    if (!y || col[y] != col[y - 1]) {
+      for (i32 x = 0; x < w; x++) ones[x] = col[y];
+      along_x(ones, bleed, w, 1, k, r, 1);
+    }
+    const double *s = sm + (uintptr_t)y * w;
+    unsigned char *f = fg + (uintptr_t)y * w;
+    for (i32 x = 0; x < w; x++) nf += f[x] = s[x] / (bleed[x] + 0x1p-52) >= final ? 1 : 0;
+  }
+  arena_release(mark);
+  return nf;
+}
+
+/**
+ * classVariances' sums (thresholdStep.ts): t = fv[levels[i]] on the 16-bit grid (levels non-null),
+ * else fv[i]; per class (fg 0 / 1) the count and Σ(t − mean)², each summed in pixel order.
+ * out: n0, n1, q0, q1.
+ */
+__attribute__((export_name("class_variances")))
+void class_variances(const double *fv, const uint16_t *levels, const unsigned char *fg, i32 n, double *out) {
+  i32 n1 = 0;
+  double s0 = 0, s1 = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) {
+      n1++;
+      s1 += t;
+    } else s0 += t;
+  }
+  const i32 n0 = n - n1;
+  const double m0 = s0 / n0, m1 = s1 / n1;
+  double q0 = 0, q1 = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) q1 += (t - m1) * (t - m1);
+    else q0 += (t - m0) * (t - m0);
+  }
+  out[0] = n0;
+  out[1] = n1;
+  out[2] = q0;
+  out[3] = q1;
 }
