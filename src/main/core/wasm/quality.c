@@ -263,3 +263,30 @@ void class_variances(const double *fv, const uint16_t *levels, const unsigned ch
   out[2] = q0;
   out[3] = q1;
 }
+
+/** acc[base + j] += the pixels of row o's tile runs (column j: x = from[j] … from[j + 1] − 1), or their squared deviations from mu[base + j] */
+static void add_runs(const double *u, const i32 *from, i32 nn, double *acc, const double *mu) {
+  for (i32 j = 0; j < nn; j++) {
+    double s = acc[j];
+    const double *p = u + from[j], *e = u + from[j + 1];
+    if (mu) {
+      const double m = mu[j];
+      for (; p < e; p++) s += (*p - m) * (*p - m);
+    } else
+      for (; p < e; p++) s += *p;
+    acc[j] = s;
+  }
+}
+
+/**
+ * LocalFocusScore's tile sums (image.ts): the mean of each tile (NaN where empty; row y in tile
+ * row row_of[y], column runs from) and the sum of its squared deviations from it, each summed
+ * pixel by pixel in raster order.
+ */
+__attribute__((export_name("tile_moments")))
+void tile_moments(const double *u, i32 w, i32 h, const i32 *row_of, const i32 *from, i32 nn, i32 tiles, const double *cnt, double *lm, double *sq) {
+  for (i32 g = 0; g < tiles; g++) lm[g] = sq[g] = 0;
+  for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, lm + (uintptr_t)row_of[y] * nn, 0);
+  for (i32 g = 0; g < tiles; g++) lm[g] = cnt[g] != 0 ? lm[g] / cnt[g] : __builtin_nan("");
+  for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, sq + (uintptr_t)row_of[y] * nn, lm + (uintptr_t)row_of[y] * nn);
+}

@@ -10,6 +10,7 @@ export interface QualityExports {
   class_histograms(x: number, fg: number, n: number, lower: number, lowEnd: number, highEnd: number, norm: number, edges: number, counts: number, exact: number, margin: number): number;
   smoothed_foreground(u: number, w: number, h: number, k: number, r: number, final: number, fg: number): number;
   class_variances(fv: number, levels: number, fg: number, n: number, out: number): void;
+  tile_moments(u: number, w: number, h: number, rowOf: number, from: number, nn: number, tiles: number, cnt: number, lm: number, sq: number): void;
 }
 
 export const qualityKernel = loadKernel<QualityExports>(wasm);
