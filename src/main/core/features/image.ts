@@ -8,6 +8,8 @@ import { otsuThreshold } from './threshold';
 import { jumpThresholds } from './thresholdStep';
 import { BUCKETS, rankValues, windowDeviations } from './rankSelect';
 import { deviationRanks, GRID, grayGrid, levelRange, onGrid, type Grid } from './grid';
+import type { Kernel } from '../wasm/instance';
+import { qualityKernel, type QualityExports } from '../wasm/quality';
 
 /**
  * Whole-image measurements of JUMP_analysis_v3 (names without the Image_ prefix; one value each):
@@ -183,61 +185,20 @@ function backgroundMoments(u: Float64Array, grid: Grid | null, outside: Int32Arr
 export const QUALITY_SCALES = [5, 10, 20, 50];
 
 /**
- * Adds row o's tile runs (tile column j: x = from[j] … from[j + 1] − 1) to acc[base + j]: the
- * pixels, or their squared deviations from mu[base + j]. Each tile's sum still runs pixel by pixel
- * in raster order; four neighbouring tiles advance together, so their addition chains overlap.
- */
-function addRuns(u: Float64Array, o: number, from: Int32Array, nn: number, acc: Float64Array, base: number, mu: Float64Array | null): void {
-  let j = 0;
-  for (; j + 4 <= nn; j += 4) {
-    const x0 = o + from[j], x1 = o + from[j + 1], x2 = o + from[j + 2], x3 = o + from[j + 3], x4 = o + from[j + 4];
-    const l0 = x1 - x0, l1 = x2 - x1, l2 = x3 - x2, l3 = x4 - x3;
-    const short = Math.min(l0, l1, l2, l3);
-    let s0 = acc[base + j], s1 = acc[base + j + 1], s2 = acc[base + j + 2], s3 = acc[base + j + 3];
-    if (mu) {
-      const m0 = mu[base + j], m1 = mu[base + j + 1], m2 = mu[base + j + 2], m3 = mu[base + j + 3];
-      for (let t = 0; t < short; t++) {
-        s0 += (u[x0 + t] - m0) ** 2;
-        s1 += (u[x1 + t] - m1) ** 2;
-        s2 += (u[x2 + t] - m2) ** 2;
-        s3 += (u[x3 + t] - m3) ** 2;
-      }
-      for (let t = short; t < l0; t++) s0 += (u[x0 + t] - m0) ** 2;
-      for (let t = short; t < l1; t++) s1 += (u[x1 + t] - m1) ** 2;
-      for (let t = short; t < l2; t++) s2 += (u[x2 + t] - m2) ** 2;
-      for (let t = short; t < l3; t++) s3 += (u[x3 + t] - m3) ** 2;
-    } else {
-      for (let t = 0; t < short; t++) {
-        s0 += u[x0 + t];
-        s1 += u[x1 + t];
-        s2 += u[x2 + t];
-        s3 += u[x3 + t];
-      }
-      for (let t = short; t < l0; t++) s0 += u[x0 + t];
-      for (let t = short; t < l1; t++) s1 += u[x1 + t];
-      for (let t = short; t < l2; t++) s2 += u[x2 + t];
-      for (let t = short; t < l3; t++) s3 += u[x3 + t];
-    }
-    acc[base + j] = s0;
-    acc[base + j + 1] = s1;
-    acc[base + j + 2] = s2;
-    acc[base + j + 3] = s3;
-  }
-  for (; j < nn; j++) {
-    let s = acc[base + j];
-    const mj = mu ? mu[base + j] : 0;
-    for (let x = o + from[j], e = o + from[j + 1]; x < e; x++) s += mu ? (u[x] - mj) ** 2 : u[x];
-    acc[base + j] = s;
-  }
-}
-
-/**
- * LocalFocusScore at one scale: the normalised variance of each of a grid of ⌈h/scale⌉×⌈w/scale⌉
+ * LocalFocusScore at each scale: the normalised variance of each of a grid of ⌈h/scale⌉×⌈w/scale⌉
  * tiles (tile of pixel (y, x) = ⌊y·m/h⌋, ⌊x·n/w⌋), then their variance over their median. Tiles
  * are runs of whole rows and columns, so each row adds to its tiles run by run, in raster order
- * as a per-pixel loop would (the same sums).
+ * as a per-pixel loop would (the same sums; in WebAssembly, core/wasm/quality.c tile_moments).
  */
-export function localFocusScore(u: Float64Array, w: number, h: number, scale: number): number {
+export function localFocusScores(u: Float64Array, w: number, h: number, scales: number[]): number[] {
+  const q = qualityKernel();
+  q.reset();
+  const pu = q.put(u);
+  return scales.map((scale) => localFocusScore(q, pu, w, h, scale));
+}
+
+/** localFocusScores at one scale, u at pu in the kernel's memory */
+function localFocusScore(q: Kernel<QualityExports>, pu: number, w: number, h: number, scale: number): number {
   const m = Math.floor((h + scale - 1) / scale), nn = Math.floor((w + scale - 1) / scale);
   const rowOf = new Int32Array(h);
   for (let y = 0; y < h; y++) rowOf[y] = Math.floor((y * m) / h);
@@ -247,15 +208,12 @@ export function localFocusScore(u: Float64Array, w: number, h: number, scale: nu
   const rowsIn = new Float64Array(m);
   for (let y = 0; y < h; y++) rowsIn[rowOf[y]]++;
   const tiles = m * nn;
-  const sum = new Float64Array(tiles), cnt = new Float64Array(tiles);
+  const cnt = new Float64Array(tiles);
   for (let r = 0, g = 0; r < m; r++) for (let j = 0; j < nn; j++, g++) cnt[g] = rowsIn[r] * (from[j + 1] - from[j]);
-  for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sum, rowOf[y] * nn, null);
-  // per-tile work by plain loops: at scale 5 there are ~47,000 tiles, and typed-array from/map
-  // with a callback cost as much as the pixel passes
-  const lm = new Float64Array(tiles);
-  for (let g = 0; g < tiles; g++) lm[g] = cnt[g] ? sum[g] / cnt[g] : NaN;
-  const sq = new Float64Array(tiles);
-  for (let y = 0; y < h; y++) addRuns(u, y * w, from, nn, sq, rowOf[y] * nn, lm);
+  // the tile means and squared deviations in WebAssembly (core/wasm/quality.c)
+  const pr = q.put(rowOf), pf = q.put(from), pc = q.put(cnt), plm = q.alloc(8 * tiles), psq = q.alloc(8 * tiles);
+  q.exports.tile_moments(pu, w, h, pr, pf, nn, tiles, pc, plm, psq);
+  const lm = q.f64(plm, tiles).slice(), sq = q.f64(psq, tiles).slice();
   const nv = new Float64Array(tiles);
   let k = 0;
   for (let g = 0; g < tiles; g++) if (lm[g] !== 0 && !Number.isNaN(lm[g])) nv[k++] = sq[g] / (cnt[g] * lm[g]);
@@ -301,10 +259,10 @@ function imageQuality(u: Float64Array, grid: Grid | null, w: number, h: number, 
   put('PercentMinimal', (100 * atMin) / n);
   const mean = it[1];
   put('FocusScore', mean > 0 ? ss / (n * mean) : 0);
-  for (const scale of QUALITY_SCALES) {
-    names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${scale}`);
-    values.push(localFocusScore(u, w, h, scale));
-  }
+  localFocusScores(u, w, h, QUALITY_SCALES).forEach((v, k) => {
+    names.push(`ImageQuality_LocalFocusScore_Orig${channel}_${QUALITY_SCALES[k]}`);
+    values.push(v);
+  });
   haralickCorrelations(u, w, h, QUALITY_SCALES, grid).forEach((v, k) => {
     names.push(`ImageQuality_Correlation_Orig${channel}_${QUALITY_SCALES[k]}`);
     values.push(v);

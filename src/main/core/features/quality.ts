@@ -1,4 +1,5 @@
-import { fft2 } from './fft';
+import { ringSpectrum } from './fft';
+import { qualityKernel } from '../wasm/quality';
 import { selectInPlace } from './objects';
 import { deviationRanks, extremes, GRID, onGrid, type Grid } from './grid';
 
@@ -12,39 +13,33 @@ import { deviationRanks, extremes, GRID, onGrid, type Grid } from './grid';
 export function haralickCorrelations(u: Float64Array, w: number, h: number, scales: number[], grid = onGrid(u)): number[] {
   const [min, max] = extremes(u, grid);
   const div = max > min ? max - min : 1;
-  const level = (v: number) => Math.min(7, Math.max(0, Math.floor((v - min) / div / 0.125)));
-  const q = new Uint8Array(u.length);
-  // on the grid the quantised level of each 16-bit level comes from a table
+  const n = u.length;
+  const k = qualityKernel();
+  k.reset();
+  // quantised in WebAssembly (core/wasm/quality.c): on the grid each 16-bit level's from a table
+  let pu = 0, pl = 0, pt = 0;
   if (grid) {
-    const table = new Uint8Array(GRID + 1), levels = grid.levels;
-    for (let k = 0; k <= GRID; k++) table[k] = level(k / GRID);
-    for (let i = 0; i < u.length; i++) q[i] = table[levels[i]];
-  } else for (let i = 0; i < u.length; i++) q[i] = level(u[i]);
-  let levelsUsed = 1;
-  for (let i = 0; i < u.length; i++) if (q[i] + 1 > levelsUsed) levelsUsed = q[i] + 1;
-  return scales.map((scale) => correlationAt(q, levelsUsed, w, h, scale));
+    const table = new Uint8Array(GRID + 1);
+    for (let t = 0; t <= GRID; t++) table[t] = Math.min(7, Math.max(0, Math.floor((t / GRID - min) / div / 0.125)));
+    pl = k.alloc(2 * n);
+    new Uint16Array(k.exports.memory.buffer, pl, n).set(grid.levels);
+    pt = k.alloc(GRID + 1);
+    new Uint8Array(k.exports.memory.buffer, pt, GRID + 1).set(table);
+  } else pu = k.put(u);
+  const q = k.alloc(n), pc = k.alloc(4 * 64);
+  const levelsUsed = k.exports.quantize8(pu, pl, pt, n, min, div, q);
+  return scales.map((scale) => {
+    if (w <= scale) return 0;
+    k.exports.pair_counts(q, w, h, scale, pc);
+    return correlationAt(k.i32(pc, 64), levelsUsed, w, h, scale);
+  });
 }
 
-function correlationAt(q: Uint8Array, levels: number, w: number, h: number, scale: number): number {
-  if (w <= scale) return 0;
-  // integer counts, exact in any order: pairs rotate over four tables (entry t·64 + a·8 + b) so
-  // that runs of the same pair do not wait on each other's increments
-  const c = new Int32Array(256);
+/** H3 from the pair counts c[a·8 + b] (pair_counts) */
+function correlationAt(c: Int32Array, levels: number, w: number, h: number, scale: number): number {
   const span = w - scale;
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    let x = 0;
-    for (; x + 3 < span; x += 4) {
-      const p = o + x, r = p + scale;
-      c[(q[p] << 3) | q[r]]++;
-      c[64 | (q[p + 1] << 3) | q[r + 1]]++;
-      c[128 | (q[p + 2] << 3) | q[r + 2]]++;
-      c[192 | (q[p + 3] << 3) | q[r + 3]]++;
-    }
-    for (; x < span; x++) c[(q[o + x] << 3) | q[o + x + scale]]++;
-  }
   const counts = new Float64Array(levels * levels);
-  for (let a = 0; a < levels; a++) for (let b = 0; b < levels; b++) counts[a * levels + b] = c[a * 8 + b] + c[64 + a * 8 + b] + c[128 + a * 8 + b] + c[192 + a * 8 + b];
+  for (let a = 0; a < levels; a++) for (let b = 0; b < levels; b++) counts[a * levels + b] = c[a * 8 + b];
   const pairs = h * span;
   const P = counts.map((c) => c / pairs);
   const px = new Float64Array(levels), py = new Float64Array(levels);
@@ -118,25 +113,8 @@ export function powerLogLogSlope(u: Float64Array, w: number, h: number, grid = o
   // ≥ last fall outside every ring and are not transformed
   const cols: number[] = [];
   for (let x = 0; x < w; x++) if (Math.min(x, w - 1 - x) < last) cols.push(x);
-  // the image over its MAD, minus its mean, fed row by row (the same doubles as a stored copy)
-  const { re, im } = fft2(w, h, Int32Array.from(cols), (y, out) => {
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[x] = u[o + x] / mad - m2;
-  });
-  const mag = new Float64Array(last), pow = new Float64Array(last);
-  for (let y = 0; y < h; y++) {
-    const iy = Math.min(y * y, (h - 1 - y) ** 2);
-    if (iy >= last * last) continue;
-    for (let c = 0; c < cols.length; c++) {
-      const x = cols[c];
-      const r = Math.floor(Math.sqrt(iy + Math.min(x * x, (w - 1 - x) ** 2))) + 1;
-      if (r < 2 || r >= last) continue;
-      const k = c * h + y;
-      const p = re[k] * re[k] + im[k] * im[k];
-      mag[r] += Math.sqrt(p);
-      pow[r] += p;
-    }
-  }
+  // the image over its MAD, minus its mean, transformed and summed over the rings (fft.ts)
+  const { mag, pow } = ringSpectrum(u, w, h, mad, m2, Int32Array.from(cols), last);
   let total = 0;
   for (let r = 2; r < last; r++) total += mag[r];
   if (!(total > 0)) return 0;

@@ -1,7 +1,8 @@
-import { gaussianFilter, gaussianOnes } from './gaussian';
+import { gaussianKernel } from '../metrics/filters';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
 import { extremes, GRID, onGrid, type Grid } from './grid';
+import { qualityKernel } from '../wasm/quality';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -238,22 +239,19 @@ function perRun(u: Float64Array, f: (v: number) => number): Float64Array {
 function classVariances(u: Float64Array, fg: Uint8Array, grid: OnGrid | null, f: (v: number) => number, perPixel: Float64Array | null): Array<{ n: number; v: number }> {
   // f per level on the grid, else per pixel
   const fv = grid ? levelTable(grid, f) : perPixel!, levels = grid ? grid.levels : null;
-  // scalar sums per class: a sum indexed by fg[i] would wait on its own store every pixel
-  let n1 = 0, s0 = 0, s1 = 0;
-  for (let i = 0; i < u.length; i++) {
-    const t = levels ? fv[levels[i]] : fv[i];
-    if (fg[i]) {
-      n1++;
-      s1 += t;
-    } else s0 += t;
+  // the sums per class in WebAssembly (core/wasm/quality.c), each in pixel order
+  const n = u.length;
+  const q = qualityKernel();
+  q.reset();
+  const pv = q.put(fv), pf = q.alloc(n), po = q.alloc(8 * 4);
+  new Uint8Array(q.exports.memory.buffer, pf, n).set(fg);
+  let pl = 0;
+  if (levels) {
+    pl = q.alloc(2 * n);
+    new Uint16Array(q.exports.memory.buffer, pl, n).set(levels);
   }
-  const n0 = u.length - n1, m0 = s0 / n0, m1 = s1 / n1;
-  let q0 = 0, q1 = 0;
-  for (let i = 0; i < u.length; i++) {
-    const t = levels ? fv[levels[i]] : fv[i];
-    if (fg[i]) q1 += (t - m1) ** 2;
-    else q0 += (t - m0) ** 2;
-  }
+  q.exports.class_variances(pv, pl, pf, n, po);
+  const [n0, n1, q0, q1] = q.f64(po, 4);
   return [
     { n: n0, v: n0 ? q0 / n0 : NaN },
     { n: n1, v: n1 ? q1 / n1 : NaN },
@@ -382,27 +380,27 @@ function classHistograms(x: Float64Array, fg: Uint8Array, lower: number, upper: 
   for (let k = 0; k <= BINS; k++) edges[k] = k * step + lower;
   edges[BINS] = upper;
   const norm = BINS / (upper - lower);
-  const counts = new Int32Array(2 * BINS);
   const lowEnd = lower + MARGIN, highEnd = Math.min(upper, 0) - MARGIN;
-  for (let i = 0; i < x.length; i++) {
-    const e = x[i];
-    let k = -1;
-    if (e > lowEnd && e < highEnd) {
-      k = Math.trunc((e - lower) * norm);
-      if (k >= BINS) k = BINS - 1;
-      while (k > 0 && e < edges[k]) k--;
-      while (k < BINS - 1 && e >= edges[k + 1]) k++;
-      if (e - edges[k] < MARGIN || edges[k + 1] - e < MARGIN) k = -1;
-    }
-    if (k < 0) {
-      // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
-      const t = Math.log2(smoothedPixel(e));
-      if (!(t >= lower && t <= upper)) continue;
-      k = Math.trunc((t - lower) * norm);
-      if (k === BINS) k--;
-      if (t < edges[k]) k--;
-      else if (t >= edges[k + 1] && k !== BINS - 1) k++;
-    }
+  // the pixels binned by their exponent in WebAssembly (core/wasm/quality.c); those it leaves are
+  // listed in exact
+  const n = x.length;
+  const q = qualityKernel();
+  q.reset();
+  const px = q.put(x), pf = q.alloc(n);
+  new Uint8Array(q.exports.memory.buffer, pf, n).set(fg);
+  const pe = q.put(edges), pc = q.alloc(4 * 2 * BINS), pexact = q.alloc(4 * n);
+  q.i32(pc, 2 * BINS).fill(0);
+  const m = q.exports.class_histograms(px, pf, n, lower, lowEnd, highEnd, norm, pe, pc, pexact, MARGIN);
+  const counts = q.i32(pc, 2 * BINS).slice(), exact = q.i32(pexact, m);
+  for (let t = 0; t < m; t++) {
+    const i = exact[t];
+    // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)
+    const e = Math.log2(smoothedPixel(x[i]));
+    if (!(e >= lower && e <= upper)) continue;
+    let k = Math.trunc((e - lower) * norm);
+    if (k === BINS) k--;
+    if (e < edges[k]) k--;
+    else if (e >= edges[k + 1] && k !== BINS - 1) k++;
     counts[fg[i] * BINS + k]++;
   }
   return counts;
@@ -439,10 +437,13 @@ export function thresholdStep(u: Float64Array, w: number, h: number, s: Threshol
   const fg = new Uint8Array(u.length);
   let nf = 0;
   if (s.smoothing) {
-    const sigma = s.smoothing / 0.6744 / 2;
-    const bleed = gaussianOnes(w, h, sigma);
-    const sm = gaussianFilter(u, w, h, sigma, 'constant');
-    for (let i = 0; i < u.length; i++) nf += fg[i] = sm[i] / (bleed[i] + EPS) >= final ? 1 : 0;
+    // u smoothed (scipy's Gaussian, constant mode) over the smoothed ones, in WebAssembly (core/wasm/quality.c)
+    const k = gaussianKernel(s.smoothing / 0.6744 / 2);
+    const q = qualityKernel();
+    q.reset();
+    const pu = q.put(u), pk = q.put(k), pf = q.alloc(u.length);
+    nf = q.exports.smoothed_foreground(pu, w, h, pk, (k.length - 1) >> 1, final, pf);
+    fg.set(new Uint8Array(q.exports.memory.buffer, pf, u.length));
   } else for (let i = 0; i < u.length; i++) nf += fg[i] = u[i] >= final ? 1 : 0;
   const max = extremes(u, grid)[1];
   const floor = max / 256;

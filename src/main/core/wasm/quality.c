@@ -1,0 +1,292 @@
+// Whole-image passes of the Image_ measurements (core/features/gaussian.ts, tubeness.ts,
+// thresholdStep.ts, quality.ts, image.ts): scipy's Gaussian along y and x, the tubeness Hessian,
+// and the counting and summing passes of the threshold steps and MeasureImageQuality. Each value
+// takes the TypeScript loops' products and sums in their order (f64x2 lanes are independent
+// pixels), with no fused multiply-add (WebAssembly has none), so every output is the same bits.
+#include "arena.h"
+
+typedef double v2 __attribute__((vector_size(16), aligned(8)));
+
+static inline v2 load2(const double *p) { return *(const v2 *)p; }
+static inline void store2(double *p, v2 v) { *(v2 *)p = v; }
+static inline v2 splat(double a) { return (v2){a, a}; }
+
+/** scipy's 'reflect' index (d c b a | a b c d) of i in 0 … n − 1 */
+static i32 reflect(i32 i, i32 n) {
+  if (n == 1) return 0;
+  const i32 period = 2 * n;
+  i32 j = i % period;
+  if (j < 0) j += period;
+  return j < n ? j : period - 1 - j;
+}
+
+/**
+ * correlate1d along y of a w×h image with the 2r + 1 weights k: per output the centre weight's
+ * product, then pair 1, 2, … (rows y − j and y + j, each reflected or 0 outside in constant mode).
+ */
+static void along_y(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *zero = arena_take(8u * (w + 2));
+  __builtin_memset(zero, 0, 8u * (w + 2));
+  const double **rows = arena_take(sizeof(double *) * (2 * r + 2));
+  const double c = k[r];
+  for (i32 y = 0; y < h; y++) {
+    const double *s = src + (uintptr_t)y * w;
+    double *o = out + (uintptr_t)y * w;
+    for (i32 j = 1; j <= r; j++) {
+      const i32 a = y - j, b = y + j;
+      rows[2 * j] = a >= 0 && a < h ? src + (uintptr_t)a * w : constant ? zero : src + (uintptr_t)reflect(a, h) * w;
+      rows[2 * j + 1] = b >= 0 && b < h ? src + (uintptr_t)b * w : constant ? zero : src + (uintptr_t)reflect(b, h) * w;
+    }
+    i32 x = 0;
+    for (; x + 4 <= w; x += 4) {
+      v2 t0 = load2(s + x) * splat(c), t1 = load2(s + x + 2) * splat(c);
+      for (i32 j = 1; j <= r; j++) {
+        const double *a = rows[2 * j], *b = rows[2 * j + 1];
+        const v2 kj = splat(k[r + j]);
+        t0 += (load2(a + x) + load2(b + x)) * kj;
+        t1 += (load2(a + x + 2) + load2(b + x + 2)) * kj;
+      }
+      store2(o + x, t0);
+      store2(o + x + 2, t1);
+    }
+    for (; x < w; x++) {
+      double t = s[x] * c;
+      for (i32 j = 1; j <= r; j++) t += (rows[2 * j][x] + rows[2 * j + 1][x]) * k[r + j];
+      o[x] = t;
+    }
+  }
+  arena_release(mark);
+}
+
+/** correlate1d along x, as along_y: each row padded by r reflected (or zero) values each side */
+static void along_x(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *line = arena_take(8u * (w + 2 * r));
+  const double c = k[r];
+  for (i32 y = 0; y < h; y++) {
+    const double *s = src + (uintptr_t)y * w;
+    double *o = out + (uintptr_t)y * w;
+    __builtin_memcpy(line + r, s, 8u * w);
+    for (i32 i = 1; i <= r; i++) {
+      line[r - i] = constant ? 0 : s[reflect(-i, w)];
+      line[r + w - 1 + i] = constant ? 0 : s[reflect(w - 1 + i, w)];
+    }
+    i32 i = 0;
+    for (; i + 4 <= w; i += 4) {
+      const double *m = line + i + r;
+      v2 t0 = load2(m) * splat(c), t1 = load2(m + 2) * splat(c);
+      for (i32 j = 1; j <= r; j++) {
+        const v2 kj = splat(k[r + j]);
+        t0 += (load2(m - j) + load2(m + j)) * kj;
+        t1 += (load2(m + 2 - j) + load2(m + 2 + j)) * kj;
+      }
+      store2(o + i, t0);
+      store2(o + i + 2, t1);
+    }
+    for (; i < w; i++) {
+      const double *m = line + i + r;
+      double t = m[0] * c;
+      for (i32 j = 1; j <= r; j++) t += (m[-j] + m[j]) * k[r + j];
+      o[i] = t;
+    }
+  }
+  arena_release(mark);
+}
+
+/** gaussianFilter: along y into scratch, then along x into out */
+static void gaussian(const double *src, double *out, i32 w, i32 h, const double *k, i32 r, i32 constant) {
+  uintptr_t mark = arena_mark();
+  double *t = arena_take(8u * w * h);
+  along_y(src, t, w, h, k, r, constant);
+  along_x(t, out, w, h, k, r, constant);
+  arena_release(mark);
+}
+
+/**
+ * tubeness.ts's Hessian of the smoothed image s: per pixel the eigenvalue of larger magnitude
+ * where it is negative, times σ², then the image's min … max stretched to 0 … 1.
+ */
+__attribute__((export_name("tubeness")))
+void tubeness(const double *u, double *out, i32 w, i32 h, const double *k, i32 r, double sigma) {
+  uintptr_t mark = arena_mark();
+  double *s = arena_take(8u * w * h);
+  gaussian(u, s, w, h, k, r, 0);
+  double min = __builtin_inf(), max = -__builtin_inf();
+  for (i32 y = 0; y < h; y++) {
+    const i32 inY = y > 0 && y < h - 1;
+    for (i32 x = 0; x < w; x++) {
+      const i32 i = y * w + x;
+      const i32 inX = x > 0 && x < w - 1;
+      const double A = inY ? s[i - w] - 2 * s[i] + s[i + w] : 0;
+      const double B = inY && inX ? (s[i + w + 1] + s[i - w - 1] - s[i + w - 1] - s[i - w + 1]) / 4 : 0;
+      const double C = inX ? s[i - 1] - 2 * s[i] + s[i + 1] : 0;
+      const double b = -(A + C), c = A * C - B * B;
+      const double root = __builtin_sqrt(b * b - 4 * c);
+      const double l0 = (-b + root) / 2, l1 = (-b - root) / 2;
+      const double l = __builtin_fabs(l1) > __builtin_fabs(l0) ? l1 : l0;
+      const double v = l < 0 ? -l * sigma * sigma : 0;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const i32 n = w * h;
+  if (max > min) {
+    for (i32 i = 0; i < n; i++) out[i] = (out[i] - min) / (max - min);
+  } else {
+    double f = min > 0 ? min : 0;
+    f = f < 1 ? f : 1;
+    for (i32 i = 0; i < n; i++) out[i] = f;
+  }
+  arena_release(mark);
+}
+
+/**
+ * Haralick correlation's quantised image (quality.ts): level table[levels[i]] per pixel on the
+ * 16-bit grid (levels non-null), else ⌊(u − min)/div/0.125⌋ clamped to 0 … 7 (NaN: 0, as a
+ * Uint8Array stores it). Returns the number of levels used (the highest level + 1).
+ */
+__attribute__((export_name("quantize8")))
+i32 quantize8(const double *u, const uint16_t *levels, const unsigned char *table, i32 n, double min, double div, unsigned char *q) {
+  if (levels)
+    for (i32 i = 0; i < n; i++) q[i] = table[levels[i]];
+  else
+    for (i32 i = 0; i < n; i++) {
+      const double t = __builtin_floor((u[i] - min) / div / 0.125);
+      q[i] = t >= 7 ? 7 : t > 0 ? (unsigned char)t : 0;
+    }
+  u32 top = 0;
+  for (i32 i = 0; i < n; i++) top |= 1u << q[i];
+  return 32 - __builtin_clz(top | 1);
+}
+
+/** counts[a·8 + b] of the pixel pairs (y, x), (y, x + scale) with levels a, b (integer counts: any order) */
+__attribute__((export_name("pair_counts")))
+void pair_counts(const unsigned char *q, i32 w, i32 h, i32 scale, i32 *counts) {
+  // four tables in turn, so that runs of the same pair do not wait on each other's increments
+  i32 c[256];
+  __builtin_memset(c, 0, sizeof c);
+  const i32 span = w - scale;
+  for (i32 y = 0; y < h; y++) {
+    const unsigned char *p = q + (uintptr_t)y * w, *r = p + scale;
+    i32 x = 0;
+    for (; x + 3 < span; x += 4) {
+      c[(p[x] << 3) | r[x]]++;
+      c[64 | (p[x + 1] << 3) | r[x + 1]]++;
+      c[128 | (p[x + 2] << 3) | r[x + 2]]++;
+      c[192 | (p[x + 3] << 3) | r[x + 3]]++;
+    }
+    for (; x < span; x++) c[(p[x] << 3) | r[x]]++;
+  }
+  for (i32 t = 0; t < 64; t++) counts[t] = c[t] + c[64 + t] + c[128 + t] + c[192 + t];
+}
+
+/**
+ * thresholdStep.ts's classHistograms, the pixels binned by their exponent itself: counts
+ * (background 0 … 255, foreground 256 … 511) of every exponent farther than margin from the
+ * edges and the ends; the others' indices go to exact (their count returned) for the two calls.
+ */
+__attribute__((export_name("class_histograms")))
+i32 class_histograms(const double *x, const unsigned char *fg, i32 n, double lower, double low_end, double high_end, double norm, const double *edges, i32 *counts, i32 *exact, double margin) {
+  const i32 bins = 256;
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double e = x[i];
+    i32 k = -1;
+    if (e > low_end && e < high_end) {
+      k = (i32)((e - lower) * norm);
+      if (k >= bins) k = bins - 1;
+      while (k > 0 && e < edges[k]) k--;
+      while (k < bins - 1 && e >= edges[k + 1]) k++;
+      if (e - edges[k] < margin || edges[k + 1] - e < margin) k = -1;
+    }
+    if (k < 0) exact[m++] = i;
+    else counts[fg[i] * bins + k]++;
+  }
+  return m;
+}
+
+/**
+ * The threshold step's foreground with smoothing (thresholdStep.ts): u smoothed by the Gaussian
+ * (constant mode) over the same Gaussian of an image of ones (the weight inside the image, one
+ * value per row from the pass along y, each distinct row then filtered along x), + 2⁻⁵², ≥ final.
+ * Writes fg (1 / 0); returns the foreground's pixel count.
+ */
+__attribute__((export_name("smoothed_foreground")))
+i32 smoothed_foreground(const double *u, i32 w, i32 h, const double *k, i32 r, double final, unsigned char *fg) {
+  uintptr_t mark = arena_mark();
+  double *sm = arena_take(8u * w * h), *ones = arena_take(8u * (h > w ? h : w)), *col = arena_take(8u * h), *bleed = arena_take(8u * w);
+  gaussian(u, sm, w, h, k, r, 1);
+  for (i32 y = 0; y < h; y++) ones[y] = 1;
+  along_y(ones, col, 1, h, k, r, 1);
+  i32 nf = 0;
+  for (i32 y = 0; y < h; y++) {
+    if (!y || col[y] != col[y - 1]) {
+      for (i32 x = 0; x < w; x++) ones[x] = col[y];
+      along_x(ones, bleed, w, 1, k, r, 1);
+    }
+    const double *s = sm + (uintptr_t)y * w;
+    unsigned char *f = fg + (uintptr_t)y * w;
+    for (i32 x = 0; x < w; x++) nf += f[x] = s[x] / (bleed[x] + 0x1p-52) >= final ? 1 : 0;
+  }
+  arena_release(mark);
+  return nf;
+}
+
+/**
+ * classVariances' sums (thresholdStep.ts): t = fv[levels[i]] on the 16-bit grid (levels non-null),
+ * else fv[i]; per class (fg 0 / 1) the count and Σ(t − mean)², each summed in pixel order.
+ * out: n0, n1, q0, q1.
+ */
+__attribute__((export_name("class_variances")))
+void class_variances(const double *fv, const uint16_t *levels, const unsigned char *fg, i32 n, double *out) {
+  i32 n1 = 0;
+  double s0 = 0, s1 = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) {
+      n1++;
+      s1 += t;
+    } else s0 += t;
+  }
+  const i32 n0 = n - n1;
+  const double m0 = s0 / n0, m1 = s1 / n1;
+  double q0 = 0, q1 = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double t = levels ? fv[levels[i]] : fv[i];
+    if (fg[i]) q1 += (t - m1) * (t - m1);
+    else q0 += (t - m0) * (t - m0);
+  }
+  out[0] = n0;
+  out[1] = n1;
+  out[2] = q0;
+  out[3] = q1;
+}
+
+/** acc[base + j] += the pixels of row o's tile runs (column j: x = from[j] … from[j + 1] − 1), or their squared deviations from mu[base + j] */
+static void add_runs(const double *u, const i32 *from, i32 nn, double *acc, const double *mu) {
+  for (i32 j = 0; j < nn; j++) {
+    double s = acc[j];
+    const double *p = u + from[j], *e = u + from[j + 1];
+    if (mu) {
+      const double m = mu[j];
+      for (; p < e; p++) s += (*p - m) * (*p - m);
+    } else
+      for (; p < e; p++) s += *p;
+    acc[j] = s;
+  }
+}
+
+/**
+ * LocalFocusScore's tile sums (image.ts): the mean of each tile (NaN where empty; row y in tile
+ * row row_of[y], column runs from) and the sum of its squared deviations from it, each summed
+ * pixel by pixel in raster order.
+ */
+__attribute__((export_name("tile_moments")))
+void tile_moments(const double *u, i32 w, i32 h, const i32 *row_of, const i32 *from, i32 nn, i32 tiles, const double *cnt, double *lm, double *sq) {
+  for (i32 g = 0; g < tiles; g++) lm[g] = sq[g] = 0;
+  for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, lm + (uintptr_t)row_of[y] * nn, 0);
+  for (i32 g = 0; g < tiles; g++) lm[g] = cnt[g] != 0 ? lm[g] / cnt[g] : __builtin_nan("");
+  for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, sq + (uintptr_t)row_of[y] * nn, lm + (uintptr_t)row_of[y] * nn);
+}
