@@ -85,11 +85,11 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
   const pStart = tk.put(start), pBbox = tk.put(bbox);
   // every object dense (the whole image): the crops are read off the boxes, no pixel list needed
   const pPixels = maxPixels > 0 || n === 0 ? tk.put(pixels) : 0;
-  const pCrop = tk.alloc(2 * maxCrop), pList = tk.alloc(8 * maxPixels), pTouched = tk.alloc(4 << 20), pOut = tk.alloc(8 * 64);
+  const pCrop = tk.alloc(2 * maxCrop), pList = tk.alloc(8 * maxPixels), pOut = tk.alloc(8 * 64);
   const maxBig = (maxArea >> 11) + 64;
   const pBigval = tk.alloc(8 * maxBig), pBiglog = tk.alloc(8 * maxBig);
   new Uint16Array(ex.memory.buffer, pGrey, grey.length).set(grey);
-  ex.texture_begin(pGrey, w, pStart, pPixels, pBbox, M, ignoreZeros ? 1 : 0, pCrop, maxCrop, pList, pTouched, pOut, pBigval, pBiglog);
+  ex.texture_begin(pGrey, w, pStart, pPixels, pBbox, M, ignoreZeros ? 1 : 0, pCrop, maxCrop, pList, pOut, pBigval, pBiglog);
   const raw = tk.f64(pOut, 64), bigval = tk.f64(pBigval, maxBig), biglog = tk.f64(pBiglog, maxBig);
   for (let k = 0; k < n; k++) {
     const gmax = ex.texture_object(k);

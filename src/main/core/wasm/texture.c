@@ -19,22 +19,25 @@ static double idm[256];
  * for 256 levels). All zero between scales: each scale clears the entries it touched.
  */
 static i32 cm[4 << 18];
+/** each direction's entries in order of first occurrence, direction d's from d << 2·shift */
+static i32 touched[4 << 18];
 
 static struct {
   // the call's inputs (texture_begin)
   const u16 *grey;
   const i32 *start, *pixels, *bbox;
   i32 w, M, ignore;
-  // scratch: the crop (zero where a pixel does not count), the counted pixels' list, first occurrences
+  // scratch: the crop (zero where a pixel does not count), the counted pixels' runs
   u16 *crop;
-  i32 *list, *touched;
+  i32 *list;
   // per direction 16 doubles of sums (texture.ts reads them)
   double *out;
   // counts ≥ LOG2_SIZE met on the recording pass, and their logs for the second
   double *bigval, *biglog;
   i32 nbig, cursor, replay;
   // the current object
-  i32 gmin, gmax, shift, bw, bh, cw, m, dense;
+  i32 gmin, gmax, shift, bw, bh, cw, dense;
+  i32 m;  // runs
   i32 nt[4];
   // marginals: p_x on levels, p_{x+y} on level sums, p_{x−y} on differences (integer counts)
   double px[256], psum[512], pdiff[256];
@@ -52,12 +55,12 @@ static double lg(double n) {
 /**
  * A computation's inputs and scratch (texture.ts allocates them all before, so the memory does not
  * grow after it): grey levels, the index's start/pixels/bbox (pixels may be 0 when every object is
- * dense), the crop of crop_size levels (cleared here), the list of 2·max_pixels, touched of 4 << 18,
+ * dense), the crop of crop_size levels (cleared here), the runs' list of 2·max_pixels,
  * out of 64 doubles, bigval/biglog of max_big.
  */
 __attribute__((export_name("texture_begin")))
 void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, const i32 *bbox, i32 M, i32 ignore, u16 *crop, i32 crop_size, i32 *list,
-                   i32 *touched, double *out, double *bigval, double *biglog) {
+                   double *out, double *bigval, double *biglog) {
   S.grey = grey;
   S.w = w;
   S.start = start;
@@ -67,7 +70,6 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
   S.ignore = ignore;
   S.crop = crop;
   S.list = list;
-  S.touched = touched;
   S.out = out;
   S.bigval = bigval;
   S.biglog = biglog;
@@ -78,8 +80,8 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
 
 /**
  * Object k's crop (level − gmin + 1, 0 where a pixel does not count, margins of M left, right and
- * below) and, unless it fills its box with every pixel counted, the counted pixels' list in raster
- * order: crop position and (level − gmin) << shift. Clears the previous object's crop first.
+ * below) and, unless it fills its box with every pixel counted, the counted pixels as runs along
+ * the rows in raster order (crop positions start, end). Clears the previous object's crop first.
  * Returns the object's largest level.
  */
 __attribute__((export_name("texture_object")))
@@ -120,7 +122,9 @@ i32 texture_object(i32 k) {
       for (i32 x = 0; x < bw; x++) c[x] = (u16)(g[x] - gmin + 1);
     }
   } else {
+    // the counted pixels as runs along rows (crop positions [start, end)), in raster order
     i32 *list = S.list;
+    i32 last = -2;
     for (i32 p = p0, y = y0, rowStart = y0 * w; p < p1; p++) {
       const i32 i = S.pixels[p];
       while (i >= rowStart + w) {
@@ -131,10 +135,13 @@ i32 texture_object(i32 k) {
       if (!a && ignore) continue;
       const i32 q = (y - y0) * cw + (i - rowStart - x0) + M;
       crop[q] = (u16)(a - gmin + 1);
-      list[2 * m] = q;
-      list[2 * m + 1] = (a - gmin) << shift;
-      m++;
+      if (q != last + 1) {
+        if (m) list[2 * m - 1] = last + 1;
+        list[2 * m++] = q;
+      }
+      last = q;
     }
+    if (m) list[2 * m - 1] = last + 1;
   }
   S.gmin = gmin;
   S.gmax = gmax;
@@ -170,10 +177,11 @@ i32 texture_object(i32 k) {
     FIRST(v3, n3, k3);                            \
   } while (0)
 
-static void count_pairs(const i32 *off) {
+// the row stride a constant (one copy per shift): the matrices' corners fold into the accesses'
+// offsets, which leaves registers for the rest
+static inline __attribute__((always_inline)) void count_shift(const i32 shift, const i32 *off) {
   const u16 *crop = S.crop;
-  i32 *touched = S.touched;
-  const i32 o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], shift = S.shift;
+  const i32 o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
   const i32 c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
   i32 n0 = 0, n1 = c1, n2 = c2, n3 = c3;
   if (S.dense) {
@@ -185,10 +193,11 @@ static void count_pairs(const i32 *off) {
       }
   } else {
     const i32 *list = S.list;
-    for (i32 t = 0, e = 2 * S.m; t < e; t += 2) {
-      const i32 q = list[t], r = list[t + 1];
-      PAIR(q, r);
-    }
+    for (i32 t = 0, e = 2 * S.m; t < e; t += 2)
+      for (i32 q = list[t], qe = list[t + 1]; q < qe; q++) {
+        const i32 r = (crop[q] - 1) << shift;
+        PAIR(q, r);
+      }
   }
   S.nt[0] = n0;
   S.nt[1] = n1 - c1;
@@ -196,9 +205,22 @@ static void count_pairs(const i32 *off) {
   S.nt[3] = n3 - c3;
 }
 
+static void count_pairs(const i32 *off) {
+  switch (S.shift) {
+    case 1: count_shift(1, off); break;
+    case 2: count_shift(2, off); break;
+    case 3: count_shift(3, off); break;
+    case 4: count_shift(4, off); break;
+    case 5: count_shift(5, off); break;
+    case 6: count_shift(6, off); break;
+    case 7: count_shift(7, off); break;
+    case 8: count_shift(8, off); break;
+    default: count_shift(9, off); break;
+  }
+}
+
 /** removes column 0 (second pixel not counted) from n first occurrences at `from`, keeping their order */
 static i32 drop_uncounted(i32 from, i32 n, i32 mask) {
-  i32 *touched = S.touched;
   i32 w = from;
   for (i32 t = from; t < from + n; t++) {
     const i32 key = touched[t];
@@ -217,7 +239,6 @@ static i32 drop_uncounted(i32 from, i32 n, i32 mask) {
 static void sums(i32 d) {
   const i32 shift = S.shift, base = d << (2 * shift), end = base + S.nt[d], mask = (1 << shift) - 1;
   const i32 gmin = S.gmin, gmax = S.gmax;
-  const i32 *touched = S.touched;
   double *px = S.px, *psum = S.psum, *pdiff = S.pdiff;
   double pairs = 0;
   for (i32 t = base; t < end; t++) pairs += cm[touched[t]];
@@ -297,7 +318,6 @@ static void sums(i32 d) {
 }
 
 static void clear_counts(void) {
-  const i32 *touched = S.touched;
   for (i32 d = 0; d < 4; d++)
     for (i32 t = d << (2 * S.shift), e = t + S.nt[d]; t < e; t++) cm[touched[t]] = 0;
 }

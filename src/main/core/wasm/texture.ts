@@ -5,7 +5,7 @@ import wasm from './textureWasm';
 export interface TextureExports {
   memory: { buffer: ArrayBuffer };
   log2_table(): number;
-  texture_begin(grey: number, w: number, start: number, pixels: number, bbox: number, M: number, ignore: number, crop: number, cropSize: number, list: number, touched: number, out: number, bigval: number, biglog: number): void;
+  texture_begin(grey: number, w: number, start: number, pixels: number, bbox: number, M: number, ignore: number, crop: number, cropSize: number, list: number, out: number, bigval: number, biglog: number): void;
   texture_object(k: number): number;
   texture_scale(scale: number): number;
   texture_resum(): void;
