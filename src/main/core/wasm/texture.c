@@ -4,6 +4,7 @@
 // (WebAssembly has none), so they are the bits those loops gave. log2 is not in the module: counts
 // below LOG2_SIZE read the table texture.ts fills once per instance; larger ones (the whole image's)
 // are collected on a first pass, and texture.ts passes their Math.log2 back for a second one.
+#include <wasm_simd128.h>
 #include "arena.h"
 
 typedef uint16_t u16;
@@ -179,26 +180,64 @@ i32 texture_object(i32 k) {
 
 // the row stride a constant (one copy per shift): the matrices' corners fold into the accesses'
 // offsets, which leaves registers for the rest
+/**
+ * Eight pixels of a run at once for row strides up to 2^7: entry byte offsets (r + b)·4 fit in 16
+ * bits, so one vector per direction holds eight keys; the lanes are counted in pixel order, each
+ * direction's as the one-pixel loop counts them.
+ */
+#define LANE(j)                                                                                  \
+  do {                                                                                           \
+    const i32 b0 = wasm_u16x8_extract_lane(K0, j), b1 = wasm_u16x8_extract_lane(K1, j);          \
+    const i32 b2 = wasm_u16x8_extract_lane(K2, j), b3 = wasm_u16x8_extract_lane(K3, j);          \
+    i32 *p0 = (i32 *)((char *)cm + b0), *p1 = (i32 *)((char *)(cm + c1) + b1);                   \
+    i32 *p2 = (i32 *)((char *)(cm + c2) + b2), *p3 = (i32 *)((char *)(cm + c3) + b3);            \
+    const i32 v0 = (*p0)++, v1 = (*p1)++, v2 = (*p2)++, v3 = (*p3)++;                            \
+    FIRST(v0, n0, b0 >> 2);                                                                      \
+    FIRST(v1, n1, c1 + (b1 >> 2));                                                               \
+    FIRST(v2, n2, c2 + (b2 >> 2));                                                               \
+    FIRST(v3, n3, c3 + (b3 >> 2));                                                               \
+  } while (0)
+
 static inline __attribute__((always_inline)) void count_shift(const i32 shift, const i32 *off) {
   const u16 *crop = S.crop;
   const i32 o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3];
   const i32 c1 = 1 << (2 * shift), c2 = 2 * c1, c3 = 3 * c1;
   i32 n0 = 0, n1 = c1, n2 = c2, n3 = c3;
+  const v128_t one = wasm_i16x8_splat(1);
+  // the pixels [q, qe) of a row, counted in order
+#define RUN(qa, qb)                                                                     \
+  do {                                                                                  \
+    i32 q = (qa);                                                                       \
+    const i32 qe = (qb);                                                                \
+    if (shift <= 7)                                                                     \
+      for (; q + 8 <= qe; q += 8) {                                                     \
+        const v128_t r = wasm_i16x8_shl(wasm_i16x8_sub(wasm_v128_load(crop + q), one), shift + 2); \
+        const v128_t K0 = wasm_i16x8_add(r, wasm_i16x8_shl(wasm_v128_load(crop + q + o0), 2)); \
+        const v128_t K1 = wasm_i16x8_add(r, wasm_i16x8_shl(wasm_v128_load(crop + q + o1), 2)); \
+        const v128_t K2 = wasm_i16x8_add(r, wasm_i16x8_shl(wasm_v128_load(crop + q + o2), 2)); \
+        const v128_t K3 = wasm_i16x8_add(r, wasm_i16x8_shl(wasm_v128_load(crop + q + o3), 2)); \
+        LANE(0);                                                                        \
+        LANE(1);                                                                        \
+        LANE(2);                                                                        \
+        LANE(3);                                                                        \
+        LANE(4);                                                                        \
+        LANE(5);                                                                        \
+        LANE(6);                                                                        \
+        LANE(7);                                                                        \
+      }                                                                                 \
+    for (; q < qe; q++) {                                                               \
+      const i32 r = (crop[q] - 1) << shift;                                             \
+      PAIR(q, r);                                                                       \
+    }                                                                                   \
+  } while (0)
   if (S.dense) {
     const i32 cw = S.cw, bw = S.bw, bh = S.bh, M = S.M;
-    for (i32 y = 0; y < bh; y++)
-      for (i32 q = y * cw + M, e = q + bw; q < e; q++) {
-        const i32 r = (crop[q] - 1) << shift;
-        PAIR(q, r);
-      }
+    for (i32 y = 0; y < bh; y++) RUN(y * cw + M, y * cw + M + bw);
   } else {
     const i32 *list = S.list;
-    for (i32 t = 0, e = 2 * S.m; t < e; t += 2)
-      for (i32 q = list[t], qe = list[t + 1]; q < qe; q++) {
-        const i32 r = (crop[q] - 1) << shift;
-        PAIR(q, r);
-      }
+    for (i32 t = 0, e = 2 * S.m; t < e; t += 2) RUN(list[t], list[t + 1]);
   }
+#undef RUN
   S.nt[0] = n0;
   S.nt[1] = n1 - c1;
   S.nt[2] = n2 - c2;
