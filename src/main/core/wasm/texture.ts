@@ -1,0 +1,14 @@
+import { loadKernel } from './instance';
+import wasm from './textureWasm';
+
+/** texture.c's exports (pointers into the instance's memory; see that file) */
+export interface TextureExports {
+  memory: { buffer: ArrayBuffer };
+  log2_table(): number;
+  texture_begin(grey: number, w: number, start: number, pixels: number, bbox: number, M: number, ignore: number, crop: number, cropSize: number, list: number, out: number, bigval: number, biglog: number): void;
+  texture_object(k: number): number;
+  texture_scale(scale: number): number;
+  texture_resum(): void;
+}
+
+export const textureKernel = loadKernel<TextureExports>(wasm);
