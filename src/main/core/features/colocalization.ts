@@ -1,6 +1,6 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
-import { denseRanks } from './denseRanks';
-import { floatKeys, radixSort } from './radixSort';
+import { denseRanksAt } from './denseRanks';
+import { sortKernel } from '../wasm/sort';
 
 /**
  * CellProfiler 4.2 MeasureColocalization, per object, for one channel pair (A, B) on 0–1 images:
@@ -55,14 +55,8 @@ export interface ImageLevels {
  */
 export function imageLevels(img: Float64Array, raw: { data: ArrayLike<number>; bitDepth: number } | null, labelled: Int32Array): ImageLevels | null {
   if (raw) return { data: raw.data, count: raw.bitDepth === 16 ? 65536 : 256 };
-  // a gathering loop: Float64Array.from with a map function iterates, ~20× slower
-  const v = new Float64Array(labelled.length);
-  for (let j = 0; j < labelled.length; j++) v[j] = img[labelled[j]];
-  const r = denseRanks(v);
-  if (!r) return null;
-  const data = new Int32Array(img.length);
-  for (let j = 0; j < labelled.length; j++) data[labelled[j]] = r.rank[j];
-  return { data, count: r.count };
+  const r = denseRanksAt(img, labelled);
+  return r && { data: r.rank, count: r.count };
 }
 
 export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, levels: ImageLevels | null, thresholdPercent = 15): ColocChannel {
@@ -119,27 +113,17 @@ function denseLevels(rank: Int32Array, present: Int32Array): { rank: Int32Array;
 }
 
 /**
- * dense ranks (0 = smallest) of any values, NaN too (the image's levels have none then): the
- * pixels ordered by value (radixSort), then one walk giving equal values (−0 and 0 too) one rank.
- * Each NaN ranks 0 and, as a value of its own, counts in rankMax.
+ * dense ranks (0 = smallest) of any values, NaN too (the image's levels have none then): sort.c's
+ * sorted_ranks orders the pixels by value, then one walk gives equal values (−0 and 0 too) one
+ * rank. Each NaN ranks 0 and, as a value of its own, counts in rankMax.
  */
 function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
-  const order = radixSort(floatKeys(v)).index;
-  const rank = new Int32Array(v.length);
-  let r = -1, prev = 0, nan = 0;
-  for (let s = 0; s < order.length; s++) {
-    const p = order[s], x = v[p];
-    if (x !== x) {
-      nan++;
-      continue;
-    }
-    if (r < 0 || x !== prev) {
-      r++;
-      prev = x;
-    }
-    rank[p] = r;
-  }
-  return { rank, rankMax: Math.max(0, r + nan) };
+  const n = v.length;
+  const k = sortKernel();
+  k.reset();
+  const pv = k.put(v), pr = k.alloc(4 * n);
+  const rankMax = k.exports.sorted_ranks(pv, n, pr);
+  return { rank: k.i32(pr, n).slice(), rankMax };
 }
 
 export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {

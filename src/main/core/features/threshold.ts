@@ -1,4 +1,5 @@
 import { GRID, gridLevels, levelCounts, onGrid, type Grid } from './grid';
+import { sortKernel } from '../wasm/sort';
 
 /**
  * centrosome's global Otsu thresholds (threshold.get_otsu_threshold with otsu / otsu3, weighted
@@ -11,121 +12,22 @@ const EPS32 = 1.1920928955078125e-7;
 
 /**
  * The values sorted ascending: by counting when they are all 16-bit levels k/65535 (acquired
- * images, O(n)), else by buckets of their range (corrected and derived images such as
- * tubeness), or a radix sort of their bits when there is a zero, an infinity or a NaN.
+ * images, O(n)), else by sort.c's sorted_values (buckets of their leading varying bits, each
+ * bucket in order: corrected and derived images such as tubeness), or with a NaN the built-in
+ * sort, whose order this is.
  */
 export function sortedValues(u: Float64Array): Float64Array {
   const levels = gridLevels(u);
-  if (!levels) return rangeSorted(u) ?? radixSorted(u);
+  if (!levels) {
+    const n = u.length;
+    const k = sortKernel();
+    k.reset();
+    const pu = k.put(u), po = k.alloc(8 * n);
+    return k.exports.sorted_values(pu, n, po) < 0 ? Float64Array.from(u).sort() : k.f64(po, n).slice();
+  }
   const counts = levelCounts(levels);
   const out = new Float64Array(u.length);
   for (let k = 0, o = 0; k <= GRID; k++) for (let c = counts[k]; c > 0; c--) out[o++] = k / GRID;
-  return out;
-}
-
-/** insertion sort of a[s..e) (no zeros or NaN there: `>` is the built-in sort's order) */
-function insertionSort(a: Float64Array, s: number, e: number): void {
-  for (let i = s + 1; i < e; i++) {
-    const x = a[i];
-    let j = i;
-    while (j > s && a[j - 1] > x) {
-      a[j] = a[j - 1];
-      j--;
-    }
-    a[j] = x;
-  }
-}
-
-/**
- * Float64Array.prototype.sort's order for finite values with no zero (null otherwise: −0 and +0
- * differ in order but not in value, and NaN and ±∞ have no place in a range): each run is
- * scattered into buckets of equal steps of its range (a power of two about half its length, 16
- * to 65,536; the key is monotonic in the value), and each bucket sorted again so, by insertion
- * when small, by the built-in sort three levels down. Corrected images crowd into a few hundred
- * levels, which the second level spreads: about 1.7× faster than the radix sort's four 16-bit
- * passes. Buckets scale with the run, and each depth keeps its bounds in one array, so the many
- * small runs of a skewed image (tubeness, mostly near 0) cost what they hold.
- */
-function rangeSorted(u: Float64Array): Float64Array | null {
-  const n = u.length;
-  for (let i = 0; i < n; i++) if (!(u[i] !== 0 && u[i] - u[i] === 0)) return null;
-  const out = Float64Array.from(u), tmp = new Float64Array(n), keys = new Uint16Array(n);
-  const starts = [0, 1, 2].map(() => new Int32Array(65537));
-  const sortRun = (s: number, e: number, depth: number): void => {
-    const m = e - s;
-    if (m <= 32) return insertionSort(out, s, e);
-    let lo = Infinity, hi = -Infinity;
-    for (let i = s; i < e; i++) {
-      if (out[i] < lo) lo = out[i];
-      if (out[i] > hi) hi = out[i];
-    }
-    if (lo === hi) return;
-    if (depth === 3) {
-      out.subarray(s, e).sort();
-      return;
-    }
-    let B = 65536;
-    while (B > 16 && B > m >> 1) B >>= 1;
-    const scale = B / (hi - lo);
-    const start = starts[depth];
-    start.fill(0, 0, B + 1);
-    for (let i = s; i < e; i++) {
-      const k = (out[i] - lo) * scale;
-      const b = k >= B ? B - 1 : k > 0 ? k | 0 : 0;
-      keys[i] = b;
-      start[b + 1]++;
-    }
-    for (let b = 0; b < B; b++) start[b + 1] += start[b];
-    // scattered by each bucket's next slot (start[b], advancing), then start shifted back to the bounds
-    for (let i = s; i < e; i++) tmp[s + start[keys[i]]++] = out[i];
-    for (let b = B; b > 0; b--) start[b] = start[b - 1];
-    start[0] = 0;
-    out.set(tmp.subarray(s, e), s);
-    for (let b = 0; b < B; b++) if (start[b + 1] - start[b] > 1) sortRun(s + start[b], s + start[b + 1], depth + 1);
-  };
-  sortRun(0, n, 0);
-  return out;
-}
-
-/**
- * Float64Array.prototype.sort's order (numeric, −0 before +0) by an LSD radix sort on 16-bit
- * digits of the IEEE bits, made monotonic (negatives: all bits flipped; others: the sign bit):
- * the same values in the same order, about 5× faster than the comparison sort on a site.
- * With a NaN (which sorts last there) the built-in sort is used.
- */
-function radixSorted(u: Float64Array): Float64Array {
-  const n = u.length;
-  const bits = new Uint32Array(Float64Array.from(u).buffer);
-  let hi = new Uint32Array(n), lo = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(u[i])) return Float64Array.from(u).sort();
-    const l = bits[2 * i], h = bits[2 * i + 1];
-    const neg = h >>> 31;
-    hi[i] = neg ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    lo[i] = neg ? ~l >>> 0 : l;
-  }
-  let hi2 = new Uint32Array(n), lo2 = new Uint32Array(n);
-  const count = new Int32Array(65537);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? lo : hi, shift = pass % 2 ? 16 : 0;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((word[i] >>> shift) & 0xffff) + 1]++;
-    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
-    for (let i = 0; i < n; i++) {
-      const at = count[(word[i] >>> shift) & 0xffff]++;
-      hi2[at] = hi[i];
-      lo2[at] = lo[i];
-    }
-    [hi, hi2] = [hi2, hi];
-    [lo, lo2] = [lo2, lo];
-  }
-  const out = new Float64Array(n);
-  const ob = new Uint32Array(out.buffer);
-  for (let i = 0; i < n; i++) {
-    const neg = !(hi[i] >>> 31);
-    ob[2 * i] = neg ? ~lo[i] >>> 0 : lo[i];
-    ob[2 * i + 1] = neg ? ~hi[i] >>> 0 : (hi[i] & 0x7fffffff) >>> 0;
-  }
   return out;
 }
 

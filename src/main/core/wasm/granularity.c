@@ -4,7 +4,7 @@
 // no fused multiply-add (WebAssembly has none), so every output is the same bits as the reference
 // loops in the tests.
 #include <wasm_simd128.h>
-#include "arena.h"
+#include "radix.h"
 
 /**
  * scipy.ndimage.map_coordinates(order=1) on a separable grid: output (r, c) interpolates rows
@@ -120,41 +120,20 @@ i32 background_free(const double *pixels, const double *back, i32 n, double *bas
 }
 
 /**
- * Pixel indices by decreasing value, ties in pixel order (values ≥ 0, no NaN; +0 only): an LSD
- * radix sort of the values' bits, complemented, 8-bit digits, a digit shared by every key skipped.
+ * Pixel indices by decreasing value, ties in pixel order (values ≥ 0, no NaN; +0 only): radix.h's
+ * LSD radix sort of the values' bits, complemented.
  */
 static void order_decreasing(const double *v, i32 n, i32 *out) {
   uintptr_t mark = arena_mark();
   u64 *ka = arena_take(8u * n), *kb = arena_take(8u * n);
   i32 *ia = arena_take(4u * n), *ib = arena_take(4u * n);
-  u32 count[8][256];
-  __builtin_memset(count, 0, sizeof count);
   for (i32 i = 0; i < n; i++) {
     u64 b;
     __builtin_memcpy(&b, &v[i], 8);
-    u64 k = ~b;
-    ka[i] = k;
+    ka[i] = ~b;
     ia[i] = i;
-    for (int d = 0; d < 8; d++) count[d][(k >> (8 * d)) & 255]++;
   }
-  for (int d = 0; d < 8; d++) {
-    u32 *c = count[d];
-    if (!n || c[(ka[0] >> (8 * d)) & 255] == (u32)n) continue;
-    for (u32 j = 0, sum = 0; j < 256; j++) {
-      u32 t = c[j];
-      c[j] = sum;
-      sum += t;
-    }
-    for (i32 t = 0; t < n; t++) {
-      u64 k = ka[t];
-      u32 q = c[(k >> (8 * d)) & 255]++;
-      kb[q] = k;
-      ib[q] = ia[t];
-    }
-    u64 *tk = ka; ka = kb; kb = tk;
-    i32 *ti = ia; ia = ib; ib = ti;
-  }
-  __builtin_memcpy(out, ia, 4u * n);
+  __builtin_memcpy(out, radix_sort(ka, ia, kb, ib, n) ? ib : ia, 4u * n);
   arena_release(mark);
 }
 
