@@ -290,3 +290,14 @@ void tile_moments(const double *u, i32 w, i32 h, const i32 *row_of, const i32 *f
   for (i32 g = 0; g < tiles; g++) lm[g] = cnt[g] != 0 ? lm[g] / cnt[g] : __builtin_nan("");
   for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, sq + (uintptr_t)row_of[y] * nn, lm + (uintptr_t)row_of[y] * nn);
 }
+
+/** the indices of the pixels labelled 0 (outside every object), ascending, into out; returns their count */
+__attribute__((export_name("unlabelled")))
+i32 unlabelled(const i32 *labels, i32 n, i32 *out) {
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    out[m] = i;
+    m += labels[i] == 0;
+  }
+  return m;
+}

@@ -11,6 +11,7 @@ export interface QualityExports {
   smoothed_foreground(u: number, w: number, h: number, k: number, r: number, final: number, fg: number): number;
   class_variances(fv: number, levels: number, fg: number, n: number, out: number): void;
   tile_moments(u: number, w: number, h: number, rowOf: number, from: number, nn: number, tiles: number, cnt: number, lm: number, sq: number): void;
+  unlabelled(labels: number, n: number, out: number): number;
 }
 
 export const qualityKernel = loadKernel<QualityExports>(wasm);
