@@ -301,3 +301,33 @@ i32 unlabelled(const i32 *labels, i32 n, i32 *out) {
   }
   return m;
 }
+
+/**
+ * smooth_with_noise's exponents on the 16-bit grid (thresholdStep.ts mixedExponents): per pixel
+ * up[l]·r + (1 − r)·at[l] of its level l and noise r, with their extremes (minmax: min, max, kept
+ * first-found as the TypeScript comparisons keep them).
+ */
+__attribute__((export_name("mix_levels")))
+void mix_levels(const uint16_t *levels, const double *up, const double *at, const double *r, i32 n, double *x, double *minmax) {
+  double xmin = __builtin_inf(), xmax = -__builtin_inf();
+  for (i32 i = 0; i < n; i++) {
+    const i32 l = levels[i];
+    const double e = up[l] * r[i] + (1 - r[i]) * at[l];
+    x[i] = e;
+    if (e < xmin) xmin = e;
+    if (e > xmax) xmax = e;
+  }
+  minmax[0] = xmin;
+  minmax[1] = xmax;
+}
+
+/** the indices of the exponents ≤ near_min or ≥ near_max, ascending, into out; returns their count */
+__attribute__((export_name("near_ends")))
+i32 near_ends(const double *x, i32 n, double near_min, double near_max, i32 *out) {
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    out[m] = i;
+    m += x[i] <= near_min || x[i] >= near_max;
+  }
+  return m;
+}
