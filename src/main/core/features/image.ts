@@ -306,13 +306,14 @@ export function measureImage(
   const { width, height } = images[channels[0]];
   const whole = wholeImage(width, height);
   const grids = new Map<string, Grid | null>();
-  // the pixels outside every cell, found once for all channels' background sets
+  // the pixels outside every cell, found once for all channels' background sets (in WebAssembly,
+  // core/wasm/quality.c)
   let outside: Int32Array | null = null;
   if (cells) {
-    let nb = 0;
-    for (let i = 0; i < cells.data.length; i++) if (!cells.data[i]) nb++;
-    outside = new Int32Array(nb);
-    for (let i = 0, t = 0; i < cells.data.length; i++) if (!cells.data[i]) outside[t++] = i;
+    const q = qualityKernel();
+    q.reset();
+    const n = cells.data.length, pl = q.put(cells.data), po = q.alloc(4 * n);
+    outside = q.i32(po, q.exports.unlabelled(pl, n, po)).slice();
   }
   for (const c of channels) {
     imageGranularity(spectra.get(c)!).forEach((v, k) => {

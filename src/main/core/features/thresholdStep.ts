@@ -2,7 +2,8 @@ import { gaussianKernel } from '../metrics/filters';
 import { numpyNormals } from './numpyRandom';
 import { sortedValues } from './threshold';
 import { extremes, GRID, onGrid, type Grid } from './grid';
-import { qualityKernel } from '../wasm/quality';
+import type { Kernel } from '../wasm/instance';
+import { qualityKernel, type QualityExports } from '../wasm/quality';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -297,11 +298,14 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, nf: number, grid: OnGri
   const floor = max / 256;
   if (floor === 0) return 0;
   const n = u.length;
-  const { x, xmin, xmax } = mixedExponents(u, grid, floor, logs);
-  const [lower, upper] = smoothedLogRange(x, xmin, xmax);
+  // the exponents live in the kernel's memory from here on (core/wasm/quality.c)
+  const q = qualityKernel();
+  q.reset();
+  const { px, xmin, xmax } = mixedExponents(q, u, grid, floor, logs);
+  const [lower, upper] = smoothedLogRange(q, px, n, xmin, xmax);
   if (upper === lower) return Math.log2(n);
   if (!nf || nf === n) return 0;
-  const counts = classHistograms(x, fg, lower, upper);
+  const counts = classHistograms(q, px, n, fg, lower, upper);
   return entropy(counts.subarray(BINS)) + entropy(counts.subarray(0, BINS));
 }
 
@@ -311,39 +315,40 @@ function sumOfEntropies(u: Float64Array, fg: Uint8Array, nf: number, grid: OnGri
  * equal values) mixed by the pixel's noise. The smoothed pixel is 2^x clipped to [0, 1]. Off
  * the grid the log without 2⁻⁸ is weighted variance's floored log (logs) wherever the value
  * floored at max/256 lies in [2⁻⁸, 1] already: the same call on the same value. With the
- * exponents' extremes, found as they are made.
+ * exponents' extremes, found as they are made. On the grid the mixing pass is WebAssembly
+ * (quality.c mix_levels); the exponents are left at px in the kernel's memory either way.
  */
-function mixedExponents(u: Float64Array, grid: OnGrid | null, floor: number, logs: Float64Array | null): { x: Float64Array; xmin: number; xmax: number } {
+function mixedExponents(q: Kernel<QualityExports>, u: Float64Array, grid: OnGrid | null, floor: number, logs: Float64Array | null): { px: number; xmin: number; xmax: number } {
   const r = noise(u.length);
   const delta = 2 ** -8;
   const clip = (v: number) => Math.min(Math.max(Math.max(v, floor), delta), 1);
   const upF = (v: number) => Math.log2(clip(v) + delta), atF = (v: number) => Math.log2(clip(v));
   const n = u.length;
+  if (grid) {
+    const pu = q.put(levelTable(grid, upF)), pa = q.put(levelTable(grid, atF)), pr = q.put(r);
+    const pl = q.alloc(2 * n);
+    new Uint16Array(q.exports.memory.buffer, pl, n).set(grid.levels);
+    const px = q.alloc(8 * n), pm = q.alloc(16);
+    q.exports.mix_levels(pl, pu, pa, pr, n, px, pm);
+    const [xmin, xmax] = q.f64(pm, 2);
+    return { px, xmin, xmax };
+  }
   if (exponents.length !== n) exponents = new Float64Array(n);
   const x = exponents;
   let xmin = Infinity, xmax = -Infinity;
-  if (grid) {
-    const up = levelTable(grid, upF), at = levelTable(grid, atF), levels = grid.levels;
-    for (let i = 0; i < n; i++) {
-      const e = up[levels[i]] * r[i] + (1 - r[i]) * at[levels[i]];
-      x[i] = e;
-      if (e < xmin) xmin = e;
-      if (e > xmax) xmax = e;
+  for (let i = 0, prev = NaN, up = NaN, at = NaN; i < n; i++) {
+    if (u[i] !== prev) {
+      prev = u[i];
+      up = upF(prev);
+      const t = prev > floor ? prev : floor;
+      at = t >= delta && t <= 1 ? logs![i] : atF(prev);
     }
-  } else
-    for (let i = 0, prev = NaN, up = NaN, at = NaN; i < n; i++) {
-      if (u[i] !== prev) {
-        prev = u[i];
-        up = upF(prev);
-        const t = prev > floor ? prev : floor;
-        at = t >= delta && t <= 1 ? logs![i] : atF(prev);
-      }
-      const e = up * r[i] + (1 - r[i]) * at;
-      x[i] = e;
-      if (e < xmin) xmin = e;
-      if (e > xmax) xmax = e;
-    }
-  return { x, xmin, xmax };
+    const e = up * r[i] + (1 - r[i]) * at;
+    x[i] = e;
+    if (e < xmin) xmin = e;
+    if (e > xmax) xmax = e;
+  }
+  return { px: q.put(x), xmin, xmax };
 }
 
 /** the smoothed pixel of exponent e */
@@ -354,14 +359,19 @@ function smoothedPixel(e: number): number {
 
 /**
  * log2 of the smoothed image's minimum and maximum: the exponents' extremes (xmin, xmax) give
- * them, up to the round-off of 2^x, so the pixels within MARGIN of either are taken exactly.
+ * them, up to the round-off of 2^x, so the pixels within MARGIN of either (listed by quality.c's
+ * near_ends) are taken exactly.
  */
-function smoothedLogRange(x: Float64Array, xmin: number, xmax: number): [number, number] {
+function smoothedLogRange(q: Kernel<QualityExports>, px: number, n: number, xmin: number, xmax: number): [number, number] {
   const nearMin = xmin + MARGIN, nearMax = xmax - MARGIN;
+  const pi = q.alloc(4 * n);
+  const m = q.exports.near_ends(px, n, nearMin, nearMax, pi);
+  const at = q.i32(pi, m), x = q.f64(px, n);
   let mn = Infinity, mx = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] <= nearMin) mn = Math.min(mn, smoothedPixel(x[i]));
-    if (x[i] >= nearMax) mx = Math.max(mx, smoothedPixel(x[i]));
+  for (let t = 0; t < m; t++) {
+    const e = x[at[t]];
+    if (e <= nearMin) mn = Math.min(mn, smoothedPixel(e));
+    if (e >= nearMax) mx = Math.max(mx, smoothedPixel(e));
   }
   return [Math.log2(mn), Math.log2(mx)];
 }
@@ -371,9 +381,10 @@ const BINS = 256;
 /**
  * numpy.histogram (256 bins over [lower, upper]) of the smoothed pixels' log2, background in
  * entries 0…255, foreground in 256…511. An exponent farther than MARGIN from every edge (and from
- * the extremes) is binned by itself; the others take the two calls, as centrosome does.
+ * the extremes) is binned by itself, in WebAssembly (quality.c class_histograms); the others take
+ * the two calls, as centrosome does. px: the exponents in the kernel's memory.
  */
-function classHistograms(x: Float64Array, fg: Uint8Array, lower: number, upper: number): Int32Array {
+function classHistograms(q: Kernel<QualityExports>, px: number, n: number, fg: Uint8Array, lower: number, upper: number): Int32Array {
   // numpy.histogram's edges, as histogram() makes them
   const edges = new Float64Array(BINS + 1);
   const step = (upper - lower) / BINS;
@@ -381,17 +392,12 @@ function classHistograms(x: Float64Array, fg: Uint8Array, lower: number, upper: 
   edges[BINS] = upper;
   const norm = BINS / (upper - lower);
   const lowEnd = lower + MARGIN, highEnd = Math.min(upper, 0) - MARGIN;
-  // the pixels binned by their exponent in WebAssembly (core/wasm/quality.c); those it leaves are
-  // listed in exact
-  const n = x.length;
-  const q = qualityKernel();
-  q.reset();
-  const px = q.put(x), pf = q.alloc(n);
+  const pf = q.alloc(n);
   new Uint8Array(q.exports.memory.buffer, pf, n).set(fg);
   const pe = q.put(edges), pc = q.alloc(4 * 2 * BINS), pexact = q.alloc(4 * n);
   q.i32(pc, 2 * BINS).fill(0);
   const m = q.exports.class_histograms(px, pf, n, lower, lowEnd, highEnd, norm, pe, pc, pexact, MARGIN);
-  const counts = q.i32(pc, 2 * BINS).slice(), exact = q.i32(pexact, m);
+  const counts = q.i32(pc, 2 * BINS).slice(), exact = q.i32(pexact, m), x = q.f64(px, n);
   for (let t = 0; t < m; t++) {
     const i = exact[t];
     // the exact path: the pixel's log2, binned by numpy's rule (outside [lower, upper]: dropped)

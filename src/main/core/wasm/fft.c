@@ -10,6 +10,9 @@ typedef double v2 __attribute__((vector_size(16), aligned(16)));
 
 static inline v2 splat(double a) { return (v2){a, a}; }
 
+typedef double v2u __attribute__((vector_size(16), aligned(8)));
+static inline v2 load2(const double *p) { return *(const v2u *)p; }
+
 /*
  * Plans, laid out by fft.ts (i32 words; pointers into this memory):
  *   radix 2:   kind 0, n, tr, ti — the stages' twiddles concatenated (stage len at len/2 − 1)
@@ -240,14 +243,29 @@ void ring_spectrum(const double *u, i32 w, i32 h, double scale, double shift, co
   const i32 pairs = (nc + 1) / 2;
   // column pair c/2, lane c % 2: the spectrum's column cols[c] (h values)
   double *cre = arena_take(16u * h * pairs), *cim = arena_take(16u * h * pairs);
-  __builtin_memset(cre, 0, 16u * h * pairs);
-  __builtin_memset(cim, 0, 16u * h * pairs);
+  // every entry of a real column is written below; an odd count's spare lane is transformed as zeros
+  if (nc & 1) {
+    __builtin_memset(cre + (uintptr_t)(pairs - 1) * h * 2, 0, 16u * h);
+    __builtin_memset(cim + (uintptr_t)(pairs - 1) * h * 2, 0, 16u * h);
+  }
   v2 *zr = arena_take(16u * w), *zi = arena_take(16u * w);
   // lane 0: rows y (real part) and y + 1 (imaginary part); lane 1: rows y + 2 and y + 3
   for (i32 y = 0; y < h; y += 4) {
     const i32 have[4] = {y < h, y + 1 < h, y + 2 < h, y + 3 < h};
     const double *r0 = u + (uintptr_t)y * w, *r1 = r0 + w, *r2 = r1 + w, *r3 = r2 + w;
-    for (i32 x = 0; x < w; x++) {
+    i32 x = 0;
+    if (have[3]) {
+      // four rows: each row's quotients two at a time, then regrouped into the lanes
+      const v2 S = splat(scale), T = splat(shift);
+      for (; x + 2 <= w; x += 2) {
+        const v2 a = load2(r0 + x) / S - T, b = load2(r1 + x) / S - T, c = load2(r2 + x) / S - T, d = load2(r3 + x) / S - T;
+        zr[x] = __builtin_shufflevector(a, c, 0, 2);
+        zr[x + 1] = __builtin_shufflevector(a, c, 1, 3);
+        zi[x] = __builtin_shufflevector(b, d, 0, 2);
+        zi[x + 1] = __builtin_shufflevector(b, d, 1, 3);
+      }
+    }
+    for (; x < w; x++) {
       zr[x] = (v2){r0[x] / scale - shift, have[2] ? r2[x] / scale - shift : 0};
       zi[x] = (v2){have[1] ? r1[x] / scale - shift : 0, have[3] ? r3[x] / scale - shift : 0};
     }

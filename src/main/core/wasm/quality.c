@@ -3,6 +3,7 @@
 // and the counting and summing passes of the threshold steps and MeasureImageQuality. Each value
 // takes the TypeScript loops' products and sums in their order (f64x2 lanes are independent
 // pixels), with no fused multiply-add (WebAssembly has none), so every output is the same bits.
+#include <wasm_simd128.h>
 #include "arena.h"
 
 typedef double v2 __attribute__((vector_size(16), aligned(8)));
@@ -103,9 +104,23 @@ static void gaussian(const double *src, double *out, i32 w, i32 h, const double 
   arena_release(mark);
 }
 
+/** tubeness' value at pixel i of the smoothed image s (inY, inX: not on the top/bottom, left/right border) */
+static inline double tube_at(const double *s, i32 i, i32 w, i32 inY, i32 inX, double sigma) {
+  const double A = inY ? s[i - w] - 2 * s[i] + s[i + w] : 0;
+  const double B = inY && inX ? (s[i + w + 1] + s[i - w - 1] - s[i + w - 1] - s[i - w + 1]) / 4 : 0;
+  const double C = inX ? s[i - 1] - 2 * s[i] + s[i + 1] : 0;
+  const double b = -(A + C), c = A * C - B * B;
+  const double root = __builtin_sqrt(b * b - 4 * c);
+  const double l0 = (-b + root) / 2, l1 = (-b - root) / 2;
+  const double l = __builtin_fabs(l1) > __builtin_fabs(l0) ? l1 : l0;
+  return l < 0 ? -l * sigma * sigma : 0;
+}
+
 /**
  * tubeness.ts's Hessian of the smoothed image s: per pixel the eigenvalue of larger magnitude
- * where it is negative, times σ², then the image's min … max stretched to 0 … 1.
+ * where it is negative, times σ², then the image's min … max stretched to 0 … 1. Inside the
+ * border two pixels at a time, each lane with tube_at's operations. The values are never NaN
+ * and never −0, so the extremes do not depend on the order they are taken in.
  */
 __attribute__((export_name("tubeness")))
 void tubeness(const double *u, double *out, i32 w, i32 h, const double *k, i32 r, double sigma) {
@@ -113,23 +128,43 @@ void tubeness(const double *u, double *out, i32 w, i32 h, const double *k, i32 r
   double *s = arena_take(8u * w * h);
   gaussian(u, s, w, h, k, r, 0);
   double min = __builtin_inf(), max = -__builtin_inf();
+  v128_t vmin = wasm_f64x2_splat(min), vmax = wasm_f64x2_splat(max);
+  const v128_t two = wasm_f64x2_splat(2), four = wasm_f64x2_splat(4), sg = wasm_f64x2_splat(sigma), zero = wasm_f64x2_splat(0);
   for (i32 y = 0; y < h; y++) {
     const i32 inY = y > 0 && y < h - 1;
-    for (i32 x = 0; x < w; x++) {
-      const i32 i = y * w + x;
-      const i32 inX = x > 0 && x < w - 1;
-      const double A = inY ? s[i - w] - 2 * s[i] + s[i + w] : 0;
-      const double B = inY && inX ? (s[i + w + 1] + s[i - w - 1] - s[i + w - 1] - s[i - w + 1]) / 4 : 0;
-      const double C = inX ? s[i - 1] - 2 * s[i] + s[i + 1] : 0;
-      const double b = -(A + C), c = A * C - B * B;
-      const double root = __builtin_sqrt(b * b - 4 * c);
-      const double l0 = (-b + root) / 2, l1 = (-b - root) / 2;
-      const double l = __builtin_fabs(l1) > __builtin_fabs(l0) ? l1 : l0;
-      const double v = l < 0 ? -l * sigma * sigma : 0;
+    i32 x = 0;
+    if (inY)
+      for (x = 1; x + 2 <= w - 1; x += 2) {
+        const double *p = s + y * w + x;
+        const v128_t c0 = wasm_v128_load(p), up = wasm_v128_load(p - w), dn = wasm_v128_load(p + w);
+        const v128_t A = wasm_f64x2_add(wasm_f64x2_sub(up, wasm_f64x2_mul(two, c0)), dn);
+        const v128_t B = wasm_f64x2_div(wasm_f64x2_sub(wasm_f64x2_sub(wasm_f64x2_add(wasm_v128_load(p + w + 1), wasm_v128_load(p - w - 1)), wasm_v128_load(p + w - 1)), wasm_v128_load(p - w + 1)), four);
+        const v128_t C = wasm_f64x2_add(wasm_f64x2_sub(wasm_v128_load(p - 1), wasm_f64x2_mul(two, c0)), wasm_v128_load(p + 1));
+        const v128_t b = wasm_f64x2_neg(wasm_f64x2_add(A, C)), c = wasm_f64x2_sub(wasm_f64x2_mul(A, C), wasm_f64x2_mul(B, B));
+        const v128_t root = wasm_f64x2_sqrt(wasm_f64x2_sub(wasm_f64x2_mul(b, b), wasm_f64x2_mul(four, c)));
+        const v128_t nb = wasm_f64x2_neg(b);
+        const v128_t l0 = wasm_f64x2_div(wasm_f64x2_add(nb, root), two), l1 = wasm_f64x2_div(wasm_f64x2_sub(nb, root), two);
+        const v128_t l = wasm_v128_bitselect(l1, l0, wasm_f64x2_gt(wasm_f64x2_abs(l1), wasm_f64x2_abs(l0)));
+        const v128_t v = wasm_v128_bitselect(wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_neg(l), sg), sg), zero, wasm_f64x2_lt(l, zero));
+        wasm_v128_store(out + y * w + x, v);
+        vmin = wasm_f64x2_min(vmin, v);
+        vmax = wasm_f64x2_max(vmax, v);
+      }
+    for (i32 t = 0; t < w; t++) {
+      if (inY && t >= 1 && t < x) continue;
+      const i32 i = y * w + t;
+      const double v = tube_at(s, i, w, inY, t > 0 && t < w - 1, sigma);
       out[i] = v;
       if (v < min) min = v;
       if (v > max) max = v;
     }
+  }
+  for (int lane = 0; lane < 2; lane++) {
+    const double a = wasm_f64x2_extract_lane(vmin, 0), b = wasm_f64x2_extract_lane(vmax, 0);
+    const double a1 = wasm_f64x2_extract_lane(vmin, 1), b1 = wasm_f64x2_extract_lane(vmax, 1);
+    const double lo = lane ? a1 : a, hi = lane ? b1 : b;
+    if (lo < min) min = lo;
+    if (hi > max) max = hi;
   }
   const i32 n = w * h;
   if (max > min) {
@@ -289,4 +324,45 @@ void tile_moments(const double *u, i32 w, i32 h, const i32 *row_of, const i32 *f
   for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, lm + (uintptr_t)row_of[y] * nn, 0);
   for (i32 g = 0; g < tiles; g++) lm[g] = cnt[g] != 0 ? lm[g] / cnt[g] : __builtin_nan("");
   for (i32 y = 0; y < h; y++) add_runs(u + (uintptr_t)y * w, from, nn, sq + (uintptr_t)row_of[y] * nn, lm + (uintptr_t)row_of[y] * nn);
+}
+
+/** the indices of the pixels labelled 0 (outside every object), ascending, into out; returns their count */
+__attribute__((export_name("unlabelled")))
+i32 unlabelled(const i32 *labels, i32 n, i32 *out) {
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    out[m] = i;
+    m += labels[i] == 0;
+  }
+  return m;
+}
+
+/**
+ * smooth_with_noise's exponents on the 16-bit grid (thresholdStep.ts mixedExponents): per pixel
+ * up[l]·r + (1 − r)·at[l] of its level l and noise r, with their extremes (minmax: min, max, kept
+ * first-found as the TypeScript comparisons keep them).
+ */
+__attribute__((export_name("mix_levels")))
+void mix_levels(const uint16_t *levels, const double *up, const double *at, const double *r, i32 n, double *x, double *minmax) {
+  double xmin = __builtin_inf(), xmax = -__builtin_inf();
+  for (i32 i = 0; i < n; i++) {
+    const i32 l = levels[i];
+    const double e = up[l] * r[i] + (1 - r[i]) * at[l];
+    x[i] = e;
+    if (e < xmin) xmin = e;
+    if (e > xmax) xmax = e;
+  }
+  minmax[0] = xmin;
+  minmax[1] = xmax;
+}
+
+/** the indices of the exponents ≤ near_min or ≥ near_max, ascending, into out; returns their count */
+__attribute__((export_name("near_ends")))
+i32 near_ends(const double *x, i32 n, double near_min, double near_max, i32 *out) {
+  i32 m = 0;
+  for (i32 i = 0; i < n; i++) {
+    out[m] = i;
+    m += x[i] <= near_min || x[i] >= near_max;
+  }
+  return m;
 }

@@ -11,6 +11,9 @@ export interface QualityExports {
   smoothed_foreground(u: number, w: number, h: number, k: number, r: number, final: number, fg: number): number;
   class_variances(fv: number, levels: number, fg: number, n: number, out: number): void;
   tile_moments(u: number, w: number, h: number, rowOf: number, from: number, nn: number, tiles: number, cnt: number, lm: number, sq: number): void;
+  unlabelled(labels: number, n: number, out: number): number;
+  mix_levels(levels: number, up: number, at: number, r: number, n: number, x: number, minmax: number): void;
+  near_ends(x: number, n: number, nearMin: number, nearMax: number, out: number): number;
 }
 
 export const qualityKernel = loadKernel<QualityExports>(wasm);
