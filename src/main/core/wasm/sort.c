@@ -93,3 +93,50 @@ i32 sorted_values(const double *u, i32 n, double *out) {
   arena_release(mark);
   return 0;
 }
+
+/** the buckets of rankValues (rankSelect.ts): equal steps of [lo, hi] */
+#define BUCKETS 65536
+
+/**
+ * rankValues' first pass over a[0..n) (of |a − centre| when dev): each value's bucket, ⌊(v − lo)·scale⌋
+ * clamped to the buckets, into keys, and the buckets' counts into counts (BUCKETS, zeroed here).
+ */
+__attribute__((export_name("rank_keys")))
+void rank_keys(const double *a, i32 n, double lo, double scale, i32 dev, double centre, u32 *counts, unsigned short *keys) {
+  __builtin_memset(counts, 0, 4u * BUCKETS);
+  for (i32 i = 0; i < n; i++) {
+    const double v = dev ? __builtin_fabs(a[i] - centre) : a[i];
+    const double k = (v - lo) * scale;
+    const u32 b = k >= BUCKETS ? BUCKETS - 1 : k > 0 ? (u32)k : 0;
+    keys[i] = (unsigned short)b;
+    counts[b]++;
+  }
+}
+
+/** rankValues' second pass: the values (or deviations) of the buckets with a slot (≥ 0: the next place in buf) gathered there */
+__attribute__((export_name("rank_gather")))
+void rank_gather(const double *a, i32 n, const unsigned short *keys, i32 *slot, i32 dev, double centre, double *buf) {
+  for (i32 i = 0; i < n; i++) {
+    const i32 p = slot[keys[i]];
+    if (p >= 0) {
+      buf[p] = dev ? __builtin_fabs(a[i] - centre) : a[i];
+      slot[keys[i]] = p + 1;
+    }
+  }
+}
+
+/**
+ * windowDeviations' pass: the deviations |a − centre| in [d1, d2] kept in buf, in order; returns
+ * how many, and writes how many lay below d1 at *below.
+ */
+__attribute__((export_name("window_deviations")))
+i32 window_deviations(const double *a, i32 n, double centre, double d1, double d2, double *buf, i32 *below) {
+  i32 b = 0, k = 0;
+  for (i32 i = 0; i < n; i++) {
+    const double d = __builtin_fabs(a[i] - centre);
+    if (d < d1) b++;
+    else if (d <= d2) buf[k++] = d;
+  }
+  *below = b;
+  return k;
+}
