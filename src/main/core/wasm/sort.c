@@ -140,3 +140,142 @@ i32 window_deviations(const double *a, i32 n, double centre, double d1, double d
   *below = b;
   return k;
 }
+
+/**
+ * v[0..n) (no NaN) in Float64Array.prototype.sort's order into out, for one object's quantiles:
+ * a counting sort on a key of equal steps of the values' own range (2n of them, monotonic in the
+ * value), then insertion on their bits' keys, which moves only values sharing a step; values
+ * crowded into a few steps (a budget of 8n moves spent), ±0 together or an infinite range take
+ * radix_sort. key, tk: scratch of n; count: of 2n + 1.
+ */
+static void unit_sort(const double *v, i32 n, double *out, u64 *key, u64 *tk, u32 *count) {
+  double min = v[0], max = v[0];
+  for (i32 i = 1; i < n; i++) {
+    if (v[i] < min) min = v[i];
+    if (v[i] > max) max = v[i];
+  }
+  const double span = max - min;
+  u64 *s = tk;
+  int sorted = 0;
+  if (span > 0 && span < __builtin_inf()) {
+    const u32 top = (n < 32768 ? 2 * (u32)n : 65536) - 1;
+    const double scale = top / span;
+    for (u32 b = 0; b <= top + 1; b++) count[b] = 0;
+    for (i32 i = 0; i < n; i++) {
+      u32 b = (u32)((v[i] - min) * scale);
+      if (b > top) b = top;
+      count[b + 1]++;
+    }
+    for (u32 b = 0; b < top; b++) count[b + 1] += count[b];
+    for (i32 i = 0; i < n; i++) {
+      u32 b = (u32)((v[i] - min) * scale);
+      if (b > top) b = top;
+      tk[count[b]++] = float_key(v[i]);
+    }
+    i32 budget = 8 * n;
+    sorted = 1;
+    for (i32 i = 1; i < n && sorted; i++) {
+      const u64 k = tk[i];
+      i32 j = i;
+      for (; j > 0 && tk[j - 1] > k; j--) {
+        tk[j] = tk[j - 1];
+        if (--budget < 0) {
+          sorted = 0;
+          break;
+        }
+      }
+      tk[j] = k; // (on giving up, tk stays a permutation of the keys)
+    }
+  }
+  if (!sorted) {
+    for (i32 i = 0; i < n; i++) key[i] = float_key(v[i]);
+    s = radix_sort(key, 0, tk, 0, n) ? tk : key;
+  }
+  for (i32 i = 0; i < n; i++) out[i] = key_float(s[i]);
+}
+
+/** unitSort.ts's sortedQuantile: position q·n of s[0..n) (n ≥ 1), linear with the next value, the last when there is none */
+static double sorted_quantile(const double *s, i32 n, double q) {
+  const double pos = n * q;
+  const i32 i = (i32)__builtin_floor(pos);
+  const double f = pos - i;
+  return i < n - 1 ? s[i] * (1 - f) + s[i + 1] * f : s[i < n - 1 ? i : n - 1];
+}
+
+/** unitSort.ts's sortedMad with no NaN: the median of |s − m| by merging outward from m */
+static double sorted_mad(const double *s, i32 n, double m) {
+  const double pos = n * 0.5;
+  const i32 i = (i32)__builtin_floor(pos);
+  const double f = pos - i;
+  const i32 need = i < n - 1 ? i + 1 : i;
+  i32 r = i < 0 ? 0 : i > n ? n : i;
+  while (r > 0 && s[r - 1] >= m) r--;
+  while (r < n && s[r] < m) r++;
+  i32 l = r - 1;
+  double di = 0, dnext = 0;
+  for (i32 t = 0; t <= need; t++) {
+    const int left = l >= 0 && (r >= n || __builtin_fabs(s[l] - m) <= __builtin_fabs(s[r] - m));
+    const double d = left ? __builtin_fabs(s[l--] - m) : __builtin_fabs(s[r++] - m);
+    if (t == i) di = d;
+    else if (t > i) dnext = d;
+  }
+  return i < n - 1 ? di * (1 - f) + dnext * f : di;
+}
+
+/** scratch for unit_sort of up to n values: keys, their scratch, counts (arena; give back with arena_release) */
+static void unit_scratch(i32 n, u64 **key, u64 **tk, u32 **count) {
+  *key = arena_take(8u * n);
+  *tk = arena_take(8u * n);
+  *count = arena_take(4u * (2u * n + 2));
+}
+
+/** unit_sort for UnitSorter (unitSort.ts): src[0..n) to out; returns 1 for a NaN (out then undefined) */
+__attribute__((export_name("sort_unit")))
+i32 sort_unit(const double *src, i32 n, double *out) {
+  for (i32 i = 0; i < n; i++)
+    if (src[i] != src[i]) return 1;
+  if (!n) return 0;
+  uintptr_t mark = arena_mark();
+  u64 *key, *tk;
+  u32 *count;
+  unit_scratch(n, &key, &tk, &count);
+  unit_sort(src, n, out, key, tk, count);
+  arena_release(mark);
+  return 0;
+}
+
+/**
+ * MeasureObjectIntensity's quartiles and MAD of each object (pixels[start[k]..start[k+1]) of img):
+ * its values sorted by unit_sort, then sortedQuantile and sortedMad. An object with a NaN (or no
+ * pixel) gets nan[k] = 1 and is left to the caller.
+ */
+__attribute__((export_name("object_quartiles")))
+void object_quartiles(const double *img, const i32 *pixels, const i32 *start, i32 nobj, double *lq, double *med, double *uq, double *mad, i32 *nan) {
+  i32 most = 0;
+  for (i32 k = 0; k < nobj; k++)
+    if (start[k + 1] - start[k] > most) most = start[k + 1] - start[k];
+  uintptr_t mark = arena_mark();
+  double *v = arena_take(8u * most), *s = arena_take(8u * most);
+  u64 *key, *tk;
+  u32 *count;
+  unit_scratch(most, &key, &tk, &count);
+  for (i32 k = 0; k < nobj; k++) {
+    const i32 a = start[k + 1] - start[k];
+    const i32 *px = pixels + start[k];
+    int bad = a == 0;
+    for (i32 p = 0; p < a; p++) {
+      const double x = img[px[p]];
+      v[p] = x;
+      if (x != x) bad = 1;
+    }
+    nan[k] = bad;
+    if (bad) continue;
+    unit_sort(v, a, s, key, tk, count);
+    const double m = sorted_quantile(s, a, 0.5);
+    lq[k] = sorted_quantile(s, a, 0.25);
+    med[k] = m;
+    uq[k] = sorted_quantile(s, a, 0.75);
+    mad[k] = sorted_mad(s, a, m);
+  }
+  arena_release(mark);
+}
