@@ -2,10 +2,8 @@ import { sortKernel } from '../wasm/sort';
 
 /**
  * Ascending sort of one object's values, for its quantiles, NaNs last as numpy sorts them: sort.c's
- * unit_sort (a counting sort on equal steps of the values' own range, about two values a step,
- * then insertion for the values sharing a step; a radix sort of their bits when they crowd), or
- * with a NaN the built-in sort. Linear in the object's size, with no per-pixel unpredictable
- * branches, unlike selection. MeasureObjectIntensity sorts all its objects in one call
+ * unit_sort (radix.h's radix sort of the values' bits), or with a NaN the built-in sort. Linear in
+ * the object's size, with no per-pixel unpredictable branches, unlike selection. MeasureObjectIntensity sorts all its objects in one call
  * (objectQuartilesMad); this class sorts one sample.
  */
 export class UnitSorter {
@@ -20,7 +18,7 @@ export class UnitSorter {
     return nan;
   }
 
-  /** sort's result: the range's steps come from the values themselves now (min and max are not needed) */
+  /** sort's result (the radix sort needs no range: min and max are not used) */
   sortOffGrid(src: Float64Array, n: number, out: Float64Array, _min: number, _max: number): boolean {
     return this.sort(src, n, out);
   }

@@ -143,54 +143,14 @@ i32 window_deviations(const double *a, i32 n, double centre, double d1, double d
 
 /**
  * v[0..n) (no NaN) in Float64Array.prototype.sort's order into out, for one object's quantiles:
- * a counting sort on a key of equal steps of the values' own range (2n of them, monotonic in the
- * value), then insertion on their bits' keys, which moves only values sharing a step; values
- * crowded into a few steps (a budget of 8n moves spent), ±0 together or an infinite range take
- * radix_sort. key, tk: scratch of n; count: of 2n + 1.
+ * radix_sort of the values' bits. (A counting sort on equal steps of the object's range, then
+ * insertion, the TypeScript's way, spent 1.5× as long on corrected objects, whose values crowd
+ * into a few steps: half of them ran out of the insertion's budget and were sorted again.) key,
+ * tk: scratch of n.
  */
-static void unit_sort(const double *v, i32 n, double *out, u64 *key, u64 *tk, u32 *count) {
-  double min = v[0], max = v[0];
-  for (i32 i = 1; i < n; i++) {
-    if (v[i] < min) min = v[i];
-    if (v[i] > max) max = v[i];
-  }
-  const double span = max - min;
-  u64 *s = tk;
-  int sorted = 0;
-  if (span > 0 && span < __builtin_inf()) {
-    const u32 top = (n < 32768 ? 2 * (u32)n : 65536) - 1;
-    const double scale = top / span;
-    for (u32 b = 0; b <= top + 1; b++) count[b] = 0;
-    for (i32 i = 0; i < n; i++) {
-      u32 b = (u32)((v[i] - min) * scale);
-      if (b > top) b = top;
-      count[b + 1]++;
-    }
-    for (u32 b = 0; b < top; b++) count[b + 1] += count[b];
-    for (i32 i = 0; i < n; i++) {
-      u32 b = (u32)((v[i] - min) * scale);
-      if (b > top) b = top;
-      tk[count[b]++] = float_key(v[i]);
-    }
-    i32 budget = 8 * n;
-    sorted = 1;
-    for (i32 i = 1; i < n && sorted; i++) {
-      const u64 k = tk[i];
-      i32 j = i;
-      for (; j > 0 && tk[j - 1] > k; j--) {
-        tk[j] = tk[j - 1];
-        if (--budget < 0) {
-          sorted = 0;
-          break;
-        }
-      }
-      tk[j] = k; // (on giving up, tk stays a permutation of the keys)
-    }
-  }
-  if (!sorted) {
-    for (i32 i = 0; i < n; i++) key[i] = float_key(v[i]);
-    s = radix_sort(key, 0, tk, 0, n) ? tk : key;
-  }
+static void unit_sort(const double *v, i32 n, double *out, u64 *key, u64 *tk) {
+  for (i32 i = 0; i < n; i++) key[i] = float_key(v[i]);
+  const u64 *s = radix_sort(key, 0, tk, 0, n) ? tk : key;
   for (i32 i = 0; i < n; i++) out[i] = key_float(s[i]);
 }
 
@@ -222,13 +182,6 @@ static double sorted_mad(const double *s, i32 n, double m) {
   return i < n - 1 ? di * (1 - f) + dnext * f : di;
 }
 
-/** scratch for unit_sort of up to n values: keys, their scratch, counts (arena; give back with arena_release) */
-static void unit_scratch(i32 n, u64 **key, u64 **tk, u32 **count) {
-  *key = arena_take(8u * n);
-  *tk = arena_take(8u * n);
-  *count = arena_take(4u * (2u * n + 2));
-}
-
 /** unit_sort for UnitSorter (unitSort.ts): src[0..n) to out; returns 1 for a NaN (out then undefined) */
 __attribute__((export_name("sort_unit")))
 i32 sort_unit(const double *src, i32 n, double *out) {
@@ -236,10 +189,8 @@ i32 sort_unit(const double *src, i32 n, double *out) {
     if (src[i] != src[i]) return 1;
   if (!n) return 0;
   uintptr_t mark = arena_mark();
-  u64 *key, *tk;
-  u32 *count;
-  unit_scratch(n, &key, &tk, &count);
-  unit_sort(src, n, out, key, tk, count);
+  u64 *key = arena_take(8u * n), *tk = arena_take(8u * n);
+  unit_sort(src, n, out, key, tk);
   arena_release(mark);
   return 0;
 }
@@ -256,9 +207,7 @@ void object_quartiles(const double *img, const i32 *pixels, const i32 *start, i3
     if (start[k + 1] - start[k] > most) most = start[k + 1] - start[k];
   uintptr_t mark = arena_mark();
   double *v = arena_take(8u * most), *s = arena_take(8u * most);
-  u64 *key, *tk;
-  u32 *count;
-  unit_scratch(most, &key, &tk, &count);
+  u64 *key = arena_take(8u * most), *tk = arena_take(8u * most);
   for (i32 k = 0; k < nobj; k++) {
     const i32 a = start[k + 1] - start[k];
     const i32 *px = pixels + start[k];
@@ -270,7 +219,7 @@ void object_quartiles(const double *img, const i32 *pixels, const i32 *start, i3
     }
     nan[k] = bad;
     if (bad) continue;
-    unit_sort(v, a, s, key, tk, count);
+    unit_sort(v, a, s, key, tk);
     const double m = sorted_quantile(s, a, 0.5);
     lq[k] = sorted_quantile(s, a, 0.25);
     med[k] = m;
