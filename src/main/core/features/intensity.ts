@@ -1,5 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
-import { objectQuartilesMad } from './unitSort';
+import { objectQuartilesMad, objectValues } from './unitSort';
 
 const INTENSITY = [
   'IntegratedIntensity', 'MeanIntensity', 'StdIntensity', 'MinIntensity', 'MaxIntensity', 'IntegratedIntensityEdge',
@@ -26,6 +26,8 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
   const n = ids.length;
   const block = newBlock(intensityNames(channel), n);
   const [II, MI, SI, MNI, MXI, IIE, MIE, SIE, MNE, MXE, MD, LQ, MED, MAD, UQ, CMX, CMY, MXX, MXY] = block.values;
+  // the objects' values, gathered by this pass for their quartiles (in the sort kernel's memory)
+  const vals = objectValues(start[n]);
   for (let k = 0; k < n; k++) {
     const a = start[k + 1] - start[k];
     let s = 0, s2 = 0, mn = Infinity, mx = -Infinity, mxi = -1;
@@ -40,6 +42,7 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
         rowStart += w;
       }
       const x = i - rowStart;
+      vals[p] = v;
       s += v;
       s2 += v * v;
       if (v < mn) mn = v;
@@ -76,6 +79,6 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     MXX[k] = mxi - MXY[k] * w;
   }
   // quartiles and MAD from each object's values sorted once, all objects in one kernel call
-  objectQuartilesMad(img, pixels, start, n, LQ, MED, UQ, MAD);
+  objectQuartilesMad(vals, start, n, LQ, MED, UQ, MAD);
   return block;
 }

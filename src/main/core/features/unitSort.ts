@@ -25,16 +25,27 @@ export class UnitSorter {
 }
 
 /**
- * MeasureObjectIntensity's lower quartile, median, upper quartile and MAD of the n objects of
- * (pixels, start) in img, written at the object's place: sorted and read in sort.c
- * (object_quartiles, the same sortedQuantile and sortedMad), an object with a NaN here.
+ * A buffer for the values of objects of `total` pixels in all, in the sort kernel's memory: the
+ * caller's pass over the pixels fills it (no copy of the image), then objectQuartilesMad reads
+ * it. Valid until the next call into the kernel.
  */
-export function objectQuartilesMad(img: Float64Array, pixels: Int32Array, start: Int32Array, n: number, LQ: Float64Array, MED: Float64Array, UQ: Float64Array, MAD: Float64Array): void {
+export function objectValues(total: number): Float64Array {
   const k = sortKernel();
   k.reset();
-  const pi = k.put(img), pp = k.put(pixels), ps = k.put(start.subarray(0, n + 1));
+  return k.f64(k.alloc(8 * total), total);
+}
+
+/**
+ * MeasureObjectIntensity's lower quartile, median, upper quartile and MAD of the n objects whose
+ * values are values[start[k]..start[k+1]) (objectValues' buffer, filled), written at the
+ * object's place: sorted and read in sort.c (object_quartiles, the same sortedQuantile and
+ * sortedMad), an object with a NaN here.
+ */
+export function objectQuartilesMad(values: Float64Array, start: Int32Array, n: number, LQ: Float64Array, MED: Float64Array, UQ: Float64Array, MAD: Float64Array): void {
+  const k = sortKernel();
+  const pv = values.byteOffset, ps = k.put(start.subarray(0, n + 1));
   const pq = k.alloc(8 * 4 * n), pn = k.alloc(4 * n);
-  k.exports.object_quartiles(pi, pp, ps, n, pq, pq + 8 * n, pq + 16 * n, pq + 24 * n, pn);
+  k.exports.object_quartiles(pv, ps, n, pq, pq + 8 * n, pq + 16 * n, pq + 24 * n, pn);
   const q = k.f64(pq, 4 * n);
   LQ.set(q.subarray(0, n));
   MED.set(q.subarray(n, 2 * n));
@@ -44,9 +55,7 @@ export function objectQuartilesMad(img: Float64Array, pixels: Int32Array, start:
   for (let o = 0; o < n; o++) {
     if (!nan[o]) continue;
     const a = start[o + 1] - start[o];
-    const s = new Float64Array(a);
-    for (let p = 0; p < a; p++) s[p] = img[pixels[start[o] + p]];
-    s.sort();
+    const s = k.f64(pv + 8 * start[o], a).slice().sort();
     const median = sortedQuantile(s, a, 0.5);
     LQ[o] = sortedQuantile(s, a, 0.25);
     MED[o] = median;

@@ -196,27 +196,24 @@ i32 sort_unit(const double *src, i32 n, double *out) {
 }
 
 /**
- * MeasureObjectIntensity's quartiles and MAD of each object (pixels[start[k]..start[k+1]) of img):
- * its values sorted by unit_sort, then sortedQuantile and sortedMad. An object with a NaN (or no
- * pixel) gets nan[k] = 1 and is left to the caller.
+ * MeasureObjectIntensity's quartiles and MAD of each object (values[start[k]..start[k+1]), its
+ * pixels' values as the caller gathered them): sorted by unit_sort, then sortedQuantile and
+ * sortedMad. An object with a NaN (or no pixel) gets nan[k] = 1 and is left to the caller.
  */
 __attribute__((export_name("object_quartiles")))
-void object_quartiles(const double *img, const i32 *pixels, const i32 *start, i32 nobj, double *lq, double *med, double *uq, double *mad, i32 *nan) {
+void object_quartiles(const double *values, const i32 *start, i32 nobj, double *lq, double *med, double *uq, double *mad, i32 *nan) {
   i32 most = 0;
   for (i32 k = 0; k < nobj; k++)
     if (start[k + 1] - start[k] > most) most = start[k + 1] - start[k];
   uintptr_t mark = arena_mark();
-  double *v = arena_take(8u * most), *s = arena_take(8u * most);
+  double *s = arena_take(8u * most);
   u64 *key = arena_take(8u * most), *tk = arena_take(8u * most);
   for (i32 k = 0; k < nobj; k++) {
     const i32 a = start[k + 1] - start[k];
-    const i32 *px = pixels + start[k];
+    const double *v = values + start[k];
     int bad = a == 0;
-    for (i32 p = 0; p < a; p++) {
-      const double x = img[px[p]];
-      v[p] = x;
-      if (x != x) bad = 1;
-    }
+    for (i32 p = 0; p < a; p++)
+      if (v[p] != v[p]) bad = 1;
     nan[k] = bad;
     if (bad) continue;
     unit_sort(v, a, s, key, tk);
