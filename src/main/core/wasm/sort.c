@@ -1,10 +1,13 @@
-// Whole-image orders of float64 values: the dense ranks of RWC (colocalization.ts, denseRanks.ts)
-// and the sorted values of the Otsu and threshold steps (threshold.ts), by radix.h's LSD radix
-// sort of the values' bits. Values are only compared and moved, never computed (−0 + 0 aside, as
-// the TypeScript did), so every output is the same bits as the sorts the tests compare with.
+// The sorts and ranks of pixel values, by radix.h's LSD radix sort of the values' bits: the dense
+// ranks of RWC (colocalization.ts, denseRanks.ts), the sorted values of the threshold steps
+// (threshold.ts), the pixel passes of rankSelect.ts' order statistics, and each object's sort,
+// quartiles and MAD for MeasureObjectIntensity (unitSort.ts). Sorting only compares and moves
+// values (−0 + 0 aside, as the TypeScript did); what is computed (bucket keys, quantiles, MAD)
+// is the TypeScript's arithmetic in its order, with no fused multiply-add (WebAssembly has none),
+// so every output is the same bits.
 // (A bucket pass on the leading varying bits, then insertion in each bucket, the TypeScript's
-// way, was slower here: 1.8× the radix sort's seven streaming passes on a corrected channel,
-// from the unpredictable branches of the walk over a million small buckets.)
+// way for the dense ranks, was slower here: 1.8× the radix sort's seven streaming passes on a
+// corrected channel, from the unpredictable branches of the walk over a million small buckets.)
 #include "radix.h"
 
 /**
