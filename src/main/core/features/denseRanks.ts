@@ -3,8 +3,8 @@ import { sortKernel } from '../wasm/sort';
 /**
  * Dense ranks of float values (0 = smallest; equal values share a rank, −0 = +0), for a float
  * image (illumination-corrected) that needs the ranks its integer levels give an 8- or 16-bit
- * one: the values put in order by sort.c's dense_ranks (buckets of their leading varying bits,
- * then each bucket in order), then one walk. Linear in the count, where sorting the values and
+ * one: sort.c's dense_ranks puts the values in order (radix.h's LSD radix sort of their bits,
+ * each carrying its place), then one walk. Linear in the count, where sorting the values and
  * searching each one is n·log n with unpredictable branches. null when there is a NaN (the
  * caller's comparison sort decides where it goes).
  */

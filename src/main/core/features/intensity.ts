@@ -1,5 +1,5 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
-import { sortedMad, sortedQuantile, UnitSorter } from './unitSort';
+import { objectQuartilesMad, objectValues } from './unitSort';
 
 const INTENSITY = [
   'IntegratedIntensity', 'MeanIntensity', 'StdIntensity', 'MinIntensity', 'MaxIntensity', 'IntegratedIntensityEdge',
@@ -26,21 +26,15 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
   const n = ids.length;
   const block = newBlock(intensityNames(channel), n);
   const [II, MI, SI, MNI, MXI, IIE, MIE, SIE, MNE, MXE, MD, LQ, MED, MAD, UQ, CMX, CMY, MXX, MXY] = block.values;
-  let buf = new Float64Array(64);
-  let sorted = new Float64Array(64);
-  const sorter = new UnitSorter();
-  const offGrid = offTheGrid(img, pixels);
+  // the objects' values, gathered by this pass for their quartiles (in the sort kernel's memory)
+  const vals = objectValues(start[n]);
   for (let k = 0; k < n; k++) {
     const a = start[k + 1] - start[k];
-    if (buf.length < a) {
-      buf = new Float64Array(a * 2);
-      sorted = new Float64Array(a * 2);
-    }
     let s = 0, s2 = 0, mn = Infinity, mx = -Infinity, mxi = -1;
     let se = 0, se2 = 0, ne = 0, mne = Infinity, mxe = -Infinity;
     let sx = 0, sy = 0, wx = 0, wy = 0;
     // pixels come in raster order: the row is tracked, not divided for
-    for (let p = start[k], q = 0, y = (pixels[start[k]] / w) | 0, rowStart = y * w; p < start[k + 1]; p++, q++) {
+    for (let p = start[k], y = (pixels[start[k]] / w) | 0, rowStart = y * w; p < start[k + 1]; p++) {
       const i = pixels[p];
       const v = img[i];
       while (i >= rowStart + w) {
@@ -48,7 +42,7 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
         rowStart += w;
       }
       const x = i - rowStart;
-      buf[q] = v;
+      vals[p] = v;
       s += v;
       s2 += v * v;
       if (v < mn) mn = v;
@@ -83,25 +77,8 @@ export function measureIntensity(ix: ObjectIndex, img: Float64Array, outline: Ui
     CMY[k] = cmy;
     MXY[k] = (mxi / w) | 0;
     MXX[k] = mxi - MXY[k] * w;
-    // quartiles and MAD from the object's values sorted once (a radix sort: linear time)
-    const hasNaN = offGrid && mx > mn ? sorter.sortOffGrid(buf, a, sorted, mn, mx) : sorter.sort(buf, a, sorted);
-    const median = sortedQuantile(sorted, a, 0.5);
-    LQ[k] = sortedQuantile(sorted, a, 0.25);
-    MED[k] = median;
-    UQ[k] = sortedQuantile(sorted, a, 0.75);
-    MAD[k] = sortedMad(sorted, a, median, hasNaN, buf);
   }
+  // quartiles and MAD from each object's values sorted once, all objects in one kernel call
+  objectQuartilesMad(vals, start, n, LQ, MED, UQ, MAD);
   return block;
-}
-
-/**
- * Whether the image's values look off the 16-bit grid (a corrected image), from up to 256 object
- * pixels: only which sort runs depends on it, not the result.
- */
-function offTheGrid(img: Float64Array, pixels: Int32Array): boolean {
-  for (let p = 0; p < Math.min(256, pixels.length); p++) {
-    const t = img[pixels[p]] * 65535;
-    if (Math.abs(t - Math.round(t)) > 1e-6) return true;
-  }
-  return false;
 }

@@ -1,4 +1,5 @@
 import { selectInPlace } from './objects';
+import { sortKernel } from '../wasm/sort';
 
 /**
  * Order statistics of a whole image's values off the 16-bit grid (a corrected image's
@@ -6,12 +7,10 @@ import { selectInPlace } from './objects';
  * 65,536 equal steps of [lo, hi], clamped) is counted per pixel, the buckets holding the wanted
  * ranks are gathered, and selection runs inside those only. Two plain passes instead of a
  * selection's unpredictable branches and swaps over a million values; ranks are values, so the
- * same doubles (no NaN, ±∞ or −0 here: callers test for them).
+ * same doubles (no NaN, ±∞ or −0 here: callers test for them). The passes over the pixels run in
+ * sort.c (rank_keys, rank_gather, window_deviations); selection in the few gathered values here.
  */
 export const BUCKETS = 65536;
-
-// per-pixel keys, reused from call to call
-let keys = new Uint16Array(0);
 
 /**
  * The values at 0-based `ranks` (ascending) of a's values, or of |a − centre| when centre is
@@ -20,17 +19,13 @@ let keys = new Uint16Array(0);
  */
 export function rankValues(a: Float64Array, lo: number, hi: number, ranks: number[], centre?: number, hist?: Int32Array): number[] {
   const n = a.length;
-  if (keys.length < n) keys = new Uint16Array(n);
   const dev = centre !== undefined, m = centre ?? 0;
   const scale = hi > lo ? BUCKETS / (hi - lo) : 0;
-  const counts = new Int32Array(BUCKETS);
-  for (let i = 0; i < n; i++) {
-    const v = dev ? Math.abs(a[i] - m) : a[i];
-    const k = (v - lo) * scale;
-    const b = k >= BUCKETS ? BUCKETS - 1 : k > 0 ? k | 0 : 0;
-    keys[i] = b;
-    counts[b]++;
-  }
+  const K = sortKernel();
+  K.reset();
+  const pa = K.put(a), pc = K.alloc(4 * BUCKETS), pk = K.alloc(2 * n);
+  K.exports.rank_keys(pa, n, lo, scale, dev ? 1 : 0, m, pc, pk);
+  const counts = K.i32(pc, BUCKETS);
   // each rank's bucket and its place there; the wanted buckets' segments of buf, in bucket order
   const bucketOf: number[] = [], place: number[] = [], starts = new Map<number, number>();
   let size = 0;
@@ -50,23 +45,15 @@ export function rankValues(a: Float64Array, lo: number, hi: number, ranks: numbe
   // counts becomes each bucket's next slot in buf, −1 for the others
   counts.fill(-1);
   for (const [b, s] of starts) counts[b] = s;
-  const buf = new Float64Array(size);
-  for (let i = 0; i < n; i++) {
-    const p = counts[keys[i]];
-    if (p >= 0) {
-      buf[p] = dev ? Math.abs(a[i] - m) : a[i];
-      counts[keys[i]] = p + 1;
-    }
-  }
+  const pb = K.alloc(8 * size);
+  K.exports.rank_gather(pa, n, pk, pc, dev ? 1 : 0, m, pb);
+  const buf = K.f64(pb, size).slice();
   return bucketOf.map((b, j) => {
     const s = starts.get(b)!;
     selectInPlace(buf, s, s + width[j] - 1, s + place[j]);
     return buf[s + place[j]];
   });
 }
-
-// the deviations kept by deviationRanks, reused from call to call
-let kept = new Float64Array(0);
 
 /**
  * The values at 0-based `ranks` (ascending, adjacent) of |a − centre|, where hist holds the
@@ -90,14 +77,12 @@ export function windowDeviations(a: Float64Array, lo: number, hi: number, hist: 
   }
   // ring r's deviations lie within about (r − 1 … r + 1)·step: a margin of two rings each way
   const d1 = Math.max(0, ring - 3) * step, d2 = (ring + 3) * step;
-  if (kept.length < n) kept = new Float64Array(n);
-  const buf = kept;
-  let below = 0, k = 0;
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(a[i] - centre);
-    if (d < d1) below++;
-    else if (d <= d2) buf[k++] = d;
-  }
+  const K = sortKernel();
+  K.reset();
+  const pa = K.put(a), pb = K.alloc(8 * n), pw = K.alloc(4);
+  const k = K.exports.window_deviations(pa, n, centre, d1, d2, pb, pw);
+  const below = K.i32(pw, 1)[0];
+  const buf = K.f64(pb, k).slice();
   // below the window, in it, above it: the ranks' values are the window's at rank − below
   for (const r of ranks) if (r - below < 0 || r - below >= k) return null;
   return ranks.map((r) => {

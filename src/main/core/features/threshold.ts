@@ -12,9 +12,9 @@ const EPS32 = 1.1920928955078125e-7;
 
 /**
  * The values sorted ascending: by counting when they are all 16-bit levels k/65535 (acquired
- * images, O(n)), else by sort.c's sorted_values (buckets of their leading varying bits, each
- * bucket in order: corrected and derived images such as tubeness), or with a NaN the built-in
- * sort, whose order this is.
+ * images, O(n)), else by sort.c's sorted_values (radix.h's LSD radix sort of their bits:
+ * corrected and derived images such as tubeness), or with a NaN the built-in sort, whose order
+ * this is.
  */
 export function sortedValues(u: Float64Array): Float64Array {
   const levels = gridLevels(u);

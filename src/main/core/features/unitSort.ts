@@ -1,141 +1,67 @@
+import { sortKernel } from '../wasm/sort';
+
 /**
- * Ascending sort of one object's 0–1 pixel values, for its quantiles: a stable sort on a 16-bit
- * key (⌊v·65535 + ½⌋ clamped, monotonic in v, distinct for every level of an 8- or 16-bit image),
- * then an insertion pass for values off that grid that share a key (the built-in sort when they
- * crowd into a few keys). When the object's keys span fewer than 4 levels a value (cells, mostly)
- * it is one counting sort over that span, else an LSD radix sort on the key's two bytes; both
- * stable, so the same order. Linear in the object's size, with no per-pixel unpredictable
- * branches, unlike selection.
+ * Ascending sort of one object's values, for its quantiles, NaNs last as numpy sorts them: sort.c's
+ * unit_sort (radix.h's radix sort of the values' bits), or with a NaN the built-in sort. Linear in
+ * the object's size, with no per-pixel unpredictable branches, unlike selection. MeasureObjectIntensity sorts all its objects in one call
+ * (objectQuartilesMad); this class sorts one sample.
  */
 export class UnitSorter {
-  private tmp = new Float64Array(0);
-  private keys = new Uint16Array(0);
-  private keys2 = new Uint16Array(0);
-  private readonly count = new Int32Array(512);
-  /** per key: its count, then its next output position in the counting sort (all 0 between calls) */
-  private readonly slots = new Int32Array(65536);
-
-  /**
-   * Sorts src[0..n) ascending into out[0..n) (src is left as it is), NaNs last as numpy sorts
-   * them; returns whether there was a NaN.
-   */
+  /** Sorts src[0..n) ascending into out[0..n) (src is left as it is); returns whether there was a NaN. */
   sort(src: Float64Array, n: number, out: Float64Array): boolean {
-    if (this.keys.length < n) {
-      this.tmp = new Float64Array(2 * n);
-      this.keys = new Uint16Array(2 * n);
-      this.keys2 = new Uint16Array(2 * n);
-    }
-    const { keys, slots } = this;
-    let nan = false, lo = 65535, hi = 0;
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v !== v) nan = true;
-      const k = v <= 0 ? 0 : v >= 1 ? 65535 : (v * 65535 + 0.5) | 0;
-      keys[i] = k;
-      slots[k]++;
-      if (k < lo) lo = k;
-      if (k > hi) hi = k;
-    }
-    // a step of the span's prefix sum costs a fraction of a scatter step: up to 4n levels the
-    // counting sort's one scatter beats the radix sort's two
-    if (hi - lo < 4 * n) this.countingSort(src, n, out, lo, hi);
-    else {
-      slots.fill(0, lo, hi + 1);
-      this.radixSort(src, n, out);
-    }
-    // (a NaN defeats the fix-up: the built-in sort puts it last)
-    if (nan || !insertionFixUp(out, n, 8 * n)) out.subarray(0, n).sort();
+    const k = sortKernel();
+    k.reset();
+    const ps = k.put(src.subarray(0, n)), po = k.alloc(8 * n);
+    const nan = k.exports.sort_unit(ps, n, po) !== 0;
+    if (nan) out.set(src.subarray(0, n).slice().sort());
+    else out.set(k.f64(po, n));
     return nan;
   }
 
-  /**
-   * sort's result for values off the 16-bit grid (a corrected image's, many to a 16-bit key),
-   * src's finite minimum and maximum given: keys of equal steps of their own range, about two
-   * values a key (monotonic in the value, so the fix-up moves only values sharing a key).
-   */
-  sortOffGrid(src: Float64Array, n: number, out: Float64Array, min: number, max: number): boolean {
-    const span = max - min;
-    if (!(span > 0 && span < Infinity)) return this.sort(src, n, out);
-    if (this.keys.length < n) {
-      this.tmp = new Float64Array(2 * n);
-      this.keys = new Uint16Array(2 * n);
-      this.keys2 = new Uint16Array(2 * n);
-    }
-    const { keys, slots } = this;
-    const top = Math.min(65536, 2 * n) - 1;
-    const scale = top / span;
-    let nan = false;
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v !== v) nan = true;
-      // (v − min)·scale lies in [0, top] for v in [min, max] (NaN: key 0, sorted again below)
-      const k = ((v - min) * scale) | 0;
-      keys[i] = k;
-      slots[k]++;
-    }
-    this.countingSort(src, n, out, 0, top);
-    if (nan || !insertionFixUp(out, n, 8 * n)) out.subarray(0, n).sort();
-    return nan;
-  }
-
-  private countingSort(src: Float64Array, n: number, out: Float64Array, lo: number, hi: number): void {
-    const { keys, slots } = this;
-    for (let d = lo, at = 0; d <= hi; d++) {
-      const c = slots[d];
-      slots[d] = at;
-      at += c;
-    }
-    for (let i = 0; i < n; i++) out[slots[keys[i]]++] = src[i];
-    slots.fill(0, lo, hi + 1);
-  }
-
-  private radixSort(src: Float64Array, n: number, out: Float64Array): void {
-    const { tmp, keys, keys2, count } = this;
-    count.fill(0);
-    for (let i = 0; i < n; i++) {
-      const k = keys[i];
-      count[k & 255]++;
-      count[256 + (k >> 8)]++;
-    }
-    for (let d = 0, a = 0, b = 0; d < 256; d++) {
-      const ca = count[d], cb = count[256 + d];
-      count[d] = a;
-      count[256 + d] = b;
-      a += ca;
-      b += cb;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = count[keys[i] & 255]++;
-      tmp[at] = src[i];
-      keys2[at] = keys[i];
-    }
-    for (let i = 0; i < n; i++) out[count[256 + (keys2[i] >> 8)]++] = tmp[i];
+  /** sort's result (the radix sort needs no range: min and max are not used) */
+  sortOffGrid(src: Float64Array, n: number, out: Float64Array, _min: number, _max: number): boolean {
+    return this.sort(src, n, out);
   }
 }
 
-/** a after b in the built-in sort's order (numeric, −0 before +0; no NaN here) */
-const after = (a: number, b: number) => a > b || (a === 0 && b === 0 && 1 / a > 1 / b);
+/**
+ * A buffer for the values of objects of `total` pixels in all, in the sort kernel's memory: the
+ * caller's pass over the pixels fills it (no copy of the image), then objectQuartilesMad reads
+ * it. Valid until the next call into the kernel.
+ */
+export function objectValues(total: number): Float64Array {
+  const k = sortKernel();
+  k.reset();
+  return k.f64(k.alloc(8 * total), total);
+}
 
 /**
- * Puts s[0..n), sorted by key, in the built-in sort's order by insertion: off-grid values (a
- * corrected image's) are out of order only inside a key, a few places each. Gives up, returning
- * false, after `budget` moves (values crowded into a few keys), leaving s a permutation of itself.
+ * MeasureObjectIntensity's lower quartile, median, upper quartile and MAD of the n objects whose
+ * values are values[start[k]..start[k+1]) (objectValues' buffer, filled), written at the
+ * object's place: sorted and read in sort.c (object_quartiles, the same sortedQuantile and
+ * sortedMad), an object with a NaN here.
  */
-function insertionFixUp(s: Float64Array, n: number, budget: number): boolean {
-  for (let i = 1; i < n; i++) {
-    const v = s[i];
-    let j = i;
-    while (j > 0 && after(s[j - 1], v)) {
-      s[j] = s[j - 1];
-      j--;
-      if (--budget < 0) {
-        s[j] = v;
-        return false;
-      }
-    }
-    s[j] = v;
+export function objectQuartilesMad(values: Float64Array, start: Int32Array, n: number, LQ: Float64Array, MED: Float64Array, UQ: Float64Array, MAD: Float64Array): void {
+  const k = sortKernel();
+  const pv = values.byteOffset, ps = k.put(start.subarray(0, n + 1));
+  const pq = k.alloc(8 * 4 * n), pn = k.alloc(4 * n);
+  k.exports.object_quartiles(pv, ps, n, pq, pq + 8 * n, pq + 16 * n, pq + 24 * n, pn);
+  const q = k.f64(pq, 4 * n);
+  LQ.set(q.subarray(0, n));
+  MED.set(q.subarray(n, 2 * n));
+  UQ.set(q.subarray(2 * n, 3 * n));
+  MAD.set(q.subarray(3 * n));
+  const nan = k.i32(pn, n).slice();
+  for (let o = 0; o < n; o++) {
+    if (!nan[o]) continue;
+    const a = start[o + 1] - start[o];
+    const s = k.f64(pv + 8 * start[o], a).slice().sort();
+    const median = sortedQuantile(s, a, 0.5);
+    LQ[o] = sortedQuantile(s, a, 0.25);
+    MED[o] = median;
+    UQ[o] = sortedQuantile(s, a, 0.75);
+    MAD[o] = sortedMad(s, a, median, true, new Float64Array(a));
   }
-  return true;
 }
 
 /**
