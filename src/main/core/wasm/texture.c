@@ -95,7 +95,7 @@ i32 texture_object(i32 k) {
   const i32 p0 = S.start[k], p1 = S.start[k + 1];
   const i32 dense = !ignore && p1 - p0 == bw * bh;
   const u16 *grey = S.grey;
-  i32 gmax = 0, gmin = 1 << 30;
+  i32 gmax = 0, gmin = 1 << 30, m = 0;
   if (dense) {
     // the object is its box: its pixels are the box's, in raster order
     for (i32 y = 0; y < bh; y++) {
@@ -106,24 +106,15 @@ i32 texture_object(i32 k) {
         if (a < gmin) gmin = a;
       }
     }
-  } else {
-    for (i32 p = p0; p < p1; p++) {
-      const i32 a = grey[S.pixels[p]];
-      if (a > gmax) gmax = a;
-      if ((a || !ignore) && a < gmin) gmin = a;
-    }
-  }
-  const i32 R = gmax >= gmin ? gmax - gmin + 1 : 1;
-  const i32 shift = 32 - __builtin_clz((u32)R);
-  i32 m = 0;
-  if (dense) {
     for (i32 y = 0; y < bh; y++) {
       const u16 *g = grey + (y0 + y) * w + x0;
       u16 *c = crop + y * cw + M;
       for (i32 x = 0; x < bw; x++) c[x] = (u16)(g[x] - gmin + 1);
     }
   } else {
-    // the counted pixels as runs along rows (crop positions [start, end)), in raster order
+    // one pass over the pixels: the crop gets level + 1 (gmin is not known yet) and the counted
+    // pixels' runs along rows (crop positions [start, end)), in raster order; then gmin comes off
+    // the runs. Uncounted pixels are 0 and cannot raise gmax.
     i32 *list = S.list;
     i32 last = -2;
     for (i32 p = p0, y = y0, rowStart = y0 * w; p < p1; p++) {
@@ -134,8 +125,10 @@ i32 texture_object(i32 k) {
       }
       const i32 a = grey[i];
       if (!a && ignore) continue;
+      if (a > gmax) gmax = a;
+      if (a < gmin) gmin = a;
       const i32 q = (y - y0) * cw + (i - rowStart - x0) + M;
-      crop[q] = (u16)(a - gmin + 1);
+      crop[q] = (u16)(a + 1);
       if (q != last + 1) {
         if (m) list[2 * m - 1] = last + 1;
         list[2 * m++] = q;
@@ -143,7 +136,12 @@ i32 texture_object(i32 k) {
       last = q;
     }
     if (m) list[2 * m - 1] = last + 1;
+    const u16 g0 = (u16)gmin;
+    for (i32 t = 0; t < 2 * m; t += 2)
+      for (i32 q = list[t], e = list[t + 1]; q < e; q++) crop[q] -= g0;
   }
+  const i32 R = gmax >= gmin ? gmax - gmin + 1 : 1;
+  const i32 shift = 32 - __builtin_clz((u32)R);
   S.gmin = gmin;
   S.gmax = gmax;
   S.shift = shift;
@@ -172,10 +170,12 @@ i32 texture_object(i32 k) {
     const i32 k3 = c3 + (r) + crop[(q) + o3];     \
     const i32 v0 = cm[k0]++, v1 = cm[k1]++;       \
     const i32 v2 = cm[k2]++, v3 = cm[k3]++;       \
-    FIRST(v0, n0, k0);                            \
-    FIRST(v1, n1, k1);                            \
-    FIRST(v2, n2, k2);                            \
-    FIRST(v3, n3, k3);                            \
+    if (__builtin_expect((v0 == 0) | (v1 == 0) | (v2 == 0) | (v3 == 0), 0)) { \
+      FIRST(v0, n0, k0);                          \
+      FIRST(v1, n1, k1);                          \
+      FIRST(v2, n2, k2);                          \
+      FIRST(v3, n3, k3);                          \
+    }                                             \
   } while (0)
 
 // the row stride a constant (one copy per shift): the matrices' corners fold into the accesses'
@@ -192,10 +192,12 @@ i32 texture_object(i32 k) {
     i32 *p0 = (i32 *)((char *)cm + b0), *p1 = (i32 *)((char *)(cm + c1) + b1);                   \
     i32 *p2 = (i32 *)((char *)(cm + c2) + b2), *p3 = (i32 *)((char *)(cm + c3) + b3);            \
     const i32 v0 = (*p0)++, v1 = (*p1)++, v2 = (*p2)++, v3 = (*p3)++;                            \
-    FIRST(v0, n0, b0 >> 2);                                                                      \
-    FIRST(v1, n1, c1 + (b1 >> 2));                                                               \
-    FIRST(v2, n2, c2 + (b2 >> 2));                                                               \
-    FIRST(v3, n3, c3 + (b3 >> 2));                                                               \
+    if (__builtin_expect((v0 == 0) | (v1 == 0) | (v2 == 0) | (v3 == 0), 0)) {                    \
+      FIRST(v0, n0, b0 >> 2);                                                                    \
+      FIRST(v1, n1, c1 + (b1 >> 2));                                                             \
+      FIRST(v2, n2, c2 + (b2 >> 2));                                                             \
+      FIRST(v3, n3, c3 + (b3 >> 2));                                                             \
+    }                                                                                            \
   } while (0)
 
 static inline __attribute__((always_inline)) void count_shift(const i32 shift, const i32 *off) {
