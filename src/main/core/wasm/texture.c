@@ -31,7 +31,7 @@ static struct {
   // scratch: the crop (zero where a pixel does not count), the counted pixels' runs
   u16 *crop;
   i32 *list;
-  // per direction 16 doubles of sums (texture.ts reads them)
+  // the current object and scale's sums, 16 doubles per direction
   double *out;
   // counts ≥ LOG2_SIZE met on the recording pass, and their logs for the second
   double *bigval, *biglog;
@@ -57,11 +57,11 @@ static double lg(double n) {
  * A computation's inputs and scratch (texture.ts allocates them all before, so the memory does not
  * grow after it): grey levels, the index's start/pixels/bbox (pixels may be 0 when every object is
  * dense), the crop of crop_size levels (cleared here), the runs' list of 2·max_pixels,
- * out of 64 doubles, bigval/biglog of max_big.
+ * bigval/biglog of max_big.
  */
 __attribute__((export_name("texture_begin")))
 void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, const i32 *bbox, i32 M, i32 ignore, u16 *crop, i32 crop_size, i32 *list,
-                   double *out, double *bigval, double *biglog) {
+                   double *bigval, double *biglog) {
   S.grey = grey;
   S.w = w;
   S.start = start;
@@ -71,7 +71,6 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
   S.ignore = ignore;
   S.crop = crop;
   S.list = list;
-  S.out = out;
   S.bigval = bigval;
   S.biglog = biglog;
   S.bw = S.bh = S.cw = 0;
@@ -83,10 +82,9 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
  * Object k's crop (level − gmin + 1, 0 where a pixel does not count, margins of M left, right and
  * below) and, unless it fills its box with every pixel counted, the counted pixels as runs along
  * the rows in raster order (crop positions start, end). Clears the previous object's crop first.
- * Returns the object's largest level.
  */
 __attribute__((export_name("texture_object")))
-i32 texture_object(i32 k) {
+void texture_object(i32 k) {
   const i32 M = S.M, w = S.w, ignore = S.ignore;
   u16 *crop = S.crop;
   __builtin_memset(crop, 0, 2u * S.cw * (S.bh + M));
@@ -150,7 +148,6 @@ i32 texture_object(i32 k) {
   S.cw = cw;
   S.m = m;
   S.dense = dense;
-  return gmax;
 }
 
 /**
@@ -356,6 +353,7 @@ static void sums(i32 d) {
   o[12] = sumAvg;
   o[13] = sumSq;
   o[14] = sEnt;
+  o[15] = S.gmax + 1;
 }
 
 static void clear_counts(void) {
@@ -369,7 +367,8 @@ static void clear_counts(void) {
  * the counts stay, and texture_resum finishes with their logs.
  */
 __attribute__((export_name("texture_scale")))
-i32 texture_scale(i32 scale) {
+i32 texture_scale(i32 scale, double *out) {
+  S.out = out;
   const i32 cw = S.cw;
   const i32 off[4] = {scale, scale * cw + scale, scale * cw, scale * cw - scale};
   count_pairs(off);
@@ -400,4 +399,77 @@ void texture_resum(void) {
   for (i32 d = 0; d < 4; d++) sums(d);
   S.replay = 0;
   clear_counts();
+}
+
+/**
+ * The Haralick features of cnt entries (object, scale, direction) from their sums (raw, 16 doubles
+ * each; entry e = (scale·n + object)·4 + direction) and lg[e] = log2 T (texture.ts's Math.log2):
+ * every feature but InfoMeas2 into res, feature f of scale s at res[((s·13 + f)·4 + d)·n + object],
+ * and lg[e] becomes the argument of InfoMeas2's exp. The formulas are texture.ts's, in its order.
+ * T = 0 marks an object with no pair in some direction: every feature 0 (CellProfiler's, when
+ * mahotas raises).
+ */
+__attribute__((export_name("texture_finish")))
+void texture_finish(const double *raw, double *lg, i32 cnt, i32 n, double *res) {
+  for (i32 e = 0; e < cnt; e++) {
+    const double *o = raw + 16 * e;
+    const i32 d = e & 3, k = (e >> 2) % n, si = (e >> 2) / n;
+    double *r = res + (si * 52 + d) * n + k;  // feature f at r[4·f·n]
+    const double T = o[0];
+    if (T == 0) {
+      for (i32 f = 0; f < 13; f++) r[4 * f * n] = 0;
+      lg[e] = 0;
+      continue;
+    }
+    const double log2T = lg[e];
+    const double asm_ = o[1] / (T * T);
+    const double ent = log2T - o[2] / T;
+    const double idmv = o[3] / T;
+    const double sij = o[4] / T;
+    const double ux = o[5] / T;
+    // one grey level: the entropies and the variance are exactly 0
+    const i32 single = o[8] == 1;
+    const double vx = single ? 0 : o[6] / T - ux * ux;
+    const double sx = __builtin_sqrt(vx);
+    const double contrast = o[9] / T;
+    const double dm2 = o[10] / (T * T);
+    const double sumAvg = o[12] / T;
+    const double sumSq = o[13] / T;
+    const double side = o[15];
+    const double dm = 1 / side;
+    const double diffVar = dm2 / side - dm * dm;
+    const double hx = single ? 0 : log2T - o[7] / T;
+    const double hxy1 = 2 * hx, hxy2 = hx + hx;
+    const double e0 = single ? 0 : ent;
+    r[0] = asm_;
+    r[4 * n] = contrast;
+    r[8 * n] = sx == 0 ? 1 : (sij - ux * ux) / sx / sx;
+    r[12 * n] = vx;
+    r[16 * n] = idmv;
+    r[20 * n] = sumAvg;
+    r[24 * n] = sumSq - sumAvg * sumAvg;
+    r[28 * n] = log2T - o[14] / T;
+    r[32 * n] = e0;
+    r[36 * n] = diffVar;
+    r[40 * n] = log2T - o[11] / T;
+    r[44 * n] = hx == 0 ? e0 - hxy1 : (e0 - hxy1) / hx;
+    lg[e] = -2 * (hxy2 - e0);
+  }
+}
+
+/**
+ * InfoMeas2 = √max(0, 1 − ex[e]) with ex[e] texture.ts's Math.exp of texture_finish's argument, then
+ * every non-finite feature 0 (CellProfiler stores them so).
+ */
+__attribute__((export_name("texture_finish2")))
+void texture_finish2(const double *raw, const double *ex, i32 cnt, i32 n, double *res) {
+  for (i32 e = 0; e < cnt; e++) {
+    const i32 d = e & 3, k = (e >> 2) % n, si = (e >> 2) / n;
+    const double x = 1 - ex[e];
+    res[(si * 52 + 48 + d) * n + k] = raw[16 * e] == 0 ? 0 : __builtin_sqrt(x > 0 ? x : 0);
+  }
+  for (i32 t = 0, e = 13 * cnt; t < e; t++) {
+    const double v = res[t];
+    if (!(v - v == 0)) res[t] = 0;
+  }
 }
