@@ -1,9 +1,11 @@
 // MeasureTexture's kernels (core/features/texture.ts): per object the padded crop of grey levels,
-// the four directions' co-occurrence counts at one scale, and the sums the Haralick features are
-// made of. The sums run in the TypeScript loops' order, in doubles, with no fused multiply-add
-// (WebAssembly has none), so they are the bits those loops gave. log2 is not in the module: counts
-// below LOG2_SIZE read the table texture.ts fills once per instance; larger ones (the whole image's)
-// are collected on a first pass, and texture.ts passes their Math.log2 back for a second one.
+// the four directions' co-occurrence counts at one scale, the sums the Haralick features are made
+// of, and the features from those sums. Everything runs in the TypeScript formulas' order, in
+// doubles, with no fused multiply-add (WebAssembly has none), so the results are the bits those
+// loops gave. log2 and exp are not in the module: counts below LOG2_SIZE read the table texture.ts
+// fills once per instance; larger ones (the whole image's) are collected on a first pass, and
+// texture.ts passes their Math.log2 back for a second one; log2 T and InfoMeas2's exp come from
+// texture.ts between texture_finish and texture_finish2.
 #include <wasm_simd128.h>
 #include "arena.h"
 
@@ -272,7 +274,8 @@ static i32 drop_uncounted(i32 from, i32 n, i32 mask) {
 /**
  * Direction d's sums into out[16·d ..]: T (twice the pairs), Σ S², Σ S·log2 S, Σ S/(1+(i−j)²),
  * Σ i·j·S, then on p_x Σ i·n, Σ i²·n, Σ n·log2 n, the levels used, on p_{x−y} Σ i²·n, Σ n²,
- * Σ n·log2 n, on p_{x+y} Σ i·n, Σ i²·n, Σ n·log2 n (n the integer counts; S symmetric).
+ * Σ n·log2 n, on p_{x+y} Σ i·n, Σ i²·n, Σ n·log2 n (n the integer counts; S symmetric), and the
+ * side of mahotas' matrix (largest level + 1).
  */
 static void sums(i32 d) {
   const i32 shift = S.shift, base = d << (2 * shift), end = base + S.nt[d], mask = (1 << shift) - 1;
