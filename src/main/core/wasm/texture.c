@@ -315,11 +315,12 @@ static void sums(i32 d) {
     sc2 += cells * sv * sv;
     clc += cells * sv * lg(sv);
   }
+  // empty levels are not skipped: their terms are +0, which leaves these sums (+0 or positive) as
+  // the skipping loops had them, and the loops run without a branch on the data
   double ux = 0, vx = 0, hxc = 0, used = 0;
   for (i32 i = lo; i <= hi; i++) {
     const double n = px[i];
-    if (n == 0) continue;
-    used++;
+    used += n != 0;
     ux += i * n;
     vx += (double)(i * i) * n;
     hxc += n * lg(n);
@@ -327,7 +328,6 @@ static void sums(i32 d) {
   double contrast = 0, dm2 = 0, dEnt = 0;
   for (i32 i = 0; i <= dmax; i++) {
     const double n = pdiff[i];
-    if (n == 0) continue;
     contrast += (double)(i * i) * n;
     dm2 += n * n;
     dEnt += n * lg(n);
@@ -335,7 +335,6 @@ static void sums(i32 d) {
   double sumAvg = 0, sumSq = 0, sEnt = 0;
   for (i32 i = 2 * lo; i <= 2 * hi; i++) {
     const double n = psum[i];
-    if (n == 0) continue;
     sumAvg += i * n;
     sumSq += (double)(i * i) * n;
     sEnt += n * lg(n);
