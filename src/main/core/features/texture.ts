@@ -70,9 +70,10 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     maxArea = Math.max(maxArea, area);
     if (ignoreZeros || area !== (bbox[4 * k + 2] - bbox[4 * k] + 1) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 1)) maxPixels = Math.max(maxPixels, area);
   }
-  // texture.c builds each object's crop, counts the pairs and makes the sums; the logs of counts it
-  // has no table for, and every step that needs log2 or exp, are done here. Everything it needs is
-  // allocated first, so the memory does not grow and the views stay valid through the loop.
+  // texture.c builds each object's crop, counts the pairs, makes the sums and the features from
+  // them; what needs log2 or exp is done here, on its numbers: the logs of the counts it has no
+  // table for, log2 T, and InfoMeas2's exp. Everything it needs is allocated first, so the memory
+  // does not grow and the views stay valid.
   const tk = textureKernel();
   const ex = tk.exports;
   if (!log2Filled) {
@@ -81,80 +82,34 @@ export function measureTexture(ix: ObjectIndex, grey: Uint16Array, channel: stri
     log2Filled = true;
   }
   tk.reset();
+  const ns = scales.length, cnt = 4 * n * ns;
   const pGrey = tk.alloc(2 * grey.length);
   const pStart = tk.put(start), pBbox = tk.put(bbox);
   // every object dense (the whole image): the crops are read off the boxes, no pixel list needed
   const pPixels = maxPixels > 0 || n === 0 ? tk.put(pixels) : 0;
-  const pCrop = tk.alloc(2 * maxCrop), pList = tk.alloc(8 * maxPixels), pOut = tk.alloc(8 * 64);
+  const pCrop = tk.alloc(2 * maxCrop), pList = tk.alloc(8 * maxPixels);
   const maxBig = (maxArea >> 11) + 64;
   const pBigval = tk.alloc(8 * maxBig), pBiglog = tk.alloc(8 * maxBig);
+  const pRaw = tk.alloc(8 * 16 * cnt), pLg = tk.alloc(8 * cnt), pRes = tk.alloc(8 * 13 * cnt);
   new Uint16Array(ex.memory.buffer, pGrey, grey.length).set(grey);
-  ex.texture_begin(pGrey, w, pStart, pPixels, pBbox, M, ignoreZeros ? 1 : 0, pCrop, maxCrop, pList, pOut, pBigval, pBiglog);
-  const raw = tk.f64(pOut, 64), bigval = tk.f64(pBigval, maxBig), biglog = tk.f64(pBiglog, maxBig);
+  ex.texture_begin(pGrey, w, pStart, pPixels, pBbox, M, ignoreZeros ? 1 : 0, pCrop, maxCrop, pList, pBigval, pBiglog);
+  const bigval = tk.f64(pBigval, maxBig), biglog = tk.f64(pBiglog, maxBig);
   for (let k = 0; k < n; k++) {
-    const gmax = ex.texture_object(k);
-    for (let si = 0; si < scales.length; si++) {
-      const vals = blocks[si].values;
-      const nbig = ex.texture_scale(scales[si]);
+    ex.texture_object(k);
+    for (let si = 0; si < ns; si++) {
+      const nbig = ex.texture_scale(scales[si], pRaw + 8 * 64 * (si * n + k));
       if (nbig > 0) {
         for (let t = 0; t < nbig; t++) biglog[t] = log2(bigval[t]);
         ex.texture_resum();
       }
-      // no pixel pair in some direction: mahotas raises, CellProfiler stores 0
-      if (raw[0] === 0) {
-        for (let f = 0; f < 52; f++) vals[f][k] = 0;
-        continue;
-      }
-      const side = gmax + 1;
-      for (let d = 0; d < 4; d++) {
-        // the sums (texture.c's sums()): counts n of S, p_x, p_{x−y}, p_{x+y}; p = n/T
-        const o = 16 * d;
-        const T = raw[o];
-        const asm = raw[o + 1] / (T * T);
-        const log2T = log2(T);
-        const ent = log2T - raw[o + 2] / T;
-        const idm = raw[o + 3] / T;
-        const sij = raw[o + 4] / T;
-        // entropies H = log2 T − Σ n·log2 n / T. S is symmetric, so py = px (HY = HX) and
-        // HXY1 = −Σ p_ij·log2(px_i·py_j) = 2·HX.
-        const ux = raw[o + 5] / T;
-        // one grey level: the entropies and the variance are exactly 0 (mahotas' special cases
-        // key on that 0, which the count-based formulas only reach up to round-off)
-        const single = raw[o + 8] === 1;
-        const vx = single ? 0 : raw[o + 6] / T - ux * ux;
-        const uy = ux, vy = vx;
-        const sx = Math.sqrt(vx), sy = Math.sqrt(vy);
-        const contrast = raw[o + 9] / T;
-        const dm2 = raw[o + 10] / (T * T);
-        const sumAvg = raw[o + 12] / T;
-        const sumSq = raw[o + 13] / T;
-        // mahotas takes the variance of the whole p_{x−y} vector (length gmax+1, summing to 1)
-        const dm = 1 / side;
-        const diffVar = dm2 / side - dm * dm;
-        const hx = single ? 0 : log2T - raw[o + 7] / T;
-        const hy = hx;
-        const hxy1 = 2 * hx;
-        // mahotas' HXY2 = −Σ px_i·py_j·log2(px_i·py_j), which is HX + HY for normalised marginals
-        const hxy2 = hx + hy;
-        vals[d][k] = asm;
-        vals[4 + d][k] = contrast;
-        vals[8 + d][k] = sx === 0 || sy === 0 ? 1 : (sij - ux * uy) / sx / sy;
-        vals[12 + d][k] = vx;
-        vals[16 + d][k] = idm;
-        vals[20 + d][k] = sumAvg;
-        vals[24 + d][k] = sumSq - sumAvg * sumAvg;
-        vals[28 + d][k] = log2T - raw[o + 14] / T;
-        vals[32 + d][k] = single ? 0 : ent;
-        vals[36 + d][k] = diffVar;
-        vals[40 + d][k] = log2T - raw[o + 11] / T;
-        const e = single ? 0 : ent;
-        // mahotas skips the division when both marginal entropies are 0
-        vals[44 + d][k] = Math.max(hx, hy) === 0 ? e - hxy1 : (e - hxy1) / Math.max(hx, hy);
-        vals[48 + d][k] = Math.sqrt(Math.max(0, 1 - Math.exp(-2 * (hxy2 - e))));
-      }
     }
   }
-  // CellProfiler stores any non-finite Haralick value as 0
-  for (const block of blocks) for (const v of block.values) for (let k = 0; k < v.length; k++) if (!Number.isFinite(v[k])) v[k] = 0;
+  const raw = tk.f64(pRaw, 16 * cnt), lg = tk.f64(pLg, cnt);
+  for (let e = 0; e < cnt; e++) lg[e] = raw[16 * e] ? log2(raw[16 * e]) : 0;
+  ex.texture_finish(pRaw, pLg, cnt, n, pRes);
+  for (let e = 0; e < cnt; e++) lg[e] = Math.exp(lg[e]);
+  ex.texture_finish2(pRaw, pLg, cnt, n, pRes);
+  const res = tk.f64(pRes, 13 * cnt);
+  for (let si = 0; si < ns; si++) blocks[si].values.forEach((v, j) => v.set(res.subarray((si * 52 + j) * n, (si * 52 + j + 1) * n)));
   return blocks;
 }

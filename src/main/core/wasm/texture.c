@@ -1,9 +1,11 @@
 // MeasureTexture's kernels (core/features/texture.ts): per object the padded crop of grey levels,
-// the four directions' co-occurrence counts at one scale, and the sums the Haralick features are
-// made of. The sums run in the TypeScript loops' order, in doubles, with no fused multiply-add
-// (WebAssembly has none), so they are the bits those loops gave. log2 is not in the module: counts
-// below LOG2_SIZE read the table texture.ts fills once per instance; larger ones (the whole image's)
-// are collected on a first pass, and texture.ts passes their Math.log2 back for a second one.
+// the four directions' co-occurrence counts at one scale, the sums the Haralick features are made
+// of, and the features from those sums. Everything runs in the TypeScript formulas' order, in
+// doubles, with no fused multiply-add (WebAssembly has none), so the results are the bits those
+// loops gave. log2 and exp are not in the module: counts below LOG2_SIZE read the table texture.ts
+// fills once per instance; larger ones (the whole image's) are collected on a first pass, and
+// texture.ts passes their Math.log2 back for a second one; log2 T and InfoMeas2's exp come from
+// texture.ts between texture_finish and texture_finish2.
 #include <wasm_simd128.h>
 #include "arena.h"
 
@@ -31,7 +33,7 @@ static struct {
   // scratch: the crop (zero where a pixel does not count), the counted pixels' runs
   u16 *crop;
   i32 *list;
-  // per direction 16 doubles of sums (texture.ts reads them)
+  // the current object and scale's sums, 16 doubles per direction
   double *out;
   // counts ≥ LOG2_SIZE met on the recording pass, and their logs for the second
   double *bigval, *biglog;
@@ -57,11 +59,11 @@ static double lg(double n) {
  * A computation's inputs and scratch (texture.ts allocates them all before, so the memory does not
  * grow after it): grey levels, the index's start/pixels/bbox (pixels may be 0 when every object is
  * dense), the crop of crop_size levels (cleared here), the runs' list of 2·max_pixels,
- * out of 64 doubles, bigval/biglog of max_big.
+ * bigval/biglog of max_big.
  */
 __attribute__((export_name("texture_begin")))
 void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, const i32 *bbox, i32 M, i32 ignore, u16 *crop, i32 crop_size, i32 *list,
-                   double *out, double *bigval, double *biglog) {
+                   double *bigval, double *biglog) {
   S.grey = grey;
   S.w = w;
   S.start = start;
@@ -71,7 +73,6 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
   S.ignore = ignore;
   S.crop = crop;
   S.list = list;
-  S.out = out;
   S.bigval = bigval;
   S.biglog = biglog;
   S.bw = S.bh = S.cw = 0;
@@ -83,10 +84,9 @@ void texture_begin(const u16 *grey, i32 w, const i32 *start, const i32 *pixels, 
  * Object k's crop (level − gmin + 1, 0 where a pixel does not count, margins of M left, right and
  * below) and, unless it fills its box with every pixel counted, the counted pixels as runs along
  * the rows in raster order (crop positions start, end). Clears the previous object's crop first.
- * Returns the object's largest level.
  */
 __attribute__((export_name("texture_object")))
-i32 texture_object(i32 k) {
+void texture_object(i32 k) {
   const i32 M = S.M, w = S.w, ignore = S.ignore;
   u16 *crop = S.crop;
   __builtin_memset(crop, 0, 2u * S.cw * (S.bh + M));
@@ -95,7 +95,7 @@ i32 texture_object(i32 k) {
   const i32 p0 = S.start[k], p1 = S.start[k + 1];
   const i32 dense = !ignore && p1 - p0 == bw * bh;
   const u16 *grey = S.grey;
-  i32 gmax = 0, gmin = 1 << 30;
+  i32 gmax = 0, gmin = 1 << 30, m = 0;
   if (dense) {
     // the object is its box: its pixels are the box's, in raster order
     for (i32 y = 0; y < bh; y++) {
@@ -106,24 +106,15 @@ i32 texture_object(i32 k) {
         if (a < gmin) gmin = a;
       }
     }
-  } else {
-    for (i32 p = p0; p < p1; p++) {
-      const i32 a = grey[S.pixels[p]];
-      if (a > gmax) gmax = a;
-      if ((a || !ignore) && a < gmin) gmin = a;
-    }
-  }
-  const i32 R = gmax >= gmin ? gmax - gmin + 1 : 1;
-  const i32 shift = 32 - __builtin_clz((u32)R);
-  i32 m = 0;
-  if (dense) {
     for (i32 y = 0; y < bh; y++) {
       const u16 *g = grey + (y0 + y) * w + x0;
       u16 *c = crop + y * cw + M;
       for (i32 x = 0; x < bw; x++) c[x] = (u16)(g[x] - gmin + 1);
     }
   } else {
-    // the counted pixels as runs along rows (crop positions [start, end)), in raster order
+    // one pass over the pixels: the crop gets level + 1 (gmin is not known yet) and the counted
+    // pixels' runs along rows (crop positions [start, end)), in raster order; then gmin comes off
+    // the runs. Uncounted pixels are 0 and cannot raise gmax.
     i32 *list = S.list;
     i32 last = -2;
     for (i32 p = p0, y = y0, rowStart = y0 * w; p < p1; p++) {
@@ -134,8 +125,10 @@ i32 texture_object(i32 k) {
       }
       const i32 a = grey[i];
       if (!a && ignore) continue;
+      if (a > gmax) gmax = a;
+      if (a < gmin) gmin = a;
       const i32 q = (y - y0) * cw + (i - rowStart - x0) + M;
-      crop[q] = (u16)(a - gmin + 1);
+      crop[q] = (u16)(a + 1);
       if (q != last + 1) {
         if (m) list[2 * m - 1] = last + 1;
         list[2 * m++] = q;
@@ -143,7 +136,12 @@ i32 texture_object(i32 k) {
       last = q;
     }
     if (m) list[2 * m - 1] = last + 1;
+    const u16 g0 = (u16)gmin;
+    for (i32 t = 0; t < 2 * m; t += 2)
+      for (i32 q = list[t], e = list[t + 1]; q < e; q++) crop[q] -= g0;
   }
+  const i32 R = gmax >= gmin ? gmax - gmin + 1 : 1;
+  const i32 shift = 32 - __builtin_clz((u32)R);
   S.gmin = gmin;
   S.gmax = gmax;
   S.shift = shift;
@@ -152,7 +150,6 @@ i32 texture_object(i32 k) {
   S.cw = cw;
   S.m = m;
   S.dense = dense;
-  return gmax;
 }
 
 /**
@@ -172,10 +169,12 @@ i32 texture_object(i32 k) {
     const i32 k3 = c3 + (r) + crop[(q) + o3];     \
     const i32 v0 = cm[k0]++, v1 = cm[k1]++;       \
     const i32 v2 = cm[k2]++, v3 = cm[k3]++;       \
-    FIRST(v0, n0, k0);                            \
-    FIRST(v1, n1, k1);                            \
-    FIRST(v2, n2, k2);                            \
-    FIRST(v3, n3, k3);                            \
+    if (__builtin_expect((v0 == 0) | (v1 == 0) | (v2 == 0) | (v3 == 0), 0)) { \
+      FIRST(v0, n0, k0);                          \
+      FIRST(v1, n1, k1);                          \
+      FIRST(v2, n2, k2);                          \
+      FIRST(v3, n3, k3);                          \
+    }                                             \
   } while (0)
 
 // the row stride a constant (one copy per shift): the matrices' corners fold into the accesses'
@@ -192,10 +191,12 @@ i32 texture_object(i32 k) {
     i32 *p0 = (i32 *)((char *)cm + b0), *p1 = (i32 *)((char *)(cm + c1) + b1);                   \
     i32 *p2 = (i32 *)((char *)(cm + c2) + b2), *p3 = (i32 *)((char *)(cm + c3) + b3);            \
     const i32 v0 = (*p0)++, v1 = (*p1)++, v2 = (*p2)++, v3 = (*p3)++;                            \
-    FIRST(v0, n0, b0 >> 2);                                                                      \
-    FIRST(v1, n1, c1 + (b1 >> 2));                                                               \
-    FIRST(v2, n2, c2 + (b2 >> 2));                                                               \
-    FIRST(v3, n3, c3 + (b3 >> 2));                                                               \
+    if (__builtin_expect((v0 == 0) | (v1 == 0) | (v2 == 0) | (v3 == 0), 0)) {                    \
+      FIRST(v0, n0, b0 >> 2);                                                                    \
+      FIRST(v1, n1, c1 + (b1 >> 2));                                                             \
+      FIRST(v2, n2, c2 + (b2 >> 2));                                                             \
+      FIRST(v3, n3, c3 + (b3 >> 2));                                                             \
+    }                                                                                            \
   } while (0)
 
 static inline __attribute__((always_inline)) void count_shift(const i32 shift, const i32 *off) {
@@ -273,7 +274,8 @@ static i32 drop_uncounted(i32 from, i32 n, i32 mask) {
 /**
  * Direction d's sums into out[16·d ..]: T (twice the pairs), Σ S², Σ S·log2 S, Σ S/(1+(i−j)²),
  * Σ i·j·S, then on p_x Σ i·n, Σ i²·n, Σ n·log2 n, the levels used, on p_{x−y} Σ i²·n, Σ n²,
- * Σ n·log2 n, on p_{x+y} Σ i·n, Σ i²·n, Σ n·log2 n (n the integer counts; S symmetric).
+ * Σ n·log2 n, on p_{x+y} Σ i·n, Σ i²·n, Σ n·log2 n (n the integer counts; S symmetric), and the
+ * side of mahotas' matrix (largest level + 1).
  */
 static void sums(i32 d) {
   const i32 shift = S.shift, base = d << (2 * shift), end = base + S.nt[d], mask = (1 << shift) - 1;
@@ -313,11 +315,12 @@ static void sums(i32 d) {
     sc2 += cells * sv * sv;
     clc += cells * sv * lg(sv);
   }
+  // empty levels are not skipped: their terms are +0, which leaves these sums (+0 or positive) as
+  // the skipping loops had them, and the loops run without a branch on the data
   double ux = 0, vx = 0, hxc = 0, used = 0;
   for (i32 i = lo; i <= hi; i++) {
     const double n = px[i];
-    if (n == 0) continue;
-    used++;
+    used += n != 0;
     ux += i * n;
     vx += (double)(i * i) * n;
     hxc += n * lg(n);
@@ -325,7 +328,6 @@ static void sums(i32 d) {
   double contrast = 0, dm2 = 0, dEnt = 0;
   for (i32 i = 0; i <= dmax; i++) {
     const double n = pdiff[i];
-    if (n == 0) continue;
     contrast += (double)(i * i) * n;
     dm2 += n * n;
     dEnt += n * lg(n);
@@ -333,7 +335,6 @@ static void sums(i32 d) {
   double sumAvg = 0, sumSq = 0, sEnt = 0;
   for (i32 i = 2 * lo; i <= 2 * hi; i++) {
     const double n = psum[i];
-    if (n == 0) continue;
     sumAvg += i * n;
     sumSq += (double)(i * i) * n;
     sEnt += n * lg(n);
@@ -354,6 +355,7 @@ static void sums(i32 d) {
   o[12] = sumAvg;
   o[13] = sumSq;
   o[14] = sEnt;
+  o[15] = S.gmax + 1;
 }
 
 static void clear_counts(void) {
@@ -367,7 +369,8 @@ static void clear_counts(void) {
  * the counts stay, and texture_resum finishes with their logs.
  */
 __attribute__((export_name("texture_scale")))
-i32 texture_scale(i32 scale) {
+i32 texture_scale(i32 scale, double *out) {
+  S.out = out;
   const i32 cw = S.cw;
   const i32 off[4] = {scale, scale * cw + scale, scale * cw, scale * cw - scale};
   count_pairs(off);
@@ -398,4 +401,77 @@ void texture_resum(void) {
   for (i32 d = 0; d < 4; d++) sums(d);
   S.replay = 0;
   clear_counts();
+}
+
+/**
+ * The Haralick features of cnt entries (object, scale, direction) from their sums (raw, 16 doubles
+ * each; entry e = (scale·n + object)·4 + direction) and lg[e] = log2 T (texture.ts's Math.log2):
+ * every feature but InfoMeas2 into res, feature f of scale s at res[((s·13 + f)·4 + d)·n + object],
+ * and lg[e] becomes the argument of InfoMeas2's exp. The formulas are texture.ts's, in its order.
+ * T = 0 marks an object with no pair in some direction: every feature 0 (CellProfiler's, when
+ * mahotas raises).
+ */
+__attribute__((export_name("texture_finish")))
+void texture_finish(const double *raw, double *lg, i32 cnt, i32 n, double *res) {
+  for (i32 e = 0; e < cnt; e++) {
+    const double *o = raw + 16 * e;
+    const i32 d = e & 3, k = (e >> 2) % n, si = (e >> 2) / n;
+    double *r = res + (si * 52 + d) * n + k;  // feature f at r[4·f·n]
+    const double T = o[0];
+    if (T == 0) {
+      for (i32 f = 0; f < 13; f++) r[4 * f * n] = 0;
+      lg[e] = 0;
+      continue;
+    }
+    const double log2T = lg[e];
+    const double asm_ = o[1] / (T * T);
+    const double ent = log2T - o[2] / T;
+    const double idmv = o[3] / T;
+    const double sij = o[4] / T;
+    const double ux = o[5] / T;
+    // one grey level: the entropies and the variance are exactly 0
+    const i32 single = o[8] == 1;
+    const double vx = single ? 0 : o[6] / T - ux * ux;
+    const double sx = __builtin_sqrt(vx);
+    const double contrast = o[9] / T;
+    const double dm2 = o[10] / (T * T);
+    const double sumAvg = o[12] / T;
+    const double sumSq = o[13] / T;
+    const double side = o[15];
+    const double dm = 1 / side;
+    const double diffVar = dm2 / side - dm * dm;
+    const double hx = single ? 0 : log2T - o[7] / T;
+    const double hxy1 = 2 * hx, hxy2 = hx + hx;
+    const double e0 = single ? 0 : ent;
+    r[0] = asm_;
+    r[4 * n] = contrast;
+    r[8 * n] = sx == 0 ? 1 : (sij - ux * ux) / sx / sx;
+    r[12 * n] = vx;
+    r[16 * n] = idmv;
+    r[20 * n] = sumAvg;
+    r[24 * n] = sumSq - sumAvg * sumAvg;
+    r[28 * n] = log2T - o[14] / T;
+    r[32 * n] = e0;
+    r[36 * n] = diffVar;
+    r[40 * n] = log2T - o[11] / T;
+    r[44 * n] = hx == 0 ? e0 - hxy1 : (e0 - hxy1) / hx;
+    lg[e] = -2 * (hxy2 - e0);
+  }
+}
+
+/**
+ * InfoMeas2 = √max(0, 1 − ex[e]) with ex[e] texture.ts's Math.exp of texture_finish's argument, then
+ * every non-finite feature 0 (CellProfiler stores them so).
+ */
+__attribute__((export_name("texture_finish2")))
+void texture_finish2(const double *raw, const double *ex, i32 cnt, i32 n, double *res) {
+  for (i32 e = 0; e < cnt; e++) {
+    const i32 d = e & 3, k = (e >> 2) % n, si = (e >> 2) / n;
+    const double x = 1 - ex[e];
+    res[(si * 52 + 48 + d) * n + k] = raw[16 * e] == 0 ? 0 : __builtin_sqrt(x > 0 ? x : 0);
+  }
+  for (i32 t = 0, e = 13 * cnt; t < e; t++) {
+    const double v = res[t];
+    if (!(v - v == 0)) res[t] = 0;
+  }
 }
