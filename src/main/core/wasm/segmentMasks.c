@@ -1,5 +1,5 @@
-// segment/morphology.ts's fillHoles and segment/watershed.ts's seeded watershed by ranks: integer
-// floods over the image, with the TypeScript's visiting orders (the labels are the same).
+// segment/morphology.ts's fillHoles: integer floods over the image, in the TypeScript's visiting
+// order (the mask is the same).
 #include "arena.h"
 
 /** floods the unreached background (1) around p0, marking it reached (2); its pixels are left in stack[0..count) */
