@@ -364,7 +364,7 @@ done:
 
 // ---- radial.ts's propagation from each object's centre (MeasureObjectIntensityDistribution) ----
 
-/** three growable lists of crop pixels, one per bucket of ⌊distance⌋ mod 3 (radial.ts's RingBuckets) */
+/** three growable lists of crop pixels, one per bucket of ⌊distance⌋ mod 3 (see radial_geometry) */
 typedef struct {
   i32 *items[3];
   i32 size[3], cap[3];

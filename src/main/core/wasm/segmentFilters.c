@@ -69,3 +69,71 @@ void gaussian_blur(const float *src, i32 width, i32 height, const double *k, i32
   }
   arena_release(mark);
 }
+
+// The maximum filter: every maximum is `a > b ? a : b` as in filters.ts, which is f32x4.pmax(b, a)
+// lane by lane (b < a ? a : b), so ±0 and NaN come out as the TypeScript's do.
+static inline float pmax(float b, float a) { return b < a ? a : b; }
+
+/**
+ * Running maximum of window 2r + 1 along one row of len values, edges clipped (as if padded
+ * with −∞): van Herk / Gil–Werman. g and hh hold len + 2r values.
+ */
+static void row_max(const float *src, float *dst, i32 len, i32 r, float *g, float *hh) {
+  const i32 k = 2 * r + 1, m = len + 2 * r;
+  for (i32 t = 0; t < m; t++) g[t] = -__builtin_inff();
+  for (i32 t = 0; t < len; t++) g[r + t] = src[t];
+  for (i32 t = 0; t < m; t++) hh[t] = g[t];
+  // padded index t ↔ value t − r; maxima from each block's start (g) and to its end (hh)
+  for (i32 b = 0; b < m; b += k) {
+    const i32 e = m < b + k ? m : b + k;
+    for (i32 t = b + 1; t < e; t++) g[t] = pmax(g[t], g[t - 1]);
+    for (i32 t = e - 2; t >= b; t--) hh[t] = pmax(hh[t], hh[t + 1]);
+  }
+  // window of value x is padded [x, x + 2r]
+  for (i32 x = 0; x < len; x++) dst[x] = pmax(g[x + k - 1], hh[x]);
+}
+
+/** dst[x] = pmax(b[x], a[x]) over a row */
+static void row_pmax(float *dst, const float *b, const float *a, i32 width) {
+  i32 x = 0;
+  for (; x + 4 <= width; x += 4) wasm_v128_store(dst + x, wasm_f32x4_pmax(wasm_v128_load(b + x), wasm_v128_load(a + x)));
+  for (; x < width; x++) dst[x] = pmax(b[x], a[x]);
+}
+
+/** maxFilter (filters.ts): the square maximum filter of half-width r, separable, edges clipped */
+__attribute__((export_name("max_filter")))
+void max_filter(const float *src, i32 width, i32 height, i32 r, float *out) {
+  uintptr_t mark = arena_mark();
+  const uintptr_t n = (uintptr_t)width * height;
+  float *tmp = arena_take(4u * n), *gr = arena_take(4u * n), *hr = arena_take(4u * n);
+  float *g = arena_take(4u * (width + 2 * r)), *hh = arena_take(4u * (width + 2 * r));
+  for (i32 y = 0; y < height; y++) row_max(src + (uintptr_t)y * width, tmp + (uintptr_t)y * width, width, r, g, hh);
+  // columns, along whole rows: van Herk over blocks of k rows (running maxima from each block's
+  // first row, gr, and to its last, hr); a full window spans the end of one block and the start
+  // of the next. Clipped windows (the r rows at either edge) take their rows directly.
+  const i32 k = 2 * r + 1;
+  for (i32 b = 0; b < height; b += k) {
+    const i32 e = height < b + k ? height : b + k;
+    __builtin_memcpy(gr + (uintptr_t)b * width, tmp + (uintptr_t)b * width, 4u * width);
+    for (i32 t = b + 1; t < e; t++) {
+      const uintptr_t o = (uintptr_t)t * width;
+      row_pmax(gr + o, gr + o - width, tmp + o, width);
+    }
+    __builtin_memcpy(hr + (uintptr_t)(e - 1) * width, tmp + (uintptr_t)(e - 1) * width, 4u * width);
+    for (i32 t = e - 2; t >= b; t--) {
+      const uintptr_t o = (uintptr_t)t * width;
+      row_pmax(hr + o, hr + o + width, tmp + o, width);
+    }
+  }
+  for (i32 y = 0; y < height; y++) {
+    float *o = out + (uintptr_t)y * width;
+    if (y >= r && y + r < height) {
+      row_pmax(o, gr + (uintptr_t)(y + r) * width, hr + (uintptr_t)(y - r) * width, width);
+      continue;
+    }
+    const i32 lo = y - r > 0 ? y - r : 0, hi = y + r < height - 1 ? y + r : height - 1;
+    __builtin_memcpy(o, tmp + (uintptr_t)lo * width, 4u * width);
+    for (i32 t = lo + 1; t <= hi; t++) row_pmax(o, o, tmp + (uintptr_t)t * width, width);
+  }
+  arena_release(mark);
+}
