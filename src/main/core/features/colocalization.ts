@@ -110,18 +110,43 @@ function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
   return { rank: k.i32(pr, n), rankMax };
 }
 
-/** one pair's features per object, from coloc.c's coloc_pair over the two channels' pixels */
-export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {
-  if (!current || current.ix !== ix || a.set !== current.set || b.set !== current.set)
-    throw new Error(`colocalization: ${a.name} and ${b.name} are not both colocChannel's latest, for this object set`);
+/**
+ * Every pair (chans[i], chans[j]), i < j, in that order: one block of correlationNames each, per
+ * object, from coloc.c's coloc_pairs (all pairs of one object at once, over its pixels' values
+ * and ranks that colocChannel left in the kernel's memory).
+ */
+export function measureCorrelations(ix: ObjectIndex, chans: ColocChannel[]): FeatureBlock[] {
+  const cur = current;
+  for (const c of chans) if (!cur || cur.ix !== ix || c.set !== cur.set) throw new Error(`colocalization: channel ${c.name} is not one of colocChannel's latest, for this object set`);
   const n = ix.ids.length;
-  const block = newBlock(correlationNames(a.name, b.name), n);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < chans.length; i++) for (let j = i + 1; j < chans.length; j++) pairs.push([i, j]);
+  if (!pairs.length) return [];
   const k = colocKernel();
   const mark = k.exports.mark();
-  const out = k.alloc(64 * n);
-  k.exports.coloc_pair(a.v, b.v, a.rank, b.rank, a.stats, b.stats, current.start, n, Math.max(a.rankMax, b.rankMax) + 1, out);
-  const o = k.f64(out, 8 * n);
-  block.values.forEach((col, j) => col.set(o.subarray(j * n, (j + 1) * n)));
+  // the kernel takes pairs two at a time: an odd count repeats the last
+  const np = pairs.length + (pairs.length & 1);
+  const at = (j: number) => pairs[Math.min(j, pairs.length - 1)];
+  const out = Array.from({ length: pairs.length }, () => k.alloc(64 * n));
+  const ptrs = (a: number[]) => k.put(Int32Array.from(a));
+  k.exports.coloc_pairs(
+    ptrs(chans.map((c) => c.v)),
+    ptrs(chans.map((c) => c.rank)),
+    ptrs(chans.map((c) => c.stats)),
+    ptrs(Array.from({ length: np }, (_, j) => at(j)[0])),
+    ptrs(Array.from({ length: np }, (_, j) => at(j)[1])),
+    k.put(Float64Array.from({ length: np }, (_, j) => Math.max(chans[at(j)[0]].rankMax, chans[at(j)[1]].rankMax) + 1)),
+    np,
+    cur!.start,
+    n,
+    ptrs(Array.from({ length: np }, (_, j) => out[Math.min(j, pairs.length - 1)])),
+  );
+  const blocks = pairs.map(([i, j], q) => {
+    const block = newBlock(correlationNames(chans[i].name, chans[j].name), n);
+    const o = k.f64(out[q], 8 * n);
+    block.values.forEach((col, c) => col.set(o.subarray(c * n, (c + 1) * n)));
+    return block;
+  });
   k.exports.release(mark);
-  return block;
+  return blocks;
 }

@@ -1,10 +1,11 @@
 // MeasureColocalization's pixel passes (core/features/colocalization.ts): each channel gathered at
 // a compartment's object pixels with its per-object sums and its dense ranks (coloc_channel), then
-// per channel pair and object the correlation sums (coloc_pair). Two objects are summed at once,
-// one per f64x2 lane (lanes.h), each object's sums in the TypeScript loops' pixel order; a pixel
+// per object the correlation sums of every channel pair (coloc_pairs). Two sums run at once, one
+// per f64x2 lane (two objects, or two pairs), each in the TypeScript loops' pixel order; a pixel
 // below a threshold adds +0 where those loops skipped it, which leaves a sum started at +0 as it
 // was (such a sum is never −0). No fused multiply-add (WebAssembly has none), and √ is f64.sqrt,
 // so every output is the same bits as those loops gave.
+#include <wasm_simd128.h>
 #include "arena.h"
 
 typedef uint8_t u8;
@@ -173,61 +174,58 @@ i32 coloc_channel(const double *img, const void *lev, i32 kind, u32 count, const
 }
 
 /**
- * One channel pair (a: va, ra, stats sa; b likewise, as coloc_channel made them) over the
- * objects: out (8n) per object Correlation, Overlap, K A→B, K B→A, Manders A→B, B→A, RWC A→B,
- * B→A, with R = the ranks' count.
+ * Every channel pair of a compartment, object by object (each object's pixels of all channels
+ * then stay in cache for all its pairs), two pairs at once, one per f64x2 lane. Channel c: values
+ * v[c], ranks r[c], stats s[c] as coloc_channel made them; pair j: channels pa[j], pb[j] and the
+ * ranks' count R[j]; np even (the caller repeats a pair to make it so). out[j] (8n) per object
+ * Correlation, Overlap, K A→B, K B→A, Manders A→B, B→A, RWC A→B, B→A.
  */
-__attribute__((export_name("coloc_pair")))
-void coloc_pair(const double *A, const double *B, const i32 *ra, const i32 *rb, const double *sa, const double *sb, const i32 *start, i32 n, double R, double *out) {
-  v2 ma, mb, ta, tb, vab, aa, bb, ab, coA, coB, rwA, rwB;
-  m2 both;
-  const v2 RR = {R, R};
-#define P_INIT(j)                                                                        \
-  (ma[j] = sa[o[j]], mb[j] = sb[o[j]], ta[j] = sa[n + o[j]], tb[j] = sb[n + o[j]],      \
-   vab[j] = 0, aa[j] = 0, bb[j] = 0, ab[j] = 0, coA[j] = 0, coB[j] = 0, rwA[j] = 0,     \
-   rwB[j] = 0, both[j] = 0)
-#define P_COPY(d, f)                                                                     \
-  (ma[d] = ma[f], mb[d] = mb[f], ta[d] = ta[f], tb[d] = tb[f], vab[d] = vab[f],         \
-   aa[d] = aa[f], bb[d] = bb[f], ab[d] = ab[f], coA[d] = coA[f], coB[d] = coB[f],       \
-   rwA[d] = rwA[f], rwB[d] = rwB[f], both[d] = both[f])
-#define P_DONE(j)                                                                        \
-  do {                                                                                   \
-    const i32 k = o[j];                                                                  \
-    const double totA = sa[3 * n + k], totB = sb[3 * n + k];                            \
-    /* a constant channel has no variance (rounding can leave a tiny one: CellProfiler's is 0) */ \
-    out[k] = sa[4 * n + k] != 0 || sb[4 * n + k] != 0 ? js_nan() : vab[j] / (__builtin_sqrt(sa[2 * n + k]) * __builtin_sqrt(sb[2 * n + k])); \
-    /* no pixel above both thresholds: cp_measure reports 0s */                         \
-    const i32 any = both[j] != 0;                                                        \
-    out[n + k] = any ? ab[j] / __builtin_sqrt(aa[j] * bb[j]) : 0;                        \
-    out[2 * n + k] = any ? ab[j] / aa[j] : 0;                                            \
-    out[3 * n + k] = any ? ab[j] / bb[j] : 0;                                            \
-    out[4 * n + k] = coA[j] / totA;                                                      \
-    out[5 * n + k] = coB[j] / totB;                                                      \
-    out[6 * n + k] = rwA[j] / totA;                                                      \
-    out[7 * n + k] = rwB[j] / totB;                                                      \
-  } while (0)
-#define P_BODY(steps)                                                                    \
-  do {                                                                                   \
-    const double *x0 = A + p[0], *x1 = A + p[1], *y0 = B + p[0], *y1 = B + p[1];        \
-    const i32 *a0 = ra + p[0], *a1 = ra + p[1], *b0 = rb + p[0], *b1 = rb + p[1];       \
-    for (i32 u = 0; u < steps; u++) {                                                    \
-      const v2 x = {x0[u], x1[u]}, y = {y0[u], y1[u]};                                   \
-      vab += (x - ma) * (y - mb);                                                        \
-      const m2 in = (x >= ta) & (y >= tb);                                               \
-      both -= in;                                                                        \
-      aa += keep(x * x, in);                                                             \
-      bb += keep(y * y, in);                                                             \
-      ab += keep(x * y, in);                                                             \
-      coA += keep(x, in);                                                                \
-      coB += keep(y, in);                                                                \
-      const i32 d0 = a0[u] - b0[u], d1 = a1[u] - b1[u];                                  \
-      const v2 d = {(double)(d0 < 0 ? -d0 : d0), (double)(d1 < 0 ? -d1 : d1)};           \
-      const v2 wgt = (RR - d) / RR;                                                      \
-      rwA += keep(x * wgt, in);                                                          \
-      rwB += keep(y * wgt, in);                                                          \
-    }                                                                                    \
-  } while (0)
-  LANES(n, start, P_BODY, P_DONE, P_INIT, P_COPY);
+__attribute__((export_name("coloc_pairs")))
+void coloc_pairs(const double *const *v, const i32 *const *r, const double *const *s, const i32 *pa, const i32 *pb, const double *R, i32 np, const i32 *start, i32 n, double *const *out) {
+  for (i32 k = 0; k < n; k++) {
+    const i32 s0 = start[k], s1 = start[k + 1];
+    for (i32 j = 0; j < np; j += 2) {
+      const double *A0 = v[pa[j]], *A1 = v[pa[j + 1]], *B0 = v[pb[j]], *B1 = v[pb[j + 1]];
+      const i32 *a0 = r[pa[j]], *a1 = r[pa[j + 1]], *b0 = r[pb[j]], *b1 = r[pb[j + 1]];
+      const double *sa[2] = {s[pa[j]], s[pa[j + 1]]}, *sb[2] = {s[pb[j]], s[pb[j + 1]]};
+      const v2 ma = {sa[0][k], sa[1][k]}, mb = {sb[0][k], sb[1][k]};
+      const v2 ta = {sa[0][n + k], sa[1][n + k]}, tb = {sb[0][n + k], sb[1][n + k]};
+      const v2 RR = {R[j], R[j + 1]};
+      v2 vab = {0, 0}, aa = {0, 0}, bb = {0, 0}, ab = {0, 0}, coA = {0, 0}, coB = {0, 0}, rwA = {0, 0}, rwB = {0, 0};
+      m2 both = {0, 0};
+      for (i32 p = s0; p < s1; p++) {
+        const v2 x = {A0[p], A1[p]}, y = {B0[p], B1[p]};
+        vab += (x - ma) * (y - mb);
+        const m2 in = (x >= ta) & (y >= tb);
+        both -= in;
+        aa += keep(x * x, in);
+        bb += keep(y * y, in);
+        ab += keep(x * y, in);
+        coA += keep(x, in);
+        coB += keep(y, in);
+        // |rank A − rank B| exactly (ranks < 2³¹ − 1 apart), as a double
+        const v128_t dr = wasm_i32x4_abs(wasm_i32x4_sub(wasm_i32x4_make(a0[p], a1[p], 0, 0), wasm_i32x4_make(b0[p], b1[p], 0, 0)));
+        const v2 wgt = (RR - (v2)wasm_f64x2_convert_low_i32x4(dr)) / RR;
+        rwA += keep(x * wgt, in);
+        rwB += keep(y * wgt, in);
+      }
+      for (i32 l = 0; l < 2; l++) {
+        double *o = out[j + l];
+        const double totA = sa[l][3 * n + k], totB = sb[l][3 * n + k];
+        // a constant channel has no variance (rounding can leave a tiny one: CellProfiler's is 0)
+        o[k] = sa[l][4 * n + k] != 0 || sb[l][4 * n + k] != 0 ? js_nan() : vab[l] / (__builtin_sqrt(sa[l][2 * n + k]) * __builtin_sqrt(sb[l][2 * n + k]));
+        // no pixel above both thresholds: cp_measure reports 0s
+        const i32 any = both[l] != 0;
+        o[n + k] = any ? ab[l] / __builtin_sqrt(aa[l] * bb[l]) : 0;
+        o[2 * n + k] = any ? ab[l] / aa[l] : 0;
+        o[3 * n + k] = any ? ab[l] / bb[l] : 0;
+        o[4 * n + k] = coA[l] / totA;
+        o[5 * n + k] = coB[l] / totB;
+        o[6 * n + k] = rwA[l] / totA;
+        o[7 * n + k] = rwB[l] / totB;
+      }
+    }
+  }
 }
 
 /** the arena's end, and giving back what was taken after it (a channel's image and levels, once gathered) */

@@ -5,7 +5,7 @@ import wasm from './colocWasm';
 export interface ColocExports {
   memory: { buffer: ArrayBuffer };
   coloc_channel(img: number, lev: number, kind: number, count: number, px: number, start: number, n: number, frac: number, v: number, rank: number, stats: number): number;
-  coloc_pair(A: number, B: number, ra: number, rb: number, sa: number, sb: number, start: number, n: number, R: number, out: number): void;
+  coloc_pairs(v: number, r: number, s: number, pa: number, pb: number, R: number, np: number, start: number, n: number, out: number): void;
   mark(): number;
   release(mark: number): void;
 }
