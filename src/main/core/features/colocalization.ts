@@ -31,7 +31,7 @@ export const correlationNames = (a: string, b: string) => [
  * scaling is monotonic, so they rank the scaled values too) or a float image's dense ranks over
  * the whole image (`imageLevels`), shared by every compartment; with no levels (a float image
  * with a NaN) the values are sorted. A channel lives until colocChannel starts another object set
- * (another `ix`, or a channel name met again for the same one); measureCorrelation refuses it then.
+ * (another `ix`, or a channel name met again for the same one); measureCorrelations refuses it then.
  */
 export interface ColocChannel {
   name: string;
