@@ -1,6 +1,7 @@
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 import { denseRanksAt } from './denseRanks';
 import { sortKernel } from '../wasm/sort';
+import { colocKernel } from '../wasm/coloc';
 
 /**
  * CellProfiler 4.2 MeasureColocalization, per object, for one channel pair (A, B) on 0–1 images:
@@ -22,26 +23,30 @@ export const correlationNames = (a: string, b: string) => [
 ];
 
 /**
- * One channel over the objects of `ix`, as every pair it is in needs it: its values and dense
- * ranks (0 = smallest value over all object pixels of the image) gathered in ix.pixels order, and
- * per object the sums that depend on this channel alone (the same sums, in the same order, as a
- * per-pair pass would make). The ranks come from a presence table over the image's levels: an 8-
- * or 16-bit image's integer values (the 0–1 scaling is monotonic, so they rank the scaled values
- * too) or a float image's dense ranks over the whole image (`imageLevels`), shared by every
- * compartment; with no levels (a float image with a NaN) the values are sorted.
+ * One channel over the objects of `ix`, as every pair it is in needs it, kept in coloc.c's memory
+ * (colocChannel's pass): its values and dense ranks (0 = smallest value over all object pixels of
+ * the image) gathered in ix.pixels order, and per object the sums that depend on this channel
+ * alone (the same sums, in the same order, as a per-pair pass would make). The ranks come from
+ * the levels present among the image's levels: an 8- or 16-bit image's integer values (the 0–1
+ * scaling is monotonic, so they rank the scaled values too) or a float image's dense ranks over
+ * the whole image (`imageLevels`), shared by every compartment; with no levels (a float image
+ * with a NaN) the values are sorted. A channel lives until colocChannel starts another object set
+ * (another `ix`, or a channel name met again for the same one); measureCorrelations refuses it then.
  */
 export interface ColocChannel {
   name: string;
-  v: Float64Array;
-  rank: Int32Array;
+  /** the object set it belongs to (see `current`) */
+  set: number;
+  /** coloc.c memory: values (f64) and ranks (i32) per pixel of ix.pixels; per object mean, threshold, Σ(x − mean)², Σx over x ≥ threshold, constant (5 × n f64) */
+  v: number;
+  rank: number;
+  stats: number;
   rankMax: number;
-  /** per object: mean, 15 %-of-maximum threshold, Σ(x − mean)², Σ x over x ≥ threshold, constant */
-  mean: Float64Array;
-  thr: Float64Array;
-  ss: Float64Array;
-  tot: Float64Array;
-  flat: Uint8Array;
 }
+
+/** the object set whose channels coloc.c's memory holds: its pixel lists there, the channels made */
+let current: { ix: ObjectIndex; set: number; px: number; start: number; names: Set<string> } | null = null;
+let sets = 0;
 
 /** Integer levels of one channel's pixels, ordered as its values, and how many there can be. */
 export interface ImageLevels {
@@ -60,56 +65,35 @@ export function imageLevels(img: Float64Array, raw: { data: ArrayLike<number>; b
 }
 
 export function colocChannel(ix: ObjectIndex, name: string, img: Float64Array, levels: ImageLevels | null, thresholdPercent = 15): ColocChannel {
-  const { ids, start, pixels: px } = ix;
-  const n = ids.length;
-  const v = new Float64Array(px.length);
-  // with levels, each object's pixels are gathered once: values, their sums and extremes, and
-  // the levels present (ranked below)
-  const level = levels ? new Int32Array(px.length) : null;
-  const present = levels ? new Int32Array(levels.count) : null;
-  const data = levels ? levels.data : null;
-  const mean = new Float64Array(n), thr = new Float64Array(n), ss = new Float64Array(n), tot = new Float64Array(n);
-  const flat = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    const s0 = start[k], s1 = start[k + 1];
-    let s = 0, max = -Infinity, min = Infinity;
-    for (let p = s0; p < s1; p++) {
-      const i = px[p];
-      const x = img[i];
-      v[p] = x;
-      if (level) {
-        const l = data![i];
-        level[p] = l;
-        present![l] = 1;
-      }
-      s += x;
-      if (x > max) max = x;
-      if (x < min) min = x;
-    }
-    const m = s / (s1 - s0);
-    const t = (thresholdPercent / 100) * max;
-    let q = 0, above = 0;
-    for (let p = s0; p < s1; p++) {
-      const x = v[p];
-      q += (x - m) * (x - m);
-      if (x >= t) above += x;
-    }
-    mean[k] = m;
-    thr[k] = t;
-    ss[k] = q;
-    tot[k] = above;
-    flat[k] = min === max ? 1 : 0;
+  const k = colocKernel();
+  if (!current || current.ix !== ix || current.names.has(name)) {
+    k.reset();
+    current = { ix, set: ++sets, px: k.put(ix.pixels), start: k.put(ix.start), names: new Set() };
   }
-  const { rank, rankMax } = level ? denseLevels(level, present!) : sortedRanks(v);
-  return { name, v, rank, rankMax, mean, thr, ss, tot, flat };
-}
-
-/** dense ranks (0 = smallest) of the levels gathered at the object pixels, present: 1 at each of them; both replaced in place */
-function denseLevels(rank: Int32Array, present: Int32Array): { rank: Int32Array; rankMax: number } {
-  let r = -1;
-  for (let k = 0; k < present.length; k++) if (present[k]) present[k] = ++r;
-  for (let p = 0; p < rank.length; p++) rank[p] = present[rank[p]];
-  return { rank, rankMax: Math.max(0, r) };
+  current.names.add(name);
+  const n = ix.ids.length, m = ix.pixels.length;
+  const v = k.alloc(8 * m), rank = k.alloc(4 * m), stats = k.alloc(40 * n);
+  // the image and its levels only for the gather
+  const mark = k.exports.mark();
+  const pimg = k.put(img);
+  let kind = 0, plev = 0;
+  if (levels) {
+    const d = levels.data;
+    // the levels as they are where the kernel reads them (u8, u16); any others as i32
+    const [K, bytes, a] = d instanceof Uint8Array ? [1, 1, d] : d instanceof Uint16Array ? [2, 2, d] : [3, 4, d instanceof Int32Array ? d : Int32Array.from(d)];
+    kind = K;
+    plev = k.alloc(bytes * a.length);
+    const view = K === 1 ? new Uint8Array(k.exports.memory.buffer, plev, a.length) : K === 2 ? new Uint16Array(k.exports.memory.buffer, plev, a.length) : k.i32(plev, a.length);
+    view.set(a);
+  }
+  let rankMax = k.exports.coloc_channel(pimg, plev, kind, levels ? levels.count : 0, current.px, current.start, n, thresholdPercent / 100, v, rank, stats);
+  k.exports.release(mark);
+  if (!levels) {
+    const r = sortedRanks(k.f64(v, m));
+    k.i32(rank, m).set(r.rank);
+    rankMax = r.rankMax;
+  }
+  return { name, set: current.set, v, rank, stats, rankMax };
 }
 
 /**
@@ -123,50 +107,46 @@ function sortedRanks(v: Float64Array): { rank: Int32Array; rankMax: number } {
   k.reset();
   const pv = k.put(v), pr = k.alloc(4 * n);
   const rankMax = k.exports.sorted_ranks(pv, n, pr);
-  return { rank: k.i32(pr, n).slice(), rankMax };
+  return { rank: k.i32(pr, n), rankMax };
 }
 
-export function measureCorrelation(ix: ObjectIndex, a: ColocChannel, b: ColocChannel): FeatureBlock {
-  const { ids, start } = ix;
-  const n = ids.length;
-  const block = newBlock(correlationNames(a.name, b.name), n);
-  const [CORR, OVL, KAB, KBA, MAB, MBA, RAB, RBA] = block.values;
-  const A = a.v, B = b.v;
-  const R = Math.max(a.rankMax, b.rankMax) + 1;
-  const ra = a.rank, rb = b.rank;
-  for (let k = 0; k < n; k++) {
-    const s0 = start[k], s1 = start[k + 1];
-    const ma = a.mean[k], mb = b.mean[k];
-    const ta = a.thr[k], tb = b.thr[k];
-    let vab = 0, aa = 0, bb = 0, ab = 0;
-    let coA = 0, coB = 0, rwA = 0, rwB = 0, both = 0;
-    for (let p = s0; p < s1; p++) {
-      const x = A[p], y = B[p];
-      vab += (x - ma) * (y - mb);
-      if (x >= ta && y >= tb) {
-        both++;
-        aa += x * x;
-        bb += y * y;
-        ab += x * y;
-        coA += x;
-        coB += y;
-        const wgt = (R - Math.abs(ra[p] - rb[p])) / R;
-        rwA += x * wgt;
-        rwB += y * wgt;
-      }
-    }
-    const totA = a.tot[k], totB = b.tot[k];
-    // a constant channel has no variance (rounding can leave a tiny one: CellProfiler's is 0)
-    CORR[k] = a.flat[k] || b.flat[k] ? NaN : vab / (Math.sqrt(a.ss[k]) * Math.sqrt(b.ss[k]));
-    // no pixel above both thresholds: cp_measure reports 0s
-    const any = both > 0;
-    OVL[k] = any ? ab / Math.sqrt(aa * bb) : 0;
-    KAB[k] = any ? ab / aa : 0;
-    KBA[k] = any ? ab / bb : 0;
-    MAB[k] = coA / totA;
-    MBA[k] = coB / totB;
-    RAB[k] = rwA / totA;
-    RBA[k] = rwB / totB;
-  }
-  return block;
+/**
+ * Every pair (chans[i], chans[j]), i < j, in that order: one block of correlationNames each, per
+ * object, from coloc.c's coloc_pairs (all pairs of one object at once, over its pixels' values
+ * and ranks that colocChannel left in the kernel's memory).
+ */
+export function measureCorrelations(ix: ObjectIndex, chans: ColocChannel[]): FeatureBlock[] {
+  const cur = current;
+  for (const c of chans) if (!cur || cur.ix !== ix || c.set !== cur.set) throw new Error(`colocalization: channel ${c.name} is not one of colocChannel's latest, for this object set`);
+  const n = ix.ids.length;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < chans.length; i++) for (let j = i + 1; j < chans.length; j++) pairs.push([i, j]);
+  if (!pairs.length) return [];
+  const k = colocKernel();
+  const mark = k.exports.mark();
+  // the kernel takes pairs two at a time: an odd count repeats the last
+  const np = pairs.length + (pairs.length & 1);
+  const at = (j: number) => pairs[Math.min(j, pairs.length - 1)];
+  const out = Array.from({ length: pairs.length }, () => k.alloc(64 * n));
+  const ptrs = (a: number[]) => k.put(Int32Array.from(a));
+  k.exports.coloc_pairs(
+    ptrs(chans.map((c) => c.v)),
+    ptrs(chans.map((c) => c.rank)),
+    ptrs(chans.map((c) => c.stats)),
+    ptrs(Array.from({ length: np }, (_, j) => at(j)[0])),
+    ptrs(Array.from({ length: np }, (_, j) => at(j)[1])),
+    k.put(Float64Array.from({ length: np }, (_, j) => Math.max(chans[at(j)[0]].rankMax, chans[at(j)[1]].rankMax) + 1)),
+    np,
+    cur!.start,
+    n,
+    ptrs(Array.from({ length: np }, (_, j) => out[Math.min(j, pairs.length - 1)])),
+  );
+  const blocks = pairs.map(([i, j], q) => {
+    const block = newBlock(correlationNames(chans[i].name, chans[j].name), n);
+    const o = k.f64(out[q], 8 * n);
+    block.values.forEach((col, c) => col.set(o.subarray(c * n, (c + 1) * n)));
+    return block;
+  });
+  k.exports.release(mark);
+  return blocks;
 }

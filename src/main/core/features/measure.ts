@@ -2,7 +2,7 @@ import { PAINT_CHANNELS } from '../../../shared/channels';
 import type { Gray } from '../io/tiff';
 import { cytoplasm, type Labels } from '../segment/labels';
 import { measureAreaShape } from './areaShape';
-import { colocChannel, imageLevels, measureCorrelation, type ImageLevels } from './colocalization';
+import { colocChannel, imageLevels, measureCorrelations, type ImageLevels } from './colocalization';
 import { objectEdges } from './edgeDistance';
 import { granularityGrid, measureGranularity, upsampleMeans, type GranularityResult } from './granularity';
 import { measureIntensity } from './intensity';
@@ -209,11 +209,7 @@ function measureCompartment(
   }
   // pairs in name order, as JUMP_analysis_v3 lists its images (Correlation_Correlation_AGP_DNA)
   const byName = [...channels].sort();
-  for (let i = 0; i < byName.length; i++)
-    for (let j = i + 1; j < byName.length; j++) {
-      const a = byName[i], b = byName[j];
-      blocks.push(timed(t, 'colocalization', () => measureCorrelation(ix, coloc.get(a)!, coloc.get(b)!)));
-    }
+  blocks.push(...timed(t, 'colocalization', () => measureCorrelations(ix, byName.map((c) => coloc.get(c)!))));
   return {
     objectNumbers: ix.ids,
     touchesBorder: touchingBorder(ix),
