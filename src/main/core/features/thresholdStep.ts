@@ -1,9 +1,9 @@
 import { gaussianKernel } from '../metrics/filters';
 import { numpyNormals } from './numpyRandom';
-import { sortedValues } from './threshold';
 import { extremes, GRID, onGrid, type Grid } from './grid';
 import type { Kernel } from '../wasm/instance';
 import { qualityKernel, type QualityExports } from '../wasm/quality';
+import { corrKernel } from '../wasm/corr';
 
 /**
  * The Image_Threshold_* measurements of CellProfiler 4.2.8's threshold step (modules/threshold.py,
@@ -83,69 +83,35 @@ function logSample(u: Float64Array, grid: OnGrid | null, weighted: boolean): { d
   return { data: pixels, weights: null, back };
 }
 
-/** sorted distinct values and their counts */
-function distinct(a: Float64Array, grid: OnGrid | null): { v: Float64Array; n: Float64Array } {
-  // on the 16-bit grid the levels present are the distinct values, in order
-  if (grid) return { v: Float64Array.from(grid.present, (l) => l / GRID), n: Float64Array.from(grid.present, (l) => grid.counts[l]) };
-  // derived images (tubeness) are mostly 0: only the other values are sorted, the zeros (one
-  // distinct value, −0 when any is −0, as a sort would put it first) go in between
-  let zeros = 0, negZero = false;
-  const rest = new Float64Array(a.length);
-  for (let i = 0, t = 0; i < a.length; i++)
-    if (a[i] !== 0) rest[t++] = a[i];
-    else {
-      zeros++;
-      if (!negZero && Object.is(a[i], -0)) negZero = true;
-    }
-  const s = sortedValues(rest.subarray(0, a.length - zeros));
-  const v = new Float64Array(s.length + 1), n = new Float64Array(s.length + 1);
-  let neg = 0;
-  while (neg < s.length && s[neg] < 0) neg++;
-  let m = 0;
-  for (let i = 0; i <= s.length; i++) {
-    if (i === neg && zeros) m = appendRun(v, n, m, negZero ? -0 : 0, zeros);
-    if (i < s.length) m = appendRun(v, n, m, s[i], 1);
-  }
-  return { v: v.subarray(0, m), n: n.subarray(0, m) };
-}
-
-/** c more of value x after the m entries of (v, n), merged with the last when equal: the new entry count */
-function appendRun(v: Float64Array, n: Float64Array, m: number, x: number, c: number): number {
-  if (m && x === v[m - 1]) {
-    n[m - 1] += c;
-    return m;
-  }
-  v[m] = x;
-  n[m] = c;
-  return m + 1;
-}
-
-/** scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥ 0.5/65536) */
+/**
+ * scikit-image threshold_li on floats with CellProfiler's tolerance (half the smallest gap, ≥
+ * 0.5/65536). The distinct values (on the grid the levels present; off it sorted, a million on a
+ * corrected image), the smallest gap, the values less the minimum and the prefix sums (means of
+ * the classes above and below t) in WebAssembly (core/wasm/corr.c li_sums / li_prefix).
+ */
 function thresholdLi(a: Float64Array, grid: OnGrid | null): number {
-  const { v, n } = distinct(a, grid);
-  const min = v[0];
-  // in one plain loop over the distinct values (a million on a corrected image): the smallest
-  // gap, the values less the minimum, and prefix sums (means of the classes above and below t)
-  const x = new Float64Array(v.length), cn = new Float64Array(v.length + 1), cs = new Float64Array(v.length + 1);
-  let gap = Infinity;
-  for (let i = 0; i < v.length; i++) {
-    if (i && v[i] - v[i - 1] < gap) gap = v[i] - v[i - 1];
-    const t = v[i] - min;
-    x[i] = t;
-    cn[i + 1] = cn[i] + n[i];
-    cs[i + 1] = cs[i] + n[i] * t;
-  }
+  const c = corrKernel();
+  c.reset();
+  const len = (grid ? grid.present.length : a.length) + 1;
+  const px = c.alloc(8 * len), pcn = c.alloc(8 * len), pcs = c.alloc(8 * len), po = c.alloc(16);
+  let m: number;
+  if (grid) {
+    m = grid.present.length;
+    const pv = c.put(Float64Array.from(grid.present, (l) => l / GRID)), pn = c.put(Float64Array.from(grid.present, (l) => grid.counts[l]));
+    c.exports.li_prefix(pv, pn, m, px, pcn, pcs, po);
+  } else m = c.exports.li_sums(c.put(a), a.length, px, pcn, pcs, po);
+  const [gap, min] = c.f64(po, 2), x = c.f64(px, m), cn = c.f64(pcn, m + 1), cs = c.f64(pcs, m + 1);
   const tol = Math.max(gap / 2, 0.5 / 65536);
-  const N = cn[x.length], S = cs[x.length];
+  const N = cn[m], S = cs[m];
   let next = S / N, cur = -2 * tol;
   while (Math.abs(next - cur) > tol) {
     cur = next;
     // first distinct value > cur
-    let lo = 0, hi = x.length;
+    let lo = 0, hi = m;
     while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (x[m] > cur) hi = m;
-      else lo = m + 1;
+      const k = (lo + hi) >> 1;
+      if (x[k] > cur) hi = k;
+      else lo = k + 1;
     }
     const fore = (S - cs[lo]) / (N - cn[lo]), back = cs[lo] / cn[lo];
     next = (back - fore) / (Math.log(back) - Math.log(fore));
