@@ -1,4 +1,4 @@
-// Whole-image passes of the Image_ measurements (core/features/gaussian.ts, tubeness.ts,
+// Whole-image passes of the Image_ measurements (core/features/tubeness.ts,
 // thresholdStep.ts, quality.ts, image.ts): scipy's Gaussian along y and x, the tubeness Hessian,
 // and the counting and summing passes of the threshold steps and MeasureImageQuality. Each value
 // takes the TypeScript loops' products and sums in their order (f64x2 lanes are independent
