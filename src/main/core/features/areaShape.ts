@@ -1,5 +1,6 @@
 import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
 import { feretDiameters, monotoneChain, pixelHull } from './feret';
+import { shapeKernel } from '../wasm/shape';
 import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
 
 /**
@@ -18,19 +19,6 @@ export const AREASHAPE_NAMES = [
   'MaximumRadius', 'MeanRadius', 'MedianRadius', 'MinFeretDiameter', 'MaxFeretDiameter',
 ].map((n) => `AreaShape_${n}`);
 
-const SQRT2 = Math.SQRT2;
-// skimage.measure.perimeter: weights of the convolution codes of border pixels
-const PERIM_W = new Float64Array(50);
-for (const c of [5, 7, 15, 17, 25, 27]) PERIM_W[c] = 1;
-PERIM_W[21] = PERIM_W[33] = SQRT2;
-PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
-// Euler number ×4 of a 2×2 quad by its code tl + 2·tr + 4·bl + 8·br: one pixel +1, three −1,
-// a diagonal pair (codes 6 and 9) −2
-const EULER_QUAD = Int8Array.from({ length: 16 }, (_, c) => {
-  const s = (c & 1) + ((c >> 1) & 1) + ((c >> 2) & 1) + (c >> 3);
-  return s === 1 ? 1 : s === 3 ? -1 : c === 6 || c === 9 ? -2 : 0;
-});
-
 export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
   const { width: w, labels, ids, start, pixels, bbox } = ix;
   const n = ids.length;
@@ -39,86 +27,51 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
-  // per-object buffers, reused (cleared over the object's frame only)
-  let maxFrame = 0, maxArea = 0;
+  // the per-pixel passes (moments, border, perimeter codes, Euler quads, each frame row's and
+  // column's first and last pixel) run in the kernel (core/wasm/shape.c area_passes)
+  const rowAt = new Int32Array(n + 1), colAt = new Int32Array(n + 1);
+  let maxSide = 0, maxArea = 0;
   for (let k = 0; k < n; k++) {
-    maxFrame = Math.max(maxFrame, (bbox[4 * k + 2] - bbox[4 * k] + 3) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 3));
+    const fw = bbox[4 * k + 2] - bbox[4 * k] + 3, fh = bbox[4 * k + 3] - bbox[4 * k + 1] + 3;
+    rowAt[k + 1] = rowAt[k] + fh;
+    colAt[k + 1] = colAt[k] + fw;
+    maxSide = Math.max(maxSide, fw, fh);
     maxArea = Math.max(maxArea, start[k + 1] - start[k]);
   }
-  const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
-  // per frame row: first and last pixel column (−1: none); per frame column: first and last row
-  let maxSide = 0;
-  for (let k = 0; k < n; k++) maxSide = Math.max(maxSide, bbox[4 * k + 2] - bbox[4 * k] + 3, bbox[4 * k + 3] - bbox[4 * k + 1] + 3);
-  const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
+  const kk = shapeKernel();
+  kk.reset();
+  const pStart = kk.put(start), pPixels = kk.put(pixels), pBox = kk.put(bbox), pRowAt = kk.put(rowAt), pColAt = kk.put(colAt);
+  const pRF = kk.alloc(4 * rowAt[n]), pRL = kk.alloc(4 * rowAt[n]), pCF = kk.alloc(4 * colAt[n]), pCL = kk.alloc(4 * colAt[n]), pStats = kk.alloc(8 * 12 * n);
+  kk.exports.area_passes(pStart, pPixels, pBox, n, w, pRowAt, pColAt, pRF, pRL, pCF, pCL, pStats);
+  const rowFirsts = kk.i32(pRF, rowAt[n]).slice(), rowLasts = kk.i32(pRL, rowAt[n]).slice();
+  const colFirsts = kk.i32(pCF, colAt[n]).slice(), colLasts = kk.i32(pCL, colAt[n]).slice();
+  const stats = kk.f64(pStats, 12 * n).slice();
   const hullScratch = new HullScratch(maxSide);
   const radiiBuf = new Float64Array(maxArea);
-  const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
   const median = new RadiusMedian();
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;
-    // object mask on its bounding box with a 1-pixel frame of zeros
+    // the object's frame: its bounding box with a 1-pixel margin
     const fw = bw + 2;
     const fh = bh + 2;
-    mBuf.fill(0, 0, fw * fh);
-    const m = mBuf.subarray(0, fw * fh);
-    let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
-    rowFirst.fill(-1, 0, fh);
-    colFirst.fill(-1, 0, fw);
-    // pixels come in raster order: the row is tracked, not divided for
-    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
-      const i = pixels[p];
-      while (i >= rowStart + w) {
-        y++;
-        rowStart += w;
-      }
-      const x = i - rowStart;
-      const fx = x - x0 + 1, fy = y - y0 + 1;
-      frameAt[q] = fy * fw + fx;
-      // raster order: a row's first pixel comes first, a column's first row first
-      if (rowFirst[fy] < 0) rowFirst[fy] = fx;
-      rowLast[fy] = fx;
-      if (colFirst[fx] < 0) colFirst[fx] = fy;
-      colLast[fx] = fy;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      syy += y * y;
-      sxy += x * y;
-      m[frameAt[q]] = 1;
-    }
+    const rowFirst = rowFirsts.subarray(rowAt[k], rowAt[k + 1]), rowLast = rowLasts.subarray(rowAt[k], rowAt[k + 1]);
+    const colFirst = colFirsts.subarray(colAt[k], colAt[k + 1]), colLast = colLasts.subarray(colAt[k], colAt[k + 1]);
+    const st = 12 * k;
+    const sx = stats[st], sy = stats[st + 1], sxx = stats[st + 2], syy = stats[st + 3], sxy = stats[st + 4];
+    const mrr = stats[st + 5], mcc = stats[st + 6], mrc = stats[st + 7], per = stats[st + 8], euler4 = stats[st + 9];
     const cx = sx / area;
     const cy = sy / area;
-    let mrr = 0, mcc = 0, mrc = 0;
     const radii = radiiBuf;
     let rsum = 0, rmax = 0;
-    // border = pixel with a 4-neighbour outside the object (for the perimeter), listed in raster order
-    borderBuf.fill(0, 0, fw * fh);
-    const border = borderBuf;
-    let nb = 0;
-    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
-      const i = pixels[p];
-      while (i >= rowStart + w) {
-        y++;
-        rowStart += w;
-      }
-      const dx = i - rowStart - cx;
-      const dy = y - cy;
-      mrr += dy * dy;
-      mcc += dx * dx;
-      mrc += dx * dy;
-      const r = edgeDist[i];
+    for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) {
+      const r = edgeDist[pixels[p]];
       radii[q] = r;
       rsum += r;
       if (r > rmax) rmax = r;
-      const fi = frameAt[q];
-      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) {
-        border[fi] = 1;
-        borderAt[nb++] = fi;
-      }
     }
     A[k] = area;
     CX[k] = cx;
@@ -153,36 +106,10 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // reference fixtures record both: features-cellprofiler.test.ts)
     const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    // perimeter: each border pixel's neighbourhood code, in raster order (the order the box scan met them)
-    let per = 0;
-    for (let q = 0; q < nb; q++) {
-      const fi = borderAt[q];
-      const code =
-        1 +
-        2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
-        10 * (border[fi - fw - 1] + border[fi - fw + 1] + border[fi + fw - 1] + border[fi + fw + 1]);
-      per += PERIM_W[code];
-    }
     P[k] = per;
     FF[k] = (4 * Math.PI * area) / (per * per);
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
-    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
-    // (only those over the two rows' pixels: empty quads add 0), each quad's code slid along the
-    // row from the last one's right column
-    let euler4 = 0;
-    for (let yy = 0; yy < fh - 1; yy++) {
-      const a = rowFirst[yy], b = rowFirst[yy + 1];
-      if (a < 0 && b < 0) continue;
-      const lo = a < 0 ? b : b < 0 ? a : Math.min(a, b);
-      const hi = a < 0 ? rowLast[yy + 1] : b < 0 ? rowLast[yy] : Math.max(rowLast[yy], rowLast[yy + 1]);
-      let fi = yy * fw + lo - 1;
-      let code = (m[fi] << 1) | (m[fi + fw] << 3);
-      for (let xx = lo - 1; xx <= hi; xx++, fi++) {
-        code = ((code >> 1) & 5) | (m[fi + 1] << 1) | (m[fi + fw + 1] << 3);
-        euler4 += EULER_QUAD[code];
-      }
-    }
     EUL[k] = euler4 / 4;
     const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area, hullScratch);
     CVA[k] = hull;

@@ -1,0 +1,10 @@
+import { loadKernel } from './instance';
+import wasm from './shapeWasm';
+
+/** shape.c's exports (pointers into the instance's memory; see that file) */
+export interface ShapeExports {
+  upsample_means(start: number, pixels: number, bbox: number, n: number, W: number, w: number, h: number, qy: number, qx: number, offs: number, count: number, cell: number, weight: number): number;
+  area_passes(start: number, pixels: number, bbox: number, n: number, w: number, rowAt: number, colAt: number, rowFirst: number, rowLast: number, colFirst: number, colLast: number, stats: number): void;
+}
+
+export const shapeKernel = loadKernel<ShapeExports>(wasm);
