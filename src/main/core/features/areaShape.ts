@@ -1,7 +1,7 @@
 import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
 import { feretDiameters, monotoneChain, pixelHull } from './feret';
 import { shapeKernel } from '../wasm/shape';
-import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
+import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObjects } from './zernike';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
@@ -49,6 +49,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const hullScratch = new HullScratch(maxSide);
   const radiiBuf = new Float64Array(maxArea);
   const median = new RadiusMedian();
+  // each object's minimum enclosing circle, for the Zernike moments of all objects at the end
+  const circles = new Float64Array(3 * n);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
@@ -125,10 +127,13 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     }
     const ch = centrosomeHullOrder(ix0, iy0);
     const mec = centrosomeCircle(ch.hx, ch.hy);
-    zernikeOfObject(pixels, start[k], start[k + 1], w, mec, zernikeCols, k);
+    circles[3 * k] = mec.cx;
+    circles[3 * k + 1] = mec.cy;
+    circles[3 * k + 2] = mec.r;
     void id;
     void labels;
   }
+  zernikeOfObjects(start, pixels, w, circles, zernikeCols);
   return block;
 }
 

@@ -195,3 +195,177 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
   }
   arena_release(mark);
 }
+
+/**
+ * zernike.ts's moments M(a, m) = Σ ρ^{2a}·(y' + i·x')^m over the pixels of each object inside its
+ * circle (circle[3k ..] = cx, cy, r; r > 0, else the object is skipped), for 2a + m ≤ 9 in
+ * zernike.ts's MOMENTS order: out[60k + j] is the real part of moment j, out[60k + 30 + j] the
+ * imaginary part (those of m = 0 stay +0). The products and sums are zernikeOfObject's, in its order.
+ */
+__attribute__((export_name("zernike_moments")))
+void zernike_moments(const i32 *start, const i32 *pixels, i32 n, i32 w, const double *circle, double *out) {
+  for (i32 k = 0; k < n; k++) {
+    double *mr = out + 60 * k, *mi = mr + 30;
+    for (int j = 0; j < 60; j++) mr[j] = 0;
+    const double cx = circle[3 * k], cy = circle[3 * k + 1], r = circle[3 * k + 2];
+    if (!(r > 0)) continue;
+    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0, r10 = 0, r11 = 0, r12 = 0, r13 = 0, r14 = 0, r15 = 0, r16 = 0, r17 = 0, r18 = 0, r19 = 0, r20 = 0, r21 = 0, r22 = 0, r23 = 0, r24 = 0, r25 = 0, r26 = 0, r27 = 0, r28 = 0, r29 = 0;
+    double i5 = 0, i6 = 0, i7 = 0, i8 = 0, i9 = 0, i10 = 0, i11 = 0, i12 = 0, i13 = 0, i14 = 0, i15 = 0, i16 = 0, i17 = 0, i18 = 0, i19 = 0, i20 = 0, i21 = 0, i22 = 0, i23 = 0, i24 = 0, i25 = 0, i26 = 0, i27 = 0, i28 = 0, i29 = 0;
+    const i32 p0 = start[k], p1 = start[k + 1];
+    i32 y = p0 < p1 ? pixels[p0] / w : 0, rowStart = y * w;
+    for (i32 p = p0; p < p1; p++) {
+      const i32 i = pixels[p];
+      while (i >= rowStart + w) {
+        y++;
+        rowStart += w;
+      }
+      const double x = ((double)(i - rowStart) - cx) / r;
+      const double yy = ((double)y - cy) / r;
+      const double rho2 = x * x + yy * yy;
+      // as centrosome: strictly outside by round-off is outside
+      if (rho2 > 1) continue;
+      const double q1 = rho2, q2 = q1 * rho2, q3 = q2 * rho2, q4 = q3 * rho2;
+      r0 += 1; r1 += q1; r2 += q2; r3 += q3; r4 += q4;
+      double zr = yy, zi = x, t;
+      r5 += zr; r6 += q1 * zr; r7 += q2 * zr; r8 += q3 * zr; r9 += q4 * zr;
+      i5 += zi; i6 += q1 * zi; i7 += q2 * zi; i8 += q3 * zi; i9 += q4 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r10 += zr; r11 += q1 * zr; r12 += q2 * zr; r13 += q3 * zr;
+      i10 += zi; i11 += q1 * zi; i12 += q2 * zi; i13 += q3 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r14 += zr; r15 += q1 * zr; r16 += q2 * zr; r17 += q3 * zr;
+      i14 += zi; i15 += q1 * zi; i16 += q2 * zi; i17 += q3 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r18 += zr; r19 += q1 * zr; r20 += q2 * zr;
+      i18 += zi; i19 += q1 * zi; i20 += q2 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r21 += zr; r22 += q1 * zr; r23 += q2 * zr;
+      i21 += zi; i22 += q1 * zi; i23 += q2 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r24 += zr; r25 += q1 * zr;
+      i24 += zi; i25 += q1 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r26 += zr; r27 += q1 * zr;
+      i26 += zi; i27 += q1 * zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r28 += zr;
+      i28 += zi;
+      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
+      r29 += zr;
+      i29 += zi;
+    }
+    const double R[30] = {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19, r20, r21, r22, r23, r24, r25, r26, r27, r28, r29};
+    const double I[30] = {0, 0, 0, 0, 0, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15, i16, i17, i18, i19, i20, i21, i22, i23, i24, i25, i26, i27, i28, i29};
+    for (int j = 0; j < 30; j++) {
+      mr[j] = R[j];
+      mi[j] = I[j];
+    }
+  }
+}
+
+/**
+ * indexObjects: every object's pixels by a counting sort on the label (n labels, w wide). head[0]
+ * gets −1, or the index of the first negative label (then nothing else is made); head[1] the
+ * largest label, head[2] the object count, head[3..7] the pointers of slot (largest + 1), ids,
+ * start (objects + 1), pixels and bbox (4 per object), taken from the arena.
+ */
+__attribute__((export_name("index_objects")))
+void index_objects(const i32 *labels, i32 w, i32 h, i32 *head) {
+  const i32 total = w * h;
+  i32 max = 0;
+  for (i32 i = 0; i < total; i++) {
+    const i32 v = labels[i];
+    if (v < 0) {
+      head[0] = i;
+      return;
+    }
+    if (v > max) max = v;
+  }
+  head[0] = -1;
+  i32 *slot = arena_take(4 * ((uintptr_t)max + 1));
+  zero(slot, 4 * ((u32)max + 1));
+  // counts first, in the slot table
+  for (i32 i = 0; i < total; i++) slot[labels[i]]++;
+  i32 n = 0;
+  for (i32 v = 1; v <= max; v++) n += slot[v] != 0;
+  i32 *ids = arena_take(4 * (uintptr_t)n), *start = arena_take(4 * ((uintptr_t)n + 1)), *fill = arena_take(4 * (uintptr_t)n);
+  start[0] = 0;
+  for (i32 v = 1, k = 0; v <= max; v++) {
+    const i32 c = slot[v];
+    if (!c) {
+      slot[v] = -1;
+      continue;
+    }
+    ids[k] = v;
+    fill[k] = start[k];
+    start[k + 1] = start[k] + c;
+    slot[v] = k++;
+  }
+  slot[0] = -1;
+  i32 *pixels = arena_take(4 * ((uintptr_t)start[n] + 1)), *bbox = arena_take(16 * (uintptr_t)n);
+  for (i32 k = 0; k < n; k++) {
+    bbox[4 * k] = w;
+    bbox[4 * k + 1] = h;
+    bbox[4 * k + 2] = -1;
+    bbox[4 * k + 3] = -1;
+  }
+  // a row's runs of one label at a time: the box grows once a run, not once a pixel
+  for (i32 y = 0, i = 0; y < h; y++) {
+    for (i32 x = 0; x < w;) {
+      const i32 v = labels[i];
+      if (!v) {
+        x++;
+        i++;
+        continue;
+      }
+      const i32 k = slot[v], x0 = x;
+      i32 f = fill[k];
+      do {
+        pixels[f++] = i;
+        x++;
+        i++;
+      } while (x < w && labels[i] == v);
+      fill[k] = f;
+      i32 *b = bbox + 4 * k;
+      if (x0 < b[0]) b[0] = x0;
+      if (y < b[1]) b[1] = y;
+      if (x - 1 > b[2]) b[2] = x - 1;
+      if (y > b[3]) b[3] = y;
+    }
+  }
+  head[1] = max;
+  head[2] = n;
+  head[3] = (i32)(uintptr_t)slot;
+  head[4] = (i32)(uintptr_t)ids;
+  head[5] = (i32)(uintptr_t)start;
+  head[6] = (i32)(uintptr_t)pixels;
+  head[7] = (i32)(uintptr_t)bbox;
+}
+
+/**
+ * outlineAndEdge: outline (centrosome.outline: an 8-neighbour of another label, or the image
+ * border) and edge (find_boundaries inner: a 4-neighbour of another label inside the image), one
+ * byte per pixel each.
+ */
+__attribute__((export_name("outline_edge")))
+void outline_edge(const i32 *labels, i32 w, i32 h, unsigned char *outline, unsigned char *edge) {
+  zero(outline, (u32)(w * h));
+  zero(edge, (u32)(w * h));
+  for (i32 y = 0; y < h; y++) {
+    const int rim = y == 0 || y == h - 1;
+    for (i32 x = 0, i = y * w; x < w; x++, i++) {
+      const i32 v = labels[i];
+      if (!v) continue;
+      if (rim || x == 0 || x == w - 1) {
+        outline[i] = 1;
+        if ((x > 0 && labels[i - 1] != v) || (x < w - 1 && labels[i + 1] != v) || (y > 0 && labels[i - w] != v) || (y < h - 1 && labels[i + w] != v)) edge[i] = 1;
+        continue;
+      }
+      if (labels[i - 1] != v || labels[i + 1] != v || labels[i - w] != v || labels[i + w] != v) {
+        edge[i] = 1;
+        outline[i] = 1;
+      } else if (labels[i - w - 1] != v || labels[i - w + 1] != v || labels[i + w - 1] != v || labels[i + w + 1] != v)
+        outline[i] = 1;
+    }
+  }
+}
