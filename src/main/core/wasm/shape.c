@@ -369,3 +369,76 @@ void outline_edge(const i32 *labels, i32 w, i32 h, unsigned char *outline, unsig
     }
   }
 }
+
+/**
+ * measureNeighbors' pixel part, every object: nn[k] = the other objects met by the disk `reach`
+ * (nreach (dy, dx) pairs; reachAt the same as linear offsets, rimAt its right rim) around the
+ * object's boundary pixels (all its pixels where boundary is 0), per[k] its outline pixels,
+ * touching[k] those with another object under the disk `touch`. ir, it: the disks' radii in
+ * pixels. seen: one entry per label (ids[n − 1] + 1), any contents.
+ */
+__attribute__((export_name("neighbor_counts")))
+void neighbor_counts(const i32 *labels, i32 w, i32 h, const unsigned char *outline, const unsigned char *boundary, const i32 *start, const i32 *pixels, const i32 *ids, i32 n,
+                     const i32 *reach, i32 nreach, const i32 *reachAt, const i32 *rimAt, i32 nrim, const i32 *touch, i32 ntouch, const i32 *touchAt, i32 ir, i32 it,
+                     i32 *seen, i32 *nnOut, i32 *perOut, i32 *touchingOut) {
+  for (i32 v = 0; v <= ids[n - 1]; v++) seen[v] = -1;
+  for (i32 k = 0; k < n; k++) {
+    const i32 id = ids[k];
+    i32 nn = 0, per = 0, touching = 0, lastReach = -2;
+    for (i32 p = start[k]; p < start[k + 1]; p++) {
+      const i32 i = pixels[p];
+      // only boundary pixels reach other objects first; the others matter only on the outline
+      const int reaches = !boundary || boundary[i];
+      if (!reaches && !outline[i]) continue;
+      const i32 y = i / w, x = i - y * w;
+      if (!reaches) {
+        /* on the outline only */
+      } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
+        // the whole disk inside the image; after the left neighbour's disk, only the right rim is new
+        const i32 *offs = lastReach == i - 1 ? rimAt : reachAt;
+        const i32 no = lastReach == i - 1 ? nrim : nreach;
+        lastReach = i;
+        for (i32 e = 0; e < no; e++) {
+          const i32 v = labels[i + offs[e]];
+          if (!v || v == id || seen[v] == k) continue;
+          seen[v] = k;
+          nn++;
+        }
+      } else {
+        lastReach = i;
+        for (i32 e = 0; e < nreach; e++) {
+          const i32 yy = y + reach[2 * e], xx = x + reach[2 * e + 1];
+          if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+          const i32 v = labels[yy * w + xx];
+          if (!v || v == id || seen[v] == k) continue;
+          seen[v] = k;
+          nn++;
+        }
+      }
+      if (!outline[i]) continue;
+      per++;
+      if (x >= it && y >= it && x < w - it && y < h - it) {
+        for (i32 e = 0; e < ntouch; e++) {
+          const i32 v = labels[i + touchAt[e]];
+          if (v && v != id) {
+            touching++;
+            break;
+          }
+        }
+        continue;
+      }
+      for (i32 e = 0; e < ntouch; e++) {
+        const i32 yy = y + touch[2 * e], xx = x + touch[2 * e + 1];
+        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        const i32 v = labels[yy * w + xx];
+        if (v && v != id) {
+          touching++;
+          break;
+        }
+      }
+    }
+    nnOut[k] = nn;
+    perOut[k] = per;
+    touchingOut[k] = touching;
+  }
+}

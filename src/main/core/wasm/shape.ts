@@ -8,6 +8,11 @@ export interface ShapeExports {
   zernike_moments(start: number, pixels: number, n: number, w: number, circle: number, out: number): void;
   index_objects(labels: number, w: number, h: number, head: number): void;
   outline_edge(labels: number, w: number, h: number, outline: number, edge: number): void;
+  neighbor_counts(
+    labels: number, w: number, h: number, outline: number, boundary: number, start: number, pixels: number, ids: number, n: number,
+    reach: number, nreach: number, reachAt: number, rimAt: number, nrim: number, touch: number, ntouch: number, touchAt: number, ir: number, it: number,
+    seen: number, nn: number, per: number, touching: number,
+  ): void;
   area_passes(start: number, pixels: number, bbox: number, n: number, w: number, rowAt: number, colAt: number, rowFirst: number, rowLast: number, colFirst: number, colLast: number, stats: number): void;
 }
 
