@@ -133,7 +133,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     void id;
     void labels;
   }
-  zernikeOfObjects(start, pixels, w, circles, zernikeCols);
+  zernikeOfObjects(start, pixels, bbox, w, circles, zernikeCols);
   return block;
 }
 

@@ -162,16 +162,16 @@ const TERMS = ZERNIKE_INDEXES.map(([n, m], f) => RADIAL[f].map((c, k) => [moment
 /**
  * Zernike features of every object: pixels of object k are pixels[start[k] .. start[k+1]) (image
  * indices, row-major width w, raster order), its minimum enclosing circle circles[3k ..] = cx, cy, r
- * in image coordinates. Writes the 30 values into `cols` (one per feature) at row k. The moments
+ * in image coordinates (bbox: the objects' boxes, as ObjectIndex has them). Writes the 30 values into `cols` (one per feature) at row k. The moments
  * are summed in the kernel (core/wasm/shape.c zernike_moments); their combination and modulus here.
  */
-export function zernikeOfObjects(start: Int32Array, pixels: Int32Array, w: number, circles: Float64Array, cols: Float64Array[]): void {
+export function zernikeOfObjects(start: Int32Array, pixels: Int32Array, bbox: Int32Array, w: number, circles: Float64Array, cols: Float64Array[]): void {
   const nz = ZERNIKE_INDEXES.length;
   const n = start.length - 1;
   const kk = shapeKernel();
   kk.reset();
   const pOut = kk.alloc(8 * 60 * n);
-  kk.exports.zernike_moments(kk.put(start), kk.put(pixels), n, w, kk.put(circles), pOut);
+  kk.exports.zernike_moments(kk.put(start), kk.put(pixels), kk.put(bbox), n, w, kk.put(circles), pOut);
   const moments = kk.f64(pOut, 60 * n);
   for (let k = 0; k < n; k++) {
     const r = circles[3 * k + 2];

@@ -3,6 +3,7 @@
 // pixels[start[k] .. start[k+1]) in raster order, bbox[4k..4k+3] = minX, minY, maxX, maxY. Sums run
 // in the TypeScript loops' order with the same operations (WebAssembly has no fused multiply-add),
 // so every output is the same bits.
+#include <wasm_simd128.h>
 #include "arena.h"
 
 static void zero(void *p, u32 bytes) { __builtin_memset(p, 0, bytes); }
@@ -198,69 +199,90 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
 
 /**
  * zernike.ts's moments M(a, m) = Σ ρ^{2a}·(y' + i·x')^m over the pixels of each object inside its
- * circle (circle[3k ..] = cx, cy, r; r > 0, else the object is skipped), for 2a + m ≤ 9 in
+ * circle (circle[3k ..] = cx, cy, r; r > 0, else the object is skipped; bbox its box), for 2a + m ≤ 9 in
  * zernike.ts's MOMENTS order: out[60k + j] is the real part of moment j, out[60k + 30 + j] the
  * imaginary part (those of m = 0 stay +0). The products and sums are zernikeOfObject's, in its order.
  */
 __attribute__((export_name("zernike_moments")))
-void zernike_moments(const i32 *start, const i32 *pixels, i32 n, i32 w, const double *circle, double *out) {
+void zernike_moments(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i32 w, const double *circle, double *out) {
+  uintptr_t mark = arena_mark();
+  i32 most = 1;
+  for (i32 k = 0; k < n; k++)
+    if (bbox[4 * k + 2] - bbox[4 * k] + 1 > most) most = bbox[4 * k + 2] - bbox[4 * k] + 1;
+  // per column of the object's box: x' and x'² (the same quotient and product each pixel would make)
+  double *colX = arena_take(8 * (uintptr_t)most), *colXX = arena_take(8 * (uintptr_t)most);
   for (i32 k = 0; k < n; k++) {
     double *mr = out + 60 * k, *mi = mr + 30;
     for (int j = 0; j < 60; j++) mr[j] = 0;
     const double cx = circle[3 * k], cy = circle[3 * k + 1], r = circle[3 * k + 2];
     if (!(r > 0)) continue;
-    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0, r8 = 0, r9 = 0, r10 = 0, r11 = 0, r12 = 0, r13 = 0, r14 = 0, r15 = 0, r16 = 0, r17 = 0, r18 = 0, r19 = 0, r20 = 0, r21 = 0, r22 = 0, r23 = 0, r24 = 0, r25 = 0, r26 = 0, r27 = 0, r28 = 0, r29 = 0;
-    double i5 = 0, i6 = 0, i7 = 0, i8 = 0, i9 = 0, i10 = 0, i11 = 0, i12 = 0, i13 = 0, i14 = 0, i15 = 0, i16 = 0, i17 = 0, i18 = 0, i19 = 0, i20 = 0, i21 = 0, i22 = 0, i23 = 0, i24 = 0, i25 = 0, i26 = 0, i27 = 0, i28 = 0, i29 = 0;
+    // m = 0: real sums; m ≥ 1: (real, imaginary) in the two lanes, c[j − 5] for moment j, each
+    // lane the scalar loop's products and sums
+    double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0;
+    v128_t c[25];
+    for (int j = 0; j < 25; j++) c[j] = wasm_f64x2_splat(0);
     const i32 p0 = start[k], p1 = start[k + 1];
+    const i32 x0 = bbox[4 * k], nx = bbox[4 * k + 2] - x0 + 1;
+    for (i32 c = 0; c < nx; c++) {
+      colX[c] = ((double)(x0 + c) - cx) / r;
+      colXX[c] = colX[c] * colX[c];
+    }
     i32 y = p0 < p1 ? pixels[p0] / w : 0, rowStart = y * w;
+    double yy = ((double)y - cy) / r, yy2 = yy * yy;
     for (i32 p = p0; p < p1; p++) {
       const i32 i = pixels[p];
-      while (i >= rowStart + w) {
-        y++;
-        rowStart += w;
+      if (i >= rowStart + w) {
+        do {
+          y++;
+          rowStart += w;
+        } while (i >= rowStart + w);
+        yy = ((double)y - cy) / r;
+        yy2 = yy * yy;
       }
-      const double x = ((double)(i - rowStart) - cx) / r;
-      const double yy = ((double)y - cy) / r;
-      const double rho2 = x * x + yy * yy;
+      const i32 col = i - rowStart - x0;
+      const double x = colX[col];
+      const double rho2 = colXX[col] + yy2;
       // as centrosome: strictly outside by round-off is outside
       if (rho2 > 1) continue;
       const double q1 = rho2, q2 = q1 * rho2, q3 = q2 * rho2, q4 = q3 * rho2;
       r0 += 1; r1 += q1; r2 += q2; r3 += q3; r4 += q4;
-      double zr = yy, zi = x, t;
-      r5 += zr; r6 += q1 * zr; r7 += q2 * zr; r8 += q3 * zr; r9 += q4 * zr;
-      i5 += zi; i6 += q1 * zi; i7 += q2 * zi; i8 += q3 * zi; i9 += q4 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r10 += zr; r11 += q1 * zr; r12 += q2 * zr; r13 += q3 * zr;
-      i10 += zi; i11 += q1 * zi; i12 += q2 * zi; i13 += q3 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r14 += zr; r15 += q1 * zr; r16 += q2 * zr; r17 += q3 * zr;
-      i14 += zi; i15 += q1 * zi; i16 += q2 * zi; i17 += q3 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r18 += zr; r19 += q1 * zr; r20 += q2 * zr;
-      i18 += zi; i19 += q1 * zi; i20 += q2 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r21 += zr; r22 += q1 * zr; r23 += q2 * zr;
-      i21 += zi; i22 += q1 * zi; i23 += q2 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r24 += zr; r25 += q1 * zr;
-      i24 += zi; i25 += q1 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r26 += zr; r27 += q1 * zr;
-      i26 += zi; i27 += q1 * zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r28 += zr;
-      i28 += zi;
-      t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-      r29 += zr;
-      i29 += zi;
+      const v128_t v1 = wasm_f64x2_splat(q1), v2 = wasm_f64x2_splat(q2), v3 = wasm_f64x2_splat(q3), v4 = wasm_f64x2_splat(q4);
+      // z ← z·(y' + i·x'): (zr·y' + zi·(−x'), zi·y' + zr·x'), the scalar loop's
+      // zr·y' − zi·x' and zr·x' + zi·y' (a sum's order does not change its bits)
+      const v128_t vy = wasm_f64x2_splat(yy), vx = wasm_f64x2_make(-x, x);
+#define ZSTEP(z) wasm_f64x2_add(wasm_f64x2_mul(z, vy), wasm_f64x2_mul(wasm_i64x2_shuffle(z, z, 1, 0), vx))
+#define ACC(j, t) c[(j) - 5] = wasm_f64x2_add(c[(j) - 5], t)
+      v128_t z = wasm_f64x2_make(yy, x);
+      ACC(5, z); ACC(6, wasm_f64x2_mul(v1, z)); ACC(7, wasm_f64x2_mul(v2, z)); ACC(8, wasm_f64x2_mul(v3, z)); ACC(9, wasm_f64x2_mul(v4, z));
+      z = ZSTEP(z);
+      ACC(10, z); ACC(11, wasm_f64x2_mul(v1, z)); ACC(12, wasm_f64x2_mul(v2, z)); ACC(13, wasm_f64x2_mul(v3, z));
+      z = ZSTEP(z);
+      ACC(14, z); ACC(15, wasm_f64x2_mul(v1, z)); ACC(16, wasm_f64x2_mul(v2, z)); ACC(17, wasm_f64x2_mul(v3, z));
+      z = ZSTEP(z);
+      ACC(18, z); ACC(19, wasm_f64x2_mul(v1, z)); ACC(20, wasm_f64x2_mul(v2, z));
+      z = ZSTEP(z);
+      ACC(21, z); ACC(22, wasm_f64x2_mul(v1, z)); ACC(23, wasm_f64x2_mul(v2, z));
+      z = ZSTEP(z);
+      ACC(24, z); ACC(25, wasm_f64x2_mul(v1, z));
+      z = ZSTEP(z);
+      ACC(26, z); ACC(27, wasm_f64x2_mul(v1, z));
+      z = ZSTEP(z);
+      ACC(28, z);
+      z = ZSTEP(z);
+      ACC(29, z);
+#undef ZSTEP
+#undef ACC
     }
-    const double R[30] = {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19, r20, r21, r22, r23, r24, r25, r26, r27, r28, r29};
-    const double I[30] = {0, 0, 0, 0, 0, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15, i16, i17, i18, i19, i20, i21, i22, i23, i24, i25, i26, i27, i28, i29};
-    for (int j = 0; j < 30; j++) {
-      mr[j] = R[j];
-      mi[j] = I[j];
+    mr[0] = r0;
+    mr[1] = r1;
+    mr[2] = r2;
+    mr[3] = r3;
+    mr[4] = r4;
+    for (int j = 5; j < 30; j++) {
+      mr[j] = wasm_f64x2_extract_lane(c[j - 5], 0);
+      mi[j] = wasm_f64x2_extract_lane(c[j - 5], 1);
     }
-  }
+  }  arena_release(mark);
 }
 
 /**

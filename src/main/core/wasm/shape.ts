@@ -5,7 +5,7 @@ import wasm from './shapeWasm';
 export interface ShapeExports {
   memory: { buffer: ArrayBuffer };
   upsample_means(start: number, pixels: number, bbox: number, n: number, W: number, w: number, h: number, qy: number, qx: number, offs: number, count: number, cell: number, weight: number): number;
-  zernike_moments(start: number, pixels: number, n: number, w: number, circle: number, out: number): void;
+  zernike_moments(start: number, pixels: number, bbox: number, n: number, w: number, circle: number, out: number): void;
   index_objects(labels: number, w: number, h: number, head: number): void;
   outline_edge(labels: number, w: number, h: number, outline: number, edge: number): void;
   neighbor_counts(
