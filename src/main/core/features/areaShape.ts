@@ -28,7 +28,8 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
   // the per-pixel passes (moments, border, perimeter codes, Euler quads, each frame row's and
-  // column's first and last pixel) run in the kernel (core/wasm/shape.c area_passes)
+  // column's first and last pixel, the distances' sum, largest and median) run in the kernel
+  // (core/wasm/shape.c area_passes)
   const rowAt = new Int32Array(n + 1), colAt = new Int32Array(n + 1);
   let maxSide = 0, maxArea = 0;
   for (let k = 0; k < n; k++) {
@@ -41,14 +42,15 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const kk = shapeKernel();
   kk.reset();
   const pStart = kk.put(start), pPixels = kk.put(pixels), pBox = kk.put(bbox), pRowAt = kk.put(rowAt), pColAt = kk.put(colAt);
-  const pRF = kk.alloc(4 * rowAt[n]), pRL = kk.alloc(4 * rowAt[n]), pCF = kk.alloc(4 * colAt[n]), pCL = kk.alloc(4 * colAt[n]), pStats = kk.alloc(8 * 12 * n);
-  kk.exports.area_passes(pStart, pPixels, pBox, n, w, pRowAt, pColAt, pRF, pRL, pCF, pCL, pStats);
+  const pDist = kk.alloc(4 * edgeDist.length);
+  new Float32Array(kk.exports.memory.buffer, pDist, edgeDist.length).set(edgeDist);
+  const pRF = kk.alloc(4 * rowAt[n]), pRL = kk.alloc(4 * rowAt[n]), pCF = kk.alloc(4 * colAt[n]), pCL = kk.alloc(4 * colAt[n]), pStats = kk.alloc(8 * 16 * n);
+  kk.exports.area_passes(pStart, pPixels, pBox, n, w, pDist, pRowAt, pColAt, pRF, pRL, pCF, pCL, pStats);
   const rowFirsts = kk.i32(pRF, rowAt[n]).slice(), rowLasts = kk.i32(pRL, rowAt[n]).slice();
   const colFirsts = kk.i32(pCF, colAt[n]).slice(), colLasts = kk.i32(pCL, colAt[n]).slice();
-  const stats = kk.f64(pStats, 12 * n).slice();
+  const stats = kk.f64(pStats, 16 * n).slice();
   const hullScratch = new HullScratch(maxSide);
   const radiiBuf = new Float64Array(maxArea);
-  const median = new RadiusMedian();
   // each object's minimum enclosing circle, for the Zernike moments of all objects at the end
   const circles = new Float64Array(3 * n);
   for (let k = 0; k < n; k++) {
@@ -62,19 +64,12 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const area = start[k + 1] - start[k];
     const rowFirst = rowFirsts.subarray(rowAt[k], rowAt[k + 1]), rowLast = rowLasts.subarray(rowAt[k], rowAt[k + 1]);
     const colFirst = colFirsts.subarray(colAt[k], colAt[k + 1]), colLast = colLasts.subarray(colAt[k], colAt[k + 1]);
-    const st = 12 * k;
+    const st = 16 * k;
     const sx = stats[st], sy = stats[st + 1], sxx = stats[st + 2], syy = stats[st + 3], sxy = stats[st + 4];
     const mrr = stats[st + 5], mcc = stats[st + 6], mrc = stats[st + 7], per = stats[st + 8], euler4 = stats[st + 9];
     const cx = sx / area;
     const cy = sy / area;
-    const radii = radiiBuf;
-    let rsum = 0, rmax = 0;
-    for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) {
-      const r = edgeDist[pixels[p]];
-      radii[q] = r;
-      rsum += r;
-      if (r > rmax) rmax = r;
-    }
+    const rsum = stats[st + 10], rmax = stats[st + 11];
     A[k] = area;
     CX[k] = cx;
     CY[k] = cy;
@@ -87,7 +82,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ED[k] = Math.sqrt((4 * area) / Math.PI);
     MAXR[k] = rmax;
     MEANR[k] = rsum / area;
-    MEDR[k] = median.of(radii, area, rmax);
+    if (stats[st + 13]) {
+      // distances the kernel could not rank by count
+      for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) radiiBuf[q] = edgeDist[pixels[p]];
+      MEDR[k] = medianBySelection(radiiBuf, area);
+    } else MEDR[k] = stats[st + 12];
     // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
     const a = mcc / area;
     const b = -mrc / area;
@@ -135,40 +134,6 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   }
   zernikeOfObjects(start, pixels, bbox, w, circles, zernikeCols);
   return block;
-}
-
-/**
- * The median of an object's distances to its edge. They are square roots of whole numbers, so a
- * count per rounded r² ranks them without moving them (a counting pass, not a selection); values
- * that are not (two different ones on one count) are ranked by selection instead.
- */
-class RadiusMedian {
-  private count = new Int32Array(0);
-  private value = new Float64Array(0);
-  of(radii: Float64Array, n: number, max: number): number {
-    const top = Math.round(max * max);
-    if (this.count.length <= top) {
-      this.count = new Int32Array(2 * top + 2);
-      this.value = new Float64Array(2 * top + 2);
-    }
-    const count = this.count, value = this.value;
-    count.fill(0, 0, top + 1);
-    for (let q = 0; q < n; q++) {
-      const r = radii[q], key = Math.round(r * r);
-      if (count[key]++ === 0) value[key] = r;
-      else if (value[key] !== r) return medianBySelection(radii, n);
-    }
-    // the values of rank ⌊n/2⌋ and (n even) the one before it
-    const mid = n >> 1;
-    let seen = 0, below = NaN;
-    for (let key = 0; key <= top; key++) {
-      if (!count[key]) continue;
-      seen += count[key];
-      if (seen > mid) return n % 2 ? value[key] : ((seen - count[key] === mid ? below : value[key]) + value[key]) / 2;
-      below = value[key];
-    }
-    throw new Error('median: fewer values than counted');
-  }
 }
 
 /** the middle value(s) by selection (reorders radii[0..n)) */

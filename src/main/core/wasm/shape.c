@@ -75,18 +75,71 @@ i32 upsample_means(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, 
   return t;
 }
 
+/** JavaScript's Math.round of x ≥ 0 (halves up; x − ⌊x⌋ is exact) */
+static double js_round(double x) {
+  const double f = __builtin_floor(x);
+  return x - f >= 0.5 ? f + 1 : f;
+}
+
+/**
+ * areaShape.ts's RadiusMedian: the median of the distances dist[pixels[0 .. n)], all square roots
+ * of whole numbers, ranked by a count per rounded r² (no selection). Returns 0, leaving *out, where
+ * two different values share a count, or the values are not finite below 2^15.
+ */
+static int radius_median(const float *dist, const i32 *pixels, i32 n, double max, double *out) {
+  if (!(max < 32768)) return 0;
+  const i32 top = (i32)js_round(max * max);
+  uintptr_t mark = arena_mark();
+  i32 *count = arena_take(4 * ((uintptr_t)top + 1));
+  double *value = arena_take(8 * ((uintptr_t)top + 1));
+  zero(count, 4 * ((u32)top + 1));
+  int ok = 1;
+  for (i32 q = 0; q < n && ok; q++) {
+    const double r = dist[pixels[q]];
+    // (r ≥ 0 here: the largest is finite and below 2^15, and NaN or negative would fail below)
+    if (!(r >= 0)) {
+      ok = 0;
+      break;
+    }
+    const i32 key = (i32)js_round(r * r);
+    if (count[key]++ == 0) value[key] = r;
+    else if (value[key] != r) ok = 0;
+  }
+  if (ok) {
+    // the values of rank ⌊n/2⌋ and (n even) the one before it
+    const i32 mid = n >> 1;
+    i32 seen = 0;
+    double below = __builtin_nan("");
+    ok = 0;
+    for (i32 key = 0; key <= top; key++) {
+      if (!count[key]) continue;
+      seen += count[key];
+      if (seen > mid) {
+        *out = n % 2 ? value[key] : ((seen - count[key] == mid ? below : value[key]) + value[key]) / 2;
+        ok = 1;
+        break;
+      }
+      below = value[key];
+    }
+  }
+  arena_release(mark);
+  return ok;
+}
+
 // skimage.measure.perimeter's weights of a border pixel's code 1 + 2·(4-neighbours on the border)
 // + 10·(diagonals on the border)
 static double perim_w[50];
 
 /**
- * measureAreaShape's per-pixel passes, every object: per object k, stats[12k ..] = Σx, Σy, Σx², Σy²,
- * Σxy, Σ(y−cy)², Σ(x−cx)², Σ(x−cx)(y−cy) (cx = Σx/area), the perimeter, 4 × the Euler number;
+ * measureAreaShape's per-pixel passes, every object: per object k, stats[16k ..] = Σx, Σy, Σx², Σy²,
+ * Σxy, Σ(y−cy)², Σ(x−cx)², Σ(x−cx)(y−cy) (cx = Σx/area), the perimeter, 4 × the Euler number, and of
+ * its pixels' distances to the edge (dist, one per image pixel) the sum, the largest, the median and
+ * 1 where that median is left to the caller (radius_median could not rank them by count);
  * and its frame's (bounding box + 1 pixel of zeros) first and last pixel column per frame row
  * (rowFirst/rowLast from rowAt[k], −1: none) and first and last row per frame column (from colAt[k]).
  */
 __attribute__((export_name("area_passes")))
-void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i32 w, const i32 *rowAt, const i32 *colAt, i32 *rowFirst, i32 *rowLast, i32 *colFirst, i32 *colLast, double *stats) {
+void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i32 w, const float *dist, const i32 *rowAt, const i32 *colAt, i32 *rowFirst, i32 *rowLast, i32 *colFirst, i32 *colLast, double *stats) {
   const double SQRT2 = __builtin_sqrt(2.0);
   static const int ones[6] = {5, 7, 15, 17, 25, 27};
   for (int c = 0; c < 6; c++) perim_w[ones[c]] = 1;
@@ -138,7 +191,7 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
     }
     const double a = p1 - p0;
     const double cx = sx / a, cy = sy / a;
-    double mrr = 0, mcc = 0, mrc = 0;
+    double mrr = 0, mcc = 0, mrc = 0, rsum = 0, rmax = 0;
     i32 nb = 0;
     y = p0 < p1 ? pixels[p0] / w : 0, rowStart = y * w;
     for (i32 p = p0, q = 0; p < p1; p++, q++) {
@@ -151,6 +204,9 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
       mrr += dy * dy;
       mcc += dx * dx;
       mrc += dx * dy;
+      const double d = dist[i];
+      rsum += d;
+      if (d > rmax) rmax = d;
       const i32 fi = at[q];
       if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) {
         border[fi] = 1;
@@ -182,7 +238,10 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
     }
     // the frame buffers back to zeros, over this object's pixels only
     for (i32 q = 0; q < p1 - p0; q++) m[at[q]] = border[at[q]] = 0;
-    double *s = stats + 12 * k;
+    double *s = stats + 16 * k;
+    s[10] = rsum;
+    s[11] = rmax;
+    s[13] = !radius_median(dist, pixels + p0, p1 - p0, rmax, s + 12);
     s[0] = sx;
     s[1] = sy;
     s[2] = sxx;
