@@ -1,5 +1,5 @@
 import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
-import { feretDiameters, monotoneChain, pixelHull } from './feret';
+import { feretDiameters, pixelHull } from './feret';
 import { shapeKernel } from '../wasm/shape';
 import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObjects } from './zernike';
 
@@ -28,15 +28,15 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
   // the per-pixel passes (moments, border, perimeter codes, Euler quads, each frame row's and
-  // column's first and last pixel, the distances' sum, largest and median) run in the kernel
-  // (core/wasm/shape.c area_passes)
+  // column's first and last pixel, the distances' sum, largest and median, the convex area) run in
+  // the kernel (core/wasm/shape.c area_passes)
   const rowAt = new Int32Array(n + 1), colAt = new Int32Array(n + 1);
-  let maxSide = 0, maxArea = 0;
+  let maxArea = 0;
   for (let k = 0; k < n; k++) {
     const fw = bbox[4 * k + 2] - bbox[4 * k] + 3, fh = bbox[4 * k + 3] - bbox[4 * k + 1] + 3;
     rowAt[k + 1] = rowAt[k] + fh;
     colAt[k + 1] = colAt[k] + fw;
-    maxSide = Math.max(maxSide, fw, fh);
+    if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
     maxArea = Math.max(maxArea, start[k + 1] - start[k]);
   }
   const kk = shapeKernel();
@@ -47,9 +47,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const pRF = kk.alloc(4 * rowAt[n]), pRL = kk.alloc(4 * rowAt[n]), pCF = kk.alloc(4 * colAt[n]), pCL = kk.alloc(4 * colAt[n]), pStats = kk.alloc(8 * 16 * n);
   kk.exports.area_passes(pStart, pPixels, pBox, n, w, pDist, pRowAt, pColAt, pRF, pRL, pCF, pCL, pStats);
   const rowFirsts = kk.i32(pRF, rowAt[n]).slice(), rowLasts = kk.i32(pRL, rowAt[n]).slice();
-  const colFirsts = kk.i32(pCF, colAt[n]).slice(), colLasts = kk.i32(pCL, colAt[n]).slice();
   const stats = kk.f64(pStats, 16 * n).slice();
-  const hullScratch = new HullScratch(maxSide);
   const radiiBuf = new Float64Array(maxArea);
   // each object's minimum enclosing circle, for the Zernike moments of all objects at the end
   const circles = new Float64Array(3 * n);
@@ -59,11 +57,9 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;
     // the object's frame: its bounding box with a 1-pixel margin
-    const fw = bw + 2;
     const fh = bh + 2;
     const area = start[k + 1] - start[k];
     const rowFirst = rowFirsts.subarray(rowAt[k], rowAt[k + 1]), rowLast = rowLasts.subarray(rowAt[k], rowAt[k + 1]);
-    const colFirst = colFirsts.subarray(colAt[k], colAt[k + 1]), colLast = colLasts.subarray(colAt[k], colAt[k + 1]);
     const st = 16 * k;
     const sx = stats[st], sy = stats[st + 1], sxx = stats[st + 2], syy = stats[st + 3], sxy = stats[st + 4];
     const mrr = stats[st + 5], mcc = stats[st + 6], mrc = stats[st + 7], per = stats[st + 8], euler4 = stats[st + 9];
@@ -112,7 +108,7 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
     EUL[k] = euler4 / 4;
-    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area, hullScratch);
+    const hull = stats[st + 14];
     CVA[k] = hull;
     SOL[k] = area / hull;
     const ph = pixelHull(rowFirst, rowLast, fh);
@@ -143,109 +139,4 @@ function medianBySelection(radii: Float64Array, n: number): number {
   let below = -Infinity;
   if (!(n % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
   return n % 2 ? radii[mid] : (below + radii[mid]) / 2;
-}
-
-/** convexArea's buffers, for frames up to `side` pixels a side (reused from object to object) */
-class HullScratch {
-  readonly yLo: Int32Array;
-  readonly yHi: Int32Array;
-  readonly X: Int32Array;
-  readonly Y: Int32Array;
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-  constructor(side: number) {
-    this.yLo = new Int32Array(2 * side + 2);
-    this.yHi = new Int32Array(2 * side + 2);
-    this.X = new Int32Array(4 * side + 4);
-    this.Y = new Int32Array(4 * side + 4);
-    this.lo = new Float64Array(side);
-    this.hi = new Float64Array(side);
-  }
-}
-
-/** convexArea's candidates: the four edge midpoints of pixel (x, y), slot X + 1 (X ≥ −1) */
-function addMidpoints(yLo: Int32Array, yHi: Int32Array, x: number, y: number): void {
-  const a = 2 * x, b = 2 * y;
-  if (b < yLo[a]) yLo[a] = b;
-  if (b > yHi[a]) yHi[a] = b;
-  if (b < yLo[a + 2]) yLo[a + 2] = b;
-  if (b > yHi[a + 2]) yHi[a + 2] = b;
-  if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
-  if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
-}
-
-/**
- * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
- * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
- * Takes the framed mask's first/last pixel of each row and column (−1 where none).
- */
-function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number, s: HullScratch): number {
-  if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its
-  // four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points strictly between the lowest and highest of the same X are never strict hull vertices, so only
-  // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
-  // hull (collinear points dropped) is the one of all candidates.
-  const nx = 2 * fw + 2;
-  const { yLo, yHi, X, Y, lo, hi } = s;
-  yLo.fill(0x7fffffff, 0, nx);
-  yHi.fill(-0x7fffffff, 0, nx);
-  for (let y = 0; y < fh; y++) {
-    if (rowFirst[y] < 0) continue;
-    addMidpoints(yLo, yHi, rowFirst[y], y);
-    if (rowLast[y] !== rowFirst[y]) addMidpoints(yLo, yHi, rowLast[y], y);
-  }
-  for (let x = 0; x < fw; x++) {
-    if (colFirst[x] < 0) continue;
-    addMidpoints(yLo, yHi, x, colFirst[x]);
-    if (colLast[x] !== colFirst[x]) addMidpoints(yLo, yHi, x, colLast[x]);
-  }
-  let np = 0;
-  for (let c = 0; c < nx; c++) {
-    if (yHi[c] < yLo[c]) continue;
-    X[np] = c - 1;
-    Y[np++] = yLo[c];
-    if (yHi[c] !== yLo[c]) {
-      X[np] = c - 1;
-      Y[np++] = yHi[c];
-    }
-  }
-  const lower = monotoneChain(X, Y, 0, np, 1);
-  lower.pop();
-  const upper = monotoneChain(X, Y, np - 1, -1, -1);
-  upper.pop();
-  const hull = lower.concat(upper);
-  const nh = hull.length;
-  const hx: number[] = [], hy: number[] = [];
-  for (let v = 0; v < nh; v++) {
-    hx.push(X[hull[v]]);
-    hy.push(Y[hull[v]]);
-  }
-  if (nh < 3) return area;
-  // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
-  // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
-  lo.fill(Infinity, 0, fh);
-  hi.fill(-Infinity, 0, fh);
-  for (let e = 0; e < nh; e++) {
-    const f = (e + 1) % nh;
-    const ya = hy[e], yb = hy[f];
-    for (let y = Math.max(0, Math.ceil(Math.min(ya, yb) / 2)), ye = Math.min(fh - 1, Math.floor(Math.max(ya, yb) / 2)); y <= ye; y++) {
-      const py = 2 * y;
-      if (ya === yb) {
-        lo[y] = Math.min(lo[y], hx[e], hx[f]);
-        hi[y] = Math.max(hi[y], hx[e], hx[f]);
-      } else {
-        const x = hx[e] + ((py - ya) * (hx[f] - hx[e])) / (yb - ya);
-        if (x < lo[y]) lo[y] = x;
-        if (x > hi[y]) hi[y] = x;
-      }
-    }
-  }
-  let count = 0;
-  for (let y = 0; y < fh; y++) {
-    if (hi[y] < lo[y]) continue;
-    const first = Math.ceil(lo[y] / 2 - 1e-9);
-    const last = Math.floor(hi[y] / 2 + 1e-9);
-    if (last >= first) count += last - first + 1;
-  }
-  return count;
 }

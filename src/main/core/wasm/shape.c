@@ -130,11 +130,130 @@ static int radius_median(const float *dist, const i32 *pixels, i32 n, double max
 // + 10·(diagonals on the border)
 static double perim_w[50];
 
+/** convex_area's buffers, for frames up to `side` pixels a side */
+typedef struct {
+  i32 *yLo, *yHi, *X, *Y, *chain, *hx, *hy;
+  double *lo, *hi;
+} hull_scratch;
+
+/**
+ * feret.ts's monotoneChain over the points from, from + step, … (to excluded) into h: right turns
+ * and collinear points dropped (the cross products exact in 64 bits, as JavaScript's doubles are
+ * for these sizes). Returns the chain's length.
+ */
+static i32 monotone_chain(const i32 *xs, const i32 *ys, i32 from, i32 to, i32 step, i32 *h) {
+  i32 nh = 0;
+  for (i32 i = from; i != to; i += step) {
+    while (nh >= 2) {
+      const i32 o = h[nh - 2], a = h[nh - 1];
+      if (!((int64_t)(xs[a] - xs[o]) * (ys[i] - ys[o]) - (int64_t)(ys[a] - ys[o]) * (xs[i] - xs[o]) <= 0)) break;
+      nh--;
+    }
+    h[nh++] = i;
+  }
+  return nh;
+}
+
+/** areaShape.ts's addMidpoints: the four edge midpoints of pixel (x, y), slot X + 1 (X ≥ −1) */
+static void add_midpoints(i32 *yLo, i32 *yHi, i32 x, i32 y) {
+  const i32 a = 2 * x, b = 2 * y;
+  if (b < yLo[a]) yLo[a] = b;
+  if (b > yHi[a]) yHi[a] = b;
+  if (b < yLo[a + 2]) yLo[a + 2] = b;
+  if (b > yHi[a + 2]) yHi[a + 2] = b;
+  if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
+  if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
+}
+
+static inline double dmin(double a, double b) { return b < a ? b : a; }
+static inline double dmax(double a, double b) { return b > a ? b : a; }
+
+/**
+ * skimage.morphology.convex_hull_image's area (what areaShape.ts's doc describes): hull of the
+ * midpoints of the outer pixels' edges (half-pixel units; only the lowest and highest point of
+ * each X kept, so the points come sorted), then every pixel centre inside or on the hull, counted
+ * per row with the crossings of the edges over that row.
+ */
+static double convex_area(const i32 *rf, const i32 *rl, const i32 *cf, const i32 *cl, i32 fw, i32 fh, double area, hull_scratch *s) {
+  const i32 nx = 2 * fw + 2;
+  i32 *yLo = s->yLo, *yHi = s->yHi, *X = s->X, *Y = s->Y;
+  for (i32 c = 0; c < nx; c++) {
+    yLo[c] = 0x7fffffff;
+    yHi[c] = -0x7fffffff;
+  }
+  for (i32 y = 0; y < fh; y++) {
+    if (rf[y] < 0) continue;
+    add_midpoints(yLo, yHi, rf[y], y);
+    if (rl[y] != rf[y]) add_midpoints(yLo, yHi, rl[y], y);
+  }
+  for (i32 x = 0; x < fw; x++) {
+    if (cf[x] < 0) continue;
+    add_midpoints(yLo, yHi, x, cf[x]);
+    if (cl[x] != cf[x]) add_midpoints(yLo, yHi, x, cl[x]);
+  }
+  i32 np = 0;
+  for (i32 c = 0; c < nx; c++) {
+    if (yHi[c] < yLo[c]) continue;
+    X[np] = c - 1;
+    Y[np++] = yLo[c];
+    if (yHi[c] != yLo[c]) {
+      X[np] = c - 1;
+      Y[np++] = yHi[c];
+    }
+  }
+  // lower chain less its last point, then the upper one less its last
+  i32 *chain = s->chain, *hx = s->hx, *hy = s->hy;
+  i32 nh = monotone_chain(X, Y, 0, np, 1, chain) - 1;
+  if (nh < 0) nh = 0;
+  for (i32 v = 0; v < nh; v++) {
+    hx[v] = X[chain[v]];
+    hy[v] = Y[chain[v]];
+  }
+  i32 nu = monotone_chain(X, Y, np - 1, -1, -1, chain) - 1;
+  for (i32 v = 0; v < nu; v++, nh++) {
+    hx[nh] = X[chain[v]];
+    hy[nh] = Y[chain[v]];
+  }
+  if (nh < 3) return area;
+  double *lo = s->lo, *hi = s->hi;
+  for (i32 y = 0; y < fh; y++) {
+    lo[y] = __builtin_inf();
+    hi[y] = -__builtin_inf();
+  }
+  for (i32 e = 0; e < nh; e++) {
+    const i32 f = (e + 1) % nh;
+    const i32 ya = hy[e], yb = hy[f];
+    const double ymin = ya < yb ? ya : yb, ymax = ya < yb ? yb : ya;
+    double ys = __builtin_ceil(ymin / 2), ye = __builtin_floor(ymax / 2);
+    if (ys < 0) ys = 0;
+    if (ye > fh - 1) ye = fh - 1;
+    for (i32 y = (i32)ys; y <= (i32)ye; y++) {
+      const i32 py = 2 * y;
+      if (ya == yb) {
+        lo[y] = dmin(dmin(lo[y], hx[e]), hx[f]);
+        hi[y] = dmax(dmax(hi[y], hx[e]), hx[f]);
+      } else {
+        const double x = hx[e] + (double)((int64_t)(py - ya) * (hx[f] - hx[e])) / (double)(yb - ya);
+        if (x < lo[y]) lo[y] = x;
+        if (x > hi[y]) hi[y] = x;
+      }
+    }
+  }
+  double count = 0;
+  for (i32 y = 0; y < fh; y++) {
+    if (hi[y] < lo[y]) continue;
+    const double first = __builtin_ceil(lo[y] / 2 - 1e-9), last = __builtin_floor(hi[y] / 2 + 1e-9);
+    if (last >= first) count += last - first + 1;
+  }
+  return count;
+}
+
 /**
  * measureAreaShape's per-pixel passes, every object: per object k, stats[16k ..] = Σx, Σy, Σx², Σy²,
  * Σxy, Σ(y−cy)², Σ(x−cx)², Σ(x−cx)(y−cy) (cx = Σx/area), the perimeter, 4 × the Euler number, and of
  * its pixels' distances to the edge (dist, one per image pixel) the sum, the largest, the median and
- * 1 where that median is left to the caller (radius_median could not rank them by count);
+ * 1 where that median is left to the caller (radius_median could not rank them by count), the
+ * convex area;
  * and its frame's (bounding box + 1 pixel of zeros) first and last pixel column per frame row
  * (rowFirst/rowLast from rowAt[k], −1: none) and first and last row per frame column (from colAt[k]).
  */
@@ -155,6 +274,17 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
     if (f > frame) frame = f;
     if ((u32)(start[k + 1] - start[k]) > area) area = start[k + 1] - start[k];
   }
+  i32 side = 1;
+  for (i32 k = 0; k < n; k++) {
+    const i32 fw = bbox[4 * k + 2] - bbox[4 * k] + 3, fh = bbox[4 * k + 3] - bbox[4 * k + 1] + 3;
+    if (fw > side) side = fw;
+    if (fh > side) side = fh;
+  }
+  const uintptr_t points = 4 * (uintptr_t)side + 4;
+  hull_scratch hs = {
+    arena_take(4 * (2 * (uintptr_t)side + 2)), arena_take(4 * (2 * (uintptr_t)side + 2)), arena_take(4 * points), arena_take(4 * points),
+    arena_take(4 * points), arena_take(8 * points), arena_take(8 * points), arena_take(8 * (uintptr_t)side), arena_take(8 * (uintptr_t)side),
+  };
   unsigned char *m = arena_take(frame), *border = arena_take(frame);
   i32 *at = arena_take(4 * (uintptr_t)area), *borderAt = arena_take(4 * (uintptr_t)area);
   zero(m, frame);
@@ -242,6 +372,7 @@ void area_passes(const i32 *start, const i32 *pixels, const i32 *bbox, i32 n, i3
     s[10] = rsum;
     s[11] = rmax;
     s[13] = !radius_median(dist, pixels + p0, p1 - p0, rmax, s + 12);
+    s[14] = convex_area(rf, rl, cf, cl, fw, fh, a, &hs);
     s[0] = sx;
     s[1] = sy;
     s[2] = sxx;
