@@ -654,3 +654,24 @@ void neighbor_counts(const i32 *labels, i32 w, i32 h, const unsigned char *outli
     touchingOut[k] = touching;
   }
 }
+
+/**
+ * texture.ts's quantize: each value clamped to 0..1 (NaN to 0), ×255, rounded half to even
+ * (np.rint; f64x2.nearest) and mapped through level[0..255].
+ */
+__attribute__((export_name("quantize")))
+void quantize(const double *img, i32 n, const unsigned short *level, unsigned short *out) {
+  const v128_t zero = wasm_f64x2_splat(0), one = wasm_f64x2_splat(1), s = wasm_f64x2_splat(255);
+  i32 i = 0;
+  for (; i + 2 <= n; i += 2) {
+    // pmax(0, v) = 0 < v ? v : 0 (NaN and −0 to +0), then pmin(1, ·) = · < 1 ? · : 1
+    const v128_t c = wasm_f64x2_pmin(one, wasm_f64x2_pmax(zero, wasm_v128_load(img + i)));
+    const v128_t r = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_nearest(wasm_f64x2_mul(c, s)));
+    out[i] = level[wasm_i32x4_extract_lane(r, 0)];
+    out[i + 1] = level[wasm_i32x4_extract_lane(r, 1)];
+  }
+  for (; i < n; i++) {
+    const double v = img[i];
+    out[i] = level[(i32)__builtin_rint((v > 0 ? (v < 1 ? v : 1) : 0) * 255)];
+  }
+}

@@ -13,6 +13,7 @@ export interface ShapeExports {
     reach: number, nreach: number, reachAt: number, rimAt: number, nrim: number, touch: number, ntouch: number, touchAt: number, ir: number, it: number,
     seen: number, nn: number, per: number, touching: number,
   ): void;
+  quantize(img: number, n: number, level: number, out: number): void;
   area_passes(start: number, pixels: number, bbox: number, n: number, w: number, dist: number, rowAt: number, colAt: number, rowFirst: number, rowLast: number, colFirst: number, colLast: number, stats: number): void;
 }
 
