@@ -46,6 +46,12 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   const rim: number[] = [];
   for (let e = 0; e < reach.length; e += 2) if (e + 2 >= reach.length || reach[e + 2] !== reach[e]) rim.push(reach[e], reach[e + 1]);
   const rimAt = linear(Int32Array.from(rim));
+  // per row dy of each disk, its half-width (the kernel reads the rows whole)
+  const halfWidths = (d: Int32Array, r: number) => {
+    const span = new Int32Array(2 * r + 1);
+    for (let e = 0; e < d.length; e += 2) span[d[e] + r] = Math.max(span[d[e] + r], Math.abs(d[e + 1]));
+    return span;
+  };
   // the pixel loops run in the kernel (core/wasm/shape.c neighbor_counts)
   const kk = shapeKernel();
   kk.reset();
@@ -58,7 +64,7 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   const pSeen = kk.alloc(4 * (ids[n - 1] + 1)), pNN = kk.alloc(4 * n), pPer = kk.alloc(4 * n), pTouching = kk.alloc(4 * n);
   kk.exports.neighbor_counts(
     pLabels, w, h, pOutline, pBoundary, kk.put(start), kk.put(pixels), kk.put(ids), n,
-    kk.put(reach), reach.length / 2, kk.put(reachAt), kk.put(rimAt), rimAt.length, kk.put(touch), touch.length / 2, kk.put(touchAt), ir, it,
+    kk.put(reach), reach.length / 2, kk.put(reachAt), kk.put(rimAt), rimAt.length, kk.put(touch), touch.length / 2, kk.put(touchAt), ir, it, kk.put(halfWidths(reach, ir)), kk.put(halfWidths(touch, it)),
     pSeen, pNN, pPer, pTouching,
   );
   const nns = kk.i32(pNN, n).slice(), pers = kk.i32(pPer, n).slice(), touchings = kk.i32(pTouching, n).slice();

@@ -587,11 +587,13 @@ void outline_edge(const i32 *labels, i32 w, i32 h, unsigned char *outline, unsig
  * (nreach (dy, dx) pairs; reachAt the same as linear offsets, rimAt its right rim) around the
  * object's boundary pixels (all its pixels where boundary is 0), per[k] its outline pixels,
  * touching[k] those with another object under the disk `touch`. ir, it: the disks' radii in
- * pixels. seen: one entry per label (ids[n − 1] + 1), any contents.
+ * pixels; span[dy + ir] the reach disk's half-width on row dy, touchSpan[dy + it] the touch disk's
+ * (their rows are contiguous). seen: one
+ * entry per label (ids[n − 1] + 1), any contents.
  */
 __attribute__((export_name("neighbor_counts")))
 void neighbor_counts(const i32 *labels, i32 w, i32 h, const unsigned char *outline, const unsigned char *boundary, const i32 *start, const i32 *pixels, const i32 *ids, i32 n,
-                     const i32 *reach, i32 nreach, const i32 *reachAt, const i32 *rimAt, i32 nrim, const i32 *touch, i32 ntouch, const i32 *touchAt, i32 ir, i32 it,
+                     const i32 *reach, i32 nreach, const i32 *reachAt, const i32 *rimAt, i32 nrim, const i32 *touch, i32 ntouch, const i32 *touchAt, i32 ir, i32 it, const i32 *span, const i32 *touchSpan,
                      i32 *seen, i32 *nnOut, i32 *perOut, i32 *touchingOut) {
   for (i32 v = 0; v <= ids[n - 1]; v++) seen[v] = -1;
   for (i32 k = 0; k < n; k++) {
@@ -607,15 +609,45 @@ void neighbor_counts(const i32 *labels, i32 w, i32 h, const unsigned char *outli
         /* on the outline only */
       } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
         // the whole disk inside the image; after the left neighbour's disk, only the right rim is new
-        const i32 *offs = lastReach == i - 1 ? rimAt : reachAt;
-        const i32 no = lastReach == i - 1 ? nrim : nreach;
-        lastReach = i;
-        for (i32 e = 0; e < no; e++) {
-          const i32 v = labels[i + offs[e]];
-          if (!v || v == id || seen[v] == k) continue;
-          seen[v] = k;
-          nn++;
+        if (lastReach == i - 1 || ir < 2) {
+          const i32 *offs = lastReach == i - 1 ? rimAt : reachAt;
+          const i32 no = lastReach == i - 1 ? nrim : nreach;
+          for (i32 e = 0; e < no; e++) {
+            const i32 v = labels[i + offs[e]];
+            if (!v || v == id || seen[v] == k) continue;
+            seen[v] = k;
+            nn++;
+          }
+        } else {
+          // the disk's rows (its own pixel included: its label is id), four labels at a time, only
+          // those of another object looked at one by one (a set: the order they are met in is free)
+          const v128_t vid = wasm_i32x4_splat(id), vzero = wasm_i32x4_splat(0);
+          for (i32 dy = -ir; dy <= ir; dy++) {
+            const i32 hw = span[dy + ir], len = 2 * hw + 1;
+            const i32 *row = labels + i + dy * w - hw;
+            if (len < 4) {
+              for (i32 e = 0; e < len; e++) {
+                const i32 u = row[e];
+                if (!u || u == id || seen[u] == k) continue;
+                seen[u] = k;
+                nn++;
+              }
+              continue;
+            }
+            for (i32 c = 0; c < len; c += 4) {
+              const i32 at = c + 4 <= len ? c : len - 4;
+              const v128_t v = wasm_v128_load(row + at);
+              if (!wasm_v128_any_true(wasm_v128_andnot(wasm_i32x4_ne(v, vzero), wasm_i32x4_eq(v, vid)))) continue;
+              for (int e = 0; e < 4; e++) {
+                const i32 u = row[at + e];
+                if (!u || u == id || seen[u] == k) continue;
+                seen[u] = k;
+                nn++;
+              }
+            }
+          }
         }
+        lastReach = i;
       } else {
         lastReach = i;
         for (i32 e = 0; e < nreach; e++) {
@@ -629,6 +661,27 @@ void neighbor_counts(const i32 *labels, i32 w, i32 h, const unsigned char *outli
       }
       if (!outline[i]) continue;
       per++;
+      if (it >= 2 && x >= it && y >= it && x < w - it && y < h - it) {
+        // the disk's rows four labels at a time (own pixel included): any of another object
+        const v128_t vid = wasm_i32x4_splat(id), vzero = wasm_i32x4_splat(0);
+        v128_t any = vzero;
+        for (i32 dy = -it; dy <= it; dy++) {
+          const i32 hw = touchSpan[dy + it], len = 2 * hw + 1;
+          const i32 *row = labels + i + dy * w - hw;
+          if (len < 4) {
+            for (i32 e = 0; e < len; e++)
+              if (row[e] && row[e] != id) any = wasm_i32x4_splat(-1);
+            continue;
+          }
+          for (i32 c = 0; c < len; c += 4) {
+            const v128_t v = wasm_v128_load(row + (c + 4 <= len ? c : len - 4));
+            any = wasm_v128_or(any, wasm_v128_andnot(wasm_i32x4_ne(v, vzero), wasm_i32x4_eq(v, vid)));
+          }
+          if (wasm_v128_any_true(any)) break;
+        }
+        if (wasm_v128_any_true(any)) touching++;
+        continue;
+      }
       if (x >= it && y >= it && x < w - it && y < h - it) {
         for (i32 e = 0; e < ntouch; e++) {
           const i32 v = labels[i + touchAt[e]];

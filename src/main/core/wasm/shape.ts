@@ -10,7 +10,7 @@ export interface ShapeExports {
   outline_edge(labels: number, w: number, h: number, outline: number, edge: number): void;
   neighbor_counts(
     labels: number, w: number, h: number, outline: number, boundary: number, start: number, pixels: number, ids: number, n: number,
-    reach: number, nreach: number, reachAt: number, rimAt: number, nrim: number, touch: number, ntouch: number, touchAt: number, ir: number, it: number,
+    reach: number, nreach: number, reachAt: number, rimAt: number, nrim: number, touch: number, ntouch: number, touchAt: number, ir: number, it: number, span: number, touchSpan: number,
     seen: number, nn: number, per: number, touching: number,
   ): void;
   quantize(img: number, n: number, level: number, out: number): void;
