@@ -1,6 +1,7 @@
 import { newBlock, selectInPlace, type FeatureBlock, type ObjectIndex } from './objects';
-import { feretDiameters, monotoneChain, pixelHull } from './feret';
-import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObject } from './zernike';
+import { feretDiameters, pixelHull } from './feret';
+import { shapeKernel } from '../wasm/shape';
+import { centrosomeCircle, centrosomeHullOrder, ZERNIKE_NAMES, zernikeOfObjects } from './zernike';
 
 /**
  * CellProfiler 4.2 MeasureObjectSizeShape (2-D), whose core is skimage.measure.regionprops:
@@ -18,19 +19,6 @@ export const AREASHAPE_NAMES = [
   'MaximumRadius', 'MeanRadius', 'MedianRadius', 'MinFeretDiameter', 'MaxFeretDiameter',
 ].map((n) => `AreaShape_${n}`);
 
-const SQRT2 = Math.SQRT2;
-// skimage.measure.perimeter: weights of the convolution codes of border pixels
-const PERIM_W = new Float64Array(50);
-for (const c of [5, 7, 15, 17, 25, 27]) PERIM_W[c] = 1;
-PERIM_W[21] = PERIM_W[33] = SQRT2;
-PERIM_W[13] = PERIM_W[23] = (1 + SQRT2) / 2;
-// Euler number ×4 of a 2×2 quad by its code tl + 2·tr + 4·bl + 8·br: one pixel +1, three −1,
-// a diagonal pair (codes 6 and 9) −2
-const EULER_QUAD = Int8Array.from({ length: 16 }, (_, c) => {
-  const s = (c & 1) + ((c >> 1) & 1) + ((c >> 2) & 1) + (c >> 3);
-  return s === 1 ? 1 : s === 3 ? -1 : c === 6 || c === 9 ? -2 : 0;
-});
-
 export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): FeatureBlock {
   const { width: w, labels, ids, start, pixels, bbox } = ix;
   const n = ids.length;
@@ -39,87 +27,45 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
   const col = (name: string) => block.values[AREASHAPE_NAMES.indexOf(`AreaShape_${name}`)];
   const [A, P, FF, SOL, EXT, EUL, ECC, MAJ, MIN, ORI, CMP, CX, CY, BBA, BX0, BY0, BX1, BY1, CVA, ED, MAXR, MEANR, MEDR, FMIN, FMAX] = AREASHAPE_NAMES.map((_, j) => block.values[j]);
   void col;
-  // per-object buffers, reused (cleared over the object's frame only)
-  let maxFrame = 0, maxArea = 0;
+  // the per-pixel passes (moments, border, perimeter codes, Euler quads, each frame row's and
+  // column's first and last pixel, the distances' sum, largest and median, the convex area) run in
+  // the kernel (core/wasm/shape.c area_passes)
+  const rowAt = new Int32Array(n + 1), colAt = new Int32Array(n + 1);
+  let maxArea = 0;
   for (let k = 0; k < n; k++) {
-    maxFrame = Math.max(maxFrame, (bbox[4 * k + 2] - bbox[4 * k] + 3) * (bbox[4 * k + 3] - bbox[4 * k + 1] + 3));
+    const fw = bbox[4 * k + 2] - bbox[4 * k] + 3, fh = bbox[4 * k + 3] - bbox[4 * k + 1] + 3;
+    rowAt[k + 1] = rowAt[k] + fh;
+    colAt[k + 1] = colAt[k] + fw;
+    if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
     maxArea = Math.max(maxArea, start[k + 1] - start[k]);
   }
-  const mBuf = new Uint8Array(maxFrame), borderBuf = new Uint8Array(maxFrame);
-  // per frame row: first and last pixel column (−1: none); per frame column: first and last row
-  let maxSide = 0;
-  for (let k = 0; k < n; k++) maxSide = Math.max(maxSide, bbox[4 * k + 2] - bbox[4 * k] + 3, bbox[4 * k + 3] - bbox[4 * k + 1] + 3);
-  const rowFirst = new Int32Array(maxSide), rowLast = new Int32Array(maxSide), colFirst = new Int32Array(maxSide), colLast = new Int32Array(maxSide);
-  const hullScratch = new HullScratch(maxSide);
+  const kk = shapeKernel();
+  kk.reset();
+  const pStart = kk.put(start), pPixels = kk.put(pixels), pBox = kk.put(bbox), pRowAt = kk.put(rowAt), pColAt = kk.put(colAt);
+  const pDist = kk.alloc(4 * edgeDist.length);
+  new Float32Array(kk.exports.memory.buffer, pDist, edgeDist.length).set(edgeDist);
+  const pRF = kk.alloc(4 * rowAt[n]), pRL = kk.alloc(4 * rowAt[n]), pCF = kk.alloc(4 * colAt[n]), pCL = kk.alloc(4 * colAt[n]), pStats = kk.alloc(8 * 16 * n);
+  kk.exports.area_passes(pStart, pPixels, pBox, n, w, pDist, pRowAt, pColAt, pRF, pRL, pCF, pCL, pStats);
+  const rowFirsts = kk.i32(pRF, rowAt[n]).slice(), rowLasts = kk.i32(pRL, rowAt[n]).slice();
+  const stats = kk.f64(pStats, 16 * n).slice();
   const radiiBuf = new Float64Array(maxArea);
-  const frameAt = new Int32Array(maxArea), borderAt = new Int32Array(maxArea);
-  const median = new RadiusMedian();
+  // each object's minimum enclosing circle, for the Zernike moments of all objects at the end
+  const circles = new Float64Array(3 * n);
   for (let k = 0; k < n; k++) {
     const id = ids[k];
     const x0 = bbox[4 * k], y0 = bbox[4 * k + 1], x1 = bbox[4 * k + 2], y1 = bbox[4 * k + 3];
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;
-    // object mask on its bounding box with a 1-pixel frame of zeros
-    const fw = bw + 2;
+    // the object's frame: its bounding box with a 1-pixel margin
     const fh = bh + 2;
-    mBuf.fill(0, 0, fw * fh);
-    const m = mBuf.subarray(0, fw * fh);
-    let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     const area = start[k + 1] - start[k];
-    rowFirst.fill(-1, 0, fh);
-    colFirst.fill(-1, 0, fw);
-    // pixels come in raster order: the row is tracked, not divided for
-    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
-      const i = pixels[p];
-      while (i >= rowStart + w) {
-        y++;
-        rowStart += w;
-      }
-      const x = i - rowStart;
-      const fx = x - x0 + 1, fy = y - y0 + 1;
-      frameAt[q] = fy * fw + fx;
-      // raster order: a row's first pixel comes first, a column's first row first
-      if (rowFirst[fy] < 0) rowFirst[fy] = fx;
-      rowLast[fy] = fx;
-      if (colFirst[fx] < 0) colFirst[fx] = fy;
-      colLast[fx] = fy;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      syy += y * y;
-      sxy += x * y;
-      m[frameAt[q]] = 1;
-    }
+    const rowFirst = rowFirsts.subarray(rowAt[k], rowAt[k + 1]), rowLast = rowLasts.subarray(rowAt[k], rowAt[k + 1]);
+    const st = 16 * k;
+    const sx = stats[st], sy = stats[st + 1], sxx = stats[st + 2], syy = stats[st + 3], sxy = stats[st + 4];
+    const mrr = stats[st + 5], mcc = stats[st + 6], mrc = stats[st + 7], per = stats[st + 8], euler4 = stats[st + 9];
     const cx = sx / area;
     const cy = sy / area;
-    let mrr = 0, mcc = 0, mrc = 0;
-    const radii = radiiBuf;
-    let rsum = 0, rmax = 0;
-    // border = pixel with a 4-neighbour outside the object (for the perimeter), listed in raster order
-    borderBuf.fill(0, 0, fw * fh);
-    const border = borderBuf;
-    let nb = 0;
-    for (let p = start[k], q = 0, y = y0, rowStart = y0 * w; p < start[k + 1]; p++, q++) {
-      const i = pixels[p];
-      while (i >= rowStart + w) {
-        y++;
-        rowStart += w;
-      }
-      const dx = i - rowStart - cx;
-      const dy = y - cy;
-      mrr += dy * dy;
-      mcc += dx * dx;
-      mrc += dx * dy;
-      const r = edgeDist[i];
-      radii[q] = r;
-      rsum += r;
-      if (r > rmax) rmax = r;
-      const fi = frameAt[q];
-      if (!m[fi - 1] || !m[fi + 1] || !m[fi - fw] || !m[fi + fw]) {
-        border[fi] = 1;
-        borderAt[nb++] = fi;
-      }
-    }
+    const rsum = stats[st + 10], rmax = stats[st + 11];
     A[k] = area;
     CX[k] = cx;
     CY[k] = cy;
@@ -132,7 +78,11 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     ED[k] = Math.sqrt((4 * area) / Math.PI);
     MAXR[k] = rmax;
     MEANR[k] = rsum / area;
-    MEDR[k] = median.of(radii, area, rmax);
+    if (stats[st + 13]) {
+      // distances the kernel could not rank by count
+      for (let p = start[k], q = 0; p < start[k + 1]; p++, q++) radiiBuf[q] = edgeDist[pixels[p]];
+      MEDR[k] = medianBySelection(radiiBuf, area);
+    } else MEDR[k] = stats[st + 12];
     // inertia tensor (skimage): [[var_c, -cov], [-cov, var_r]]
     const a = mcc / area;
     const b = -mrc / area;
@@ -153,38 +103,12 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     // reference fixtures record both: features-cellprofiler.test.ts)
     const ori = tie ? (mu11Sign > 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * b, c - a);
     ORI[k] = (ori * 180) / Math.PI;
-    // perimeter: each border pixel's neighbourhood code, in raster order (the order the box scan met them)
-    let per = 0;
-    for (let q = 0; q < nb; q++) {
-      const fi = borderAt[q];
-      const code =
-        1 +
-        2 * (border[fi - 1] + border[fi + 1] + border[fi - fw] + border[fi + fw]) +
-        10 * (border[fi - fw - 1] + border[fi - fw + 1] + border[fi + fw - 1] + border[fi + fw + 1]);
-      per += PERIM_W[code];
-    }
     P[k] = per;
     FF[k] = (4 * Math.PI * area) / (per * per);
     // CellProfiler's code (not its manual's moment formula): Perimeter² / (4π·Area)
     CMP[k] = (per * per) / Math.max(1, 4 * Math.PI * area);
-    // Euler number, 8-connected objects: (Q1 − Q3 − 2·QD) / 4 over 2×2 quads of the framed mask
-    // (only those over the two rows' pixels: empty quads add 0), each quad's code slid along the
-    // row from the last one's right column
-    let euler4 = 0;
-    for (let yy = 0; yy < fh - 1; yy++) {
-      const a = rowFirst[yy], b = rowFirst[yy + 1];
-      if (a < 0 && b < 0) continue;
-      const lo = a < 0 ? b : b < 0 ? a : Math.min(a, b);
-      const hi = a < 0 ? rowLast[yy + 1] : b < 0 ? rowLast[yy] : Math.max(rowLast[yy], rowLast[yy + 1]);
-      let fi = yy * fw + lo - 1;
-      let code = (m[fi] << 1) | (m[fi + fw] << 3);
-      for (let xx = lo - 1; xx <= hi; xx++, fi++) {
-        code = ((code >> 1) & 5) | (m[fi + 1] << 1) | (m[fi + fw + 1] << 3);
-        euler4 += EULER_QUAD[code];
-      }
-    }
     EUL[k] = euler4 / 4;
-    const hull = convexArea(rowFirst, rowLast, colFirst, colLast, fw, fh, area, hullScratch);
+    const hull = stats[st + 14];
     CVA[k] = hull;
     SOL[k] = area / hull;
     const ph = pixelHull(rowFirst, rowLast, fh);
@@ -198,45 +122,14 @@ export function measureAreaShape(ix: ObjectIndex, edgeDist: Float32Array): Featu
     }
     const ch = centrosomeHullOrder(ix0, iy0);
     const mec = centrosomeCircle(ch.hx, ch.hy);
-    zernikeOfObject(pixels, start[k], start[k + 1], w, mec, zernikeCols, k);
+    circles[3 * k] = mec.cx;
+    circles[3 * k + 1] = mec.cy;
+    circles[3 * k + 2] = mec.r;
     void id;
     void labels;
   }
+  zernikeOfObjects(start, pixels, bbox, w, circles, zernikeCols);
   return block;
-}
-
-/**
- * The median of an object's distances to its edge. They are square roots of whole numbers, so a
- * count per rounded r² ranks them without moving them (a counting pass, not a selection); values
- * that are not (two different ones on one count) are ranked by selection instead.
- */
-class RadiusMedian {
-  private count = new Int32Array(0);
-  private value = new Float64Array(0);
-  of(radii: Float64Array, n: number, max: number): number {
-    const top = Math.round(max * max);
-    if (this.count.length <= top) {
-      this.count = new Int32Array(2 * top + 2);
-      this.value = new Float64Array(2 * top + 2);
-    }
-    const count = this.count, value = this.value;
-    count.fill(0, 0, top + 1);
-    for (let q = 0; q < n; q++) {
-      const r = radii[q], key = Math.round(r * r);
-      if (count[key]++ === 0) value[key] = r;
-      else if (value[key] !== r) return medianBySelection(radii, n);
-    }
-    // the values of rank ⌊n/2⌋ and (n even) the one before it
-    const mid = n >> 1;
-    let seen = 0, below = NaN;
-    for (let key = 0; key <= top; key++) {
-      if (!count[key]) continue;
-      seen += count[key];
-      if (seen > mid) return n % 2 ? value[key] : ((seen - count[key] === mid ? below : value[key]) + value[key]) / 2;
-      below = value[key];
-    }
-    throw new Error('median: fewer values than counted');
-  }
 }
 
 /** the middle value(s) by selection (reorders radii[0..n)) */
@@ -246,109 +139,4 @@ function medianBySelection(radii: Float64Array, n: number): number {
   let below = -Infinity;
   if (!(n % 2)) for (let q = 0; q < mid; q++) if (radii[q] > below) below = radii[q];
   return n % 2 ? radii[mid] : (below + radii[mid]) / 2;
-}
-
-/** convexArea's buffers, for frames up to `side` pixels a side (reused from object to object) */
-class HullScratch {
-  readonly yLo: Int32Array;
-  readonly yHi: Int32Array;
-  readonly X: Int32Array;
-  readonly Y: Int32Array;
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-  constructor(side: number) {
-    this.yLo = new Int32Array(2 * side + 2);
-    this.yHi = new Int32Array(2 * side + 2);
-    this.X = new Int32Array(4 * side + 4);
-    this.Y = new Int32Array(4 * side + 4);
-    this.lo = new Float64Array(side);
-    this.hi = new Float64Array(side);
-  }
-}
-
-/** convexArea's candidates: the four edge midpoints of pixel (x, y), slot X + 1 (X ≥ −1) */
-function addMidpoints(yLo: Int32Array, yHi: Int32Array, x: number, y: number): void {
-  const a = 2 * x, b = 2 * y;
-  if (b < yLo[a]) yLo[a] = b;
-  if (b > yHi[a]) yHi[a] = b;
-  if (b < yLo[a + 2]) yLo[a + 2] = b;
-  if (b > yHi[a + 2]) yHi[a + 2] = b;
-  if (b - 1 < yLo[a + 1]) yLo[a + 1] = b - 1;
-  if (b + 1 > yHi[a + 1]) yHi[a + 1] = b + 1;
-}
-
-/**
- * skimage.morphology.convex_hull_image's area: hull of the midpoints of the outer pixels' edges,
- * then every pixel centre inside or on the hull. Exact integer geometry in half-pixel units.
- * Takes the framed mask's first/last pixel of each row and column (−1 where none).
- */
-function convexArea(rowFirst: Int32Array, rowLast: Int32Array, colFirst: Int32Array, colLast: Int32Array, fw: number, fh: number, area: number, s: HullScratch): number {
-  if (fw > 16000 || fh > 16000) throw new Error(`object of ${fw}×${fh} pixels is too large for the convex hull`);
-  // candidate pixels: first/last of each row and column (skimage's possible_hull); each adds its
-  // four edge midpoints (half-pixel units, X = 2x ± 1 or 2x). Points strictly between the lowest and highest of the same X are never strict hull vertices, so only
-  // those two are kept per X: the points then come sorted by (X, Y) with no sort, and the strict
-  // hull (collinear points dropped) is the one of all candidates.
-  const nx = 2 * fw + 2;
-  const { yLo, yHi, X, Y, lo, hi } = s;
-  yLo.fill(0x7fffffff, 0, nx);
-  yHi.fill(-0x7fffffff, 0, nx);
-  for (let y = 0; y < fh; y++) {
-    if (rowFirst[y] < 0) continue;
-    addMidpoints(yLo, yHi, rowFirst[y], y);
-    if (rowLast[y] !== rowFirst[y]) addMidpoints(yLo, yHi, rowLast[y], y);
-  }
-  for (let x = 0; x < fw; x++) {
-    if (colFirst[x] < 0) continue;
-    addMidpoints(yLo, yHi, x, colFirst[x]);
-    if (colLast[x] !== colFirst[x]) addMidpoints(yLo, yHi, x, colLast[x]);
-  }
-  let np = 0;
-  for (let c = 0; c < nx; c++) {
-    if (yHi[c] < yLo[c]) continue;
-    X[np] = c - 1;
-    Y[np++] = yLo[c];
-    if (yHi[c] !== yLo[c]) {
-      X[np] = c - 1;
-      Y[np++] = yHi[c];
-    }
-  }
-  const lower = monotoneChain(X, Y, 0, np, 1);
-  lower.pop();
-  const upper = monotoneChain(X, Y, np - 1, -1, -1);
-  upper.pop();
-  const hull = lower.concat(upper);
-  const nh = hull.length;
-  const hx: number[] = [], hy: number[] = [];
-  for (let v = 0; v < nh; v++) {
-    hx.push(X[hull[v]]);
-    hy.push(Y[hull[v]]);
-  }
-  if (nh < 3) return area;
-  // per row of pixel centres, the hull's x-extent (inclusive: centres on the hull count), each
-  // edge visiting only the rows it spans (the same crossings as testing every edge on every row)
-  lo.fill(Infinity, 0, fh);
-  hi.fill(-Infinity, 0, fh);
-  for (let e = 0; e < nh; e++) {
-    const f = (e + 1) % nh;
-    const ya = hy[e], yb = hy[f];
-    for (let y = Math.max(0, Math.ceil(Math.min(ya, yb) / 2)), ye = Math.min(fh - 1, Math.floor(Math.max(ya, yb) / 2)); y <= ye; y++) {
-      const py = 2 * y;
-      if (ya === yb) {
-        lo[y] = Math.min(lo[y], hx[e], hx[f]);
-        hi[y] = Math.max(hi[y], hx[e], hx[f]);
-      } else {
-        const x = hx[e] + ((py - ya) * (hx[f] - hx[e])) / (yb - ya);
-        if (x < lo[y]) lo[y] = x;
-        if (x > hi[y]) hi[y] = x;
-      }
-    }
-  }
-  let count = 0;
-  for (let y = 0; y < fh; y++) {
-    if (hi[y] < lo[y]) continue;
-    const first = Math.ceil(lo[y] / 2 - 1e-9);
-    const last = Math.floor(hi[y] / 2 + 1e-9);
-    if (last >= first) count += last - first + 1;
-  }
-  return count;
 }

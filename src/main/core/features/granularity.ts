@@ -1,5 +1,6 @@
 import type { Kernel } from '../wasm/instance';
 import { granularityKernel, type GranularityExports } from '../wasm/granularity';
+import { shapeKernel } from '../wasm/shape';
 import { residentTree } from './maxTree';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
@@ -85,47 +86,27 @@ export function upsampleMeans(ix: ObjectIndex, spec: GranularityGrid): UpsampleM
   const n = ids.length;
   const qy = fullHeight > 1 ? (fullHeight * scale - 1) / (fullHeight - 1) : 0;
   const qx = fullWidth > 1 ? (fullWidth * scale - 1) / (fullWidth - 1) : 0;
-  const parts: Array<{ cell: Int32Array; weight: Float64Array }> = [];
-  const count = new Float64Array(n);
-  const offs = new Int32Array(n + 1);
+  // room for every object's cells: at most 4 a pixel, at most its footprint in the grid
+  let room = 0;
   for (let k = 0; k < n; k++) {
-    // weights accumulate on the object's footprint in the grid, then only non-zero cells are kept
     const gx0 = Math.floor(bbox[4 * k] * qx), gy0 = Math.floor(bbox[4 * k + 1] * qy);
     const gx1 = Math.min(w - 1, Math.floor(bbox[4 * k + 2] * qx) + 1), gy1 = Math.min(h - 1, Math.floor(bbox[4 * k + 3] * qy) + 1);
-    const gw = gx1 - gx0 + 1;
-    const acc = new Float64Array(gw * (gy1 - gy0 + 1));
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
-      const y = (i / W) | 0;
-      const x = i - y * W;
-      const fy = y * qy, fx = x * qx;
-      const y0 = Math.min(h - 1, Math.floor(fy)), x0 = Math.min(w - 1, Math.floor(fx));
-      const ty = fy - y0, tx = fx - x0;
-      const y1 = Math.min(h - 1, y0 + 1), x1 = Math.min(w - 1, x0 + 1);
-      const r0 = (y0 - gy0) * gw, r1 = (y1 - gy0) * gw;
-      acc[r0 + x0 - gx0] += (1 - ty) * (1 - tx);
-      acc[r0 + x1 - gx0] += (1 - ty) * tx;
-      acc[r1 + x0 - gx0] += ty * (1 - tx);
-      acc[r1 + x1 - gx0] += ty * tx;
-    }
-    let nz = 0;
-    for (let q = 0; q < acc.length; q++) if (acc[q] !== 0) nz++;
-    const cell = new Int32Array(nz), weight = new Float64Array(nz);
-    for (let q = 0, t = 0; q < acc.length; q++)
-      if (acc[q] !== 0) {
-        cell[t] = (gy0 + Math.floor(q / gw)) * w + gx0 + (q % gw);
-        weight[t++] = acc[q];
-      }
-    parts.push({ cell, weight });
-    count[k] = start[k + 1] - start[k];
-    offs[k + 1] = offs[k] + nz;
+    room += Math.min(4 * (start[k + 1] - start[k]), (gx1 - gx0 + 1) * (gy1 - gy0 + 1));
   }
-  const cell = new Int32Array(offs[n]), weight = new Float64Array(offs[n]);
-  parts.forEach((pt, k) => {
-    cell.set(pt.cell, offs[k]);
-    weight.set(pt.weight, offs[k]);
-  });
-  return { width: w, height: h, start: offs, cell, weight, count };
+  // the weights are summed in the kernel (core/wasm/shape.c upsample_means)
+  const kk = shapeKernel();
+  kk.reset();
+  const pStart = kk.put(start), pPixels = kk.put(pixels), pBox = kk.put(bbox);
+  const pOffs = kk.alloc(4 * (n + 1)), pCount = kk.alloc(8 * n), pCell = kk.alloc(4 * room), pWeight = kk.alloc(8 * room);
+  const total = kk.exports.upsample_means(pStart, pPixels, pBox, n, W, w, h, qy, qx, pOffs, pCount, pCell, pWeight);
+  return {
+    width: w,
+    height: h,
+    start: kk.i32(pOffs, n + 1).slice(),
+    cell: kk.i32(pCell, total).slice(),
+    weight: kk.f64(pWeight, total).slice(),
+    count: kk.f64(pCount, n).slice(),
+  };
 }
 
 /** An object set to measure, with its upsampling weights (`upsampleMeans` on the same grid). */

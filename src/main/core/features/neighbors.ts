@@ -1,3 +1,4 @@
+import { shapeKernel } from '../wasm/shape';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -45,62 +46,30 @@ export function measureNeighbors(ix: ObjectIndex, outline: Uint8Array, cx: Float
   const rim: number[] = [];
   for (let e = 0; e < reach.length; e += 2) if (e + 2 >= reach.length || reach[e + 2] !== reach[e]) rim.push(reach[e], reach[e + 1]);
   const rimAt = linear(Int32Array.from(rim));
-  const seen = new Int32Array(ids[n - 1] + 1).fill(-1);
+  // per row dy of each disk, its half-width (the kernel reads the rows whole)
+  const halfWidths = (d: Int32Array, r: number) => {
+    const span = new Int32Array(2 * r + 1);
+    for (let e = 0; e < d.length; e += 2) span[d[e] + r] = Math.max(span[d[e] + r], Math.abs(d[e + 1]));
+    return span;
+  };
+  // the pixel loops run in the kernel (core/wasm/shape.c neighbor_counts)
+  const kk = shapeKernel();
+  kk.reset();
+  const u8 = (a: Uint8Array) => {
+    const p = kk.alloc(a.length);
+    new Uint8Array(kk.exports.memory.buffer, p, a.length).set(a);
+    return p;
+  };
+  const pLabels = kk.put(labels), pOutline = u8(outline), pBoundary = boundary ? u8(boundary) : 0;
+  const pSeen = kk.alloc(4 * (ids[n - 1] + 1)), pNN = kk.alloc(4 * n), pPer = kk.alloc(4 * n), pTouching = kk.alloc(4 * n);
+  kk.exports.neighbor_counts(
+    pLabels, w, h, pOutline, pBoundary, kk.put(start), kk.put(pixels), kk.put(ids), n,
+    kk.put(reach), reach.length / 2, kk.put(reachAt), kk.put(rimAt), rimAt.length, kk.put(touch), touch.length / 2, kk.put(touchAt), ir, it, kk.put(halfWidths(reach, ir)), kk.put(halfWidths(touch, it)),
+    pSeen, pNN, pPer, pTouching,
+  );
+  const nns = kk.i32(pNN, n).slice(), pers = kk.i32(pPer, n).slice(), touchings = kk.i32(pTouching, n).slice();
   for (let k = 0; k < n; k++) {
-    const id = ids[k];
-    let nn = 0, per = 0, touching = 0, lastReach = -2;
-    for (let p = start[k]; p < start[k + 1]; p++) {
-      const i = pixels[p];
-      // only boundary pixels reach other objects first; the others matter only on the outline
-      const reaches = !boundary || boundary[i];
-      if (!reaches && !outline[i]) continue;
-      const y = (i / w) | 0;
-      const x = i - y * w;
-      if (!reaches) {
-        /* on the outline only */
-      } else if (x >= ir && y >= ir && x < w - ir && y < h - ir) {
-        // the whole disk is inside the image: linear offsets, no bounds tests
-        const offs = lastReach === i - 1 ? rimAt : reachAt;
-        lastReach = i;
-        for (let e = 0; e < offs.length; e++) {
-          const v = labels[i + offs[e]];
-          if (!v || v === id || seen[v] === k) continue;
-          seen[v] = k;
-          nn++;
-        }
-      } else {
-        lastReach = i;
-        for (let e = 0; e < reach.length; e += 2) {
-          const yy = y + reach[e], xx = x + reach[e + 1];
-          if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-          const v = labels[yy * w + xx];
-          if (!v || v === id || seen[v] === k) continue;
-          seen[v] = k;
-          nn++;
-        }
-      }
-      if (!outline[i]) continue;
-      per++;
-      if (x >= it && y >= it && x < w - it && y < h - it) {
-        for (let e = 0; e < touchAt.length; e++) {
-          const v = labels[i + touchAt[e]];
-          if (v && v !== id) {
-            touching++;
-            break;
-          }
-        }
-        continue;
-      }
-      for (let e = 0; e < touch.length; e += 2) {
-        const yy = y + touch[e], xx = x + touch[e + 1];
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-        const v = labels[yy * w + xx];
-        if (v && v !== id) {
-          touching++;
-          break;
-        }
-      }
-    }
+    const nn = nns[k], per = pers[k], touching = touchings[k];
     NN[k] = nn;
     PT[k] = per ? (touching * 100) / per : 0;
     let b1 = -1, b2 = -1, d1 = Infinity, d2 = Infinity;

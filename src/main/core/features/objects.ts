@@ -1,4 +1,5 @@
 import type { Labels } from '../segment/labels';
+import { shapeKernel } from '../wasm/shape';
 
 /**
  * Every object's pixels, found in one pass over the label image (a counting sort by label):
@@ -21,66 +22,25 @@ export interface ObjectIndex {
 
 export function indexObjects(l: Labels): ObjectIndex {
   const { width: w, height: h, data } = l;
-  // pixels per label in one pass, the counts growing with the largest label met
-  let count = new Int32Array(1024);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    // (v >>> 0) is past the end for negative labels too
-    if (v >>> 0 >= count.length) {
-      if (v < 0) throw new Error(`label image has a negative label ${v}`);
-      const grown = new Int32Array(Math.max(2 * count.length, v + 1));
-      grown.set(count);
-      count = grown;
-    }
-    count[v]++;
-  }
-  let max = count.length - 1;
-  while (max > 0 && !count[max]) max--;
-  const slot = new Int32Array(max + 1).fill(-1);
-  let n = 0;
-  for (let v = 1; v <= max; v++) if (count[v]) slot[v] = n++;
-  const ids = new Int32Array(n);
-  const start = new Int32Array(n + 1);
-  for (let v = 1; v <= max; v++) {
-    const k = slot[v];
-    if (k < 0) continue;
-    ids[k] = v;
-    start[k + 1] = start[k] + count[v];
-  }
-  const pixels = new Int32Array(start[n]);
-  const fill = Int32Array.from(start.subarray(0, n));
-  const bbox = new Int32Array(4 * n);
-  for (let k = 0; k < n; k++) {
-    bbox[4 * k] = w;
-    bbox[4 * k + 1] = h;
-    bbox[4 * k + 2] = -1;
-    bbox[4 * k + 3] = -1;
-  }
-  // a row's runs of one label at a time: the box grows once a run, not once a pixel
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; ) {
-      const v = data[i];
-      if (!v) {
-        x++;
-        i++;
-        continue;
-      }
-      const k = slot[v], x0 = x;
-      let f = fill[k];
-      do {
-        pixels[f++] = i;
-        x++;
-        i++;
-      } while (x < w && data[i] === v);
-      fill[k] = f;
-      const b = 4 * k;
-      if (x0 < bbox[b]) bbox[b] = x0;
-      if (y < bbox[b + 1]) bbox[b + 1] = y;
-      if (x - 1 > bbox[b + 2]) bbox[b + 2] = x - 1;
-      if (y > bbox[b + 3]) bbox[b + 3] = y;
-    }
-  }
-  return { width: w, height: h, labels: data, ids, slot, start, pixels, bbox };
+  if (data.length !== w * h) throw new Error(`label image of ${data.length} pixels is not ${w}×${h}`);
+  // the counting sort runs in the kernel (core/wasm/shape.c index_objects)
+  const kk = shapeKernel();
+  kk.reset();
+  const pHead = kk.alloc(32);
+  kk.exports.index_objects(kk.put(data), w, h, pHead);
+  const [bad, max, n, pSlot, pIds, pStart, pPixels, pBox] = kk.i32(pHead, 8);
+  if (bad >= 0) throw new Error(`label image has a negative label ${data[bad]}`);
+  const start = kk.i32(pStart, n + 1).slice();
+  return {
+    width: w,
+    height: h,
+    labels: data,
+    ids: kk.i32(pIds, n).slice(),
+    slot: kk.i32(pSlot, max + 1).slice(),
+    start,
+    pixels: kk.i32(pPixels, start[n]).slice(),
+    bbox: kk.i32(pBox, 4 * n).slice(),
+  };
 }
 
 /** Columns of one measurement module: names[j] → values[j][object slot]. */
@@ -127,24 +87,13 @@ export function outlineMask(labels: Int32Array, w: number, h: number): Uint8Arra
  * and only the others need their diagonals.
  */
 export function outlineAndEdge(labels: Int32Array, w: number, h: number): { outline: Uint8Array; edge: Uint8Array } {
-  const outline = new Uint8Array(w * h), edge = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const rim = y === 0 || y === h - 1;
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      const v = labels[i];
-      if (!v) continue;
-      if (rim || x === 0 || x === w - 1) {
-        outline[i] = 1;
-        if ((x > 0 && labels[i - 1] !== v) || (x < w - 1 && labels[i + 1] !== v) || (y > 0 && labels[i - w] !== v) || (y < h - 1 && labels[i + w] !== v)) edge[i] = 1;
-        continue;
-      }
-      if (labels[i - 1] !== v || labels[i + 1] !== v || labels[i - w] !== v || labels[i + w] !== v) {
-        edge[i] = 1;
-        outline[i] = 1;
-      } else if (labels[i - w - 1] !== v || labels[i - w + 1] !== v || labels[i + w - 1] !== v || labels[i + w + 1] !== v) outline[i] = 1;
-    }
-  }
-  return { outline, edge };
+  // one pass in the kernel (core/wasm/shape.c outline_edge)
+  const kk = shapeKernel();
+  kk.reset();
+  const pLabels = kk.put(labels), pOutline = kk.alloc(w * h), pEdge = kk.alloc(w * h);
+  kk.exports.outline_edge(pLabels, w, h, pOutline, pEdge);
+  const buf = kk.exports.memory.buffer;
+  return { outline: new Uint8Array(buf, pOutline, w * h).slice(), edge: new Uint8Array(buf, pEdge, w * h).slice() };
 }
 
 /** Pixel values as 0–1 doubles (CellProfiler's scaling: ÷255 for 8-bit, ÷65535 for 16-bit). */

@@ -1,4 +1,5 @@
 import { textureKernel } from '../wasm/texture';
+import { shapeKernel } from '../wasm/shape';
 import { newBlock, type FeatureBlock, type ObjectIndex } from './objects';
 
 /**
@@ -31,21 +32,15 @@ export const textureNames = (channel: string, scale = 3, levels = 256) =>
  * 0..255 to 0..levels−1, truncated.
  */
 export function quantize(img: Float64Array, levels = 256): Uint16Array {
-  const out = new Uint16Array(img.length);
   // the level of each rounded value 0..255
   const level = Uint16Array.from({ length: 256 }, (_, r) => (levels === 256 ? r : Math.floor((r / 255) * (levels - 1))));
-  for (let i = 0; i < img.length; i++) {
-    const v = img[i];
-    // clamped to 0..1 (NaN to 0, the level a NaN stored as an integer gets too)
-    const t = (v > 0 ? (v < 1 ? v : 1) : 0) * 255;
-    // np.rint, cheaper than Math.round: t + 0.5 truncated, less 1 where t + 0.5 rounded up onto
-    // an integer t is below by more than half, or at a tie onto an odd integer
-    let r = (t + 0.5) | 0;
-    const e = r - t;
-    if (e > 0.5 || (e === 0.5 && r & 1)) r--;
-    out[i] = level[r];
-  }
-  return out;
+  // clamped, rounded (np.rint) and mapped in the kernel (core/wasm/shape.c quantize)
+  const kk = shapeKernel();
+  kk.reset();
+  const pImg = kk.put(img), pLevel = kk.alloc(2 * 256), pOut = kk.alloc(2 * img.length);
+  new Uint16Array(kk.exports.memory.buffer, pLevel, 256).set(level);
+  kk.exports.quantize(pImg, img.length, pLevel, pOut);
+  return new Uint16Array(kk.exports.memory.buffer, pOut, img.length).slice();
 }
 
 const log2 = Math.log2;

@@ -1,3 +1,5 @@
+import { shapeKernel } from '../wasm/shape';
+
 /**
  * CellProfiler's AreaShape_Zernike_n_m (MeasureObjectSizeShape, centrosome's zernike): every pixel
  * centre of the object is mapped into the unit disc of the object's minimum enclosing circle (centre
@@ -158,75 +160,35 @@ const momentIndex = (a: number, m: number) => MOMENTS.findIndex(([aa, mm]) => aa
 const TERMS = ZERNIKE_INDEXES.map(([n, m], f) => RADIAL[f].map((c, k) => [momentIndex((n - m) / 2 - k, m), c] as const));
 
 /**
- * Zernike features of one object: its pixels (image indices, row-major width w) and its minimum
- * enclosing circle in image coordinates. Writes the 30 values into `cols` (one per feature) at row k.
+ * Zernike features of every object: pixels of object k are pixels[start[k] .. start[k+1]) (image
+ * indices, row-major width w, raster order), its minimum enclosing circle circles[3k ..] = cx, cy, r
+ * in image coordinates (bbox: the objects' boxes, as ObjectIndex has them). Writes the 30 values into `cols` (one per feature) at row k. The moments
+ * are summed in the kernel (core/wasm/shape.c zernike_moments); their combination and modulus here.
  */
-export function zernikeOfObject(pixels: Int32Array, from: number, to: number, w: number, circle: { cx: number; cy: number; r: number }, cols: Float64Array[], k: number): void {
+export function zernikeOfObjects(start: Int32Array, pixels: Int32Array, bbox: Int32Array, w: number, circles: Float64Array, cols: Float64Array[]): void {
   const nz = ZERNIKE_INDEXES.length;
-  if (!(circle.r > 0)) {
-    for (let f = 0; f < nz; f++) cols[f][k] = NaN;
-    return;
-  }
-  // the sums in locals, not arrays (array elements cost a load, a bounds test and a store per
-  // term); mi of m = 0 stays +0 (its terms are p_a·0), so it is not summed. Same order, same bits.
-  let mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0, mr4 = 0, mr5 = 0, mr6 = 0, mr7 = 0, mr8 = 0, mr9 = 0, mr10 = 0, mr11 = 0, mr12 = 0, mr13 = 0, mr14 = 0, mr15 = 0, mr16 = 0, mr17 = 0, mr18 = 0, mr19 = 0, mr20 = 0, mr21 = 0, mr22 = 0, mr23 = 0, mr24 = 0, mr25 = 0, mr26 = 0, mr27 = 0, mr28 = 0, mr29 = 0;
-  let mi5 = 0, mi6 = 0, mi7 = 0, mi8 = 0, mi9 = 0, mi10 = 0, mi11 = 0, mi12 = 0, mi13 = 0, mi14 = 0, mi15 = 0, mi16 = 0, mi17 = 0, mi18 = 0, mi19 = 0, mi20 = 0, mi21 = 0, mi22 = 0, mi23 = 0, mi24 = 0, mi25 = 0, mi26 = 0, mi27 = 0, mi28 = 0, mi29 = 0;
-  const { cx, cy, r } = circle;
-  // pixels come in raster order: the row is tracked, not divided for
-  for (let p = from, y = from < to ? (pixels[from] / w) | 0 : 0, rowStart = y * w; p < to; p++) {
-    const i = pixels[p];
-    while (i >= rowStart + w) {
-      y++;
-      rowStart += w;
+  const n = start.length - 1;
+  const kk = shapeKernel();
+  kk.reset();
+  const pOut = kk.alloc(8 * 60 * n);
+  kk.exports.zernike_moments(kk.put(start), kk.put(pixels), kk.put(bbox), n, w, kk.put(circles), pOut);
+  const moments = kk.f64(pOut, 60 * n);
+  for (let k = 0; k < n; k++) {
+    const r = circles[3 * k + 2];
+    if (!(r > 0)) {
+      // a one-pixel object has no disc
+      for (let f = 0; f < nz; f++) cols[f][k] = NaN;
+      continue;
     }
-    const x = (i - rowStart - cx) / r;
-    const yy = (y - cy) / r;
-    const rho2 = x * x + yy * yy;
-    // as centrosome: strictly outside by round-off is outside (some of the circle's own points)
-    if (rho2 > 1) continue;
-    // MOMENTS order: m outer, a inner; (zr, zi) = (y' + i·x')^m, ρ^{2a} = p_a (the powers
-    // built by the same products as a running ρ² product would; written out per m)
-    const p1 = rho2, p2 = p1 * rho2, p3 = p2 * rho2, p4 = p3 * rho2;
-    // m = 0: (1, 0), whose products are the powers themselves; m = 1: exactly (y', x') (1·y' − 0·x'
-    // is y', neither being −0)
-    mr0 += 1; mr1 += p1; mr2 += p2; mr3 += p3; mr4 += p4;
-    let zr = yy, zi = x, t = 0;
-    mr5 += zr; mr6 += p1 * zr; mr7 += p2 * zr; mr8 += p3 * zr; mr9 += p4 * zr;
-    mi5 += zi; mi6 += p1 * zi; mi7 += p2 * zi; mi8 += p3 * zi; mi9 += p4 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr10 += zr; mr11 += p1 * zr; mr12 += p2 * zr; mr13 += p3 * zr;
-    mi10 += zi; mi11 += p1 * zi; mi12 += p2 * zi; mi13 += p3 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr14 += zr; mr15 += p1 * zr; mr16 += p2 * zr; mr17 += p3 * zr;
-    mi14 += zi; mi15 += p1 * zi; mi16 += p2 * zi; mi17 += p3 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr18 += zr; mr19 += p1 * zr; mr20 += p2 * zr;
-    mi18 += zi; mi19 += p1 * zi; mi20 += p2 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr21 += zr; mr22 += p1 * zr; mr23 += p2 * zr;
-    mi21 += zi; mi22 += p1 * zi; mi23 += p2 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr24 += zr; mr25 += p1 * zr;
-    mi24 += zi; mi25 += p1 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr26 += zr; mr27 += p1 * zr;
-    mi26 += zi; mi27 += p1 * zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr28 += zr;
-    mi28 += zi;
-    t = zr * yy - zi * x; zi = zr * x + zi * yy; zr = t;
-    mr29 += zr;
-    mi29 += zi;
-  }
-  const mr = [mr0, mr1, mr2, mr3, mr4, mr5, mr6, mr7, mr8, mr9, mr10, mr11, mr12, mr13, mr14, mr15, mr16, mr17, mr18, mr19, mr20, mr21, mr22, mr23, mr24, mr25, mr26, mr27, mr28, mr29];
-  const mi = [0, 0, 0, 0, 0, mi5, mi6, mi7, mi8, mi9, mi10, mi11, mi12, mi13, mi14, mi15, mi16, mi17, mi18, mi19, mi20, mi21, mi22, mi23, mi24, mi25, mi26, mi27, mi28, mi29];
-  const area = Math.PI * circle.r * circle.r;
-  for (let f = 0; f < nz; f++) {
-    let re = 0, im = 0;
-    for (const [j, c] of TERMS[f]) {
-      re += c * mr[j];
-      im += c * mi[j];
+    const o = 60 * k;
+    const area = Math.PI * r * r;
+    for (let f = 0; f < nz; f++) {
+      let re = 0, im = 0;
+      for (const [j, c] of TERMS[f]) {
+        re += c * moments[o + j];
+        im += c * moments[o + 30 + j];
+      }
+      cols[f][k] = Math.hypot(re, im) / area;
     }
-    cols[f][k] = Math.hypot(re, im) / area;
   }
 }
