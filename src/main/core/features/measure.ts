@@ -75,6 +75,9 @@ export function measureSite(images: Record<string, Gray>, nuclei: Labels, cells:
   return measureObjects(images, { nuclei, cells }, opts) as SiteMeasurements;
 }
 
+/** the largest site measured whole (8192×8192) */
+const MAX_PIXELS = 2 ** 26;
+
 /**
  * The measurements of whichever object sets a site has: nuclei only, cells only, or both (then
  * Cytoplasm too); any channel names.
@@ -85,6 +88,8 @@ export function measureObjects(images: Record<string, Gray>, sets: { nuclei?: La
   if (!first) throw new Error('measure: no object set (nuclei or cells labels) given');
   const channels = opts.channels ?? channelOrder(Object.keys(images));
   const { width, height } = first;
+  // the WebAssembly kernels address 4 GiB each; the largest takes ~60 bytes a pixel
+  if (width * height > MAX_PIXELS) throw new Error(`measure: a ${width}×${height} site is past the ${MAX_PIXELS / 2 ** 20} Mpx the measurement kernels take; measure it in tiles`);
   for (const [name, l] of [['nuclei', nuclei], ['cells', cells]] as const)
     if (l && (l.width !== width || l.height !== height)) throw new Error(`${name} labels are ${l.width}×${l.height}, the other set ${width}×${height}`);
   for (const c of channels) {

@@ -14,9 +14,14 @@ static uintptr_t arena_top;
 
 static void *arena_take(uintptr_t bytes) {
   uintptr_t p = ((arena_top ? arena_top : (uintptr_t)&__heap_base) + 15) & ~(uintptr_t)15;
+  // past the 4 GiB the instance addresses (the sum would wrap): a trap, which instance.ts reports
+  if (bytes > UINTPTR_MAX - p) __builtin_trap();
   uintptr_t end = p + bytes;
   uintptr_t have = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
-  if (end > have && __builtin_wasm_memory_grow(0, (end - have + 65535) / 65536) == (uintptr_t)-1) __builtin_trap();
+  if (end > have) {
+    uintptr_t more = end - have, pages = more / 65536 + (more % 65536 != 0);
+    if (__builtin_wasm_memory_grow(0, pages) == (uintptr_t)-1) __builtin_trap();
+  }
   arena_top = end;
   return (void *)p;
 }

@@ -31,23 +31,41 @@ interface ArenaExports {
 
 export function loadKernel<E>(base64: string): () => Kernel<E> {
   let k: Kernel<E> | null = null;
+  let compiled: object | null = null;
+  // A trap (the 4 GiB memory exhausted, or a bug) can leave a kernel's state half-written: the
+  // instance is dropped, so the next call starts from a fresh one, and the error names the function.
+  const guard = (name: string, fn: (...args: number[]) => number) => (...args: number[]) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      k = null;
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new Error(`WebAssembly kernel ${name}: ${msg}${/unreachable/.test(msg) ? ' (its memory could not grow: the image is too large for the 4 GiB it can address)' : ''}`);
+    }
+  };
   return () => {
     if (k) return k;
-    const ex = new Instance(new Module(Buffer.from(base64, 'base64'))).exports as unknown as ArenaExports & E;
+    compiled ??= new Module(Buffer.from(base64, 'base64'));
+    const raw = new Instance(compiled).exports as Record<string, unknown>;
+    const ex = Object.fromEntries(Object.entries(raw).map(([name, v]) => [name, typeof v === 'function' ? guard(name, v as (...args: number[]) => number) : v])) as unknown as ArenaExports & E;
     const f64 = (ptr: number, length: number) => new Float64Array(ex.memory.buffer, ptr, length);
     const i32 = (ptr: number, length: number) => new Int32Array(ex.memory.buffer, ptr, length);
-    k = {
+    const kernel: Kernel<E> = {
       exports: ex,
       reset: () => ex.reset(),
-      alloc: (bytes) => ex.alloc(bytes),
+      alloc: (bytes) => {
+        // the kernel takes a 32-bit size: a larger one would wrap
+        if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= 0xffffffff)) throw new Error(`WebAssembly kernel alloc: ${bytes} bytes is past the 4 GiB a kernel can address (the image is too large)`);
+        return ex.alloc(bytes);
+      },
       f64,
       i32,
       put: (a) => {
-        const p = ex.alloc(a.byteLength);
+        const p = kernel.alloc(a.byteLength);
         (a instanceof Float64Array ? f64(p, a.length) : i32(p, a.length)).set(a);
         return p;
       },
     };
-    return k;
+    return (k = kernel);
   };
 }
