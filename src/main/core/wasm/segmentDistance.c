@@ -139,11 +139,8 @@ void squared_distance(const unsigned char *inside, i32 width, i32 height, i32 bo
 __attribute__((export_name("distance_f32")))
 void distance_f32(const unsigned char *inside, i32 width, i32 height, i32 borderIsOutside, float *out) {
   uintptr_t mark = arena_mark();
-  const i32 n = (width > height ? width : height) + 2;
-  lines s = lines_take(n);
-  double *below = arena_take(8u * width);
   double *d = arena_take(8u * width * height);
-  sdt(inside, width, height, borderIsOutside, d, &s, below);
+  squared_distance(inside, width, height, borderIsOutside, d);
   for (i32 i = 0; i < width * height; i++) out[i] = d[i] != 0 ? (float)__builtin_sqrt(d[i]) : 0.0f;
   arena_release(mark);
 }
