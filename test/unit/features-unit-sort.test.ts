@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sortedMad, sortedQuantile, UnitSorter } from '../../src/main/core/features/unitSort';
+import { objectQuartilesMad, objectValues, sortedMad, sortedQuantile, sortUnit } from '../../src/main/core/features/unitSort';
 
-// MeasureObjectIntensity's quartiles and MAD come from UnitSorter's order; it must equal the
+// MeasureObjectIntensity's quartiles and MAD come from sortUnit's order; it must equal the
 // built-in sort (NaN last, as numpy sorts) on and off the 16-bit grid, and sortedMad must equal
-// the quantile of the explicitly sorted distances
+// the quantile of the explicitly sorted distances; objectQuartilesMad, which sorts every object of
+// a set in one call, must give the same quartiles and MAD as the built-in sort
 const bitsOf = (a: Float64Array) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
 let seed = 11;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -23,10 +24,10 @@ const cases: Array<[string, Float64Array]> = [
 ];
 
 for (const [name, v] of cases)
-  test(`UnitSorter and sortedMad match the built-in sort: ${name}`, () => {
+  test(`sortUnit and sortedMad match the built-in sort: ${name}`, () => {
     const n = v.length;
     const out = new Float64Array(n);
-    const hasNaN = new UnitSorter().sort(v, n, out);
+    const hasNaN = sortUnit(v, n, out);
     const ref = Float64Array.from(v).sort();
     assert.deepEqual(bitsOf(out), bitsOf(ref));
     assert.equal(hasNaN, v.some(Number.isNaN));
@@ -38,15 +39,20 @@ for (const [name, v] of cases)
   });
 
 for (const [name, v] of cases)
-  test(`UnitSorter.sortOffGrid (keys over the values' own range) matches the built-in sort: ${name}`, () => {
-    const n = v.length;
-    let min = Infinity, max = -Infinity;
-    for (const x of v) {
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-    const out = new Float64Array(n);
-    const hasNaN = new UnitSorter().sortOffGrid(v, n, out, min, max);
-    assert.deepEqual(bitsOf(out), bitsOf(Float64Array.from(v).sort()));
-    assert.equal(hasNaN, v.some(Number.isNaN));
+  test(`objectQuartilesMad (every object at once) matches the built-in sort: ${name}`, () => {
+    // the case as two objects: its first half, and the whole of it again
+    const n = v.length, h = Math.max(1, n >> 1);
+    const start = Int32Array.from([0, h, h + n]);
+    const values = objectValues(h + n);
+    values.set(v.subarray(0, h), 0);
+    values.set(v, h);
+    const got = Array.from({ length: 4 }, () => new Float64Array(2));
+    objectQuartilesMad(values, start, 2, got[0], got[1], got[2], got[3]);
+    [v.subarray(0, h), v].forEach((part, o) => {
+      const a = part.length;
+      const ref = Float64Array.from(part).sort();
+      const m = sortedQuantile(ref, a, 0.5);
+      const want = [sortedQuantile(ref, a, 0.25), m, sortedQuantile(ref, a, 0.75), sortedQuantile(Float64Array.from(ref, (x) => Math.abs(x - m)).sort(), a, 0.5)];
+      want.forEach((w, j) => assert.ok(Object.is(got[j][o], w), `object ${o}, statistic ${j}: ${got[j][o]} ≠ ${w}`));
+    });
   });

@@ -1,27 +1,19 @@
 import { sortKernel } from '../wasm/sort';
 
 /**
- * Ascending sort of one object's values, for its quantiles, NaNs last as numpy sorts them: sort.c's
- * unit_sort (radix.h's radix sort of the values' bits), or with a NaN the built-in sort. Linear in
- * the object's size, with no per-pixel unpredictable branches, unlike selection. MeasureObjectIntensity sorts all its objects in one call
- * (objectQuartilesMad); this class sorts one sample.
+ * Ascending sort of one sample's values into out[0..n) (src is left as it is), NaNs last as numpy
+ * sorts them: sort.c's unit_sort (radix.h's radix sort of the values' bits), or with a NaN the
+ * built-in sort; returns whether there was a NaN. MeasureObjectIntensity sorts all its objects in
+ * one call with the same sort (objectQuartilesMad).
  */
-export class UnitSorter {
-  /** Sorts src[0..n) ascending into out[0..n) (src is left as it is); returns whether there was a NaN. */
-  sort(src: Float64Array, n: number, out: Float64Array): boolean {
-    const k = sortKernel();
-    k.reset();
-    const ps = k.put(src.subarray(0, n)), po = k.alloc(8 * n);
-    const nan = k.exports.sort_unit(ps, n, po) !== 0;
-    if (nan) out.set(src.subarray(0, n).slice().sort());
-    else out.set(k.f64(po, n));
-    return nan;
-  }
-
-  /** sort's result (the radix sort needs no range: min and max are not used) */
-  sortOffGrid(src: Float64Array, n: number, out: Float64Array, _min: number, _max: number): boolean {
-    return this.sort(src, n, out);
-  }
+export function sortUnit(src: Float64Array, n: number, out: Float64Array): boolean {
+  const k = sortKernel();
+  k.reset();
+  const ps = k.put(src.subarray(0, n)), po = k.alloc(8 * n);
+  const nan = k.exports.sort_unit(ps, n, po) !== 0;
+  if (nan) out.set(src.subarray(0, n).slice().sort());
+  else out.set(k.f64(po, n));
+  return nan;
 }
 
 /**
