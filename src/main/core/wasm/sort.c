@@ -185,7 +185,7 @@ static double sorted_mad(const double *s, i32 n, double m) {
   return i < n - 1 ? di * (1 - f) + dnext * f : di;
 }
 
-/** unit_sort for UnitSorter (unitSort.ts): src[0..n) to out; returns 1 for a NaN (out then undefined) */
+/** unit_sort for sortUnit (unitSort.ts): src[0..n) to out; returns 1 for a NaN (out then undefined) */
 __attribute__((export_name("sort_unit")))
 i32 sort_unit(const double *src, i32 n, double *out) {
   for (i32 i = 0; i < n; i++)
